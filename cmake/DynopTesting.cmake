@@ -1,0 +1,15 @@
+include(GoogleTest)
+# dynop_add_gtest(NAME name SOURCES ... LIBS ...): one GoogleTest binary,
+# each TEST registered with ctest when ctest runs (not at build time).
+function(dynop_add_gtest)
+  cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  dynop_target_defaults(${ARG_NAME})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_MODE PRE_TEST
+                       PROPERTIES TIMEOUT ${ARG_TIMEOUT}
+                       ENVIRONMENT "DYNOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};DYNOP_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()

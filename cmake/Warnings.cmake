@@ -1,0 +1,13 @@
+# Warnings as errors for our own targets. Third-party headers come in as
+# SYSTEM includes so their warnings never fail our build.
+add_library(dynop_warnings INTERFACE)
+target_compile_options(dynop_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Werror
+  -Wshadow=local -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wno-unused-parameter
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
+
+# dynop_target_defaults(target): what every first-party target gets.
+function(dynop_target_defaults target)
+  target_link_libraries(${target} PRIVATE dynop_warnings)
+endfunction()
