@@ -1,0 +1,302 @@
+#include "localcluster/storage/object_store.hpp"
+
+#include <boost/json.hpp>
+
+#include <mutex>
+
+#include "localcluster/storage/continue_token.hpp"
+#include "localcluster/storage/object_attrs.hpp"
+
+namespace dynop::localcluster::storage {
+
+namespace {
+
+boost::json::object& metadata_of(boost::json::object& object) {
+  auto& meta = object["metadata"];
+  if (!meta.is_object()) meta = boost::json::object();
+  return meta.get_object();
+}
+
+std::string persisted_key(const std::string& resource, const std::string& key) {
+  return resource + "/" + key;
+}
+
+}  // namespace
+
+ObjectStore::ObjectStore(StoreOptions options) : options_(std::move(options)) {
+  if (options_.sqlite_path.empty()) return;
+  backend_ = std::make_unique<SqliteBackend>(options_.sqlite_path, options_.durability);
+  rv_ = backend_->load([this](std::string_view key, std::uint64_t rv, std::string_view json) {
+    auto slash = key.find('/');
+    if (slash == std::string_view::npos) return;
+    std::string resource(key.substr(0, slash));
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(json, ec);
+    if (ec || !doc.is_object()) return;
+    StoredObject stored;
+    stored.resource_version = rv;
+    stored.json = std::make_shared<const std::string>(json);
+    stored.attrs = std::make_shared<const ObjectAttrs>(extract_attrs(resource, doc.get_object()));
+    buckets_[resource][std::string(key.substr(slash + 1))] = std::move(stored);
+  });
+  history_floor_ = rv_;
+}
+
+ObjectStore::~ObjectStore() { close_watchers(); }
+
+std::string ObjectStore::bucket_key(const std::string& ns, const std::string& name) {
+  return ns.empty() ? name : ns + "/" + name;
+}
+
+StoredObject ObjectStore::make_object(const std::string& resource, boost::json::object& object,
+                                      std::uint64_t rv) const {
+  metadata_of(object)["resourceVersion"] = std::to_string(rv);
+  StoredObject stored;
+  stored.resource_version = rv;
+  stored.json = std::make_shared<const std::string>(boost::json::serialize(object));
+  stored.attrs = std::make_shared<const ObjectAttrs>(extract_attrs(resource, object));
+  return stored;
+}
+
+std::optional<StoreError> ObjectStore::persist(const std::string& resource, const std::string& key,
+                                               const StoredObject* object, std::uint64_t rv) {
+  if (!backend_) return std::nullopt;
+  std::string error = object ? backend_->put(persisted_key(resource, key), rv, *object->json)
+                             : backend_->remove(persisted_key(resource, key), rv);
+  if (error.empty()) return std::nullopt;
+  return StoreError{StoreErrorCode::kInternal, "storage write failed: " + error, {}, 0};
+}
+
+StoreResult<StoredObject> ObjectStore::get(const std::string& resource, const std::string& ns,
+                                           const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  auto bucket = buckets_.find(resource);
+  if (bucket != buckets_.end()) {
+    auto it = bucket->second.find(bucket_key(ns, name));
+    if (it != bucket->second.end()) return it->second;
+  }
+  return StoreError{StoreErrorCode::kNotFound, "not found", {}, 0};
+}
+
+StoreResult<StoredObject> ObjectStore::create(const std::string& resource, const std::string& ns,
+                                              const std::string& name, boost::json::object object,
+                                              bool dry_run) {
+  std::unique_lock lock(mutex_);
+  std::string key = bucket_key(ns, name);
+  auto& bucket = buckets_[resource];
+  if (bucket.count(key)) return StoreError{StoreErrorCode::kAlreadyExists, "already exists", {}, 0};
+  if (dry_run) {
+    StoredObject preview = make_object(resource, object, 0);
+    metadata_of(object).erase("resourceVersion");
+    preview.json = std::make_shared<const std::string>(boost::json::serialize(object));
+    return preview;
+  }
+  std::uint64_t rv = rv_ + 1;
+  StoredObject stored = make_object(resource, object, rv);
+  if (auto error = persist(resource, key, &stored, rv)) return *error;
+  rv_ = rv;
+  bucket.emplace(key, stored);
+  publish(HistoryEntry{WatchEventType::kAdded, rv, resource, stored, {}, nullptr});
+  return stored;
+}
+
+StoreResult<StoredObject> ObjectStore::update(const std::string& resource, const std::string& ns,
+                                              const std::string& name, const Mutator& mutate,
+                                              bool dry_run) {
+  std::unique_lock lock(mutex_);
+  std::string key = bucket_key(ns, name);
+  auto bucket = buckets_.find(resource);
+  if (bucket == buckets_.end()) return StoreError{StoreErrorCode::kNotFound, "not found", {}, 0};
+  auto it = bucket->second.find(key);
+  if (it == bucket->second.end()) return StoreError{StoreErrorCode::kNotFound, "not found", {}, 0};
+  const StoredObject previous = it->second;
+  boost::json::value doc = boost::json::parse(*previous.json);
+  auto& object = doc.get_object();
+  WriteAction action = WriteAction::kWrite;
+  if (auto error = mutate(object, action)) return *error;
+  if (action == WriteAction::kSkip) return previous;
+  if (action == WriteAction::kWrite) {
+    // kube-apiserver never bumps the resourceVersion of an unchanged object.
+    metadata_of(object)["resourceVersion"] = std::to_string(previous.resource_version);
+    std::string unchanged = boost::json::serialize(object);
+    if (unchanged == *previous.json) return previous;
+  }
+  if (dry_run) return make_object(resource, object, previous.resource_version);
+  std::uint64_t rv = rv_ + 1;
+  StoredObject stored = make_object(resource, object, rv);
+  if (action == WriteAction::kDelete) {
+    if (auto error = persist(resource, key, nullptr, rv)) return *error;
+    rv_ = rv;
+    bucket->second.erase(it);
+    publish(HistoryEntry{WatchEventType::kDeleted, rv, resource, stored, previous, nullptr});
+    return stored;
+  }
+  if (auto error = persist(resource, key, &stored, rv)) return *error;
+  rv_ = rv;
+  it->second = stored;
+  publish(HistoryEntry{WatchEventType::kModified, rv, resource, stored, previous, nullptr});
+  return stored;
+}
+
+ListResult ObjectStore::list(const Selection& selection, const ListOptions& options) const {
+  std::shared_lock lock(mutex_);
+  ListResult result;
+  result.resource_version = options.continue_rv ? options.continue_rv : rv_;
+  auto bucket = buckets_.find(selection.resource);
+  if (bucket == buckets_.end()) return result;
+  const Bucket& objects = bucket->second;
+  // Keys sort as "ns/name": one namespace is one contiguous range.
+  std::string prefix = selection.namespace_name.empty() ? "" : selection.namespace_name + "/";
+  auto it = prefix.empty() ? objects.begin() : objects.lower_bound(prefix);
+  if (!options.continue_start.empty()) {
+    auto from = objects.lower_bound(prefix + options.continue_start);
+    if (from != objects.end() && (it == objects.end() || from->first > it->first)) it = from;
+    if (from == objects.end()) it = from;
+  }
+  std::int64_t remaining = 0;
+  for (; it != objects.end(); ++it) {
+    if (!prefix.empty() && it->first.compare(0, prefix.size(), prefix) != 0) break;
+    if (!selection.matches(*it->second.attrs)) continue;
+    if (options.limit > 0 && static_cast<std::int64_t>(result.items.size()) >= options.limit) {
+      if (result.continue_token.empty()) {
+        result.continue_token =
+            encode_continue({result.resource_version, it->first.substr(prefix.size())});
+      }
+      ++remaining;
+      continue;
+    }
+    result.items.push_back(it->second);
+  }
+  if (!result.continue_token.empty()) result.remaining_items = remaining;
+  return result;
+}
+
+WatchStart ObjectStore::watch(const Selection& selection, std::optional<std::uint64_t> from_rv) {
+  std::unique_lock lock(mutex_);
+  if (from_rv && *from_rv < history_floor_) {
+    return WatchStart{nullptr,
+                      StoreError{StoreErrorCode::kGone,
+                                 "too old resource version: " + std::to_string(*from_rv) + " (" +
+                                     std::to_string(history_floor_ + 1) + ")",
+                                 {}, 0}};
+  }
+  auto channel = std::make_shared<WatchChannel>(selection, options_.watch_queue_limit);
+  if (!from_rv) {
+    auto visit = [&](const std::string& resource, const Bucket& bucket) {
+      for (const auto& [key, object] : bucket) {
+        if (selection.matches(*object.attrs)) {
+          channel->push(WatchEvent{WatchEventType::kAdded, resource, object.resource_version,
+                                   object.json, object.attrs});
+        }
+      }
+    };
+    if (selection.resource.empty()) {
+      for (const auto& [resource, bucket] : buckets_) visit(resource, bucket);
+    } else if (auto bucket = buckets_.find(selection.resource); bucket != buckets_.end()) {
+      visit(selection.resource, bucket->second);
+    }
+  } else {
+    for (const auto& entry : history_) {
+      if (entry.rv > *from_rv) deliver(entry, *channel);
+    }
+  }
+  watchers_.push_back(channel);
+  return WatchStart{channel, std::nullopt};
+}
+
+void ObjectStore::deliver(const HistoryEntry& entry, WatchChannel& channel) const {
+  const Selection& selection = channel.selection();
+  if (!selection.resource.empty() && selection.resource != entry.resource) return;
+  bool now = selection.matches(*entry.current.attrs);
+  bool before = entry.previous.attrs && selection.matches(*entry.previous.attrs);
+  switch (entry.type) {
+    case WatchEventType::kAdded:
+      if (now) {
+        channel.push(WatchEvent{WatchEventType::kAdded, entry.resource, entry.rv,
+                                entry.current.json, entry.current.attrs});
+      }
+      return;
+    case WatchEventType::kDeleted:
+      if (before || now) {
+        channel.push(WatchEvent{WatchEventType::kDeleted, entry.resource, entry.rv,
+                                entry.current.json, entry.current.attrs});
+      }
+      return;
+    case WatchEventType::kModified:
+      if (now) {
+        channel.push(WatchEvent{before ? WatchEventType::kModified : WatchEventType::kAdded,
+                                entry.resource, entry.rv, entry.current.json,
+                                entry.current.attrs});
+      } else if (before) {
+        // Leaving the selection reads as a deletion of the object as it was
+        // before, stamped with the new resourceVersion (trace 10-watch-01).
+        if (!entry.previous_restamped) {
+          boost::json::value doc = boost::json::parse(*entry.previous.json);
+          metadata_of(doc.get_object())["resourceVersion"] = std::to_string(entry.rv);
+          entry.previous_restamped =
+              std::make_shared<const std::string>(boost::json::serialize(doc));
+        }
+        channel.push(WatchEvent{WatchEventType::kDeleted, entry.resource, entry.rv,
+                                entry.previous_restamped, entry.previous.attrs});
+      }
+      return;
+  }
+}
+
+void ObjectStore::publish(HistoryEntry entry) {
+  bool prune = false;
+  for (const auto& weak : watchers_) {
+    auto channel = weak.lock();
+    if (!channel || channel->closed()) {
+      prune = true;
+      continue;
+    }
+    deliver(entry, *channel);
+  }
+  if (prune) {
+    std::erase_if(watchers_, [](const std::weak_ptr<WatchChannel>& weak) {
+      auto channel = weak.lock();
+      return !channel || channel->closed();
+    });
+  }
+  history_.push_back(std::move(entry));
+  while (history_.size() > options_.history_limit) {
+    history_floor_ = history_.front().rv;
+    history_.pop_front();
+  }
+}
+
+std::uint64_t ObjectStore::current_resource_version() const {
+  std::shared_lock lock(mutex_);
+  return rv_;
+}
+
+std::uint64_t ObjectStore::oldest_watchable_resource_version() const {
+  std::shared_lock lock(mutex_);
+  return history_floor_;
+}
+
+std::size_t ObjectStore::count(const std::string& resource) const {
+  std::shared_lock lock(mutex_);
+  auto bucket = buckets_.find(resource);
+  return bucket == buckets_.end() ? 0 : bucket->second.size();
+}
+
+std::vector<std::string> ObjectStore::resources() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [resource, bucket] : buckets_) {
+    if (!bucket.empty()) out.push_back(resource);
+  }
+  return out;
+}
+
+void ObjectStore::close_watchers() {
+  std::unique_lock lock(mutex_);
+  for (const auto& weak : watchers_) {
+    if (auto channel = weak.lock()) channel->close();
+  }
+  watchers_.clear();
+}
+
+}  // namespace dynop::localcluster::storage

@@ -1,0 +1,133 @@
+#pragma once
+// dynop-localcluster's object storage: every object of every resource, one
+// global resourceVersion sequence, a bounded event history for watches, and
+// (unless in memory) a SQLite copy that survives restarts.
+//
+// All objects live in memory as shared immutable JSON snapshots; SQLite is
+// written through on every change, inside the write lock, before the write is
+// acknowledged (see sqlite_backend.hpp for why that survives SIGKILL).
+// Reads take a shared lock and copy pointers.
+
+#include <boost/json/object.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "localcluster/storage/selection.hpp"
+#include "localcluster/storage/sqlite_backend.hpp"
+#include "localcluster/storage/store_result.hpp"
+#include "localcluster/storage/stored_object.hpp"
+#include "localcluster/storage/watch_channel.hpp"
+
+namespace dynop::localcluster::storage {
+
+struct StoreOptions {
+  std::string sqlite_path;  // empty: in memory only
+  Durability durability = Durability::kProcessCrash;
+  std::size_t history_limit = 20000;         // events kept for watches from an old RV
+  std::size_t watch_queue_limit = 200000;    // pending events per watcher before it is dropped
+};
+
+// What an update's mutator decided.
+enum class WriteAction { kWrite, kDelete, kSkip };
+
+struct ListOptions {
+  std::int64_t limit = 0;     // 0: no limit
+  std::string continue_start; // from a decoded continue token
+  std::uint64_t continue_rv = 0;
+};
+
+struct ListResult {
+  std::vector<StoredObject> items;
+  std::uint64_t resource_version = 0;
+  std::string continue_token;                   // empty on the last page
+  std::optional<std::int64_t> remaining_items;  // set only when a limit cut the list
+};
+
+struct WatchStart {
+  std::shared_ptr<WatchChannel> channel;  // null when `error` is set
+  std::optional<StoreError> error;        // kGone: "too old resource version: R (oldest)"
+};
+
+class ObjectStore {
+ public:
+  // Throws std::runtime_error when the database cannot be opened (startup).
+  explicit ObjectStore(StoreOptions options);
+  ~ObjectStore();
+
+  // Receives the current object (a mutable copy) and changes it in place, or
+  // asks for its deletion, or returns an error that aborts the write. Runs
+  // under the store's write lock: keep it short and never call the store.
+  using Mutator = std::function<std::optional<StoreError>(boost::json::object& object,
+                                                          WriteAction& action)>;
+
+  StoreResult<StoredObject> get(const std::string& resource, const std::string& ns,
+                                const std::string& name) const;
+
+  // Sets metadata.resourceVersion; everything else (uid, timestamps) is the
+  // caller's. `dry_run` validates and returns without storing.
+  StoreResult<StoredObject> create(const std::string& resource, const std::string& ns,
+                                   const std::string& name, boost::json::object object,
+                                   bool dry_run = false);
+
+  // Atomic read-modify-write. A change that leaves the object identical
+  // stores nothing and keeps its resourceVersion, as kube-apiserver does.
+  // The returned object is the stored one (after a delete: the last state,
+  // stamped with the delete's resourceVersion).
+  StoreResult<StoredObject> update(const std::string& resource, const std::string& ns,
+                                   const std::string& name, const Mutator& mutate,
+                                   bool dry_run = false);
+
+  ListResult list(const Selection& selection, const ListOptions& options = {}) const;
+
+  // from_rv nullopt: the channel first receives ADDED for every matching
+  // object, then changes. Otherwise changes after from_rv, or kGone.
+  WatchStart watch(const Selection& selection, std::optional<std::uint64_t> from_rv);
+
+  std::uint64_t current_resource_version() const;
+  // The oldest resourceVersion a watch may start from.
+  std::uint64_t oldest_watchable_resource_version() const;
+  std::size_t count(const std::string& resource) const;
+  std::vector<std::string> resources() const;
+
+  // Closes every watch channel (shutdown).
+  void close_watchers();
+
+ private:
+  struct HistoryEntry {
+    WatchEventType type;
+    std::uint64_t rv;
+    std::string resource;
+    StoredObject current;   // for kDeleted: the last state with the delete's rv
+    StoredObject previous;  // empty for kAdded
+    mutable std::shared_ptr<const std::string> previous_restamped;  // lazily built
+  };
+  using Bucket = std::map<std::string, StoredObject>;  // "ns/name" or "name"
+
+  static std::string bucket_key(const std::string& ns, const std::string& name);
+  StoredObject make_object(const std::string& resource, boost::json::object& object,
+                           std::uint64_t rv) const;
+  std::optional<StoreError> persist(const std::string& resource, const std::string& key,
+                                    const StoredObject* object, std::uint64_t rv);
+  void publish(HistoryEntry entry);
+  void deliver(const HistoryEntry& entry, WatchChannel& channel) const;
+
+  StoreOptions options_;
+  std::unique_ptr<SqliteBackend> backend_;
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, Bucket> buckets_;
+  std::uint64_t rv_ = 0;
+  std::uint64_t history_floor_ = 0;
+  std::deque<HistoryEntry> history_;
+  std::vector<std::weak_ptr<WatchChannel>> watchers_;
+};
+
+}  // namespace dynop::localcluster::storage

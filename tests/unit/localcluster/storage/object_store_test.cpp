@@ -1,0 +1,164 @@
+#include "localcluster/storage/object_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/filesystem.hpp>
+#include <boost/json.hpp>
+
+#include "localcluster/storage/continue_token.hpp"
+
+namespace dynop::localcluster::storage {
+namespace {
+
+boost::json::object pod(const std::string& ns, const std::string& name,
+                        const std::string& node = "", const std::string& app = "web") {
+  return boost::json::object{
+      {"apiVersion", "v1"},
+      {"kind", "Pod"},
+      {"metadata", {{"name", name}, {"namespace", ns}, {"labels", {{"app", app}}}}},
+      {"spec", {{"nodeName", node}, {"schedulerName", "default-scheduler"}}}};
+}
+
+std::string name_of(const StoredObject& o) { return o.attrs->name; }
+
+std::string rv_in_json(const std::string& json) {
+  auto doc = boost::json::parse(json);
+  return std::string(doc.at("metadata").at("resourceVersion").as_string());
+}
+
+TEST(ObjectStore, CreateAssignsIncreasingResourceVersions) {
+  ObjectStore store({});
+  auto a = store.create("pods", "default", "a", pod("default", "a"));
+  auto b = store.create("pods", "default", "b", pod("default", "b"));
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  EXPECT_LT(a.value().resource_version, b.value().resource_version);
+  EXPECT_EQ(rv_in_json(*b.value().json), std::to_string(b.value().resource_version));
+  auto again = store.create("pods", "default", "a", pod("default", "a"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, StoreErrorCode::kAlreadyExists);
+}
+
+TEST(ObjectStore, UnchangedUpdateKeepsResourceVersion) {
+  ObjectStore store({});
+  auto created = store.create("pods", "default", "a", pod("default", "a"));
+  auto same = store.update("pods", "default", "a",
+                           [](boost::json::object&, WriteAction&) { return std::nullopt; });
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same.value().resource_version, created.value().resource_version);
+  auto changed = store.update("pods", "default", "a", [](boost::json::object& o, WriteAction&) {
+    o["spec"].as_object()["nodeName"] = "n1";
+    return std::optional<StoreError>();
+  });
+  ASSERT_TRUE(changed.ok());
+  EXPECT_GT(changed.value().resource_version, created.value().resource_version);
+  EXPECT_EQ(*changed.value().attrs->field("spec.nodeName"), "n1");
+}
+
+TEST(ObjectStore, ListPaginatesWithContinueAndRemainingCount) {
+  ObjectStore store({});
+  for (int i = 0; i < 5; ++i) {
+    std::string name = "p" + std::to_string(i);
+    store.create("pods", "default", name, pod("default", name));
+  }
+  store.create("pods", "other", "x", pod("other", "x"));
+  Selection sel{"pods", "default", nullptr};
+  auto page1 = store.list(sel, {2, "", 0});
+  ASSERT_EQ(page1.items.size(), 2u);
+  EXPECT_EQ(name_of(page1.items[0]), "p0");
+  ASSERT_TRUE(page1.remaining_items);
+  EXPECT_EQ(*page1.remaining_items, 3);
+  auto token = decode_continue(page1.continue_token);
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->start, "p2");
+  auto page2 = store.list(sel, {10, token->start, token->resource_version});
+  ASSERT_EQ(page2.items.size(), 3u);
+  EXPECT_EQ(name_of(page2.items[0]), "p2");
+  EXPECT_TRUE(page2.continue_token.empty());
+  EXPECT_EQ(store.list({"pods", "", nullptr}).items.size(), 6u);
+}
+
+TEST(ObjectStore, WatchReplaysHistoryAndReportsSelectorTransitions) {
+  ObjectStore store({});
+  store.create("pods", "default", "a", pod("default", "a"));
+  auto start_rv = store.current_resource_version();
+  Selection unbound{"pods", "", [](const ObjectAttrs& attrs) {
+                      return *attrs.field("spec.nodeName") == "";
+                    }};
+  auto w = store.watch(unbound, start_rv);
+  ASSERT_TRUE(w.channel);
+  store.update("pods", "default", "a", [](boost::json::object& o, WriteAction&) {
+    o["spec"].as_object()["nodeName"] = "n1";
+    return std::optional<StoreError>();
+  });
+  std::vector<WatchEvent> events;
+  ASSERT_TRUE(w.channel->wait_pop(events, std::chrono::milliseconds(100)));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, WatchEventType::kDeleted);
+  // The object as it was before, with the new resourceVersion.
+  auto doc = boost::json::parse(*events[0].json);
+  EXPECT_EQ(doc.at("spec").at("nodeName").as_string(), "");
+  EXPECT_EQ(rv_in_json(*events[0].json), std::to_string(events[0].resource_version));
+}
+
+TEST(ObjectStore, WatchFromTooOldResourceVersionIsGone) {
+  StoreOptions options;
+  options.history_limit = 2;
+  ObjectStore store(options);
+  for (int i = 0; i < 5; ++i) {
+    std::string name = "p" + std::to_string(i);
+    store.create("pods", "default", name, pod("default", name));
+  }
+  auto w = store.watch({"pods", "", nullptr}, 1);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->code, StoreErrorCode::kGone);
+  EXPECT_EQ(w.error->message, "too old resource version: 1 (4)");
+  EXPECT_TRUE(store.watch({"pods", "", nullptr}, 3).channel);
+}
+
+TEST(ObjectStore, DeleteRemovesAndStampsLastState) {
+  ObjectStore store({});
+  store.create("pods", "default", "a", pod("default", "a"));
+  auto w = store.watch({"pods", "default", nullptr}, std::nullopt);
+  auto deleted = store.update("pods", "default", "a", [](boost::json::object&, WriteAction& a) {
+    a = WriteAction::kDelete;
+    return std::optional<StoreError>();
+  });
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_FALSE(store.get("pods", "default", "a").ok());
+  std::vector<WatchEvent> events;
+  w.channel->wait_pop(events, std::chrono::milliseconds(100));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].type, WatchEventType::kAdded);
+  EXPECT_EQ(events[1].type, WatchEventType::kDeleted);
+  EXPECT_EQ(rv_in_json(*events[1].json), std::to_string(deleted.value().resource_version));
+}
+
+TEST(ObjectStore, SqliteKeepsObjectsAndSequenceAcrossRestart) {
+  auto dir = boost::filesystem::temp_directory_path() / boost::filesystem::unique_path();
+  boost::filesystem::create_directories(dir);
+  StoreOptions options;
+  options.sqlite_path = (dir / "state.db").string();
+  std::uint64_t last = 0;
+  {
+    ObjectStore store(options);
+    store.create("pods", "default", "a", pod("default", "a"));
+    store.create("pods", "default", "b", pod("default", "b"));
+    last = store.update("pods", "default", "b", [](boost::json::object&, WriteAction& a) {
+                  a = WriteAction::kDelete;
+                  return std::optional<StoreError>();
+                }).value().resource_version;
+  }
+  {
+    ObjectStore store(options);
+    EXPECT_EQ(store.current_resource_version(), last);
+    EXPECT_TRUE(store.get("pods", "default", "a").ok());
+    EXPECT_FALSE(store.get("pods", "default", "b").ok());
+    auto c = store.create("pods", "default", "c", pod("default", "c"));
+    EXPECT_EQ(c.value().resource_version, last + 1);
+  }
+  boost::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace dynop::localcluster::storage
