@@ -1,0 +1,23 @@
+#pragma once
+// Renders values the way Go's fmt package does in kube-apiserver messages
+// (%q for strings, %v for numbers), so error texts match byte for byte.
+
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace dynop::localcluster::schema {
+
+// Go's strconv.Quote: "a\"b" with \n, \t, \\ and \u escapes.
+std::string go_quote(std::string_view s);
+
+// Go's %v for a float64 (strconv.FormatFloat(f, 'g', -1, 64)): 0.5, 1e+06.
+std::string go_float(double f);
+
+// A JSON scalar as field.Error prints a bad value: integers plainly, floats
+// like %v, strings quoted, booleans as true/false, null as "null"; objects
+// and arrays as compact JSON (kube would print a Go struct dump there).
+std::string go_value(const boost::json::value& v);
+
+}  // namespace dynop::localcluster::schema

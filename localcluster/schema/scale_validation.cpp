@@ -1,0 +1,88 @@
+#include "localcluster/schema/scale_validation.hpp"
+
+#include "localcluster/schema/go_format.hpp"
+
+#include <boost/json.hpp>
+
+#include <climits>
+#include <string>
+
+namespace dynop::localcluster::schema {
+namespace {
+
+namespace json = boost::json;
+using apimachinery::FieldError;
+using apimachinery::FieldErrorType;
+
+// Go's %T for a decoded JSON value, as NestedInt64's error message uses it.
+const char* go_type(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string: return "string";
+    case json::kind::double_: return "float64";
+    case json::kind::bool_: return "bool";
+    case json::kind::object: return "map[string]interface {}";
+    case json::kind::array: return "[]interface {}";
+    case json::kind::null: return "<nil>";
+    default: return "int64";
+  }
+}
+
+void check_replicas(const std::string& path, const json::value& object,
+                    apimachinery::FieldErrors& errors) {
+  if (path.empty()) return;
+  const auto* v = find_path(object, path);
+  if (v == nullptr) return;
+  const std::string trimmed = path[0] == '.' ? path.substr(1) : path;
+  if (!v->is_int64() && !v->is_uint64()) {
+    std::string shown = v->is_string() ? std::string(v->get_string()) : go_value(*v);
+    errors.push_back({FieldErrorType::kInvalid, path, "0",
+                      trimmed + " accessor error: " + shown + " is of the type " + go_type(*v) +
+                          ", expected int64"});
+    return;
+  }
+  const long long n = v->is_int64() ? v->get_int64() : static_cast<long long>(v->get_uint64());
+  if (n < 0) {
+    errors.push_back({FieldErrorType::kInvalid, path, std::to_string(n),
+                      "should be a non-negative integer"});
+  } else if (n > INT_MAX) {
+    errors.push_back({FieldErrorType::kInvalid, path, std::to_string(n),
+                      "should be less than or equal to " + std::to_string(INT_MAX)});
+  }
+}
+
+}  // namespace
+
+const boost::json::value* find_path(const boost::json::value& object, std::string_view dotted) {
+  if (!dotted.empty() && dotted[0] == '.') dotted.remove_prefix(1);
+  const json::value* cur = &object;
+  while (!dotted.empty()) {
+    const auto dot = dotted.find('.');
+    const auto key = dotted.substr(0, dot);
+    const auto* obj = cur->if_object();
+    if (obj == nullptr) return nullptr;
+    cur = obj->if_contains(key);
+    if (cur == nullptr) return nullptr;
+    dotted = dot == std::string_view::npos ? std::string_view() : dotted.substr(dot + 1);
+  }
+  return cur;
+}
+
+apimachinery::FieldErrors validate_scale_paths(const ScaleSubresource& scale,
+                                               const boost::json::value& object) {
+  apimachinery::FieldErrors errors;
+  check_replicas(scale.spec_replicas_path, object, errors);
+  check_replicas(scale.status_replicas_path, object, errors);
+  if (!scale.label_selector_path.empty()) {
+    const auto* v = find_path(object, scale.label_selector_path);
+    if (v != nullptr && !v->is_string()) {
+      const std::string& p = scale.label_selector_path;
+      const std::string trimmed = p[0] == '.' ? p.substr(1) : p;
+      errors.push_back({FieldErrorType::kInvalid, p, "\"\"",
+                        trimmed + " accessor error: " + go_value(*v) + " is of the type " +
+                            go_type(*v) + ", expected string"});
+    }
+  }
+  return errors;
+}
+
+}  // namespace dynop::localcluster::schema
