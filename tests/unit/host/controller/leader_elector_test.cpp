@@ -1,0 +1,204 @@
+#include "host/controller/leader_elector.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/unit/host/controller/fake_lease_client.hpp"
+
+namespace dynop::host::controller {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using testing::FakeLeaseClient;
+
+LeaderElectionConfig config_for(const std::string& identity) {
+  LeaderElectionConfig config;
+  config.lease_namespace = "dynop-system";
+  config.lease_name = "dynop-leader";
+  config.identity = identity;
+  return config;
+}
+
+std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
+
+TEST(FormatMicroTime, HasSixFractionDigitsInUtc) {
+  const WallTime t = WallTime{} + seconds(1767225600) + std::chrono::microseconds(42);
+  EXPECT_EQ(format_micro_time(t), "2026-01-01T00:00:00.000042Z");
+  EXPECT_EQ(format_micro_time(WallTime{} + seconds(1767225610)), "2026-01-01T00:00:10.000000Z");
+}
+
+TEST(LeaderElector, FirstCandidateCreatesTheLease) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  LeaderElector elector(config_for("a"), leases, clock);
+  EXPECT_TRUE(elector.try_acquire_or_renew());
+  EXPECT_TRUE(elector.is_leader());
+  EXPECT_EQ(elector.leader(), "a");
+  auto spec = leases.spec("dynop-system", "dynop-leader");
+  EXPECT_EQ(str(spec["holderIdentity"]), "a");
+  EXPECT_EQ(spec["leaseDurationSeconds"].as_int64(), 15);
+  EXPECT_EQ(spec["leaseTransitions"].as_int64(), 0);
+  EXPECT_EQ(str(spec["acquireTime"]), "2026-01-01T00:00:00.000000Z");
+  EXPECT_EQ(str(spec["renewTime"]), "2026-01-01T00:00:00.000000Z");
+}
+
+TEST(LeaderElector, RenewMovesRenewTimeOnly) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  LeaderElector elector(config_for("a"), leases, clock);
+  ASSERT_TRUE(elector.try_acquire_or_renew());
+  clock.advance(milliseconds(2500));
+  ASSERT_TRUE(elector.try_acquire_or_renew());
+  auto spec = leases.spec("dynop-system", "dynop-leader");
+  EXPECT_EQ(str(spec["acquireTime"]), "2026-01-01T00:00:00.000000Z");
+  EXPECT_EQ(str(spec["renewTime"]), "2026-01-01T00:00:02.500000Z");
+  EXPECT_EQ(spec["leaseTransitions"].as_int64(), 0);
+}
+
+TEST(LeaderElector, OtherCandidateWaitsForTheLeaseToExpireOnItsOwnClock) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  LeaderElector a(config_for("a"), leases, clock);
+  LeaderElector b(config_for("b"), leases, clock);
+  ASSERT_TRUE(a.try_acquire_or_renew());
+  EXPECT_FALSE(b.try_acquire_or_renew());
+  EXPECT_EQ(b.leader(), "a");
+  EXPECT_FALSE(b.is_leader());
+  clock.advance(seconds(14));
+  EXPECT_FALSE(b.try_acquire_or_renew());
+  clock.advance(seconds(1));  // 15 s since b first saw this record
+  EXPECT_TRUE(b.try_acquire_or_renew());
+  auto spec = leases.spec("dynop-system", "dynop-leader");
+  EXPECT_EQ(str(spec["holderIdentity"]), "b");
+  EXPECT_EQ(spec["leaseTransitions"].as_int64(), 1);
+  EXPECT_EQ(str(spec["acquireTime"]), "2026-01-01T00:00:15.000000Z");
+  // The old leader now sees it lost.
+  EXPECT_FALSE(a.try_acquire_or_renew());
+  EXPECT_FALSE(a.is_leader());
+  EXPECT_EQ(a.leader(), "b");
+}
+
+TEST(LeaderElector, RenewingLeaderKeepsTheLease) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  LeaderElector a(config_for("a"), leases, clock);
+  LeaderElector b(config_for("b"), leases, clock);
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE(a.try_acquire_or_renew());
+    EXPECT_FALSE(b.try_acquire_or_renew());
+    clock.advance(seconds(2));
+  }
+}
+
+TEST(LeaderElector, ReleaseLetsAnotherCandidateTakeOverAtOnce) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  LeaderElector a(config_for("a"), leases, clock);
+  LeaderElector b(config_for("b"), leases, clock);
+  ASSERT_TRUE(a.try_acquire_or_renew());
+  EXPECT_FALSE(b.try_acquire_or_renew());
+  ASSERT_TRUE(a.release());
+  auto released = leases.spec("dynop-system", "dynop-leader");
+  EXPECT_EQ(str(released["holderIdentity"]), "");
+  EXPECT_EQ(released["leaseDurationSeconds"].as_int64(), 1);
+  EXPECT_FALSE(a.is_leader());
+  EXPECT_TRUE(b.try_acquire_or_renew());
+  EXPECT_EQ(leases.spec("dynop-system", "dynop-leader")["leaseTransitions"].as_int64(), 1);
+}
+
+TEST(LeaderElector, ConcurrentTakeoverLosesOnStaleResourceVersion) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  LeaderElector a(config_for("a"), leases, clock);
+  LeaderElector b(config_for("b"), leases, clock);
+  LeaderElector c(config_for("c"), leases, clock);
+  ASSERT_TRUE(a.try_acquire_or_renew());
+  EXPECT_FALSE(b.try_acquire_or_renew());
+  EXPECT_FALSE(c.try_acquire_or_renew());
+  clock.advance(seconds(16));
+  // While b is between its read and its write, c takes the lease.
+  bool once = true;
+  leases.before_update = [&] {
+    if (!once) return;
+    once = false;
+    EXPECT_TRUE(c.try_acquire_or_renew());
+  };
+  EXPECT_FALSE(b.try_acquire_or_renew());
+  leases.before_update = nullptr;
+  EXPECT_EQ(str(leases.spec("dynop-system", "dynop-leader")["holderIdentity"]), "c");
+}
+
+TEST(LeaderElector, ServerErrorsAreNotLeadership) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  leases.fail_all = true;
+  LeaderElector a(config_for("a"), leases, clock);
+  EXPECT_FALSE(a.try_acquire_or_renew());
+  EXPECT_FALSE(a.is_leader());
+}
+
+TEST(LeaderElector, RejectsInconsistentDurations) {
+  FakeLeaseClient leases;
+  auto config = config_for("a");
+  config.renew_deadline = seconds(15);
+  EXPECT_THROW(LeaderElector(config, leases), std::invalid_argument);
+  config = config_for("a");
+  config.retry_period = seconds(9);
+  EXPECT_THROW(LeaderElector(config, leases), std::invalid_argument);
+  config = config_for("");
+  EXPECT_THROW(LeaderElector(config, leases), std::invalid_argument);
+}
+
+// Drives the background loop with the fake clock: advance time in retry
+// periods until `done` holds (bounded).
+template <typename Pred>
+bool drive(FakeClock& clock, Duration step, Pred done) {
+  for (int i = 0; i < 200000 && !done(); ++i) {
+    if (clock.waiters() > 0) clock.advance(step);
+    std::this_thread::yield();
+  }
+  return done();
+}
+
+TEST(LeaderElectorLoop, LeadsThenReleasesOnStop) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  std::atomic<int> started{0};
+  std::atomic<int> stopped{0};
+  auto config = config_for("a");
+  config.on_started_leading = [&] { ++started; };
+  config.on_stopped_leading = [&] { ++stopped; };
+  LeaderElector elector(config, leases, clock);
+  elector.start();
+  ASSERT_TRUE(drive(clock, seconds(2), [&] { return started.load() == 1; }));
+  ASSERT_TRUE(drive(clock, seconds(2), [&] { return leases.updates >= 3; }));  // renewing
+  elector.stop();
+  EXPECT_EQ(stopped.load(), 1);
+  EXPECT_EQ(str(leases.spec("dynop-system", "dynop-leader")["holderIdentity"]), "");
+}
+
+TEST(LeaderElectorLoop, StopsLeadingWhenItCannotRenewInTime) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  std::atomic<int> started{0};
+  std::atomic<int> stopped{0};
+  auto config = config_for("a");
+  config.on_started_leading = [&] { ++started; };
+  config.on_stopped_leading = [&] { ++stopped; };
+  LeaderElector elector(config, leases, clock);
+  elector.start();
+  ASSERT_TRUE(drive(clock, seconds(2), [&] { return started.load() == 1; }));
+  leases.fail_all = true;
+  ASSERT_TRUE(drive(clock, seconds(2), [&] { return stopped.load() == 1; }));
+  // Back to candidate: once the server answers again it leads again.
+  leases.fail_all = false;
+  ASSERT_TRUE(drive(clock, seconds(2), [&] { return started.load() == 2; }));
+  elector.stop();
+  EXPECT_EQ(stopped.load(), 2);
+}
+
+}  // namespace
+}  // namespace dynop::host::controller
