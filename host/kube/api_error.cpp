@@ -20,6 +20,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::kTooManyRequests: return "TooManyRequests";
     case ErrorKind::kServerError: return "ServerError";
     case ErrorKind::kDecode: return "Decode";
+    case ErrorKind::kConfig: return "Config";
     case ErrorKind::kOther: return "Other";
   }
   return "Other";
@@ -39,6 +40,10 @@ Error transport_error(std::string message) {
 
 Error decode_error(std::string message) {
   return Error{ErrorKind::kDecode, 0, "", std::move(message), std::nullopt};
+}
+
+Error config_error(std::string message) {
+  return Error{ErrorKind::kConfig, 0, "", std::move(message), std::nullopt};
 }
 
 namespace {

@@ -27,6 +27,7 @@ enum class ErrorKind {
   kTooManyRequests,  // 429: retry after `retry_after`
   kServerError,      // 5xx
   kDecode,           // the response could not be understood
+  kConfig,           // kubeconfig / in-cluster settings unusable
   kOther,            // any other status
 };
 
@@ -55,6 +56,7 @@ struct Error {
 
 Error transport_error(std::string message);
 Error decode_error(std::string message);
+Error config_error(std::string message);
 
 // Builds the error for a non-2xx response: parses a Status body when there is
 // one (falls back to the raw body), and reads Retry-After (seconds form).
