@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace dynop::localcluster::schema {
+struct Schema;  // localcluster/schema/structural_schema.hpp
+}  // namespace dynop::localcluster::schema
+
 namespace dynop::localcluster {
 
 // An additionalPrinterColumn (CRD) or a built-in kind's table column.
@@ -55,9 +59,15 @@ struct ResourceType {
   // schema) as JSON; null when the kind accepts any object. Shared and
   // immutable: swapped as a whole when a CRD changes.
   std::shared_ptr<const boost::json::value> schema;
+  // `schema` compiled for validation, defaulting and pruning
+  // (schema::prepare_custom_object); null when there is no schema.
+  std::shared_ptr<const schema::Schema> structural_schema;
 
   // Set for kinds defined by a CRD; names the CRD (plural.group).
   std::string crd_name;
+  // The version objects are stored in (a CRD's storage version); empty means
+  // `version`. Discovery derives storageVersionHash from it.
+  std::string storage_version;
   // Only custom resources accept merge and JSON patch but not strategic merge
   // patch (415), as kube-apiserver does.
   bool is_custom() const { return !crd_name.empty(); }
