@@ -1,0 +1,356 @@
+#include "plugins/common/dgd_view.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json/serialize.hpp>
+#include <set>
+
+#include "plugins/common/names.hpp"
+
+namespace dynop::plugins::common {
+namespace {
+
+namespace json = boost::json;
+using apimachinery::FieldError;
+using apimachinery::FieldErrors;
+using apimachinery::FieldErrorType;
+
+class Checker {
+ public:
+  explicit Checker(FieldErrors& errors) : errors_(errors) {}
+
+  void add(FieldErrorType type, std::string field, std::string bad_value, std::string detail) {
+    errors_.push_back(FieldError{type, std::move(field), std::move(bad_value), std::move(detail)});
+  }
+  void invalid(const std::string& field, const json::value& v, std::string detail) {
+    add(FieldErrorType::kInvalid, field, json::serialize(v), std::move(detail));
+  }
+  void type_error(const std::string& field, const json::value& v, std::string_view want) {
+    add(FieldErrorType::kTypeInvalid, field, json::serialize(v), fmt::format("must be {}", want));
+  }
+
+  // Each accessor returns the typed value or nullptr/fallback, recording a
+  // type error when the field is present with the wrong type.
+  const json::object* object(const json::object& parent, std::string_view key,
+                             const std::string& path) {
+    const json::value* v = parent.if_contains(key);
+    if (v == nullptr || v->is_null()) return nullptr;
+    if (!v->is_object()) {
+      type_error(path, *v, "an object");
+      return nullptr;
+    }
+    return &v->get_object();
+  }
+  const json::array* array(const json::object& parent, std::string_view key,
+                           const std::string& path) {
+    const json::value* v = parent.if_contains(key);
+    if (v == nullptr || v->is_null()) return nullptr;
+    if (!v->is_array()) {
+      type_error(path, *v, "a list");
+      return nullptr;
+    }
+    return &v->get_array();
+  }
+  std::string string(const json::object& parent, std::string_view key, const std::string& path) {
+    const json::value* v = parent.if_contains(key);
+    if (v == nullptr || v->is_null()) return {};
+    if (!v->is_string()) {
+      type_error(path, *v, "a string");
+      return {};
+    }
+    return std::string(v->get_string());
+  }
+  std::optional<bool> boolean(const json::object& parent, std::string_view key,
+                              const std::string& path) {
+    const json::value* v = parent.if_contains(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    if (!v->is_bool()) {
+      type_error(path, *v, "a boolean");
+      return std::nullopt;
+    }
+    return v->get_bool();
+  }
+  // An int32 with a minimum; nullopt when absent or invalid.
+  std::optional<std::int32_t> int32(const json::object& parent, std::string_view key,
+                                    const std::string& path, std::int64_t minimum) {
+    const json::value* v = parent.if_contains(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    std::int64_t n = 0;
+    if (v->is_int64()) {
+      n = v->get_int64();
+    } else if (v->is_uint64() && v->get_uint64() <= INT32_MAX) {
+      n = static_cast<std::int64_t>(v->get_uint64());
+    } else if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(
+                                                         v->get_double()))) {
+      n = static_cast<std::int64_t>(v->get_double());
+    } else {
+      type_error(path, *v, "an integer");
+      return std::nullopt;
+    }
+    if (n < minimum) {
+      invalid(path, *v, fmt::format("must be greater than or equal to {}", minimum));
+      return std::nullopt;
+    }
+    if (n > INT32_MAX) {
+      invalid(path, *v, "must be at most 2147483647");
+      return std::nullopt;
+    }
+    return static_cast<std::int32_t>(n);
+  }
+  std::map<std::string, std::string> strings(const json::object& parent, std::string_view key,
+                                             const std::string& path) {
+    std::map<std::string, std::string> out;
+    const json::object* o = object(parent, key, path);
+    if (o == nullptr) return out;
+    for (const auto& [k, v] : *o) {
+      if (!v.is_string()) {
+        type_error(fmt::format("{}[{}]", path, std::string_view(k)), v, "a string");
+        continue;
+      }
+      out.emplace(std::string(k), std::string(v.get_string()));
+    }
+    return out;
+  }
+  json::array env_list(const json::object& parent, std::string_view key, const std::string& path) {
+    json::array out;
+    const json::array* a = array(parent, key, path);
+    if (a == nullptr) return out;
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const json::value& item = (*a)[i];
+      std::string item_path = fmt::format("{}[{}]", path, i);
+      if (!item.is_object()) {
+        type_error(item_path, item, "an object");
+        continue;
+      }
+      const json::value* name = item.get_object().if_contains("name");
+      if (name == nullptr || !name->is_string() || name->get_string().empty()) {
+        add(FieldErrorType::kRequired, item_path + ".name", "", "");
+        continue;
+      }
+      out.push_back(item);
+    }
+    return out;
+  }
+
+ private:
+  FieldErrors& errors_;
+};
+
+bool is_whole_number(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+ResourceFigures parse_figures(Checker& check, const json::object& resources, std::string_view key,
+                              const std::string& path) {
+  ResourceFigures f;
+  const json::object* o = check.object(resources, key, path);
+  if (o == nullptr) return f;
+  f.cpu = check.string(*o, "cpu", path + ".cpu");
+  f.memory = check.string(*o, "memory", path + ".memory");
+  f.gpu = check.string(*o, "gpu", path + ".gpu");
+  f.gpu_type = check.string(*o, "gpuType", path + ".gpuType");
+  f.custom = check.strings(*o, "custom", path + ".custom");
+  // Extended resources such as GPUs are only ever whole numbers.
+  if (!f.gpu.empty() && !is_whole_number(f.gpu)) {
+    check.invalid(path + ".gpu", json::value(f.gpu), "must be a whole number of GPUs");
+    f.gpu.clear();
+  }
+  return f;
+}
+
+ServiceView parse_service(Checker& check, std::string_view name, const json::object& s,
+                          const std::string& path) {
+  ServiceView svc;
+  svc.name = std::string(name);
+  svc.component_type = check.string(s, "componentType", path + ".componentType");
+  svc.sub_component_type = check.string(s, "subComponentType", path + ".subComponentType");
+  if (auto r = check.int32(s, "replicas", path + ".replicas", 0)) {
+    svc.replicas = *r;
+    svc.replicas_set = true;
+  }
+  if (const json::object* res = check.object(s, "resources", path + ".resources")) {
+    svc.resources.requests = parse_figures(check, *res, "requests", path + ".resources.requests");
+    svc.resources.limits = parse_figures(check, *res, "limits", path + ".resources.limits");
+    if (const json::array* claims = check.array(*res, "claims", path + ".resources.claims")) {
+      svc.resources.claims = *claims;
+    }
+  }
+  if (const json::object* mn = check.object(s, "multinode", path + ".multinode")) {
+    svc.multinode = true;
+    svc.node_count = check.int32(*mn, "nodeCount", path + ".multinode.nodeCount", 2)
+                         .value_or(kDefaultNodeCount);
+  }
+  if (const json::object* sa = check.object(s, "scalingAdapter", path + ".scalingAdapter")) {
+    bool disable = check.boolean(*sa, "disable", path + ".scalingAdapter.disable").value_or(false);
+    bool enabled = check.boolean(*sa, "enabled", path + ".scalingAdapter.enabled").value_or(true);
+    svc.adapter_enabled = !disable && enabled;
+  }
+  svc.envs = check.env_list(s, "envs", path + ".envs");
+  svc.env_from_secret = check.string(s, "envFromSecret", path + ".envFromSecret");
+  if (const json::object* eps = check.object(s, "extraPodSpec", path + ".extraPodSpec")) {
+    svc.extra_pod_spec = *eps;
+    svc.extra_pod_spec.erase("mainContainer");
+    if (const json::object* mc =
+            check.object(*eps, "mainContainer", path + ".extraPodSpec.mainContainer")) {
+      svc.main_container = *mc;
+    }
+  }
+  if (const json::object* epm = check.object(s, "extraPodMetadata", path + ".extraPodMetadata")) {
+    svc.extra_pod_labels = check.strings(*epm, "labels", path + ".extraPodMetadata.labels");
+    svc.extra_pod_annotations =
+        check.strings(*epm, "annotations", path + ".extraPodMetadata.annotations");
+  }
+  svc.labels = check.strings(s, "labels", path + ".labels");
+  svc.annotations = check.strings(s, "annotations", path + ".annotations");
+  if (const json::object* p = check.object(s, "livenessProbe", path + ".livenessProbe")) {
+    svc.liveness_probe = *p;
+  }
+  if (const json::object* p = check.object(s, "readinessProbe", path + ".readinessProbe")) {
+    svc.readiness_probe = *p;
+  }
+  const json::value* autoscaling = s.if_contains("autoscaling");
+  svc.has_autoscaling = autoscaling != nullptr && !autoscaling->is_null();
+  return svc;
+}
+
+std::string_view error_type_text(FieldErrorType type) {
+  switch (type) {
+    case FieldErrorType::kRequired:
+      return "Required value";
+    case FieldErrorType::kInvalid:
+    case FieldErrorType::kTypeInvalid:
+      return "Invalid value";
+    case FieldErrorType::kNotSupported:
+      return "Unsupported value";
+    case FieldErrorType::kDuplicate:
+      return "Duplicate value";
+    case FieldErrorType::kForbidden:
+      return "Forbidden";
+    case FieldErrorType::kTooLong:
+      return "Too long";
+    case FieldErrorType::kTooMany:
+      return "Too many";
+    case FieldErrorType::kNotFound:
+      return "Not found";
+  }
+  return "Invalid value";
+}
+
+}  // namespace
+
+const ServiceView* DgdView::find_service(std::string_view service) const {
+  for (const ServiceView& s : services) {
+    if (s.name == service) return &s;
+  }
+  return nullptr;
+}
+
+std::map<std::string, std::string> string_map(const boost::json::object& o, std::string_view key) {
+  std::map<std::string, std::string> out;
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || !v->is_object()) return out;
+  for (const auto& [k, val] : v->get_object()) {
+    if (val.is_string()) out.emplace(std::string(k), std::string(val.get_string()));
+  }
+  return out;
+}
+
+DgdParseResult parse_dgd(const boost::json::value& dgd) {
+  DgdParseResult result;
+  Checker check(result.errors);
+  DgdView& view = result.view;
+  if (!dgd.is_object()) {
+    check.type_error("", dgd, "an object");
+    return result;
+  }
+  const json::object& root = dgd.get_object();
+  if (const json::object* meta = check.object(root, "metadata", "metadata")) {
+    view.name = check.string(*meta, "name", "metadata.name");
+    view.k8s_namespace = check.string(*meta, "namespace", "metadata.namespace");
+    view.uid = check.string(*meta, "uid", "metadata.uid");
+    view.resource_version = check.string(*meta, "resourceVersion", "metadata.resourceVersion");
+    if (const json::value* g = meta->if_contains("generation"); g != nullptr && g->is_number()) {
+      view.generation = g->to_number<std::int64_t>();
+    }
+    const json::value* del = meta->if_contains("deletionTimestamp");
+    view.deleting = del != nullptr && !del->is_null();
+  }
+  if (view.name.empty()) check.add(FieldErrorType::kRequired, "metadata.name", "", "");
+  if (const json::value* st = root.if_contains("status"); st != nullptr && st->is_object()) {
+    view.status = st->get_object();
+  }
+
+  const json::object* spec = check.object(root, "spec", "spec");
+  if (spec == nullptr) {
+    check.add(FieldErrorType::kRequired, "spec", "", "");
+    return result;
+  }
+  view.backend_framework = check.string(*spec, "backendFramework", "spec.backendFramework");
+  if (!view.backend_framework.empty() && view.backend_framework != "sglang" &&
+      view.backend_framework != "vllm" && view.backend_framework != "trtllm") {
+    check.add(FieldErrorType::kNotSupported, "spec.backendFramework",
+              json::serialize(json::value(view.backend_framework)),
+              "supported values: \"sglang\", \"vllm\", \"trtllm\"");
+  }
+  view.envs = check.env_list(*spec, "envs", "spec.envs");
+
+  const json::object* services = check.object(*spec, "services", "spec.services");
+  if (services == nullptr || services->empty()) {
+    check.add(FieldErrorType::kRequired, "spec.services", "", "at least one service is required");
+    return result;
+  }
+  if (services->size() > kMaxServices) {
+    check.add(FieldErrorType::kTooMany, "spec.services", "",
+              fmt::format("must have at most {} services", kMaxServices));
+  }
+  // Services whose names differ only in case or punctuation would share an
+  // adapter and pod names; refuse them rather than let them fight.
+  std::map<std::string, std::string> by_name_part;
+  for (const auto& [key, value] : *services) {
+    std::string name(key);
+    std::string path = fmt::format("spec.services[{}]", name);
+    if (name.empty() || !is_label_value(name)) {
+      check.invalid(path, json::value(name),
+                    "a service name must be at most 63 characters of letters, digits, '-', '_' "
+                    "or '.', starting and ending with a letter or digit");
+      continue;
+    }
+    auto [it, inserted] = by_name_part.emplace(service_name_part(name), name);
+    if (!inserted) {
+      check.add(FieldErrorType::kDuplicate, path, json::serialize(json::value(name)),
+                fmt::format("service names must differ in more than case and punctuation; "
+                            "\"{}\" would share the adapter {} with \"{}\"",
+                            name, adapter_name(view.name, name), it->second));
+      continue;
+    }
+    if (!value.is_object()) {
+      check.type_error(path, value, "an object");
+      continue;
+    }
+    view.services.push_back(parse_service(check, name, value.get_object(), path));
+  }
+  return result;
+}
+
+std::string format_field_error(const apimachinery::FieldError& error) {
+  std::string out = fmt::format("{}: {}", error.field, error_type_text(error.type));
+  if (!error.bad_value.empty()) out += fmt::format(": {}", error.bad_value);
+  if (!error.detail.empty()) out += fmt::format(": {}", error.detail);
+  return out;
+}
+
+std::string format_field_errors(const apimachinery::FieldErrors& errors) {
+  if (errors.size() == 1) return format_field_error(errors.front());
+  std::string out = "[";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += format_field_error(errors[i]);
+  }
+  return out + "]";
+}
+
+}  // namespace dynop::plugins::common

@@ -1,0 +1,103 @@
+#pragma once
+// A typed, validated view of a DynamoGraphDeployment, built from the object as
+// the API server returns it. The plugins decide from this view only, so every
+// default of the contract (replicas 1, nodeCount 2, adapter enabled) is applied
+// in one place. Errors name the field path as users write it
+// (`spec.services[decode].replicas`).
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/apimachinery/field_error.hpp"
+
+namespace dynop::plugins::common {
+
+// One side (requests or limits) of a service's `resources`. Empty = not set.
+struct ResourceFigures {
+  std::string cpu;
+  std::string memory;
+  std::string gpu;       // GPUs per pod, a quantity
+  std::string gpu_type;  // resource name used instead of nvidia.com/gpu
+  std::map<std::string, std::string> custom;
+  bool empty() const {
+    return cpu.empty() && memory.empty() && gpu.empty() && gpu_type.empty() && custom.empty();
+  }
+};
+
+struct ServiceResources {
+  ResourceFigures requests;
+  ResourceFigures limits;
+  boost::json::array claims;
+};
+
+inline constexpr std::int32_t kDefaultReplicas = 1;
+inline constexpr std::int32_t kDefaultNodeCount = 2;
+inline constexpr std::size_t kMaxServices = 25;
+
+struct ServiceView {
+  std::string name;  // key in spec.services, case kept
+  std::string component_type;
+  std::string sub_component_type;
+  std::int32_t replicas = kDefaultReplicas;  // absent means 1
+  bool replicas_set = false;
+  ServiceResources resources;
+  bool multinode = false;
+  std::int32_t node_count = 1;  // pods per replica group: multinode.nodeCount, else 1
+  bool adapter_enabled = true;  // false for scalingAdapter.disable: true or .enabled: false
+  boost::json::array envs;
+  std::string env_from_secret;
+  boost::json::object extra_pod_spec;  // extraPodSpec without mainContainer
+  boost::json::object main_container;  // extraPodSpec.mainContainer
+  std::map<std::string, std::string> extra_pod_labels;
+  std::map<std::string, std::string> extra_pod_annotations;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+  boost::json::object liveness_probe;   // empty = none
+  boost::json::object readiness_probe;  // empty = none
+  bool has_autoscaling = false;         // deprecated field present
+
+  std::int32_t pods_per_group() const { return multinode ? node_count : 1; }
+  bool is_planner() const { return component_type == "planner"; }
+};
+
+struct DgdView {
+  std::string name;
+  std::string k8s_namespace;
+  std::string uid;
+  std::string resource_version;
+  std::int64_t generation = 0;
+  bool deleting = false;  // metadata.deletionTimestamp set
+  std::string backend_framework;
+  boost::json::array envs;            // spec.envs
+  std::vector<ServiceView> services;  // in spec.services order
+  boost::json::object status;         // the current status, as read
+
+  const ServiceView* find_service(std::string_view service) const;
+};
+
+struct DgdParseResult {
+  // Always filled as far as the object allowed (metadata at least), so a
+  // caller can still report a ValidationFailed status on the object.
+  DgdView view;
+  apimachinery::FieldErrors errors;
+  bool ok() const { return errors.empty(); }
+};
+
+DgdParseResult parse_dgd(const boost::json::value& dgd);
+
+// "spec.services[decode].replicas: Invalid value: -1: must be greater than or equal to 0",
+// several errors joined as kube-apiserver aggregates them: "[a, b]".
+std::string format_field_error(const apimachinery::FieldError& error);
+std::string format_field_errors(const apimachinery::FieldErrors& errors);
+
+// Reads `o[key]` as a string map (labels, annotations); non-string values ignored.
+std::map<std::string, std::string> string_map(const boost::json::object& o, std::string_view key);
+
+}  // namespace dynop::plugins::common

@@ -1,0 +1,147 @@
+#include "plugins/dgdsa/adapter_sync.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "plugins/common/dgd_view.hpp"
+#include "plugins/common/names.hpp"
+
+namespace dynop::plugins::dgdsa {
+namespace {
+
+namespace json = boost::json;
+using apimachinery::FieldError;
+using apimachinery::FieldErrorType;
+
+std::string string_at(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+const json::object* object_at(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
+}
+
+Event warning(std::string message) {
+  return Event{"Warning", std::string(kEventUpdateFailed), std::move(message)};
+}
+
+json::object next_status(const AdapterView& adapter, const std::vector<common::ObservedPod>& pods,
+                         bool scaled, std::string_view now) {
+  json::object status;
+  status["replicas"] = common::count_groups(common::group_pods(pods), "", 1).replicas;
+  status["selector"] = common::adapter_selector(adapter.dgd_name, adapter.service);
+  if (scaled) {
+    status["lastScaleTime"] = now;
+  } else if (const json::value* t = adapter.status.if_contains("lastScaleTime");
+             t != nullptr && t->is_string()) {
+    status["lastScaleTime"] = *t;
+  }
+  return status;
+}
+
+}  // namespace
+
+AdapterParseResult parse_adapter(const boost::json::object& adapter) {
+  AdapterParseResult r;
+  AdapterView& a = r.view;
+  if (const json::object* meta = object_at(adapter, "metadata")) {
+    a.name = string_at(*meta, "name");
+    a.k8s_namespace = string_at(*meta, "namespace");
+    a.uid = string_at(*meta, "uid");
+    const json::value* del = meta->if_contains("deletionTimestamp");
+    a.deleting = del != nullptr && !del->is_null();
+  }
+  if (const json::object* st = object_at(adapter, "status")) a.status = *st;
+  const json::object* spec = object_at(adapter, "spec");
+  if (spec == nullptr) {
+    r.errors.push_back(FieldError{FieldErrorType::kRequired, "spec", "", ""});
+    return r;
+  }
+  const json::value* replicas = spec->if_contains("replicas");
+  if (replicas == nullptr || !replicas->is_number()) {
+    r.errors.push_back(FieldError{FieldErrorType::kRequired, "spec.replicas", "", ""});
+  } else {
+    std::error_code ec;
+    auto n = replicas->to_number<std::int64_t>(ec);
+    if (ec || n < 0 || n > INT32_MAX) {
+      r.errors.push_back(FieldError{FieldErrorType::kInvalid, "spec.replicas",
+                                    json::serialize(*replicas),
+                                    "must be between 0 and 2147483647"});
+    } else {
+      a.replicas = static_cast<std::int32_t>(n);
+    }
+  }
+  if (const json::object* ref = object_at(*spec, "dgdRef")) {
+    a.dgd_name = string_at(*ref, "name");
+    a.service = string_at(*ref, "serviceName");
+  }
+  if (a.dgd_name.empty()) {
+    r.errors.push_back(FieldError{FieldErrorType::kRequired, "spec.dgdRef.name", "", ""});
+  }
+  if (a.service.empty()) {
+    r.errors.push_back(FieldError{FieldErrorType::kRequired, "spec.dgdRef.serviceName", "", ""});
+  }
+  return r;
+}
+
+std::string scaled_message(std::string_view service, std::int32_t from, std::int32_t to) {
+  return fmt::format("Scaled service {} from {} to {} replicas", service, from, to);
+}
+
+Event update_failed_event(const AdapterView& adapter, std::string_view error) {
+  return warning(fmt::format("Failed to update replicas of service {} in DynamoGraphDeployment {}: {}",
+                             adapter.service, adapter.dgd_name, error));
+}
+
+SyncPlan plan_adapter_sync(const SyncInput& in) {
+  SyncPlan plan;
+  if (in.adapter == nullptr) return plan;
+  AdapterParseResult parsed = parse_adapter(*in.adapter);
+  const AdapterView& adapter = parsed.view;
+  if (adapter.deleting) return plan;
+  if (!parsed.ok()) {
+    // Retrying will not fix the adapter; the next edit of it triggers a new sync.
+    plan.events.push_back(warning(fmt::format("Invalid adapter: {}",
+                                              common::format_field_errors(parsed.errors))));
+    return plan;
+  }
+  if (in.dgd == nullptr) {
+    plan.retry_reason = fmt::format("DynamoGraphDeployment {} not found in namespace {}",
+                                    adapter.dgd_name, adapter.k8s_namespace);
+    plan.events.push_back(warning(plan.retry_reason));
+    return plan;
+  }
+  common::DgdParseResult dgd = common::parse_dgd(json::value(*in.dgd));
+  if (dgd.view.deleting) return plan;
+  const common::ServiceView* svc = dgd.view.find_service(adapter.service);
+  if (svc == nullptr) {
+    plan.retry_reason = fmt::format("service {} not found in DynamoGraphDeployment {}",
+                                    adapter.service, adapter.dgd_name);
+    plan.events.push_back(warning(plan.retry_reason));
+    return plan;
+  }
+
+  // With the adapter disabled the DGD owns the count (and the dgd plugin
+  // deletes this adapter); copying it back would undo the user's direct edit.
+  bool scale = svc->adapter_enabled && svc->replicas != adapter.replicas;
+  if (scale) {
+    plan.from_replicas = svc->replicas;
+    plan.to_replicas = adapter.replicas;
+    json::object service_patch{{"replicas", adapter.replicas}};
+    plan.dgd_patch = json::object{
+        {"metadata", json::object{{"resourceVersion", dgd.view.resource_version}}},
+        {"spec", json::object{{"services", json::object{{svc->name, std::move(service_patch)}}}}}};
+    plan.events_on_success.push_back(
+        Event{"Normal", std::string(kEventScaled),
+              scaled_message(svc->name, plan.from_replicas, plan.to_replicas)});
+  }
+  json::object status = next_status(adapter, in.pods, scale, in.now);
+  if (status != adapter.status) plan.status = std::move(status);
+  return plan;
+}
+
+}  // namespace dynop::plugins::dgdsa

@@ -1,0 +1,244 @@
+#include "plugins/common/dgd_view.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "tests/unit/plugins/common/plugin_test_support.hpp"
+
+namespace dynop::plugins::common {
+namespace {
+
+using testing::dgd_from_yaml;
+
+DgdParseResult parse_yaml(std::string_view yaml) {
+  return parse_dgd(boost::json::value(dgd_from_yaml(yaml)));
+}
+
+std::string errors_of(const DgdParseResult& r) { return format_field_errors(r.errors); }
+
+TEST(DgdView, GuideExampleWithDefaults) {
+  auto file = testing::yaml_file_to_json(testing::source_path("examples/backends/sglang/deploy/agg.yaml"));
+  ASSERT_TRUE(file.has_value());
+  DgdParseResult r = parse_dgd(boost::json::value(testing::as_stored(*file)));
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  const DgdView& v = r.view;
+  EXPECT_EQ(v.name, "sglang-agg");
+  EXPECT_EQ(v.k8s_namespace, "default");
+  ASSERT_EQ(v.services.size(), 2u);
+  EXPECT_EQ(v.services[0].name, "Frontend");  // case kept, order kept
+  EXPECT_EQ(v.services[0].component_type, "frontend");
+  EXPECT_EQ(v.services[0].replicas, 1);
+  EXPECT_TRUE(v.services[0].adapter_enabled);
+  EXPECT_FALSE(v.services[0].multinode);
+  EXPECT_EQ(v.services[0].pods_per_group(), 1);
+  const ServiceView* decode = v.find_service("decode");
+  ASSERT_NE(decode, nullptr);
+  EXPECT_EQ(decode->resources.limits.gpu, "1");
+  EXPECT_EQ(v.find_service("Decode"), nullptr);
+}
+
+TEST(DgdView, ReplicasAbsentMeansOneAndZeroIsKept) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    a: {componentType: worker}
+    b: {replicas: 0}
+)");
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  EXPECT_EQ(r.view.find_service("a")->replicas, 1);
+  EXPECT_FALSE(r.view.find_service("a")->replicas_set);
+  EXPECT_EQ(r.view.find_service("b")->replicas, 0);
+  EXPECT_TRUE(r.view.find_service("b")->replicas_set);
+}
+
+TEST(DgdView, AdapterDisabledEitherSpelling) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    guide: {scalingAdapter: {disable: true}}
+    later: {scalingAdapter: {enabled: false}}
+    on1: {scalingAdapter: {disable: false}}
+    on2: {scalingAdapter: {enabled: true}}
+    on3: {}
+)");
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  EXPECT_FALSE(r.view.find_service("guide")->adapter_enabled);
+  EXPECT_FALSE(r.view.find_service("later")->adapter_enabled);
+  EXPECT_TRUE(r.view.find_service("on1")->adapter_enabled);
+  EXPECT_TRUE(r.view.find_service("on2")->adapter_enabled);
+  EXPECT_TRUE(r.view.find_service("on3")->adapter_enabled);
+}
+
+TEST(DgdView, MultinodeNodeCountDefaultsToTwo) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    a: {multinode: {}}
+    b: {multinode: {nodeCount: 4}}
+)");
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  EXPECT_TRUE(r.view.find_service("a")->multinode);
+  EXPECT_EQ(r.view.find_service("a")->pods_per_group(), 2);
+  EXPECT_EQ(r.view.find_service("b")->pods_per_group(), 4);
+}
+
+TEST(DgdView, ReadsEveryFieldThePluginsUse) {
+  auto r = parse_yaml(R"(
+metadata: {name: d, generation: 7}
+spec:
+  backendFramework: vllm
+  envs: [{name: A, value: "1"}]
+  services:
+    w:
+      componentType: worker
+      subComponentType: prefill
+      resources:
+        requests: {cpu: "2", memory: 40Gi, custom: {example.com/fpga: "1"}}
+        limits: {gpu: "2", gpuType: nvidia.com/mig-1g.10gb}
+      envs: [{name: B, value: x}]
+      envFromSecret: hf
+      extraPodSpec:
+        tolerations: [{key: k, operator: Exists}]
+        mainContainer: {image: img, args: [--x]}
+      extraPodMetadata: {labels: {team: t}, annotations: {note: n}}
+      labels: {l: v}
+      annotations: {a: b}
+      livenessProbe: {httpGet: {path: /live, port: 9090}}
+      readinessProbe: {httpGet: {path: /ready, port: 9090}}
+      autoscaling: {enabled: true}
+)");
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  EXPECT_EQ(r.view.generation, 7);
+  EXPECT_EQ(r.view.backend_framework, "vllm");
+  EXPECT_EQ(r.view.envs.size(), 1u);
+  const ServiceView& w = r.view.services.at(0);
+  EXPECT_EQ(w.sub_component_type, "prefill");
+  EXPECT_EQ(w.resources.requests.cpu, "2");
+  EXPECT_EQ(w.resources.requests.memory, "40Gi");
+  EXPECT_EQ(w.resources.requests.custom.at("example.com/fpga"), "1");
+  EXPECT_EQ(w.resources.limits.gpu, "2");
+  EXPECT_EQ(w.resources.limits.gpu_type, "nvidia.com/mig-1g.10gb");
+  EXPECT_EQ(w.envs.size(), 1u);
+  EXPECT_EQ(w.env_from_secret, "hf");
+  EXPECT_FALSE(w.extra_pod_spec.contains("mainContainer"));
+  EXPECT_TRUE(w.extra_pod_spec.contains("tolerations"));
+  EXPECT_EQ(w.main_container.at("image").as_string(), "img");
+  EXPECT_EQ(w.extra_pod_labels.at("team"), "t");
+  EXPECT_EQ(w.extra_pod_annotations.at("note"), "n");
+  EXPECT_EQ(w.labels.at("l"), "v");
+  EXPECT_EQ(w.annotations.at("a"), "b");
+  EXPECT_FALSE(w.liveness_probe.empty());
+  EXPECT_FALSE(w.readiness_probe.empty());
+  EXPECT_TRUE(w.has_autoscaling);
+}
+
+TEST(DgdView, ErrorsNameTheFieldPath) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    decode:
+      replicas: -1
+      multinode: {nodeCount: 1}
+      resources: {limits: {gpu: "1.5"}}
+      scalingAdapter: {disable: "yes"}
+      envs: [{value: x}]
+)");
+  ASSERT_FALSE(r.ok());
+  std::string all = errors_of(r);
+  EXPECT_NE(all.find("spec.services[decode].replicas: Invalid value: -1: must be greater than or "
+                     "equal to 0"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("spec.services[decode].multinode.nodeCount: Invalid value: 1"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("spec.services[decode].resources.limits.gpu: Invalid value: \"1.5\""),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("spec.services[decode].scalingAdapter.disable: Invalid value: \"yes\": must "
+                     "be a boolean"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("spec.services[decode].envs[0].name: Required value"), std::string::npos)
+      << all;
+  // The view still carries the metadata a status write needs.
+  EXPECT_EQ(r.view.name, "d");
+}
+
+TEST(DgdView, AtLeastOneService) {
+  auto r = parse_yaml("metadata: {name: d}\nspec: {services: {}}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(errors_of(r), "spec.services: Required value: at least one service is required");
+  auto none = parse_yaml("metadata: {name: d}\nspec: {}\n");
+  EXPECT_FALSE(none.ok());
+}
+
+TEST(DgdView, ServicesDifferingOnlyInCaseAreRefused) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    decode: {}
+    Decode: {}
+)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(errors_of(r).find("spec.services[Decode]: Duplicate value"), std::string::npos)
+      << errors_of(r);
+  EXPECT_NE(errors_of(r).find("adapter d-decode"), std::string::npos);
+}
+
+TEST(DgdView, ServiceNameMustBeALabelValue) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    "bad name": {}
+)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(errors_of(r).find("spec.services[bad name]: Invalid value"), std::string::npos);
+}
+
+TEST(DgdView, UnknownBackendFramework) {
+  auto r = parse_yaml("metadata: {name: d}\nspec: {backendFramework: tgi, services: {a: {}}}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(errors_of(r).find("spec.backendFramework: Unsupported value: \"tgi\""),
+            std::string::npos);
+}
+
+TEST(DgdView, TooManyServices) {
+  std::string yaml = "metadata: {name: d}\nspec:\n  services:\n";
+  for (int i = 0; i < 26; ++i) yaml += "    s" + std::to_string(i) + ": {}\n";
+  auto r = parse_yaml(yaml);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(errors_of(r).find("spec.services: Too many"), std::string::npos);
+}
+
+TEST(DgdView, DeletionAndStatusAreSeen) {
+  auto r = parse_yaml(R"(
+metadata: {name: d, deletionTimestamp: "2026-01-01T00:00:00Z"}
+spec: {services: {a: {}}}
+status: {state: pending}
+)");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r.view.deleting);
+  EXPECT_EQ(r.view.status.at("state").as_string(), "pending");
+}
+
+TEST(DgdView, EveryUpstreamExampleIsValid) {
+  for (const char* file : {"sglang-agg.yaml", "sglang-agg_router.yaml", "sglang-disagg.yaml",
+                           "sglang-disagg-multinode.yaml", "sglang-disagg_planner.yaml"}) {
+    auto doc = testing::yaml_file_to_json(testing::upstream_example_path(file));
+    if (!doc) GTEST_SKIP() << "upstream examples not available";
+    DgdParseResult r = parse_dgd(boost::json::value(testing::as_stored(*doc)));
+    EXPECT_TRUE(r.ok()) << file << ": " << errors_of(r);
+    EXPECT_GE(r.view.services.size(), 2u) << file;
+  }
+}
+
+}  // namespace
+}  // namespace dynop::plugins::common

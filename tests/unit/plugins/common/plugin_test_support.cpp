@@ -1,0 +1,118 @@
+#include "tests/unit/plugins/common/plugin_test_support.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json/array.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace dynop::plugins::testing {
+namespace {
+
+namespace json = boost::json;
+
+json::value scalar(const YAML::Node& node) {
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") return json::value(s);  // quoted: always a string
+  if (s.empty() || s == "~" || s == "null") return nullptr;
+  if (s == "true") return true;
+  if (s == "false") return false;
+  try {
+    std::size_t used = 0;
+    long long n = std::stoll(s, &used);
+    if (used == s.size()) return static_cast<std::int64_t>(n);
+    double d = std::stod(s, &used);
+    if (used == s.size()) return d;
+  } catch (const std::exception&) {
+  }
+  return json::value(s);
+}
+
+json::value convert(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      json::object o;
+      for (const auto& kv : node) o[kv.first.Scalar()] = convert(kv.second);
+      return o;
+    }
+    case YAML::NodeType::Sequence: {
+      json::array a;
+      for (const auto& item : node) a.push_back(convert(item));
+      return a;
+    }
+    case YAML::NodeType::Scalar:
+      return scalar(node);
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+boost::json::value yaml_to_json(std::string_view yaml) {
+  return convert(YAML::Load(std::string(yaml)));
+}
+
+std::optional<boost::json::value> yaml_file_to_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return yaml_to_json(ss.str());
+}
+
+std::string upstream_example_path(std::string_view file) {
+  return "/work/shared/reference/upstream-dynamo-0.8/examples/" + std::string(file);
+}
+
+std::string source_path(std::string_view relative) {
+  const char* root = std::getenv("DYNOP_SOURCE_DIR");
+  std::string base = root != nullptr ? root : DYNOP_TEST_SOURCE_DIR;
+  return base + "/" + std::string(relative);
+}
+
+boost::json::object as_stored(boost::json::value object, std::string_view ns) {
+  json::object o = object.as_object();
+  json::object& meta = o["metadata"].is_object() ? o["metadata"].get_object()
+                                                 : o["metadata"].emplace_object();
+  if (!meta.contains("namespace")) meta["namespace"] = ns;
+  if (!meta.contains("uid")) {
+    const json::value* name = meta.if_contains("name");
+    meta["uid"] = "uid-" + std::string(name != nullptr && name->is_string() ? name->get_string()
+                                                                           : "x");
+  }
+  if (!meta.contains("generation")) meta["generation"] = 1;
+  if (!meta.contains("resourceVersion")) meta["resourceVersion"] = "1";
+  if (!meta.contains("creationTimestamp")) meta["creationTimestamp"] = "2026-01-01T00:00:00Z";
+  return o;
+}
+
+boost::json::object dgd_from_yaml(std::string_view yaml, std::string_view ns) {
+  return as_stored(yaml_to_json(yaml), ns);
+}
+
+void set_pod_state(boost::json::object& pod, std::string_view phase, bool ready,
+                   std::string_view created) {
+  pod["metadata"].as_object()["creationTimestamp"] = created;
+  pod["status"] = json::object{
+      {"phase", phase},
+      {"conditions",
+       json::array{json::object{{"type", "Ready"}, {"status", ready ? "True" : "False"}}}}};
+}
+
+common::ObservedPod pod(std::string name, std::string hash, std::int32_t group, std::int32_t rank,
+                        bool ready, std::string created, std::string phase) {
+  common::ObservedPod p;
+  p.name = std::move(name);
+  p.template_hash = std::move(hash);
+  p.group_index = group;
+  p.rank = rank;
+  p.ready = ready && phase == "Running";
+  p.phase = std::move(phase);
+  p.creation_timestamp = std::move(created);
+  return p;
+}
+
+}  // namespace dynop::plugins::testing

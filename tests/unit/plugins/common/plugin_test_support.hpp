@@ -1,0 +1,42 @@
+#pragma once
+// Helpers for the dgd/dgdsa plugin tests: DGDs written as YAML (as users
+// write them), the upstream examples read by path, and pods in given states.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "plugins/common/pod_groups.hpp"
+
+namespace dynop::plugins::testing {
+
+// YAML text -> JSON as kubectl sends it (plain scalars typed, quoted ones strings).
+boost::json::value yaml_to_json(std::string_view yaml);
+// A YAML file -> JSON; nullopt when the file does not exist.
+std::optional<boost::json::value> yaml_file_to_json(const std::string& path);
+
+// Path of an upstream Dynamo 0.8 example (test data, never copied into the project).
+std::string upstream_example_path(std::string_view file);
+// Path of a file in this checkout (DYNOP_SOURCE_DIR, else the compile-time root).
+std::string source_path(std::string_view relative);
+
+// Fills what the API server would: namespace (default "default"), uid,
+// generation 1, resourceVersion "1", creationTimestamp.
+boost::json::object as_stored(boost::json::value object, std::string_view ns = "default");
+
+// A DGD from YAML, as stored.
+boost::json::object dgd_from_yaml(std::string_view yaml, std::string_view ns = "default");
+
+// Makes a rendered pod look as the kubelet reports it.
+void set_pod_state(boost::json::object& pod, std::string_view phase, bool ready,
+                   std::string_view created = "2026-01-01T00:00:00Z");
+
+common::ObservedPod pod(std::string name, std::string hash, std::int32_t group,
+                        std::int32_t rank = 0, bool ready = true,
+                        std::string created = "2026-01-01T00:00:00Z",
+                        std::string phase = "Running");
+
+}  // namespace dynop::plugins::testing
