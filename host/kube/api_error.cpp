@@ -79,6 +79,11 @@ Error error_from_response(int http_status, std::string_view body,
       error.reason = std::string(reason->get_string());
     if (auto* message = status->if_contains("message"); message && message->is_string())
       error.message = std::string(message->get_string());
+    // Watch ERROR events carry the status only inside the Status object.
+    if (auto* code = status->if_contains("code"); code && code->is_int64() && http_status == 0) {
+      error.http_status = static_cast<int>(code->get_int64());
+      error.kind = kind_for(error.http_status);
+    }
     if (auto* details = status->if_contains("details"); details && details->is_object()) {
       if (auto* after = details->get_object().if_contains("retryAfterSeconds");
           after && after->is_int64())

@@ -60,6 +60,7 @@ Error config_error(std::string message);
 
 // Builds the error for a non-2xx response: parses a Status body when there is
 // one (falls back to the raw body), and reads Retry-After (seconds form).
+// `http_status` 0: take it from the Status's code (watch ERROR events).
 Error error_from_response(int http_status, std::string_view body,
                           std::string_view retry_after_header = {});
 
