@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "dynop/abi.h"
+
 namespace dynop::metrics {
 class Registry;
 }
@@ -29,16 +31,25 @@ enum class PluginState {
   kLoaded,      // init succeeded, not yet started
   kStarted,
   kStopped,
+  kStartFailed,  // start returned an error or threw; never stopped, destroyed at unload
 };
 
 const char* to_string(PluginState state);
 
 struct PluginStatus {
-  std::string name;             // descriptor name, or the file stem when refused before that
-  std::filesystem::path file;   // the shared library
-  std::string version;          // plugin version, "" when unknown
+  std::string name;            // descriptor name, or the file stem when refused before that
+  std::filesystem::path file;  // the shared library
+  std::string version;         // plugin version, "" when unknown
   PluginState state = PluginState::kRefused;
-  std::string reason;           // why refused or failed; "" otherwise
+  std::string reason;  // why refused or failed; "" otherwise
+};
+
+// A plugin that initialized, for the parts of the host that drive its
+// capability hooks. Pointers stay valid until unload_all().
+struct ActivePlugin {
+  std::string name;
+  const dynop_plugin_descriptor* descriptor = nullptr;
+  dynop_plugin* instance = nullptr;
 };
 
 class PluginManager {
@@ -58,6 +69,8 @@ class PluginManager {
   void stop_all();    // reverse load order
   void unload_all();  // after stop_all; unloads the shared libraries
   std::vector<PluginStatus> statuses() const;
+  // Plugins in state kLoaded or kStarted, in load order.
+  std::vector<ActivePlugin> active_plugins() const;
 
  private:
   struct Impl;

@@ -1,0 +1,34 @@
+# dynop_add_plugin(NAME name SOURCES src... [LIBS lib...] [OUTPUT_DIRECTORY dir])
+#
+# Builds one dynop plugin: a MODULE library named exactly <name>.so (no "lib"
+# prefix; the host loads every *.so in its plugin folder), compiled as C++20
+# with hidden visibility so the only exported symbol is the entry symbol that
+# DYNOP_PLUGIN() defines. Used in-tree and, installed with the SDK package,
+# by out-of-tree plugins after find_package(dynop-sdk).
+function(dynop_add_plugin)
+  cmake_parse_arguments(ARG "" "NAME;OUTPUT_DIRECTORY" "SOURCES;LIBS" ${ARGN})
+  if(NOT ARG_NAME OR NOT ARG_SOURCES)
+    message(FATAL_ERROR "dynop_add_plugin: NAME and SOURCES are required")
+  endif()
+  add_library(${ARG_NAME} MODULE ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE dynop::sdk ${ARG_LIBS})
+  target_compile_features(${ARG_NAME} PRIVATE cxx_std_20)
+  set_target_properties(${ARG_NAME} PROPERTIES
+    PREFIX ""
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    POSITION_INDEPENDENT_CODE ON)
+  if(ARG_OUTPUT_DIRECTORY)
+    set_target_properties(${ARG_NAME} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}")
+  endif()
+  # An unresolved symbol should fail the link, not the host's dlopen later.
+  # (Sanitizer runtimes resolve only at load time, hence the exception.)
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT DYNOP_SANITIZE)
+    target_link_options(${ARG_NAME} PRIVATE "LINKER:--no-undefined")
+  endif()
+  # In-tree: the project's warnings-as-errors.
+  if(COMMAND dynop_target_defaults)
+    dynop_target_defaults(${ARG_NAME})
+  endif()
+endfunction()

@@ -1,0 +1,182 @@
+#include "host/plugins/plugin_host_api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <string_view>
+#include <utility>
+
+namespace dynop::host {
+namespace {
+
+std::string_view view(dynop_str s) { return s.size ? std::string_view(s.data, s.size) : ""; }
+
+// [host-out] messages: valid until the next callback on the same thread.
+dynop_status status(int32_t code, std::string message) {
+  thread_local std::string buffer;
+  buffer = std::move(message);
+  return dynop_status{code, {buffer.data(), buffer.size()}};
+}
+
+dynop_status ok() { return dynop_status{DYNOP_OK, {nullptr, 0}}; }
+
+dynop_status not_implemented(const char* what) {
+  return status(DYNOP_NOT_IMPLEMENTED,
+                std::string(what) + " is not implemented by this host version yet");
+}
+
+spdlog::level::level_enum to_spdlog(int32_t level) {
+  switch (level) {
+    case DYNOP_LOG_TRACE:
+      return spdlog::level::trace;
+    case DYNOP_LOG_DEBUG:
+      return spdlog::level::debug;
+    case DYNOP_LOG_INFO:
+      return spdlog::level::info;
+    case DYNOP_LOG_WARN:
+      return spdlog::level::warn;
+    default:
+      return spdlog::level::err;
+  }
+}
+
+// Prometheus' default buckets, for histograms registered without any.
+const std::vector<double> kDefaultBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                             0.5,   1,    2.5,   5,    10};
+
+}  // namespace
+
+PluginHostApi::PluginHostApi(std::string plugin_name, metrics::Registry& registry)
+    : plugin_name_(std::move(plugin_name)), registry_(registry) {
+  table_.struct_size = sizeof(dynop_host);
+  table_.abi_major = DYNOP_ABI_VERSION_MAJOR;
+  table_.abi_minor = DYNOP_ABI_VERSION_MINOR;
+  table_.ctx = reinterpret_cast<dynop_host_context*>(this);
+  table_.log = &PluginHostApi::log;
+  table_.metric_register = &PluginHostApi::metric_register;
+  table_.metric_update = &PluginHostApi::metric_update;
+  table_.get_object = [](dynop_host_context*, const dynop_object_ref*, dynop_str*) {
+    return not_implemented("get_object");
+  };
+  table_.list_objects = [](dynop_host_context*, const dynop_object_ref*, dynop_str, dynop_str*) {
+    return not_implemented("list_objects");
+  };
+  table_.create_object = [](dynop_host_context*, const dynop_object_ref*, dynop_str, dynop_str*) {
+    return not_implemented("create_object");
+  };
+  table_.update_object = [](dynop_host_context*, const dynop_object_ref*, dynop_str, dynop_str*) {
+    return not_implemented("update_object");
+  };
+  table_.patch_object = [](dynop_host_context*, const dynop_object_ref*, int32_t, dynop_str,
+                           dynop_str*) { return not_implemented("patch_object"); };
+  table_.delete_object = [](dynop_host_context*, const dynop_object_ref*) {
+    return not_implemented("delete_object");
+  };
+  table_.update_status = [](dynop_host_context*, const dynop_object_ref*, dynop_str, dynop_str*) {
+    return not_implemented("update_status");
+  };
+  table_.get_scale = [](dynop_host_context*, const dynop_object_ref*, dynop_str*) {
+    return not_implemented("get_scale");
+  };
+  table_.update_scale = [](dynop_host_context*, const dynop_object_ref*, int32_t, dynop_str*) {
+    return not_implemented("update_scale");
+  };
+  table_.record_event = [](dynop_host_context*, const dynop_object_ref*, int32_t, dynop_str,
+                           dynop_str) { return not_implemented("record_event"); };
+  table_.requeue_after = [](dynop_host_context*, dynop_key, uint64_t) {
+    return not_implemented("requeue_after");
+  };
+}
+
+PluginHostApi& PluginHostApi::self(dynop_host_context* ctx) {
+  return *reinterpret_cast<PluginHostApi*>(ctx);
+}
+
+void PluginHostApi::log(dynop_host_context* ctx, int32_t level, dynop_str message) {
+  try {
+    spdlog::log(to_spdlog(level), "plugin {}: {}", self(ctx).plugin_name_, view(message));
+  } catch (...) {
+    // Logging must never throw into a plugin.
+  }
+}
+
+dynop_status PluginHostApi::metric_register(dynop_host_context* ctx, int32_t type, dynop_str name,
+                                            dynop_str help, const double* buckets,
+                                            size_t bucket_count, dynop_metric* out) {
+  if (out == nullptr) return status(DYNOP_INVALID_ARGUMENT, "metric_register: out is NULL");
+  *out = 0;
+  PluginHostApi& api = self(ctx);
+  try {
+    std::lock_guard lock(api.mutex_);
+    const std::string metric_name(view(name));
+    for (size_t i = 0; i < api.families_.size(); ++i) {
+      if (api.families_[i].name == metric_name && api.families_[i].type == type) {
+        *out = i + 1;
+        return ok();
+      }
+    }
+    MetricFamily family{type, metric_name};
+    switch (type) {
+      case DYNOP_METRIC_COUNTER:
+        family.counter = &api.registry_.counter(metric_name, std::string(view(help)));
+        break;
+      case DYNOP_METRIC_GAUGE:
+        family.gauge = &api.registry_.gauge(metric_name, std::string(view(help)));
+        break;
+      case DYNOP_METRIC_HISTOGRAM:
+        family.histogram = &api.registry_.histogram(
+            metric_name, std::string(view(help)),
+            bucket_count ? std::vector<double>(buckets, buckets + bucket_count) : kDefaultBuckets);
+        break;
+      default:
+        return status(DYNOP_INVALID_ARGUMENT,
+                      "metric " + metric_name + ": unknown metric type " + std::to_string(type));
+    }
+    api.families_.push_back(std::move(family));
+    *out = api.families_.size();
+    return ok();
+  } catch (const std::exception& e) {
+    // The registry rejects bad names and a name taken by another type.
+    return status(DYNOP_INVALID_ARGUMENT, e.what());
+  }
+}
+
+dynop_status PluginHostApi::metric_update(dynop_host_context* ctx, dynop_metric metric, int32_t op,
+                                          const dynop_label* labels, size_t label_count,
+                                          double value) {
+  PluginHostApi& api = self(ctx);
+  MetricFamily family;
+  {
+    std::lock_guard lock(api.mutex_);
+    if (metric == 0 || metric > api.families_.size()) {
+      return status(DYNOP_INVALID_ARGUMENT, "unknown metric handle " + std::to_string(metric));
+    }
+    family = api.families_[metric - 1];
+  }
+  try {
+    metrics::Labels label_set;
+    label_set.reserve(label_count);
+    for (size_t i = 0; i < label_count; ++i) {
+      label_set.emplace_back(std::string(view(labels[i].name)), std::string(view(labels[i].value)));
+    }
+    if (family.counter != nullptr && op == DYNOP_METRIC_INC) {
+      family.counter->with(label_set).inc(value);
+    } else if (family.gauge != nullptr && op == DYNOP_METRIC_SET) {
+      family.gauge->with(label_set).set(value);
+    } else if (family.gauge != nullptr && op == DYNOP_METRIC_INC) {
+      family.gauge->with(label_set).inc(value);
+    } else if (family.gauge != nullptr && op == DYNOP_METRIC_DEC) {
+      family.gauge->with(label_set).dec(value);
+    } else if (family.histogram != nullptr && op == DYNOP_METRIC_OBSERVE) {
+      family.histogram->with(label_set).observe(value);
+    } else {
+      return status(DYNOP_INVALID_ARGUMENT, "metric " + family.name + ": operation " +
+                                                std::to_string(op) + " does not suit its type");
+    }
+    return ok();
+  } catch (const std::exception& e) {
+    return status(DYNOP_INVALID_ARGUMENT, "metric " + family.name + ": " + e.what());
+  }
+}
+
+}  // namespace dynop::host

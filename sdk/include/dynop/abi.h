@@ -1,0 +1,569 @@
+/*
+ * dynop plugin ABI: the only contract between the dynop host and a plugin.
+ *
+ * Plain C so that a plugin built with another compiler or standard library
+ * still loads: no STL type, exception, RTTI object or shared_ptr crosses this
+ * boundary. Plugin authors normally use the header-only C++ layer in
+ * <dynop/sdk/...> on top of it; this header is what that layer compiles to.
+ *
+ * Versioning (checked by the host before anything else is called):
+ *   - a plugin states the ABI version it was built against in its descriptor
+ *     (abi_major/abi_minor, normally DYNOP_ABI_VERSION_MAJOR/MINOR);
+ *   - the host loads it only if the majors are equal and the host's minor is
+ *     >= the plugin's minor. Otherwise it refuses the plugin with a log line.
+ *   - A minor version only ever APPENDS: new fields at the end of structs, new
+ *     status codes, new capability bits. Structs that grow carry `struct_size`
+ *     so each side knows which fields the other one has. Anything else is a
+ *     new major version.
+ *
+ * Strings: every string crossing the boundary is a dynop_str (pointer + byte
+ * length, UTF-8, NOT necessarily NUL-terminated), except the descriptor's
+ * name/version/description, which are NUL-terminated static strings.
+ *
+ * Ownership rules, used by every declaration below:
+ *   [in]          memory passed INTO a call is owned by the caller and valid
+ *                 only for the duration of that call. Copy what you keep.
+ *   [plugin-out]  memory a plugin returns (status messages, response fields,
+ *                 arrays) is owned by the plugin and must stay valid until the
+ *                 plugin's next hook call on the same thread, or until
+ *                 destroy. The host copies what it keeps. (The C++ layer uses
+ *                 thread-local buffers for this.)
+ *   [host-out]    memory the host returns from a callback (status messages,
+ *                 JSON bytes) is owned by the host and stays valid until the
+ *                 next host callback made from the same thread, or until the
+ *                 hook that is running returns, whichever comes first.
+ *
+ * Objects cross the boundary as JSON bytes, exactly as the Kubernetes API
+ * server speaks them.
+ */
+#ifndef DYNOP_ABI_H_
+#define DYNOP_ABI_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DYNOP_ABI_VERSION_MAJOR 1
+#define DYNOP_ABI_VERSION_MINOR 0
+
+/* Name of the one symbol a plugin exports (see "Entry symbol" at the end). */
+#define DYNOP_PLUGIN_ENTRY_SYMBOL "dynop_plugin_entry"
+
+/* ------------------------------------------------------------------------ */
+/* Basic types                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* A byte string: `data` may be NULL when `size` is 0. Not NUL-terminated. */
+typedef struct dynop_str {
+  const char* data;
+  size_t size;
+} dynop_str;
+
+/*
+ * Status codes. One status type for every hook and every host callback, as in
+ * the kube-scheduler framework. Codes are stable; new ones are only added.
+ */
+typedef enum dynop_status_code {
+  /* Success. For filter: the node fits. */
+  DYNOP_OK = 0,
+  /* Unexpected failure; the host retries with per-key exponential backoff
+   * where retrying makes sense (reconcile), and logs the message. */
+  DYNOP_ERROR = 1,
+  /* Failure that retrying will not fix (bad spec, invalid config); the host
+   * does not retry. For init: the plugin is not started. */
+  DYNOP_TERMINAL_ERROR = 2,
+  /* A caller passed something malformed (bad JSON, unknown handle). */
+  DYNOP_INVALID_ARGUMENT = 3,
+  /* The object does not exist (get/update/patch/delete, scale). */
+  DYNOP_NOT_FOUND = 4,
+  /* Write conflict: resourceVersion mismatch or object already exists.
+   * Re-read and retry. */
+  DYNOP_CONFLICT = 5,
+  /* Transient: API server unreachable, cache not yet synced, throttled. */
+  DYNOP_UNAVAILABLE = 6,
+  /* The callee does not implement this call (yet). Host callbacks whose
+   * implementation lands in a later host release return this; plugins must
+   * treat it as "feature unavailable", never as a crash. */
+  DYNOP_NOT_IMPLEMENTED = 7,
+  /* placement.filter/reserve/bind: the pod does not fit this node now, but
+   * might later (e.g. GPUs in use). */
+  DYNOP_UNSCHEDULABLE = 8,
+  /* placement.filter: the pod can never fit this node (e.g. wrong GPU model);
+   * the host does not re-evaluate the node for this pod until it changes. */
+  DYNOP_UNSCHEDULABLE_AND_UNRESOLVABLE = 9,
+  /* placement.*: this plugin has nothing to say about this pod; the host
+   * skips its remaining hooks for the pod (bind: use the default binder). */
+  DYNOP_SKIP = 10
+} dynop_status_code;
+
+/* code: a dynop_status_code. message: why, for a human; empty on DYNOP_OK.
+ * Ownership of message: [plugin-out] when returned by a hook, [host-out]
+ * when returned by a host callback. */
+typedef struct dynop_status {
+  int32_t code;
+  dynop_str message;
+} dynop_status;
+
+/* Capability bits of a plugin (descriptor.capabilities). */
+#define DYNOP_CAP_RECONCILER (UINT64_C(1) << 0)
+#define DYNOP_CAP_ADMISSION (UINT64_C(1) << 1)
+#define DYNOP_CAP_PLACEMENT (UINT64_C(1) << 2)
+#define DYNOP_CAP_AUTOSCALER (UINT64_C(1) << 3)
+/* Every bit this ABI version knows; the host refuses plugins with others. */
+#define DYNOP_CAP_ALL_V1_0 \
+  (DYNOP_CAP_RECONCILER | DYNOP_CAP_ADMISSION | DYNOP_CAP_PLACEMENT | DYNOP_CAP_AUTOSCALER)
+
+/* A kind, e.g. {"nvidia.com", "v1alpha1", "DynamoGraphDeployment"}. The core
+ * group is the empty string. */
+typedef struct dynop_gvk {
+  dynop_str group;
+  dynop_str version;
+  dynop_str kind;
+} dynop_gvk;
+
+/* One object (or, with an empty name, a collection) of a kind. `ns` is empty
+ * for cluster-scoped kinds and, in list calls, means "all namespaces". */
+typedef struct dynop_object_ref {
+  dynop_gvk gvk;
+  dynop_str ns;
+  dynop_str name;
+} dynop_object_ref;
+
+/* A work-queue key: namespace/name of a primary object (ns empty for
+ * cluster-scoped primaries). */
+typedef struct dynop_key {
+  dynop_str ns;
+  dynop_str name;
+} dynop_key;
+
+/* One Prometheus label. */
+typedef struct dynop_label {
+  dynop_str name;
+  dynop_str value;
+} dynop_label;
+
+/* Opaque plugin instance, created by init and freed by destroy. */
+typedef struct dynop_plugin dynop_plugin;
+
+/* Opaque host context, handed back to every host callback. One per plugin,
+ * so the host knows which plugin calls (for log prefixes, metrics, keys). */
+typedef struct dynop_host_context dynop_host_context;
+
+/* ------------------------------------------------------------------------ */
+/* Host callbacks: the host fills this table; plugins call through it.      */
+/* ------------------------------------------------------------------------ */
+
+typedef enum dynop_log_level {
+  DYNOP_LOG_TRACE = 0,
+  DYNOP_LOG_DEBUG = 1,
+  DYNOP_LOG_INFO = 2,
+  DYNOP_LOG_WARN = 3,
+  DYNOP_LOG_ERROR = 4
+} dynop_log_level;
+
+typedef enum dynop_metric_type {
+  DYNOP_METRIC_COUNTER = 0,
+  DYNOP_METRIC_GAUGE = 1,
+  DYNOP_METRIC_HISTOGRAM = 2
+} dynop_metric_type;
+
+/* What metric_update does to the series selected by the labels. Counters
+ * accept INC; gauges SET, INC, DEC; histograms OBSERVE. */
+typedef enum dynop_metric_op {
+  DYNOP_METRIC_INC = 0,
+  DYNOP_METRIC_DEC = 1,
+  DYNOP_METRIC_SET = 2,
+  DYNOP_METRIC_OBSERVE = 3
+} dynop_metric_op;
+
+/* Handle of a registered metric family; 0 is never a valid handle. Valid
+ * until the plugin is destroyed. */
+typedef uint64_t dynop_metric;
+
+typedef enum dynop_patch_type {
+  DYNOP_PATCH_MERGE = 0,          /* application/merge-patch+json */
+  DYNOP_PATCH_JSON = 1,           /* application/json-patch+json */
+  DYNOP_PATCH_STRATEGIC_MERGE = 2 /* application/strategic-merge-patch+json */
+} dynop_patch_type;
+
+typedef enum dynop_event_type { DYNOP_EVENT_NORMAL = 0, DYNOP_EVENT_WARNING = 1 } dynop_event_type;
+
+/*
+ * Threading: every callback may be called from any thread the host runs a
+ * hook on, concurrently; the host makes them thread-safe. Callbacks never
+ * call back into the plugin. They must not be called after the plugin's
+ * destroy hook has returned, nor from threads the plugin still runs after
+ * stop has returned.
+ *
+ * A slot may be NULL only when host->struct_size says the host predates it;
+ * since ABI 1.0 every slot below is present. Slots marked "later" exist and
+ * have their final signature, but a host may answer DYNOP_NOT_IMPLEMENTED
+ * until the feature behind them ships.
+ */
+typedef struct dynop_host {
+  /* sizeof(dynop_host) as the host compiled it. */
+  uint32_t struct_size;
+  uint16_t abi_major;
+  uint16_t abi_minor;
+  dynop_host_context* ctx;
+
+  /* ---- logging ---- */
+
+  /* Writes one log line, attributed to the plugin. message [in]. */
+  void (*log)(dynop_host_context* ctx, int32_t level, dynop_str message);
+
+  /* ---- metrics (exported on the host's /metrics) ---- */
+
+  /* Registers a metric family (or finds the one this plugin registered under
+   * the same name and type) and returns its handle in *out. name and help
+   * [in]; buckets [in], upper bounds in increasing order, histograms only
+   * (NULL/0 elsewhere, or for the default buckets). Returns
+   * DYNOP_INVALID_ARGUMENT for a bad name or a name already used with
+   * another type. */
+  dynop_status (*metric_register)(dynop_host_context* ctx, int32_t type, dynop_str name,
+                                  dynop_str help, const double* buckets, size_t bucket_count,
+                                  dynop_metric* out);
+
+  /* Updates the series of `metric` with these labels (label order is
+   * irrelevant); op must suit the metric's type. labels [in]. */
+  dynop_status (*metric_update)(dynop_host_context* ctx, dynop_metric metric, int32_t op,
+                                const dynop_label* labels, size_t label_count, double value);
+
+  /* ---- cached reads (later): served from the host's informer caches ---- */
+
+  /* Object `ref` as JSON in *out_json [host-out]. DYNOP_NOT_FOUND when it
+   * is not in the cache; DYNOP_UNAVAILABLE before the cache synced. */
+  dynop_status (*get_object)(dynop_host_context* ctx, const dynop_object_ref* ref,
+                             dynop_str* out_json);
+
+  /* Objects of ref->gvk in ref->ns (empty: all namespaces; ref->name is
+   * ignored) matching label_selector (Kubernetes syntax, empty: all), as a
+   * JSON array of objects in *out_json [host-out]. */
+  dynop_status (*list_objects)(dynop_host_context* ctx, const dynop_object_ref* ref,
+                               dynop_str label_selector, dynop_str* out_json);
+
+  /* ---- writes (later): go to the API server, not the cache ---- */
+  /* For each: object/patch [in]; on success *out_json [host-out] is the
+   * object the server returned (may be NULL to ignore it). Errors map the
+   * API server's answer: 404 DYNOP_NOT_FOUND, 409 DYNOP_CONFLICT, 422/400
+   * DYNOP_INVALID_ARGUMENT, 429/5xx/timeouts DYNOP_UNAVAILABLE; the message
+   * is the server's Status message. */
+
+  /* POST object_json (its kind must be ref->gvk; ref->name may be empty
+   * when metadata.generateName is set). */
+  dynop_status (*create_object)(dynop_host_context* ctx, const dynop_object_ref* ref,
+                                dynop_str object_json, dynop_str* out_json);
+  /* PUT: optimistic concurrency on metadata.resourceVersion. */
+  dynop_status (*update_object)(dynop_host_context* ctx, const dynop_object_ref* ref,
+                                dynop_str object_json, dynop_str* out_json);
+  /* PATCH with a dynop_patch_type body. */
+  dynop_status (*patch_object)(dynop_host_context* ctx, const dynop_object_ref* ref,
+                               int32_t patch_type, dynop_str patch, dynop_str* out_json);
+  /* DELETE; propagation is Background. DYNOP_NOT_FOUND if already gone. */
+  dynop_status (*delete_object)(dynop_host_context* ctx, const dynop_object_ref* ref);
+  /* PUT on the status subresource. */
+  dynop_status (*update_status)(dynop_host_context* ctx, const dynop_object_ref* ref,
+                                dynop_str object_json, dynop_str* out_json);
+  /* GET the scale subresource (autoscaling/v1 Scale JSON in *out_json). */
+  dynop_status (*get_scale)(dynop_host_context* ctx, const dynop_object_ref* ref,
+                            dynop_str* out_json);
+  /* PATCH the scale subresource's spec.replicas. */
+  dynop_status (*update_scale)(dynop_host_context* ctx, const dynop_object_ref* ref,
+                               int32_t replicas, dynop_str* out_json);
+
+  /* ---- events (later) ---- */
+
+  /* Records an Event on `involved` (an object reference; the host fills
+   * uid and resourceVersion from its cache). reason: UpperCamelCase, short;
+   * message: for humans. All [in]. Events are best effort: the host may
+   * aggregate or drop them under load and still return DYNOP_OK. */
+  dynop_status (*record_event)(dynop_host_context* ctx, const dynop_object_ref* involved,
+                               int32_t type, dynop_str reason, dynop_str message);
+
+  /* ---- work queue (later) ---- */
+
+  /* Adds `key` to this plugin's reconciler queue after delay_ms (0: now),
+   * deduplicated with keys already queued. DYNOP_INVALID_ARGUMENT if the
+   * plugin has no reconciler capability. key [in]. */
+  dynop_status (*requeue_after)(dynop_host_context* ctx, dynop_key key, uint64_t delay_ms);
+} dynop_host;
+
+/* ------------------------------------------------------------------------ */
+/* Capability: reconciler (controller-runtime style, level-based).          */
+/* ------------------------------------------------------------------------ */
+
+/* How a change of a watched object becomes keys of the primary kind. */
+typedef enum dynop_watch_mapping {
+  /* The key of the controller ownerReference, if it is of the primary kind. */
+  DYNOP_MAP_CONTROLLER_OWNER = 0,
+  /* The watched object's own namespace/name. */
+  DYNOP_MAP_SAME_KEY = 1,
+  /* Ask the plugin: reconciler.map_to_primary (then required). */
+  DYNOP_MAP_FUNCTION = 2
+} dynop_watch_mapping;
+
+typedef struct dynop_watch {
+  dynop_gvk gvk;
+  int32_t mapping; /* dynop_watch_mapping */
+} dynop_watch;
+
+/* Filled by reconciler.describe; all pointers [plugin-out], but since the
+ * host reads it once, static storage is the natural choice. */
+typedef struct dynop_reconciler_spec {
+  dynop_gvk primary;          /* the kind whose keys reconcile() receives */
+  const dynop_watch* watches; /* owned/watched kinds; may be NULL if count 0 */
+  size_t watch_count;
+  uint32_t workers; /* concurrent reconciles; 0 means 1 */
+} dynop_reconciler_spec;
+
+/* Filled by reconcile(). requeue_after_ms is read only when the status is
+ * DYNOP_OK: 0 means done (forget the key), >0 a delayed retry. */
+typedef struct dynop_reconcile_result {
+  uint64_t requeue_after_ms;
+} dynop_reconcile_result;
+
+/* Keys returned by map_to_primary; array [plugin-out]. */
+typedef struct dynop_key_list {
+  const dynop_key* keys;
+  size_t count;
+} dynop_key_list;
+
+typedef struct dynop_reconciler_hooks {
+  /* Required. Called once by the host's main thread after init and before
+   * start; fills *out. */
+  dynop_status (*describe)(dynop_plugin* plugin, dynop_reconciler_spec* out);
+
+  /* Required. Called by the host's reconcile worker threads, up to
+   * spec.workers at once, never twice at once for the same key; keys added
+   * while one is in flight run again afterwards. Called only between start
+   * and stop. key [in]. Result, from the status:
+   *   DYNOP_OK, requeue_after_ms 0    done: forget the key
+   *   DYNOP_OK, requeue_after_ms > 0  run again after that delay
+   *   DYNOP_TERMINAL_ERROR            log the message; no retry
+   *   any other code                  error: log, retry with per-key
+   *                                   exponential backoff
+   * The hook reads objects through host->get_object/list_objects and must
+   * be idempotent: it sees the current state, never the event. */
+  dynop_status (*reconcile)(dynop_plugin* plugin, dynop_key key, dynop_reconcile_result* out);
+
+  /* Optional; required if a watch uses DYNOP_MAP_FUNCTION. Called by the
+   * host's informer threads for each change of watches[watch_index];
+   * object_json [in]; fills *out with keys of the primary kind. Must be
+   * fast and must not call write callbacks. */
+  dynop_status (*map_to_primary)(dynop_plugin* plugin, size_t watch_index, dynop_str object_json,
+                                 dynop_key_list* out);
+} dynop_reconciler_hooks;
+
+/* ------------------------------------------------------------------------ */
+/* Capability: admission (validating webhook).                              */
+/* ------------------------------------------------------------------------ */
+
+#define DYNOP_OP_CREATE (1u << 0)
+#define DYNOP_OP_UPDATE (1u << 1)
+#define DYNOP_OP_DELETE (1u << 2)
+#define DYNOP_OP_CONNECT (1u << 3)
+
+/* One rule, as in a ValidatingWebhookConfiguration: resource is the plural
+ * ("dynamographdeployments"), optionally with a subresource ("x/scale"). */
+typedef struct dynop_admission_rule {
+  dynop_str group;
+  dynop_str version;
+  dynop_str resource;
+  uint32_t operations; /* DYNOP_OP_* bits */
+} dynop_admission_rule;
+
+/* Filled by admission.describe; pointers [plugin-out], read once. */
+typedef struct dynop_admission_spec {
+  const dynop_admission_rule* rules;
+  size_t rule_count;
+} dynop_admission_spec;
+
+/* Filled by review; all pointers [plugin-out]. */
+typedef struct dynop_admission_response {
+  int32_t allowed;           /* non-zero: allowed */
+  int32_t http_code;         /* status.code when denied (0: 403 when denied) */
+  dynop_str message;         /* status.message when denied (shown by kubectl) */
+  const dynop_str* warnings; /* shown by kubectl as "Warning: ..." */
+  size_t warning_count;
+} dynop_admission_response;
+
+typedef struct dynop_admission_hooks {
+  /* Required. Called once by the host's main thread after init. */
+  dynop_status (*describe)(dynop_plugin* plugin, dynop_admission_spec* out);
+
+  /* Required. Called by the admission server's threads, concurrently and on
+   * every replica (leader or not), between start and stop. request_json [in]
+   * is the AdmissionReview's `request` object. A non-OK status means the
+   * plugin failed (not "denied"): the host answers per the webhook's
+   * failurePolicy and logs the message. Must be fast: it runs inside the
+   * API server's request. */
+  dynop_status (*review)(dynop_plugin* plugin, dynop_str request_json,
+                         dynop_admission_response* out);
+} dynop_admission_hooks;
+
+/* ------------------------------------------------------------------------ */
+/* Capability: placement (kube-scheduler framework style).                  */
+/* ------------------------------------------------------------------------ */
+/* For every pending pod whose spec.schedulerName the plugin serves, the host
+ * runs one scheduling cycle: filter(pod, node) for each candidate node,
+ * score(pod, node) for each node that passed, reserve(pod, best) and then
+ * bind(pod, best); if reserve or bind fails, unreserve(pod, best). pod_json
+ * and node_json are [in]. Every hook returns dynop_status. */
+
+typedef struct dynop_placement_spec {
+  dynop_str scheduler_name; /* pods with this spec.schedulerName */
+} dynop_placement_spec;
+
+typedef struct dynop_placement_hooks {
+  /* Required. Called once by the host's main thread after init. */
+  dynop_status (*describe)(dynop_plugin* plugin, dynop_placement_spec* out);
+
+  /* Required. DYNOP_OK: fits; DYNOP_UNSCHEDULABLE[_AND_UNRESOLVABLE]: does
+   * not, message says why (it ends up in the pod's PodScheduled condition).
+   * Called from the host's scheduling threads, possibly in parallel for
+   * different nodes of the same pod: must be thread-safe and side-effect
+   * free. */
+  dynop_status (*filter)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_json);
+
+  /* Required. *out_score in [0, 100], higher is better. Same threads and
+   * rules as filter. */
+  dynop_status (*score)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_json,
+                        int64_t* out_score);
+
+  /* Optional (NULL: nothing to reserve). Called on the scheduling thread,
+   * one pod at a time: claim the node's resources in the plugin's own
+   * bookkeeping before binding, so the next pod's filter sees them. */
+  dynop_status (*reserve)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_name);
+
+  /* Required when reserve is set. Undo reserve. Must be idempotent: it may
+   * be called for a pod that was never reserved or already unreserved. */
+  dynop_status (*unreserve)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_name);
+
+  /* Optional (NULL or DYNOP_SKIP: the host posts pods/binding itself). May
+   * run on a binding thread, concurrently for different pods. */
+  dynop_status (*bind)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_name);
+} dynop_placement_hooks;
+
+/* ------------------------------------------------------------------------ */
+/* Capability: autoscaler.                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct dynop_autoscaler_spec {
+  uint32_t interval_ms; /* how often evaluate runs; 0 means 15000 */
+} dynop_autoscaler_spec;
+
+/* One decision: set the `scale` subresource of `target` to
+ * desired_replicas. reason [plugin-out] is logged and recorded as an Event. */
+typedef struct dynop_scale_decision {
+  dynop_object_ref target;
+  int32_t desired_replicas;
+  dynop_str reason;
+} dynop_scale_decision;
+
+typedef struct dynop_scale_decision_list {
+  const dynop_scale_decision* decisions; /* [plugin-out] */
+  size_t count;
+} dynop_scale_decision_list;
+
+typedef struct dynop_autoscaler_hooks {
+  /* Required. Called once by the host's main thread after init. */
+  dynop_status (*describe)(dynop_plugin* plugin, dynop_autoscaler_spec* out);
+
+  /* Required. Called every interval_ms by one host timer thread per plugin
+   * (never concurrently with itself), only on the leader, between start and
+   * stop. Returns the desired replicas of the targets it wants changed;
+   * targets absent from the list are left alone. The host writes each
+   * target's /scale (only when the value differs). */
+  dynop_status (*evaluate)(dynop_plugin* plugin, dynop_scale_decision_list* out);
+} dynop_autoscaler_hooks;
+
+/* ------------------------------------------------------------------------ */
+/* Lifecycle and descriptor                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Lifecycle hooks are called by the host's main thread, one plugin at a
+ * time, in load order (stop and destroy in reverse order):
+ *   init -> [describe of each capability] -> start -> ... -> stop -> destroy
+ */
+typedef struct dynop_lifecycle_hooks {
+  /* Required. Creates the plugin instance. `host` [in, but the table itself
+   * stays valid until destroy returns, so keep the pointer]. config_text
+   * [in] is the plugin's section of the host configuration, as YAML text
+   * (JSON is valid YAML); config_len 0 when there is none. On success
+   * returns a non-NULL instance. On failure returns NULL and sets
+   * *out_error to a non-OK code and a message [plugin-out] naming what to
+   * fix; the host logs it, never calls this plugin again and unloads it. */
+  dynop_plugin* (*init)(const dynop_host* host, const char* config_text, size_t config_len,
+                        dynop_status* out_error);
+
+  /* Optional (NULL: nothing to start). Begin work: plugin threads may start
+   * calling host callbacks. A non-OK status keeps the plugin from running
+   * its capabilities; destroy is still called. */
+  dynop_status (*start)(dynop_plugin* plugin);
+
+  /* Optional. Called only on started plugins. When it returns, the plugin
+   * runs no more threads and the host calls no hook except destroy. */
+  dynop_status (*stop)(dynop_plugin* plugin);
+
+  /* Required. Frees the instance. The host unloads the library afterwards,
+   * so nothing of the plugin may run after it returns. */
+  void (*destroy)(dynop_plugin* plugin);
+} dynop_lifecycle_hooks;
+
+/*
+ * What the entry symbol returns. Static storage in the plugin: the host
+ * reads it until it unloads the library and never writes it.
+ * A capability bit set in `capabilities` requires the matching hook table
+ * to be non-NULL with its required hooks set; the host refuses the plugin
+ * otherwise ("missing hook").
+ */
+typedef struct dynop_plugin_descriptor {
+  uint32_t struct_size;    /* sizeof(dynop_plugin_descriptor) */
+  uint16_t abi_major;      /* DYNOP_ABI_VERSION_MAJOR the plugin was built against */
+  uint16_t abi_minor;      /* the minor it needs (usually DYNOP_ABI_VERSION_MINOR) */
+  const char* name;        /* unique, [a-z0-9-]+, NUL-terminated; the config key */
+  const char* version;     /* plugin version, e.g. "1.2.0" */
+  const char* description; /* one line; may be NULL */
+  uint64_t capabilities;   /* DYNOP_CAP_* bits */
+  dynop_lifecycle_hooks lifecycle;
+  const dynop_reconciler_hooks* reconciler;
+  const dynop_admission_hooks* admission;
+  const dynop_placement_hooks* placement;
+  const dynop_autoscaler_hooks* autoscaler;
+} dynop_plugin_descriptor;
+
+/*
+ * Entry symbol. A plugin exports exactly one symbol, "dynop_plugin_entry":
+ * a DATA symbol holding a pointer to a function returning the descriptor,
+ * the layout Boost.DLL's BOOST_DLL_ALIAS produces (the host reads it with
+ * boost::dll::shared_library::get_alias). The C++ layer's DYNOP_PLUGIN()
+ * defines it; a plugin written against this header alone writes
+ *   DYNOP_EXPORT_PLUGIN_ENTRY(my_entry_function);
+ * at file scope.
+ */
+typedef const dynop_plugin_descriptor* (*dynop_plugin_entry_fn)(void);
+
+#if defined(__GNUC__)
+#define DYNOP_ABI_EXPORT __attribute__((visibility("default")))
+#else
+#define DYNOP_ABI_EXPORT
+#endif
+
+#ifdef __cplusplus
+#define DYNOP_EXPORT_PLUGIN_ENTRY(fn)                                         \
+  extern "C" DYNOP_ABI_EXPORT const dynop_plugin_entry_fn dynop_plugin_entry; \
+  extern "C" DYNOP_ABI_EXPORT const dynop_plugin_entry_fn dynop_plugin_entry = &(fn)
+#else
+#define DYNOP_EXPORT_PLUGIN_ENTRY(fn) \
+  DYNOP_ABI_EXPORT const dynop_plugin_entry_fn dynop_plugin_entry = &(fn)
+#endif
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* DYNOP_ABI_H_ */

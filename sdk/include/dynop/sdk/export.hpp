@@ -1,0 +1,342 @@
+#pragma once
+// DYNOP_PLUGIN(MyPlugin): exports a C++ plugin class through the C ABI.
+//
+// It checks the class at compile time (capabilities.hpp), builds the
+// descriptor and hook tables, and defines the entry symbol with
+// BOOST_DLL_ALIAS. Every call from the host into the plugin goes through an
+// adapter here that catches exceptions and returns them as an error status
+// carrying the exception's message, so no exception crosses the boundary.
+// Use it once per plugin, at global scope, in the .cpp that defines the class.
+
+// Boost.DLL on std::filesystem: otherwise alias.hpp drags in Boost.System,
+// whose classes have default visibility and would be exported by the plugin.
+#ifndef BOOST_DLL_USE_STD_FS
+#define BOOST_DLL_USE_STD_FS
+#endif
+#include <boost/dll/alias.hpp>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dynop/abi.h"
+#include "dynop/sdk/capabilities.hpp"
+#include "dynop/sdk/host.hpp"
+#include "dynop/sdk/plugin.hpp"
+#include "dynop/sdk/status.hpp"
+#include "dynop/sdk/types.hpp"
+
+namespace dynop::sdk::detail {
+
+// Memory behind [plugin-out] pointers: per thread, valid until the next hook
+// call on that thread, which is exactly what abi.h promises.
+struct OutBuffers {
+  std::string message;
+  std::vector<Key> keys;
+  std::vector<dynop_key> c_keys;
+  AdmissionResponse admission;
+  std::vector<dynop_str> c_warnings;
+  std::vector<ScaleDecision> decisions;
+  std::vector<dynop_scale_decision> c_decisions;
+};
+
+inline OutBuffers& out_buffers() {
+  thread_local OutBuffers buffers;
+  return buffers;
+}
+
+inline dynop_status make_status(const Status& s) noexcept {
+  if (s.is_ok() && s.message().empty()) return dynop_status{DYNOP_OK, {nullptr, 0}};
+  try {
+    std::string& m = out_buffers().message;
+    m = s.message();
+    return dynop_status{static_cast<int32_t>(s.code()), to_c(m)};
+  } catch (...) {
+    static constexpr std::string_view kOom = "out of memory while reporting an error";
+    return dynop_status{DYNOP_ERROR, to_c(kOom)};
+  }
+}
+
+// Runs a hook body; an escaping exception becomes DYNOP_ERROR with
+// "<hook> threw: <what>".
+template <class F>
+dynop_status guard(const char* hook, F&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return make_status(Status::error(std::string(hook) + " threw: " + e.what()));
+  } catch (...) {
+    return make_status(Status::error(std::string(hook) + " threw a non-standard exception"));
+  }
+}
+
+inline dynop_gvk to_c_gvk(const Gvk& g) {
+  return dynop_gvk{to_c(g.group), to_c(g.version), to_c(g.kind)};
+}
+
+template <class P>
+struct Instance {
+  explicit Instance(const dynop_host* raw) : host(raw) {}
+  Host host;
+  std::unique_ptr<P> plugin;
+  // Storage behind the describe() outputs: read by the host until destroy.
+  ReconcilerSpec reconciler_spec;
+  std::vector<dynop_watch> c_watches;
+  AdmissionSpec admission_spec;
+  std::vector<dynop_admission_rule> c_rules;
+  PlacementSpec placement_spec;
+};
+
+template <class P>
+Instance<P>& self(dynop_plugin* p) {
+  return *reinterpret_cast<Instance<P>*>(p);
+}
+
+template <class P>
+struct Adapter {
+  // ---- lifecycle ----
+  static dynop_plugin* init(const dynop_host* host, const char* config, size_t config_len,
+                            dynop_status* out_error) noexcept {
+    std::unique_ptr<Instance<P>> instance;
+    dynop_status s = guard("init", [&] {
+      if (host == nullptr || host->abi_major != DYNOP_ABI_VERSION_MAJOR ||
+          host->struct_size < sizeof(dynop_host)) {
+        return make_status(Status::terminal_error("host ABI is older than the plugin's SDK"));
+      }
+      instance = std::make_unique<Instance<P>>(host);
+      instance->plugin = std::make_unique<P>(
+          instance->host, config_len ? std::string_view(config, config_len) : std::string_view());
+      return make_status(Status::ok());
+    });
+    if (out_error != nullptr) *out_error = s;
+    if (s.code != DYNOP_OK) return nullptr;
+    return reinterpret_cast<dynop_plugin*>(instance.release());
+  }
+  static dynop_status start(dynop_plugin* p) noexcept {
+    return guard("start", [&] { return make_status(self<P>(p).plugin->start()); });
+  }
+  static dynop_status stop(dynop_plugin* p) noexcept {
+    return guard("stop", [&] { return make_status(self<P>(p).plugin->stop()); });
+  }
+  static void destroy(dynop_plugin* p) noexcept { delete &self<P>(p); }
+
+  // ---- reconciler ----
+  static dynop_status describe_reconciler(dynop_plugin* p, dynop_reconciler_spec* out) noexcept {
+    return guard("describe", [&] {
+      Instance<P>& inst = self<P>(p);
+      inst.reconciler_spec = inst.plugin->reconciler_spec();
+      inst.c_watches.clear();
+      for (const Watch& w : inst.reconciler_spec.watches) {
+        if (w.mapping == WatchMapping::kFunction && !HasMapToPrimary<P>) {
+          return make_status(Status::terminal_error(
+              "a watch of kind " + w.gvk.kind +
+              " uses WatchMapping::kFunction but the plugin has no map_to_primary()"));
+        }
+        inst.c_watches.push_back(dynop_watch{to_c_gvk(w.gvk), static_cast<int32_t>(w.mapping)});
+      }
+      *out = dynop_reconciler_spec{to_c_gvk(inst.reconciler_spec.primary),
+                                   inst.c_watches.empty() ? nullptr : inst.c_watches.data(),
+                                   inst.c_watches.size(), inst.reconciler_spec.workers};
+      return make_status(Status::ok());
+    });
+  }
+  static dynop_status reconcile(dynop_plugin* p, dynop_key key,
+                                dynop_reconcile_result* out) noexcept {
+    out->requeue_after_ms = 0;
+    return guard("reconcile", [&] {
+      ReconcileResult r = self<P>(p).plugin->reconcile(
+          Key{std::string(to_string_view(key.ns)), std::string(to_string_view(key.name))});
+      out->requeue_after_ms = r.status().is_ok() ? r.requeue_after_ms() : 0;
+      return make_status(r.status());
+    });
+  }
+  static dynop_status map_to_primary(dynop_plugin* p, size_t watch_index, dynop_str object_json,
+                                     dynop_key_list* out) noexcept {
+    *out = dynop_key_list{nullptr, 0};
+    return guard("map_to_primary", [&] {
+      OutBuffers& b = out_buffers();
+      b.keys = self<P>(p).plugin->map_to_primary(watch_index, to_string_view(object_json));
+      b.c_keys.clear();
+      for (const Key& k : b.keys) b.c_keys.push_back(dynop_key{to_c(k.ns), to_c(k.name)});
+      *out = dynop_key_list{b.c_keys.data(), b.c_keys.size()};
+      return make_status(Status::ok());
+    });
+  }
+
+  // ---- admission ----
+  static dynop_status describe_admission(dynop_plugin* p, dynop_admission_spec* out) noexcept {
+    return guard("describe", [&] {
+      Instance<P>& inst = self<P>(p);
+      inst.admission_spec = inst.plugin->admission_spec();
+      inst.c_rules.clear();
+      for (const AdmissionRule& r : inst.admission_spec.rules) {
+        inst.c_rules.push_back(
+            dynop_admission_rule{to_c(r.group), to_c(r.version), to_c(r.resource), r.operations});
+      }
+      *out = dynop_admission_spec{inst.c_rules.empty() ? nullptr : inst.c_rules.data(),
+                                  inst.c_rules.size()};
+      return make_status(Status::ok());
+    });
+  }
+  static dynop_status review(dynop_plugin* p, dynop_str request_json,
+                             dynop_admission_response* out) noexcept {
+    *out = dynop_admission_response{0, 0, {nullptr, 0}, nullptr, 0};
+    return guard("review", [&] {
+      OutBuffers& b = out_buffers();
+      b.admission = self<P>(p).plugin->review(to_string_view(request_json));
+      b.c_warnings.clear();
+      for (const std::string& w : b.admission.warnings) b.c_warnings.push_back(to_c(w));
+      *out = dynop_admission_response{
+          b.admission.allowed ? 1 : 0, b.admission.http_code, to_c(b.admission.message),
+          b.c_warnings.empty() ? nullptr : b.c_warnings.data(), b.c_warnings.size()};
+      return make_status(Status::ok());
+    });
+  }
+
+  // ---- placement ----
+  static dynop_status describe_placement(dynop_plugin* p, dynop_placement_spec* out) noexcept {
+    return guard("describe", [&] {
+      Instance<P>& inst = self<P>(p);
+      inst.placement_spec = inst.plugin->placement_spec();
+      *out = dynop_placement_spec{to_c(inst.placement_spec.scheduler_name)};
+      return make_status(Status::ok());
+    });
+  }
+  static dynop_status filter(dynop_plugin* p, dynop_str pod, dynop_str node) noexcept {
+    return guard("filter", [&] {
+      return make_status(self<P>(p).plugin->filter(to_string_view(pod), to_string_view(node)));
+    });
+  }
+  static dynop_status score(dynop_plugin* p, dynop_str pod, dynop_str node,
+                            int64_t* out_score) noexcept {
+    *out_score = 0;
+    return guard("score", [&] {
+      *out_score = self<P>(p).plugin->score(to_string_view(pod), to_string_view(node));
+      return make_status(Status::ok());
+    });
+  }
+  static dynop_status reserve(dynop_plugin* p, dynop_str pod, dynop_str node_name) noexcept {
+    return guard("reserve", [&] {
+      return make_status(
+          self<P>(p).plugin->reserve(to_string_view(pod), to_string_view(node_name)));
+    });
+  }
+  static dynop_status unreserve(dynop_plugin* p, dynop_str pod, dynop_str node_name) noexcept {
+    return guard("unreserve", [&] {
+      return make_status(
+          self<P>(p).plugin->unreserve(to_string_view(pod), to_string_view(node_name)));
+    });
+  }
+  static dynop_status bind(dynop_plugin* p, dynop_str pod, dynop_str node_name) noexcept {
+    return guard("bind", [&] {
+      return make_status(self<P>(p).plugin->bind(to_string_view(pod), to_string_view(node_name)));
+    });
+  }
+
+  // ---- autoscaler ----
+  static dynop_status describe_autoscaler(dynop_plugin* p, dynop_autoscaler_spec* out) noexcept {
+    return guard("describe", [&] {
+      AutoscalerSpec spec = self<P>(p).plugin->autoscaler_spec();
+      *out = dynop_autoscaler_spec{static_cast<uint32_t>(spec.interval.count())};
+      return make_status(Status::ok());
+    });
+  }
+  static dynop_status evaluate(dynop_plugin* p, dynop_scale_decision_list* out) noexcept {
+    *out = dynop_scale_decision_list{nullptr, 0};
+    return guard("evaluate", [&] {
+      OutBuffers& b = out_buffers();
+      b.decisions = self<P>(p).plugin->evaluate();
+      b.c_decisions.clear();
+      for (const ScaleDecision& d : b.decisions) {
+        b.c_decisions.push_back(dynop_scale_decision{
+            dynop_object_ref{to_c_gvk(d.target.gvk), to_c(d.target.ns), to_c(d.target.name)},
+            d.desired_replicas, to_c(d.reason)});
+      }
+      *out = dynop_scale_decision_list{b.c_decisions.data(), b.c_decisions.size()};
+      return make_status(Status::ok());
+    });
+  }
+};
+
+// The hook tables and descriptor, constant-initialized in the plugin's data.
+template <class P>
+struct Exported {
+  using A = Adapter<P>;
+
+  static constexpr dynop_reconciler_hooks make_reconciler() {
+    if constexpr (HasReconcilerSpec<P> && HasReconcile<P>) {
+      dynop_reconciler_hooks h{&A::describe_reconciler, &A::reconcile, nullptr};
+      if constexpr (HasMapToPrimary<P>) h.map_to_primary = &A::map_to_primary;
+      return h;
+    } else {
+      return {};
+    }
+  }
+  static constexpr dynop_admission_hooks make_admission() {
+    if constexpr (HasAdmissionSpec<P> && HasReview<P>) {
+      return {&A::describe_admission, &A::review};
+    } else {
+      return {};
+    }
+  }
+  static constexpr dynop_placement_hooks make_placement() {
+    dynop_placement_hooks h{};
+    if constexpr (HasPlacementSpec<P> && HasFilter<P> && HasScore<P>) {
+      h.describe = &A::describe_placement;
+      h.filter = &A::filter;
+      h.score = &A::score;
+      if constexpr (HasReserve<P> && HasUnreserve<P>) {
+        h.reserve = &A::reserve;
+        h.unreserve = &A::unreserve;
+      }
+      if constexpr (HasBind<P>) h.bind = &A::bind;
+    }
+    return h;
+  }
+  static constexpr dynop_autoscaler_hooks make_autoscaler() {
+    if constexpr (HasAutoscalerSpec<P> && HasEvaluate<P>) {
+      return {&A::describe_autoscaler, &A::evaluate};
+    } else {
+      return {};
+    }
+  }
+  static constexpr const char* description() {
+    if constexpr (requires { P::kDescription; }) {
+      return P::kDescription;
+    } else {
+      return nullptr;
+    }
+  }
+
+  static constexpr dynop_reconciler_hooks reconciler = make_reconciler();
+  static constexpr dynop_admission_hooks admission = make_admission();
+  static constexpr dynop_placement_hooks placement = make_placement();
+  static constexpr dynop_autoscaler_hooks autoscaler = make_autoscaler();
+
+  static constexpr dynop_plugin_descriptor descriptor{
+      sizeof(dynop_plugin_descriptor),
+      DYNOP_ABI_VERSION_MAJOR,
+      DYNOP_ABI_VERSION_MINOR,
+      P::kName,
+      P::kVersion,
+      description(),
+      P::kCapabilities,
+      dynop_lifecycle_hooks{&A::init, &A::start, &A::stop, &A::destroy},
+      has_capability<P>(kReconciler) ? &reconciler : nullptr,
+      has_capability<P>(kAdmission) ? &admission : nullptr,
+      has_capability<P>(kPlacement) ? &placement : nullptr,
+      has_capability<P>(kAutoscaler) ? &autoscaler : nullptr,
+  };
+
+  static const dynop_plugin_descriptor* entry() { return &descriptor; }
+};
+
+}  // namespace dynop::sdk::detail
+
+// Exports PluginClass as this shared library's plugin (one per library).
+#define DYNOP_PLUGIN(PluginClass)                                        \
+  static_assert(::dynop::sdk::detail::check_plugin_class<PluginClass>(), \
+                "DYNOP_PLUGIN: see the errors above");                   \
+  BOOST_DLL_ALIAS(::dynop::sdk::detail::Exported<PluginClass>::entry, dynop_plugin_entry)

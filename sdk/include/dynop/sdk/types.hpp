@@ -1,0 +1,138 @@
+#pragma once
+// Owning C++ versions of the values plugins hand to the host (specs, results,
+// decisions). The SDK converts them to the C structs of dynop/abi.h.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dynop/abi.h"
+#include "dynop/sdk/status.hpp"
+
+namespace dynop::sdk {
+
+struct Gvk {
+  std::string group;  // "" for the core group
+  std::string version;
+  std::string kind;
+};
+
+// A work-queue key: namespace/name of a primary object.
+struct Key {
+  std::string ns;
+  std::string name;
+  friend bool operator==(const Key&, const Key&) = default;
+};
+
+struct ObjectRef {
+  Gvk gvk;
+  std::string ns;
+  std::string name;
+};
+
+// ---- reconciler ----
+
+enum class WatchMapping : int32_t {
+  kControllerOwner = DYNOP_MAP_CONTROLLER_OWNER,
+  kSameKey = DYNOP_MAP_SAME_KEY,
+  kFunction = DYNOP_MAP_FUNCTION,  // needs `std::vector<Key> map_to_primary(size_t, string_view)`
+};
+
+struct Watch {
+  Gvk gvk;
+  WatchMapping mapping = WatchMapping::kControllerOwner;
+};
+
+struct ReconcilerSpec {
+  Gvk primary;
+  std::vector<Watch> watches;
+  uint32_t workers = 1;
+};
+
+// What reconcile() returns: done, error (retried with backoff), terminal
+// error (not retried) or a delayed retry.
+class ReconcileResult {
+ public:
+  static ReconcileResult done() { return {}; }
+  static ReconcileResult error(std::string message) {
+    return ReconcileResult(Status::error(std::move(message)), 0);
+  }
+  static ReconcileResult terminal_error(std::string message) {
+    return ReconcileResult(Status::terminal_error(std::move(message)), 0);
+  }
+  static ReconcileResult requeue_after(std::chrono::milliseconds delay) {
+    return ReconcileResult(Status::ok(),
+                           static_cast<uint64_t>(delay.count() > 0 ? delay.count() : 1));
+  }
+
+  const Status& status() const { return status_; }
+  uint64_t requeue_after_ms() const { return requeue_after_ms_; }
+
+ private:
+  ReconcileResult() = default;
+  ReconcileResult(Status status, uint64_t ms) : status_(std::move(status)), requeue_after_ms_(ms) {}
+  Status status_;
+  uint64_t requeue_after_ms_ = 0;
+};
+
+// ---- admission ----
+
+enum Operation : uint32_t {
+  kCreate = DYNOP_OP_CREATE,
+  kUpdate = DYNOP_OP_UPDATE,
+  kDelete = DYNOP_OP_DELETE,
+  kConnect = DYNOP_OP_CONNECT,
+};
+
+struct AdmissionRule {
+  std::string group;
+  std::string version;
+  std::string resource;  // plural, optionally "/subresource"
+  uint32_t operations = kCreate | kUpdate;
+};
+
+struct AdmissionSpec {
+  std::vector<AdmissionRule> rules;
+};
+
+struct AdmissionResponse {
+  static AdmissionResponse allow(std::vector<std::string> warnings = {}) {
+    AdmissionResponse r;
+    r.allowed = true;
+    r.warnings = std::move(warnings);
+    return r;
+  }
+  static AdmissionResponse deny(std::string message, int32_t http_code = 403) {
+    AdmissionResponse r;
+    r.allowed = false;
+    r.message = std::move(message);
+    r.http_code = http_code;
+    return r;
+  }
+  bool allowed = true;
+  int32_t http_code = 0;
+  std::string message;
+  std::vector<std::string> warnings;
+};
+
+// ---- placement ----
+
+struct PlacementSpec {
+  std::string scheduler_name;
+};
+
+// ---- autoscaler ----
+
+struct AutoscalerSpec {
+  std::chrono::milliseconds interval{15000};
+};
+
+struct ScaleDecision {
+  ObjectRef target;
+  int32_t desired_replicas = 0;
+  std::string reason;
+};
+
+}  // namespace dynop::sdk

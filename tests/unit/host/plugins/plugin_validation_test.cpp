@@ -1,0 +1,128 @@
+#include "host/plugins/plugin_validation.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace dynop::host {
+namespace {
+
+using ::testing::HasSubstr;
+
+dynop_plugin* fake_init(const dynop_host*, const char*, size_t, dynop_status*) { return nullptr; }
+void fake_destroy(dynop_plugin*) {}
+dynop_status fake_status(dynop_plugin*, dynop_str, dynop_str) { return {DYNOP_OK, {nullptr, 0}}; }
+dynop_status fake_describe(dynop_plugin*, dynop_placement_spec*) {
+  return {DYNOP_OK, {nullptr, 0}};
+}
+dynop_status fake_score(dynop_plugin*, dynop_str, dynop_str, int64_t*) {
+  return {DYNOP_OK, {nullptr, 0}};
+}
+
+class DescriptorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    placement_.describe = &fake_describe;
+    placement_.filter = &fake_status;
+    placement_.score = &fake_score;
+    d_.struct_size = sizeof(dynop_plugin_descriptor);
+    d_.abi_major = DYNOP_ABI_VERSION_MAJOR;
+    d_.abi_minor = DYNOP_ABI_VERSION_MINOR;
+    d_.name = "gpu-scheduler";
+    d_.version = "0.1.0";
+    d_.capabilities = DYNOP_CAP_PLACEMENT;
+    d_.lifecycle.init = &fake_init;
+    d_.lifecycle.destroy = &fake_destroy;
+    d_.placement = &placement_;
+  }
+  dynop_placement_hooks placement_{};
+  dynop_plugin_descriptor d_{};
+};
+
+TEST_F(DescriptorTest, WellFormedPasses) {
+  DescriptorCheck c = check_descriptor(&d_);
+  EXPECT_TRUE(c.ok()) << c.error;
+  EXPECT_EQ(c.name, "gpu-scheduler");
+}
+
+TEST_F(DescriptorTest, OlderMinorLoadsInNewerHost) {
+  d_.abi_major = 1;
+  d_.abi_minor = 0;
+  EXPECT_TRUE(check_descriptor(&d_, 1, 3).ok());
+}
+
+TEST_F(DescriptorTest, NewerMinorIsRefusedWithBothVersions) {
+  d_.abi_major = 1;
+  d_.abi_minor = 4;
+  DescriptorCheck c = check_descriptor(&d_, 1, 3);
+  EXPECT_EQ(c.error,
+            "it needs plugin ABI 1.4 but this host only provides 1.3; upgrade the host or rebuild "
+            "the plugin against an older SDK");
+  EXPECT_EQ(c.name, "gpu-scheduler");
+}
+
+TEST_F(DescriptorTest, OtherMajorIsRefusedWithoutReadingFurther) {
+  d_.abi_major = 0;
+  d_.name = nullptr;  // never read: the layout of another major is unknown
+  DescriptorCheck c = check_descriptor(&d_, 1, 0);
+  EXPECT_THAT(c.error, HasSubstr("built for plugin ABI 0.0 but this host speaks ABI 1.0"));
+  EXPECT_EQ(c.name, "");
+}
+
+TEST_F(DescriptorTest, NullDescriptor) {
+  EXPECT_EQ(check_descriptor(nullptr).error, "its entry function returned no descriptor");
+}
+
+TEST_F(DescriptorTest, BadName) {
+  d_.name = "GPU Scheduler";
+  EXPECT_THAT(check_descriptor(&d_).error, HasSubstr("name is missing or invalid"));
+}
+
+TEST_F(DescriptorTest, NoCapability) {
+  d_.capabilities = 0;
+  EXPECT_EQ(check_descriptor(&d_).error, "it declares no capability");
+}
+
+TEST_F(DescriptorTest, UnknownCapabilityBits) {
+  d_.capabilities |= UINT64_C(1) << 40;
+  EXPECT_THAT(check_descriptor(&d_).error, HasSubstr("capability bits unknown to ABI 1.0"));
+}
+
+TEST_F(DescriptorTest, CapabilityWithoutTable) {
+  d_.capabilities |= DYNOP_CAP_ADMISSION;
+  EXPECT_EQ(check_descriptor(&d_).error,
+            "missing required hook for its capabilities (admission, placement): admission (no "
+            "hook table)");
+}
+
+TEST_F(DescriptorTest, ListsEveryMissingHook) {
+  placement_.filter = nullptr;
+  placement_.score = nullptr;
+  d_.lifecycle.destroy = nullptr;
+  EXPECT_EQ(check_descriptor(&d_).error,
+            "missing required hooks for its capabilities (placement): lifecycle.destroy, "
+            "placement.filter, placement.score");
+}
+
+TEST_F(DescriptorTest, ReserveNeedsUnreserve) {
+  placement_.reserve = &fake_status;
+  EXPECT_THAT(check_descriptor(&d_).error,
+              HasSubstr("placement.unreserve (required with reserve)"));
+  placement_.unreserve = &fake_status;
+  EXPECT_TRUE(check_descriptor(&d_).ok());
+}
+
+TEST_F(DescriptorTest, OptionalHooksMayBeAbsent) {
+  d_.lifecycle.start = nullptr;
+  d_.lifecycle.stop = nullptr;
+  placement_.bind = nullptr;
+  EXPECT_TRUE(check_descriptor(&d_).ok());
+}
+
+TEST(CapabilityNames, ListsInOrder) {
+  EXPECT_EQ(capability_names(DYNOP_CAP_AUTOSCALER | DYNOP_CAP_RECONCILER),
+            "reconciler, autoscaler");
+  EXPECT_EQ(capability_names(0), "none");
+}
+
+}  // namespace
+}  // namespace dynop::host

@@ -1,0 +1,20 @@
+/* Compiles abi.h as C (C11), as a plugin written in C would; the test passes
+ * by building. */
+#include "dynop/abi.h"
+
+const dynop_plugin_descriptor* dynop_abi_c_test_descriptor(void);
+
+static const dynop_plugin_descriptor kDescriptor = {sizeof(dynop_plugin_descriptor),
+                                                    DYNOP_ABI_VERSION_MAJOR,
+                                                    DYNOP_ABI_VERSION_MINOR,
+                                                    "c-plugin",
+                                                    "1.0.0",
+                                                    NULL,
+                                                    DYNOP_CAP_AUTOSCALER,
+                                                    {NULL, NULL, NULL, NULL},
+                                                    NULL,
+                                                    NULL,
+                                                    NULL,
+                                                    NULL};
+
+const dynop_plugin_descriptor* dynop_abi_c_test_descriptor(void) { return &kDescriptor; }

@@ -1,0 +1,327 @@
+// Drives C++ plugin classes through the C ABI exactly as the host does, with
+// the SDK's FakeHost on the other side.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dynop/abi.h"
+#include "dynop/sdk/export.hpp"
+#include "dynop/sdk/plugin.hpp"
+#include "dynop/sdk/testing/fake_host.hpp"
+
+extern "C" const dynop_plugin_descriptor* dynop_abi_c_test_descriptor(void);
+
+namespace {
+
+using dynop::sdk::to_string_view;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string str(dynop_str s) { return std::string(to_string_view(s)); }
+
+class Everything : public dynop::sdk::Plugin {
+ public:
+  static constexpr const char* kName = "everything";
+  static constexpr const char* kVersion = "2.0.1";
+  static constexpr const char* kDescription = "implements every capability";
+  static constexpr dynop::sdk::Capabilities kCapabilities =
+      dynop::sdk::kReconciler | dynop::sdk::kAdmission | dynop::sdk::kPlacement |
+      dynop::sdk::kAutoscaler;
+
+  Everything(dynop::sdk::Host& host, std::string_view config)
+      : Plugin(host), runs_(metrics().counter("everything_runs_total", "Runs.")) {
+    if (config == "explode") throw std::runtime_error("config says explode");
+    logger().info("config: " + std::string(config));
+  }
+
+  dynop::sdk::Status start() override {
+    runs_.inc(1, {{"hook", "start"}});
+    return dynop::sdk::Status::ok();
+  }
+  dynop::sdk::Status stop() override { throw std::logic_error("stop is broken"); }
+
+  dynop::sdk::ReconcilerSpec reconciler_spec() {
+    return {{"nvidia.com", "v1alpha1", "DynamoGraphDeployment"},
+            {{{"", "v1", "Pod"}, dynop::sdk::WatchMapping::kControllerOwner},
+             {{"", "v1", "ConfigMap"}, dynop::sdk::WatchMapping::kFunction}},
+            4};
+  }
+  dynop::sdk::ReconcileResult reconcile(const dynop::sdk::Key& key) {
+    if (key.name == "done") return dynop::sdk::ReconcileResult::done();
+    if (key.name == "later") {
+      return dynop::sdk::ReconcileResult::requeue_after(std::chrono::seconds(5));
+    }
+    if (key.name == "bad") return dynop::sdk::ReconcileResult::terminal_error("spec is invalid");
+    if (key.name == "retry") return dynop::sdk::ReconcileResult::error("conflict, retrying");
+    throw std::runtime_error("no idea what " + key.ns + "/" + key.name + " is");
+  }
+  std::vector<dynop::sdk::Key> map_to_primary(std::size_t index, std::string_view json) {
+    return {{"ns" + std::to_string(index), std::string(json)}};
+  }
+
+  dynop::sdk::AdmissionSpec admission_spec() {
+    return {{{"nvidia.com", "v1alpha1", "dynamographdeployments",
+              dynop::sdk::kCreate | dynop::sdk::kUpdate}}};
+  }
+  dynop::sdk::AdmissionResponse review(std::string_view request) {
+    if (request == "deny")
+      return dynop::sdk::AdmissionResponse::deny("replicas are owned by the adapter", 422);
+    return dynop::sdk::AdmissionResponse::allow({"first warning", "second warning"});
+  }
+
+  dynop::sdk::PlacementSpec placement_spec() { return {"dynop-gpu"}; }
+  dynop::sdk::Status filter(std::string_view pod, std::string_view node) {
+    if (node == "small") return dynop::sdk::Status::unschedulable("0/1 GPUs free on small");
+    return dynop::sdk::Status::ok();
+  }
+  int64_t score(std::string_view, std::string_view node) {
+    return static_cast<int64_t>(node.size());
+  }
+  dynop::sdk::Status reserve(std::string_view, std::string_view) {
+    return dynop::sdk::Status::ok();
+  }
+  dynop::sdk::Status unreserve(std::string_view, std::string_view) {
+    return dynop::sdk::Status::ok();
+  }
+
+  dynop::sdk::AutoscalerSpec autoscaler_spec() { return {std::chrono::seconds(3)}; }
+  std::vector<dynop::sdk::ScaleDecision> evaluate() {
+    return {
+        {{{"nvidia.com", "v1alpha1", "DynamoGraphDeploymentScalingAdapter"}, "default", "decode"},
+         3,
+         "load is high"}};
+  }
+
+ private:
+  dynop::sdk::Counter runs_;
+};
+
+// Only the reconciler capability, and a kFunction watch without map_to_primary.
+class NoMapper : public dynop::sdk::Plugin {
+ public:
+  static constexpr const char* kName = "no-mapper";
+  static constexpr const char* kVersion = "0.1.0";
+  static constexpr dynop::sdk::Capabilities kCapabilities = dynop::sdk::kReconciler;
+  NoMapper(dynop::sdk::Host& host, std::string_view) : Plugin(host) {}
+  dynop::sdk::ReconcilerSpec reconciler_spec() {
+    return {{"", "v1", "Service"}, {{{"", "v1", "Pod"}, dynop::sdk::WatchMapping::kFunction}}, 1};
+  }
+  dynop::sdk::ReconcileResult reconcile(const dynop::sdk::Key&) {
+    return dynop::sdk::ReconcileResult::done();
+  }
+};
+
+const dynop_plugin_descriptor& everything() {
+  return *dynop::sdk::detail::Exported<Everything>::entry();
+}
+
+class SdkTest : public ::testing::Test {
+ protected:
+  dynop_plugin* init(const dynop_plugin_descriptor& d, std::string_view config,
+                     dynop_status* error) {
+    return d.lifecycle.init(host_.raw(), config.data(), config.size(), error);
+  }
+  dynop::sdk::testing::FakeHost host_;
+};
+
+TEST_F(SdkTest, DescriptorCarriesTheClassDeclarations) {
+  const dynop_plugin_descriptor& d = everything();
+  EXPECT_EQ(d.struct_size, sizeof(dynop_plugin_descriptor));
+  EXPECT_EQ(d.abi_major, DYNOP_ABI_VERSION_MAJOR);
+  EXPECT_EQ(d.abi_minor, DYNOP_ABI_VERSION_MINOR);
+  EXPECT_STREQ(d.name, "everything");
+  EXPECT_STREQ(d.version, "2.0.1");
+  EXPECT_STREQ(d.description, "implements every capability");
+  EXPECT_EQ(d.capabilities, DYNOP_CAP_ALL_V1_0);
+  ASSERT_NE(d.reconciler, nullptr);
+  EXPECT_NE(d.reconciler->map_to_primary, nullptr);
+  ASSERT_NE(d.placement, nullptr);
+  EXPECT_NE(d.placement->reserve, nullptr);
+  EXPECT_EQ(d.placement->bind, nullptr);  // not implemented: the host binds
+
+  const dynop_plugin_descriptor& n = *dynop::sdk::detail::Exported<NoMapper>::entry();
+  EXPECT_EQ(n.capabilities, DYNOP_CAP_RECONCILER);
+  EXPECT_EQ(n.description, nullptr);
+  EXPECT_EQ(n.admission, nullptr);
+  EXPECT_EQ(n.placement, nullptr);
+  EXPECT_EQ(n.autoscaler, nullptr);
+  EXPECT_EQ(n.reconciler->map_to_primary, nullptr);
+}
+
+TEST_F(SdkTest, InitPassesConfigAndHost) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "replicas: 3", &error);
+  ASSERT_NE(p, nullptr) << str(error.message);
+  EXPECT_EQ(error.code, DYNOP_OK);
+  ASSERT_EQ(host_.logs().size(), 1u);
+  EXPECT_EQ(host_.logs()[0].message, "config: replicas: 3");
+  EXPECT_EQ(host_.logs()[0].level, DYNOP_LOG_INFO);
+  ASSERT_EQ(host_.metrics().size(), 1u);
+  EXPECT_EQ(host_.metrics()[0].name, "everything_runs_total");
+
+  EXPECT_EQ(everything().lifecycle.start(p).code, DYNOP_OK);
+  EXPECT_EQ(host_.metrics()[0].series.at("hook=start"), 1);
+  everything().lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, ConstructorExceptionBecomesInitError) {
+  dynop_status error{};
+  EXPECT_EQ(init(everything(), "explode", &error), nullptr);
+  EXPECT_EQ(error.code, DYNOP_ERROR);
+  EXPECT_EQ(str(error.message), "init threw: config says explode");
+}
+
+TEST_F(SdkTest, HookExceptionBecomesErrorStatus) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  dynop_status s = everything().lifecycle.stop(p);
+  EXPECT_EQ(s.code, DYNOP_ERROR);
+  EXPECT_EQ(str(s.message), "stop threw: stop is broken");
+
+  dynop_reconcile_result r{123};
+  s = everything().reconciler->reconcile(p, dynop_key{{"ns", 2}, {"boom", 4}}, &r);
+  EXPECT_EQ(s.code, DYNOP_ERROR);
+  EXPECT_EQ(str(s.message), "reconcile threw: no idea what ns/boom is");
+  EXPECT_EQ(r.requeue_after_ms, 0u);
+  everything().lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, ReconcileResultsMapToStatusAndDelay) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  auto run = [&](const char* name, dynop_reconcile_result* r) {
+    return everything().reconciler->reconcile(
+        p, dynop_key{{"default", 7}, {name, std::char_traits<char>::length(name)}}, r);
+  };
+  dynop_reconcile_result r{};
+  EXPECT_EQ(run("done", &r).code, DYNOP_OK);
+  EXPECT_EQ(r.requeue_after_ms, 0u);
+  EXPECT_EQ(run("later", &r).code, DYNOP_OK);
+  EXPECT_EQ(r.requeue_after_ms, 5000u);
+  dynop_status s = run("bad", &r);
+  EXPECT_EQ(s.code, DYNOP_TERMINAL_ERROR);
+  EXPECT_EQ(str(s.message), "spec is invalid");
+  s = run("retry", &r);
+  EXPECT_EQ(s.code, DYNOP_ERROR);
+  EXPECT_EQ(str(s.message), "conflict, retrying");
+  everything().lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, DescribeAndMapToPrimary) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  dynop_reconciler_spec spec{};
+  ASSERT_EQ(everything().reconciler->describe(p, &spec).code, DYNOP_OK);
+  EXPECT_EQ(str(spec.primary.kind), "DynamoGraphDeployment");
+  EXPECT_EQ(str(spec.primary.group), "nvidia.com");
+  EXPECT_EQ(spec.workers, 4u);
+  ASSERT_EQ(spec.watch_count, 2u);
+  EXPECT_EQ(str(spec.watches[1].gvk.kind), "ConfigMap");
+  EXPECT_EQ(spec.watches[1].mapping, DYNOP_MAP_FUNCTION);
+
+  dynop_key_list keys{};
+  ASSERT_EQ(everything().reconciler->map_to_primary(p, 1, dynop_str{"obj", 3}, &keys).code,
+            DYNOP_OK);
+  ASSERT_EQ(keys.count, 1u);
+  EXPECT_EQ(str(keys.keys[0].ns), "ns1");
+  EXPECT_EQ(str(keys.keys[0].name), "obj");
+  everything().lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, FunctionWatchWithoutMapperIsATerminalDescribeError) {
+  const dynop_plugin_descriptor& d = *dynop::sdk::detail::Exported<NoMapper>::entry();
+  dynop_status error{};
+  dynop_plugin* p = init(d, "", &error);
+  ASSERT_NE(p, nullptr);
+  dynop_reconciler_spec spec{};
+  dynop_status s = d.reconciler->describe(p, &spec);
+  EXPECT_EQ(s.code, DYNOP_TERMINAL_ERROR);
+  EXPECT_THAT(str(s.message),
+              HasSubstr("uses WatchMapping::kFunction but the plugin has no map_to_primary()"));
+  d.lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, AdmissionResponses) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  dynop_admission_spec spec{};
+  ASSERT_EQ(everything().admission->describe(p, &spec).code, DYNOP_OK);
+  ASSERT_EQ(spec.rule_count, 1u);
+  EXPECT_EQ(str(spec.rules[0].resource), "dynamographdeployments");
+  EXPECT_EQ(spec.rules[0].operations, DYNOP_OP_CREATE | DYNOP_OP_UPDATE);
+
+  dynop_admission_response r{};
+  ASSERT_EQ(everything().admission->review(p, dynop_str{"deny", 4}, &r).code, DYNOP_OK);
+  EXPECT_EQ(r.allowed, 0);
+  EXPECT_EQ(r.http_code, 422);
+  EXPECT_EQ(str(r.message), "replicas are owned by the adapter");
+  EXPECT_EQ(r.warning_count, 0u);
+
+  ASSERT_EQ(everything().admission->review(p, dynop_str{"{}", 2}, &r).code, DYNOP_OK);
+  EXPECT_EQ(r.allowed, 1);
+  ASSERT_EQ(r.warning_count, 2u);
+  EXPECT_EQ(str(r.warnings[1]), "second warning");
+  everything().lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, PlacementHooks) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  dynop_placement_spec spec{};
+  ASSERT_EQ(everything().placement->describe(p, &spec).code, DYNOP_OK);
+  EXPECT_EQ(str(spec.scheduler_name), "dynop-gpu");
+  dynop_status s = everything().placement->filter(p, dynop_str{"{}", 2}, dynop_str{"small", 5});
+  EXPECT_EQ(s.code, DYNOP_UNSCHEDULABLE);
+  EXPECT_EQ(str(s.message), "0/1 GPUs free on small");
+  int64_t score = -1;
+  EXPECT_EQ(
+      everything().placement->score(p, dynop_str{"{}", 2}, dynop_str{"big-node", 8}, &score).code,
+      DYNOP_OK);
+  EXPECT_EQ(score, 8);
+  everything().lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, AutoscalerDecisions) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  dynop_autoscaler_spec spec{};
+  ASSERT_EQ(everything().autoscaler->describe(p, &spec).code, DYNOP_OK);
+  EXPECT_EQ(spec.interval_ms, 3000u);
+  dynop_scale_decision_list list{};
+  ASSERT_EQ(everything().autoscaler->evaluate(p, &list).code, DYNOP_OK);
+  ASSERT_EQ(list.count, 1u);
+  EXPECT_EQ(str(list.decisions[0].target.name), "decode");
+  EXPECT_EQ(str(list.decisions[0].target.gvk.kind), "DynamoGraphDeploymentScalingAdapter");
+  EXPECT_EQ(list.decisions[0].desired_replicas, 3);
+  EXPECT_EQ(str(list.decisions[0].reason), "load is high");
+  everything().lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, ClientReportsNotImplementedFromHost) {
+  dynop::sdk::Host host(host_.raw());
+  auto result = host.client().get({{"", "v1", "Pod"}, "default", "p"});
+  EXPECT_EQ(result.status.code(), dynop::sdk::StatusCode::kNotImplemented);
+  EXPECT_FALSE(result.is_ok());
+}
+
+TEST_F(SdkTest, MetricRegistrationErrorThrows) {
+  dynop::sdk::Host host(host_.raw());
+  host.metrics().counter("x_total", "x");
+  EXPECT_THROW(host.metrics().gauge("x_total", "x"), std::runtime_error);
+}
+
+TEST(AbiC, HeaderCompilesAsC) { EXPECT_STREQ(dynop_abi_c_test_descriptor()->name, "c-plugin"); }
+
+}  // namespace
