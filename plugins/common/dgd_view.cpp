@@ -5,6 +5,9 @@
 #include <boost/json/serialize.hpp>
 #include <set>
 
+#include "lib/apimachinery/field_error_format.hpp"
+#include "lib/apimachinery/quantity.hpp"
+#include "lib/apimachinery/validation.hpp"
 #include "plugins/common/names.hpp"
 
 namespace dynop::plugins::common {
@@ -23,10 +26,11 @@ class Checker {
     errors_.push_back(FieldError{type, std::move(field), std::move(bad_value), std::move(detail)});
   }
   void invalid(const std::string& field, const json::value& v, std::string detail) {
-    add(FieldErrorType::kInvalid, field, json::serialize(v), std::move(detail));
+    add(FieldErrorType::kInvalid, field, apimachinery::render_bad_value(v), std::move(detail));
   }
   void type_error(const std::string& field, const json::value& v, std::string_view want) {
-    add(FieldErrorType::kTypeInvalid, field, json::serialize(v), fmt::format("must be {}", want));
+    add(FieldErrorType::kTypeInvalid, field, apimachinery::render_bad_value(v),
+        fmt::format("must be {}", want));
   }
 
   // Each accessor returns the typed value or nullptr/fallback, recording a
@@ -136,12 +140,21 @@ class Checker {
   FieldErrors& errors_;
 };
 
-bool is_whole_number(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
+// A quantity field: kept as written when it parses, else an error with kube's wording.
+std::string quantity(Checker& check, const json::object& o, std::string_view key,
+                     const std::string& path) {
+  std::string text = check.string(o, key, path);
+  if (text.empty()) return text;
+  auto q = apimachinery::Quantity::parse(text);
+  if (!q.ok()) {
+    check.invalid(path, json::value(text), q.error());
+    return {};
   }
-  return true;
+  if (q->sign() < 0) {
+    check.invalid(path, json::value(text), "must be greater than or equal to 0");
+    return {};
+  }
+  return text;
 }
 
 ResourceFigures parse_figures(Checker& check, const json::object& resources, std::string_view key,
@@ -149,15 +162,29 @@ ResourceFigures parse_figures(Checker& check, const json::object& resources, std
   ResourceFigures f;
   const json::object* o = check.object(resources, key, path);
   if (o == nullptr) return f;
-  f.cpu = check.string(*o, "cpu", path + ".cpu");
-  f.memory = check.string(*o, "memory", path + ".memory");
-  f.gpu = check.string(*o, "gpu", path + ".gpu");
+  f.cpu = quantity(check, *o, "cpu", path + ".cpu");
+  f.memory = quantity(check, *o, "memory", path + ".memory");
+  f.gpu = quantity(check, *o, "gpu", path + ".gpu");
   f.gpu_type = check.string(*o, "gpuType", path + ".gpuType");
-  f.custom = check.strings(*o, "custom", path + ".custom");
+  if (!f.gpu_type.empty() && !apimachinery::is_qualified_name(f.gpu_type).empty()) {
+    check.invalid(path + ".gpuType", json::value(f.gpu_type),
+                  apimachinery::aggregate_strings(apimachinery::is_qualified_name(f.gpu_type)));
+    f.gpu_type.clear();
+  }
+  if (const json::object* custom = check.object(*o, "custom", path + ".custom")) {
+    for (const auto& [name, value] : *custom) {
+      std::string sub = fmt::format("{}.custom[{}]", path, std::string_view(name));
+      std::string q = quantity(check, *custom, name, sub);
+      if (!q.empty()) f.custom.emplace(std::string(name), std::move(q));
+    }
+  }
   // Extended resources such as GPUs are only ever whole numbers.
-  if (!f.gpu.empty() && !is_whole_number(f.gpu)) {
-    check.invalid(path + ".gpu", json::value(f.gpu), "must be a whole number of GPUs");
-    f.gpu.clear();
+  if (!f.gpu.empty()) {
+    auto q = apimachinery::Quantity::parse(f.gpu);
+    if (q->milli_value() % 1000 != 0) {
+      check.invalid(path + ".gpu", json::value(f.gpu), "must be a whole number of GPUs");
+      f.gpu.clear();
+    }
   }
   return f;
 }
@@ -217,29 +244,6 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
   return svc;
 }
 
-std::string_view error_type_text(FieldErrorType type) {
-  switch (type) {
-    case FieldErrorType::kRequired:
-      return "Required value";
-    case FieldErrorType::kInvalid:
-    case FieldErrorType::kTypeInvalid:
-      return "Invalid value";
-    case FieldErrorType::kNotSupported:
-      return "Unsupported value";
-    case FieldErrorType::kDuplicate:
-      return "Duplicate value";
-    case FieldErrorType::kForbidden:
-      return "Forbidden";
-    case FieldErrorType::kTooLong:
-      return "Too long";
-    case FieldErrorType::kTooMany:
-      return "Too many";
-    case FieldErrorType::kNotFound:
-      return "Not found";
-  }
-  return "Invalid value";
-}
-
 }  // namespace
 
 const ServiceView* DgdView::find_service(std::string_view service) const {
@@ -292,9 +296,9 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
   view.backend_framework = check.string(*spec, "backendFramework", "spec.backendFramework");
   if (!view.backend_framework.empty() && view.backend_framework != "sglang" &&
       view.backend_framework != "vllm" && view.backend_framework != "trtllm") {
-    check.add(FieldErrorType::kNotSupported, "spec.backendFramework",
-              json::serialize(json::value(view.backend_framework)),
-              "supported values: \"sglang\", \"vllm\", \"trtllm\"");
+    result.errors.push_back(apimachinery::not_supported_error(
+        "spec.backendFramework", apimachinery::render_bad_string(view.backend_framework),
+        {"sglang", "vllm", "trtllm"}));
   }
   view.envs = check.env_list(*spec, "envs", "spec.envs");
 
@@ -304,8 +308,9 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
     return result;
   }
   if (services->size() > kMaxServices) {
-    check.add(FieldErrorType::kTooMany, "spec.services", "",
-              fmt::format("must have at most {} services", kMaxServices));
+    result.errors.push_back(apimachinery::too_many_error(
+        "spec.services", static_cast<long long>(services->size()),
+        static_cast<long long>(kMaxServices)));
   }
   // Services whose names differ only in case or punctuation would share an
   // adapter and pod names; refuse them rather than let them fight.
@@ -313,15 +318,16 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
   for (const auto& [key, value] : *services) {
     std::string name(key);
     std::string path = fmt::format("spec.services[{}]", name);
-    if (name.empty() || !is_label_value(name)) {
+    // The service name is the value of the nvidia.com/dynamo-component label.
+    if (auto msgs = apimachinery::is_valid_label_value(name); name.empty() || !msgs.empty()) {
       check.invalid(path, json::value(name),
-                    "a service name must be at most 63 characters of letters, digits, '-', '_' "
-                    "or '.', starting and ending with a letter or digit");
+                    name.empty() ? "a service name must not be empty"
+                                 : apimachinery::aggregate_strings(msgs));
       continue;
     }
     auto [it, inserted] = by_name_part.emplace(service_name_part(name), name);
     if (!inserted) {
-      check.add(FieldErrorType::kDuplicate, path, json::serialize(json::value(name)),
+      check.add(FieldErrorType::kDuplicate, path, apimachinery::render_bad_string(name),
                 fmt::format("service names must differ in more than case and punctuation; "
                             "\"{}\" would share the adapter {} with \"{}\"",
                             name, adapter_name(view.name, name), it->second));
@@ -336,21 +342,8 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
   return result;
 }
 
-std::string format_field_error(const apimachinery::FieldError& error) {
-  std::string out = fmt::format("{}: {}", error.field, error_type_text(error.type));
-  if (!error.bad_value.empty()) out += fmt::format(": {}", error.bad_value);
-  if (!error.detail.empty()) out += fmt::format(": {}", error.detail);
-  return out;
-}
-
 std::string format_field_errors(const apimachinery::FieldErrors& errors) {
-  if (errors.size() == 1) return format_field_error(errors.front());
-  std::string out = "[";
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += format_field_error(errors[i]);
-  }
-  return out + "]";
+  return apimachinery::aggregate_message(errors);
 }
 
 }  // namespace dynop::plugins::common

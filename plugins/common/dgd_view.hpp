@@ -93,8 +93,8 @@ struct DgdParseResult {
 DgdParseResult parse_dgd(const boost::json::value& dgd);
 
 // "spec.services[decode].replicas: Invalid value: -1: must be greater than or equal to 0",
-// several errors joined as kube-apiserver aggregates them: "[a, b]".
-std::string format_field_error(const apimachinery::FieldError& error);
+// several errors joined as kube-apiserver aggregates them: "[a, b]"
+// (apimachinery::aggregate_message).
 std::string format_field_errors(const apimachinery::FieldErrors& errors);
 
 // Reads `o[key]` as a string map (labels, annotations); non-string values ignored.

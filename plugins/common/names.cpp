@@ -6,7 +6,6 @@ namespace dynop::plugins::common {
 namespace {
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
 
 }  // namespace
 
@@ -16,40 +15,6 @@ std::string to_lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-bool is_dns1123_label(std::string_view s) {
-  if (s.empty() || s.size() > kMaxLabelValueLength) return false;
-  if (!is_lower_alnum(s.front()) || !is_lower_alnum(s.back())) return false;
-  for (char c : s) {
-    if (!is_lower_alnum(c) && c != '-') return false;
-  }
-  return true;
-}
-
-bool is_dns1123_subdomain(std::string_view s) {
-  if (s.empty() || s.size() > kMaxNameLength) return false;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t dot = s.find('.', start);
-    std::string_view part = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
-    if (part.empty() || !is_lower_alnum(part.front()) || !is_lower_alnum(part.back())) return false;
-    for (char c : part) {
-      if (!is_lower_alnum(c) && c != '-') return false;
-    }
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
-}
-
-bool is_label_value(std::string_view s) {
-  if (s.empty()) return true;
-  if (s.size() > kMaxLabelValueLength) return false;
-  if (!is_alnum(s.front()) || !is_alnum(s.back())) return false;
-  for (char c : s) {
-    if (!is_alnum(c) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
 }
 
 std::uint32_t fnv1a32(std::string_view data) {

@@ -45,10 +45,6 @@ inline constexpr std::size_t kMaxPodBaseNameLength = 36;
 
 std::string to_lower(std::string_view s);
 
-bool is_dns1123_label(std::string_view s);
-bool is_dns1123_subdomain(std::string_view s);
-bool is_label_value(std::string_view s);
-
 // 32-bit FNV-1a, the hash Kubernetes uses for pod-template hashes.
 std::uint32_t fnv1a32(std::string_view data);
 

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "lib/apimachinery/field_error_format.hpp"
 #include "plugins/common/dgd_view.hpp"
 #include "plugins/common/names.hpp"
 
@@ -69,7 +69,7 @@ AdapterParseResult parse_adapter(const boost::json::object& adapter) {
     auto n = replicas->to_number<std::int64_t>(ec);
     if (ec || n < 0 || n > INT32_MAX) {
       r.errors.push_back(FieldError{FieldErrorType::kInvalid, "spec.replicas",
-                                    json::serialize(*replicas),
+                                    apimachinery::render_bad_value(*replicas),
                                     "must be between 0 and 2147483647"});
     } else {
       a.replicas = static_cast<std::int32_t>(n);

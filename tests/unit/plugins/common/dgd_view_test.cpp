@@ -170,6 +170,35 @@ spec:
   EXPECT_EQ(r.view.name, "d");
 }
 
+TEST(DgdView, ResourceFiguresAreQuantities) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    w:
+      resources:
+        requests: {cpu: lots, memory: "-1Gi", custom: {example.com/x: "2Q"}}
+        limits: {gpu: "2", gpuType: "not a resource name"}
+)");
+  ASSERT_FALSE(r.ok());
+  std::string all = errors_of(r);
+  EXPECT_NE(all.find("spec.services[w].resources.requests.cpu: Invalid value: \"lots\": quantities "
+                     "must match the regular expression"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("spec.services[w].resources.requests.memory: Invalid value: \"-1Gi\": must "
+                     "be greater than or equal to 0"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("spec.services[w].resources.requests.custom[example.com/x]: Invalid value"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("spec.services[w].resources.limits.gpuType: Invalid value"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(all.find("limits.gpu:"), std::string::npos) << all;  // "2" is fine
+}
+
 TEST(DgdView, AtLeastOneService) {
   auto r = parse_yaml("metadata: {name: d}\nspec: {services: {}}\n");
   ASSERT_FALSE(r.ok());

@@ -2,11 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/serialize.hpp>
 #include <string>
+
+#include "lib/apimachinery/validation.hpp"
 
 namespace dynop::plugins::common {
 namespace {
+
+bool is_label_value(std::string_view s) { return apimachinery::is_valid_label_value(s).empty(); }
+bool is_dns1123_label(std::string_view s) { return apimachinery::is_dns1123_label(s).empty(); }
+bool is_dns1123_subdomain(std::string_view s) {
+  return apimachinery::is_dns1123_subdomain(s).empty();
+}
 
 TEST(Names, AdapterNameIsDgdDashLowerCasedService) {
   EXPECT_EQ(adapter_name("sglang-agg", "Frontend"), "sglang-agg-frontend");
@@ -97,18 +104,6 @@ TEST(Names, TruncationNeverLeavesADashBeforeTheSuffix) {
   EXPECT_LE(t.size(), 60u);
   EXPECT_EQ(t.find("--"), std::string::npos);
   EXPECT_TRUE(is_dns1123_label(t));
-}
-
-TEST(Names, Validators) {
-  EXPECT_TRUE(is_dns1123_label("sglang-agg"));
-  EXPECT_FALSE(is_dns1123_label("Sglang"));
-  EXPECT_FALSE(is_dns1123_label("-a"));
-  EXPECT_TRUE(is_dns1123_subdomain("a.b-c"));
-  EXPECT_FALSE(is_dns1123_subdomain("a..b"));
-  EXPECT_TRUE(is_label_value("Frontend"));
-  EXPECT_TRUE(is_label_value(""));
-  EXPECT_FALSE(is_label_value("a b"));
-  EXPECT_FALSE(is_label_value(std::string(64, 'a')));
 }
 
 TEST(Names, ControllerReferenceToTheDgd) {

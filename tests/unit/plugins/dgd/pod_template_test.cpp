@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "lib/apimachinery/validation.hpp"
 #include "plugins/common/names.hpp"
 #include "tests/unit/plugins/common/plugin_test_support.hpp"
 
@@ -91,7 +92,7 @@ TEST(PodTemplate, NameIsBaseHashIndex) {
   json::object pod = render_pod(b.tmpl, 2, 0);
   std::string name(pod.at("metadata").at("name").as_string());
   EXPECT_EQ(name, "sglang-agg-frontend-" + b.tmpl.hash + "-2");
-  EXPECT_TRUE(common::is_dns1123_label(name));
+  EXPECT_TRUE(apimachinery::is_dns1123_label(name).empty());
   EXPECT_EQ(label(pod, "nvidia.com/dynamo-group"), name);
 }
 
@@ -353,9 +354,9 @@ TEST(PodTemplate, LongNamesStayValid) {
   Built b = build(yaml, "AVeryLongServiceNameForTesting");
   json::object pod = render_pod(b.tmpl, 12345, 1);
   std::string name(pod.at("metadata").at("name").as_string());
-  EXPECT_TRUE(common::is_dns1123_label(name)) << name;
+  EXPECT_TRUE(apimachinery::is_dns1123_label(name).empty()) << name;
   for (const auto& [k, v] : pod.at("metadata").at("labels").as_object()) {
-    EXPECT_TRUE(common::is_label_value(v.as_string())) << k << "=" << v;
+    EXPECT_TRUE(apimachinery::is_valid_label_value(v.as_string()).empty()) << k << "=" << v;
   }
 }
 
