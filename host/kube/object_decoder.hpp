@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "host/kube/api_error.hpp"
 #include "host/kube/cached_object.hpp"
@@ -31,6 +33,16 @@ struct ListPage {
   std::string continue_token;
   long long remaining_item_count = -1;  // -1 when the server did not say
 };
+
+// The metadata the cache indexes by, read back from a CachedObject's JSON.
+struct IndexedMeta {
+  std::vector<std::pair<std::string, std::string>> labels;
+  std::vector<std::string> owner_uids;
+  std::string controller_uid;  // the ownerReference with controller: true
+};
+
+// Thread-safe (one parser per thread). Malformed JSON gives empty fields.
+IndexedMeta read_indexed_meta(std::string_view json);
 
 class ObjectDecoder {
  public:

@@ -339,6 +339,65 @@ Result<ListPage> Kernel::decode_list(std::string_view body,
 
 }  // namespace
 
+IndexedMeta read_indexed_meta(std::string_view json) {
+  thread_local od::parser parser;
+  thread_local std::string input;
+  IndexedMeta meta;
+  if (input.capacity() < json.size() + simdjson::SIMDJSON_PADDING)
+    input.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  input.assign(json.data(), json.size());
+  od::document doc;
+  if (parser.iterate(simdjson::padded_string_view(input.data(), input.size(), input.capacity()))
+          .get(doc))
+    return meta;
+  od::object metadata;
+  if (doc["metadata"].get_object().get(metadata)) return meta;
+  for (auto field_result : metadata) {
+    od::field field;
+    if (std::move(field_result).get(field)) return meta;
+    const std::string_view key = raw_key(field.key());
+    od::value value = field.value();
+    if (key == "labels") {
+      od::object labels;
+      if (value.get_object().get(labels)) continue;
+      for (auto label_result : labels) {
+        od::field label;
+        if (std::move(label_result).get(label)) break;
+        std::string_view name;
+        std::string_view text;
+        if (label.unescaped_key().get(name)) break;
+        const std::string name_copy(name);
+        if (label.value().get_string().get(text)) continue;
+        meta.labels.emplace_back(name_copy, std::string(text));
+      }
+    } else if (key == "ownerReferences") {
+      od::array owners;
+      if (value.get_array().get(owners)) continue;
+      for (auto owner_result : owners) {
+        od::object owner;
+        if (owner_result.get_object().get(owner)) break;
+        std::string uid;
+        bool controller = false;
+        for (auto owner_field_result : owner) {
+          od::field owner_field;
+          if (std::move(owner_field_result).get(owner_field)) break;
+          const std::string_view owner_key = raw_key(owner_field.key());
+          std::string_view text;
+          if (owner_key == "uid" && !owner_field.value().get_string().get(text)) uid = text;
+          else if (owner_key == "controller") {
+            bool flag = false;
+            if (!owner_field.value().get_bool().get(flag)) controller = flag;
+          }
+        }
+        if (uid.empty()) continue;
+        if (controller) meta.controller_uid = uid;
+        meta.owner_uids.push_back(std::move(uid));
+      }
+    }
+  }
+  return meta;
+}
+
 std::unique_ptr<DecoderKernel> make_kernel(std::shared_ptr<const Projection> projection,
                                            std::string api_version, std::string kind) {
   return std::make_unique<Kernel>(std::move(projection), std::move(api_version), std::move(kind));
