@@ -8,8 +8,8 @@
 #include <boost/json/value.hpp>
 #include <vector>
 
+#include "lib/apimachinery/strategic_merge_patch.hpp"
 #include "plugins/common/names.hpp"
-#include "plugins/dgd/pod_merge.hpp"
 
 namespace dynop::plugins::dgd {
 namespace {
@@ -63,6 +63,18 @@ void add_missing_env(json::array& env, const json::array& vars) {
   }
 }
 
+// kubectl patch --type=strategic semantics for a core/v1 type: containers
+// and env merge by name, volumeMounts by mountPath, other lists are replaced.
+apimachinery::Result<json::object> merge_as(const json::object& target, const json::object& patch,
+                                            std::string_view type) {
+  if (patch.empty()) return target;
+  auto merged = apimachinery::strategic_merge_patch_for_type(json::value(target),
+                                                             json::value(patch), type);
+  if (!merged.ok()) return apimachinery::Error{merged.error()};
+  if (!merged->is_object()) return apimachinery::Error{"the merge did not produce an object"};
+  return std::move(merged->get_object());
+}
+
 json::value env_var(std::string_view name, std::string_view value) {
   return json::object{{"name", name}, {"value", value}};
 }
@@ -106,8 +118,9 @@ void apply_resources(json::object& container, const common::ServiceResources& r)
   if (!r.claims.empty()) resources["claims"] = r.claims;
 }
 
-json::object build_main_container(const DgdView& dgd, const ServiceView& svc,
-                                  const PodTemplateConfig& config) {
+apimachinery::Result<json::object> build_main_container(const DgdView& dgd,
+                                                        const ServiceView& svc,
+                                                        const PodTemplateConfig& config) {
   json::object c;
   c["name"] = kMainContainerName;
   c["image"] = config.default_image;
@@ -118,7 +131,12 @@ json::object build_main_container(const DgdView& dgd, const ServiceView& svc,
   if (!svc.liveness_probe.empty()) c["livenessProbe"] = svc.liveness_probe;
   if (!svc.readiness_probe.empty()) c["readinessProbe"] = svc.readiness_probe;
 
-  strategic_merge(c, svc.main_container);
+  auto merged_container = merge_as(c, svc.main_container, "Container");
+  if (!merged_container.ok()) {
+    return apimachinery::Error{fmt::format("spec.services[{}].extraPodSpec.mainContainer: {}",
+                                           svc.name, merged_container.error())};
+  }
+  c = std::move(*merged_container);
   c["name"] = kMainContainerName;  // the plugin finds the main container by name
 
   // The contract's identity env comes first and cannot be overridden: the
@@ -159,15 +177,32 @@ std::string template_hash(const boost::json::value& canonical_input) {
   return digits;
 }
 
-PodTemplate build_pod_template(const DgdView& dgd, const ServiceView& svc,
-                               const PodTemplateConfig& config) {
+apimachinery::Result<PodTemplate> build_pod_template(const DgdView& dgd, const ServiceView& svc,
+                                                     const PodTemplateConfig& config) {
   PodTemplate t;
   t.base_name = common::pod_base_name(dgd.name, svc.name);
   t.pods_per_group = svc.pods_per_group();
 
-  json::object spec;
-  spec["containers"] = json::array{build_main_container(dgd, svc, config)};
-  strategic_merge(spec, svc.extra_pod_spec);
+  auto main = build_main_container(dgd, svc, config);
+  if (!main.ok()) return apimachinery::Error{main.error()};
+  json::object base_spec;
+  base_spec["containers"] = json::array{std::move(*main)};
+  auto merged_spec = merge_as(base_spec, svc.extra_pod_spec, "PodSpec");
+  if (!merged_spec.ok()) {
+    return apimachinery::Error{
+        fmt::format("spec.services[{}].extraPodSpec: {}", svc.name, merged_spec.error())};
+  }
+  json::object spec = std::move(*merged_spec);
+  // The main container first: kubectl logs/exec pick the first container.
+  json::array& containers = array_at(spec, "containers");
+  auto main_it = std::find_if(containers.begin(), containers.end(), [](const json::value& c) {
+    return name_of(c) == kMainContainerName;
+  });
+  if (main_it != containers.end() && main_it != containers.begin()) {
+    json::value main_container = *main_it;
+    containers.erase(main_it);
+    containers.insert(containers.begin(), std::move(main_container));
+  }
   // spec.envs reach every container; in sidecars the sidecar's own value wins.
   for (json::value& container : array_at(spec, "containers")) {
     if (!container.is_object() || name_of(container) == kMainContainerName) continue;

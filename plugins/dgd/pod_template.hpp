@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "lib/apimachinery/result.hpp"
 #include "plugins/common/dgd_view.hpp"
 
 namespace dynop::plugins::dgd {
@@ -34,8 +35,11 @@ struct PodTemplate {
   boost::json::object pod;
 };
 
-PodTemplate build_pod_template(const common::DgdView& dgd, const common::ServiceView& service,
-                               const PodTemplateConfig& config);
+// Fails, naming the field, when extraPodSpec cannot be merged (e.g. a
+// container without a name): a spec error the DGD status reports.
+apimachinery::Result<PodTemplate> build_pod_template(const common::DgdView& dgd,
+                                                     const common::ServiceView& service,
+                                                     const PodTemplateConfig& config);
 
 // `<base>-<hash>-<index>`: the name of a replica group, and of its pod when the
 // service is not multinode. Deterministic, so creating a pod the cache has not

@@ -33,7 +33,10 @@ std::optional<Cluster> deploy(const std::string& path) {
   PodTemplateConfig config;
   config.scheduler_name = "dynop-gpu";
   for (const common::ServiceView& svc : c.dgd.services) {
-    PodTemplate t = build_pod_template(c.dgd, svc, config);
+    auto built = build_pod_template(c.dgd, svc, config);
+    EXPECT_TRUE(built.ok()) << built.error();
+    if (!built.ok()) continue;
+    const PodTemplate& t = *built;
     PodPlan plan = plan_pods({t.hash, svc.replicas, t.pods_per_group, {}});
     EXPECT_TRUE(plan.remove.empty());
     for (const PodToCreate& p : plan.create) {

@@ -24,7 +24,9 @@ Built build(std::string_view yaml, std::string_view service, PodTemplateConfig c
   EXPECT_TRUE(b.parsed.ok()) << common::format_field_errors(b.parsed.errors);
   const common::ServiceView* svc = b.parsed.view.find_service(service);
   EXPECT_NE(svc, nullptr);
-  b.tmpl = build_pod_template(b.parsed.view, *svc, config);
+  auto t = build_pod_template(b.parsed.view, *svc, config);
+  EXPECT_TRUE(t.ok()) << t.error();
+  if (t.ok()) b.tmpl = std::move(*t);
   return b;
 }
 
@@ -208,6 +210,7 @@ spec:
   EXPECT_EQ(spec.at("volumes").as_array().size(), 1u);
   const json::array& containers = spec.at("containers").as_array();
   ASSERT_EQ(containers.size(), 2u);  // main merged by name, sidecar added
+  EXPECT_EQ(containers[0].at("name").as_string(), "main");  // main stays first
   const json::object& c = main_container(b.tmpl.pod);
   EXPECT_EQ(c.at("image").as_string(), "my-registry/sglang-runtime:my-tag");
   EXPECT_EQ(json::serialize(c.at("command")), R"(["python3"])");
@@ -220,6 +223,18 @@ spec:
   EXPECT_EQ(c.at("readinessProbe").at("httpGet").at("path").as_string(), "/health");
   // spec.envs reach sidecars too.
   EXPECT_EQ(env_value(containers[1].as_object(), "GLOBAL"), "g");
+}
+
+TEST(PodTemplate, UnmergeableExtraPodSpecNamesTheField) {
+  auto parsed = common::parse_dgd(json::value(testing::dgd_from_yaml(R"(
+metadata: {name: d}
+spec: {services: {w: {extraPodSpec: {containers: [{image: no-name}]}}}}
+)")));
+  ASSERT_TRUE(parsed.ok());
+  auto t = build_pod_template(parsed.view, parsed.view.services[0], {});
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.error().find("spec.services[w].extraPodSpec: "), std::string::npos) << t.error();
+  EXPECT_NE(t.error().find("name"), std::string::npos) << t.error();
 }
 
 TEST(PodTemplate, DefaultImageWhenNoneGiven) {
