@@ -309,13 +309,6 @@ TEST_F(SdkTest, AutoscalerDecisions) {
   everything().lifecycle.destroy(p);
 }
 
-TEST_F(SdkTest, ClientReportsNotImplementedFromHost) {
-  dynop::sdk::Host host(host_.raw());
-  auto result = host.client().get({{"", "v1", "Pod"}, "default", "p"});
-  EXPECT_EQ(result.status.code(), dynop::sdk::StatusCode::kNotImplemented);
-  EXPECT_FALSE(result.is_ok());
-}
-
 TEST_F(SdkTest, MetricRegistrationErrorThrows) {
   dynop::sdk::Host host(host_.raw());
   host.metrics().counter("x_total", "x");
