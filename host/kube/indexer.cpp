@@ -32,9 +32,7 @@ IndexFunc index_by_label(std::string label_key) {
 }
 
 std::map<std::string, IndexFunc> default_indexers() {
-  return {{kNamespaceIndex, index_by_namespace()},
-          {kOwnerIndex, index_by_owner_uid()},
-          {kControllerIndex, index_by_controller_uid()}};
+  return {{kNamespaceIndex, index_by_namespace()}, {kOwnerIndex, index_by_owner_uid()}};
 }
 
 Indexer::Indexer(std::map<std::string, IndexFunc> indexers) {

@@ -32,7 +32,8 @@ IndexFunc index_by_owner_uid();
 IndexFunc index_by_controller_uid();
 IndexFunc index_by_label(std::string label_key);
 
-// namespace, owner and controller (what controllers look up).
+// namespace and owner (what controllers look up). The controller index is
+// opt-in: owner covers it, and every index costs memory per object.
 std::map<std::string, IndexFunc> default_indexers();
 
 class Indexer {

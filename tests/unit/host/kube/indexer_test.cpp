@@ -41,6 +41,7 @@ TEST(Indexer, GetsByKeyAndNamespacedName) {
 
 TEST(Indexer, IndexesFollowUpdatesAndDeletes) {
   Indexer store;
+  store.add_index(kControllerIndex, index_by_controller_uid());
   store.add_index("app", index_by_label("app"));
   store.upsert(pod("a", "p1", "1", "rs-1", "web"));
   store.upsert(pod("a", "p2", "1", "rs-1", "db"));
