@@ -1,5 +1,6 @@
 #include "localcluster/registry/crd_resource_types.hpp"
 
+#include "lib/apimachinery/validation.hpp"
 #include "localcluster/schema/structural_schema.hpp"
 
 #include <boost/json.hpp>
@@ -40,32 +41,19 @@ const json::array& arr_at(const json::object& o, std::string_view key) {
 
 std::string quote(const std::string& s) { return "\"" + s + "\""; }
 
-const char kDns1035Message[] =
-    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
-    "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
-    "'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
-const char kDns1123SubdomainMessage[] =
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
-    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
-    "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-
-// IsDNS1035Label: the messages joined with "," as kube does.
-std::string dns1035_problems(const std::string& s) {
-  static const std::regex kRe("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+// kube joins a validator's messages with ",".
+std::string joined(const std::vector<std::string>& messages) {
   std::string out;
-  if (s.size() > 63) out = "must be no more than 63 characters";
-  if (!std::regex_match(s, kRe)) out += (out.empty() ? "" : ",") + std::string(kDns1035Message);
+  for (const auto& m : messages) out += (out.empty() ? "" : ",") + m;
   return out;
 }
 
+std::string dns1035_problems(const std::string& s) {
+  return joined(apimachinery::is_dns1035_label(s));
+}
+
 std::string dns1123_subdomain_problems(const std::string& s) {
-  static const std::regex kRe("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
-  std::string out;
-  if (s.size() > 253) out = "must be no more than 253 characters";
-  if (!std::regex_match(s, kRe)) {
-    out += (out.empty() ? "" : ",") + std::string(kDns1123SubdomainMessage);
-  }
-  return out;
+  return joined(apimachinery::is_dns1123_subdomain(s));
 }
 
 std::string lower(std::string s) {

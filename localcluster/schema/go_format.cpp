@@ -1,6 +1,6 @@
 #include "localcluster/schema/go_format.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "lib/apimachinery/field_error_format.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -8,34 +8,6 @@
 #include <string>
 
 namespace dynop::localcluster::schema {
-
-std::string go_quote(std::string_view s) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\v': out += "\\v"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 std::string go_float(double f) {
   if (std::isnan(f)) return "NaN";
@@ -81,15 +53,8 @@ std::string go_float(double f) {
 }
 
 std::string go_value(const boost::json::value& v) {
-  switch (v.kind()) {
-    case boost::json::kind::null: return "\"null\"";
-    case boost::json::kind::bool_: return v.get_bool() ? "true" : "false";
-    case boost::json::kind::int64: return std::to_string(v.get_int64());
-    case boost::json::kind::uint64: return std::to_string(v.get_uint64());
-    case boost::json::kind::double_: return go_float(v.get_double());
-    case boost::json::kind::string: return go_quote(v.get_string());
-    default: return boost::json::serialize(v);
-  }
+  if (v.is_double()) return go_float(v.get_double());
+  return apimachinery::render_bad_value(v);
 }
 
 }  // namespace dynop::localcluster::schema

@@ -1,16 +1,18 @@
 #pragma once
 // Renders values the way Go's fmt package does in kube-apiserver messages
-// (%q for strings, %v for numbers), so error texts match byte for byte.
+// (%v for float64, which lib/apimachinery does not cover), so error texts
+// match byte for byte. Strings are quoted with apimachinery::go_quote.
 
 #include <boost/json/value.hpp>
 
 #include <string>
 #include <string_view>
 
+#include "lib/apimachinery/go_quote.hpp"
+
 namespace dynop::localcluster::schema {
 
-// Go's strconv.Quote: "a\"b" with \n, \t, \\ and \u escapes.
-std::string go_quote(std::string_view s);
+using apimachinery::go_quote;
 
 // Go's %v for a float64 (strconv.FormatFloat(f, 'g', -1, 64)): 0.5, 1e+06.
 std::string go_float(double f);

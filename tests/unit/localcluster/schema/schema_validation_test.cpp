@@ -1,3 +1,4 @@
+#include "lib/apimachinery/field_error_format.hpp"
 #include "localcluster/schema/custom_object.hpp"
 #include "localcluster/schema/go_format.hpp"
 #include "localcluster/schema/structural_schema.hpp"
@@ -15,20 +16,7 @@ namespace {
 namespace json = boost::json;
 using apimachinery::FieldErrorType;
 
-// "field: Type: value: detail" as kube's field.Error renders it.
-std::string render(const apimachinery::FieldError& e) {
-  std::string type;
-  switch (e.type) {
-    case FieldErrorType::kRequired: type = "Required value"; break;
-    case FieldErrorType::kNotSupported: type = "Unsupported value"; break;
-    case FieldErrorType::kForbidden: type = "Forbidden"; break;
-    default: type = "Invalid value"; break;
-  }
-  std::string s = e.field + ": " + type;
-  if (!e.bad_value.empty()) s += ": " + e.bad_value;
-  if (!e.detail.empty()) s += ": " + e.detail;
-  return s;
-}
+std::string render(const apimachinery::FieldError& e) { return apimachinery::to_string(e); }
 
 std::vector<std::string> render_all(const apimachinery::FieldErrors& errors) {
   std::vector<std::string> out;
