@@ -20,9 +20,40 @@ dynop_status status(int32_t code, std::string message) {
 
 dynop_status ok() { return dynop_status{DYNOP_OK, {nullptr, 0}}; }
 
-dynop_status not_implemented(const char* what) {
-  return status(DYNOP_NOT_IMPLEMENTED,
-                std::string(what) + " is not implemented by this host version yet");
+PluginServices& default_services() {
+  static PluginServices services;  // every method: not implemented
+  return services;
+}
+
+ObjectRefView ref_view(const dynop_object_ref* r) {
+  return ObjectRefView{view(r->gvk.group), view(r->gvk.version), view(r->gvk.kind), view(r->ns),
+                       view(r->name)};
+}
+
+// Turns a service answer into the C status, keeping the JSON in a
+// thread-local buffer ([host-out]: valid until the next callback).
+dynop_status answer(ServiceResult result, dynop_str* out_json) {
+  if (result.code != DYNOP_OK) return status(result.code, std::move(result.message));
+  if (out_json != nullptr) {
+    thread_local std::string json;
+    json = std::move(result.json);
+    *out_json = dynop_str{json.data(), json.size()};
+  }
+  return ok();
+}
+
+// Runs a service call; an exception from the host side becomes DYNOP_ERROR
+// rather than unwinding into plugin code.
+template <class F>
+dynop_status forward(dynop_str* out_json, F&& call) noexcept {
+  try {
+    if (out_json != nullptr) *out_json = dynop_str{nullptr, 0};
+    return answer(call(), out_json);
+  } catch (const std::exception& e) {
+    return status(DYNOP_ERROR, e.what());
+  } catch (...) {
+    return status(DYNOP_ERROR, "internal error in the host");
+  }
 }
 
 spdlog::level::level_enum to_spdlog(int32_t level) {
@@ -46,8 +77,11 @@ const std::vector<double> kDefaultBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 
 }  // namespace
 
-PluginHostApi::PluginHostApi(std::string plugin_name, metrics::Registry& registry)
-    : plugin_name_(std::move(plugin_name)), registry_(registry) {
+PluginHostApi::PluginHostApi(std::string plugin_name, metrics::Registry& registry,
+                             PluginServices* services)
+    : plugin_name_(std::move(plugin_name)),
+      registry_(registry),
+      services_(services != nullptr ? services : &default_services()) {
   table_.struct_size = sizeof(dynop_host);
   table_.abi_major = DYNOP_ABI_VERSION_MAJOR;
   table_.abi_minor = DYNOP_ABI_VERSION_MINOR;
@@ -55,41 +89,89 @@ PluginHostApi::PluginHostApi(std::string plugin_name, metrics::Registry& registr
   table_.log = &PluginHostApi::log;
   table_.metric_register = &PluginHostApi::metric_register;
   table_.metric_update = &PluginHostApi::metric_update;
-  table_.get_object = [](dynop_host_context*, const dynop_object_ref*, dynop_str*) {
-    return not_implemented("get_object");
-  };
-  table_.list_objects = [](dynop_host_context*, const dynop_object_ref*, dynop_str, dynop_str*) {
-    return not_implemented("list_objects");
-  };
-  table_.create_object = [](dynop_host_context*, const dynop_object_ref*, dynop_str, dynop_str*) {
-    return not_implemented("create_object");
-  };
-  table_.update_object = [](dynop_host_context*, const dynop_object_ref*, dynop_str, dynop_str*) {
-    return not_implemented("update_object");
-  };
-  table_.patch_object = [](dynop_host_context*, const dynop_object_ref*, int32_t, dynop_str,
-                           dynop_str*) { return not_implemented("patch_object"); };
-  table_.delete_object = [](dynop_host_context*, const dynop_object_ref*) {
-    return not_implemented("delete_object");
-  };
-  table_.update_status = [](dynop_host_context*, const dynop_object_ref*, dynop_str, dynop_str*) {
-    return not_implemented("update_status");
-  };
-  table_.get_scale = [](dynop_host_context*, const dynop_object_ref*, dynop_str*) {
-    return not_implemented("get_scale");
-  };
-  table_.update_scale = [](dynop_host_context*, const dynop_object_ref*, int32_t, dynop_str*) {
-    return not_implemented("update_scale");
-  };
-  table_.record_event = [](dynop_host_context*, const dynop_object_ref*, int32_t, dynop_str,
-                           dynop_str) { return not_implemented("record_event"); };
-  table_.requeue_after = [](dynop_host_context*, dynop_key, uint64_t) {
-    return not_implemented("requeue_after");
-  };
+  install_service_slots();
 }
 
 PluginHostApi& PluginHostApi::self(dynop_host_context* ctx) {
   return *reinterpret_cast<PluginHostApi*>(ctx);
+}
+
+void PluginHostApi::install_service_slots() {
+  table_.get_object = [](dynop_host_context* ctx, const dynop_object_ref* ref, dynop_str* out) {
+    PluginHostApi& api = self(ctx);
+    return forward(out, [&] { return api.services_->get_object(api.plugin_name_, ref_view(ref)); });
+  };
+  table_.list_objects = [](dynop_host_context* ctx, const dynop_object_ref* ref, dynop_str selector,
+                           dynop_str* out) {
+    PluginHostApi& api = self(ctx);
+    return forward(out, [&] {
+      return api.services_->list_objects(api.plugin_name_, ref_view(ref), view(selector));
+    });
+  };
+  table_.create_object = [](dynop_host_context* ctx, const dynop_object_ref* ref, dynop_str json,
+                            dynop_str* out) {
+    PluginHostApi& api = self(ctx);
+    return forward(out, [&] {
+      return api.services_->create_object(api.plugin_name_, ref_view(ref), view(json));
+    });
+  };
+  table_.update_object = [](dynop_host_context* ctx, const dynop_object_ref* ref, dynop_str json,
+                            dynop_str* out) {
+    PluginHostApi& api = self(ctx);
+    return forward(out, [&] {
+      return api.services_->update_object(api.plugin_name_, ref_view(ref), view(json));
+    });
+  };
+  table_.patch_object = [](dynop_host_context* ctx, const dynop_object_ref* ref, int32_t type,
+                           dynop_str patch, dynop_str* out) {
+    PluginHostApi& api = self(ctx);
+    if (type < DYNOP_PATCH_MERGE || type > DYNOP_PATCH_STRATEGIC_MERGE) {
+      return status(DYNOP_INVALID_ARGUMENT, "unknown patch type " + std::to_string(type));
+    }
+    return forward(out, [&] {
+      return api.services_->patch_object(api.plugin_name_, ref_view(ref),
+                                         static_cast<dynop_patch_type>(type), view(patch));
+    });
+  };
+  table_.delete_object = [](dynop_host_context* ctx, const dynop_object_ref* ref) {
+    PluginHostApi& api = self(ctx);
+    return forward(nullptr,
+                   [&] { return api.services_->delete_object(api.plugin_name_, ref_view(ref)); });
+  };
+  table_.update_status = [](dynop_host_context* ctx, const dynop_object_ref* ref, dynop_str json,
+                            dynop_str* out) {
+    PluginHostApi& api = self(ctx);
+    return forward(out, [&] {
+      return api.services_->update_status(api.plugin_name_, ref_view(ref), view(json));
+    });
+  };
+  table_.get_scale = [](dynop_host_context* ctx, const dynop_object_ref* ref, dynop_str* out) {
+    PluginHostApi& api = self(ctx);
+    return forward(out, [&] { return api.services_->get_scale(api.plugin_name_, ref_view(ref)); });
+  };
+  table_.update_scale = [](dynop_host_context* ctx, const dynop_object_ref* ref, int32_t replicas,
+                           dynop_str* out) {
+    PluginHostApi& api = self(ctx);
+    return forward(out, [&] {
+      return api.services_->update_scale(api.plugin_name_, ref_view(ref), replicas);
+    });
+  };
+  table_.record_event = [](dynop_host_context* ctx, const dynop_object_ref* involved, int32_t type,
+                           dynop_str reason, dynop_str message) {
+    PluginHostApi& api = self(ctx);
+    return forward(nullptr, [&] {
+      return api.services_->record_event(
+          api.plugin_name_, ref_view(involved),
+          type == DYNOP_EVENT_WARNING ? DYNOP_EVENT_WARNING : DYNOP_EVENT_NORMAL, view(reason),
+          view(message));
+    });
+  };
+  table_.requeue_after = [](dynop_host_context* ctx, dynop_key key, uint64_t delay_ms) {
+    PluginHostApi& api = self(ctx);
+    return forward(nullptr, [&] {
+      return api.services_->requeue_after(api.plugin_name_, view(key.ns), view(key.name), delay_ms);
+    });
+  };
 }
 
 void PluginHostApi::log(dynop_host_context* ctx, int32_t level, dynop_str message) {

@@ -1,21 +1,26 @@
 #pragma once
 // The host side of the callback table (dynop_host) handed to one plugin.
-// Logging and metrics are real; the Kubernetes slots (reads, writes, events,
-// requeue) answer DYNOP_NOT_IMPLEMENTED until the host parts behind them land.
-// One instance per plugin, so every callback knows which plugin calls.
+// Logging and metrics are implemented here; the Kubernetes slots (reads,
+// writes, events, requeue) are forwarded to PluginServices, whose defaults
+// answer DYNOP_NOT_IMPLEMENTED. One instance per plugin, so every callback
+// knows which plugin calls.
 
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "dynop/abi.h"
+#include "host/plugins/plugin_services.hpp"
 #include "lib/metrics/registry.hpp"
 
 namespace dynop::host {
 
 class PluginHostApi {
  public:
-  PluginHostApi(std::string plugin_name, metrics::Registry& registry);
+  // `services` may be null (every Kubernetes slot then answers
+  // DYNOP_NOT_IMPLEMENTED); otherwise it must outlive this object.
+  PluginHostApi(std::string plugin_name, metrics::Registry& registry,
+                PluginServices* services = nullptr);
   PluginHostApi(const PluginHostApi&) = delete;
   PluginHostApi& operator=(const PluginHostApi&) = delete;
 
@@ -40,8 +45,11 @@ class PluginHostApi {
   static dynop_status metric_update(dynop_host_context* ctx, dynop_metric metric, int32_t op,
                                     const dynop_label* labels, size_t label_count, double value);
 
+  void install_service_slots();
+
   std::string plugin_name_;
   metrics::Registry& registry_;
+  PluginServices* services_;
   std::mutex mutex_;
   std::vector<MetricFamily> families_;  // handle = index + 1
   dynop_host table_{};

@@ -103,6 +103,7 @@ struct PluginManager::Impl {
   std::vector<PluginStatus> statuses;
   std::vector<std::unique_ptr<Loaded>> loaded;  // load order
   bool stopped = false;
+  PluginServices* services = nullptr;
 };
 
 void PluginManager::Impl::load_one(const std::filesystem::path& file,
@@ -170,7 +171,7 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   }
   entry->status_index = index;
   entry->descriptor = descriptor;
-  entry->api = std::make_unique<PluginHostApi>(name, registry);
+  entry->api = std::make_unique<PluginHostApi>(name, registry, services);
 
   std::string config;
   if (auto it = options.config_sections.find(name); it != options.config_sections.end()) {
@@ -205,6 +206,8 @@ PluginManager::~PluginManager() {
   stop_all();
   unload_all();
 }
+
+void PluginManager::set_services(PluginServices* services) { impl_->services = services; }
 
 bool PluginManager::load_all(const PluginLoadOptions& options, std::string& error) {
   std::error_code ec;

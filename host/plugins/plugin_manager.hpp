@@ -17,6 +17,8 @@ class Registry;
 
 namespace dynop::host {
 
+class PluginServices;
+
 struct PluginLoadOptions {
   std::filesystem::path folder;
   // Plugin names to load; empty means every plugin found in `folder`.
@@ -65,6 +67,10 @@ class PluginManager {
   // file and the reason, and the others still load. Returns false only when
   // the folder itself cannot be read (the caller exits with a clear message).
   bool load_all(const PluginLoadOptions& options, std::string& error);
+  // Optional, before load_all: where plugins' Kubernetes callbacks (reads,
+  // writes, events, requeue) go; must outlive the manager. Without it they
+  // answer DYNOP_NOT_IMPLEMENTED.
+  void set_services(PluginServices* services);
   void start_all();
   void stop_all();    // reverse load order
   void unload_all();  // after stop_all; unloads the shared libraries
