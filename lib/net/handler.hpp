@@ -1,0 +1,50 @@
+#pragma once
+// How a request reaches the embedder and how it answers.
+//
+//   server handler:  [](const Request& req, Responder res) {
+//     if (req.path() == "/healthz") return res.respond(Response::text(200, "ok"));
+//     auto stream = res.stream(Response::json(200, ""));   // watch
+//     hub.add(stream);  // feed with stream->send_chunk(...) from any thread
+//   }
+//
+// The handler runs on a server thread. It answers exactly once, either
+// before returning or later from any thread, by respond() or stream(). A
+// Responder is a cheap copyable handle; if every copy is dropped without an
+// answer, the client gets a 500. The Request stays valid as long as a copy
+// of its Responder exists.
+
+#include <functional>
+#include <memory>
+
+#include "lib/net/message.hpp"
+#include "lib/net/response_stream.hpp"
+
+namespace dynop::net {
+
+namespace detail {
+struct Exchange;
+}
+
+class Responder {
+ public:
+  explicit Responder(std::shared_ptr<detail::Exchange> exchange);
+
+  // A complete response. Later answers to the same request are ignored.
+  void respond(Response response) const;
+
+  // Starts a chunked response with `head`'s status and headers (its body is
+  // ignored). The connection closes when the stream ends. Returns an
+  // already-closed stream if the request was already answered or the client
+  // is gone.
+  std::shared_ptr<ResponseStream> stream(Response head) const;
+
+  bool answered() const;
+  const Request& request() const;
+
+ private:
+  std::shared_ptr<detail::Exchange> exchange_;
+};
+
+using Handler = std::function<void(const Request&, Responder)>;
+
+}  // namespace dynop::net

@@ -1,0 +1,713 @@
+#include "lib/net/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "lib/net/message_impl.hpp"
+
+namespace dynop::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace detail {
+
+class SessionBase;
+
+// Shared by the server and every connection, so that a connection kept alive
+// by an embedder (a Responder or a stream held past stop()) never outlives
+// the io_context its socket belongs to.
+struct ServerCore {
+  explicit ServerCore(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
+  asio::io_context ioc;
+  const ServerOptions options;
+  const Handler handler;
+  mutable std::mutex mutex;
+  std::condition_variable cv;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  bool stopping = false;
+};
+
+class StreamImpl;
+
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  explicit SessionBase(std::shared_ptr<ServerCore> core) : core_(std::move(core)) {}
+  virtual ~SessionBase() { untrack(); }
+
+  // The server waits for open connections, not for session objects: an
+  // embedder may hold a Responder or stream (and so the session) long after
+  // its connection closed.
+  void untrack() {
+    std::lock_guard lock(core_->mutex);
+    if (core_->sessions.erase(this) > 0) core_->cv.notify_all();
+  }
+  // All of these may be called from any thread.
+  virtual void deliver(Response response) = 0;
+  virtual void begin_stream(Response head, std::shared_ptr<StreamImpl> stream) = 0;
+  virtual void pump() = 0;
+  virtual void shutdown(bool force) = 0;
+
+ protected:
+  std::shared_ptr<ServerCore> core_;
+};
+
+class StreamImpl final : public ResponseStream {
+ public:
+  StreamImpl(std::weak_ptr<SessionBase> session, std::size_t limit)
+      : session_(std::move(session)), limit_(limit) {}
+
+  bool send_chunk(std::string data) override {
+    if (data.empty()) return !closed();  // an empty chunk would end the response
+    bool kick = false;
+    bool overflow = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (ended_ || close_requested_) return false;
+      if (queued_bytes_ + data.size() > limit_) {
+        overflow = true;
+      } else {
+        queued_bytes_ += data.size();
+        queue_.push_back(std::move(data));
+        kick = !kick_pending_;
+        kick_pending_ = true;
+      }
+    }
+    if (overflow) {
+      spdlog::warn("dropping a streaming response: the client is not reading ({} bytes queued)",
+                   limit_);
+      if (auto session = session_.lock()) session->shutdown(true);
+      return false;
+    }
+    if (kick) {
+      if (auto session = session_.lock()) session->pump();
+    }
+    return true;
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(mutex_);
+      if (ended_ || close_requested_) return;
+      close_requested_ = true;
+      kick_pending_ = true;
+    }
+    if (auto session = session_.lock()) session->pump();
+  }
+
+  bool closed() const override { return ended_flag_.load(std::memory_order_acquire); }
+
+  void on_close(std::function<void()> callback) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (!ended_) {
+        callbacks_.push_back(std::move(callback));
+        return;
+      }
+    }
+    callback();
+  }
+
+  // Session side (its strand). Moves queued data into `out`; true when the
+  // embedder asked to close and everything queued has been taken.
+  bool take(std::string& out) {
+    std::lock_guard lock(mutex_);
+    out.clear();
+    for (auto& chunk : queue_) out += chunk;
+    queue_.clear();
+    queued_bytes_ = 0;
+    kick_pending_ = false;
+    return close_requested_;
+  }
+
+  void request_close() {
+    std::lock_guard lock(mutex_);
+    close_requested_ = true;
+  }
+
+  void finish() {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mutex_);
+      if (ended_) return;
+      ended_ = true;
+      ended_flag_.store(true, std::memory_order_release);
+      queue_.clear();
+      callbacks.swap(callbacks_);
+    }
+    for (auto& cb : callbacks) {
+      try {
+        cb();
+      } catch (const std::exception& e) {
+        spdlog::error("stream close callback threw: {}", e.what());
+      }
+    }
+  }
+
+ private:
+  // Weak: the session owns the stream while the connection is open; an
+  // embedder holding a stream must not keep a closed connection alive.
+  std::weak_ptr<SessionBase> session_;
+  const std::size_t limit_;
+  mutable std::mutex mutex_;
+  std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool kick_pending_ = false;
+  bool close_requested_ = false;
+  bool ended_ = false;
+  std::atomic<bool> ended_flag_{false};
+  std::vector<std::function<void()>> callbacks_;
+};
+
+struct Exchange {
+  Exchange(std::shared_ptr<SessionBase> s, Request r, std::size_t limit)
+      : session(std::move(s)), request(std::move(r)), stream_limit(limit) {}
+  ~Exchange() {
+    if (!answered.exchange(true)) {
+      session->deliver(Response::text(500, "the handler did not answer this request\n"));
+    }
+  }
+  std::shared_ptr<SessionBase> session;
+  Request request;
+  std::size_t stream_limit;
+  std::atomic<bool> answered{false};
+};
+
+template <class Stream>
+class Session final : public SessionBase {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+ public:
+  Session(std::shared_ptr<ServerCore> core, tcp::socket socket, TlsContextPtr tls)
+      : SessionBase(std::move(core)),
+        tls_(std::move(tls)),
+        stream_(make_stream(std::move(socket))) {
+    boost::system::error_code ec;
+    auto ep = lowest().socket().remote_endpoint(ec);
+    if (!ec) {
+      remote_ =
+          ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+      remote_ += ":" + std::to_string(ep.port());
+    }
+  }
+
+  void start() {
+    asio::dispatch(lowest().get_executor(), [self = self()] { self->do_start(); });
+  }
+
+  void deliver(Response response) override {
+    asio::post(lowest().get_executor(), [self = self(), r = std::move(response)]() mutable {
+      self->write_response(std::move(r));
+    });
+  }
+
+  void begin_stream(Response head, std::shared_ptr<StreamImpl> stream) override {
+    asio::post(lowest().get_executor(),
+               [self = self(), h = std::move(head), s = std::move(stream)]() mutable {
+                 self->do_begin_stream(std::move(h), std::move(s));
+               });
+  }
+
+  void pump() override {
+    asio::post(lowest().get_executor(), [self = self()] { self->do_pump(); });
+  }
+
+  void shutdown(bool force) override {
+    asio::post(lowest().get_executor(), [self = self(), force] { self->do_shutdown(force); });
+  }
+
+ private:
+  enum class State {
+    kStarting,
+    kIdle,
+    kReading,
+    kHandling,
+    kWriting,
+    kStreaming,
+    kClosing,
+    kClosed
+  };
+
+  std::shared_ptr<Session> self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+
+  Stream make_stream(tcp::socket socket) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls_);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  const ServerOptions& options() const { return core_->options; }
+
+  void do_start() {
+    if constexpr (kTls) {
+      lowest().expires_after(options().idle_timeout);
+      stream_.async_handshake(
+          asio::ssl::stream_base::server, [self = self()](boost::system::error_code ec) {
+            if (ec) {
+              spdlog::debug("TLS handshake with {} failed: {}", self->remote_, ec.message());
+              return self->close_socket();
+            }
+            self->peer_ = peer_certificate(self->stream_.native_handle());
+            self->do_read();
+          });
+    } else {
+      do_read();
+    }
+  }
+
+  void do_read() {
+    if (stopping_) return close_socket();
+    state_ = State::kIdle;
+    parser_.emplace();
+    parser_->body_limit(options().body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(options().header_limit));
+    lowest().expires_after(options().idle_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = self()](boost::system::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(boost::system::error_code ec) {
+    if (ec) return on_read_error(ec);
+    if (state_ == State::kClosed) return;
+    state_ = State::kReading;
+    if (parser_->is_done()) return dispatch_request();
+    lowest().expires_after(options().read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = self()](boost::system::error_code e, std::size_t) {
+                       if (e) return self->on_read_error(e);
+                       self->dispatch_request();
+                     });
+  }
+
+  void on_read_error(boost::system::error_code ec) {
+    if (state_ == State::kClosed) return;
+    if (ec == http::error::body_limit) {
+      Response r = options().body_too_large;
+      r.status = 413;
+      return reply_and_close(std::move(r));
+    }
+    if (ec == http::error::header_limit) {
+      return reply_and_close(Response::text(431, "request header fields too large\n"));
+    }
+    static const auto& http_category = http::make_error_code(http::error::bad_method).category();
+    if (ec.category() == http_category && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message) {
+      return reply_and_close(Response::text(400, "malformed HTTP request: " + ec.message() + "\n"));
+    }
+    close_socket();  // peer closed, reset, timed out or we stopped
+  }
+
+  // The request was not read to its end: after the reply, drain what the
+  // client is still sending, or closing with unread data would reset the
+  // connection and the client might never see the reply.
+  void reply_and_close(Response r) {
+    keep_alive_ = false;
+    linger_ = true;
+    version_ = 11;
+    write_response(std::move(r));
+  }
+
+  void dispatch_request() {
+    state_ = State::kHandling;
+    auto impl = std::make_unique<Request::Impl>();
+    impl->msg = parser_->release();
+    impl->remote = remote_;
+    impl->peer = peer_;
+    keep_alive_ = impl->msg.keep_alive();
+    version_ = impl->msg.version();
+    auto exchange = std::make_shared<Exchange>(shared_from_this(), Request(std::move(impl)),
+                                               options().stream_buffer_limit);
+    Responder responder(exchange);
+    try {
+      core_->handler(exchange->request, responder);
+    } catch (const std::exception& e) {
+      spdlog::error("HTTP handler for {} {} threw: {}", exchange->request.method(),
+                    exchange->request.path(), e.what());
+      responder.respond(Response::text(500, "internal error\n"));
+    } catch (...) {
+      responder.respond(Response::text(500, "internal error\n"));
+    }
+  }
+
+  void write_response(Response r) {
+    if (state_ == State::kClosed || state_ == State::kClosing) return;
+    state_ = State::kWriting;
+    res_ = std::make_unique<http::response<http::string_body>>();
+    res_->result(r.status);
+    res_->version(version_ == 10 ? 10 : 11);
+    for (auto& [name, value] : r.headers) res_->insert(name, value);
+    res_->body() = std::move(r.body);
+    bool keep_alive = keep_alive_ && !stopping_;
+    res_->keep_alive(keep_alive);
+    res_->prepare_payload();
+    lowest().expires_after(options().write_timeout);
+    http::async_write(stream_, *res_,
+                      [self = self(), keep_alive](boost::system::error_code ec, std::size_t) {
+                        self->res_.reset();
+                        if (ec) return self->close_socket();
+                        if (keep_alive) return self->do_read();
+                        if (self->linger_) return self->linger_close();
+                        self->graceful_close();
+                      });
+  }
+
+  void do_begin_stream(Response head, std::shared_ptr<StreamImpl> stream) {
+    if (state_ != State::kHandling) {
+      stream->finish();
+      return;
+    }
+    state_ = State::kStreaming;
+    out_ = std::move(stream);
+    stream_head_.result(head.status);
+    stream_head_.version(11);
+    for (auto& [name, value] : head.headers) stream_head_.insert(name, value);
+    stream_head_.keep_alive(false);
+    stream_head_.chunked(true);
+    stream_sr_.emplace(stream_head_);
+    lowest().expires_after(options().write_timeout);
+    stream_writing_ = true;
+    http::async_write_header(stream_, *stream_sr_,
+                             [self = self()](boost::system::error_code ec, std::size_t) {
+                               self->stream_writing_ = false;
+                               if (ec) return self->close_socket();
+                               self->lowest().expires_never();
+                               self->probe();
+                               self->do_pump();
+                             });
+  }
+
+  // A read that only completes when the client closes the connection (or
+  // sends something, which a streaming client should not): how we learn a
+  // watcher has gone away while we have nothing to write.
+  void probe() {
+    stream_.async_read_some(asio::buffer(probe_),
+                            [self = self()](boost::system::error_code ec, std::size_t) {
+                              if (ec) return self->close_socket();
+                              if (self->state_ == State::kStreaming) self->probe();
+                            });
+  }
+
+  void do_pump() {
+    if (state_ != State::kStreaming || stream_writing_ || !out_) return;
+    bool finish = out_->take(batch_);
+    if (!batch_.empty()) {
+      stream_writing_ = true;
+      lowest().expires_after(options().write_timeout);
+      asio::async_write(stream_, http::make_chunk(asio::buffer(batch_)),
+                        [self = self()](boost::system::error_code ec, std::size_t) {
+                          self->stream_writing_ = false;
+                          if (ec) return self->close_socket();
+                          self->lowest().expires_never();
+                          self->do_pump();
+                        });
+      return;
+    }
+    if (finish) {
+      stream_writing_ = true;
+      lowest().expires_after(options().write_timeout);
+      asio::async_write(stream_, http::make_chunk_last(),
+                        [self = self()](boost::system::error_code, std::size_t) {
+                          self->stream_writing_ = false;
+                          self->close_socket();
+                        });
+    }
+  }
+
+  void do_shutdown(bool force) {
+    stopping_ = true;
+    if (force) return close_socket();
+    switch (state_) {
+      case State::kStarting:
+      case State::kIdle:
+        close_socket();
+        break;
+      case State::kStreaming:
+        if (out_) out_->request_close();
+        do_pump();
+        break;
+      default:
+        break;  // in flight: the response says Connection: close
+    }
+  }
+
+  void linger_close() {
+    state_ = State::kClosing;
+    if constexpr (!kTls) {
+      boost::system::error_code ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+    lowest().expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(probe_),
+                            [self = self()](boost::system::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxDrain) return self->close_socket();
+                              self->drain();
+                            });
+  }
+
+  void graceful_close() {
+    state_ = State::kClosing;
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown([self = self()](boost::system::error_code) { self->close_socket(); });
+    } else {
+      boost::system::error_code ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      close_socket();
+    }
+  }
+
+  void close_socket() {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    if constexpr (!kTls) {
+      boost::system::error_code ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+    lowest().close();
+    if (out_) {
+      out_->finish();
+      out_.reset();
+    }
+    untrack();
+  }
+
+  TlsContextPtr tls_;  // before stream_: the SSL object must go first
+  Stream stream_;
+  std::string remote_;
+  std::optional<PeerCertificate> peer_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::unique_ptr<http::response<http::string_body>> res_;
+  State state_ = State::kStarting;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+  bool stopping_ = false;
+  std::shared_ptr<StreamImpl> out_;
+  http::response<http::empty_body> stream_head_;
+  std::optional<http::response_serializer<http::empty_body>> stream_sr_;
+  std::string batch_;
+  bool stream_writing_ = false;
+  std::array<char, 4096> probe_{};
+  bool linger_ = false;
+  std::size_t drained_ = 0;
+  static constexpr std::size_t kMaxDrain = 8 * 1024 * 1024;
+};
+
+}  // namespace detail
+
+Responder::Responder(std::shared_ptr<detail::Exchange> exchange) : exchange_(std::move(exchange)) {}
+
+void Responder::respond(Response response) const {
+  if (exchange_->answered.exchange(true)) return;
+  exchange_->session->deliver(std::move(response));
+}
+
+std::shared_ptr<ResponseStream> Responder::stream(Response head) const {
+  auto stream = std::make_shared<detail::StreamImpl>(exchange_->session, exchange_->stream_limit);
+  if (exchange_->answered.exchange(true)) {
+    stream->finish();
+    return stream;
+  }
+  exchange_->session->begin_stream(std::move(head), stream);
+  return stream;
+}
+
+bool Responder::answered() const { return exchange_->answered.load(); }
+const Request& Responder::request() const { return exchange_->request; }
+
+struct Server::Impl {
+  std::shared_ptr<detail::ServerCore> core;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  std::string address;
+  bool running = false;
+
+  void accept() {
+    acceptor->async_accept(asio::make_strand(core->ioc),
+                           [this](boost::system::error_code ec, tcp::socket socket) {
+                             if (!acceptor->is_open()) return;
+                             if (ec) {
+                               // EMFILE and friends: keep accepting, the condition is usually
+                               // transient.
+                               spdlog::warn("accept on {} failed: {}", address, ec.message());
+                               return accept();
+                             }
+                             start_session(std::move(socket));
+                             accept();
+                           });
+  }
+
+  void start_session(tcp::socket socket) {
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    const ServerOptions& options = core->options;
+    std::shared_ptr<detail::SessionBase> session;
+    if (options.tls) {
+      TlsContextPtr ctx;
+      try {
+        ctx = options.tls();
+      } catch (const std::exception& e) {
+        spdlog::error("TLS context provider threw: {}", e.what());
+      }
+      if (!ctx) return;  // refuses this connection; the socket closes here
+      auto s = std::make_shared<detail::Session<beast::ssl_stream<beast::tcp_stream>>>(
+          core, std::move(socket), std::move(ctx));
+      session = s;
+      if (!track(session)) return;
+      s->start();
+    } else {
+      auto s =
+          std::make_shared<detail::Session<beast::tcp_stream>>(core, std::move(socket), nullptr);
+      session = s;
+      if (!track(session)) return;
+      s->start();
+    }
+  }
+
+  bool track(const std::shared_ptr<detail::SessionBase>& session) {
+    std::lock_guard lock(core->mutex);
+    if (core->stopping) return false;
+    core->sessions.emplace(session.get(), session);
+    return true;
+  }
+
+  std::vector<std::shared_ptr<detail::SessionBase>> live_sessions() {
+    std::vector<std::shared_ptr<detail::SessionBase>> out;
+    std::lock_guard lock(core->mutex);
+    for (auto& [ptr, weak] : core->sessions) {
+      if (auto s = weak.lock()) out.push_back(std::move(s));
+    }
+    return out;
+  }
+};
+
+Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
+  impl_->core = std::make_shared<detail::ServerCore>(std::move(options), std::move(handler));
+}
+
+Server::~Server() { stop(std::chrono::milliseconds(0)); }
+
+bool Server::start(std::string& error) {
+  if (impl_->running) return true;
+  auto& core = *impl_->core;
+  const ServerOptions& options = core.options;
+  std::string host = options.host.empty() ? "0.0.0.0" : options.host;
+  std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                      std::to_string(options.port);
+  boost::system::error_code ec;
+  tcp::resolver resolver(core.ioc);
+  auto results = resolver.resolve(host, std::to_string(options.port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    error = "cannot listen on " + where + ": " + (ec ? ec.message() : "no address");
+    return false;
+  }
+  tcp::endpoint endpoint = results.begin()->endpoint();
+  impl_->acceptor.emplace(asio::make_strand(core.ioc));
+  auto& acceptor = *impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on " + where + ": " + ec.message();
+    impl_->acceptor.reset();
+    return false;
+  }
+  tcp::endpoint bound = acceptor.local_endpoint(ec);
+  impl_->port = bound.port();
+  impl_->address = (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                            : bound.address().to_string()) +
+                   ":" + std::to_string(impl_->port);
+  impl_->work.emplace(core.ioc.get_executor());
+  impl_->accept();
+  int threads = options.threads < 1 ? 1 : options.threads;
+  for (int i = 0; i < threads; ++i) {
+    impl_->threads.emplace_back([core = impl_->core] {
+      for (;;) {
+        try {
+          core->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          // A throwing completion handler must not take the process down.
+          spdlog::error("HTTP server thread: {}", e.what());
+        }
+      }
+    });
+  }
+  impl_->running = true;
+  return true;
+}
+
+std::uint16_t Server::port() const { return impl_->port; }
+std::string Server::address() const { return impl_->address; }
+
+std::size_t Server::connection_count() const {
+  std::lock_guard lock(impl_->core->mutex);
+  return impl_->core->sessions.size();
+}
+
+void Server::stop(std::chrono::milliseconds deadline) {
+  if (!impl_->running) return;
+  impl_->running = false;
+  auto& core = *impl_->core;
+  std::promise<void> closed;
+  asio::post(impl_->acceptor->get_executor(), [this, &closed] {
+    boost::system::error_code ignored;
+    impl_->acceptor->close(ignored);
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  {
+    std::lock_guard lock(core.mutex);
+    core.stopping = true;
+  }
+  for (auto& s : impl_->live_sessions()) s->shutdown(false);
+  auto wait_empty = [&](std::chrono::milliseconds d) {
+    std::unique_lock lock(core.mutex);
+    return core.cv.wait_for(lock, d, [&] { return core.sessions.empty(); });
+  };
+  if (!wait_empty(deadline)) {
+    for (auto& s : impl_->live_sessions()) s->shutdown(true);
+    wait_empty(std::chrono::seconds(2));
+  }
+  impl_->work.reset();
+  core.ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  impl_->acceptor.reset();
+}
+
+}  // namespace dynop::net

@@ -1,0 +1,359 @@
+// Server and client over loopback, plain HTTP.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "lib/net/http_client.hpp"
+#include "lib/net/server.hpp"
+
+namespace dynop::net {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Polls `pred` for up to 10 s: tests assert outcomes, never timings.
+template <class Pred>
+bool eventually(Pred pred) {
+  for (int i = 0; i < 1000; ++i) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return pred();
+}
+
+ClientRequest req(const std::string& url, const std::string& method = "GET",
+                  const std::string& body = "") {
+  ClientRequest r;
+  r.method = method;
+  r.url = url;
+  r.body = body;
+  return r;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void start(Handler handler, ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<Server>(options, std::move(handler));
+    std::string error;
+    ASSERT_TRUE(server_->start(error)) << error;
+    ASSERT_NE(server_->port(), 0);
+    client_ = HttpClient::create({}, error);
+    ASSERT_TRUE(client_) << error;
+  }
+  std::string url(const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
+  }
+  // Sends raw bytes and returns everything the server answers until it closes.
+  std::string raw_exchange(const std::string& bytes) {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::socket socket(ioc);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), server_->port()});
+    boost::asio::write(socket, boost::asio::buffer(bytes));
+    std::string out;
+    boost::system::error_code ec;
+    boost::asio::read(socket, boost::asio::dynamic_buffer(out), ec);
+    return out;
+  }
+  void TearDown() override {
+    client_.reset();
+    if (server_) server_->stop(5s);
+  }
+
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(ServerTest, CompleteResponseWithRequestDetails) {
+  start([](const Request& req, Responder res) {
+    Response r = Response::text(201, std::string(req.method()) + " " + std::string(req.path()) +
+                                         " q=" + std::string(req.query()) + " x=" +
+                                         std::string(req.header("x-test")) + " body=" + req.body());
+    r.set_header("X-Reply", "yes");
+    res.respond(std::move(r));
+  });
+  ClientRequest post = req(url("/a/b?c=d"), "POST", "payload");
+  post.headers.emplace_back("X-Test", "hello");
+  auto r = client_->request(post);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response->status, 201);
+  EXPECT_EQ(r.response->body, "POST /a/b q=c=d x=hello body=payload");
+  EXPECT_EQ(r.response->header("x-reply"), "yes");
+  EXPECT_EQ(r.response->header("content-type"), "text/plain; charset=utf-8");
+}
+
+TEST_F(ServerTest, KeepAliveReusesTheConnection) {
+  start([](const Request& req, Responder res) {
+    res.respond(Response::text(200, req.remote_address()));
+  });
+  auto a = client_->request(req(url("/")));
+  auto b = client_->request(req(url("/")));
+  ASSERT_TRUE(a.ok() && b.ok()) << a.error << b.error;
+  EXPECT_FALSE(a.response->body.empty());
+  EXPECT_EQ(a.response->body, b.response->body) << "same client port: one connection";
+}
+
+TEST_F(ServerTest, PooledConnectionClosedByServerIsReplaced) {
+  ServerOptions options;
+  options.idle_timeout = 200ms;
+  start([](const Request&, Responder res) { res.respond(Response::text(200, "ok")); }, options);
+  ASSERT_TRUE(client_->request(req(url("/"))).ok());
+  ASSERT_TRUE(eventually([&] { return server_->connection_count() == 0; }));
+  auto r = client_->request(req(url("/"), "POST"));
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response->body, "ok");
+}
+
+TEST_F(ServerTest, BodyOverLimitGets413WithEmbedderBodyAndServerKeepsServing) {
+  ServerOptions options;
+  options.body_limit = 1024;
+  options.body_too_large = Response::json(0, R"({"kind":"Status","code":413})");
+  start([](const Request& req,
+           Responder res) { res.respond(Response::text(200, std::to_string(req.body().size()))); },
+        options);
+  ClientRequest big = req(url("/big"), "POST");
+  big.body.assign(100 * 1024, 'x');
+  auto r = client_->request(big);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response->status, 413);
+  EXPECT_EQ(r.response->body, R"({"kind":"Status","code":413})");
+  EXPECT_EQ(r.response->header("Content-Type"), "application/json");
+
+  ClientRequest small = req(url("/small"), "POST", std::string(1024, 'y'));
+  auto ok = client_->request(small);
+  ASSERT_TRUE(ok.ok()) << ok.error;
+  EXPECT_EQ(ok.response->status, 200);
+  EXPECT_EQ(ok.response->body, "1024");
+}
+
+TEST_F(ServerTest, MalformedRequestGets400) {
+  start([](const Request&, Responder res) { res.respond(Response::text(200, "ok")); });
+  std::string reply = raw_exchange("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << reply;
+  auto r = client_->request(req(url("/")));
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response->status, 200);
+}
+
+TEST_F(ServerTest, HandlerThatThrowsOrNeverAnswersGives500) {
+  start([](const Request& req, Responder res) {
+    if (req.path() == "/throw") throw std::runtime_error("boom");
+    // "/drop": the Responder goes out of scope unanswered.
+  });
+  auto a = client_->request(req(url("/throw")));
+  ASSERT_TRUE(a.ok()) << a.error;
+  EXPECT_EQ(a.response->status, 500);
+  auto b = client_->request(req(url("/drop")));
+  ASSERT_TRUE(b.ok()) << b.error;
+  EXPECT_EQ(b.response->status, 500);
+}
+
+TEST_F(ServerTest, AnswerFromAnotherThread) {
+  std::vector<std::thread> workers;
+  std::mutex m;
+  start([&](const Request&, Responder res) {
+    std::lock_guard lock(m);
+    workers.emplace_back([res] {
+      std::this_thread::sleep_for(20ms);
+      res.respond(Response::text(200, "later:" + std::string(res.request().path())));
+    });
+  });
+  auto r = client_->request(req(url("/x")));
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response->body, "later:/x");
+  std::lock_guard lock(m);
+  for (auto& t : workers) t.join();
+}
+
+TEST_F(ServerTest, StreamingResponseReadLineByLine) {
+  std::thread feeder;
+  start([&](const Request&, Responder res) {
+    auto stream = res.stream(Response::json(200, ""));
+    feeder = std::thread([stream] {
+      stream->send_chunk("{\"type\":\"ADDED\"}\n");
+      stream->send_chunk("{\"type\":");
+      stream->send_chunk("\"MODIFIED\"}\n{\"type\":\"DELETED\"}\n");
+      stream->close();
+    });
+  });
+  auto w = client_->stream(req(url("/watch")));
+  ASSERT_TRUE(w.ok()) << w.error;
+  EXPECT_EQ(w.head.status, 200);
+  EXPECT_EQ(w.head.header("Content-Type"), "application/json");
+  ASSERT_TRUE(w.stream);
+  std::vector<std::string> lines;
+  std::string line;
+  while (w.stream->next_line(line)) lines.push_back(line);
+  EXPECT_EQ(w.stream->error(), "");
+  EXPECT_EQ(lines, (std::vector<std::string>{R"({"type":"ADDED"})", R"({"type":"MODIFIED"})",
+                                             R"({"type":"DELETED"})"}));
+  feeder.join();
+}
+
+TEST_F(ServerTest, ClientDisconnectClosesTheStream) {
+  std::shared_ptr<ResponseStream> stream;
+  std::atomic<bool> callback_ran{false};
+  std::mutex m;
+  start([&](const Request&, Responder res) {
+    auto s = res.stream(Response::json(200, ""));
+    s->on_close([&] { callback_ran = true; });
+    s->send_chunk("first\n");
+    std::lock_guard lock(m);
+    stream = s;
+  });
+  auto w = client_->stream(req(url("/watch")));
+  ASSERT_TRUE(w.ok()) << w.error;
+  std::string line;
+  ASSERT_TRUE(w.stream->next_line(line));
+  EXPECT_EQ(line, "first");
+  w.stream.reset();  // kubectl hits Ctrl-C
+  ASSERT_TRUE(eventually([&] { return callback_ran.load(); }));
+  std::lock_guard lock(m);
+  EXPECT_TRUE(stream->closed());
+  EXPECT_FALSE(stream->send_chunk("late\n"));
+  bool immediate = false;
+  stream->on_close([&] { immediate = true; });
+  EXPECT_TRUE(immediate) << "on_close after the end runs at once";
+}
+
+TEST_F(ServerTest, SlowReaderIsDroppedInsteadOfBufferingForever) {
+  ServerOptions options;
+  options.stream_buffer_limit = 64 * 1024;
+  std::shared_ptr<ResponseStream> stream;
+  std::mutex m;
+  start(
+      [&](const Request&, Responder res) {
+        std::lock_guard lock(m);
+        stream = res.stream(Response::json(200, ""));
+      },
+      options);
+  auto w = client_->stream(req(url("/watch")));  // and never read
+  ASSERT_TRUE(w.ok()) << w.error;
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(m);
+    return stream != nullptr;
+  }));
+  std::string chunk(1024, 'x');
+  chunk.back() = '\n';
+  bool refused = false;
+  for (int i = 0; i < 1'000'000 && !refused; ++i) refused = !stream->send_chunk(chunk);
+  EXPECT_TRUE(refused);
+  EXPECT_TRUE(eventually([&] { return stream->closed(); }));
+}
+
+TEST_F(ServerTest, StreamCancelUnblocksReader) {
+  std::shared_ptr<ResponseStream> keep;
+  std::mutex m;
+  start([&](const Request&, Responder res) {
+    std::lock_guard lock(m);
+    keep = res.stream(Response::json(200, ""));
+  });
+  auto w = client_->stream(req(url("/watch")));
+  ASSERT_TRUE(w.ok()) << w.error;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(50ms);
+    w.stream->cancel();
+  });
+  std::string line;
+  EXPECT_FALSE(w.stream->next_line(line));
+  EXPECT_EQ(w.stream->error(), "cancelled");
+  canceller.join();
+}
+
+TEST_F(ServerTest, StreamErrorStatusCarriesTheBody) {
+  start([](const Request&, Responder res) {
+    res.respond(Response::json(410, R"({"kind":"Status","reason":"Expired"})"));
+  });
+  auto w = client_->stream(req(url("/watch")));
+  ASSERT_TRUE(w.ok()) << w.error;
+  EXPECT_EQ(w.head.status, 410);
+  EXPECT_EQ(w.head.body, R"({"kind":"Status","reason":"Expired"})");
+  EXPECT_FALSE(w.stream);
+}
+
+TEST_F(ServerTest, GracefulStopFinishesInFlightRequestsAndEndsStreams) {
+  std::thread slow;
+  std::shared_ptr<ResponseStream> stream;
+  std::atomic<bool> in_flight{false};
+  std::mutex m;
+  start([&](const Request& req, Responder res) {
+    std::lock_guard lock(m);
+    if (req.path() == "/watch") {
+      stream = res.stream(Response::json(200, ""));
+      return;
+    }
+    in_flight = true;
+    slow = std::thread([res] {
+      std::this_thread::sleep_for(300ms);
+      res.respond(Response::text(200, "finished"));
+    });
+  });
+  auto w = client_->stream(req(url("/watch")));
+  ASSERT_TRUE(w.ok()) << w.error;
+  ClientResult r;
+  std::thread requester([&] { r = client_->request(req(url("/slow"))); });
+  ASSERT_TRUE(eventually([&] { return in_flight.load(); }));
+  server_->stop(10s);
+  requester.join();
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response->body, "finished");
+  EXPECT_EQ(r.response->header("Connection"), "close");
+  std::string line;
+  EXPECT_FALSE(w.stream->next_line(line));
+  EXPECT_EQ(w.stream->error(), "") << "the stream ended cleanly";
+  EXPECT_TRUE(stream->closed());
+  slow.join();
+  // A new connection is refused.
+  auto after = client_->request(req(url("/")));
+  EXPECT_FALSE(after.ok());
+}
+
+TEST_F(ServerTest, ListeningOnABusyPortIsOneClearError) {
+  start([](const Request&, Responder res) { res.respond(Response::text(200, "")); });
+  ServerOptions options;
+  options.port = server_->port();
+  Server second(options, [](const Request&, Responder) {});
+  std::string error;
+  EXPECT_FALSE(second.start(error));
+  EXPECT_EQ(error, "cannot listen on 127.0.0.1:" + std::to_string(server_->port()) +
+                       ": Address already in use");
+}
+
+TEST(HttpClient, TransportErrorsNameTheRequestAndCause) {
+  std::string error;
+  auto client = HttpClient::create({}, error);
+  ASSERT_TRUE(client) << error;
+  // A port nobody listens on: bind one and close it.
+  Server probe(ServerOptions{}, [](const Request&, Responder) {});
+  ASSERT_TRUE(probe.start(error)) << error;
+  std::string u = "http://127.0.0.1:" + std::to_string(probe.port()) + "/x";
+  probe.stop(0ms);
+  auto r = client->request(req(u));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error, "GET " + u + ": connect: Connection refused");
+  auto bad = client->request(req("ftp://host/x"));
+  EXPECT_EQ(bad.error, "GET ftp://host/x: unsupported URL scheme \"ftp\" (expected http or https)");
+}
+
+TEST(Request, MakeForHandlerTests) {
+  Request r = Request::make("GET", "/api/v1/pods?watch=1", {{"Accept", "application/json"}}, "");
+  EXPECT_EQ(r.method(), "GET");
+  EXPECT_EQ(r.path(), "/api/v1/pods");
+  EXPECT_EQ(r.query(), "watch=1");
+  EXPECT_EQ(r.header("accept"), "application/json");
+  EXPECT_FALSE(r.has_header("Authorization"));
+  EXPECT_FALSE(r.client_certificate().has_value());
+}
+
+}  // namespace
+}  // namespace dynop::net
