@@ -1,12 +1,17 @@
-# dynop_add_plugin(NAME name SOURCES src... [LIBS lib...] [OUTPUT_DIRECTORY dir])
+# dynop_add_plugin(NAME name SOURCES src... [LIBS lib...] [OUTPUT_DIRECTORY dir]
+#                  [INSTALL_DESTINATION dir])
 #
 # Builds one dynop plugin: a MODULE library named exactly <name>.so (no "lib"
 # prefix; the host loads every *.so in its plugin folder), compiled as C++20
 # with hidden visibility so the only exported symbol is the entry symbol that
 # DYNOP_PLUGIN() defines. Used in-tree and, installed with the SDK package,
 # by out-of-tree plugins after find_package(dynop-sdk).
+#
+# In the dynop tree, plugins without OUTPUT_DIRECTORY land together in
+# ${CMAKE_BINARY_DIR}/plugins, the folder to point the host at.
+# INSTALL_DESTINATION adds an install rule (component "plugins").
 function(dynop_add_plugin)
-  cmake_parse_arguments(ARG "" "NAME;OUTPUT_DIRECTORY" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME;OUTPUT_DIRECTORY;INSTALL_DESTINATION" "SOURCES;LIBS" ${ARGN})
   if(NOT ARG_NAME OR NOT ARG_SOURCES)
     message(FATAL_ERROR "dynop_add_plugin: NAME and SOURCES are required")
   endif()
@@ -19,8 +24,19 @@ function(dynop_add_plugin)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     POSITION_INDEPENDENT_CODE ON)
+  if(NOT ARG_OUTPUT_DIRECTORY AND CMAKE_PROJECT_NAME STREQUAL "dynop")
+    set(ARG_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/plugins")
+  endif()
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${ARG_NAME} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}")
+  endif()
+  if(ARG_INSTALL_DESTINATION)
+    install(TARGETS ${ARG_NAME} LIBRARY DESTINATION "${ARG_INSTALL_DESTINATION}" COMPONENT plugins)
+  endif()
+  # Only the entry symbol leaves the plugin: symbols of static libraries linked
+  # in stay private too (they were not necessarily compiled hidden).
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    target_link_options(${ARG_NAME} PRIVATE "LINKER:--exclude-libs,ALL")
   endif()
   # An unresolved symbol should fail the link, not the host's dlopen later.
   # (Sanitizer runtimes resolve only at load time, hence the exception.)
