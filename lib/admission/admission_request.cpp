@@ -35,13 +35,16 @@ std::string_view type_name(od::json_type type) {
 // user would write (`request.userInfo.groups[1]`).
 class RequestDecoder {
  public:
-  explicit RequestDecoder(const simdjson::padded_string& body) : body_(body) {}
+  // `bare`: the body is the `request` object alone, as the SDK hands it to
+  // an admission plugin, rather than a whole AdmissionReview.
+  RequestDecoder(const simdjson::padded_string& body, bool bare) : body_(body), bare_(bare) {}
 
   RequestDecodeResult run() {
     RequestDecodeResult result;
     AdmissionRequest request;
     if (decode(request)) {
       result.request = std::move(request);
+      result.request_json = std::move(request_json_);
     } else {
       result.error = std::move(error_);
     }
@@ -297,9 +300,12 @@ class RequestDecoder {
     od::json_type type;
     if (auto code = doc.type().get(type)) return fail_syntax(code, doc);
     if (type != od::json_type::object) {
-      return fail(std::string("request body must be a JSON object (an AdmissionReview), got ") +
+      return fail(std::string(bare_ ? "AdmissionReview request: expected an object, got "
+                                    : "request body must be a JSON object (an AdmissionReview), "
+                                      "got ") +
                   std::string(type_name(type)));
     }
+    if (bare_) return decode_bare(doc, out);
     od::object top;
     if (auto code = doc.get_object().get(top)) return fail_syntax(code, doc);
 
@@ -337,18 +343,48 @@ class RequestDecoder {
     if (!read_request(value, out, seen_kind, seen_resource, seen_operation)) return false;
     // Anything after the top-level object (a second document, garbage) is
     // an error too; rewinding walks the whole document once more cheaply.
+    // The same pass keeps the request's own text, which the host hands to
+    // admission plugins.
     doc.rewind();
     if (auto code = doc.get_object().get(top)) return fail_syntax(code, doc);
     for (auto field : top) {
-      if (auto code = field.error()) return fail_syntax(code, doc);
+      std::string_view key;
+      if (auto code = field.unescaped_key().get(key)) return fail_syntax(code, doc);
+      if (key != "request") continue;
+      od::object request;
+      std::string_view raw;
+      if (auto code = field.value().get_object().get(request)) return fail_syntax(code, doc);
+      if (auto code = request.raw_json().get(raw)) return fail_syntax(code, doc);
+      request_json_.assign(raw);
     }
-    // Past the end, simdjson reports no location; any location is trailing content.
+    if (!at_end(doc)) return false;
+    return check_required(out, seen_kind, seen_resource, seen_operation);
+  }
+
+  bool decode_bare(od::document& doc, AdmissionRequest& out) {
+    od::value root;
+    if (auto code = doc.get_value().get(root)) return fail_syntax(code, doc);
+    bool seen_kind = false;
+    bool seen_resource = false;
+    bool seen_operation = false;
+    if (!read_request(root, out, seen_kind, seen_resource, seen_operation)) return false;
+    if (!at_end(doc)) return false;
+    return check_required(out, seen_kind, seen_resource, seen_operation);
+  }
+
+  // Past the end, simdjson reports no location; any location is trailing content.
+  bool at_end(od::document& doc) {
     const char* trailing = nullptr;
     if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
-      return fail("request body has content after the AdmissionReview object (near byte " +
+      return fail(std::string("request body has content after the ") +
+                  (bare_ ? "request object" : "AdmissionReview object") + " (near byte " +
                   std::to_string(trailing - body_.data()) + ")");
     }
+    return true;
+  }
 
+  bool check_required(const AdmissionRequest& out, bool seen_kind, bool seen_resource,
+                      bool seen_operation) {
     if (out.uid.empty()) return fail(std::string(kWhere) + "request.uid is required");
     if (!seen_kind) return fail(std::string(kWhere) + "request.kind is required");
     if (!seen_resource) return fail(std::string(kWhere) + "request.resource is required");
@@ -362,7 +398,9 @@ class RequestDecoder {
   }
 
   const simdjson::padded_string& body_;
+  const bool bare_;
   od::document* doc_ = nullptr;
+  std::string request_json_;
   std::string error_;
   std::string uid_seen_;
 };
@@ -419,7 +457,12 @@ RequestDecodeResult decode_request(std::string_view body) {
   // simdjson reads up to SIMDJSON_PADDING bytes past the end; one copy of a
   // few kilobytes is far cheaper than the parse itself.
   simdjson::padded_string padded(body);
-  return RequestDecoder(padded).run();
+  return RequestDecoder(padded, false).run();
+}
+
+RequestDecodeResult decode_request_object(std::string_view request_json) {
+  simdjson::padded_string padded(request_json);
+  return RequestDecoder(padded, true).run();
 }
 
 RequestEncodeResult encode_request(const AdmissionRequest& request) {

@@ -80,6 +80,9 @@ struct RequestDecodeResult {
   // request.uid when the decoder got that far, even on failure, so that a
   // fail-closed denial can still echo it.
   std::string uid;
+  // decode_request only: the text of the review's `request` object, which is
+  // what the SDK's admission hook receives.
+  std::string request_json;
 
   bool ok() const { return request.has_value(); }
 };
@@ -87,6 +90,10 @@ struct RequestDecodeResult {
 // Decodes an AdmissionReview request body. Never throws; any input (also
 // non-UTF-8, truncated or huge) yields either a request or an error.
 RequestDecodeResult decode_request(std::string_view body);
+
+// Decodes the `request` object alone (what an SDK admission plugin is given),
+// with the same checks and messages.
+RequestDecodeResult decode_request_object(std::string_view request_json);
 
 struct RequestEncodeResult {
   std::string body;   // set on success

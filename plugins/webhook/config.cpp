@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "plugins/common/names.hpp"
+#include "lib/apimachinery/validation.hpp"
 
 namespace dynop::plugins::webhook {
 namespace {
@@ -29,24 +29,26 @@ class ConfigReader {
     return true;
   }
 
-  bool namespace_name(const YAML::Node& node, const std::string& path, std::string& out) {
-    if (!string(node, path, out)) return false;
-    if (!common::is_dns1123_label(out)) {
-      return fail(node, path + ": \"" + out +
-                            "\" is not a valid namespace name (lower-case letters, digits and "
-                            "'-', at most 63 characters)");
+  // Worded as kube-apiserver words an invalid name, since that is what a
+  // namespace or service account name so written would get from it.
+  bool valid(const YAML::Node& node, const std::string& path, const std::string& value,
+             const std::vector<std::string>& problems) {
+    if (problems.empty()) return true;
+    std::string message = path + ": Invalid value: \"" + value + "\": ";
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      if (i > 0) message += "; ";
+      message += problems[i];
     }
-    return true;
+    return fail(node, message);
+  }
+
+  bool namespace_name(const YAML::Node& node, const std::string& path, std::string& out) {
+    return string(node, path, out) && valid(node, path, out, apimachinery::is_dns1123_label(out));
   }
 
   bool account_name(const YAML::Node& node, const std::string& path, std::string& out) {
-    if (!string(node, path, out)) return false;
-    if (!common::is_dns1123_subdomain(out)) {
-      return fail(node, path + ": \"" + out +
-                            "\" is not a valid service account name (lower-case letters, digits, "
-                            "'-' and '.', at most 253 characters)");
-    }
-    return true;
+    return string(node, path, out) &&
+           valid(node, path, out, apimachinery::is_dns1123_subdomain(out));
   }
 
   // {namespace, name}; `namespace_required` for the operator's own account.

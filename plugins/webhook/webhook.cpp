@@ -92,18 +92,26 @@ AdmissionResponse Webhook::review_dgdsa(const AdmissionRequest& request) const {
   return admission::deny(request.uid, join_violations(violations));
 }
 
+AdmissionResponse Webhook::unreadable(std::string uid, std::string error) const {
+  if (log_) {
+    log_(fmt::format("webhook {}: denied an unreadable AdmissionReview (uid {}): {}",
+                     config_.webhook_name, uid.empty() ? "unknown" : uid, error));
+  }
+  return admission::reject_malformed(std::move(uid), std::move(error));
+}
+
 std::string Webhook::handle(std::string_view body) const {
   auto decoded = admission::decode_request(body);
   if (!decoded.ok()) {
-    if (log_) {
-      log_(fmt::format("webhook {}: denied an unreadable AdmissionReview (uid {}): {}",
-                       config_.webhook_name, decoded.uid.empty() ? "unknown" : decoded.uid,
-                       decoded.error));
-    }
-    return admission::encode_response(
-        admission::reject_malformed(std::move(decoded.uid), std::move(decoded.error)));
+    return admission::encode_response(unreadable(std::move(decoded.uid), std::move(decoded.error)));
   }
   return admission::encode_response(review(*decoded.request));
+}
+
+AdmissionResponse Webhook::review_request_object(std::string_view request_json) const {
+  auto decoded = admission::decode_request_object(request_json);
+  if (!decoded.ok()) return unreadable(std::move(decoded.uid), std::move(decoded.error));
+  return review(*decoded.request);
 }
 
 }  // namespace dynop::plugins::webhook

@@ -41,7 +41,12 @@ class Webhook {
   // request uid when it could be read.
   std::string handle(std::string_view body) const;
 
+  // The same for the review's `request` object alone, which is what the SDK's
+  // admission hook receives: decode and review, failing closed.
+  admission::AdmissionResponse review_request_object(std::string_view request_json) const;
+
  private:
+  admission::AdmissionResponse unreadable(std::string uid, std::string error) const;
   admission::AdmissionResponse review_dgd(const admission::AdmissionRequest& request) const;
   admission::AdmissionResponse review_dgdsa(const admission::AdmissionRequest& request) const;
   admission::AdmissionResponse malformed(const admission::AdmissionRequest& request,

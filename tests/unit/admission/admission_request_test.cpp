@@ -295,6 +295,43 @@ TEST(DecodeRequest, KeepsTheUidOfARequestItRejects) {
   EXPECT_EQ(result.uid, "3324dfaa-2839-4d14-92ac-61277ae13dca");
 }
 
+TEST(DecodeRequest, KeepsTheRequestObjectsText) {
+  auto review = update_review();
+  auto result = decode_request(body_of(review));
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(json::parse(result.request_json), review["request"]);
+}
+
+TEST(DecodeRequestObject, ReadsTheRequestAlone) {
+  auto review = update_review();
+  auto result = decode_request_object(json::serialize(review["request"]));
+  ASSERT_TRUE(result.ok()) << result.error;
+  auto whole = decode_request(body_of(review));
+  ASSERT_TRUE(whole.ok()) << whole.error;
+  EXPECT_EQ(result.request->uid, whole.request->uid);
+  EXPECT_EQ(result.request->user_info, whole.request->user_info);
+  EXPECT_EQ(result.request->object, whole.request->object);
+  EXPECT_EQ(result.request->old_object, whole.request->old_object);
+  EXPECT_EQ(result.request->operation, Operation::kUpdate);
+}
+
+TEST(DecodeRequestObject, ErrorsNameTheSameFields) {
+  auto review = update_review();
+  req(review)["userInfo"].as_object()["groups"] = json::array{"a", 2};
+  EXPECT_EQ(decode_request_object(json::serialize(review["request"])).error,
+            "AdmissionReview request.userInfo.groups[1]: expected a string, got number");
+  req(review).erase("uid");
+  req(review)["userInfo"].as_object().erase("groups");
+  EXPECT_EQ(decode_request_object(json::serialize(review["request"])).error,
+            "AdmissionReview request.uid is required");
+  EXPECT_EQ(decode_request_object("[]").error,
+            "AdmissionReview request: expected an object, got array");
+  EXPECT_TRUE(decode_request_object(json::serialize(update_review()["request"]) + " 1")
+                  .error.starts_with("request body has content after the request object"))
+      << decode_request_object(json::serialize(update_review()["request"]) + " 1").error;
+  EXPECT_TRUE(decode_request_object("{").error.starts_with("request body is not valid JSON"));
+}
+
 TEST(EncodeRequest, RoundTripsThroughTheDecoder) {
   auto decoded = decode_request(body_of(update_review()));
   ASSERT_TRUE(decoded.ok()) << decoded.error;

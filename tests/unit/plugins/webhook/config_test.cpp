@@ -48,6 +48,16 @@ TEST(WebhookConfig, AcceptsJson) {
   EXPECT_TRUE(config->planner_service_accounts.empty());
 }
 
+// kube-apiserver's own wording for invalid names.
+constexpr const char* kSubdomain =
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
+    "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+constexpr const char* kLabel =
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
+    "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
+    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
 struct BadConfig {
   std::string name;
   std::string text;
@@ -84,13 +94,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"OperatorUsernameForm",
                   "operatorServiceAccount:\n  namespace: ops\n  name: "
                   "\"system:serviceaccount:ops:dynop\"\n",
-                  "webhook config line 3, column 9: operatorServiceAccount.name: "
-                  "\"system:serviceaccount:ops:dynop\" is not a valid service account name "
-                  "(lower-case letters, digits, '-' and '.', at most 253 characters)"},
+                  "webhook config line 3, column 9: operatorServiceAccount.name: Invalid value: "
+                  "\"system:serviceaccount:ops:dynop\": " +
+                      std::string(kSubdomain)},
         BadConfig{"OperatorBadNamespace", "operatorServiceAccount:\n  namespace: Ops\n  name: d\n",
-                  "webhook config line 2, column 14: operatorServiceAccount.namespace: \"Ops\" is "
-                  "not a valid namespace name (lower-case letters, digits and '-', at most 63 "
-                  "characters)"},
+                  "webhook config line 2, column 14: operatorServiceAccount.namespace: Invalid "
+                  "value: \"Ops\": " +
+                      std::string(kLabel)},
         BadConfig{"OperatorUnknownKey",
                   "operatorServiceAccount:\n  namespace: a\n  name: b\n  user: c\n",
                   "webhook config line 4, column 3: operatorServiceAccount: unknown key \"user\" "
@@ -99,9 +109,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "webhook config line 1, column 25: plannerServiceAccounts: expected a list of "
                   "names or {namespace, name} maps"},
         BadConfig{"PlannerEmptyName", "plannerServiceAccounts: ['']\n",
-                  "webhook config line 1, column 26: plannerServiceAccounts[0]: \"\" is not a "
-                  "valid service account name (lower-case letters, digits, '-' and '.', at most "
-                  "253 characters)"},
+                  "webhook config line 1, column 26: plannerServiceAccounts[0]: Invalid value: "
+                  "\"\": " +
+                      std::string(kSubdomain)},
         BadConfig{"PlannerWithoutName", "plannerServiceAccounts:\n  - namespace: a\n",
                   "webhook config line 2, column 5: plannerServiceAccounts[0].name is required"},
         BadConfig{"BadYaml", "webhookName: [\n",
