@@ -1,0 +1,80 @@
+#include "host/config/config.hpp"
+
+#include "host/config/config_file.hpp"
+#include "host/config/flags.hpp"
+#include "host/config/host_port.hpp"
+
+namespace dynop::host {
+
+std::string usage() {
+  return R"(Usage: dynop [flags]
+
+dynop runs Kubernetes controllers for LLM inference graphs; plugins loaded
+from --plugin-dir do the work.
+
+Flags (flags override the config file):
+  --config FILE            YAML config file (keys: logLevel, logFormat, pluginDir,
+                           plugins, pluginConfig, metricsAddress, kubeconfig)
+  --log-level LEVEL        trace, debug, info, warn, error or off (default info)
+  --log-format FORMAT      text or json (default text)
+  --plugin-dir DIR         folder of plugin shared libraries (default /usr/lib/dynop/plugins)
+  --plugins A,B            plugins to load (default: every plugin in the folder)
+  --metrics-address ADDR   host:port for /metrics, /healthz, /readyz (default 0.0.0.0:8080)
+  --kubeconfig FILE        kubeconfig to use (default $KUBECONFIG, then in-cluster)
+  --version                print the version and exit
+  -h, --help               print this help and exit
+
+Exit codes: 0 success, 1 configuration or startup error, 2 command-line usage error.
+)";
+}
+
+Startup load_startup(const std::vector<std::string>& args) {
+  Startup out;
+  Flags flags;
+  std::string error;
+  auto fail = [&](std::string message, int code) {
+    out.action = Startup::Action::kError;
+    out.error = std::move(message);
+    out.exit_code = code;
+    return out;
+  };
+  if (!parse_flags(args, flags, error)) return fail(error, 2);
+  if (flags.help) {
+    out.action = Startup::Action::kHelp;
+    return out;
+  }
+  if (flags.version) {
+    out.action = Startup::Action::kVersion;
+    return out;
+  }
+
+  Config& config = out.config;
+  if (flags.config_file) {
+    config.config_file = *flags.config_file;
+    if (!read_config_file(config.config_file, config, error)) return fail(error, 1);
+  }
+
+  if (flags.log_level) {
+    auto level = log::parse_level(*flags.log_level, error);
+    if (!level) return fail("--log-level: " + error, 2);
+    config.log_level = *level;
+  }
+  if (flags.log_format) {
+    auto format = log::parse_format(*flags.log_format, error);
+    if (!format) return fail("--log-format: " + error, 2);
+    config.log_format = *format;
+  }
+  if (flags.plugin_dir) config.plugin_dir = *flags.plugin_dir;
+  if (flags.plugins) config.plugins = *flags.plugins;
+  if (flags.metrics_address) {
+    HostPort hp;
+    if (!parse_host_port(*flags.metrics_address, hp, error)) {
+      return fail("--metrics-address: " + error, 2);
+    }
+    config.metrics_address = *flags.metrics_address;
+  }
+  if (flags.kubeconfig) config.kubeconfig = *flags.kubeconfig;
+  return out;
+}
+
+}  // namespace dynop::host

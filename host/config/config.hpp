@@ -1,0 +1,52 @@
+#pragma once
+// Everything the host is told at startup. Defaults < config file < flags.
+//
+// Config file (YAML, every key optional, unknown keys are errors):
+//   logLevel: info              # trace, debug, info, warn, error, off
+//   logFormat: text             # text or json
+//   pluginDir: /usr/lib/dynop/plugins   # relative paths: from the file's folder
+//   plugins: [dgd, dgdsa]       # names to load; absent or empty: every plugin in pluginDir
+//   pluginConfig:               # handed to each plugin as YAML text
+//     dgd: {resyncSeconds: 30}
+//   metricsAddress: 0.0.0.0:8080   # /metrics, /healthz, /readyz
+//   kubeconfig: /etc/dynop/kubeconfig   # empty: $KUBECONFIG, then in-cluster
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lib/log/log.hpp"
+
+namespace dynop::host {
+
+struct Config {
+  log::Level log_level = log::Level::kInfo;
+  log::Format log_format = log::Format::kText;
+  std::filesystem::path plugin_dir = "/usr/lib/dynop/plugins";
+  std::vector<std::string> plugins;                  // empty: all found in plugin_dir
+  std::map<std::string, std::string> plugin_config;  // plugin name -> YAML text
+  std::string metrics_address = "0.0.0.0:8080";
+  std::string kubeconfig;
+  std::filesystem::path config_file;  // "" when none was given
+};
+
+// What main() does after reading the command line.
+struct Startup {
+  enum class Action { kRun, kHelp, kVersion, kError };
+  Action action = Action::kRun;
+  Config config;
+  // kError: one line naming what is wrong and where; print it and exit with exit_code.
+  std::string error;
+  int exit_code = 0;  // 2 for command-line usage errors, 1 for config file errors
+};
+
+// Parses flags (args excludes argv[0]), reads the config file named by
+// --config, and applies flags over it.
+Startup load_startup(const std::vector<std::string>& args);
+
+std::string usage();         // --help text
+std::string version_line();  // "dynop 0.1.0"
+const char* version();       // "0.1.0"
+
+}  // namespace dynop::host

@@ -1,0 +1,178 @@
+#include "host/config/config_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "host/config/host_port.hpp"
+
+namespace dynop::host {
+
+namespace {
+
+const std::vector<std::string> kKnownKeys = {"logLevel",  "logFormat",    "pluginDir",
+                                             "plugins",   "pluginConfig", "metricsAddress",
+                                             "kubeconfig"};
+
+std::string where(const std::string& name, const YAML::Mark& mark) {
+  if (mark.is_null()) return name;
+  return name + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+std::string known_keys() {
+  std::string out;
+  for (const auto& k : kKnownKeys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+class Reader {
+ public:
+  Reader(std::string name, std::filesystem::path base, Config& config, std::string& error)
+      : name_(std::move(name)), base_(std::move(base)), config_(config), error_(error) {}
+
+  bool read(const YAML::Node& root) {
+    if (root.IsNull()) return true;  // an empty file sets nothing
+    if (!root.IsMap()) return fail(root, "the config file must be a mapping of settings");
+    std::set<std::string> seen;
+    for (const auto& entry : root) {
+      const YAML::Node& key = entry.first;
+      const YAML::Node& value = entry.second;
+      if (!key.IsScalar()) return fail(key, "setting names must be strings");
+      std::string k = key.Scalar();
+      if (!seen.insert(k).second) return fail(key, "\"" + k + "\" is set twice");
+      if (!apply(k, key, value)) return false;
+    }
+    return true;
+  }
+
+ private:
+  bool apply(const std::string& k, const YAML::Node& key, const YAML::Node& value) {
+    if (k == "logLevel") {
+      std::string s;
+      if (!scalar(k, value, s)) return false;
+      std::string e;
+      auto level = log::parse_level(s, e);
+      if (!level) return fail(value, k + ": " + e);
+      config_.log_level = *level;
+    } else if (k == "logFormat") {
+      std::string s;
+      if (!scalar(k, value, s)) return false;
+      std::string e;
+      auto format = log::parse_format(s, e);
+      if (!format) return fail(value, k + ": " + e);
+      config_.log_format = *format;
+    } else if (k == "pluginDir") {
+      std::string s;
+      if (!scalar(k, value, s)) return false;
+      config_.plugin_dir = resolve(s);
+    } else if (k == "plugins") {
+      if (value.IsNull()) {
+        config_.plugins.clear();
+        return true;
+      }
+      if (!value.IsSequence()) return fail(value, k + " must be a list of plugin names");
+      config_.plugins.clear();
+      for (const auto& item : value) {
+        if (!item.IsScalar() || item.Scalar().empty()) {
+          return fail(item, k + " must be a list of plugin names");
+        }
+        config_.plugins.push_back(item.Scalar());
+      }
+    } else if (k == "pluginConfig") {
+      if (value.IsNull()) return true;
+      if (!value.IsMap()) return fail(value, k + " must map plugin names to their settings");
+      for (const auto& entry : value) {
+        if (!entry.first.IsScalar()) return fail(entry.first, k + ": plugin names must be strings");
+        std::string text;
+        if (!entry.second.IsNull()) {
+          YAML::Emitter out;
+          out << entry.second;
+          text = out.c_str();
+          text += "\n";
+        }
+        config_.plugin_config[entry.first.Scalar()] = text;
+      }
+    } else if (k == "metricsAddress") {
+      std::string s;
+      if (!scalar(k, value, s)) return false;
+      HostPort hp;
+      std::string e;
+      if (!parse_host_port(s, hp, e)) return fail(value, k + ": " + e);
+      config_.metrics_address = s;
+    } else if (k == "kubeconfig") {
+      std::string s;
+      if (!scalar(k, value, s)) return false;
+      config_.kubeconfig = s.empty() ? s : resolve(s).string();
+    } else {
+      return fail(key, "unknown key \"" + k + "\" (known keys: " + known_keys() + ")");
+    }
+    return true;
+  }
+
+  bool scalar(const std::string& k, const YAML::Node& value, std::string& out) {
+    if (!value.IsScalar()) return fail(value, k + " must be a string");
+    out = value.Scalar();
+    return true;
+  }
+
+  std::filesystem::path resolve(const std::string& s) {
+    std::filesystem::path p(s);
+    if (p.is_relative() && !base_.empty()) return base_ / p;
+    return p;
+  }
+
+  bool fail(const YAML::Node& node, const std::string& message) {
+    error_ = where(name_, node.Mark()) + ": " + message;
+    return false;
+  }
+
+  std::string name_;
+  std::filesystem::path base_;
+  Config& config_;
+  std::string& error_;
+};
+
+}  // namespace
+
+bool parse_config_text(const std::string& text, const std::string& name,
+                       const std::filesystem::path& base_dir, Config& config, std::string& error) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    error = where(name, e.mark) + ": invalid YAML: " + e.msg;
+    return false;
+  }
+  try {
+    return Reader(name, base_dir, config, error).read(root);
+  } catch (const YAML::Exception& e) {
+    error = where(name, e.mark) + ": " + e.msg;
+    return false;
+  }
+}
+
+bool read_config_file(const std::filesystem::path& file, Config& config, std::string& error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    error = "cannot read config file " + file.string() + ": it is a directory";
+    return false;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    error = "cannot read config file " + file.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot read config file " + file.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  return parse_config_text(text.str(), file.string(), file.parent_path(), config, error);
+}
+
+}  // namespace dynop::host

@@ -1,0 +1,27 @@
+#pragma once
+// Command-line flags. Each flag is remembered only when given, so that the
+// caller can apply exactly the given ones over the config file.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dynop::host {
+
+struct Flags {
+  bool help = false;
+  bool version = false;
+  std::optional<std::string> config_file;
+  std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
+  std::optional<std::string> plugin_dir;
+  std::optional<std::vector<std::string>> plugins;
+  std::optional<std::string> metrics_address;
+  std::optional<std::string> kubeconfig;
+};
+
+// Accepts "--name value" and "--name=value". false and one `error` line
+// ("unknown flag --foo", "flag --log-level needs a value") on misuse.
+bool parse_flags(const std::vector<std::string>& args, Flags& flags, std::string& error);
+
+}  // namespace dynop::host

@@ -1,0 +1,203 @@
+#include "host/config/config.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "host/config/config_file.hpp"
+#include "host/config/host_port.hpp"
+
+namespace dynop::host {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("dynop-config-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string write(const std::string& text, const std::string& name = "config.yaml") {
+    auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  Startup with_file(const std::string& text, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--config", write(text)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return load_startup(args);
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigTest, DefaultsWithoutFileOrFlags) {
+  Startup s = load_startup({});
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.log_level, log::Level::kInfo);
+  EXPECT_EQ(s.config.log_format, log::Format::kText);
+  EXPECT_EQ(s.config.metrics_address, "0.0.0.0:8080");
+  EXPECT_TRUE(s.config.plugins.empty());
+}
+
+TEST_F(ConfigTest, FileSetsEverySetting) {
+  Startup s = with_file(R"(logLevel: debug
+logFormat: json
+pluginDir: /opt/dynop/plugins
+plugins: [dgd, dgdsa]
+pluginConfig:
+  dgd:
+    resyncSeconds: 30
+    names: [a, b]
+  dgdsa: {}
+metricsAddress: 127.0.0.1:9090
+kubeconfig: /etc/dynop/kubeconfig
+)");
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.log_level, log::Level::kDebug);
+  EXPECT_EQ(s.config.log_format, log::Format::kJson);
+  EXPECT_EQ(s.config.plugin_dir, "/opt/dynop/plugins");
+  EXPECT_EQ(s.config.plugins, (std::vector<std::string>{"dgd", "dgdsa"}));
+  EXPECT_EQ(s.config.metrics_address, "127.0.0.1:9090");
+  EXPECT_EQ(s.config.kubeconfig, "/etc/dynop/kubeconfig");
+  ASSERT_EQ(s.config.plugin_config.count("dgd"), 1u);
+  YAML::Node dgd = YAML::Load(s.config.plugin_config["dgd"]);
+  EXPECT_EQ(dgd["resyncSeconds"].as<int>(), 30);
+  EXPECT_EQ(dgd["names"][1].as<std::string>(), "b");
+  EXPECT_EQ(YAML::Load(s.config.plugin_config["dgdsa"]).size(), 0u);
+}
+
+TEST_F(ConfigTest, RelativePathsInTheFileAreFromItsFolder) {
+  Startup s = with_file("pluginDir: plugins\nkubeconfig: kube/config\n");
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.plugin_dir, dir_ / "plugins");
+  EXPECT_EQ(s.config.kubeconfig, (dir_ / "kube/config").string());
+}
+
+TEST_F(ConfigTest, FlagsBeatTheFile) {
+  Startup s = with_file("logLevel: debug\nplugins: [dgd]\nmetricsAddress: 127.0.0.1:9090\n",
+                        {"--log-level", "error", "--plugins=a,b", "--metrics-address",
+                         "127.0.0.1:0", "--log-format=json", "--plugin-dir", "/p"});
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.log_level, log::Level::kError);
+  EXPECT_EQ(s.config.log_format, log::Format::kJson);
+  EXPECT_EQ(s.config.plugins, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(s.config.metrics_address, "127.0.0.1:0");
+  EXPECT_EQ(s.config.plugin_dir, "/p");
+}
+
+TEST_F(ConfigTest, UnknownKeyNamesFileLineAndColumn) {
+  Startup s = with_file("logLevel: info\n  \nlogLvl: debug\n");
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.exit_code, 1);
+  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
+                         ":3:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, "
+                         "pluginDir, plugins, pluginConfig, metricsAddress, kubeconfig)");
+}
+
+TEST_F(ConfigTest, WrongTypesAreNamed) {
+  Startup s = with_file("plugins: dgd\n");
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.error,
+            (dir_ / "config.yaml").string() + ":1:10: plugins must be a list of plugin names");
+
+  s = with_file("logLevel: [info]\n");
+  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() + ":1:11: logLevel must be a string");
+
+  s = with_file("logLevel: loud\n");
+  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
+                         ":1:11: logLevel: unknown log level \"loud\" (expected one of: trace, "
+                         "debug, info, warn, error, off)");
+
+  s = with_file("metricsAddress: 8080\n");
+  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
+                         ":1:17: metricsAddress: invalid address \"8080\" (expected host:port, "
+                         "e.g. 0.0.0.0:8080)");
+
+  s = with_file("- a\n- b\n");
+  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
+                         ":1:1: the config file must be a mapping of settings");
+
+  s = with_file("pluginConfig: [a]\n");
+  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
+                         ":1:15: pluginConfig must map plugin names to their settings");
+}
+
+TEST_F(ConfigTest, InvalidYamlIsOneLineWithPosition) {
+  Startup s = with_file("logLevel: info\nplugins: [a, b\n");
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_TRUE(s.error.starts_with((dir_ / "config.yaml").string() + ":")) << s.error;
+  EXPECT_NE(s.error.find("invalid YAML"), std::string::npos) << s.error;
+  EXPECT_EQ(s.error.find('\n'), std::string::npos) << s.error;
+}
+
+TEST_F(ConfigTest, EmptyFileIsFine) {
+  Startup s = with_file("");
+  EXPECT_EQ(s.action, Startup::Action::kRun) << s.error;
+}
+
+TEST_F(ConfigTest, UnreadableFile) {
+  Startup s = load_startup({"--config", (dir_ / "missing.yaml").string()});
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.exit_code, 1);
+  EXPECT_EQ(s.error, "cannot read config file " + (dir_ / "missing.yaml").string() +
+                         ": No such file or directory");
+  s = load_startup({"--config", dir_.string()});
+  EXPECT_EQ(s.error, "cannot read config file " + dir_.string() + ": it is a directory");
+}
+
+TEST_F(ConfigTest, FlagErrorsAreUsageErrors) {
+  Startup s = load_startup({"--frobnicate"});
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_EQ(s.error, "unknown flag --frobnicate (see --help)");
+
+  s = load_startup({"--log-level"});
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_EQ(s.error, "flag --log-level needs a value");
+
+  s = load_startup({"--log-level=loud"});
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_EQ(s.error,
+            "--log-level: unknown log level \"loud\" (expected one of: trace, debug, info, warn, "
+            "error, off)");
+
+  s = load_startup({"--metrics-address", "localhost:99999"});
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_EQ(s.error,
+            "--metrics-address: invalid port in address \"localhost:99999\" (expected 0-65535)");
+
+  s = load_startup({"stray"});
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_EQ(s.error, "unexpected argument \"stray\" (dynop takes only flags; see --help)");
+}
+
+TEST_F(ConfigTest, HelpAndVersionWinOverEverythingElse) {
+  EXPECT_EQ(load_startup({"--version", "--config", "/nonexistent"}).action,
+            Startup::Action::kVersion);
+  EXPECT_EQ(load_startup({"-h"}).action, Startup::Action::kHelp);
+  EXPECT_EQ(version_line(), std::string("dynop ") + version());
+  EXPECT_NE(usage().find("--metrics-address"), std::string::npos);
+}
+
+TEST(HostPort, Forms) {
+  HostPort hp;
+  std::string error;
+  ASSERT_TRUE(parse_host_port("127.0.0.1:8080", hp, error));
+  EXPECT_EQ(hp.host, "127.0.0.1");
+  EXPECT_EQ(hp.port, 8080);
+  ASSERT_TRUE(parse_host_port("[::1]:0", hp, error));
+  EXPECT_EQ(hp.host, "::1");
+  EXPECT_EQ(hp.port, 0);
+  ASSERT_TRUE(parse_host_port(":9090", hp, error));
+  EXPECT_EQ(hp.host, "");
+  EXPECT_FALSE(parse_host_port("::1:80", hp, error));
+  EXPECT_FALSE(parse_host_port("host:", hp, error));
+}
+
+}  // namespace
+}  // namespace dynop::host
