@@ -33,10 +33,16 @@ function(dynop_add_plugin)
   if(ARG_INSTALL_DESTINATION)
     install(TARGETS ${ARG_NAME} LIBRARY DESTINATION "${ARG_INSTALL_DESTINATION}" COMPONENT plugins)
   endif()
-  # Only the entry symbol leaves the plugin: symbols of static libraries linked
-  # in stay private too (they were not necessarily compiled hidden).
+  # Only the entry symbol leaves the plugin. Hidden visibility is not enough:
+  # static libraries linked in were not necessarily compiled hidden, and some
+  # headers (Boost.System) force default visibility on their classes. Exported
+  # extra symbols would interpose between plugins and the host.
   if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
-    target_link_options(${ARG_NAME} PRIVATE "LINKER:--exclude-libs,ALL")
+    set(_exports "${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}.exports")
+    file(WRITE "${_exports}" "{\n  global: dynop_plugin_entry;\n  local: *;\n};\n")
+    target_link_options(${ARG_NAME} PRIVATE "LINKER:--exclude-libs,ALL"
+                        "LINKER:--version-script=${_exports}")
+    set_property(TARGET ${ARG_NAME} APPEND PROPERTY LINK_DEPENDS "${_exports}")
   endif()
   # An unresolved symbol should fail the link, not the host's dlopen later.
   # (Sanitizer runtimes resolve only at load time, hence the exception.)
