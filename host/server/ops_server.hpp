@@ -1,0 +1,42 @@
+#pragma once
+// The host's plain-HTTP endpoints for operators and kubelet probes:
+//   GET /metrics  Prometheus text from the registry
+//   GET /healthz  liveness: 200 while the process serves
+//   GET /readyz   readiness: 200 when every readiness check passes, else 503
+// Append "?verbose" to /healthz or /readyz to list every check.
+
+#include <memory>
+#include <string>
+
+#include "host/server/health_checks.hpp"
+#include "lib/metrics/registry.hpp"
+#include "lib/net/server.hpp"
+
+namespace dynop::host {
+
+class OpsServer {
+ public:
+  // `registry` must outlive the server.
+  explicit OpsServer(metrics::Registry& registry);
+  ~OpsServer();
+
+  HealthChecks& liveness() { return liveness_; }
+  HealthChecks& readiness() { return readiness_; }
+
+  // `address` as host:port ("0.0.0.0:8080", "127.0.0.1:0"). false and one
+  // line in `error` when it cannot listen.
+  bool start(const std::string& address, std::string& error);
+  // The bound address with the real port, e.g. "127.0.0.1:41235".
+  std::string address() const;
+  void stop();
+
+ private:
+  void handle(const net::Request& request, net::Responder responder);
+
+  metrics::Registry& registry_;
+  HealthChecks liveness_;
+  HealthChecks readiness_;
+  std::unique_ptr<net::Server> server_;
+};
+
+}  // namespace dynop::host

@@ -1,0 +1,84 @@
+#include "host/server/ops_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "lib/net/http_client.hpp"
+
+namespace dynop::host {
+namespace {
+
+class OpsServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(server_.start("127.0.0.1:0", error)) << error;
+    client_ = net::HttpClient::create({}, error);
+    ASSERT_TRUE(client_) << error;
+  }
+  net::ClientResponse get(const std::string& path, const std::string& method = "GET") {
+    net::ClientRequest req;
+    req.method = method;
+    req.url = "http://" + server_.address() + path;
+    auto r = client_->request(req);
+    EXPECT_TRUE(r.ok()) << r.error;
+    return r.response.value_or(net::ClientResponse{});
+  }
+
+  metrics::Registry registry_;
+  OpsServer server_{registry_};
+  std::unique_ptr<net::HttpClient> client_;
+};
+
+TEST_F(OpsServerTest, AddressHasTheRealPort) {
+  EXPECT_TRUE(server_.address().starts_with("127.0.0.1:"));
+  EXPECT_NE(server_.address(), "127.0.0.1:0");
+}
+
+TEST_F(OpsServerTest, HealthzIsOk) {
+  auto r = get("/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "ok");
+}
+
+TEST_F(OpsServerTest, ReadyzFollowsItsChecks) {
+  std::atomic<bool> started{false};
+  server_.readiness().add(
+      "plugins", [&] { return started ? std::string() : std::string("plugins not started"); });
+  auto r = get("/readyz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body, "[-]plugins failed: plugins not started\nreadyz check failed\n");
+  started = true;
+  r = get("/readyz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "ok");
+  r = get("/readyz?verbose");
+  EXPECT_EQ(r.body, "[+]plugins ok\nreadyz check passed\n");
+}
+
+TEST_F(OpsServerTest, MetricsServesTheRegistry) {
+  registry_.gauge("dynop_build_info", "Build information.").with({{"version", "1.2.3"}}).set(1);
+  auto r = get("/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("Content-Type"), metrics::Registry::kContentType);
+  EXPECT_NE(r.body.find("dynop_build_info{version=\"1.2.3\"} 1\n"), std::string::npos) << r.body;
+}
+
+TEST_F(OpsServerTest, UnknownPathsAndMethods) {
+  EXPECT_EQ(get("/nope").status, 404);
+  auto r = get("/metrics", "POST");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.header("Allow"), "GET, HEAD");
+}
+
+TEST(OpsServer, BadAddressIsOneLine) {
+  metrics::Registry registry;
+  OpsServer server(registry);
+  std::string error;
+  EXPECT_FALSE(server.start("nonsense", error));
+  EXPECT_EQ(error, "invalid address \"nonsense\" (expected host:port, e.g. 0.0.0.0:8080)");
+}
+
+}  // namespace
+}  // namespace dynop::host
