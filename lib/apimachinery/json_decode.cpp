@@ -1,0 +1,106 @@
+#include "lib/apimachinery/json_decode.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/stream_parser.hpp>
+#include <boost/json/string.hpp>
+
+namespace dynop::apimachinery {
+namespace json = boost::json;
+
+json::value to_boost_json(simdjson::dom::element element) {
+  using simdjson::dom::element_type;
+  switch (element.type()) {
+    case element_type::OBJECT: {
+      simdjson::dom::object obj = element.get_object().value_unsafe();
+      json::object out;
+      out.reserve(obj.size());
+      for (auto field : obj) {
+        out[std::string_view(field.key)] = to_boost_json(field.value);
+      }
+      return out;
+    }
+    case element_type::ARRAY: {
+      simdjson::dom::array arr = element.get_array().value_unsafe();
+      json::array out;
+      out.reserve(arr.size());
+      for (auto v : arr) out.push_back(to_boost_json(v));
+      return out;
+    }
+    case element_type::STRING:
+      return json::value(json::string(element.get_string().value_unsafe()));
+    case element_type::INT64:
+      return json::value(element.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return json::value(element.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+      return json::value(element.get_double().value_unsafe());
+    case element_type::BOOL:
+      return json::value(element.get_bool().value_unsafe());
+    case element_type::NULL_VALUE:
+      return json::value(nullptr);
+  }
+  return json::value(nullptr);
+}
+
+std::string describe_json_error(std::string_view bytes, simdjson::error_code simdjson_error) {
+  if (bytes.empty()) return "invalid JSON: empty input";
+  json::stream_parser p;
+  boost::system::error_code ec;
+  size_t used = p.write_some(bytes.data(), bytes.size(), ec);
+  if (!ec) {
+    p.finish(ec);
+    if (ec) return "invalid JSON at byte " + std::to_string(bytes.size()) + ": " + ec.message();
+  }
+  if (ec) return "invalid JSON at byte " + std::to_string(used) + ": " + ec.message();
+  return std::string("invalid JSON: ") + simdjson::error_message(simdjson_error);
+}
+
+Result<simdjson::dom::element> JsonDecoder::parse_view(std::string_view bytes) {
+  auto r = parser_.parse(bytes.data(), bytes.size(), true);
+  if (r.error()) return Error{describe_json_error(bytes, r.error())};
+  return r.value_unsafe();
+}
+
+Result<simdjson::dom::element> JsonDecoder::parse_view_padded(simdjson::padded_string_view bytes) {
+  auto r = parser_.parse(bytes.data(), bytes.length(), false);
+  if (r.error()) {
+    return Error{describe_json_error(std::string_view(bytes.data(), bytes.length()), r.error())};
+  }
+  return r.value_unsafe();
+}
+
+Result<json::value> JsonDecoder::decode(std::string_view bytes) {
+  auto e = parse_view(bytes);
+  if (!e) return Error{e.error()};
+  return to_boost_json(*e);
+}
+
+Result<WatchEvent> JsonDecoder::decode_watch_event(std::string_view line) {
+  auto e = parse_view(line);
+  if (!e) return Error{e.error()};
+  simdjson::dom::object obj;
+  if (e->get_object().get(obj)) return Error{"watch event is not a JSON object"};
+  std::string_view type;
+  if (obj["type"].get_string().get(type)) return Error{"watch event has no string \"type\""};
+  simdjson::dom::element object;
+  if (obj["object"].get(object)) return Error{"watch event has no \"object\""};
+  WatchEvent ev;
+  ev.type = std::string(type);
+  ev.object = to_boost_json(object);
+  return ev;
+}
+
+namespace {
+JsonDecoder& thread_decoder() {
+  thread_local JsonDecoder decoder;
+  return decoder;
+}
+}  // namespace
+
+Result<json::value> decode_json(std::string_view bytes) { return thread_decoder().decode(bytes); }
+Result<WatchEvent> decode_watch_event(std::string_view line) {
+  return thread_decoder().decode_watch_event(line);
+}
+
+}  // namespace dynop::apimachinery

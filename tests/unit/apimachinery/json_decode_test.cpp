@@ -1,0 +1,56 @@
+#include "lib/apimachinery/json_decode.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+
+namespace dynop::apimachinery {
+namespace {
+
+TEST(JsonDecode, DecodesAllTypes) {
+  auto v = decode_json(
+      R"({"s":"x\u00e9","i":-5,"u":18446744073709551615,"d":1.5,"b":true,"n":null,"a":[1,{"k":[]}],"o":{}})");
+  ASSERT_TRUE(v.ok()) << v.error();
+  EXPECT_EQ(boost::json::serialize(*v),
+            R"({"s":"xé","i":-5,"u":18446744073709551615,"d":1.5E0,"b":true,"n":null,"a":[1,{"k":[]}],"o":{}})");
+}
+
+TEST(JsonDecode, DuplicateKeysKeepTheLast) {
+  auto v = decode_json(R"({"a":1,"a":2})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(boost::json::serialize(*v), R"({"a":2})");
+}
+
+TEST(JsonDecode, ErrorsSayWhere) {
+  auto v = decode_json(R"({"a":1,})");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().rfind("invalid JSON at byte 7: ", 0), 0u) << v.error();
+  auto t = decode_json(R"({"a":)");
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.error().find("invalid JSON at byte"), std::string::npos) << t.error();
+  EXPECT_EQ(decode_json("").error(), "invalid JSON: empty input");
+}
+
+TEST(JsonDecode, WatchEventsFromTrace) {
+  // 05-watch-rv1-after-compaction.txt
+  auto ev = decode_watch_event(
+      R"J({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (211)","reason":"Expired","code":410}})J");
+  ASSERT_TRUE(ev.ok()) << ev.error();
+  EXPECT_EQ(ev->type, "ERROR");
+  EXPECT_EQ(ev->object.at("code").as_int64(), 410);
+  EXPECT_FALSE(decode_watch_event(R"({"object":{}})").ok());
+  EXPECT_FALSE(decode_watch_event(R"([1])").ok());
+}
+
+TEST(JsonDecode, ZeroCopyViews) {
+  JsonDecoder decoder;
+  simdjson::padded_string padded(std::string(R"({"metadata":{"name":"web-0"}})"));
+  auto e = decoder.parse_view_padded(padded);
+  ASSERT_TRUE(e.ok());
+  std::string_view name;
+  ASSERT_FALSE((*e)["metadata"]["name"].get_string().get(name));
+  EXPECT_EQ(name, "web-0");
+}
+
+}  // namespace
+}  // namespace dynop::apimachinery
