@@ -1,0 +1,14 @@
+#pragma once
+// The kinds the dgd and dgdsa plugins read and write, as SDK group/version/kinds.
+
+#include <dynop/sdk/types.hpp>
+
+namespace dynop::plugins::common {
+
+inline sdk::Gvk dgd_gvk() { return {"nvidia.com", "v1alpha1", "DynamoGraphDeployment"}; }
+inline sdk::Gvk dgdsa_gvk() {
+  return {"nvidia.com", "v1alpha1", "DynamoGraphDeploymentScalingAdapter"};
+}
+inline sdk::Gvk pod_gvk() { return {"", "v1", "Pod"}; }
+
+}  // namespace dynop::plugins::common

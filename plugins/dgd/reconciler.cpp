@@ -1,0 +1,258 @@
+#include "plugins/dgd/reconciler.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "plugins/common/dgd_view.hpp"
+#include "plugins/common/kinds.hpp"
+#include "plugins/common/names.hpp"
+#include "plugins/common/pod_groups.hpp"
+#include "plugins/dgd/adapter_planner.hpp"
+#include "plugins/dgd/pod_planner.hpp"
+#include "plugins/dgd/status.hpp"
+
+namespace dynop::plugins::dgd {
+namespace {
+
+namespace json = boost::json;
+using sdk::ReconcileResult;
+using sdk::StatusCode;
+
+std::string string_at(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// JSON text from the host -> objects; nullopt when it is not a JSON array of objects.
+std::optional<std::vector<json::object>> parse_list(const std::string& text) {
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return std::nullopt;
+  std::vector<json::object> out;
+  for (json::value& item : v.get_array()) {
+    if (item.is_object()) out.push_back(std::move(item.get_object()));
+  }
+  return out;
+}
+
+std::string controller_uid(const json::object& object) {
+  const json::value* meta = object.if_contains("metadata");
+  if (meta == nullptr || !meta->is_object()) return {};
+  const json::value* refs = meta->get_object().if_contains("ownerReferences");
+  if (refs == nullptr || !refs->is_array()) return {};
+  for (const json::value& r : refs->get_array()) {
+    if (!r.is_object()) continue;
+    const json::value* c = r.get_object().if_contains("controller");
+    if (c != nullptr && c->is_bool() && c->get_bool()) return string_at(r.get_object(), "uid");
+  }
+  return {};
+}
+
+std::string label_of(const json::object& object, std::string_view key) {
+  const json::value* meta = object.if_contains("metadata");
+  if (meta == nullptr || !meta->is_object()) return {};
+  const json::value* labels = meta->get_object().if_contains("labels");
+  if (labels == nullptr || !labels->is_object()) return {};
+  return string_at(labels->get_object(), key);
+}
+
+std::string name_of(const json::object& object) {
+  const json::value* meta = object.if_contains("metadata");
+  return meta != nullptr && meta->is_object() ? string_at(meta->get_object(), "name")
+                                              : std::string();
+}
+
+// Collects the first failure of a reconcile's writes; the others are logged.
+class Failures {
+ public:
+  explicit Failures(const sdk::Logger& logger) : logger_(logger) {}
+  void add(std::string message) {
+    logger_.warn(message);
+    if (first_.empty()) first_ = std::move(message);
+  }
+  bool any() const { return !first_.empty(); }
+  const std::string& first() const { return first_; }
+
+ private:
+  const sdk::Logger& logger_;
+  std::string first_;
+};
+
+}  // namespace
+
+DgdPluginConfig parse_dgd_plugin_config(std::string_view yaml) {
+  DgdPluginConfig config;
+  YAML::Node root = YAML::Load(std::string(yaml));
+  if (!root || root.IsNull()) return config;
+  if (!root.IsMap()) throw std::invalid_argument("dgd plugin: configuration must be a mapping");
+  for (const auto& kv : root) {
+    std::string key = kv.first.as<std::string>();
+    if (key == "scheduler_name") {
+      config.pod.scheduler_name = kv.second.as<std::string>();
+    } else if (key == "default_image") {
+      config.pod.default_image = kv.second.as<std::string>();
+    } else if (key == "planner_service_account") {
+      config.pod.planner_service_account = kv.second.as<std::string>();
+    } else if (key == "workers") {
+      int workers = kv.second.as<int>();
+      if (workers < 1 || workers > 64) {
+        throw std::invalid_argument("dgd plugin: workers must be between 1 and 64");
+      }
+      config.workers = static_cast<std::uint32_t>(workers);
+    } else {
+      throw std::invalid_argument(
+          fmt::format("dgd plugin: unknown configuration key \"{}\" (known: scheduler_name, "
+                      "default_image, planner_service_account, workers)",
+                      key));
+    }
+  }
+  if (config.pod.default_image.empty()) {
+    throw std::invalid_argument("dgd plugin: default_image must not be empty");
+  }
+  return config;
+}
+
+sdk::ReconcilerSpec dgd_reconciler_spec(const DgdPluginConfig& config) {
+  sdk::ReconcilerSpec spec;
+  spec.primary = common::dgd_gvk();
+  spec.watches = {{common::pod_gvk(), sdk::WatchMapping::kControllerOwner},
+                  {common::dgdsa_gvk(), sdk::WatchMapping::kControllerOwner}};
+  spec.workers = config.workers;
+  return spec;
+}
+
+DgdReconciler::DgdReconciler(const sdk::Client& client, const sdk::Logger& logger,
+                             DgdPluginConfig config, common::Clock clock)
+    : client_(client), logger_(logger), config_(std::move(config)), clock_(std::move(clock)) {}
+
+sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
+  const sdk::ObjectRef dgd_ref{common::dgd_gvk(), key.ns, key.name};
+  auto got = client_.get(dgd_ref);
+  if (got.status.code() == StatusCode::kNotFound) return ReconcileResult::done();
+  if (!got.is_ok()) return ReconcileResult::error("reading the DGD: " + got.status.message());
+  std::error_code ec;
+  json::value dgd_json = json::parse(got.value, ec);
+  if (ec || !dgd_json.is_object()) return ReconcileResult::error("the DGD is not a JSON object");
+
+  common::DgdParseResult parsed = common::parse_dgd(dgd_json);
+  const common::DgdView& dgd = parsed.view;
+  // Deletion: the garbage collector removes pods and adapters through their
+  // ownerReferences.
+  if (dgd.deleting) return ReconcileResult::done();
+
+  Failures failures(logger_);
+  auto write_status = [&](const json::object& status) {
+    if (!status_differs(dgd.status, status)) return;
+    json::object updated = dgd_json.get_object();
+    updated["status"] = status;
+    auto r = client_.update_status(dgd_ref, json::serialize(updated));
+    if (!r.is_ok()) failures.add("writing the DGD status: " + r.status.message());
+  };
+
+  // Templates first: a spec that cannot become pods is a validation failure.
+  apimachinery::FieldErrors errors = parsed.errors;
+  std::map<std::string, PodTemplate> templates;
+  if (parsed.ok()) {
+    for (const common::ServiceView& svc : dgd.services) {
+      auto t = build_pod_template(dgd, svc, config_.pod);
+      if (t.ok()) {
+        templates.emplace(svc.name, std::move(*t));
+      } else {
+        errors.push_back(apimachinery::FieldError{apimachinery::FieldErrorType::kInvalid,
+                                                  fmt::format("spec.services[{}]", svc.name), "",
+                                                  t.error()});
+      }
+    }
+  }
+  if (!errors.empty()) {
+    // Nothing is created or deleted for a spec we cannot read; the user's
+    // next edit triggers a new reconcile.
+    write_status(compute_status(dgd, errors, {}, clock_()));
+    if (failures.any()) return ReconcileResult::error(failures.first());
+    return ReconcileResult::done();
+  }
+
+  const std::string dgd_selector =
+      fmt::format("{}={}", common::kLabelDgdName, common::label_value(dgd.name));
+
+  // Adapters.
+  auto adapters = client_.list(common::dgdsa_gvk(), dgd.k8s_namespace, dgd_selector);
+  if (!adapters.is_ok()) return ReconcileResult::error("listing adapters: " + adapters.status.message());
+  auto adapter_objects = parse_list(adapters.value);
+  if (!adapter_objects) return ReconcileResult::error("listing adapters: not a JSON array");
+  AdapterPlan adapter_plan = plan_adapters(dgd, *adapter_objects);
+  for (const json::object& adapter : adapter_plan.create) {
+    sdk::ObjectRef ref{common::dgdsa_gvk(), dgd.k8s_namespace, name_of(adapter)};
+    auto r = client_.create(ref, json::serialize(adapter));
+    // Conflict: it exists already (the cache was behind); never overwritten.
+    if (!r.is_ok() && r.status.code() != StatusCode::kConflict) {
+      failures.add(fmt::format("creating adapter {}: {}", ref.name, r.status.message()));
+    }
+  }
+  for (const AdapterToDelete& d : adapter_plan.remove) {
+    sdk::Status s = client_.remove({common::dgdsa_gvk(), dgd.k8s_namespace, d.name});
+    if (!s.is_ok() && s.code() != StatusCode::kNotFound) {
+      failures.add(fmt::format("deleting adapter {} ({}): {}", d.name, d.reason, s.message()));
+    }
+  }
+  for (const std::string& conflict : adapter_plan.conflicts) {
+    (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "AdapterConflict", conflict);
+  }
+
+  // Pods, by service. Only pods this DGD controls are counted or touched.
+  auto pods = client_.list(common::pod_gvk(), dgd.k8s_namespace, dgd_selector);
+  if (!pods.is_ok()) return ReconcileResult::error("listing pods: " + pods.status.message());
+  auto pod_objects = parse_list(pods.value);
+  if (!pod_objects) return ReconcileResult::error("listing pods: not a JSON array");
+  std::map<std::string, std::vector<json::object>> by_service;
+  for (json::object& pod : *pod_objects) {
+    if (!dgd.uid.empty() && controller_uid(pod) != dgd.uid) continue;
+    by_service[label_of(pod, common::kLabelComponent)].push_back(std::move(pod));
+  }
+
+  std::vector<ServiceObservation> observations;
+  for (const common::ServiceView& svc : dgd.services) {
+    const PodTemplate& t = templates.at(svc.name);
+    std::vector<common::ObservedPod> observed = common::observe_pods(by_service[svc.name]);
+    PodPlan plan = plan_pods({t.hash, svc.replicas, t.pods_per_group, observed});
+    for (const PodToCreate& c : plan.create) {
+      json::object pod = render_pod(t, c.group_index, c.rank);
+      sdk::ObjectRef ref{common::pod_gvk(), dgd.k8s_namespace, name_of(pod)};
+      auto r = client_.create(ref, json::serialize(pod));
+      if (!r.is_ok() && r.status.code() != StatusCode::kConflict) {
+        failures.add(fmt::format("creating pod {}: {}", ref.name, r.status.message()));
+      }
+    }
+    for (const PodToDelete& d : plan.remove) {
+      sdk::Status s = client_.remove({common::pod_gvk(), dgd.k8s_namespace, d.name});
+      if (!s.is_ok() && s.code() != StatusCode::kNotFound) {
+        failures.add(fmt::format("deleting pod {} ({}): {}", d.name, d.reason, s.message()));
+      }
+    }
+    observations.push_back({svc.name, t.hash, std::move(observed)});
+    by_service.erase(svc.name);
+  }
+  // Pods of services that are gone.
+  for (const auto& [service, orphans] : by_service) {
+    for (const json::object& pod : orphans) {
+      std::string name = name_of(pod);
+      sdk::Status s = client_.remove({common::pod_gvk(), dgd.k8s_namespace, name});
+      if (!s.is_ok() && s.code() != StatusCode::kNotFound) {
+        failures.add(fmt::format("deleting pod {} of removed service {}: {}", name, service,
+                                 s.message()));
+      }
+    }
+  }
+
+  write_status(compute_status(dgd, {}, observations, clock_()));
+  if (failures.any()) return ReconcileResult::error(failures.first());
+  return ReconcileResult::done();
+}
+
+}  // namespace dynop::plugins::dgd

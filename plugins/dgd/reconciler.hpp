@@ -1,0 +1,49 @@
+#pragma once
+// The dgd plugin's reconcile loop over the SDK client: reads a DGD and what it
+// owns from the host's caches, asks the pure planners (adapter_planner,
+// pod_planner, status) what to do, and performs the writes. Level-based: a
+// call looks only at the current state, so repeating it is harmless.
+
+#include <dynop/sdk/host.hpp>
+#include <dynop/sdk/types.hpp>
+#include <string_view>
+
+#include "plugins/common/clock.hpp"
+#include "plugins/dgd/pod_template.hpp"
+
+namespace dynop::plugins::dgd {
+
+// The plugin's section of the host configuration, e.g.
+//   dgd:
+//     scheduler_name: dynop-gpu-scheduler
+//     default_image: nvcr.io/nvidia/ai-dynamo/sglang-runtime:0.8.0
+//     planner_service_account: planner-serviceaccount
+//     workers: 2
+struct DgdPluginConfig {
+  PodTemplateConfig pod;
+  std::uint32_t workers = 2;
+};
+
+// Throws std::invalid_argument with a message naming the bad key (startup only).
+DgdPluginConfig parse_dgd_plugin_config(std::string_view yaml);
+
+// Primary DGDs; pods and adapters are mapped back through their controller
+// ownerReference, so a deleted adapter or pod wakes its DGD up.
+sdk::ReconcilerSpec dgd_reconciler_spec(const DgdPluginConfig& config);
+
+class DgdReconciler {
+ public:
+  DgdReconciler(const sdk::Client& client, const sdk::Logger& logger, DgdPluginConfig config,
+                common::Clock clock = common::rfc3339_now);
+
+  // Called by host worker threads, never twice at once for one key.
+  sdk::ReconcileResult reconcile(const sdk::Key& key);
+
+ private:
+  const sdk::Client& client_;
+  const sdk::Logger& logger_;
+  DgdPluginConfig config_;
+  common::Clock clock_;
+};
+
+}  // namespace dynop::plugins::dgd

@@ -1,0 +1,425 @@
+// The dgd plugin's reconcile loop against an in-memory cluster behind the
+// SDK's fake host, with the dgdsa reconciler where the guide's flows need both.
+#include "plugins/dgd/reconciler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <set>
+
+#include "plugins/common/names.hpp"
+#include "plugins/dgdsa/reconciler.hpp"
+#include "tests/unit/plugins/common/fake_cluster.hpp"
+#include "tests/unit/plugins/common/plugin_test_support.hpp"
+
+namespace dynop::plugins::dgd {
+namespace {
+
+namespace json = boost::json;
+using testing::FakeCluster;
+
+constexpr std::string_view kNow = "2026-02-01T10:00:00Z";
+
+class DgdReconcilerTest : public ::testing::Test {
+ protected:
+  DgdReconcilerTest()
+      : dgd_(cluster_.client(), cluster_.logger(), config(), [] { return std::string(kNow); }),
+        dgdsa_(cluster_.client(), [] { return std::string(kNow); }) {}
+
+  static DgdPluginConfig config() {
+    DgdPluginConfig c;
+    c.pod.scheduler_name = "dynop-gpu";
+    return c;
+  }
+
+  void apply(std::string_view yaml) {
+    json::object o = testing::yaml_to_json(yaml).as_object();
+    json::object& meta = o["metadata"].as_object();
+    std::string name(meta.at("name").as_string());
+    if (auto existing = cluster_.find("DynamoGraphDeployment", "default", name)) {
+      // An update keeps identity and bumps the generation.
+      const json::object& old_meta = existing->at("metadata").as_object();
+      meta["uid"] = old_meta.at("uid");
+      meta["creationTimestamp"] = old_meta.at("creationTimestamp");
+      meta["generation"] = old_meta.at("generation").to_number<std::int64_t>() + 1;
+      if (existing->contains("status")) o["status"] = existing->at("status");
+    } else {
+      meta["uid"] = "uid-" + name;
+    }
+    cluster_.put(std::move(o));
+  }
+
+  sdk::ReconcileResult reconcile_dgd(std::string name = "sglang-agg") {
+    return dgd_.reconcile({"default", name});
+  }
+  // Runs the adapter controller on every adapter.
+  void reconcile_adapters() {
+    for (const json::object& a : cluster_.all("DynamoGraphDeploymentScalingAdapter")) {
+      (void)dgdsa_.reconcile({"default", std::string(a.at("metadata").at("name").as_string())});
+    }
+  }
+  // The kubelet: every pod Running and Ready.
+  void run_pods() {
+    for (json::object pod : cluster_.all("Pod")) {
+      std::string created(pod.at("metadata").at("creationTimestamp").as_string());
+      testing::set_pod_state(pod, "Running", true, created);
+      cluster_.put(std::move(pod));
+    }
+  }
+  // kubectl scale dgdsa <name> --replicas=N
+  void scale(std::string_view adapter, std::int64_t replicas) {
+    auto a = cluster_.find("DynamoGraphDeploymentScalingAdapter", "default", adapter);
+    ASSERT_TRUE(a.has_value()) << adapter;
+    (*a)["spec"].as_object()["replicas"] = replicas;
+    cluster_.put(std::move(*a));
+  }
+
+  json::object dgd(std::string name = "sglang-agg") {
+    return *cluster_.find("DynamoGraphDeployment", "default", name);
+  }
+  std::optional<json::object> adapter(std::string_view name) {
+    return cluster_.find("DynamoGraphDeploymentScalingAdapter", "default", name);
+  }
+  std::int64_t adapter_replicas(std::string_view name) {
+    return adapter(name)->at("spec").at("replicas").as_int64();
+  }
+  std::set<std::string> adapters() {
+    std::set<std::string> names;
+    for (const auto& a : cluster_.all("DynamoGraphDeploymentScalingAdapter")) {
+      names.emplace(a.at("metadata").at("name").as_string());
+    }
+    return names;
+  }
+  // Pods the adapter's status.selector (or any selector string) selects.
+  std::vector<json::object> pods_selected_by(std::string_view selector) {
+    std::string text(cluster_.client().list({"", "v1", "Pod"}, "default", selector).value);
+    std::vector<json::object> out;
+    json::value list = json::parse(text);
+    for (const json::value& v : list.as_array()) out.push_back(v.as_object());
+    return out;
+  }
+  std::size_t pods_of(std::string_view service, std::string_view dgd_name = "sglang-agg") {
+    return pods_selected_by(common::adapter_selector(dgd_name, service)).size();
+  }
+  std::int64_t service_replicas(std::string_view service) {
+    const json::value* r = dgd().at("spec").at("services").at(service).as_object().if_contains(
+        "replicas");
+    return r != nullptr ? r->as_int64() : 1;
+  }
+
+  FakeCluster cluster_;
+  DgdReconciler dgd_;
+  dgdsa::DgdsaReconciler dgdsa_;
+};
+
+constexpr std::string_view kAgg = R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default}
+spec:
+  services:
+    Frontend: {dynamoNamespace: sglang-agg, componentType: frontend, replicas: 1}
+    decode:
+      dynamoNamespace: sglang-agg
+      componentType: worker
+      replicas: 1
+      resources: {limits: {gpu: "1"}}
+)";
+
+TEST_F(DgdReconcilerTest, GuideManualScalingEndToEnd) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  // kubectl get dgdsa: both adapters, seeded with 1.
+  EXPECT_EQ(adapters(), (std::set<std::string>{"sglang-agg-frontend", "sglang-agg-decode"}));
+  EXPECT_EQ(adapter_replicas("sglang-agg-decode"), 1);
+  EXPECT_EQ(adapter("sglang-agg-frontend")->at("spec").at("dgdRef").at("serviceName").as_string(),
+            "Frontend");
+  EXPECT_EQ(pods_of("decode"), 1u);
+  EXPECT_EQ(pods_of("Frontend"), 1u);
+  EXPECT_EQ(dgd().at("status").at("state").as_string(), "pending");
+
+  run_pods();
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(dgd().at("status").at("state").as_string(), "successful");
+  EXPECT_EQ(dgd().at("status").at("conditions").at(0).at("reason").as_string(),
+            "all_resources_are_ready");
+  reconcile_adapters();
+  json::object decode = *adapter("sglang-agg-decode");
+  EXPECT_EQ(decode.at("status").at("replicas").as_int64(), 1);
+  std::string selector(decode.at("status").at("selector").as_string());
+  EXPECT_EQ(selector,
+            "nvidia.com/dynamo-graph-deployment-name=sglang-agg,nvidia.com/dynamo-component=decode");
+
+  // kubectl scale dgdsa sglang-agg-decode -n default --replicas=3
+  scale("sglang-agg-decode", 3);
+  ASSERT_TRUE(dgdsa_.reconcile({"default", "sglang-agg-decode"}).status().is_ok());
+  EXPECT_EQ(service_replicas("decode"), 3);
+  ASSERT_FALSE(cluster_.events().empty());
+  EXPECT_EQ(cluster_.events().back().reason, "Scaled");
+  EXPECT_EQ(cluster_.events().back().message, "Scaled service decode from 1 to 3 replicas");
+  EXPECT_EQ(adapter("sglang-agg-decode")->at("status").at("lastScaleTime").as_string(), kNow);
+
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(pods_selected_by(selector).size(), 3u);  // three decode pods with the selector
+  EXPECT_EQ(adapter_replicas("sglang-agg-decode"), 3);  // the DGD reconcile left it alone
+  run_pods();
+  reconcile_adapters();
+  EXPECT_EQ(adapter("sglang-agg-decode")->at("status").at("replicas").as_int64(), 3);  // REPLICAS 3
+
+  // Scale to zero removes the pods and keeps the adapter.
+  scale("sglang-agg-decode", 0);
+  reconcile_adapters();
+  EXPECT_EQ(service_replicas("decode"), 0);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(pods_of("decode"), 0u);
+  EXPECT_TRUE(adapter("sglang-agg-decode").has_value());
+  reconcile_adapters();
+  EXPECT_EQ(adapter("sglang-agg-decode")->at("status").at("replicas").as_int64(), 0);
+
+  // And back.
+  scale("sglang-agg-decode", 2);
+  reconcile_adapters();
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(pods_of("decode"), 2u);
+
+  // Disabling the adapter on Frontend deletes it; direct edits then drive the pods.
+  apply(R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default}
+spec:
+  services:
+    Frontend: {componentType: frontend, replicas: 1, scalingAdapter: {disable: true}}
+    decode: {componentType: worker, replicas: 2, resources: {limits: {gpu: "1"}}}
+)");
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(adapters(), (std::set<std::string>{"sglang-agg-decode"}));
+  // kubectl patch dgd sglang-agg --type=merge -p '{"spec":{"services":{"Frontend":{"replicas":3}}}}'
+  ASSERT_TRUE(cluster_.client()
+                  .patch({{"nvidia.com", "v1alpha1", "DynamoGraphDeployment"}, "default",
+                          "sglang-agg"},
+                         DYNOP_PATCH_MERGE, R"({"spec":{"services":{"Frontend":{"replicas":3}}}})")
+                  .is_ok());
+  reconcile_adapters();  // must not undo the direct edit
+  EXPECT_EQ(service_replicas("Frontend"), 3);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(pods_of("Frontend"), 3u);
+
+  // Deleting the DGD removes its adapters and pods (garbage collection by owner).
+  cluster_.erase("DynamoGraphDeployment", "default", "sglang-agg");
+  EXPECT_TRUE(reconcile_dgd().status().is_ok());  // not found: done
+  cluster_.collect_garbage();
+  EXPECT_TRUE(adapters().empty());
+  EXPECT_TRUE(cluster_.all("Pod").empty());
+}
+
+TEST_F(DgdReconcilerTest, NeverOverwritesNewerAdapterReplicas) {
+  // Upstream issue 12080: an autoscaler set the adapter to 5; the DGD still
+  // says 1 (the adapter controller has not run yet). Any number of DGD
+  // reconciles must leave the adapter at 5.
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  scale("sglang-agg-decode", 5);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(adapter_replicas("sglang-agg-decode"), 5);
+  reconcile_adapters();
+  EXPECT_EQ(service_replicas("decode"), 5);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(pods_of("decode"), 5u);
+  EXPECT_EQ(adapter_replicas("sglang-agg-decode"), 5);
+}
+
+TEST_F(DgdReconcilerTest, DeletedAdapterIsRecreatedFromTheCurrentReplicas) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  scale("sglang-agg-decode", 4);
+  reconcile_adapters();
+  cluster_.erase("DynamoGraphDeploymentScalingAdapter", "default", "sglang-agg-decode");
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  ASSERT_TRUE(adapter("sglang-agg-decode").has_value());
+  EXPECT_EQ(adapter_replicas("sglang-agg-decode"), 4);
+}
+
+TEST_F(DgdReconcilerTest, RemovedServiceTakesItsPodsAndAdapter) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  apply(R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default}
+spec:
+  services:
+    Frontend: {componentType: frontend, replicas: 1}
+)");
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(adapters(), (std::set<std::string>{"sglang-agg-frontend"}));
+  EXPECT_EQ(pods_of("decode"), 0u);
+  EXPECT_EQ(pods_of("Frontend"), 1u);
+  EXPECT_FALSE(dgd().at("status").at("services").as_object().contains("decode"));
+}
+
+TEST_F(DgdReconcilerTest, PodsCarryTheContract) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  auto pods = pods_selected_by("nvidia.com/selector=sglang-agg-decode");
+  ASSERT_EQ(pods.size(), 1u);
+  const json::object& pod = pods[0];
+  const json::object& labels = pod.at("metadata").at("labels").as_object();
+  EXPECT_EQ(labels.at("nvidia.com/dynamo-namespace").as_string(), "default-sglang-agg");
+  EXPECT_EQ(labels.at("nvidia.com/metrics-enabled").as_string(), "true");
+  EXPECT_EQ(pod.at("spec").at("schedulerName").as_string(), "dynop-gpu");
+  EXPECT_EQ(pod.at("metadata").at("ownerReferences").at(0).at("uid").as_string(), "uid-sglang-agg");
+  EXPECT_EQ(pod.at("spec").at("containers").at(0).at("resources").at("limits").at("nvidia.com/gpu")
+                .as_string(),
+            "1");
+}
+
+TEST_F(DgdReconcilerTest, RollingUpdateOneGroupAtATime) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  scale("sglang-agg-decode", 2);
+  reconcile_adapters();
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  run_pods();
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  ASSERT_EQ(pods_of("decode"), 2u);
+
+  apply(R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default}
+spec:
+  services:
+    Frontend: {componentType: frontend, replicas: 1}
+    decode:
+      componentType: worker
+      replicas: 2
+      resources: {limits: {gpu: "1"}}
+      extraPodSpec: {mainContainer: {image: "runtime:2"}}
+)");
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(pods_of("decode"), 3u);  // one new group next to the two old ones
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(pods_of("decode"), 3u);  // the new one is not ready: nothing more
+  // The status describes the pods the reconcile saw.
+  EXPECT_EQ(dgd().at("status").at("services").at("decode").at("replicas").as_int64(), 3);
+  EXPECT_EQ(dgd().at("status").at("services").at("decode").at("updatedReplicas").as_int64(), 1);
+  EXPECT_EQ(dgd().at("status").at("state").as_string(), "pending");
+
+  for (int i = 0; i < 6; ++i) {
+    run_pods();
+    ASSERT_TRUE(reconcile_dgd().status().is_ok());
+    EXPECT_LE(pods_of("decode"), 3u);
+  }
+  auto pods = pods_selected_by(common::adapter_selector("sglang-agg", "decode"));
+  ASSERT_EQ(pods.size(), 2u);
+  for (const json::object& p : pods) {
+    EXPECT_EQ(p.at("spec").at("containers").at(0).at("image").as_string(), "runtime:2");
+  }
+  run_pods();
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(dgd().at("status").at("state").as_string(), "successful");
+}
+
+TEST_F(DgdReconcilerTest, UpstreamMultinodeExampleMakesGroups) {
+  auto doc = testing::yaml_file_to_json(testing::upstream_example_path("sglang-disagg-multinode.yaml"));
+  if (!doc) GTEST_SKIP() << "upstream examples not available";
+  json::object o = doc->as_object();
+  o["metadata"].as_object()["uid"] = "uid-mn";
+  cluster_.put(std::move(o));
+  const std::string name = "sglang-disagg-multinode";
+  ASSERT_TRUE(reconcile_dgd(name).status().is_ok());
+  EXPECT_EQ(pods_of("decode", name), 2u);   // 1 replica x nodeCount 2
+  EXPECT_EQ(pods_of("prefill", name), 2u);
+  EXPECT_EQ(pods_of("Frontend", name), 1u);
+  scale(name + "-decode", 2);
+  reconcile_adapters();
+  ASSERT_TRUE(reconcile_dgd(name).status().is_ok());
+  EXPECT_EQ(pods_of("decode", name), 4u);
+  run_pods();
+  ASSERT_TRUE(reconcile_dgd(name).status().is_ok());
+  reconcile_adapters();
+  // A group counts once, in the DGD status and in the adapter's status.
+  EXPECT_EQ(dgd(name).at("status").at("services").at("decode").at("readyReplicas").as_int64(), 2);
+  EXPECT_EQ(adapter(name + "-decode")->at("status").at("replicas").as_int64(), 2);
+}
+
+TEST_F(DgdReconcilerTest, UnusableSpecIsReportedAsValidationFailed) {
+  apply(R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default}
+spec:
+  services:
+    decode: {extraPodSpec: {containers: [{image: nameless}]}}
+)");
+  auto result = reconcile_dgd();
+  EXPECT_TRUE(result.status().is_ok());  // retrying cannot help; the next edit triggers a reconcile
+  json::object status = dgd().at("status").as_object();
+  EXPECT_EQ(status.at("state").as_string(), "failed");
+  EXPECT_EQ(status.at("conditions").at(0).at("reason").as_string(), "ValidationFailed");
+  EXPECT_NE(std::string(status.at("conditions").at(0).at("message").as_string())
+                .find("spec.services[decode]"),
+            std::string::npos);
+  EXPECT_TRUE(cluster_.all("Pod").empty());
+  EXPECT_TRUE(adapters().empty());
+}
+
+TEST_F(DgdReconcilerTest, SecondReconcileWritesNothing) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  run_pods();
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  int writes = cluster_.writes();
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(cluster_.writes(), writes);
+}
+
+TEST_F(DgdReconcilerTest, AlreadyExistsOnCreateIsNotAnError) {
+  apply(kAgg);
+  cluster_.fail_next("create", DYNOP_CONFLICT, "already exists");
+  EXPECT_TRUE(reconcile_dgd().status().is_ok());
+}
+
+TEST_F(DgdReconcilerTest, WriteFailuresAreRetried) {
+  apply(kAgg);
+  cluster_.fail_next("create", DYNOP_UNAVAILABLE, "the server is currently unable to handle the request");
+  auto result = reconcile_dgd();
+  EXPECT_EQ(result.status().code(), sdk::StatusCode::kError);
+  EXPECT_NE(result.status().message().find("unable to handle"), std::string::npos);
+  // The next attempt completes the work.
+  EXPECT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(adapters().size(), 2u);
+  EXPECT_EQ(cluster_.all("Pod").size(), 2u);
+}
+
+TEST_F(DgdReconcilerTest, StatusConflictIsRetried) {
+  apply(kAgg);
+  cluster_.fail_next("update_status", DYNOP_CONFLICT, "the object has been modified");
+  EXPECT_EQ(reconcile_dgd().status().code(), sdk::StatusCode::kError);
+}
+
+TEST(DgdPluginConfig, ParsesKnownKeysAndRejectsOthers) {
+  DgdPluginConfig c = parse_dgd_plugin_config(
+      "scheduler_name: dynop-gpu\ndefault_image: img:1\nplanner_service_account: p\nworkers: 4\n");
+  EXPECT_EQ(c.pod.scheduler_name, "dynop-gpu");
+  EXPECT_EQ(c.pod.default_image, "img:1");
+  EXPECT_EQ(c.pod.planner_service_account, "p");
+  EXPECT_EQ(c.workers, 4u);
+  EXPECT_EQ(parse_dgd_plugin_config("").workers, 2u);
+  EXPECT_THROW(parse_dgd_plugin_config("schedulerName: x\n"), std::invalid_argument);
+  EXPECT_THROW(parse_dgd_plugin_config("workers: 0\n"), std::invalid_argument);
+}
+
+TEST(DgdPluginConfig, WatchesPodsAndAdaptersThroughOwners) {
+  sdk::ReconcilerSpec spec = dgd_reconciler_spec({});
+  EXPECT_EQ(spec.primary.kind, "DynamoGraphDeployment");
+  ASSERT_EQ(spec.watches.size(), 2u);
+  EXPECT_EQ(spec.watches[0].gvk.kind, "Pod");
+  EXPECT_EQ(spec.watches[1].gvk.kind, "DynamoGraphDeploymentScalingAdapter");
+  EXPECT_EQ(spec.watches[1].mapping, sdk::WatchMapping::kControllerOwner);
+}
+
+}  // namespace
+}  // namespace dynop::plugins::dgd
