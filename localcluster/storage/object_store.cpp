@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <mutex>
 
 #include "localcluster/storage/continue_token.hpp"
@@ -37,7 +38,11 @@ ObjectStore::ObjectStore(StoreOptions options) : options_(std::move(options)) {
     stored.resource_version = rv;
     stored.json = std::make_shared<const std::string>(json);
     stored.attrs = std::make_shared<const ObjectAttrs>(extract_attrs(resource, doc.get_object()));
-    buckets_[resource][std::string(key.substr(slash + 1))] = std::move(stored);
+    std::string inner(key.substr(slash + 1));
+    if (!stored.attrs->uid.empty()) {
+      uids_[stored.attrs->uid] = ObjectRef{resource, stored.attrs->namespace_name, stored.attrs->name};
+    }
+    buckets_[resource][inner] = std::move(stored);
   });
   history_floor_ = rv_;
 }
@@ -96,6 +101,7 @@ StoreResult<StoredObject> ObjectStore::create(const std::string& resource, const
   if (auto error = persist(resource, key, &stored, rv)) return *error;
   rv_ = rv;
   bucket.emplace(key, stored);
+  if (!stored.attrs->uid.empty()) uids_[stored.attrs->uid] = ObjectRef{resource, ns, name};
   publish(HistoryEntry{WatchEventType::kAdded, rv, resource, stored, {}, nullptr});
   return stored;
 }
@@ -128,6 +134,7 @@ StoreResult<StoredObject> ObjectStore::update(const std::string& resource, const
     if (auto error = persist(resource, key, nullptr, rv)) return *error;
     rv_ = rv;
     bucket->second.erase(it);
+    uids_.erase(previous.attrs->uid);
     publish(HistoryEntry{WatchEventType::kDeleted, rv, resource, stored, previous, nullptr});
     return stored;
   }
@@ -280,6 +287,40 @@ std::size_t ObjectStore::count(const std::string& resource) const {
   std::shared_lock lock(mutex_);
   auto bucket = buckets_.find(resource);
   return bucket == buckets_.end() ? 0 : bucket->second.size();
+}
+
+std::optional<ObjectRef> ObjectStore::find_uid(const std::string& uid) const {
+  std::shared_lock lock(mutex_);
+  auto it = uids_.find(uid);
+  if (it == uids_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<ObjectRef> ObjectStore::dependents(const std::string& uid) const {
+  std::shared_lock lock(mutex_);
+  std::vector<ObjectRef> out;
+  for (const auto& [resource, bucket] : buckets_) {
+    for (const auto& [key, object] : bucket) {
+      const auto& owners = object.attrs->owner_uids;
+      if (std::find(owners.begin(), owners.end(), uid) != owners.end()) {
+        out.push_back(ObjectRef{resource, object.attrs->namespace_name, object.attrs->name});
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<ObjectRef> ObjectStore::in_namespace(const std::string& ns) const {
+  std::shared_lock lock(mutex_);
+  std::vector<ObjectRef> out;
+  std::string prefix = ns + "/";
+  for (const auto& [resource, bucket] : buckets_) {
+    for (auto it = bucket.lower_bound(prefix);
+         it != bucket.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      out.push_back(ObjectRef{resource, ns, it->second.attrs->name});
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> ObjectStore::resources() const {

@@ -19,6 +19,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "localcluster/storage/selection.hpp"
@@ -50,6 +51,13 @@ struct ListResult {
   std::uint64_t resource_version = 0;
   std::string continue_token;                   // empty on the last page
   std::optional<std::int64_t> remaining_items;  // set only when a limit cut the list
+};
+
+// Where an object lives, for controllers walking owner references.
+struct ObjectRef {
+  std::string resource;
+  std::string namespace_name;
+  std::string name;
 };
 
 struct WatchStart {
@@ -96,6 +104,12 @@ class ObjectStore {
   // The oldest resourceVersion a watch may start from.
   std::uint64_t oldest_watchable_resource_version() const;
   std::size_t count(const std::string& resource) const;
+  // The object with this metadata.uid, if stored.
+  std::optional<ObjectRef> find_uid(const std::string& uid) const;
+  // Objects listing `uid` among their ownerReferences.
+  std::vector<ObjectRef> dependents(const std::string& uid) const;
+  // Objects of any resource in namespace `ns`.
+  std::vector<ObjectRef> in_namespace(const std::string& ns) const;
   std::vector<std::string> resources() const;
 
   // Closes every watch channel (shutdown).
@@ -124,6 +138,7 @@ class ObjectStore {
   std::unique_ptr<SqliteBackend> backend_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, Bucket> buckets_;
+  std::unordered_map<std::string, ObjectRef> uids_;
   std::uint64_t rv_ = 0;
   std::uint64_t history_floor_ = 0;
   std::deque<HistoryEntry> history_;

@@ -1,0 +1,217 @@
+// dynop-localcluster: a single-process Kubernetes-compatible API server.
+//
+//   dynop-localcluster [--data-dir DIR] [--port N] [--in-memory] [--token T]
+//                      [--log-level LEVEL]
+//
+// Prints the kubeconfig path once it serves; SIGTERM/SIGINT stop it cleanly
+// (exit 0). Everything except --in-memory state survives a restart.
+
+#include <openssl/rand.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "lib/log/log.hpp"
+#include "localcluster/builtin/builtin_resource_types.hpp"
+#include "localcluster/controllers/crd_controller.hpp"
+#include "localcluster/controllers/garbage_collector.hpp"
+#include "localcluster/controllers/namespace_controller.hpp"
+#include "localcluster/pki/certificates.hpp"
+#include "localcluster/registry/resource_registry.hpp"
+#include "localcluster/server/api_server.hpp"
+#include "localcluster/server/documents_endpoint.hpp"
+#include "localcluster/server/kubeconfig.hpp"
+#include "localcluster/storage/object_store.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace dynop::localcluster;
+
+struct Flags {
+  std::string data_dir = "./.localcluster";
+  int port = 0;
+  bool in_memory = false;
+  std::string token;
+  std::string log_level = "info";
+};
+
+constexpr const char* kUsage =
+    "usage: dynop-localcluster [--data-dir DIR] [--port N] [--in-memory] [--token TOKEN]\n"
+    "                          [--log-level trace|debug|info|warn|error|off]\n"
+    "  --data-dir DIR   state, certificates and kubeconfig (default ./.localcluster)\n"
+    "  --port N         HTTPS port on 127.0.0.1; 0 picks a free one (default 0)\n"
+    "  --in-memory      keep objects in memory only (nothing survives a restart)\n"
+    "  --token TOKEN    bearer token clients must send (default: generated, kept in DIR/token)\n";
+
+bool parse_flags(int argc, char** argv, Flags& flags, std::string& error) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    bool has_inline = false;
+    if (auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_inline = true;
+    }
+    auto next = [&](std::string& out) {
+      if (has_inline) {
+        out = value;
+        return true;
+      }
+      if (i + 1 >= argc) {
+        error = "flag " + arg + " needs a value";
+        return false;
+      }
+      out = argv[++i];
+      return true;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (arg == "--data-dir") {
+      if (!next(flags.data_dir)) return false;
+    } else if (arg == "--port") {
+      std::string text;
+      if (!next(text)) return false;
+      try {
+        std::size_t used = 0;
+        flags.port = std::stoi(text, &used);
+        if (used != text.size() || flags.port < 0 || flags.port > 65535) throw std::out_of_range("");
+      } catch (...) {
+        error = "--port: invalid value \"" + text + "\" (expected 0-65535)";
+        return false;
+      }
+    } else if (arg == "--in-memory") {
+      flags.in_memory = true;
+    } else if (arg == "--token") {
+      if (!next(flags.token)) return false;
+    } else if (arg == "--log-level") {
+      if (!next(flags.log_level)) return false;
+    } else {
+      error = "unknown flag " + arg;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string load_or_create_token(const fs::path& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (in && std::getline(in, token) && !token.empty()) return token;
+  unsigned char bytes[24];
+  RAND_bytes(bytes, sizeof bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char b : bytes) {
+    token += kHex[b >> 4];
+    token += kHex[b & 15];
+  }
+  std::ofstream out(path, std::ios::trunc);
+  out << token << "\n";
+  out.close();
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  return token;
+}
+
+int run(const Flags& flags) {
+  fs::path data_dir = fs::absolute(flags.data_dir);
+  fs::create_directories(data_dir);
+  auto certificates = pki::ensure_serving_certificates((data_dir / "pki").string());
+  std::string token = flags.token.empty() ? load_or_create_token(data_dir / "token") : flags.token;
+
+  storage::StoreOptions store_options;
+  if (!flags.in_memory) store_options.sqlite_path = (data_dir / "state.db").string();
+  storage::ObjectStore store(store_options);
+
+  ResourceRegistry registry;
+  for (auto& type : builtin::builtin_resource_types()) registry.add(std::move(type));
+  controllers::bootstrap_namespaces(store);
+  controllers::CrdController crds(store, registry);
+  controllers::NamespaceController namespaces(store, registry);
+  controllers::GarbageCollector garbage_collector(store, registry);
+  crds.start();
+  namespaces.start();
+  garbage_collector.start();
+
+  server::ApiServerOptions options;
+  options.port = static_cast<std::uint16_t>(flags.port);
+  options.token = token;
+  options.cert_file = certificates.cert_path;
+  options.key_file = certificates.key_path;
+  server::ServerHooks hooks;
+  server::ApiServer* api = nullptr;
+  server::DocumentsEndpoint documents(
+      [&api] { return "127.0.0.1:" + std::to_string(api ? api->port() : 0); });
+  documents.install(hooks);
+  // Table rendering (localcluster/tables) plugs in here: hooks.render_table.
+  server::ApiServer server(options, store, registry, std::move(hooks));
+  api = &server;
+  std::string error;
+  if (!server.start(error)) {
+    std::fprintf(stderr, "dynop-localcluster: %s\n", error.c_str());
+    return 1;
+  }
+  std::string address = "https://127.0.0.1:" + std::to_string(server.port());
+  std::string kubeconfig = (data_dir / "kubeconfig").string();
+  error = server::write_kubeconfig(kubeconfig, {address, certificates.ca_cert_pem, token});
+  if (!error.empty()) {
+    std::fprintf(stderr, "dynop-localcluster: %s\n", error.c_str());
+    return 1;
+  }
+  spdlog::info("serving on {} (data in {}{})", address, data_dir.string(),
+               flags.in_memory ? ", objects in memory" : "");
+  std::printf("kubeconfig: %s\n", kubeconfig.c_str());
+  std::printf("listening: %s\n", address.c_str());
+  std::fflush(stdout);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.stop();
+  garbage_collector.stop();
+  namespaces.stop();
+  crds.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block the stop signals before any thread starts, so only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Flags flags;
+  std::string error;
+  if (!parse_flags(argc, argv, flags, error)) {
+    std::fprintf(stderr, "dynop-localcluster: %s\n%s", error.c_str(), kUsage);
+    return 2;
+  }
+  auto level = dynop::log::parse_level(flags.log_level, error);
+  if (!level) {
+    std::fprintf(stderr, "dynop-localcluster: --log-level: %s\n", error.c_str());
+    return 2;
+  }
+  dynop::log::init(*level, dynop::log::Format::kText);
+  try {
+    return run(flags);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dynop-localcluster: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,61 @@
+#pragma once
+// Where the other parts of dynop-localcluster plug into the API server, one
+// call site each: discovery and OpenAPI documents (non-resource paths), Table
+// rendering for `kubectl get`, and admission (validating webhooks, later).
+
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/net/message.hpp"
+#include "localcluster/registry/resource_registry.hpp"
+#include "localcluster/server/api_error.hpp"
+
+namespace dynop::localcluster::server {
+
+// A non-resource endpoint (/api, /apis, /openapi/v2, ...): nullopt when the
+// path is not theirs.
+using NonResourceHandler =
+    std::function<std::optional<net::Response>(const net::Request&, const ResourceRegistry&)>;
+
+// What `kubectl get` asked for with its Table Accept header.
+struct TableRequest {
+  bool include_object = false;  // includeObject=Object: full objects in rows
+  bool with_column_definitions = true;  // false for watch events after the first
+  std::string resource_version;  // list metadata
+  std::string continue_token;
+  std::optional<std::int64_t> remaining_item_count;
+};
+
+// Renders `objects` (all of `type`) as a meta.k8s.io/v1 Table.
+using TableRenderer = std::function<boost::json::value(
+    const ResourceType& type, const std::vector<boost::json::value>& objects,
+    const TableRequest& request)>;
+
+// One write as admission sees it (AdmissionReview's request).
+struct AdmissionAttributes {
+  const ResourceType* type = nullptr;
+  std::string operation;  // CREATE | UPDATE | DELETE | CONNECT
+  std::string subresource;
+  std::string namespace_name;
+  std::string name;
+  const boost::json::value* object = nullptr;      // new object (null for DELETE)
+  const boost::json::value* old_object = nullptr;  // null for CREATE
+  bool dry_run = false;
+  std::string user_agent;
+};
+
+// Returns an error to deny the write; may append Warning header texts.
+using AdmissionHook = std::function<std::optional<ApiError>(const AdmissionAttributes&,
+                                                            std::vector<std::string>& warnings)>;
+
+struct ServerHooks {
+  std::vector<NonResourceHandler> non_resource;
+  TableRenderer render_table;  // empty: Table requests get plain JSON
+  AdmissionHook admission;     // empty: everything admitted
+};
+
+}  // namespace dynop::localcluster::server

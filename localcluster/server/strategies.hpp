@@ -1,0 +1,29 @@
+#pragma once
+// Kind-specific behaviour of built-in kinds, like kube-apiserver's registry
+// strategies: what create fills in (pod defaults and initial status,
+// namespace finalizers, service cluster IPs, secret stringData, CRD initial
+// status), what an update may not change (pod spec), and what a status write
+// derives (pod podIPs).
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+
+#include "localcluster/registry/resource_type.hpp"
+#include "localcluster/server/api_error.hpp"
+
+namespace dynop::localcluster::server {
+
+void prepare_for_create(const ResourceType& type, boost::json::object& object);
+
+// Errors for changes kube forbids on update (422), nullopt when allowed.
+std::optional<ApiError> validate_update(const ResourceType& type, const boost::json::object& old,
+                                        const boost::json::object& updated);
+
+// After a status write: fields kube derives from others.
+void prepare_status_update(const ResourceType& type, boost::json::object& object);
+
+// Pods' QoS class from container requests and limits.
+std::string pod_qos_class(const boost::json::object& pod);
+
+}  // namespace dynop::localcluster::server
