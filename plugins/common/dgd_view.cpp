@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <set>
 
@@ -241,6 +242,42 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
   }
   const json::value* autoscaling = s.if_contains("autoscaling");
   svc.has_autoscaling = autoscaling != nullptr && !autoscaling->is_null();
+  if (const json::array* mounts = check.array(s, "volumeMounts", path + ".volumeMounts")) {
+    for (std::size_t i = 0; i < mounts->size(); ++i) {
+      std::string item_path = fmt::format("{}.volumeMounts[{}]", path, i);
+      if (!(*mounts)[i].is_object()) {
+        check.type_error(item_path, (*mounts)[i], "an object");
+        continue;
+      }
+      const json::object& m = (*mounts)[i].get_object();
+      VolumeMountView vm;
+      vm.name = check.string(m, "name", item_path + ".name");
+      vm.mount_point = check.string(m, "mountPoint", item_path + ".mountPoint");
+      vm.use_as_compilation_cache =
+          check.boolean(m, "useAsCompilationCache", item_path + ".useAsCompilationCache")
+              .value_or(false);
+      if (vm.name.empty()) {
+        check.add(FieldErrorType::kRequired, item_path + ".name", "", "");
+      } else if (vm.mount_point.empty()) {
+        check.add(FieldErrorType::kRequired, item_path + ".mountPoint", "",
+                  "the path in the container where the claim is mounted");
+      } else {
+        svc.volume_mounts.push_back(std::move(vm));
+      }
+    }
+  }
+  if (const json::object* shm = check.object(s, "sharedMemory", path + ".sharedMemory")) {
+    bool disabled = check.boolean(*shm, "disabled", path + ".sharedMemory.disabled").value_or(false);
+    svc.shared_memory.set = !disabled;
+    if (const json::value* size = shm->if_contains("size"); size != nullptr && !size->is_null()) {
+      auto q = apimachinery::Quantity::from_json(*size);
+      if (!q.ok()) {
+        check.invalid(path + ".sharedMemory.size", *size, q.error());
+      } else {
+        svc.shared_memory.size = q->to_string();
+      }
+    }
+  }
   return svc;
 }
 
@@ -301,6 +338,34 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
         {"sglang", "vllm", "trtllm"}));
   }
   view.envs = check.env_list(*spec, "envs", "spec.envs");
+  if (const json::array* pvcs = check.array(*spec, "pvcs", "spec.pvcs")) {
+    for (std::size_t i = 0; i < pvcs->size(); ++i) {
+      std::string item_path = fmt::format("spec.pvcs[{}]", i);
+      if (!(*pvcs)[i].is_object()) {
+        check.type_error(item_path, (*pvcs)[i], "an object");
+        continue;
+      }
+      const json::object& p = (*pvcs)[i].get_object();
+      PvcView pvc;
+      pvc.name = check.string(p, "name", item_path + ".name");
+      pvc.create = check.boolean(p, "create", item_path + ".create").value_or(false);
+      if (const json::value* size = p.if_contains("size"); size != nullptr && !size->is_null()) {
+        auto q = apimachinery::Quantity::from_json(*size);
+        if (!q.ok()) {
+          check.invalid(item_path + ".size", *size, q.error());
+        } else {
+          pvc.size = q->to_string();
+        }
+      }
+      pvc.storage_class = check.string(p, "storageClass", item_path + ".storageClass");
+      pvc.access_mode = check.string(p, "volumeAccessMode", item_path + ".volumeAccessMode");
+      if (pvc.name.empty()) {
+        check.add(FieldErrorType::kRequired, item_path + ".name", "", "");
+      } else {
+        view.pvcs.push_back(std::move(pvc));
+      }
+    }
+  }
 
   const json::object* services = check.object(*spec, "services", "spec.services");
   if (services == nullptr || services->empty()) {
@@ -338,6 +403,20 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
       continue;
     }
     view.services.push_back(parse_service(check, name, value.get_object(), path));
+  }
+  // Mounts name claims of spec.pvcs.
+  for (const ServiceView& svc : view.services) {
+    for (std::size_t i = 0; i < svc.volume_mounts.size(); ++i) {
+      const std::string& claim = svc.volume_mounts[i].name;
+      bool known = std::any_of(view.pvcs.begin(), view.pvcs.end(),
+                               [&](const PvcView& p) { return p.name == claim; });
+      if (!known) {
+        result.errors.push_back(apimachinery::FieldError{
+            FieldErrorType::kNotFound,
+            fmt::format("spec.services[{}].volumeMounts[{}].name", svc.name, i),
+            apimachinery::render_bad_string(claim), "no claim of that name in spec.pvcs"});
+      }
+    }
   }
   return result;
 }

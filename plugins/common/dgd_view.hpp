@@ -37,6 +37,27 @@ struct ServiceResources {
   boost::json::array claims;
 };
 
+// A PVC of spec.pvcs mounted into a service's main container.
+struct VolumeMountView {
+  std::string name;         // a claim of spec.pvcs
+  std::string mount_point;  // path in the container
+  bool use_as_compilation_cache = false;
+};
+
+// /dev/shm of a service's pods (sharedMemory).
+struct SharedMemoryView {
+  bool set = false;       // sharedMemory present and not disabled
+  std::string size;       // a quantity; empty = no limit
+};
+
+struct PvcView {
+  std::string name;
+  bool create = false;
+  std::string size;
+  std::string storage_class;
+  std::string access_mode;
+};
+
 inline constexpr std::int32_t kDefaultReplicas = 1;
 inline constexpr std::int32_t kDefaultNodeCount = 2;
 inline constexpr std::size_t kMaxServices = 25;
@@ -62,6 +83,8 @@ struct ServiceView {
   boost::json::object liveness_probe;   // empty = none
   boost::json::object readiness_probe;  // empty = none
   bool has_autoscaling = false;         // deprecated field present
+  std::vector<VolumeMountView> volume_mounts;
+  SharedMemoryView shared_memory;
 
   std::int32_t pods_per_group() const { return multinode ? node_count : 1; }
   bool is_planner() const { return component_type == "planner"; }
@@ -76,6 +99,7 @@ struct DgdView {
   bool deleting = false;  // metadata.deletionTimestamp set
   std::string backend_framework;
   boost::json::array envs;            // spec.envs
+  std::vector<PvcView> pvcs;          // spec.pvcs
   std::vector<ServiceView> services;  // in spec.services order
   boost::json::object status;         // the current status, as read
 

@@ -128,6 +128,14 @@ apimachinery::Result<json::object> build_main_container(const DgdView& dgd,
   upsert_env(env, dgd.envs);
   upsert_env(env, svc.envs);  // the service's value wins over spec.envs
   if (!env.empty()) c["env"] = std::move(env);
+  for (const common::VolumeMountView& m : svc.volume_mounts) {
+    array_at(c, "volumeMounts")
+        .push_back(json::object{{"name", m.name}, {"mountPath", m.mount_point}});
+  }
+  if (svc.shared_memory.set) {
+    array_at(c, "volumeMounts")
+        .push_back(json::object{{"name", kSharedMemoryVolume}, {"mountPath", "/dev/shm"}});
+  }
   if (!svc.liveness_probe.empty()) c["livenessProbe"] = svc.liveness_probe;
   if (!svc.readiness_probe.empty()) c["readinessProbe"] = svc.readiness_probe;
 
@@ -187,6 +195,22 @@ apimachinery::Result<PodTemplate> build_pod_template(const DgdView& dgd, const S
   if (!main.ok()) return apimachinery::Error{main.error()};
   json::object base_spec;
   base_spec["containers"] = json::array{std::move(*main)};
+  // Claims of spec.pvcs the service mounts, and /dev/shm; extraPodSpec may
+  // still override a volume by name.
+  for (const common::VolumeMountView& m : svc.volume_mounts) {
+    json::array& volumes = array_at(base_spec, "volumes");
+    json::value volume = json::object{
+        {"name", m.name}, {"persistentVolumeClaim", json::object{{"claimName", m.name}}}};
+    if (std::find(volumes.begin(), volumes.end(), volume) == volumes.end()) {
+      volumes.push_back(std::move(volume));
+    }
+  }
+  if (svc.shared_memory.set) {
+    json::object empty_dir{{"medium", "Memory"}};
+    if (!svc.shared_memory.size.empty()) empty_dir["sizeLimit"] = svc.shared_memory.size;
+    array_at(base_spec, "volumes")
+        .push_back(json::object{{"name", kSharedMemoryVolume}, {"emptyDir", std::move(empty_dir)}});
+  }
   auto merged_spec = merge_as(base_spec, svc.extra_pod_spec, "PodSpec");
   if (!merged_spec.ok()) {
     return apimachinery::Error{

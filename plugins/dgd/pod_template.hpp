@@ -16,6 +16,7 @@ namespace dynop::plugins::dgd {
 
 inline constexpr std::string_view kMainContainerName = "main";
 inline constexpr std::string_view kGpuResource = "nvidia.com/gpu";
+inline constexpr std::string_view kSharedMemoryVolume = "shared-memory";
 
 // The dgd plugin's configuration section (its pod-related part).
 struct PodTemplateConfig {

@@ -199,6 +199,34 @@ spec:
   EXPECT_EQ(all.find("limits.gpu:"), std::string::npos) << all;  // "2" is fine
 }
 
+TEST(DgdView, VolumeMountsNameClaimsOfSpecPvcs) {
+  auto ok = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  pvcs: [{name: cache, create: true, size: 100Gi, storageClass: fast}]
+  services:
+    w: {volumeMounts: [{name: cache, mountPoint: /cache}], sharedMemory: {size: 8Gi}}
+)");
+  ASSERT_TRUE(ok.ok()) << errors_of(ok);
+  EXPECT_EQ(ok.view.pvcs.at(0).size, "100Gi");
+  EXPECT_EQ(ok.view.services[0].volume_mounts.at(0).mount_point, "/cache");
+  EXPECT_TRUE(ok.view.services[0].shared_memory.set);
+  EXPECT_EQ(ok.view.services[0].shared_memory.size, "8Gi");
+  auto bad = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    w: {volumeMounts: [{name: nope, mountPoint: /x}, {name: y}]}
+)");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(errors_of(bad).find("spec.services[w].volumeMounts[0].name: Not found: \"nope\""),
+            std::string::npos)
+      << errors_of(bad);
+  EXPECT_NE(errors_of(bad).find("spec.services[w].volumeMounts[1].mountPoint: Required value"),
+            std::string::npos)
+      << errors_of(bad);
+}
+
 TEST(DgdView, AtLeastOneService) {
   auto r = parse_yaml("metadata: {name: d}\nspec: {services: {}}\n");
   ASSERT_FALSE(r.ok());

@@ -237,6 +237,29 @@ spec: {services: {w: {extraPodSpec: {containers: [{image: no-name}]}}}}
   EXPECT_NE(t.error().find("name"), std::string::npos) << t.error();
 }
 
+TEST(PodTemplate, PvcMountsAndSharedMemory) {
+  Built b = build(R"(
+metadata: {name: d}
+spec:
+  pvcs: [{name: model-cache}]
+  services:
+    w:
+      volumeMounts: [{name: model-cache, mountPoint: /models}]
+      sharedMemory: {size: 16Gi}
+)",
+                  "w");
+  const json::object& spec = b.tmpl.pod.at("spec").as_object();
+  EXPECT_EQ(json::serialize(spec.at("volumes")),
+            R"([{"name":"model-cache","persistentVolumeClaim":{"claimName":"model-cache"}},)"
+            R"({"name":"shared-memory","emptyDir":{"medium":"Memory","sizeLimit":"16Gi"}}])");
+  EXPECT_EQ(json::serialize(main_container(b.tmpl.pod).at("volumeMounts")),
+            R"([{"name":"model-cache","mountPath":"/models"},)"
+            R"({"name":"shared-memory","mountPath":"/dev/shm"}])");
+  Built off = build("metadata: {name: d}\nspec: {services: {w: {sharedMemory: {disabled: true}}}}\n",
+                    "w");
+  EXPECT_FALSE(off.tmpl.pod.at("spec").as_object().contains("volumes"));
+}
+
 TEST(PodTemplate, DefaultImageWhenNoneGiven) {
   PodTemplateConfig config;
   config.default_image = "example/runtime:1";
