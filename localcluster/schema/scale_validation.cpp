@@ -1,5 +1,6 @@
 #include "localcluster/schema/scale_validation.hpp"
 
+#include "lib/apimachinery/json_path.hpp"
 #include "localcluster/schema/go_format.hpp"
 
 #include <boost/json.hpp>
@@ -30,7 +31,7 @@ const char* go_type(const json::value& v) {
 void check_replicas(const std::string& path, const json::value& object,
                     apimachinery::FieldErrors& errors) {
   if (path.empty()) return;
-  const auto* v = find_path(object, path);
+  const auto* v = apimachinery::get_simple_path(object, path);
   if (v == nullptr) return;
   const std::string trimmed = path[0] == '.' ? path.substr(1) : path;
   if (!v->is_int64() && !v->is_uint64()) {
@@ -52,28 +53,13 @@ void check_replicas(const std::string& path, const json::value& object,
 
 }  // namespace
 
-const boost::json::value* find_path(const boost::json::value& object, std::string_view dotted) {
-  if (!dotted.empty() && dotted[0] == '.') dotted.remove_prefix(1);
-  const json::value* cur = &object;
-  while (!dotted.empty()) {
-    const auto dot = dotted.find('.');
-    const auto key = dotted.substr(0, dot);
-    const auto* obj = cur->if_object();
-    if (obj == nullptr) return nullptr;
-    cur = obj->if_contains(key);
-    if (cur == nullptr) return nullptr;
-    dotted = dot == std::string_view::npos ? std::string_view() : dotted.substr(dot + 1);
-  }
-  return cur;
-}
-
 apimachinery::FieldErrors validate_scale_paths(const ScaleSubresource& scale,
                                                const boost::json::value& object) {
   apimachinery::FieldErrors errors;
   check_replicas(scale.spec_replicas_path, object, errors);
   check_replicas(scale.status_replicas_path, object, errors);
   if (!scale.label_selector_path.empty()) {
-    const auto* v = find_path(object, scale.label_selector_path);
+    const auto* v = apimachinery::get_simple_path(object, scale.label_selector_path);
     if (v != nullptr && !v->is_string()) {
       const std::string& p = scale.label_selector_path;
       const std::string trimmed = p[0] == '.' ? p.substr(1) : p;

@@ -14,7 +14,4 @@ namespace dynop::localcluster::schema {
 apimachinery::FieldErrors validate_scale_paths(const ScaleSubresource& scale,
                                                const boost::json::value& object);
 
-// Reads a dotted path such as ".spec.replicas"; null when absent.
-const boost::json::value* find_path(const boost::json::value& object, std::string_view dotted);
-
 }  // namespace dynop::localcluster::schema
