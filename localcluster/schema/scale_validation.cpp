@@ -53,6 +53,10 @@ void check_replicas(const std::string& path, const json::value& object,
 
 }  // namespace
 
+const boost::json::value* find_path(const boost::json::value& object, std::string_view dotted) {
+  return apimachinery::get_simple_path(object, dotted);
+}
+
 apimachinery::FieldErrors validate_scale_paths(const ScaleSubresource& scale,
                                                const boost::json::value& object) {
   apimachinery::FieldErrors errors;

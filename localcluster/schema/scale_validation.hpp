@@ -14,4 +14,8 @@ namespace dynop::localcluster::schema {
 apimachinery::FieldErrors validate_scale_paths(const ScaleSubresource& scale,
                                                const boost::json::value& object);
 
+// Reads a dotted path such as ".spec.replicas"; null when absent
+// (apimachinery::get_simple_path, kept for callers of this header).
+const boost::json::value* find_path(const boost::json::value& object, std::string_view dotted);
+
 }  // namespace dynop::localcluster::schema
