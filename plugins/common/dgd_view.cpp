@@ -85,8 +85,8 @@ class Checker {
       n = v->get_int64();
     } else if (v->is_uint64() && v->get_uint64() <= INT32_MAX) {
       n = static_cast<std::int64_t>(v->get_uint64());
-    } else if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(
-                                                         v->get_double()))) {
+    } else if (v->is_double() &&
+               v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double()))) {
       n = static_cast<std::int64_t>(v->get_double());
     } else {
       type_error(path, *v, "an integer");
@@ -209,8 +209,8 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
   }
   if (const json::object* mn = check.object(s, "multinode", path + ".multinode")) {
     svc.multinode = true;
-    svc.node_count = check.int32(*mn, "nodeCount", path + ".multinode.nodeCount", 2)
-                         .value_or(kDefaultNodeCount);
+    svc.node_count =
+        check.int32(*mn, "nodeCount", path + ".multinode.nodeCount", 2).value_or(kDefaultNodeCount);
   }
   if (const json::object* sa = check.object(s, "scalingAdapter", path + ".scalingAdapter")) {
     bool disable = check.boolean(*sa, "disable", path + ".scalingAdapter.disable").value_or(false);
@@ -267,7 +267,8 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
     }
   }
   if (const json::object* shm = check.object(s, "sharedMemory", path + ".sharedMemory")) {
-    bool disabled = check.boolean(*shm, "disabled", path + ".sharedMemory.disabled").value_or(false);
+    bool disabled =
+        check.boolean(*shm, "disabled", path + ".sharedMemory.disabled").value_or(false);
     svc.shared_memory.set = !disabled;
     if (const json::value* size = shm->if_contains("size"); size != nullptr && !size->is_null()) {
       auto q = apimachinery::Quantity::from_json(*size);
@@ -373,9 +374,9 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
     return result;
   }
   if (services->size() > kMaxServices) {
-    result.errors.push_back(apimachinery::too_many_error(
-        "spec.services", static_cast<long long>(services->size()),
-        static_cast<long long>(kMaxServices)));
+    result.errors.push_back(apimachinery::too_many_error("spec.services",
+                                                         static_cast<long long>(services->size()),
+                                                         static_cast<long long>(kMaxServices)));
   }
   // Services whose names differ only in case or punctuation would share an
   // adapter and pod names; refuse them rather than let them fight.

@@ -46,8 +46,8 @@ struct VolumeMountView {
 
 // /dev/shm of a service's pods (sharedMemory).
 struct SharedMemoryView {
-  bool set = false;       // sharedMemory present and not disabled
-  std::string size;       // a quantity; empty = no limit
+  bool set = false;  // sharedMemory present and not disabled
+  std::string size;  // a quantity; empty = no limit
 };
 
 struct PvcView {

@@ -31,7 +31,8 @@ std::string truncate_with_hash(std::string_view s, std::size_t max) {
   std::string suffix = fmt::format("-{:08x}", fnv1a32(s));
   std::size_t keep = max > suffix.size() ? max - suffix.size() : 0;
   std::string prefix(s.substr(0, keep));
-  while (!prefix.empty() && (prefix.back() == '-' || prefix.back() == '.' || prefix.back() == '_')) {
+  while (!prefix.empty() &&
+         (prefix.back() == '-' || prefix.back() == '.' || prefix.back() == '_')) {
     prefix.pop_back();
   }
   if (prefix.empty()) return suffix.substr(1);
@@ -91,8 +92,7 @@ std::string adapter_selector(std::string_view dgd, std::string_view service) {
   return fmt::format("{}={},{}={}", kLabelDgdName, label_value(dgd), kLabelComponent, service);
 }
 
-boost::json::object dgd_controller_reference(std::string_view dgd_name,
-                                             std::string_view dgd_uid) {
+boost::json::object dgd_controller_reference(std::string_view dgd_name, std::string_view dgd_uid) {
   return boost::json::object{{"apiVersion", kDynamoApiVersion},
                              {"kind", kDgdKind},
                              {"name", dgd_name},

@@ -17,9 +17,9 @@ struct ObservedPod {
   std::string template_hash;
   std::int32_t group_index = 0;
   std::int32_t rank = 0;
-  std::string phase;  // status.phase
-  bool ready = false;  // Ready condition True
-  bool terminating = false;  // metadata.deletionTimestamp set
+  std::string phase;               // status.phase
+  bool ready = false;              // Ready condition True
+  bool terminating = false;        // metadata.deletionTimestamp set
   std::string creation_timestamp;  // RFC 3339 as the API server writes it
 
   // Succeeded counts as failed too: a serving pod is never meant to exit.

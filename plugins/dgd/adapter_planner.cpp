@@ -66,15 +66,14 @@ boost::json::object build_adapter(const common::DgdView& dgd, const common::Serv
   return json::object{
       {"apiVersion", common::kDynamoApiVersion},
       {"kind", common::kDgdsaKind},
-      {"metadata",
-       json::object{{"name", common::adapter_name(dgd.name, svc.name)},
-                    {"namespace", dgd.k8s_namespace},
-                    {"labels", std::move(labels)},
-                    {"ownerReferences",
-                     json::array{common::dgd_controller_reference(dgd.name, dgd.uid)}}}},
-      {"spec", json::object{{"replicas", svc.replicas},
-                            {"dgdRef", json::object{{"name", dgd.name},
-                                                    {"serviceName", svc.name}}}}}};
+      {"metadata", json::object{{"name", common::adapter_name(dgd.name, svc.name)},
+                                {"namespace", dgd.k8s_namespace},
+                                {"labels", std::move(labels)},
+                                {"ownerReferences", json::array{common::dgd_controller_reference(
+                                                        dgd.name, dgd.uid)}}}},
+      {"spec",
+       json::object{{"replicas", svc.replicas},
+                    {"dgdRef", json::object{{"name", dgd.name}, {"serviceName", svc.name}}}}}};
 }
 
 AdapterPlan plan_adapters(const common::DgdView& dgd,
@@ -104,10 +103,10 @@ AdapterPlan plan_adapters(const common::DgdView& dgd,
     // the autoscaler's; nothing here writes it.
     const SeenAdapter& a = it->second;
     if (owned_check_possible && a.controller_uid != dgd.uid && !a.terminating) {
-      plan.conflicts.push_back(fmt::format(
-          "DynamoGraphDeploymentScalingAdapter {} exists but is not controlled by "
-          "DynamoGraphDeployment {}; service {} has no adapter of its own",
-          name, dgd.name, svc->name));
+      plan.conflicts.push_back(
+          fmt::format("DynamoGraphDeploymentScalingAdapter {} exists but is not controlled by "
+                      "DynamoGraphDeployment {}; service {} has no adapter of its own",
+                      name, dgd.name, svc->name));
     }
   }
 
@@ -117,9 +116,9 @@ AdapterPlan plan_adapters(const common::DgdView& dgd,
     auto it = wanted.find(name);
     if (it != wanted.end() && it->second->name == a.service) continue;
     const common::ServiceView* svc = dgd.find_service(a.service);
-    std::string reason = svc == nullptr ? fmt::format("service {} was removed", a.service)
-                                        : fmt::format("the adapter of service {} is disabled",
-                                                      a.service);
+    std::string reason = svc == nullptr
+                             ? fmt::format("service {} was removed", a.service)
+                             : fmt::format("the adapter of service {} is disabled", a.service);
     if (svc != nullptr && svc->adapter_enabled) {
       reason = fmt::format("adapter {} does not match service {}", name, a.service);
     }

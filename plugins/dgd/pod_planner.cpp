@@ -96,7 +96,8 @@ PodPlan plan_pods(const PodPlanInput& in) {
   if (have > replicas) {
     std::vector<const PodGroup*> victims = current;
     sort_for_removal(victims, n);
-    for (std::int32_t i = 0; i < have - replicas; ++i) delete_group(plan, *victims[i], "scale down");
+    for (std::int32_t i = 0; i < have - replicas; ++i)
+      delete_group(plan, *victims[i], "scale down");
     return plan;
   }
 

@@ -68,8 +68,8 @@ void add_missing_env(json::array& env, const json::array& vars) {
 apimachinery::Result<json::object> merge_as(const json::object& target, const json::object& patch,
                                             std::string_view type) {
   if (patch.empty()) return target;
-  auto merged = apimachinery::strategic_merge_patch_for_type(json::value(target),
-                                                             json::value(patch), type);
+  auto merged =
+      apimachinery::strategic_merge_patch_for_type(json::value(target), json::value(patch), type);
   if (!merged.ok()) return apimachinery::Error{merged.error()};
   if (!merged->is_object()) return apimachinery::Error{"the merge did not produce an object"};
   return std::move(merged->get_object());
@@ -118,8 +118,7 @@ void apply_resources(json::object& container, const common::ServiceResources& r)
   if (!r.claims.empty()) resources["claims"] = r.claims;
 }
 
-apimachinery::Result<json::object> build_main_container(const DgdView& dgd,
-                                                        const ServiceView& svc,
+apimachinery::Result<json::object> build_main_container(const DgdView& dgd, const ServiceView& svc,
                                                         const PodTemplateConfig& config) {
   json::object c;
   c["name"] = kMainContainerName;
@@ -180,7 +179,8 @@ json::object to_json(const std::map<std::string, std::string>& m) {
 
 std::string template_hash(const boost::json::value& canonical_input) {
   static constexpr std::string_view kAlphanums = "bcdfghjklmnpqrstvwxz2456789";
-  std::string digits = std::to_string(common::fnv1a32(json::serialize(sorted_copy(canonical_input))));
+  std::string digits =
+      std::to_string(common::fnv1a32(json::serialize(sorted_copy(canonical_input))));
   for (char& c : digits) c = kAlphanums[static_cast<unsigned char>(c) % kAlphanums.size()];
   return digits;
 }
@@ -252,9 +252,8 @@ apimachinery::Result<PodTemplate> build_pod_template(const DgdView& dgd, const S
 
   // Everything that defines the pod goes into the hash, the group size too
   // (a nodeCount change re-forms the groups); the replica count does not.
-  t.hash = template_hash(json::object{{"metadata", metadata},
-                                      {"spec", spec},
-                                      {"podsPerGroup", t.pods_per_group}});
+  t.hash = template_hash(
+      json::object{{"metadata", metadata}, {"spec", spec}, {"podsPerGroup", t.pods_per_group}});
 
   metadata["labels"].get_object()[common::kLabelPodTemplateHash] = t.hash;
   metadata["ownerReferences"] = json::array{common::dgd_controller_reference(dgd.name, dgd.uid)};

@@ -183,7 +183,8 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
 
   // Adapters.
   auto adapters = client_.list(common::dgdsa_gvk(), dgd.k8s_namespace, dgd_selector);
-  if (!adapters.is_ok()) return ReconcileResult::error("listing adapters: " + adapters.status.message());
+  if (!adapters.is_ok())
+    return ReconcileResult::error("listing adapters: " + adapters.status.message());
   auto adapter_objects = parse_list(adapters.value);
   if (!adapter_objects) return ReconcileResult::error("listing adapters: not a JSON array");
   AdapterPlan adapter_plan = plan_adapters(dgd, *adapter_objects);
@@ -244,8 +245,8 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
       std::string name = name_of(pod);
       sdk::Status s = client_.remove({common::pod_gvk(), dgd.k8s_namespace, name});
       if (!s.is_ok() && s.code() != StatusCode::kNotFound) {
-        failures.add(fmt::format("deleting pod {} of removed service {}: {}", name, service,
-                                 s.message()));
+        failures.add(
+            fmt::format("deleting pod {} of removed service {}: {}", name, service, s.message()));
       }
     }
   }

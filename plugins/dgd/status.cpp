@@ -52,9 +52,8 @@ boost::json::object compute_status(const common::DgdView& dgd,
   json::object status;
   if (!validation_errors.empty()) {
     status["state"] = "failed";
-    status["conditions"] = json::array{
-        ready_condition(dgd, false, kReasonValidationFailed,
-                        common::format_field_errors(validation_errors), now)};
+    status["conditions"] = json::array{ready_condition(
+        dgd, false, kReasonValidationFailed, common::format_field_errors(validation_errors), now)};
     status["observedGeneration"] = dgd.generation;
     // Keep the last counts seen: the pods are still there.
     if (const json::value* s = dgd.status.if_contains("services")) status["services"] = *s;
@@ -67,8 +66,8 @@ boost::json::object compute_status(const common::DgdView& dgd,
     common::GroupCounts counts;
     for (const ServiceObservation& o : observations) {
       if (o.service == svc.name) {
-        counts = common::count_groups(common::group_pods(o.pods), o.desired_hash,
-                                      svc.pods_per_group());
+        counts =
+            common::count_groups(common::group_pods(o.pods), o.desired_hash, svc.pods_per_group());
       }
     }
     services[svc.name] = json::object{{"replicas", counts.replicas},
@@ -83,8 +82,9 @@ boost::json::object compute_status(const common::DgdView& dgd,
   }
 
   bool all_ready = not_ready.empty();
-  std::string message = all_ready ? std::string("All resources are ready")
-                                  : fmt::format("Services not ready: {}", fmt::join(not_ready, ", "));
+  std::string message = all_ready
+                            ? std::string("All resources are ready")
+                            : fmt::format("Services not ready: {}", fmt::join(not_ready, ", "));
   status["state"] = all_ready ? "successful" : "pending";
   status["conditions"] = json::array{ready_condition(
       dgd, all_ready, all_ready ? kReasonAllReady : kReasonNotReady, std::move(message), now)};

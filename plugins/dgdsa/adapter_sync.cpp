@@ -93,8 +93,9 @@ std::string scaled_message(std::string_view service, std::int32_t from, std::int
 }
 
 Event update_failed_event(const AdapterView& adapter, std::string_view error) {
-  return warning(fmt::format("Failed to update replicas of service {} in DynamoGraphDeployment {}: {}",
-                             adapter.service, adapter.dgd_name, error));
+  return warning(
+      fmt::format("Failed to update replicas of service {} in DynamoGraphDeployment {}: {}",
+                  adapter.service, adapter.dgd_name, error));
 }
 
 SyncPlan plan_adapter_sync(const SyncInput& in) {
@@ -105,8 +106,8 @@ SyncPlan plan_adapter_sync(const SyncInput& in) {
   if (adapter.deleting) return plan;
   if (!parsed.ok()) {
     // Retrying will not fix the adapter; the next edit of it triggers a new sync.
-    plan.events.push_back(warning(fmt::format("Invalid adapter: {}",
-                                              common::format_field_errors(parsed.errors))));
+    plan.events.push_back(
+        warning(fmt::format("Invalid adapter: {}", common::format_field_errors(parsed.errors))));
     return plan;
   }
   if (in.dgd == nullptr) {

@@ -47,8 +47,8 @@ AdapterParseResult parse_adapter(const boost::json::object& adapter);
 struct SyncInput {
   const boost::json::object* adapter = nullptr;  // required
   const boost::json::object* dgd = nullptr;      // nullptr: not found
-  std::vector<common::ObservedPod> pods;  // the service's pods (by the adapter's selector)
-  std::string now;                        // RFC 3339, for lastScaleTime
+  std::vector<common::ObservedPod> pods;         // the service's pods (by the adapter's selector)
+  std::string now;                               // RFC 3339, for lastScaleTime
 };
 
 struct SyncPlan {

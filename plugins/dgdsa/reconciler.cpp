@@ -142,8 +142,8 @@ sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
     }
   }
 
-  SyncPlan plan = plan_adapter_sync(
-      {&adapter.get_object(), dgd ? &*dgd : nullptr, std::move(pods), clock_()});
+  SyncPlan plan =
+      plan_adapter_sync({&adapter.get_object(), dgd ? &*dgd : nullptr, std::move(pods), clock_()});
   for (const Event& e : plan.events) {
     (void)client_.record_event(adapter_ref, event_type(e), e.reason, e.message);
   }

@@ -18,7 +18,8 @@ DgdParseResult parse_yaml(std::string_view yaml) {
 std::string errors_of(const DgdParseResult& r) { return format_field_errors(r.errors); }
 
 TEST(DgdView, GuideExampleWithDefaults) {
-  auto file = testing::yaml_file_to_json(testing::source_path("examples/backends/sglang/deploy/agg.yaml"));
+  auto file =
+      testing::yaml_file_to_json(testing::source_path("examples/backends/sglang/deploy/agg.yaml"));
   ASSERT_TRUE(file.has_value());
   DgdParseResult r = parse_dgd(boost::json::value(testing::as_stored(*file)));
   ASSERT_TRUE(r.ok()) << errors_of(r);
@@ -193,8 +194,7 @@ spec:
   EXPECT_NE(all.find("spec.services[w].resources.requests.custom[example.com/x]: Invalid value"),
             std::string::npos)
       << all;
-  EXPECT_NE(all.find("spec.services[w].resources.limits.gpuType: Invalid value"),
-            std::string::npos)
+  EXPECT_NE(all.find("spec.services[w].resources.limits.gpuType: Invalid value"), std::string::npos)
       << all;
   EXPECT_EQ(all.find("limits.gpu:"), std::string::npos) << all;  // "2" is fine
 }

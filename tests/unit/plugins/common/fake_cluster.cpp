@@ -64,8 +64,8 @@ boost::json::object FakeCluster::put(boost::json::object object) {
   if (!meta.contains("uid")) meta["uid"] = fmt::format("uid-{}", ++uid_);
   if (!meta.contains("creationTimestamp")) {
     int n = created_++;
-    meta["creationTimestamp"] = fmt::format("2026-01-01T{:02}:{:02}:{:02}Z", n / 3600 % 24,
-                                            n / 60 % 60, n % 60);
+    meta["creationTimestamp"] =
+        fmt::format("2026-01-01T{:02}:{:02}:{:02}Z", n / 3600 % 24, n / 60 % 60, n % 60);
   }
   if (!meta.contains("generation")) meta["generation"] = 1;
   meta["resourceVersion"] = next_rv();
@@ -102,7 +102,8 @@ void FakeCluster::collect_garbage() {
       uids.insert(string_at(o.at("metadata").as_object(), "uid"));
     }
     for (auto it = objects_.begin(); it != objects_.end();) {
-      const json::value* refs = it->second.at("metadata").as_object().if_contains("ownerReferences");
+      const json::value* refs =
+          it->second.at("metadata").as_object().if_contains("ownerReferences");
       bool orphan = false;
       if (refs != nullptr && refs->is_array()) {
         for (const json::value& r : refs->get_array()) {
@@ -205,8 +206,8 @@ dynop_status FakeCluster::dispatch_update(const dynop_object_ref* ref, dynop_str
   return ok_with(next, out);
 }
 
-dynop_status FakeCluster::dispatch_patch(const dynop_object_ref* ref, int32_t type,
-                                         dynop_str body, dynop_str* out) {
+dynop_status FakeCluster::dispatch_patch(const dynop_object_ref* ref, int32_t type, dynop_str body,
+                                         dynop_str* out) {
   if (auto s = injected("patch"); s.code != DYNOP_OK) return s;
   if (type != DYNOP_PATCH_MERGE) return fail(DYNOP_NOT_IMPLEMENTED, "only merge patches");
   auto current = find(str(ref->gvk.kind), str(ref->ns), str(ref->name));

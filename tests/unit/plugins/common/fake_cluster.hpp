@@ -4,10 +4,9 @@
 // delete/update_status/events, resourceVersion conflicts, and injected
 // failures. One per test; single-threaded.
 
+#include <boost/json/object.hpp>
 #include <dynop/sdk/host.hpp>
 #include <dynop/sdk/testing/fake_host.hpp>
-
-#include <boost/json/object.hpp>
 #include <map>
 #include <optional>
 #include <string>

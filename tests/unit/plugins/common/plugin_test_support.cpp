@@ -75,13 +75,13 @@ std::string source_path(std::string_view relative) {
 
 boost::json::object as_stored(boost::json::value object, std::string_view ns) {
   json::object o = object.as_object();
-  json::object& meta = o["metadata"].is_object() ? o["metadata"].get_object()
-                                                 : o["metadata"].emplace_object();
+  json::object& meta =
+      o["metadata"].is_object() ? o["metadata"].get_object() : o["metadata"].emplace_object();
   if (!meta.contains("namespace")) meta["namespace"] = ns;
   if (!meta.contains("uid")) {
     const json::value* name = meta.if_contains("name");
-    meta["uid"] = "uid-" + std::string(name != nullptr && name->is_string() ? name->get_string()
-                                                                           : "x");
+    meta["uid"] =
+        "uid-" + std::string(name != nullptr && name->is_string() ? name->get_string() : "x");
   }
   if (!meta.contains("generation")) meta["generation"] = 1;
   if (!meta.contains("resourceVersion")) meta["resourceVersion"] = "1";

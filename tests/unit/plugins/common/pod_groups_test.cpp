@@ -53,7 +53,8 @@ TEST(PodGroups, PodsWithoutGroupLabelsAreNotOurs) {
 metadata:
   name: x
   labels: {nvidia.com/dynamo-pod-template-hash: h, nvidia.com/dynamo-group-index: "-1"}
-)")).has_value());
+)"))
+                   .has_value());
   EXPECT_EQ(observe_pods({pod_json("metadata: {name: x}")}).size(), 0u);
 }
 
@@ -78,10 +79,10 @@ metadata:
 
 TEST(PodGroups, AMultinodeGroupCountsOnce) {
   std::vector<ObservedPod> pods = {
-      pod("g0-0", "h", 0, 0), pod("g0-1", "h", 0, 1),                  // ready group
-      pod("g1-0", "h", 1, 0), pod("g1-1", "h", 1, 1, /*ready=*/false),  // not ready
-      pod("g2-0", "h", 2, 0),                                           // incomplete
-      pod("o0-0", "old", 0, 0), pod("o0-1", "old", 0, 1),               // older template
+      pod("g0-0", "h", 0, 0),   pod("g0-1", "h", 0, 1),                   // ready group
+      pod("g1-0", "h", 1, 0),   pod("g1-1", "h", 1, 1, /*ready=*/false),  // not ready
+      pod("g2-0", "h", 2, 0),                                             // incomplete
+      pod("o0-0", "old", 0, 0), pod("o0-1", "old", 0, 1),                 // older template
   };
   auto groups = group_pods(pods);
   ASSERT_EQ(groups.size(), 4u);

@@ -48,7 +48,8 @@ spec:
 TEST(AdapterPlanner, OneAdapterPerServiceAsTheContractSays) {
   AdapterPlan plan = plan_adapters(view(kAgg), {});
   ASSERT_EQ(plan.create.size(), 2u);
-  EXPECT_EQ(names(plan.create), (std::set<std::string>{"sglang-agg-frontend", "sglang-agg-decode"}));
+  EXPECT_EQ(names(plan.create),
+            (std::set<std::string>{"sglang-agg-frontend", "sglang-agg-decode"}));
   for (const json::object& a : plan.create) {
     EXPECT_EQ(a.at("apiVersion").as_string(), "nvidia.com/v1alpha1");
     EXPECT_EQ(a.at("kind").as_string(), "DynamoGraphDeploymentScalingAdapter");
@@ -61,10 +62,10 @@ TEST(AdapterPlanner, OneAdapterPerServiceAsTheContractSays) {
     EXPECT_EQ(refs[0].at("uid").as_string(), "uid-sglang-agg");
     EXPECT_TRUE(refs[0].at("controller").as_bool());
   }
-  const json::object& fe = plan.create[0].at("metadata").at("name").as_string() ==
-                                   "sglang-agg-frontend"
-                               ? plan.create[0]
-                               : plan.create[1];
+  const json::object& fe =
+      plan.create[0].at("metadata").at("name").as_string() == "sglang-agg-frontend"
+          ? plan.create[0]
+          : plan.create[1];
   EXPECT_EQ(json::serialize(fe.at("spec")),
             R"({"replicas":1,"dgdRef":{"name":"sglang-agg","serviceName":"Frontend"}})");
   EXPECT_EQ(fe.at("metadata").at("labels").at("nvidia.com/dynamo-component").as_string(),
@@ -169,8 +170,8 @@ TEST(AdapterPlanner, AdaptersOfOthersAreNeverTouched) {
   json::object foreign = plan_adapters(dgd, {}).create[0];
   foreign["metadata"].as_object()["ownerReferences"].as_array()[0].as_object()["uid"] = "other";
   // An adapter of another DGD.
-  json::object other = plan_adapters(view("metadata: {name: other}\nspec: {services: {x: {}}}\n"),
-                                     {}).create[0];
+  json::object other =
+      plan_adapters(view("metadata: {name: other}\nspec: {services: {x: {}}}\n"), {}).create[0];
   AdapterPlan plan = plan_adapters(dgd, {stored(foreign), stored(other)});
   EXPECT_EQ(plan.create.size(), 1u);  // only the missing one
   EXPECT_TRUE(plan.remove.empty());
@@ -212,8 +213,7 @@ TEST(AdapterPlanner, UpstreamExamplesYieldOneAdapterPerService) {
     EXPECT_EQ(names(plan.create), c.adapters) << c.file;
     for (const json::object& a : plan.create) {
       std::string service(a.at("spec").at("dgdRef").at("serviceName").as_string());
-      EXPECT_EQ(a.at("spec").at("replicas").as_int64(),
-                parsed.view.find_service(service)->replicas)
+      EXPECT_EQ(a.at("spec").at("replicas").as_int64(), parsed.view.find_service(service)->replicas)
           << c.file << " " << service;
     }
   }

@@ -65,8 +65,7 @@ TEST(PodPlanner, ScaleDownRemovesUnreadyFirstThenNewest) {
 }
 
 TEST(PodPlanner, FailedPodIsDeletedAndReplacedUnderAFreshName) {
-  std::vector<ObservedPod> pods = {pod("a", "new", 0),
-                                   pod("b", "new", 1, 0, false, "t", "Failed")};
+  std::vector<ObservedPod> pods = {pod("a", "new", 0), pod("b", "new", 1, 0, false, "t", "Failed")};
   PodPlan plan = plan_pods(input(2, pods));
   EXPECT_EQ(removed(plan), (std::set<std::string>{"b"}));
   // Index 1 stays taken until the failed pod is gone.
@@ -106,9 +105,9 @@ TEST(PodPlanner, MultinodeScaleDownDeletesWholeGroups) {
 }
 
 TEST(PodPlanner, MultinodeGroupWithAFailedMemberIsTornDownAndReplaced) {
-  std::vector<ObservedPod> pods = {
-      pod("g0-0", "new", 0, 0), pod("g0-1", "new", 0, 1, false, "t", "Failed"),
-      pod("g1-0", "new", 1, 0), pod("g1-1", "new", 1, 1)};
+  std::vector<ObservedPod> pods = {pod("g0-0", "new", 0, 0),
+                                   pod("g0-1", "new", 0, 1, false, "t", "Failed"),
+                                   pod("g1-0", "new", 1, 0), pod("g1-1", "new", 1, 1)};
   PodPlan plan = plan_pods(input(2, pods, 2));
   EXPECT_EQ(removed(plan), (std::set<std::string>{"g0-0", "g0-1"}));
   EXPECT_EQ(created_groups(plan), (std::set<std::int32_t>{2}));

@@ -209,7 +209,7 @@ spec:
   EXPECT_EQ(spec.at("tolerations").as_array().size(), 1u);
   EXPECT_EQ(spec.at("volumes").as_array().size(), 1u);
   const json::array& containers = spec.at("containers").as_array();
-  ASSERT_EQ(containers.size(), 2u);  // main merged by name, sidecar added
+  ASSERT_EQ(containers.size(), 2u);                         // main merged by name, sidecar added
   EXPECT_EQ(containers[0].at("name").as_string(), "main");  // main stays first
   const json::object& c = main_container(b.tmpl.pod);
   EXPECT_EQ(c.at("image").as_string(), "my-registry/sglang-runtime:my-tag");
@@ -255,8 +255,8 @@ spec:
   EXPECT_EQ(json::serialize(main_container(b.tmpl.pod).at("volumeMounts")),
             R"([{"name":"model-cache","mountPath":"/models"},)"
             R"({"name":"shared-memory","mountPath":"/dev/shm"}])");
-  Built off = build("metadata: {name: d}\nspec: {services: {w: {sharedMemory: {disabled: true}}}}\n",
-                    "w");
+  Built off =
+      build("metadata: {name: d}\nspec: {services: {w: {sharedMemory: {disabled: true}}}}\n", "w");
   EXPECT_FALSE(off.tmpl.pod.at("spec").as_object().contains("volumes"));
 }
 
@@ -381,8 +381,10 @@ spec: {services: {w: {extraPodSpec: {nodeSelector: {b: "2", a: "1"}}}}}
 }
 
 TEST(PodTemplate, HashChangesWithNodeCount) {
-  Built two = build("metadata: {name: d}\nspec: {services: {w: {multinode: {nodeCount: 2}}}}\n", "w");
-  Built four = build("metadata: {name: d}\nspec: {services: {w: {multinode: {nodeCount: 4}}}}\n", "w");
+  Built two =
+      build("metadata: {name: d}\nspec: {services: {w: {multinode: {nodeCount: 2}}}}\n", "w");
+  Built four =
+      build("metadata: {name: d}\nspec: {services: {w: {multinode: {nodeCount: 4}}}}\n", "w");
   EXPECT_NE(two.tmpl.hash, four.tmpl.hash);
 }
 

@@ -103,8 +103,8 @@ class DgdReconcilerTest : public ::testing::Test {
     return pods_selected_by(common::adapter_selector(dgd_name, service)).size();
   }
   std::int64_t service_replicas(std::string_view service) {
-    const json::value* r = dgd().at("spec").at("services").at(service).as_object().if_contains(
-        "replicas");
+    const json::value* r =
+        dgd().at("spec").at("services").at(service).as_object().if_contains("replicas");
     return r != nullptr ? r->as_int64() : 1;
   }
 
@@ -148,8 +148,9 @@ TEST_F(DgdReconcilerTest, GuideManualScalingEndToEnd) {
   json::object decode = *adapter("sglang-agg-decode");
   EXPECT_EQ(decode.at("status").at("replicas").as_int64(), 1);
   std::string selector(decode.at("status").at("selector").as_string());
-  EXPECT_EQ(selector,
-            "nvidia.com/dynamo-graph-deployment-name=sglang-agg,nvidia.com/dynamo-component=decode");
+  EXPECT_EQ(
+      selector,
+      "nvidia.com/dynamo-graph-deployment-name=sglang-agg,nvidia.com/dynamo-component=decode");
 
   // kubectl scale dgdsa sglang-agg-decode -n default --replicas=3
   scale("sglang-agg-decode", 3);
@@ -161,7 +162,7 @@ TEST_F(DgdReconcilerTest, GuideManualScalingEndToEnd) {
   EXPECT_EQ(adapter("sglang-agg-decode")->at("status").at("lastScaleTime").as_string(), kNow);
 
   ASSERT_TRUE(reconcile_dgd().status().is_ok());
-  EXPECT_EQ(pods_selected_by(selector).size(), 3u);  // three decode pods with the selector
+  EXPECT_EQ(pods_selected_by(selector).size(), 3u);     // three decode pods with the selector
   EXPECT_EQ(adapter_replicas("sglang-agg-decode"), 3);  // the DGD reconcile left it alone
   run_pods();
   reconcile_adapters();
@@ -195,12 +196,13 @@ spec:
 )");
   ASSERT_TRUE(reconcile_dgd().status().is_ok());
   EXPECT_EQ(adapters(), (std::set<std::string>{"sglang-agg-decode"}));
-  // kubectl patch dgd sglang-agg --type=merge -p '{"spec":{"services":{"Frontend":{"replicas":3}}}}'
-  ASSERT_TRUE(cluster_.client()
-                  .patch({{"nvidia.com", "v1alpha1", "DynamoGraphDeployment"}, "default",
-                          "sglang-agg"},
-                         DYNOP_PATCH_MERGE, R"({"spec":{"services":{"Frontend":{"replicas":3}}}})")
-                  .is_ok());
+  // kubectl patch dgd sglang-agg --type=merge -p
+  // '{"spec":{"services":{"Frontend":{"replicas":3}}}}'
+  ASSERT_TRUE(
+      cluster_.client()
+          .patch({{"nvidia.com", "v1alpha1", "DynamoGraphDeployment"}, "default", "sglang-agg"},
+                 DYNOP_PATCH_MERGE, R"({"spec":{"services":{"Frontend":{"replicas":3}}}})")
+          .is_ok());
   reconcile_adapters();  // must not undo the direct edit
   EXPECT_EQ(service_replicas("Frontend"), 3);
   ASSERT_TRUE(reconcile_dgd().status().is_ok());
@@ -270,7 +272,12 @@ TEST_F(DgdReconcilerTest, PodsCarryTheContract) {
   EXPECT_EQ(labels.at("nvidia.com/metrics-enabled").as_string(), "true");
   EXPECT_EQ(pod.at("spec").at("schedulerName").as_string(), "dynop-gpu");
   EXPECT_EQ(pod.at("metadata").at("ownerReferences").at(0).at("uid").as_string(), "uid-sglang-agg");
-  EXPECT_EQ(pod.at("spec").at("containers").at(0).at("resources").at("limits").at("nvidia.com/gpu")
+  EXPECT_EQ(pod.at("spec")
+                .at("containers")
+                .at(0)
+                .at("resources")
+                .at("limits")
+                .at("nvidia.com/gpu")
                 .as_string(),
             "1");
 }
@@ -323,14 +330,15 @@ spec:
 }
 
 TEST_F(DgdReconcilerTest, UpstreamMultinodeExampleMakesGroups) {
-  auto doc = testing::yaml_file_to_json(testing::upstream_example_path("sglang-disagg-multinode.yaml"));
+  auto doc =
+      testing::yaml_file_to_json(testing::upstream_example_path("sglang-disagg-multinode.yaml"));
   if (!doc) GTEST_SKIP() << "upstream examples not available";
   json::object o = doc->as_object();
   o["metadata"].as_object()["uid"] = "uid-mn";
   cluster_.put(std::move(o));
   const std::string name = "sglang-disagg-multinode";
   ASSERT_TRUE(reconcile_dgd(name).status().is_ok());
-  EXPECT_EQ(pods_of("decode", name), 2u);   // 1 replica x nodeCount 2
+  EXPECT_EQ(pods_of("decode", name), 2u);  // 1 replica x nodeCount 2
   EXPECT_EQ(pods_of("prefill", name), 2u);
   EXPECT_EQ(pods_of("Frontend", name), 1u);
   scale(name + "-decode", 2);
@@ -384,7 +392,8 @@ TEST_F(DgdReconcilerTest, AlreadyExistsOnCreateIsNotAnError) {
 
 TEST_F(DgdReconcilerTest, WriteFailuresAreRetried) {
   apply(kAgg);
-  cluster_.fail_next("create", DYNOP_UNAVAILABLE, "the server is currently unable to handle the request");
+  cluster_.fail_next("create", DYNOP_UNAVAILABLE,
+                     "the server is currently unable to handle the request");
   auto result = reconcile_dgd();
   EXPECT_EQ(result.status().code(), sdk::StatusCode::kError);
   EXPECT_NE(result.status().message().find("unable to handle"), std::string::npos);

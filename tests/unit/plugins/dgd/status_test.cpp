@@ -30,7 +30,8 @@ TEST(DgdStatus, AllReady) {
   auto p = parsed(kDgd);
   std::vector<ServiceObservation> obs = {
       {"Frontend", "h", {pod("f", "h", 0)}},
-      {"decode", "h",
+      {"decode",
+       "h",
        {pod("a0", "h", 0, 0), pod("a1", "h", 0, 1), pod("b0", "h", 1, 0), pod("b1", "h", 1, 1)}}};
   json::object s = compute_status(p.view, p.errors, obs, "2026-01-01T00:01:00Z");
   EXPECT_EQ(s.at("state").as_string(), "successful");

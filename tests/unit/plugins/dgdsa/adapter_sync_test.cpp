@@ -15,15 +15,16 @@ using testing::pod;
 
 json::object adapter(std::int32_t replicas, std::string_view service = "decode",
                      std::string_view extra = "") {
-  std::string yaml = "apiVersion: nvidia.com/v1alpha1\n"
-                     "kind: DynamoGraphDeploymentScalingAdapter\n"
-                     "metadata: {name: sglang-agg-" +
-                     common::to_lower(service) +
-                     "}\n"
-                     "spec:\n  replicas: " +
-                     std::to_string(replicas) +
-                     "\n  dgdRef: {name: sglang-agg, serviceName: " + std::string(service) + "}\n" +
-                     std::string(extra);
+  std::string yaml =
+      "apiVersion: nvidia.com/v1alpha1\n"
+      "kind: DynamoGraphDeploymentScalingAdapter\n"
+      "metadata: {name: sglang-agg-" +
+      common::to_lower(service) +
+      "}\n"
+      "spec:\n  replicas: " +
+      std::to_string(replicas) +
+      "\n  dgdRef: {name: sglang-agg, serviceName: " + std::string(service) + "}\n" +
+      std::string(extra);
   return testing::as_stored(testing::yaml_to_json(yaml));
 }
 
@@ -33,7 +34,8 @@ metadata: {name: sglang-agg, resourceVersion: "42"}
 spec:
   services:
     Frontend: {componentType: frontend, replicas: 1}
-    decode: {componentType: worker, )" + std::string(decode_extra) +
+    decode: {componentType: worker, )" +
+                     std::string(decode_extra) +
                      R"(}
 )";
   return testing::dgd_from_yaml(yaml);
@@ -44,8 +46,9 @@ TEST(AdapterSync, ScaleWritesTheDgdServiceReplicas) {
   json::object d = dgd();
   SyncPlan plan = plan_adapter_sync({&a, &d, {pod("p", "h", 0)}, "2026-01-01T00:05:00Z"});
   ASSERT_TRUE(plan.dgd_patch.has_value());
-  EXPECT_EQ(json::serialize(*plan.dgd_patch),
-            R"({"metadata":{"resourceVersion":"42"},"spec":{"services":{"decode":{"replicas":3}}}})");
+  EXPECT_EQ(
+      json::serialize(*plan.dgd_patch),
+      R"({"metadata":{"resourceVersion":"42"},"spec":{"services":{"decode":{"replicas":3}}}})");
   EXPECT_EQ(plan.from_replicas, 1);
   EXPECT_EQ(plan.to_replicas, 3);
   ASSERT_EQ(plan.events_on_success.size(), 1u);
@@ -56,8 +59,9 @@ TEST(AdapterSync, ScaleWritesTheDgdServiceReplicas) {
   EXPECT_TRUE(plan.retry_reason.empty());
   ASSERT_TRUE(plan.status.has_value());
   EXPECT_EQ(plan.status->at("lastScaleTime").as_string(), "2026-01-01T00:05:00Z");
-  EXPECT_EQ(plan.status->at("selector").as_string(),
-            "nvidia.com/dynamo-graph-deployment-name=sglang-agg,nvidia.com/dynamo-component=decode");
+  EXPECT_EQ(
+      plan.status->at("selector").as_string(),
+      "nvidia.com/dynamo-graph-deployment-name=sglang-agg,nvidia.com/dynamo-component=decode");
   // status.replicas is what the service has now, not what was asked.
   EXPECT_EQ(plan.status->at("replicas").as_int64(), 1);
 }
@@ -107,12 +111,11 @@ TEST(AdapterSync, StatusFollowsThePodsAsTheyAppear) {
 TEST(AdapterSync, MultinodeGroupCountsOnce) {
   json::object a = adapter(2);
   json::object d = dgd("replicas: 2, multinode: {nodeCount: 2}");
-  SyncPlan plan = plan_adapter_sync(
-      {&a,
-       &d,
-       {pod("g0-0", "h", 0, 0), pod("g0-1", "h", 0, 1), pod("g1-0", "h", 1, 0),
-        pod("g1-1", "h", 1, 1)},
-       "t"});
+  SyncPlan plan = plan_adapter_sync({&a,
+                                     &d,
+                                     {pod("g0-0", "h", 0, 0), pod("g0-1", "h", 0, 1),
+                                      pod("g1-0", "h", 1, 0), pod("g1-1", "h", 1, 1)},
+                                     "t"});
   ASSERT_TRUE(plan.status.has_value());
   EXPECT_EQ(plan.status->at("replicas").as_int64(), 2);
 }

@@ -17,10 +17,10 @@ class DgdsaReconcilerTest : public ::testing::Test {
  protected:
   DgdsaReconcilerTest() : reconciler_(cluster_.client(), [] { return std::string("T1"); }) {}
 
-  void put_yaml(std::string_view yaml) {
-    cluster_.put(testing::yaml_to_json(yaml).as_object());
+  void put_yaml(std::string_view yaml) { cluster_.put(testing::yaml_to_json(yaml).as_object()); }
+  sdk::ReconcileResult reconcile() {
+    return reconciler_.reconcile({"default", "sglang-agg-decode"});
   }
-  sdk::ReconcileResult reconcile() { return reconciler_.reconcile({"default", "sglang-agg-decode"}); }
   std::vector<FakeCluster::RecordedEvent> events_with(std::string_view reason) {
     std::vector<FakeCluster::RecordedEvent> out;
     for (const auto& e : cluster_.events()) {
@@ -55,7 +55,8 @@ TEST_F(DgdsaReconcilerTest, MissingDgdIsAWarningAndARetry) {
   put_yaml(kAdapter);
   auto result = reconcile();
   EXPECT_EQ(result.status().code(), sdk::StatusCode::kError);
-  EXPECT_EQ(result.status().message(), "DynamoGraphDeployment sglang-agg not found in namespace default");
+  EXPECT_EQ(result.status().message(),
+            "DynamoGraphDeployment sglang-agg not found in namespace default");
   auto events = events_with("UpdateFailed");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].type, "Warning");
@@ -73,7 +74,8 @@ TEST_F(DgdsaReconcilerTest, ScalesTheServiceAndRecordsIt) {
   ASSERT_EQ(scaled.size(), 1u);
   EXPECT_EQ(scaled[0].type, "Normal");
   EXPECT_EQ(scaled[0].message, "Scaled service decode from 1 to 3 replicas");
-  auto adapter = cluster_.find("DynamoGraphDeploymentScalingAdapter", "default", "sglang-agg-decode");
+  auto adapter =
+      cluster_.find("DynamoGraphDeploymentScalingAdapter", "default", "sglang-agg-decode");
   EXPECT_EQ(adapter->at("status").at("lastScaleTime").as_string(), "T1");
   EXPECT_EQ(adapter->at("status").at("replicas").as_int64(), 0);  // no pods yet
   // Again: nothing to do, nothing written, no second event.
