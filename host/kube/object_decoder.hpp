@@ -38,7 +38,11 @@ struct ListPage {
 struct IndexedMeta {
   std::vector<std::pair<std::string, std::string>> labels;
   std::vector<std::string> owner_uids;
-  std::string controller_uid;  // the ownerReference with controller: true
+  // The ownerReference with controller: true (empty strings when none).
+  std::string controller_uid;
+  std::string controller_api_version;
+  std::string controller_kind;
+  std::string controller_name;
 };
 
 // Thread-safe (one parser per thread). Malformed JSON gives empty fields.

@@ -377,20 +377,34 @@ IndexedMeta read_indexed_meta(std::string_view json) {
         od::object owner;
         if (owner_result.get_object().get(owner)) break;
         std::string uid;
+        std::string api_version;
+        std::string kind;
+        std::string name;
         bool controller = false;
         for (auto owner_field_result : owner) {
           od::field owner_field;
           if (std::move(owner_field_result).get(owner_field)) break;
           const std::string_view owner_key = raw_key(owner_field.key());
           std::string_view text;
-          if (owner_key == "uid" && !owner_field.value().get_string().get(text)) uid = text;
-          else if (owner_key == "controller") {
+          if (owner_key == "controller") {
             bool flag = false;
             if (!owner_field.value().get_bool().get(flag)) controller = flag;
+            continue;
           }
+          std::string* slot = owner_key == "uid"          ? &uid
+                              : owner_key == "apiVersion" ? &api_version
+                              : owner_key == "kind"       ? &kind
+                              : owner_key == "name"       ? &name
+                                                          : nullptr;
+          if (slot && !owner_field.value().get_string().get(text)) *slot = text;
         }
         if (uid.empty()) continue;
-        if (controller) meta.controller_uid = uid;
+        if (controller) {
+          meta.controller_uid = uid;
+          meta.controller_api_version = std::move(api_version);
+          meta.controller_kind = std::move(kind);
+          meta.controller_name = std::move(name);
+        }
         meta.owner_uids.push_back(std::move(uid));
       }
     }
