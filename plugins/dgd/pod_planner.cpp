@@ -96,8 +96,12 @@ PodPlan plan_pods(const PodPlanInput& in) {
   if (have > replicas) {
     std::vector<const PodGroup*> victims = current;
     sort_for_removal(victims, n);
-    for (std::int32_t i = 0; i < have - replicas; ++i)
+    for (std::int32_t i = 0; i < have - replicas; ++i) {
       delete_group(plan, *victims[i], "scale down");
+      // A group going away is not refilled.
+      std::int32_t index = victims[i]->index;
+      std::erase_if(plan.create, [index](const PodToCreate& c) { return c.group_index == index; });
+    }
     return plan;
   }
 

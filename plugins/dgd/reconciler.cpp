@@ -172,8 +172,14 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   }
   if (!errors.empty()) {
     // Nothing is created or deleted for a spec we cannot read; the user's
-    // next edit triggers a new reconcile.
-    write_status(compute_status(dgd, errors, {}, clock_()));
+    // next edit triggers a new reconcile. The event is recorded once per
+    // distinct problem (when the status changes), not on every reconcile.
+    json::object status = compute_status(dgd, errors, {}, clock_());
+    if (status_differs(dgd.status, status)) {
+      (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, kReasonValidationFailed,
+                                 common::format_field_errors(errors));
+    }
+    write_status(status);
     if (failures.any()) return ReconcileResult::error(failures.first());
     return ReconcileResult::done();
   }

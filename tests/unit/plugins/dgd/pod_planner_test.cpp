@@ -131,6 +131,14 @@ TEST(PodPlanner, MultinodeGroupMissingAMemberIsRefilled) {
   EXPECT_TRUE(plan.remove.empty());
 }
 
+TEST(PodPlanner, AGroupScaledAwayIsNotRefilled) {
+  std::vector<ObservedPod> pods = {pod("g0-0", "new", 0, 0), pod("g0-1", "new", 0, 1),
+                                   pod("g1-0", "new", 1, 0, false)};  // g1 misses rank 1
+  PodPlan plan = plan_pods(input(1, pods, 2));
+  EXPECT_EQ(removed(plan), (std::set<std::string>{"g1-0"}));
+  EXPECT_TRUE(plan.create.empty());
+}
+
 TEST(PodPlanner, RollingUpdateSurgesOneGroupAndWaitsForItToBeReady) {
   std::vector<ObservedPod> pods = {pod("o0", "old", 0), pod("o1", "old", 1), pod("o2", "old", 2)};
   // Step 1: one new group, no old one deleted yet.

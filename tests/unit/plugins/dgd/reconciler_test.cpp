@@ -372,6 +372,16 @@ spec:
             std::string::npos);
   EXPECT_TRUE(cluster_.all("Pod").empty());
   EXPECT_TRUE(adapters().empty());
+  // One Warning event, not one per reconcile.
+  EXPECT_TRUE(reconcile_dgd().status().is_ok());
+  int warnings = 0;
+  for (const auto& e : cluster_.events()) {
+    if (e.reason == "ValidationFailed" && e.type == "Warning" &&
+        e.kind == "DynamoGraphDeployment") {
+      ++warnings;
+    }
+  }
+  EXPECT_EQ(warnings, 1);
 }
 
 TEST_F(DgdReconcilerTest, SecondReconcileWritesNothing) {
