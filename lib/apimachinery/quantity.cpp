@@ -288,14 +288,17 @@ Result<Quantity> Quantity::parse(std::string_view str) {
     }
   }
 
-  // Slow path: arbitrary precision in kube, 128 bits here.
+  // Slow path: arbitrary precision in kube, 128 bits here. Leading and
+  // trailing zeros are not significant, so they do not count against the 38
+  // digits an Int128 holds (canonical strings add trailing zeros).
   Int128 amount = 0;
-  int32_t amount_exp = 0;
+  int64_t amount_exp = 0;
   {
     std::string_view v = p.value;
     if (!v.empty() && (v[0] == '+' || v[0] == '-')) v.remove_prefix(1);
+    std::string digits;
+    int64_t frac_digits = 0;
     bool seen_dot = false;
-    bool any_digit = false;
     for (char c : v) {
       if (c == '.') {
         if (seen_dot) return Error{std::string(kErrNumeric)};
@@ -303,33 +306,54 @@ Result<Quantity> Quantity::parse(std::string_view str) {
         continue;
       }
       if (!is_digit(c)) return Error{std::string(kErrNumeric)};
-      any_digit = true;
-      if (mul_overflow(amount, 10, amount)) return Error{std::string(kErrNumeric)};
-      amount += c - '0';
-      if (seen_dot) --amount_exp;
+      digits.push_back(c);
+      if (seen_dot) ++frac_digits;
     }
-    if (!any_digit) return Error{std::string(kErrNumeric)};
+    if (digits.empty()) return Error{std::string(kErrNumeric)};
+    amount_exp = -frac_digits;
+    size_t first = digits.find_first_not_of('0');
+    if (first == std::string::npos) {
+      digits = "0";
+    } else {
+      digits.erase(0, first);
+      while (digits.size() > 1 && digits.back() == '0') {
+        digits.pop_back();
+        ++amount_exp;
+      }
+    }
+    if (digits.size() > 38) return Error{std::string(kErrNumeric)};
+    for (char c : digits) amount = amount * 10 + (c - '0');
   }
   if (sfx->base == 10) {
     amount_exp += exponent;
   } else {
     if (exponent < 0 || exponent > 120) return Error{std::string(kErrNumeric)};
     Int128 factor = static_cast<Int128>(1) << exponent;
+    // Fold powers of ten back into the mantissa before multiplying.
+    while (amount_exp > 0) {
+      Int128 next;
+      if (mul_overflow(amount, 10, next)) break;
+      amount = next;
+      --amount_exp;
+    }
     if (mul_overflow(amount, factor, amount)) return Error{std::string(kErrNumeric)};
   }
   // Round non-zero values up to the nano scale.
   if (amount != 0 && amount_exp < -9) {
-    amount = div_pow10_round_up(amount, -9 - amount_exp);
+    amount = amount_exp < -60 ? (amount > 0 ? 1 : -1)
+                              : div_pow10_round_up(amount, static_cast<int>(-9 - amount_exp));
     amount_exp = -9;
   }
+  if (amount == 0) amount_exp = 0;
   // Normalise away huge positive exponents where we can, to keep room.
   while (amount != 0 && amount_exp > 0 && amount % 10 == 0) {
     amount /= 10;
     ++amount_exp;
   }
+  if (amount_exp > INT32_MAX) return Error{std::string(kErrNumeric)};
   Quantity q;
   q.unscaled_ = amount;
-  q.exponent_ = amount_exp;
+  q.exponent_ = static_cast<int32_t>(amount_exp);
   q.format_ = format;
   if (format == Format::kBinarySI) {
     Quantity max_allowed = from_int(INT64_MAX);
@@ -512,7 +536,7 @@ std::string Quantity::canonical() const {
   }
   // AsCanonicalBytes: strip factors of ten, then make the exponent a multiple of 3.
   Int128 amount = unscaled_;
-  int32_t exponent = exponent_;
+  int64_t exponent = exponent_;
   while ((amount >= 10 || amount <= -10) && amount % 10 == 0) {
     amount /= 10;
     ++exponent;
@@ -526,7 +550,7 @@ std::string Quantity::canonical() const {
     if (exponent == 0) return digits;
     return digits + "e" + std::to_string(exponent);
   }
-  return digits + std::string(dec_suffix(exponent));
+  return digits + std::string(dec_suffix(static_cast<int32_t>(exponent)));
 }
 
 }  // namespace dynop::apimachinery

@@ -15,6 +15,9 @@
 // is already canonical, otherwise e.g. "1500m" -> "1500m", "0.5Gi" -> "512Mi",
 // "1000" -> "1k", "1e3" -> "1e3", "2048Ki" -> "2Mi".
 //
+// Faithful quirk: kube has no decimal suffix above E (10^18), so a DecimalSI
+// value of 10^21 or more prints with its suffix missing ("50000E" -> "50").
+//
 // Deviation: kube keeps arbitrary precision (inf.Dec); this type keeps 128
 // bits of mantissa, so inputs needing more than 38 significant digits are
 // rejected with "unable to parse numeric value".
