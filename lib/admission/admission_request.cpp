@@ -142,12 +142,78 @@ class RequestDecoder {
     out.clear();
     if (type == od::json_type::null) return true;
     if (type != od::json_type::object) return fail_type(path, "an object", type);
-    od::object object;
-    if (auto code = value.get_object().get(object)) return fail_syntax(code, *doc_);
-    std::string_view raw;
-    if (auto code = object.raw_json().get(raw)) return fail_syntax(code, *doc_);
-    out.assign(raw);
+    const char* start = value.raw_json_token().data();
+    if (!validate(value)) return false;
+    out.assign(start, end_of_value());
     return true;
+  }
+
+  // Reads a value of any type to its end, so that every byte of the body is
+  // checked: On-Demand only validates what is read, and skipping a broken
+  // value could silently swallow the fields after it.
+  bool validate(od::value value, std::size_t depth = 0) {
+    od::json_type type;
+    if (!type_of(value, type)) return false;
+    switch (type) {
+      case od::json_type::object: {
+        od::object object;
+        if (auto code = value.get_object().get(object)) return fail_syntax(code, *doc_);
+        for (auto field : object) {
+          std::string_view key;
+          od::value child;
+          if (auto code = field.unescaped_key().get(key)) return fail_syntax(code, *doc_);
+          if (auto code = field.value().get(child)) return fail_syntax(code, *doc_);
+          if (!validate(child, depth + 1)) return false;
+        }
+        return true;
+      }
+      case od::json_type::array: {
+        od::array array;
+        if (auto code = value.get_array().get(array)) return fail_syntax(code, *doc_);
+        for (auto element : array) {
+          od::value child;
+          if (auto code = element.get(child)) return fail_syntax(code, *doc_);
+          if (!validate(child, depth + 1)) return false;
+        }
+        return true;
+      }
+      case od::json_type::string: {
+        std::string_view text;
+        if (auto code = value.get_string().get(text)) return fail_syntax(code, *doc_);
+        return true;
+      }
+      case od::json_type::number: {
+        od::number number;
+        if (auto code = value.get_number().get(number)) return fail_syntax(code, *doc_);
+        return true;
+      }
+      case od::json_type::boolean: {
+        bool flag = false;
+        if (auto code = value.get_bool().get(flag)) return fail_syntax(code, *doc_);
+        return true;
+      }
+      case od::json_type::null: {
+        bool null = false;
+        if (auto code = value.is_null().get(null)) return fail_syntax(code, *doc_);
+        if (!null) return fail_syntax(simdjson::N_ATOM_ERROR, *doc_);
+        return true;
+      }
+    }
+    return true;
+  }
+
+  // Where the value that was just read to its end stops: right after its
+  // last byte, found from the next token (or the end of the body).
+  const char* end_of_value() {
+    const char* next = nullptr;
+    if (doc_->current_location().get(next) != simdjson::SUCCESS || next == nullptr) {
+      next = body_.data() + body_.size();
+    }
+    while (next > body_.data() &&
+           (next[-1] == ' ' || next[-1] == '\t' || next[-1] == '\n' || next[-1] == '\r')) {
+      --next;
+    }
+    return next;
   }
 
   // Iterates the fields of an object value, calling `on_field(key, value)`;
@@ -176,7 +242,7 @@ class RequestDecoder {
       if (key == "group") return read_string(v, base + ".group", out.group);
       if (key == "version") return read_string(v, base + ".version", out.version);
       if (key == "kind") return read_string(v, base + ".kind", out.kind);
-      return true;
+      return validate(v);
     });
   }
 
@@ -186,7 +252,7 @@ class RequestDecoder {
       if (key == "group") return read_string(v, base + ".group", out.group);
       if (key == "version") return read_string(v, base + ".version", out.version);
       if (key == "resource") return read_string(v, base + ".resource", out.resource);
-      return true;
+      return validate(v);
     });
   }
 
@@ -212,7 +278,7 @@ class RequestDecoder {
           return true;
         });
       }
-      return true;
+      return validate(v);
     });
   }
 
@@ -273,7 +339,7 @@ class RequestDecoder {
       if (key == "oldObject") return read_raw_object(v, "request.oldObject", out.old_object);
       if (key == "dryRun") return read_bool(v, "request.dryRun", out.dry_run);
       if (key == "options") return read_raw_object(v, "request.options", out.options);
-      return true;
+      return validate(v);
     });
   }
 
@@ -309,8 +375,9 @@ class RequestDecoder {
     od::object top;
     if (auto code = doc.get_object().get(top)) return fail_syntax(code, doc);
 
-    // apiVersion and kind first, so that a review of another version is
-    // reported as such rather than as whatever its request looks like.
+    // First apiVersion and kind (kube-apiserver writes them first, so this
+    // is cheap), so that a review of another version is reported as such
+    // rather than as whatever its request looks like.
     od::value value;
     bool found = false;
     std::string api_version;
@@ -332,32 +399,45 @@ class RequestDecoder {
       if (kind.empty()) return fail("request body has no kind; expected \"AdmissionReview\"");
       return fail("request body is a \"" + kind + "\", expected \"AdmissionReview\"");
     }
-    if (!find_top(top, "request", value, found)) return false;
-    bool null = !found;
-    if (found && !is_null(value, null)) return false;
-    if (null) return fail(std::string(kWhere) + "request is required");
 
+    // Then every field in order: the request decoded, the rest validated.
+    doc.rewind();
+    if (auto code = doc.get_object().get(top)) return fail_syntax(code, doc);
+    int api_versions = 0;
+    int kinds = 0;
+    int requests = 0;
     bool seen_kind = false;
     bool seen_resource = false;
     bool seen_operation = false;
-    if (!read_request(value, out, seen_kind, seen_resource, seen_operation)) return false;
-    // Anything after the top-level object (a second document, garbage) is
-    // an error too; rewinding walks the whole document once more cheaply.
-    // The same pass keeps the request's own text, which the host hands to
-    // admission plugins.
-    doc.rewind();
-    if (auto code = doc.get_object().get(top)) return fail_syntax(code, doc);
     for (auto field : top) {
       std::string_view key;
       if (auto code = field.unescaped_key().get(key)) return fail_syntax(code, doc);
-      if (key != "request") continue;
-      od::object request;
-      std::string_view raw;
-      if (auto code = field.value().get_object().get(request)) return fail_syntax(code, doc);
-      if (auto code = request.raw_json().get(raw)) return fail_syntax(code, doc);
-      request_json_.assign(raw);
+      // A key given twice would leave it open which one was judged;
+      // kube-apiserver never sends that, so it is refused.
+      int* count = key == "apiVersion" ? &api_versions
+                   : key == "kind"     ? &kinds
+                   : key == "request"  ? &requests
+                                       : nullptr;
+      if (count != nullptr && ++*count > 1) {
+        return fail(std::string(kWhere) + "has more than one \"" + std::string(key) + "\" field");
+      }
+      if (auto code = field.value().get(value)) return fail_syntax(code, doc);
+      if (key != "request") {
+        if (!validate(value)) return false;
+        continue;
+      }
+      bool null = false;
+      if (!is_null(value, null)) return false;
+      if (null) {
+        --requests;
+        continue;
+      }
+      const char* start = value.raw_json_token().data();
+      if (!read_request(value, out, seen_kind, seen_resource, seen_operation)) return false;
+      request_json_.assign(start, end_of_value());
     }
     if (!at_end(doc)) return false;
+    if (requests == 0) return fail(std::string(kWhere) + "request is required");
     return check_required(out, seen_kind, seen_resource, seen_operation);
   }
 

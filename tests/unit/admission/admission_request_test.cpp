@@ -192,6 +192,34 @@ INSTANTIATE_TEST_SUITE_P(
                 "request body must be a JSON object (an AdmissionReview), got string"},
         BadBody{"TrailingDocument", body_of(update_review()) + "{}",
                 "request body has content after the AdmissionReview object..."},
+        BadBody{"BrokenInsideObject",
+                [] {
+                  std::string body = body_of(update_review());
+                  body.replace(body.find("\"nvidia.com/v1alpha1\""), 21,
+                               "\"nvidia.con\": \"v1alpha1\"");
+                  return body;
+                }(),
+                "request body is not valid JSON: ..."},
+        BadBody{"BrokenUnknownField",
+                [] {
+                  std::string body = body_of(update_review());
+                  body.insert(body.find("\"uid\""), R"("future": {"a" 1}, )");
+                  return body;
+                }(),
+                "request body is not valid JSON: ..."},
+        BadBody{"BrokenUnknownTopLevelField", body_of(update_review()).insert(1, R"("x":[1,,2],)"),
+                "request body is not valid JSON: ..."},
+        BadBody{"BadLiteral",
+                [] {
+                  std::string body = body_of(update_review());
+                  body.replace(body.find("false"), 5, "fals0");
+                  return body;
+                }(),
+                "request body is not valid JSON: ..."},
+        BadBody{"TwoRequests", body_of(update_review()).insert(1, R"("request":{"uid":"other"},)"),
+                "AdmissionReview has more than one \"request\" field"},
+        BadBody{"TwoKinds", body_of(update_review()).insert(1, R"("kind":"AdmissionReview",)"),
+                "AdmissionReview has more than one \"kind\" field"},
         BadBody{"MissingApiVersion", with([](json::object& r) { r.erase("apiVersion"); }),
                 "AdmissionReview apiVersion is required; expected \"admission.k8s.io/v1\""},
         BadBody{"V1beta1",
