@@ -1,0 +1,217 @@
+// Starts the real dynop binary with folders of fixture plugins
+// (tests/fixtures/plugins) and checks what an operator sees: one log line per
+// refused or failing plugin naming the file and the reason, the others
+// running, per-plugin status on /metrics, reverse-order shutdown, exit 0.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "lib/net/http_client.hpp"
+#include "tests/support/paths.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace dynop {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
+  std::vector<std::string> out;
+  for (const auto& line : lines_of(text)) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+// A plugin folder assembled from fixture cases (test-plugins/<case>/*.so).
+class PluginFolder {
+ public:
+  explicit PluginFolder(std::initializer_list<const char*> cases) {
+    fs::create_directories(path());
+    for (const char* c : cases) {
+      for (const auto& entry :
+           fs::directory_iterator(test::binary_path("test-plugins") + "/" + c)) {
+        fs::create_symlink(entry.path(), path() / entry.path().filename());
+      }
+    }
+  }
+  fs::path path() const { return dir_.path() / "plugins"; }
+  std::string file(const std::string& name) const { return (path() / name).string(); }
+  const test::TempDir& dir() const { return dir_; }
+
+ private:
+  test::TempDir dir_{"dynop-plugin-loading"};
+};
+
+class Host {
+ public:
+  explicit Host(const std::vector<std::string>& args) {
+    std::string error;
+    process_ = test::Process::spawn(test::binary_path("bin/dynop"), args, error);
+    EXPECT_TRUE(process_) << error;
+    if (!process_) return;
+    auto address = process_->wait_for_match(
+        std::regex(R"(serving metrics and health on http://([0-9.]+:[0-9]+))"), 30s);
+    EXPECT_TRUE(address) << process_->stderr_text();
+    if (address) address_ = *address;
+    ready_ = process_->wait_for_output("dynop is ready", 30s);
+    EXPECT_TRUE(ready_) << process_->stderr_text();
+    client_ = net::HttpClient::create({}, error);
+  }
+
+  bool ready() const { return ready_; }
+
+  net::ClientResponse get(const std::string& path) {
+    net::ClientRequest req;
+    req.url = "http://" + address_ + path;
+    auto r = client_->request(req);
+    EXPECT_TRUE(r.ok()) << r.error;
+    return r.response.value_or(net::ClientResponse{});
+  }
+
+  // SIGTERM, then the exit code.
+  std::optional<int> stop() {
+    process_->signal(SIGTERM);
+    return process_->wait(30s);
+  }
+  std::string log() const { return process_->stderr_text() + process_->stdout_text(); }
+
+ private:
+  std::unique_ptr<test::Process> process_;
+  std::string address_;
+  bool ready_ = false;
+  std::unique_ptr<net::HttpClient> client_;
+};
+
+struct Refusal {
+  const char* plugin;  // label in dynop_plugin_status (file stem if refused before the name)
+  const char* file;
+  const char* state;
+  const char* reason;
+};
+
+const Refusal kRefusals[] = {
+    {"newer-minor", "fixture_newer_minor.so", "refused",
+     "it needs plugin ABI 1.1 but this host only provides 1.0"},
+    {"fixture_other_major", "fixture_other_major.so", "refused",
+     "it was built for plugin ABI 2.0 but this host speaks ABI 1.0"},
+    {"missing-hook", "fixture_missing_hook.so", "refused",
+     "missing required hook for its capabilities (reconciler): reconciler.reconcile"},
+    {"init-throws", "fixture_init_throws.so", "init_failed",
+     "init failed: init threw: setting `target` is required"},
+    {"init-error", "fixture_init_error.so", "init_failed",
+     "init failed: setting `endpoint` is required"},
+    {"fixture_not_a_plugin", "fixture_not_a_plugin.so", "refused",
+     "not a dynop plugin: it does not export the dynop_plugin_entry symbol"},
+    {"garbage", "garbage.so", "refused", "cannot load the shared library"},
+};
+
+TEST(PluginLoading, BadPluginsAreReportedAndTheGoodOnesRun) {
+  PluginFolder folder({"good", "good2", "newer-minor", "other-major", "missing-hook", "init-throws",
+                       "init-error", "not-a-plugin", "not-elf"});
+  const std::string config = folder.dir().write(
+      "dynop.yaml", "pluginDir: " + folder.path().string() +
+                        "\npluginConfig:\n  good:\n    answer: 42\nmetricsAddress: 127.0.0.1:0\n");
+  Host host({"--config", config});
+  ASSERT_TRUE(host.ready());
+
+  std::string log = host.log();
+  for (const Refusal& r : kRefusals) {
+    // Exactly one error line names the file, and it carries the reason.
+    std::vector<std::string> errors;
+    for (const auto& line : lines_with(log, folder.file(r.file))) {
+      if (line.find(" error ") != std::string::npos) errors.push_back(line);
+    }
+    ASSERT_EQ(errors.size(), 1u) << r.file << "\n" << log;
+    EXPECT_THAT(errors[0], HasSubstr(r.reason));
+  }
+  EXPECT_THAT(log, HasSubstr("plugin good: initialized with config [answer: 42]"));
+  EXPECT_THAT(log, HasSubstr("loaded 2 plugin(s)"));
+  EXPECT_THAT(log, HasSubstr("7 plugin(s) not running; see the errors above"));
+
+  auto metrics = host.get("/metrics");
+  EXPECT_EQ(metrics.status, 200u);
+  EXPECT_THAT(metrics.body, HasSubstr("dynop_plugin_status{plugin=\"good\",state=\"started\"} 1"));
+  EXPECT_THAT(metrics.body,
+              HasSubstr("dynop_plugin_status{plugin=\"second\",state=\"started\"} 1"));
+  for (const Refusal& r : kRefusals) {
+    EXPECT_THAT(metrics.body, HasSubstr("dynop_plugin_status{plugin=\"" + std::string(r.plugin) +
+                                        "\",state=\"" + r.state + "\"} 1"));
+  }
+  // A plugin's own metric, registered through the host callbacks.
+  EXPECT_THAT(metrics.body, HasSubstr("fixture_reconciles_total{plugin=\"good\"} 0"));
+  EXPECT_EQ(host.get("/readyz").status, 200u);
+
+  EXPECT_EQ(host.stop(), 0);
+  log = host.log();
+  const auto second_stops = log.find("plugin second: stopping");
+  const auto good_stops = log.find("plugin good: stopping");
+  ASSERT_NE(second_stops, std::string::npos) << log;
+  ASSERT_NE(good_stops, std::string::npos) << log;
+  EXPECT_LT(second_stops, good_stops) << "plugins stop in reverse load order";
+  EXPECT_LT(good_stops, log.find("shutdown complete"));
+}
+
+TEST(PluginLoading, OnlyTheEnabledPluginsLoad) {
+  PluginFolder folder({"good", "good2"});
+  Host host({"--plugin-dir", folder.path().string(), "--plugins", "second", "--metrics-address",
+             "127.0.0.1:0"});
+  ASSERT_TRUE(host.ready());
+  auto metrics = host.get("/metrics");
+  EXPECT_THAT(metrics.body,
+              HasSubstr("dynop_plugin_status{plugin=\"second\",state=\"started\"} 1"));
+  EXPECT_EQ(metrics.body.find("plugin=\"good\""), std::string::npos) << metrics.body;
+  EXPECT_THAT(host.log(), HasSubstr("plugin good (" + folder.file("fixture_good.so") +
+                                    ") is not enabled in the configuration; not loading it"));
+  EXPECT_EQ(host.stop(), 0);
+}
+
+TEST(PluginLoading, EnabledPluginThatIsNotThereIsReported) {
+  PluginFolder folder({"good"});
+  Host host({"--plugin-dir", folder.path().string(), "--plugins", "good,planner",
+             "--metrics-address", "127.0.0.1:0"});
+  ASSERT_TRUE(host.ready());
+  EXPECT_THAT(host.log(), HasSubstr("plugin planner is enabled in the configuration but no "
+                                    "plugin of that name is in the folder"));
+  EXPECT_THAT(host.get("/metrics").body,
+              HasSubstr("dynop_plugin_status{plugin=\"planner\",state=\"refused\"} 1"));
+  EXPECT_EQ(host.stop(), 0);
+}
+
+// Run by ctest's host_plugin_loading_out_of_tree after sdk_out_of_tree_build
+// built sdk/examples/file-scaler against the installed SDK package.
+TEST(OutOfTreePluginInHost, LoadsAndRuns) {
+  const char* dir = std::getenv("DYNOP_OUT_OF_TREE_PLUGIN_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "DYNOP_OUT_OF_TREE_PLUGIN_DIR is not set";
+  test::TempDir tmp("dynop-out-of-tree");
+  fs::create_directories(tmp.path() / "plugins");
+  fs::create_symlink(fs::path(dir) / "file_scaler.so", tmp.path() / "plugins" / "file_scaler.so");
+  const std::string config = tmp.write(
+      "dynop.yaml", "pluginDir: " + (tmp.path() / "plugins").string() +
+                        "\npluginConfig:\n  file-scaler:\n    file: /nonexistent\n"
+                        "    target: {name: my-graph-decode}\nmetricsAddress: 127.0.0.1:0\n");
+  Host host({"--config", config});
+  ASSERT_TRUE(host.ready());
+  EXPECT_THAT(host.log(), HasSubstr("plugin file-scaler: scaling default/my-graph-decode"));
+  EXPECT_THAT(host.get("/metrics").body,
+              HasSubstr("dynop_plugin_status{plugin=\"file-scaler\",state=\"started\"} 1"));
+  EXPECT_EQ(host.stop(), 0);
+}
+
+}  // namespace
+}  // namespace dynop
