@@ -4,43 +4,67 @@
 #include <boost/json/object.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/string.hpp>
+#include <boost/json/value_stack.hpp>
 
 namespace dynop::apimachinery {
 namespace json = boost::json;
 
-json::value to_boost_json(simdjson::dom::element element) {
+namespace {
+
+// Builds bottom-up on a value_stack, as Boost.JSON's own parser does: each
+// object and array is allocated once at its final size.
+void push(json::value_stack& st, simdjson::dom::element element) {
   using simdjson::dom::element_type;
   switch (element.type()) {
     case element_type::OBJECT: {
       simdjson::dom::object obj = element.get_object().value_unsafe();
-      json::object out;
-      out.reserve(obj.size());
+      size_t n = 0;
       for (auto field : obj) {
-        out[std::string_view(field.key)] = to_boost_json(field.value);
+        st.push_key(std::string_view(field.key));
+        push(st, field.value);
+        ++n;
       }
-      return out;
+      st.push_object(n);
+      return;
     }
     case element_type::ARRAY: {
       simdjson::dom::array arr = element.get_array().value_unsafe();
-      json::array out;
-      out.reserve(arr.size());
-      for (auto v : arr) out.push_back(to_boost_json(v));
-      return out;
+      size_t n = 0;
+      for (auto v : arr) {
+        push(st, v);
+        ++n;
+      }
+      st.push_array(n);
+      return;
     }
     case element_type::STRING:
-      return json::value(json::string(element.get_string().value_unsafe()));
+      st.push_string(element.get_string().value_unsafe());
+      return;
     case element_type::INT64:
-      return json::value(element.get_int64().value_unsafe());
+      st.push_int64(element.get_int64().value_unsafe());
+      return;
     case element_type::UINT64:
-      return json::value(element.get_uint64().value_unsafe());
+      st.push_uint64(element.get_uint64().value_unsafe());
+      return;
     case element_type::DOUBLE:
-      return json::value(element.get_double().value_unsafe());
+      st.push_double(element.get_double().value_unsafe());
+      return;
     case element_type::BOOL:
-      return json::value(element.get_bool().value_unsafe());
+      st.push_bool(element.get_bool().value_unsafe());
+      return;
     case element_type::NULL_VALUE:
-      return json::value(nullptr);
+      st.push_null();
+      return;
   }
-  return json::value(nullptr);
+}
+
+}  // namespace
+
+json::value to_boost_json(simdjson::dom::element element) {
+  thread_local json::value_stack st;
+  st.reset();
+  push(st, element);
+  return st.release();
 }
 
 std::string describe_json_error(std::string_view bytes, simdjson::error_code simdjson_error) {
