@@ -440,6 +440,7 @@ ClientResult HttpClient::request(const ClientRequest& req) {
     }
     http::response_parser<http::string_body> parser;
     parser.body_limit(impl_->options.max_response_body);
+    if (req.method == "HEAD") parser.skip(true);  // Content-Length without a body
     conn->lowest().expires_after(timeout);
     error_code ec = conn->run([&](auto handler) {
       conn->with_stream([&](auto& s) { http::async_write(s, msg, handler); });

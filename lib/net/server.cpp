@@ -12,6 +12,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -297,6 +298,21 @@ class Session final : public SessionBase {
     state_ = State::kReading;
     if (parser_->is_done()) return dispatch_request();
     lowest().expires_after(options().read_timeout);
+    // A client that sent "Expect: 100-continue" waits for this before the body.
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_ = std::make_unique<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *continue_,
+                        [self = self()](boost::system::error_code e, std::size_t) {
+                          self->continue_.reset();
+                          if (e) return self->close_socket();
+                          self->read_body();
+                        });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = self()](boost::system::error_code e, std::size_t) {
                        if (e) return self->on_read_error(e);
@@ -327,6 +343,7 @@ class Session final : public SessionBase {
   // connection and the client might never see the reply.
   void reply_and_close(Response r) {
     keep_alive_ = false;
+    head_request_ = false;
     linger_ = true;
     version_ = 11;
     write_response(std::move(r));
@@ -339,6 +356,7 @@ class Session final : public SessionBase {
     impl->remote = remote_;
     impl->peer = peer_;
     keep_alive_ = impl->msg.keep_alive();
+    head_request_ = impl->msg.method() == http::verb::head;
     version_ = impl->msg.version();
     auto exchange = std::make_shared<Exchange>(shared_from_this(), Request(std::move(impl)),
                                                options().stream_buffer_limit);
@@ -365,6 +383,7 @@ class Session final : public SessionBase {
     bool keep_alive = keep_alive_ && !stopping_;
     res_->keep_alive(keep_alive);
     res_->prepare_payload();
+    if (head_request_) res_->body().clear();  // Content-Length stays: the size a GET would get
     lowest().expires_after(options().write_timeout);
     http::async_write(stream_, *res_,
                       [self = self(), keep_alive](boost::system::error_code ec, std::size_t) {
@@ -508,6 +527,8 @@ class Session final : public SessionBase {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<http::response<http::string_body>> res_;
+  std::unique_ptr<http::response<http::empty_body>> continue_;
+  bool head_request_ = false;
   State state_ = State::kStarting;
   bool keep_alive_ = false;
   unsigned version_ = 11;

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -143,6 +144,37 @@ TEST_F(ServerTest, MalformedRequestGets400) {
   auto r = client_->request(req(url("/")));
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.response->status, 200);
+}
+
+TEST_F(ServerTest, HeadGetsHeadersWithoutBody) {
+  start([](const Request&, Responder res) { res.respond(Response::text(200, "twelve bytes")); });
+  auto r = client_->request(req(url("/"), "HEAD"));
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response->status, 200);
+  EXPECT_EQ(r.response->header("Content-Length"), "12");
+  EXPECT_EQ(r.response->body, "");
+  auto after = client_->request(req(url("/")));  // the connection is still in step
+  ASSERT_TRUE(after.ok()) << after.error;
+  EXPECT_EQ(after.response->body, "twelve bytes");
+}
+
+TEST_F(ServerTest, ExpectContinueGetsInterimResponse) {
+  start([](const Request& req, Responder res) { res.respond(Response::text(200, req.body())); });
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), server_->port()});
+  boost::asio::write(socket, boost::asio::buffer(
+                                 std::string("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                                             "Expect: 100-continue\r\nConnection: close\r\n\r\n")));
+  std::string interim;
+  boost::asio::read_until(socket, boost::asio::dynamic_buffer(interim), "\r\n\r\n");
+  EXPECT_TRUE(interim.starts_with("HTTP/1.1 100 Continue\r\n")) << interim;
+  boost::asio::write(socket, boost::asio::buffer(std::string("hello")));
+  std::string rest;
+  boost::system::error_code ec;
+  boost::asio::read(socket, boost::asio::dynamic_buffer(rest), ec);
+  EXPECT_TRUE(rest.starts_with("HTTP/1.1 200 OK")) << rest;
+  EXPECT_TRUE(rest.ends_with("\r\n\r\nhello")) << rest;
 }
 
 TEST_F(ServerTest, HandlerThatThrowsOrNeverAnswersGives500) {

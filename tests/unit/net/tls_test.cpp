@@ -106,6 +106,24 @@ TEST_F(TlsTest, VerifiedConnectionWithCaPem) {
   EXPECT_EQ(r.response->body, "anonymous");
 }
 
+TEST_F(TlsTest, KeepAliveReusesTheTlsConnection) {
+  std::string error;
+  auto ctx = make_server_tls_context(pem_config(serving_), error);
+  ASSERT_TRUE(ctx) << error;
+  start([ctx] { return ctx; },
+        [](const Request& req, Responder res) {
+          res.respond(Response::text(200, req.remote_address()));
+        });
+  ClientOptions options;
+  options.tls.ca_pem = ca_.cert_pem;
+  auto client = HttpClient::create(options, error);
+  ASSERT_TRUE(client) << error;
+  auto a = client->request(get_request(url()));
+  auto b = client->request(get_request(url()));
+  ASSERT_TRUE(a.ok() && b.ok()) << a.error << b.error;
+  EXPECT_EQ(a.response->body, b.response->body) << "same client port: one connection";
+}
+
 TEST_F(TlsTest, UntrustedServerIsRefusedUnlessInsecure) {
   std::string error;
   auto ctx = make_server_tls_context(pem_config(serving_), error);
