@@ -28,6 +28,7 @@
 #include "localcluster/server/documents_endpoint.hpp"
 #include "localcluster/server/kubeconfig.hpp"
 #include "localcluster/storage/object_store.hpp"
+#include "localcluster/tables/server_table_renderer.hpp"
 
 namespace {
 
@@ -40,15 +41,17 @@ struct Flags {
   bool in_memory = false;
   std::string token;
   std::string log_level = "info";
+  std::size_t watch_history = 20000;
 };
 
 constexpr const char* kUsage =
     "usage: dynop-localcluster [--data-dir DIR] [--port N] [--in-memory] [--token TOKEN]\n"
-    "                          [--log-level trace|debug|info|warn|error|off]\n"
+    "                          [--log-level trace|debug|info|warn|error|off] [--watch-history N]\n"
     "  --data-dir DIR   state, certificates and kubeconfig (default ./.localcluster)\n"
     "  --port N         HTTPS port on 127.0.0.1; 0 picks a free one (default 0)\n"
     "  --in-memory      keep objects in memory only (nothing survives a restart)\n"
-    "  --token TOKEN    bearer token clients must send (default: generated, kept in DIR/token)\n";
+    "  --token TOKEN    bearer token clients must send (default: generated, kept in DIR/token)\n"
+    "  --watch-history N  events kept for watches from an older resourceVersion (default 20000)\n";
 
 bool parse_flags(int argc, char** argv, Flags& flags, std::string& error) {
   for (int i = 1; i < argc; ++i) {
@@ -92,6 +95,16 @@ bool parse_flags(int argc, char** argv, Flags& flags, std::string& error) {
       flags.in_memory = true;
     } else if (arg == "--token") {
       if (!next(flags.token)) return false;
+    } else if (arg == "--watch-history") {
+      std::string text;
+      if (!next(text)) return false;
+      try {
+        flags.watch_history = std::stoul(text);
+        if (flags.watch_history == 0) throw std::out_of_range("");
+      } catch (...) {
+        error = "--watch-history: invalid value \"" + text + "\" (expected a positive count)";
+        return false;
+      }
     } else if (arg == "--log-level") {
       if (!next(flags.log_level)) return false;
     } else {
@@ -127,6 +140,7 @@ int run(const Flags& flags) {
   std::string token = flags.token.empty() ? load_or_create_token(data_dir / "token") : flags.token;
 
   storage::StoreOptions store_options;
+  store_options.history_limit = flags.watch_history;
   if (!flags.in_memory) store_options.sqlite_path = (data_dir / "state.db").string();
   storage::ObjectStore store(store_options);
 
@@ -150,7 +164,7 @@ int run(const Flags& flags) {
   server::DocumentsEndpoint documents(
       [&api] { return "127.0.0.1:" + std::to_string(api ? api->port() : 0); });
   documents.install(hooks);
-  // Table rendering (localcluster/tables) plugs in here: hooks.render_table.
+  hooks.render_table = tables::make_table_renderer();
   server::ApiServer server(options, store, registry, std::move(hooks));
   api = &server;
   std::string error;

@@ -500,7 +500,10 @@ std::optional<ApiError> RestHandler::prepare_write(Context& ctx, const json::obj
 net::Response RestHandler::create(Context& ctx) {
   auto decoded = decode_body(ctx.request.body(), ctx.request.header("Content-Type"));
   if (auto* error = std::get_if<ApiError>(&decoded)) return error_response(ctx, *error);
-  auto& value = std::get<json::value>(decoded);
+  return create_from(ctx, std::get<json::value>(decoded));
+}
+
+net::Response RestHandler::create_from(Context& ctx, json::value& value) {
   if (!value.is_object()) {
     return error_response(ctx, bad_request("Object 'Kind' is missing in '" + json::serialize(value) + "'"));
   }
@@ -706,6 +709,18 @@ net::Response RestHandler::patch(Context& ctx) {
   PatchType patch_type = std::get<PatchType>(type);
   const std::string& body = ctx.request.body();
   bool status_only = ctx.info.subresource == "status";
+  if (patch_type == PatchType::kApply && !status_only &&
+      !store_.get(ctx.resource, ctx.info.namespace_name, ctx.info.name).ok()) {
+    // Server-side apply of an object that does not exist creates it.
+    auto decoded = decode_body(body, "application/apply-patch+yaml");
+    if (auto* error = std::get_if<ApiError>(&decoded)) return error_response(ctx, *error);
+    auto& value = std::get<json::value>(decoded);
+    if (value.is_object()) {
+      auto& meta = metadata(value.get_object());
+      if (string_at(&meta, "name").empty()) meta["name"] = ctx.info.name;
+    }
+    return create_from(ctx, value);
+  }
   auto written = write(ctx, ctx.info.name, [&](const json::object& current) -> std::variant<Decision, ApiError> {
     auto patched = apply_patch(patch_type, current, body, ctx.type->kind);
     if (auto* error = std::get_if<ApiError>(&patched)) return *error;

@@ -61,6 +61,7 @@ class RestHandler {
   net::Response list(Context& ctx);
   void watch(Context& ctx, net::Responder responder);
   net::Response create(Context& ctx);
+  net::Response create_from(Context& ctx, boost::json::value& value);
   net::Response update(Context& ctx);
   net::Response patch(Context& ctx);
   net::Response remove(Context& ctx);

@@ -1,0 +1,339 @@
+// Core REST semantics of dynop-localcluster, checked through raw HTTP the way
+// kubectl and client-go see them (status codes and Status bodies as
+// kube-apiserver v1.26 words them).
+
+#include <gtest/gtest.h>
+
+#include "tests/integration/localcluster/local_cluster.hpp"
+
+namespace dynop::test {
+namespace {
+
+namespace json = boost::json;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { cluster_ = new LocalCluster(); }
+  static void TearDownTestSuite() {
+    delete cluster_;
+    cluster_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(cluster_->ok()) << cluster_->error(); }
+  LocalCluster& c() { return *cluster_; }
+
+  static json::object pod(const std::string& name, const std::string& node = "",
+                          const std::string& app = "web") {
+    json::object spec{{"containers", json::array{json::object{{"name", "main"}, {"image", "busybox:1"}}}}};
+    if (!node.empty()) spec["nodeName"] = node;
+    return json::object{{"apiVersion", "v1"},
+                        {"kind", "Pod"},
+                        {"metadata", json::object{{"name", name}, {"labels", json::object{{"app", app}}}}},
+                        {"spec", spec}};
+  }
+  static json::object config_map(const std::string& name) {
+    return json::object{{"apiVersion", "v1"},
+                        {"kind", "ConfigMap"},
+                        {"metadata", json::object{{"name", name}}},
+                        {"data", json::object{{"k", "v"}}}};
+  }
+  void make_namespace(const std::string& name) {
+    auto r = c().post("/api/v1/namespaces",
+                      json::object{{"apiVersion", "v1"},
+                                   {"kind", "Namespace"},
+                                   {"metadata", json::object{{"name", name}}}});
+    ASSERT_EQ(r.status, 201u) << r.body;
+  }
+
+  static LocalCluster* cluster_;
+};
+
+LocalCluster* ApiTest::cluster_ = nullptr;
+
+std::string str(const json::value& v, std::initializer_list<const char*> path) {
+  const json::value* cur = &v;
+  for (const char* key : path) {
+    if (!cur->is_object() || !cur->as_object().contains(key)) return "<missing>";
+    cur = &cur->as_object().at(key);
+  }
+  return cur->is_string() ? std::string(cur->as_string()) : json::serialize(*cur);
+}
+
+TEST_F(ApiTest, RequestsWithoutTheTokenGet401Status) {
+  auto r = c().request("GET", "/api/v1/namespaces", "", "", {}, /*authenticate=*/false);
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_EQ(str(r.json(), {"reason"}), "Unauthorized");
+  EXPECT_EQ(str(r.json(), {"kind"}), "Status");
+  auto wrong = c().request("GET", "/api/v1/namespaces", "", "", {{"Authorization", "Bearer nope"}},
+                           false);
+  EXPECT_EQ(wrong.status, 401u);
+}
+
+TEST_F(ApiTest, VersionAndHealth) {
+  auto v = c().get("/version");
+  EXPECT_EQ(v.status, 200u);
+  EXPECT_EQ(str(v.json(), {"gitVersion"}), "v1.26.1");
+  EXPECT_EQ(c().get("/healthz").body, "ok");
+  EXPECT_EQ(c().get("/readyz").status, 200u);
+  EXPECT_EQ(c().get("/livez").status, 200u);
+}
+
+TEST_F(ApiTest, SystemNamespacesExistAtStart) {
+  auto r = c().get("/api/v1/namespaces");
+  ASSERT_EQ(r.status, 200u);
+  std::set<std::string> names;
+  for (const auto& item : items(r)) names.insert(str(item, {"metadata", "name"}));
+  for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+    EXPECT_TRUE(names.count(ns)) << ns;
+  }
+  EXPECT_EQ(str(r.json(), {"kind"}), "NamespaceList");
+}
+
+TEST_F(ApiTest, CreateSetsSystemFieldsAndGetReturnsTheObject) {
+  auto created = c().post("/api/v1/namespaces/default/pods", pod("create-me"));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  auto obj = created.json();
+  EXPECT_EQ(str(obj, {"metadata", "namespace"}), "default");
+  EXPECT_EQ(str(obj, {"metadata", "uid"}).size(), 36u);
+  EXPECT_NE(str(obj, {"metadata", "resourceVersion"}), "<missing>");
+  EXPECT_NE(str(obj, {"metadata", "creationTimestamp"}), "<missing>");
+  EXPECT_EQ(str(obj, {"metadata", "generation"}), "<missing>");  // pods have none in 1.26
+  EXPECT_EQ(str(obj, {"status", "phase"}), "Pending");
+  auto got = c().get("/api/v1/namespaces/default/pods/create-me");
+  ASSERT_EQ(got.status, 200u);
+  EXPECT_EQ(str(got.json(), {"metadata", "uid"}), str(obj, {"metadata", "uid"}));
+}
+
+TEST_F(ApiTest, AlreadyExistsAndNotFoundStatusBodies) {
+  ASSERT_EQ(c().post("/api/v1/namespaces/default/configmaps", config_map("dup")).status, 201u);
+  auto again = c().post("/api/v1/namespaces/default/configmaps", config_map("dup"));
+  EXPECT_EQ(again.status, 409u);
+  EXPECT_EQ(str(again.json(), {"message"}), "configmaps \"dup\" already exists");
+  EXPECT_EQ(str(again.json(), {"reason"}), "AlreadyExists");
+  auto missing = c().get("/api/v1/namespaces/default/configmaps/nope");
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(str(missing.json(), {"message"}), "configmaps \"nope\" not found");
+  EXPECT_EQ(str(missing.json(), {"details", "kind"}), "configmaps");
+  auto unknown = c().get("/api/v1/namespaces/default/nothings");
+  EXPECT_EQ(unknown.status, 404u);
+  EXPECT_EQ(unknown.body, "404 page not found");
+}
+
+TEST_F(ApiTest, StaleResourceVersionIsAConflict) {
+  auto created = c().post("/api/v1/namespaces/default/configmaps", config_map("stale"));
+  ASSERT_EQ(created.status, 201u);
+  json::object first = created.json().as_object();
+  json::object updated = first;
+  updated["data"].as_object()["k"] = "v2";
+  ASSERT_EQ(c().put("/api/v1/namespaces/default/configmaps/stale", updated).status, 200u);
+  first["data"].as_object()["k"] = "v3";
+  auto conflict = c().put("/api/v1/namespaces/default/configmaps/stale", first);
+  EXPECT_EQ(conflict.status, 409u);
+  EXPECT_EQ(str(conflict.json(), {"message"}),
+            "Operation cannot be fulfilled on configmaps \"stale\": the object has been modified; "
+            "please apply your changes to the latest version and try again");
+  EXPECT_EQ(str(conflict.json(), {"reason"}), "Conflict");
+}
+
+TEST_F(ApiTest, UnchangedUpdateKeepsResourceVersion) {
+  auto created = c().post("/api/v1/namespaces/default/configmaps", config_map("same"));
+  auto rv = str(created.json(), {"metadata", "resourceVersion"});
+  auto same = c().put("/api/v1/namespaces/default/configmaps/same", created.json());
+  ASSERT_EQ(same.status, 200u);
+  EXPECT_EQ(str(same.json(), {"metadata", "resourceVersion"}), rv);
+}
+
+TEST_F(ApiTest, PatchesMergeJsonAndStrategic) {
+  ASSERT_EQ(c().post("/api/v1/namespaces/default/pods", pod("patched")).status, 201u);
+  auto merge = c().patch("/api/v1/namespaces/default/pods/patched",
+                         R"({"metadata":{"labels":{"tier":"a"}}})");
+  ASSERT_EQ(merge.status, 200u) << merge.body;
+  EXPECT_EQ(str(merge.json(), {"metadata", "labels", "tier"}), "a");
+  EXPECT_EQ(str(merge.json(), {"metadata", "labels", "app"}), "web");
+  auto json_patch = c().patch("/api/v1/namespaces/default/pods/patched",
+                              R"([{"op":"replace","path":"/metadata/labels/tier","value":"b"}])",
+                              "application/json-patch+json");
+  ASSERT_EQ(json_patch.status, 200u) << json_patch.body;
+  EXPECT_EQ(str(json_patch.json(), {"metadata", "labels", "tier"}), "b");
+  auto smp = c().patch("/api/v1/namespaces/default/pods/patched/status",
+                       R"({"status":{"conditions":[{"type":"Ready","status":"True"}]}})",
+                       "application/strategic-merge-patch+json");
+  ASSERT_EQ(smp.status, 200u) << smp.body;
+  EXPECT_EQ(str(smp.json(), {"status", "phase"}), "Pending");
+}
+
+TEST_F(ApiTest, ListPaginatesWithContinueTokens) {
+  make_namespace("paging");
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(c().post("/api/v1/namespaces/paging/configmaps", config_map("cm-" + std::to_string(i))).status, 201u);
+  }
+  auto page1 = c().get("/api/v1/namespaces/paging/configmaps?limit=2");
+  ASSERT_EQ(page1.status, 200u);
+  auto p1 = page1.json();
+  ASSERT_EQ(p1.at("items").as_array().size(), 2u);
+  EXPECT_EQ(str(p1, {"metadata", "remainingItemCount"}), "3");
+  std::string token = str(p1, {"metadata", "continue"});
+  ASSERT_NE(token, "<missing>");
+  std::vector<std::string> names;
+  for (const auto& item : p1.at("items").as_array()) names.push_back(str(item, {"metadata", "name"}));
+  while (!token.empty() && token != "<missing>") {
+    auto page = c().get("/api/v1/namespaces/paging/configmaps?limit=2&continue=" + token);
+    ASSERT_EQ(page.status, 200u);
+    for (const auto& item : items(page)) {
+      names.push_back(str(item, {"metadata", "name"}));
+    }
+    token = str(page.json(), {"metadata", "continue"});
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"cm-0", "cm-1", "cm-2", "cm-3", "cm-4"}));
+  EXPECT_EQ(c().get("/api/v1/namespaces/paging/configmaps?limit=2&continue=garbage").status, 400u);
+}
+
+TEST_F(ApiTest, LabelAndFieldSelectors) {
+  make_namespace("selectors");
+  ASSERT_EQ(c().post("/api/v1/namespaces/selectors/pods", pod("a", "node-1", "web")).status, 201u);
+  ASSERT_EQ(c().post("/api/v1/namespaces/selectors/pods", pod("b", "", "web")).status, 201u);
+  ASSERT_EQ(c().post("/api/v1/namespaces/selectors/pods", pod("c", "node-1", "db")).status, 201u);
+  auto names = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto r = c().get("/api/v1/namespaces/selectors/pods?" + query);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    for (const auto& item : items(r)) out.push_back(str(item, {"metadata", "name"}));
+    return out;
+  };
+  EXPECT_EQ(names("labelSelector=app%3Dweb"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(names("labelSelector=app%20in%20(db)"), (std::vector<std::string>{"c"}));
+  EXPECT_EQ(names("labelSelector=app!%3Dweb"), (std::vector<std::string>{"c"}));
+  EXPECT_EQ(names("fieldSelector=spec.nodeName%3Dnode-1"), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(names("fieldSelector=spec.nodeName%3D"), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(names("fieldSelector=metadata.name%3Db"), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(names("fieldSelector=status.phase%3DPending,spec.nodeName!%3Dnode-1"),
+            (std::vector<std::string>{"b"}));
+  auto bad = c().get("/api/v1/namespaces/selectors/pods?fieldSelector=spec.image%3Dx");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_NE(str(bad.json(), {"message"}).find("field label not supported: spec.image"), std::string::npos);
+}
+
+TEST_F(ApiTest, MissingNamespaceIsNotFound) {
+  auto r = c().post("/api/v1/namespaces/nowhere/configmaps", config_map("x"));
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_EQ(str(r.json(), {"message"}), "namespaces \"nowhere\" not found");
+}
+
+TEST_F(ApiTest, BodyNamespaceMustMatchTheUrl) {
+  auto cm = config_map("wrong-ns");
+  cm["metadata"].as_object()["namespace"] = "kube-system";
+  auto r = c().post("/api/v1/namespaces/default/configmaps", cm);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(str(r.json(), {"message"}),
+            "the namespace of the provided object does not match the namespace sent on the request");
+}
+
+TEST_F(ApiTest, WrongKindOrApiVersionIsBadRequest) {
+  auto cm = config_map("wrong-kind");
+  cm["kind"] = "Secret";
+  EXPECT_EQ(c().post("/api/v1/namespaces/default/configmaps", cm).status, 400u);
+  cm["kind"] = "ConfigMap";
+  cm["apiVersion"] = "v2";
+  EXPECT_EQ(c().post("/api/v1/namespaces/default/configmaps", cm).status, 400u);
+}
+
+TEST_F(ApiTest, MalformedBodiesAreRejectedAndTheServerKeepsServing) {
+  auto r = c().request("POST", "/api/v1/namespaces/default/configmaps", "{\"kind\": ");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(str(r.json(), {"reason"}), "BadRequest");
+  auto yaml = c().request("POST", "/api/v1/namespaces/default/configmaps", "a: [b", "application/yaml");
+  EXPECT_EQ(yaml.status, 400u);
+  EXPECT_EQ(c().get("/api/v1/namespaces/default/configmaps").status, 200u);
+}
+
+TEST_F(ApiTest, YamlBodiesAreAccepted) {
+  auto r = c().request("POST", "/api/v1/namespaces/default/configmaps",
+                       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  n: \"1\"\n",
+                       "application/yaml");
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(str(r.json(), {"data", "n"}), "1");
+}
+
+TEST_F(ApiTest, BodiesOver3MiBAre413) {
+  std::string big(3 * 1024 * 1024 + 100, 'x');
+  auto r = c().request("POST", "/api/v1/namespaces/default/configmaps", big);
+  EXPECT_EQ(r.status, 413u);
+  EXPECT_EQ(str(r.json(), {"reason"}), "RequestEntityTooLarge");
+  EXPECT_EQ(c().get("/api/v1/namespaces").status, 200u);
+}
+
+TEST_F(ApiTest, InvalidNamesLabelsAndAnnotationsAre422) {
+  auto bad_name = config_map("Bad_Name");
+  auto r = c().post("/api/v1/namespaces/default/configmaps", bad_name);
+  EXPECT_EQ(r.status, 422u);
+  EXPECT_EQ(str(r.json(), {"details", "causes"}).find("metadata.name") != std::string::npos, true);
+  auto bad_label = config_map("bad-label");
+  bad_label["metadata"].as_object()["labels"] = json::object{{"a", "-x-"}};
+  EXPECT_EQ(c().post("/api/v1/namespaces/default/configmaps", bad_label).status, 422u);
+  auto big = config_map("big-annotations");
+  big["metadata"].as_object()["annotations"] = json::object{{"a", std::string(262145, 'x')}};
+  auto too_long = c().post("/api/v1/namespaces/default/configmaps", big);
+  EXPECT_EQ(too_long.status, 422u);
+  EXPECT_NE(str(too_long.json(), {"message"}).find("metadata.annotations: Too long: must have at most 262144 bytes"),
+            std::string::npos);
+}
+
+TEST_F(ApiTest, DryRunStoresNothing) {
+  auto r = c().post("/api/v1/namespaces/default/configmaps?dryRun=All", config_map("dry"));
+  EXPECT_EQ(r.status, 201u);
+  EXPECT_EQ(c().get("/api/v1/namespaces/default/configmaps/dry").status, 404u);
+}
+
+TEST_F(ApiTest, BindingAssignsANodeOnce) {
+  ASSERT_EQ(c().post("/api/v1/namespaces/default/pods", pod("to-bind")).status, 201u);
+  json::object binding{{"apiVersion", "v1"},
+                       {"kind", "Binding"},
+                       {"metadata", json::object{{"name", "to-bind"}}},
+                       {"target", json::object{{"apiVersion", "v1"}, {"kind", "Node"}, {"name", "gpu-node-1"}}}};
+  auto first = c().post("/api/v1/namespaces/default/pods/to-bind/binding", binding);
+  EXPECT_EQ(first.status, 201u) << first.body;
+  EXPECT_EQ(str(first.json(), {"status"}), "Success");
+  auto got = c().get("/api/v1/namespaces/default/pods/to-bind");
+  EXPECT_EQ(str(got.json(), {"spec", "nodeName"}), "gpu-node-1");
+  EXPECT_NE(got.body.find("PodScheduled"), std::string::npos);
+  auto again = c().post("/api/v1/namespaces/default/pods/to-bind/binding", binding);
+  EXPECT_EQ(again.status, 409u);
+  EXPECT_EQ(str(again.json(), {"message"}),
+            "Operation cannot be fulfilled on pods/binding \"to-bind\": pod to-bind is already "
+            "assigned to node \"gpu-node-1\"");
+}
+
+TEST_F(ApiTest, PodDeletionHonoursGracePeriods) {
+  ASSERT_EQ(c().post("/api/v1/namespaces/default/pods", pod("bound", "node-1")).status, 201u);
+  auto graceful = c().del("/api/v1/namespaces/default/pods/bound");
+  EXPECT_EQ(graceful.status, 200u);
+  EXPECT_EQ(str(graceful.json(), {"metadata", "deletionGracePeriodSeconds"}), "30");
+  EXPECT_EQ(c().get("/api/v1/namespaces/default/pods/bound").status, 200u);
+  auto now = c().del("/api/v1/namespaces/default/pods/bound",
+                     R"({"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":0})");
+  EXPECT_EQ(now.status, 200u);
+  EXPECT_EQ(str(now.json(), {"kind"}), "Pod");
+  EXPECT_EQ(c().get("/api/v1/namespaces/default/pods/bound").status, 404u);
+  ASSERT_EQ(c().post("/api/v1/namespaces/default/pods", pod("unbound")).status, 201u);
+  auto unbound = c().del("/api/v1/namespaces/default/pods/unbound");
+  EXPECT_EQ(unbound.status, 200u);
+  EXPECT_EQ(str(unbound.json(), {"metadata", "deletionGracePeriodSeconds"}), "0");
+  EXPECT_EQ(c().get("/api/v1/namespaces/default/pods/unbound").status, 404u);
+}
+
+TEST_F(ApiTest, DeleteCollectionBySelector) {
+  make_namespace("collection");
+  for (const char* name : {"x1", "x2"}) {
+    auto cm = config_map(name);
+    cm["metadata"].as_object()["labels"] = json::object{{"group", "x"}};
+    ASSERT_EQ(c().post("/api/v1/namespaces/collection/configmaps", cm).status, 201u);
+  }
+  ASSERT_EQ(c().post("/api/v1/namespaces/collection/configmaps", config_map("keep")).status, 201u);
+  auto r = c().del("/api/v1/namespaces/collection/configmaps?labelSelector=group%3Dx");
+  EXPECT_EQ(r.status, 200u) << r.body;
+  auto left = items(c().get("/api/v1/namespaces/collection/configmaps"));
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(str(left[0], {"metadata", "name"}), "keep");
+}
+
+}  // namespace
+}  // namespace dynop::test

@@ -1,0 +1,91 @@
+#pragma once
+// Starts the real dynop-localcluster binary for a test (port 0, its own data
+// folder) and talks raw HTTP to it. Reusable by any test that needs a
+// cluster: see localcluster/README.md.
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/net/http_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace dynop::test {
+
+struct ApiResponse {
+  unsigned status = 0;
+  std::string body;
+  net::Headers headers;
+  std::string content_type;
+  boost::json::value json() const;  // null when the body is not JSON
+};
+
+class LocalCluster {
+ public:
+  struct Options {
+    bool in_memory = true;
+    std::vector<std::string> extra_args;
+  };
+  // Starts the binary; on failure, error() says why and url() is empty.
+  LocalCluster();
+  explicit LocalCluster(Options options);
+  // An existing data folder (restart tests).
+  LocalCluster(Options options, const std::string& data_dir);
+  ~LocalCluster();
+
+  bool ok() const { return !url_.empty(); }
+  const std::string& error() const { return error_; }
+  const std::string& url() const { return url_; }  // "https://127.0.0.1:PORT"
+  const std::string& token() const { return token_; }
+  std::string kubeconfig() const { return data_dir_ + "/kubeconfig"; }
+  const std::string& data_dir() const { return data_dir_; }
+  Process& process() { return *process_; }
+
+  ApiResponse request(const std::string& method, const std::string& path,
+                      const std::string& body = "",
+                      const std::string& content_type = "application/json",
+                      const net::Headers& extra = {}, bool authenticate = true);
+  ApiResponse get(const std::string& path) { return request("GET", path); }
+  ApiResponse post(const std::string& path, const boost::json::value& body) {
+    return request("POST", path, boost::json::serialize(body));
+  }
+  ApiResponse put(const std::string& path, const boost::json::value& body) {
+    return request("PUT", path, boost::json::serialize(body));
+  }
+  ApiResponse patch(const std::string& path, const std::string& body,
+                    const std::string& type = "application/merge-patch+json") {
+    return request("PATCH", path, body, type);
+  }
+  ApiResponse del(const std::string& path, const std::string& body = "") {
+    return request("DELETE", path, body);
+  }
+  // Opens a watch; lines come from next_line().
+  net::StreamResult watch(const std::string& path);
+
+  // Stops with SIGTERM and returns the exit code.
+  std::optional<int> stop();
+  void kill();  // SIGKILL
+
+ private:
+  void start(Options options);
+
+  std::unique_ptr<TempDir> temp_;
+  std::string data_dir_;
+  std::unique_ptr<Process> process_;
+  std::unique_ptr<net::HttpClient> client_;
+  std::string url_;
+  std::string token_;
+  std::string error_;
+};
+
+// The items of a list response (a copy: safe to iterate).
+boost::json::array items(const ApiResponse& list);
+
+// Polls `condition` every 20 ms for up to `seconds`; true when it held.
+bool eventually(const std::function<bool()>& condition, int seconds = 10);
+
+}  // namespace dynop::test
