@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "lib/apimachinery/go_format.hpp"
 #include "lib/apimachinery/json_equal.hpp"
 
 namespace dynop::apimachinery {
@@ -28,13 +29,20 @@ bool is_directive_key(std::string_view k) {
          starts_with(k, kDeleteFromPrimitiveList);
 }
 
-// Removes directive keys and `$patch` list elements, and (IgnoreUnmatchedNulls)
-// null values, from a value that is taken over as is.
+// A patch value taken over as is: kube drops null map entries
+// (discardNullValuesFromPatch) and every map carrying `$patch`
+// (removeDirectives); the other directive keys are dropped here too, because
+// a JSON store (unlike kube's typed decoding) would otherwise keep them.
+bool has_directive_marker(const json::value& v) {
+  return v.is_object() && v.get_object().contains(kDirective);
+}
+
 void clean(json::value& v) {
   if (v.is_object()) {
     auto& o = v.get_object();
     for (auto it = o.begin(); it != o.end();) {
-      if (is_directive_key(it->key()) || it->value().is_null()) {
+      if (is_directive_key(it->key()) || it->value().is_null() ||
+          has_directive_marker(it->value())) {
         it = o.erase(it);
       } else {
         clean(it->value());
@@ -44,7 +52,7 @@ void clean(json::value& v) {
   } else if (v.is_array()) {
     auto& a = v.get_array();
     for (auto it = a.begin(); it != a.end();) {
-      if (it->is_object() && it->get_object().contains(kDirective)) {
+      if (has_directive_marker(*it)) {
         it = a.erase(it);
       } else {
         clean(*it);
@@ -60,14 +68,20 @@ json::value cleaned(json::value v) {
 }
 
 Error no_merge_key(const json::value& m, std::string_view key) {
-  return Error{"map: " + json::serialize(m) + " does not contain declared merge key: " +
+  return Error{"map: " + go_sprint(m) + " does not contain declared merge key: " +
                std::string(key)};
 }
 
 Error bad_patch_type(const json::value& t, const json::value& m) {
-  std::string name = t.is_string() ? std::string(t.get_string()) : json::serialize(t);
-  return Error{"unknown patch type: " + name + " in map: " + json::serialize(m)};
+  return Error{"unknown patch type: " + go_sprint(t) + " in map: " + go_sprint(m)};
 }
+
+Error bad_arg_type(std::string_view expected, const json::value& actual) {
+  return Error{"expected a " + std::string(expected) + ", but received a " +
+               std::string(go_type_name(actual))};
+}
+
+constexpr std::string_view kBadRetainKeys = "invalid patch format of retainKeys";
 
 class Merger {
  public:
@@ -145,16 +159,22 @@ class Merger {
   Result<void> apply_retain_keys(json::object& original, json::object& patch) {
     auto* retain = patch.if_contains(kRetainKeys);
     if (!retain) return {};
-    if (!retain->is_array()) {
-      return Error{"invalid value for $retainKeys: expected a list, got " +
-                   json::serialize(*retain)};
-    }
+    if (!retain->is_array()) return Error{std::string(kBadRetainKeys)};
     std::vector<std::string> keep;
     for (const auto& k : retain->get_array()) {
-      if (!k.is_string()) return Error{"$retainKeys entries must be strings"};
-      keep.emplace_back(k.get_string());
+      if (k.is_string()) keep.emplace_back(k.get_string());
     }
     patch.erase(kRetainKeys);
+    // Every field the patch sets must be retained.
+    for (const auto& kv : patch) {
+      if (kv.value().is_null() || starts_with(kv.key(), kDeleteFromPrimitiveList) ||
+          starts_with(kv.key(), kSetElementOrder)) {
+        continue;
+      }
+      if (std::find(keep.begin(), keep.end(), std::string_view(kv.key())) == keep.end()) {
+        return Error{std::string(kBadRetainKeys)};
+      }
+    }
     for (auto it = original.begin(); it != original.end();) {
       if (std::find(keep.begin(), keep.end(), std::string_view(it->key())) == keep.end()) {
         it = original.erase(it);
@@ -176,22 +196,21 @@ class Merger {
     for (const auto& order_key : order_keys) {
       json::value order_v = std::move(patch[order_key]);
       patch.erase(order_key);
-      if (!order_v.is_array()) {
-        return Error{"invalid type for " + order_key + ": expected a list, got " +
-                     json::serialize(order_v)};
-      }
+      if (!order_v.is_array()) return bad_arg_type("[]interface {}", order_v);
       const json::array& order = order_v.get_array();
       std::string key = order_key.substr(kSetElementOrder.size());
       json::value* orig_list = original.if_contains(key);
       json::value* patch_list = patch.if_contains(key);
       if (orig_list && !orig_list->is_array()) orig_list = nullptr;
-      if (patch_list && !patch_list->is_array()) {
-        return Error{"invalid type for " + key + ": expected a list, got " +
-                     json::serialize(*patch_list)};
-      }
+      if (patch_list && !patch_list->is_array()) return bad_arg_type("[]interface {}", *patch_list);
       const PatchField* meta = registry_.field(type, key);
       PatchField none;
       if (!meta) meta = &none;
+      if (patch_list) {
+        if (auto v = validate_order(patch_list->get_array(), order, meta->merge_key); !v) {
+          return v;
+        }
+      }
       json::array original_items = orig_list ? orig_list->get_array() : json::array();
       json::array merged;
       if (orig_list && !patch_list) {
@@ -227,6 +246,47 @@ class Merger {
       if (!both) return Error{both.error()};
       original[key] = std::move(both).value();
       patch.erase(key);
+    }
+    return {};
+  }
+
+  // validatePatchWithSetOrderList: the patch list's items must appear in the
+  // $setElementOrder list, in the same relative order.
+  static Result<void> validate_order(const json::array& patch_list, const json::array& order,
+                                     const std::string& merge_key) {
+    if (order.empty() || patch_list.empty()) return {};
+    json::array non_delete;
+    for (const auto& v : patch_list) {
+      if (!merge_key.empty()) {
+        auto* d = v.is_object() ? v.get_object().if_contains(kDirective) : nullptr;
+        if (d && d->is_string() && d->get_string() == "delete") continue;
+      }
+      non_delete.push_back(v);
+    }
+    size_t pi = 0, oi = 0;
+    while (pi < non_delete.size() && oi < order.size()) {
+      if (has_directive_marker(non_delete[pi])) {
+        ++pi;
+        continue;
+      }
+      bool equal;
+      if (merge_key.empty()) {
+        equal = json_equal(non_delete[pi], order[oi]);
+      } else {
+        if (!non_delete[pi].is_object()) return bad_arg_type("map[string]interface {}", non_delete[pi]);
+        if (!order[oi].is_object()) return bad_arg_type("map[string]interface {}", order[oi]);
+        auto* l = non_delete[pi].get_object().if_contains(merge_key);
+        if (!l) return no_merge_key(non_delete[pi], merge_key);
+        auto* r = order[oi].get_object().if_contains(merge_key);
+        if (!r) return no_merge_key(order[oi], merge_key);
+        equal = json_equal(*l, *r);
+      }
+      if (equal) ++pi;
+      ++oi;
+    }
+    if (pi < non_delete.size() && oi >= order.size()) {
+      return Error{"the order in patch list:\n" + go_sprint(json::value(patch_list)) +
+                   "\n doesn't match $setElementOrder list:\n" + go_sprint(json::value(order))};
     }
     return {};
   }

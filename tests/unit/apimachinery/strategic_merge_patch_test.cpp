@@ -60,7 +60,7 @@ TEST(StrategicMergePatch, ListDirectives) {
             "ERROR: merging lists cannot yet be specified in the patch");
   EXPECT_EQ(smp(R"({"spec":{"containers":[{"name":"a"}]}})",
                 R"({"spec":{"containers":[{"image":"x"}]}})"),
-            R"(ERROR: map: {"image":"x"} does not contain declared merge key: name)");
+            "ERROR: map: map[image:x] does not contain declared merge key: name");
 }
 
 TEST(StrategicMergePatch, MapDirectives) {
@@ -116,13 +116,35 @@ TEST(StrategicMergePatch, RetainKeys) {
             R"({"spec":{"strategy":{"type":"Recreate"}}})");
 }
 
+TEST(StrategicMergePatch, RetainKeysAndOrderValidation) {
+  EXPECT_EQ(smp(R"({"spec":{"strategy":{"type":"A"}}})",
+                R"({"spec":{"strategy":{"$retainKeys":["type"],"type":"B","other":1}}})",
+                "Deployment"),
+            "ERROR: invalid patch format of retainKeys");
+  EXPECT_EQ(smp(R"({"spec":{"strategy":{}}})", R"({"spec":{"strategy":{"$retainKeys":"type"}}})",
+                "Deployment"),
+            "ERROR: invalid patch format of retainKeys");
+  EXPECT_EQ(smp(R"({"spec":{"containers":[{"name":"a"},{"name":"b"}]}})",
+                R"({"spec":{"$setElementOrder/containers":[{"name":"a"},{"name":"b"}],
+                   "containers":[{"name":"b","image":"1"},{"name":"a","image":"2"}]}})"),
+            "ERROR: the order in patch list:\n[map[image:1 name:b] map[image:2 name:a]]\n doesn't "
+            "match $setElementOrder list:\n[map[name:a] map[name:b]]");
+  EXPECT_EQ(smp(R"({"spec":{"containers":[]}})",
+                R"({"spec":{"$setElementOrder/containers":"a"}})"),
+            "ERROR: expected a []interface {}, but received a string");
+  // New values lose nulls and maps carrying $patch.
+  EXPECT_EQ(smp(R"({"spec":{}})",
+                R"({"spec":{"affinity":{"a":null,"b":{"$patch":"delete"},"c":1}}})"),
+            R"({"spec":{"affinity":{"c":1}}})");
+}
+
 TEST(StrategicMergePatch, UnsupportedKindAndBadPatch) {
   EXPECT_EQ(smp("{}", "{}", "DynamoGraphDeployment"),
             "ERROR: strategic merge patch is not supported for kind DynamoGraphDeployment");
   EXPECT_EQ(smp("{}", "[]"),
             "ERROR: json: cannot unmarshal array into Go value of type map[string]interface {}");
   EXPECT_EQ(smp(R"({"spec":{}})", R"({"spec":{"$patch":"bogus"}})"),
-            R"(ERROR: unknown patch type: bogus in map: {"$patch":"bogus"})");
+            "ERROR: unknown patch type: bogus in map: map[$patch:bogus]");
 }
 
 TEST(StrategicMergePatch, RegistryLookup) {
