@@ -209,38 +209,60 @@ std::optional<Tok> keyword(std::string_view s) {
   return std::nullopt;
 }
 
+// A line-by-line port of kube's lexer, including its treatment of a NUL
+// byte, which read() cannot tell from the end of input.
 class Lexer {
  public:
   explicit Lexer(std::string_view s) : s_(s) {}
   Item lex() {
-    while (pos_ < s_.size() && is_whitespace(s_[pos_])) ++pos_;
-    if (pos_ >= s_.size()) return {Tok::kEnd, ""};
-    if (is_special(s_[pos_])) return scan_special();
+    char ch = read();
+    while (is_whitespace(ch)) ch = read();
+    if (ch == 0) return {Tok::kEnd, ""};
+    unread();
+    if (is_special(ch)) return scan_special();
     return scan_id();
   }
 
  private:
-  Item scan_id() {
-    size_t start = pos_;
-    while (pos_ < s_.size() && !is_whitespace(s_[pos_]) && !is_special(s_[pos_])) ++pos_;
-    std::string_view word = s_.substr(start, pos_ - start);
-    if (auto k = keyword(word)) return {*k, std::string(word)};
-    return {Tok::kIdentifier, std::string(word)};
+  char read() {
+    if (pos_ < s_.size()) return s_[pos_++];
+    return 0;
   }
+  void unread() { --pos_; }
+
+  Item scan_id() {
+    std::string buffer;
+    while (true) {
+      char ch = read();
+      if (ch == 0) break;
+      if (is_special(ch) || is_whitespace(ch)) {
+        unread();
+        break;
+      }
+      buffer.push_back(ch);
+    }
+    if (auto k = keyword(buffer)) return {*k, buffer};
+    return {Tok::kIdentifier, buffer};
+  }
+
   Item scan_special() {
     std::string buffer;
     Item last{Tok::kError, ""};
     bool have = false;
-    while (pos_ < s_.size() && is_special(s_[pos_])) {
-      buffer.push_back(s_[pos_]);
+    while (true) {
+      char ch = read();
+      if (ch == 0) break;
+      if (!is_special(ch)) {
+        unread();
+        break;
+      }
+      buffer.push_back(ch);
       if (auto k = keyword(buffer)) {
         last = {*k, buffer};
         have = true;
-        ++pos_;
       } else if (have) {
+        unread();
         break;
-      } else {
-        ++pos_;
       }
     }
     if (!have) return {Tok::kError, "error expected: keyword found '" + buffer + "'"};

@@ -44,6 +44,9 @@ TEST(LabelSelectorParse, CanonicalForms) {
   EXPECT_NE(canonical("b<-2").find("values[0][b]: Invalid value: \"-2\""), std::string::npos);
   EXPECT_EQ(canonical("nvidia.com/dynamo-component=decode"), "nvidia.com/dynamo-component=decode");
   EXPECT_EQ(canonical("x in (notin,in)"), "x in (in,notin)");
+  // A NUL byte reads as the end of input to kube's lexer.
+  EXPECT_EQ(canonical(std::string("a=b \0c", 7)), "a=b");
+  EXPECT_EQ(canonical(std::string("a=\0b", 4)), "a=b");
   // Stable sort by key: same-key requirements keep their order.
   EXPECT_EQ(canonical("a!=x,a"), "a!=x,a");
 }
@@ -75,6 +78,10 @@ TEST(LabelSelectorParse, ErrorsMatchKube) {
             "unable to parse requirement: values[0]: Invalid value: \"qa\": for 'Gt', 'Lt' "
             "operators, the value must be an integer");
   EXPECT_EQ(parse_error("!a=b"), "found '=', expected: ',' or 'end of string'");
+  EXPECT_EQ(parse_error("a=b,(=c"),
+            "found '(', expected: identifier after ','");
+  EXPECT_EQ(parse_error("a!!b"),
+            "unable to parse requirement: found '!', expected: in, notin, =, ==, !=, gt, lt");
 }
 
 TEST(LabelSelectorMatch, Operators) {
