@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "lib/apimachinery/go_format.hpp"
 #include "lib/apimachinery/go_quote.hpp"
 
 namespace dynop::apimachinery {
@@ -87,6 +88,7 @@ std::string render_bad_value(const boost::json::value& value) {
     case boost::json::kind::bool_: return value.get_bool() ? "true" : "false";
     case boost::json::kind::int64: return std::to_string(value.get_int64());
     case boost::json::kind::uint64: return std::to_string(value.get_uint64());
+    case boost::json::kind::double_: return go_float(value.get_double());
     default: return boost::json::serialize(value);
   }
 }

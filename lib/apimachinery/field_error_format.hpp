@@ -32,8 +32,8 @@ std::string aggregate_message(const FieldErrors& errors);
 // Joins already-formatted messages like utilerrors.NewAggregate does.
 std::string aggregate_strings(const std::vector<std::string>& messages);
 
-// How kube prints a bad value: strings quoted with Go's %q, numbers and
-// booleans bare, null as `"null"`; objects and arrays as compact JSON (kube
+// How kube prints a bad value: strings quoted with Go's %q, integers and
+// booleans bare, floats as Go's %v (0.5, 1e+06), null as `"null"`; objects and arrays as compact JSON (kube
 // prints Go structs there, which a JSON document cannot reproduce).
 std::string render_bad_value(const boost::json::value& value);
 std::string render_bad_string(std::string_view string_value);

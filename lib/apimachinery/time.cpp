@@ -249,6 +249,12 @@ Result<Timestamp> parse_micro_time(std::string_view text) {
 }
 std::string format_time(Timestamp t) { return format(t, false); }
 std::string format_micro_time(Timestamp t) { return format(t, true); }
+std::string format_time(system_clock::time_point t) {
+  return format(floor<microseconds>(t), false);
+}
+std::string format_micro_time(system_clock::time_point t) {
+  return format(floor<microseconds>(t), true);
+}
 
 Result<std::optional<Timestamp>> time_from_json(const boost::json::value& v) {
   return from_json(v, false);

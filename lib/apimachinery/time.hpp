@@ -33,6 +33,9 @@ Result<Timestamp> parse_time(std::string_view text);
 Result<Timestamp> parse_micro_time(std::string_view text);
 std::string format_time(Timestamp t);        // "2026-11-28T00:44:39Z"
 std::string format_micro_time(Timestamp t);  // "2026-11-28T00:44:39.123456Z"
+// The same from a system_clock time (sub-microsecond digits are truncated).
+std::string format_time(std::chrono::system_clock::time_point t);
+std::string format_micro_time(std::chrono::system_clock::time_point t);
 
 // A JSON field holding a Time / MicroTime: null gives nullopt (the zero
 // time, which kube writes as null); a non-string is an error.

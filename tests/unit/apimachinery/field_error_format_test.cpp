@@ -65,6 +65,8 @@ TEST(FieldErrorFormat, RendersJsonBadValues) {
   EXPECT_EQ(render_bad_value(boost::json::parse("-1")), "-1");
   EXPECT_EQ(render_bad_value(boost::json::parse("true")), "true");
   EXPECT_EQ(render_bad_value(boost::json::parse("null")), "\"null\"");
+  EXPECT_EQ(render_bad_value(boost::json::parse("1.5")), "1.5");
+  EXPECT_EQ(render_bad_value(boost::json::parse("1e6")), "1e+06");
 }
 
 }  // namespace

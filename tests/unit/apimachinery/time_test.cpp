@@ -57,6 +57,16 @@ TEST(Time, GoParseErrors) {
             "\"1-01T00:00:00Z\" as \"01\"");
 }
 
+TEST(Time, SystemClockOverloads) {
+  system_clock::time_point t = sys_days{year{2026} / 11 / 28} + hours(1) + nanoseconds(1'234'567'891);
+  EXPECT_EQ(format_time(t), "2026-11-28T01:00:01Z");
+  EXPECT_EQ(format_micro_time(t), "2026-11-28T01:00:01.234567Z");
+  // Before the epoch, truncation is still toward the earlier instant.
+  system_clock::time_point early = sys_days{year{1969} / 12 / 31} + hours(23) + minutes(59) +
+                                   seconds(59) + nanoseconds(999'999'999);
+  EXPECT_EQ(format_micro_time(early), "1969-12-31T23:59:59.999999Z");
+}
+
 TEST(Time, Json) {
   auto n = time_from_json(boost::json::value(nullptr));
   ASSERT_TRUE(n.ok());
