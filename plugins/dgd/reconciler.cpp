@@ -131,10 +131,48 @@ DgdReconciler::DgdReconciler(const sdk::Client& client, const sdk::Logger& logge
                              DgdPluginConfig config, common::Clock clock)
     : client_(client), logger_(logger), config_(std::move(config)), clock_(std::move(clock)) {}
 
+std::shared_ptr<const DgdReconciler::Templates> DgdReconciler::templates_for(
+    const sdk::Key& key, const common::DgdView& dgd) {
+  const std::string cache_key = key.ns + "/" + key.name;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    auto it = cache_.find(cache_key);
+    // generation 0 means a server that does not count generations: no caching.
+    if (it != cache_.end() && dgd.generation != 0 && it->second->uid == dgd.uid &&
+        it->second->generation == dgd.generation) {
+      return it->second;
+    }
+  }
+  auto built = std::make_shared<Templates>();
+  built->uid = dgd.uid;
+  built->generation = dgd.generation;
+  for (const common::ServiceView& svc : dgd.services) {
+    auto t = build_pod_template(dgd, svc, config_.pod);
+    if (t.ok()) {
+      built->by_service.emplace(svc.name, std::move(*t));
+    } else {
+      built->errors.push_back(apimachinery::FieldError{apimachinery::FieldErrorType::kInvalid,
+                                                       fmt::format("spec.services[{}]", svc.name),
+                                                       "", t.error()});
+    }
+  }
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cache_[cache_key] = built;
+  return built;
+}
+
+void DgdReconciler::forget(const sdk::Key& key) {
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cache_.erase(key.ns + "/" + key.name);
+}
+
 sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   const sdk::ObjectRef dgd_ref{common::dgd_gvk(), key.ns, key.name};
   auto got = client_.get(dgd_ref);
-  if (got.status.code() == StatusCode::kNotFound) return ReconcileResult::done();
+  if (got.status.code() == StatusCode::kNotFound) {
+    forget(key);
+    return ReconcileResult::done();
+  }
   if (!got.is_ok()) return ReconcileResult::error("reading the DGD: " + got.status.message());
   std::error_code ec;
   json::value dgd_json = json::parse(got.value, ec);
@@ -144,7 +182,10 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   const common::DgdView& dgd = parsed.view;
   // Deletion: the garbage collector removes pods and adapters through their
   // ownerReferences.
-  if (dgd.deleting) return ReconcileResult::done();
+  if (dgd.deleting) {
+    forget(key);
+    return ReconcileResult::done();
+  }
 
   Failures failures(logger_);
   auto write_status = [&](const json::object& status) {
@@ -157,18 +198,10 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
 
   // Templates first: a spec that cannot become pods is a validation failure.
   apimachinery::FieldErrors errors = parsed.errors;
-  std::map<std::string, PodTemplate> templates;
+  std::shared_ptr<const Templates> templates;
   if (parsed.ok()) {
-    for (const common::ServiceView& svc : dgd.services) {
-      auto t = build_pod_template(dgd, svc, config_.pod);
-      if (t.ok()) {
-        templates.emplace(svc.name, std::move(*t));
-      } else {
-        errors.push_back(apimachinery::FieldError{apimachinery::FieldErrorType::kInvalid,
-                                                  fmt::format("spec.services[{}]", svc.name), "",
-                                                  t.error()});
-      }
-    }
+    templates = templates_for(key, dgd);
+    errors.insert(errors.end(), templates->errors.begin(), templates->errors.end());
   }
   if (!errors.empty()) {
     // Nothing is created or deleted for a spec we cannot read; the user's
@@ -225,7 +258,7 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
 
   std::vector<ServiceObservation> observations;
   for (const common::ServiceView& svc : dgd.services) {
-    const PodTemplate& t = templates.at(svc.name);
+    const PodTemplate& t = templates->by_service.at(svc.name);
     std::vector<common::ObservedPod> observed = common::observe_pods(by_service[svc.name]);
     PodPlan plan = plan_pods({t.hash, svc.replicas, t.pods_per_group, observed});
     for (const PodToCreate& c : plan.create) {

@@ -6,6 +6,10 @@
 
 #include <dynop/sdk/host.hpp>
 #include <dynop/sdk/types.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
 #include <string_view>
 
 #include "plugins/common/clock.hpp"
@@ -40,10 +44,25 @@ class DgdReconciler {
   sdk::ReconcileResult reconcile(const sdk::Key& key);
 
  private:
+  // The services' pod templates of one DGD generation. Templates depend only
+  // on the DGD's identity and spec (and the fixed configuration), so they are
+  // rebuilt when the generation changes, not on every reconcile: most
+  // reconciles are no-ops caused by pod status changes.
+  struct Templates {
+    std::string uid;
+    std::int64_t generation = 0;
+    std::map<std::string, PodTemplate> by_service;
+    apimachinery::FieldErrors errors;  // services whose template cannot be built
+  };
+  std::shared_ptr<const Templates> templates_for(const sdk::Key& key, const common::DgdView& dgd);
+  void forget(const sdk::Key& key);
+
   const sdk::Client& client_;
   const sdk::Logger& logger_;
   DgdPluginConfig config_;
   common::Clock clock_;
+  std::mutex cache_mutex_;  // reconcile runs on several worker threads
+  std::map<std::string, std::shared_ptr<const Templates>> cache_;  // by namespace/name
 };
 
 }  // namespace dynop::plugins::dgd

@@ -394,6 +394,29 @@ TEST_F(DgdReconcilerTest, SecondReconcileWritesNothing) {
   EXPECT_EQ(cluster_.writes(), writes);
 }
 
+TEST_F(DgdReconcilerTest, RecreatedDgdGetsFreshTemplates) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  cluster_.erase("DynamoGraphDeployment", "default", "sglang-agg");
+  cluster_.collect_garbage();
+  // Same name and generation 1, new uid and a new image.
+  json::object o = testing::yaml_to_json(R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default, uid: uid-second}
+spec:
+  services:
+    decode: {componentType: worker, extraPodSpec: {mainContainer: {image: "runtime:9"}}}
+)")
+                       .as_object();
+  cluster_.put(std::move(o));
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  auto pods = pods_selected_by(common::adapter_selector("sglang-agg", "decode"));
+  ASSERT_EQ(pods.size(), 1u);
+  EXPECT_EQ(pods[0].at("spec").at("containers").at(0).at("image").as_string(), "runtime:9");
+  EXPECT_EQ(pods[0].at("metadata").at("ownerReferences").at(0).at("uid").as_string(), "uid-second");
+}
+
 TEST_F(DgdReconcilerTest, AlreadyExistsOnCreateIsNotAnError) {
   apply(kAgg);
   cluster_.fail_next("create", DYNOP_CONFLICT, "already exists");
