@@ -1,4 +1,5 @@
 #include "localcluster/server/body_codec.hpp"
+#include "localcluster/builtin/protobuf_decoding.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -88,6 +89,12 @@ std::variant<boost::json::value, ApiError> decode_body(std::string_view body,
                          *error);
     }
     return std::get<boost::json::value>(std::move(parsed));
+  }
+  if (type == "application/vnd.kubernetes.protobuf") {
+    // kubectl's typed clients (create namespace/configmap/secret/...) send protobuf.
+    auto decoded = builtin::decode_protobuf_object(body);
+    if (auto* object = std::get_if<boost::json::value>(&decoded)) return std::move(*object);
+    return unsupported_media_type(type);
   }
   if (type.find("protobuf") != std::string::npos) return unsupported_media_type(type);
   boost::system::error_code ec;
