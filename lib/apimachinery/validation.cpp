@@ -1,5 +1,7 @@
 #include "lib/apimachinery/validation.hpp"
 
+#include <algorithm>
+
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
@@ -376,6 +378,130 @@ FieldErrors validate_object_meta(const json::object& metadata, bool requires_nam
   }
   if (auto* v = metadata.if_contains("finalizers"); v && v->is_array()) {
     append(validate_finalizers(v->get_array(), child(path, "finalizers")));
+  }
+  return errs;
+}
+
+namespace {
+
+// How kube prints a metav1.Time bad value: time.Time's String() in UTC.
+std::string go_time_string(std::string_view rfc3339) {
+  // "2026-11-28T00:44:39Z" -> "2026-11-28 00:44:39 +0000 UTC"
+  if (rfc3339.size() < 20) return render_bad_string(rfc3339);
+  std::string out(rfc3339.substr(0, 10));
+  out += ' ';
+  out += rfc3339.substr(11, 8);
+  out += " +0000 UTC";
+  return out;
+}
+
+const json::value* meta_field(const json::object& m, std::string_view k) {
+  auto* v = m.if_contains(k);
+  return v && !v->is_null() ? v : nullptr;
+}
+
+}  // namespace
+
+FieldErrors validate_object_meta_update(const json::object& new_meta, const json::object& old_meta,
+                                        std::string_view field_path) {
+  FieldErrors errs;
+  std::string path(field_path);
+  auto str = [](const json::object& m, std::string_view k) -> std::string_view {
+    auto* v = m.if_contains(k);
+    return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+  };
+  auto int_of = [](const json::object& m, std::string_view k) -> long long {
+    auto* v = m.if_contains(k);
+    if (v && v->is_int64()) return v->get_int64();
+    if (v && v->is_uint64()) return static_cast<long long>(v->get_uint64());
+    return 0;
+  };
+  auto strings_of = [](const json::object& m, std::string_view k) {
+    std::vector<std::string> out;
+    auto* v = m.if_contains(k);
+    if (v && v->is_array()) {
+      for (const auto& e : v->get_array()) {
+        if (e.is_string()) out.emplace_back(e.get_string());
+      }
+    }
+    return out;
+  };
+
+  if (meta_field(old_meta, "deletionTimestamp")) {
+    auto old_f = strings_of(old_meta, "finalizers");
+    std::vector<std::string> extra;
+    for (auto& f : strings_of(new_meta, "finalizers")) {
+      if (std::find(old_f.begin(), old_f.end(), f) == old_f.end() &&
+          std::find(extra.begin(), extra.end(), f) == extra.end()) {
+        extra.push_back(f);
+      }
+    }
+    if (!extra.empty()) {
+      std::sort(extra.begin(), extra.end());
+      std::string list = "[]string{";
+      for (size_t i = 0; i < extra.size(); ++i) {
+        if (i) list += ", ";
+        list += render_bad_string(extra[i]);
+      }
+      list += "}";
+      errs.push_back(forbidden_error(
+          child(path, "finalizers"),
+          "no new finalizers can be added if the object is being deleted, found new finalizers " +
+              list));
+    }
+  }
+  if (str(new_meta, "resourceVersion").empty()) {
+    errs.push_back(invalid_error(child(path, "resourceVersion"), render_bad_string(""),
+                                 "must be specified for an update"));
+  }
+  if (int_of(new_meta, "generation") < int_of(old_meta, "generation")) {
+    errs.push_back(invalid_error(child(path, "generation"),
+                                 std::to_string(int_of(new_meta, "generation")),
+                                 "must not be decremented"));
+  }
+  constexpr std::string_view kImmutable = "field is immutable";
+  for (std::string_view k : {"name", "namespace", "uid"}) {
+    if (str(new_meta, k) != str(old_meta, k)) {
+      errs.push_back(invalid_error(child(path, k), render_bad_string(str(new_meta, k)),
+                                   std::string(kImmutable)));
+    }
+  }
+  for (std::string_view k : {"creationTimestamp", "deletionTimestamp"}) {
+    const json::value* nv = meta_field(new_meta, k);
+    const json::value* ov = meta_field(old_meta, k);
+    bool same = (!nv && !ov) || (nv && ov && *nv == *ov);
+    if (!same) {
+      std::string shown;
+      if (!nv) {
+        shown = k == "deletionTimestamp" ? std::string("\"null\"") : go_time_string("0001-01-01T00:00:00Z");
+      } else {
+        shown = nv->is_string() ? go_time_string(nv->get_string()) : render_bad_value(*nv);
+      }
+      errs.push_back(invalid_error(child(path, k), shown, std::string(kImmutable)));
+    }
+  }
+  {
+    const json::value* nv = meta_field(new_meta, "deletionGracePeriodSeconds");
+    const json::value* ov = meta_field(old_meta, "deletionGracePeriodSeconds");
+    bool same = (!nv && !ov) || (nv && ov && *nv == *ov);
+    if (!same) {
+      errs.push_back(invalid_error(child(path, "deletionGracePeriodSeconds"),
+                                   nv ? render_bad_value(*nv) : std::string("\"null\""),
+                                   std::string(kImmutable)));
+    }
+  }
+  auto append = [&](FieldErrors more) {
+    errs.insert(errs.end(), std::make_move_iterator(more.begin()),
+                std::make_move_iterator(more.end()));
+  };
+  if (auto* v = new_meta.if_contains("labels"); v && v->is_object()) {
+    append(validate_labels(v->get_object(), child(path, "labels")));
+  }
+  if (auto* v = new_meta.if_contains("annotations"); v && v->is_object()) {
+    append(validate_annotations(v->get_object(), child(path, "annotations")));
+  }
+  if (auto* v = new_meta.if_contains("ownerReferences"); v && v->is_array()) {
+    append(validate_owner_references(v->get_array(), child(path, "ownerReferences")));
   }
   return errs;
 }

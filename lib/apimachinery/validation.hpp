@@ -69,4 +69,13 @@ FieldErrors validate_object_meta(const boost::json::object& metadata, bool requi
                                  const NameValidator& name_fn,
                                  std::string_view field_path = "metadata");
 
+// ValidateObjectMetaUpdate: resourceVersion present ("must be specified for
+// an update"), generation not decremented, name/namespace/uid/
+// creationTimestamp/deletionTimestamp/deletionGracePeriodSeconds unchanged
+// ("field is immutable"), no new finalizers once deletion started, and the
+// new labels/annotations/ownerReferences valid.
+FieldErrors validate_object_meta_update(const boost::json::object& new_metadata,
+                                        const boost::json::object& old_metadata,
+                                        std::string_view field_path = "metadata");
+
 }  // namespace dynop::apimachinery

@@ -144,6 +144,30 @@ TEST(Validation, OwnerReferencesAndFinalizers) {
   EXPECT_EQ(errs[1].detail, "finalizer orphan and foregroundDeletion cannot be both set");
 }
 
+TEST(Validation, ObjectMetaUpdate) {
+  auto old_meta = json::parse(R"({"name":"a","namespace":"default","uid":"u1",
+    "resourceVersion":"5","generation":3,"creationTimestamp":"2026-11-28T00:44:39Z",
+    "deletionTimestamp":"2026-11-28T01:00:00Z","finalizers":["x"]})").as_object();
+  auto new_meta = json::parse(R"({"name":"b","namespace":"default","uid":"u1",
+    "generation":2,"creationTimestamp":"2026-11-28T00:44:40Z",
+    "deletionTimestamp":"2026-11-28T01:00:00Z","finalizers":["x","z","y"]})").as_object();
+  auto errs = validate_object_meta_update(new_meta, old_meta);
+  std::vector<std::string> text;
+  for (auto& e : errs) text.push_back(to_string(e));
+  ASSERT_EQ(text.size(), 5u);
+  EXPECT_EQ(text[0],
+            "metadata.finalizers: Forbidden: no new finalizers can be added if the object is "
+            "being deleted, found new finalizers []string{\"y\", \"z\"}");
+  EXPECT_EQ(text[1], "metadata.resourceVersion: Invalid value: \"\": must be specified for an update");
+  EXPECT_EQ(text[2], "metadata.generation: Invalid value: 2: must not be decremented");
+  EXPECT_EQ(text[3], "metadata.name: Invalid value: \"b\": field is immutable");
+  EXPECT_EQ(text[4],
+            "metadata.creationTimestamp: Invalid value: 2026-11-28 00:44:40 +0000 UTC: field is "
+            "immutable");
+  new_meta = old_meta;
+  EXPECT_TRUE(validate_object_meta_update(new_meta, old_meta).empty());
+}
+
 TEST(Validation, PathSegment) {
   EXPECT_EQ(is_valid_path_segment_name(".."), std::vector<std::string>{"may not be '..'"});
   EXPECT_EQ(is_valid_path_segment_name("a/b"), std::vector<std::string>{"may not contain '/'"});
