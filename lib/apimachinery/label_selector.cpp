@@ -674,6 +674,23 @@ Result<json::value> LabelSelector::to_json() const {
   return json::value(std::move(out));
 }
 
+std::optional<std::string> LabelSelector::requires_exact_match(std::string_view label) const {
+  if (nothing_) return std::nullopt;
+  for (const auto& r : requirements_) {
+    if (r.key() != label) continue;
+    switch (r.op()) {
+      case SelectorOperator::kEquals:
+      case SelectorOperator::kDoubleEquals:
+      case SelectorOperator::kIn:
+        if (r.values().size() == 1) return r.values()[0];
+        return std::nullopt;
+      default:
+        return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::map<std::string, std::string>> LabelSelector::as_exact_map() const {
   if (nothing_) return std::nullopt;
   std::map<std::string, std::string> out;

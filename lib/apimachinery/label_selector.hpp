@@ -124,6 +124,10 @@ class LabelSelector {
   // (`"gt" isn't supported in label selectors`). nothing() converts to null.
   Result<boost::json::value> to_json() const;
 
+  // Selector.RequiresExactMatch: the single value `label` must have (from
+  // `label=v`, `label==v` or `label in (v)`), for index lookups.
+  std::optional<std::string> requires_exact_match(std::string_view label) const;
+
   // For a selector made only of = / == requirements: the key/value map
   // (labels.SelectorFromSet inverse, used for Scale.status.selector etc.).
   std::optional<std::map<std::string, std::string>> as_exact_map() const;

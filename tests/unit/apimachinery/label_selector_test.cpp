@@ -170,6 +170,12 @@ TEST(LabelSelectorJson, ExactMapAndFromMap) {
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->at("a"), "1");
   EXPECT_FALSE(LabelSelector::parse("a in (x)").value().as_exact_map().has_value());
+  auto s = LabelSelector::parse("app in (web),tier==v2,x in (a,b),!y").value();
+  EXPECT_EQ(s.requires_exact_match("app").value_or(""), "web");
+  EXPECT_EQ(s.requires_exact_match("tier").value_or(""), "v2");
+  EXPECT_FALSE(s.requires_exact_match("x").has_value());
+  EXPECT_FALSE(s.requires_exact_match("y").has_value());
+  EXPECT_FALSE(s.requires_exact_match("zz").has_value());
 }
 
 TEST(LabelSelectorJson, Validate) {
