@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "host/kube/informer_factory.hpp"
 #include "lib/net/http_client.hpp"
 
 namespace dynop::host::kube {
@@ -276,6 +277,14 @@ class ClientListerWatcher final : public ListerWatcher {
 
 std::unique_ptr<ListerWatcher> Client::lister_watcher(const ResourceInfo& resource, std::string ns) {
   return std::make_unique<ClientListerWatcher>(*this, resource, std::move(ns));
+}
+
+std::unique_ptr<InformerFactory> make_informer_factory(Client& client) {
+  return std::make_unique<InformerFactory>(
+      [&client](const std::string& api_version, const std::string& kind) {
+        return client.resource_for(api_version, kind);
+      },
+      [&client](const ResourceInfo& resource) { return client.lister_watcher(resource); });
 }
 
 }  // namespace dynop::host::kube

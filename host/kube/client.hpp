@@ -125,6 +125,11 @@ class Client {
   std::unique_ptr<Impl> impl_;
 };
 
+class InformerFactory;
+// Informers backed by `client` (discovery + list/watch); `client` must
+// outlive the factory.
+std::unique_ptr<InformerFactory> make_informer_factory(Client& client);
+
 // "?labelSelector=a%3Db&limit=5..." for the options that are set.
 std::string encode_list_query(const ListOptions& options, bool watch);
 
