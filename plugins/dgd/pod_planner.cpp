@@ -111,6 +111,11 @@ PodPlan plan_pods(const PodPlanInput& in) {
   if (old_left > 0) want = std::min(want, replicas + 1 - have - old_left);
   std::int32_t next = 0;
   for (std::int32_t i = 0; i < want; ++i) {
+    if (!plan.create.empty() &&
+        static_cast<std::int32_t>(plan.create.size()) + n > std::max(in.max_new_pods, n)) {
+      plan.capped = true;
+      break;
+    }
     while (taken.count(next) != 0) ++next;
     create_group(plan, next, n);
     taken.insert(next);

@@ -30,6 +30,10 @@ struct PodPlanInput {
   std::int32_t replicas = 1;
   std::int32_t pods_per_group = 1;
   std::vector<common::ObservedPod> pods;  // the service's pods (made by the dgd plugin)
+  // New groups stop once this many pods are planned (at least one group is
+  // always allowed), as ReplicaSets burst at most 500 creates per sync; the
+  // pods' own events bring the next reconcile for the rest.
+  std::int32_t max_new_pods = 500;
 };
 
 struct PodToCreate {
@@ -47,6 +51,7 @@ struct PodPlan {
   std::vector<PodToCreate> create;  // rendered with render_pod(template, index, rank)
   std::vector<PodToDelete> remove;
   bool rolling = false;  // pods of an older template remain
+  bool capped = false;   // more groups are needed than max_new_pods allowed now
   bool empty() const { return create.empty() && remove.empty(); }
 };
 

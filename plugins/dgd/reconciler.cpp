@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -257,10 +258,17 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   }
 
   std::vector<ServiceObservation> observations;
+  bool capped = false;
   for (const common::ServiceView& svc : dgd.services) {
     const PodTemplate& t = templates->by_service.at(svc.name);
     std::vector<common::ObservedPod> observed = common::observe_pods(by_service[svc.name]);
-    PodPlan plan = plan_pods({t.hash, svc.replicas, t.pods_per_group, observed});
+    PodPlanInput input;
+    input.desired_hash = t.hash;
+    input.replicas = svc.replicas;
+    input.pods_per_group = t.pods_per_group;
+    input.pods = observed;
+    PodPlan plan = plan_pods(input);
+    capped = capped || plan.capped;
     for (const PodToCreate& c : plan.create) {
       json::object pod = render_pod(t, c.group_index, c.rank);
       sdk::ObjectRef ref{common::pod_gvk(), dgd.k8s_namespace, name_of(pod)};
@@ -292,6 +300,8 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
 
   write_status(compute_status(dgd, {}, observations, clock_()));
   if (failures.any()) return ReconcileResult::error(failures.first());
+  // More pods to create than one pass makes: come back at once.
+  if (capped) return ReconcileResult::requeue_after(std::chrono::milliseconds(1));
   return ReconcileResult::done();
 }
 

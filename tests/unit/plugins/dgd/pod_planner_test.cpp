@@ -36,6 +36,21 @@ TEST(PodPlanner, CreatesMissingReplicasAtLowestFreeIndexes) {
   EXPECT_FALSE(plan.rolling);
 }
 
+TEST(PodPlanner, CreatesAreCappedPerReconcile) {
+  PodPlanInput in = input(1000, {});
+  PodPlan plan = plan_pods(in);
+  EXPECT_EQ(plan.create.size(), 500u);
+  EXPECT_TRUE(plan.capped);
+  // Whole groups only, and always at least one group.
+  PodPlanInput mn = input(10, {}, 4);
+  mn.max_new_pods = 10;
+  PodPlan groups = plan_pods(mn);
+  EXPECT_EQ(groups.create.size(), 8u);
+  mn.max_new_pods = 2;
+  EXPECT_EQ(plan_pods(mn).create.size(), 4u);
+  EXPECT_FALSE(plan_pods(input(3, {})).capped);
+}
+
 TEST(PodPlanner, NothingToDoWhenInShape) {
   PodPlan plan = plan_pods(input(2, {pod("a", "new", 0), pod("b", "new", 1)}));
   EXPECT_TRUE(plan.empty());

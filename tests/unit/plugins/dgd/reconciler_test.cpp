@@ -417,6 +417,20 @@ spec:
   EXPECT_EQ(pods[0].at("metadata").at("ownerReferences").at(0).at("uid").as_string(), "uid-second");
 }
 
+TEST_F(DgdReconcilerTest, LargeScaleUpIsSpreadOverReconciles) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  scale("sglang-agg-decode", 600);
+  reconcile_adapters();
+  auto first = reconcile_dgd();
+  EXPECT_TRUE(first.status().is_ok());
+  EXPECT_GT(first.requeue_after_ms(), 0u);
+  EXPECT_EQ(pods_of("decode"), 501u);  // the first one plus 500
+  auto second = reconcile_dgd();
+  EXPECT_EQ(second.requeue_after_ms(), 0u);
+  EXPECT_EQ(pods_of("decode"), 600u);
+}
+
 TEST_F(DgdReconcilerTest, AlreadyExistsOnCreateIsNotAnError) {
   apply(kAgg);
   cluster_.fail_next("create", DYNOP_CONFLICT, "already exists");
