@@ -1,8 +1,7 @@
 #include "lib/apimachinery/field_error_format.hpp"
 
-#include <set>
-
 #include <boost/json/serialize.hpp>
+#include <set>
 
 #include "lib/apimachinery/go_format.hpp"
 #include "lib/apimachinery/go_quote.hpp"
@@ -11,30 +10,48 @@ namespace dynop::apimachinery {
 
 std::string_view field_error_type_text(FieldErrorType type) {
   switch (type) {
-    case FieldErrorType::kRequired: return "Required value";
-    case FieldErrorType::kInvalid: return "Invalid value";
-    case FieldErrorType::kNotSupported: return "Unsupported value";
-    case FieldErrorType::kDuplicate: return "Duplicate value";
-    case FieldErrorType::kForbidden: return "Forbidden";
-    case FieldErrorType::kTooLong: return "Too long";
-    case FieldErrorType::kTooMany: return "Too many";
-    case FieldErrorType::kNotFound: return "Not found";
-    case FieldErrorType::kTypeInvalid: return "Invalid value";
+    case FieldErrorType::kRequired:
+      return "Required value";
+    case FieldErrorType::kInvalid:
+      return "Invalid value";
+    case FieldErrorType::kNotSupported:
+      return "Unsupported value";
+    case FieldErrorType::kDuplicate:
+      return "Duplicate value";
+    case FieldErrorType::kForbidden:
+      return "Forbidden";
+    case FieldErrorType::kTooLong:
+      return "Too long";
+    case FieldErrorType::kTooMany:
+      return "Too many";
+    case FieldErrorType::kNotFound:
+      return "Not found";
+    case FieldErrorType::kTypeInvalid:
+      return "Invalid value";
   }
   return "Invalid value";
 }
 
 std::string_view field_error_reason(FieldErrorType type) {
   switch (type) {
-    case FieldErrorType::kRequired: return "FieldValueRequired";
-    case FieldErrorType::kInvalid: return "FieldValueInvalid";
-    case FieldErrorType::kNotSupported: return "FieldValueNotSupported";
-    case FieldErrorType::kDuplicate: return "FieldValueDuplicate";
-    case FieldErrorType::kForbidden: return "FieldValueForbidden";
-    case FieldErrorType::kTooLong: return "FieldValueTooLong";
-    case FieldErrorType::kTooMany: return "FieldValueTooMany";
-    case FieldErrorType::kNotFound: return "FieldValueNotFound";
-    case FieldErrorType::kTypeInvalid: return "FieldValueTypeInvalid";
+    case FieldErrorType::kRequired:
+      return "FieldValueRequired";
+    case FieldErrorType::kInvalid:
+      return "FieldValueInvalid";
+    case FieldErrorType::kNotSupported:
+      return "FieldValueNotSupported";
+    case FieldErrorType::kDuplicate:
+      return "FieldValueDuplicate";
+    case FieldErrorType::kForbidden:
+      return "FieldValueForbidden";
+    case FieldErrorType::kTooLong:
+      return "FieldValueTooLong";
+    case FieldErrorType::kTooMany:
+      return "FieldValueTooMany";
+    case FieldErrorType::kNotFound:
+      return "FieldValueNotFound";
+    case FieldErrorType::kTypeInvalid:
+      return "FieldValueTypeInvalid";
   }
   return "FieldValueInvalid";
 }
@@ -83,13 +100,20 @@ std::string aggregate_message(const FieldErrors& errors) {
 
 std::string render_bad_value(const boost::json::value& value) {
   switch (value.kind()) {
-    case boost::json::kind::null: return "\"null\"";
-    case boost::json::kind::string: return go_quote(value.get_string());
-    case boost::json::kind::bool_: return value.get_bool() ? "true" : "false";
-    case boost::json::kind::int64: return std::to_string(value.get_int64());
-    case boost::json::kind::uint64: return std::to_string(value.get_uint64());
-    case boost::json::kind::double_: return go_float(value.get_double());
-    default: return boost::json::serialize(value);
+    case boost::json::kind::null:
+      return "\"null\"";
+    case boost::json::kind::string:
+      return go_quote(value.get_string());
+    case boost::json::kind::bool_:
+      return value.get_bool() ? "true" : "false";
+    case boost::json::kind::int64:
+      return std::to_string(value.get_int64());
+    case boost::json::kind::uint64:
+      return std::to_string(value.get_uint64());
+    case boost::json::kind::double_:
+      return go_float(value.get_double());
+    default:
+      return boost::json::serialize(value);
   }
 }
 

@@ -6,11 +6,10 @@
 //   to_string:   `spec.replicas: Invalid value: -1: ...`
 //   aggregate:   one error -> its text; several -> `[a, b]` (duplicates dropped)
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "lib/apimachinery/field_error.hpp"
 
@@ -33,8 +32,8 @@ std::string aggregate_message(const FieldErrors& errors);
 std::string aggregate_strings(const std::vector<std::string>& messages);
 
 // How kube prints a bad value: strings quoted with Go's %q, integers and
-// booleans bare, floats as Go's %v (0.5, 1e+06), null as `"null"`; objects and arrays as compact JSON (kube
-// prints Go structs there, which a JSON document cannot reproduce).
+// booleans bare, floats as Go's %v (0.5, 1e+06), null as `"null"`; objects and arrays as compact
+// JSON (kube prints Go structs there, which a JSON document cannot reproduce).
 std::string render_bad_value(const boost::json::value& value);
 std::string render_bad_string(std::string_view string_value);
 std::string render_bad_int(long long int_value);

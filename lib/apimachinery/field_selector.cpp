@@ -1,7 +1,6 @@
 #include "lib/apimachinery/field_selector.hpp"
 
 #include <algorithm>
-
 #include <boost/json/value.hpp>
 
 namespace dynop::apimachinery {
@@ -72,9 +71,12 @@ Result<std::string> unescape_field_value(std::string_view s) {
         // Go reports the whole rune after the backslash.
         size_t n = 1;
         auto u = static_cast<unsigned char>(c);
-        if (u >= 0xF0) n = 4;
-        else if (u >= 0xE0) n = 3;
-        else if (u >= 0xC0) n = 2;
+        if (u >= 0xF0)
+          n = 4;
+        else if (u >= 0xE0)
+          n = 3;
+        else if (u >= 0xC0)
+          n = 2;
         return Error{"invalid field selector: invalid escape sequence: \\" +
                      std::string(s.substr(i, n))};
       }
@@ -163,11 +165,16 @@ std::string field_value_of(const json::object& object, std::string_view dotted_p
     if (!v) return "";
     if (dot == std::string_view::npos) {
       switch (v->kind()) {
-        case json::kind::string: return std::string(v->get_string());
-        case json::kind::int64: return std::to_string(v->get_int64());
-        case json::kind::uint64: return std::to_string(v->get_uint64());
-        case json::kind::bool_: return v->get_bool() ? "true" : "false";
-        default: return "";
+        case json::kind::string:
+          return std::string(v->get_string());
+        case json::kind::int64:
+          return std::to_string(v->get_int64());
+        case json::kind::uint64:
+          return std::to_string(v->get_uint64());
+        case json::kind::bool_:
+          return v->get_bool() ? "true" : "false";
+        default:
+          return "";
       }
     }
     if (!v->is_object()) return "";

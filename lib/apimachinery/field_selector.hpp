@@ -14,13 +14,12 @@
 // the registry's business); a missing field compares as "", as kube's
 // fields.Set does, so `spec.nodeName=` selects unscheduled pods.
 
+#include <boost/json/object.hpp>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "lib/apimachinery/result.hpp"
 

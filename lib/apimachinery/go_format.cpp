@@ -1,14 +1,13 @@
 #include "lib/apimachinery/go_format.hpp"
 
 #include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
-
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
 
 namespace dynop::apimachinery {
 
@@ -47,12 +46,18 @@ std::string go_float(double f) {
 
 std::string go_sprint(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::null: return "<nil>";
-    case boost::json::kind::bool_: return v.get_bool() ? "true" : "false";
-    case boost::json::kind::string: return std::string(v.get_string());
-    case boost::json::kind::int64: return go_float(static_cast<double>(v.get_int64()));
-    case boost::json::kind::uint64: return go_float(static_cast<double>(v.get_uint64()));
-    case boost::json::kind::double_: return go_float(v.get_double());
+    case boost::json::kind::null:
+      return "<nil>";
+    case boost::json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case boost::json::kind::string:
+      return std::string(v.get_string());
+    case boost::json::kind::int64:
+      return go_float(static_cast<double>(v.get_int64()));
+    case boost::json::kind::uint64:
+      return go_float(static_cast<double>(v.get_uint64()));
+    case boost::json::kind::double_:
+      return go_float(v.get_double());
     case boost::json::kind::array: {
       std::string out = "[";
       bool first = true;
@@ -85,12 +90,18 @@ std::string go_sprint(const boost::json::value& v) {
 
 std::string_view go_type_name(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::null: return "<nil>";
-    case boost::json::kind::bool_: return "bool";
-    case boost::json::kind::string: return "string";
-    case boost::json::kind::array: return "[]interface {}";
-    case boost::json::kind::object: return "map[string]interface {}";
-    default: return "float64";
+    case boost::json::kind::null:
+      return "<nil>";
+    case boost::json::kind::bool_:
+      return "bool";
+    case boost::json::kind::string:
+      return "string";
+    case boost::json::kind::array:
+      return "[]interface {}";
+    case boost::json::kind::object:
+      return "map[string]interface {}";
+    default:
+      return "float64";
   }
 }
 

@@ -7,10 +7,9 @@
 //   string bare, bool true/false, null <nil>.
 // Also the reflect type names used in "expected a X, but received a Y".
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace dynop::apimachinery {
 

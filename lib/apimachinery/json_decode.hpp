@@ -13,11 +13,11 @@
 // A JsonDecoder is not thread-safe; use one per thread (decode_json uses a
 // thread_local one).
 
-#include <string>
-#include <string_view>
+#include <simdjson.h>
 
 #include <boost/json/value.hpp>
-#include <simdjson.h>
+#include <string>
+#include <string_view>
 
 #include "lib/apimachinery/result.hpp"
 

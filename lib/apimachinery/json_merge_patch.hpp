@@ -13,8 +13,7 @@ namespace dynop::apimachinery {
 // Applies `patch` to `target` in place.
 void apply_merge_patch(boost::json::value& target, const boost::json::value& patch);
 // Returns the patched copy.
-boost::json::value merge_patch(const boost::json::value& original,
-                               const boost::json::value& patch);
+boost::json::value merge_patch(const boost::json::value& original, const boost::json::value& patch);
 // The merge patch that turns `original` into `modified` (removed keys become
 // null, changed arrays and scalars are replaced, objects diffed recursively).
 // An empty object when they are equal.

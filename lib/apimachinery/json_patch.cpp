@@ -137,8 +137,8 @@ Result<json::value> remove_at(json::value& doc, const std::string& path,
   }
   json::value* con = find_container(doc, tokens);
   if (!con) {
-    return Error{std::string(opname) + " operation does not apply: doc is missing path: \"" +
-                 path + "\": missing value"};
+    return Error{std::string(opname) + " operation does not apply: doc is missing path: \"" + path +
+                 "\": missing value"};
   }
   const std::string& key = tokens.back();
   if (con->is_object()) {
@@ -166,13 +166,14 @@ Result<json::value> remove_at(json::value& doc, const std::string& path,
 Result<void> apply_one(json::value& doc, const json::object& op) {
   std::string kind = str_field(op, "op");
   auto* path_value = op.if_contains("path");
-  if (kind != "add" && kind != "remove" && kind != "replace" && kind != "move" &&
-      kind != "copy" && kind != "test") {
+  if (kind != "add" && kind != "remove" && kind != "replace" && kind != "move" && kind != "copy" &&
+      kind != "test") {
     return Error{"Unexpected kind: " + (kind.empty() ? std::string("unknown") : kind)};
   }
   if (!path_value || !path_value->is_string()) {
-    return Error{kind + " operation failed to decode path: operation missing path field: "
-                        "missing value"};
+    return Error{kind +
+                 " operation failed to decode path: operation missing path field: "
+                 "missing value"};
   }
   std::string path(path_value->get_string());
   auto tokens = parse_json_pointer(path);
@@ -211,8 +212,7 @@ Result<void> apply_one(json::value& doc, const json::object& op) {
     const json::value* target = resolve_json_pointer(doc, path);
     if (!target) {
       if (!tokens->empty() && !find_container(doc, *tokens)) {
-        return Error{"test operation does not apply: is missing path: " + path +
-                     ": missing value"};
+        return Error{"test operation does not apply: is missing path: " + path + ": missing value"};
       }
       if (value && value->is_null()) return {};
       return Error{"testing value " + path + " failed: test failed"};
@@ -225,8 +225,9 @@ Result<void> apply_one(json::value& doc, const json::object& op) {
   // move / copy
   auto* from_value = op.if_contains("from");
   if (!from_value || !from_value->is_string()) {
-    return Error{kind + " operation failed to decode from: operation missing from field: "
-                        "missing value"};
+    return Error{kind +
+                 " operation failed to decode from: operation missing from field: "
+                 "missing value"};
   }
   std::string from(from_value->get_string());
   auto from_tokens = parse_json_pointer(from);
@@ -234,8 +235,8 @@ Result<void> apply_one(json::value& doc, const json::object& op) {
   if (kind == "move") {
     if (path.size() > from.size() && path.compare(0, from.size(), from) == 0 &&
         path[from.size()] == '/') {
-      return Error{"move operation does not apply: cannot move " + from +
-                   " into its own child " + path};
+      return Error{"move operation does not apply: cannot move " + from + " into its own child " +
+                   path};
     }
     if (!from_tokens->empty() && !find_container(doc, *from_tokens)) {
       return Error{"move operation does not apply: doc is missing from path: " + from +
@@ -277,8 +278,7 @@ const json::value* resolve_json_pointer(const json::value& doc, std::string_view
 
 Result<void> validate_json_patch(const json::value& patch) {
   if (!patch.is_array()) {
-    return Error{"json: cannot unmarshal " +
-                 std::string(patch.is_object() ? "object" : "value") +
+    return Error{"json: cannot unmarshal " + std::string(patch.is_object() ? "object" : "value") +
                  " into Go value of type jsonpatch.Patch"};
   }
   const auto& ops = patch.get_array();

@@ -13,11 +13,10 @@
 // 413 ("The allowed maximum operations in a JSON patch is 10000, got N").
 // Applying is all or nothing: on error the document is left unchanged.
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "lib/apimachinery/result.hpp"
 

@@ -1,9 +1,8 @@
 #include "lib/apimachinery/json_path.hpp"
 
-#include <charconv>
-
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 
 #include "lib/apimachinery/json_equal.hpp"
 
@@ -45,7 +44,8 @@ Result<Step> parse_filter(std::string_view body) {
   Step step;
   step.kind = Step::Kind::kFilter;
   body = trim(body);
-  if (body.empty() || body[0] != '@') return Error{"filter must start with @: " + std::string(body)};
+  if (body.empty() || body[0] != '@')
+    return Error{"filter must start with @: " + std::string(body)};
   size_t i = 1;
   while (i < body.size() && body[i] == '.') {
     ++i;
@@ -89,7 +89,8 @@ bool filter_matches(const Step& step, const json::value& item) {
   if (cur->is_number() && step.literal.is_number()) {
     c = compare_numbers(*cur, step.literal);
   } else if (cur->is_string() && step.literal.is_string()) {
-    int r = std::string_view(cur->get_string()).compare(std::string_view(step.literal.get_string()));
+    int r =
+        std::string_view(cur->get_string()).compare(std::string_view(step.literal.get_string()));
     c = r < 0 ? -1 : (r > 0 ? 1 : 0);
   } else {
     return false;
@@ -264,16 +265,21 @@ json::value printer_column_cell(const json::value& doc, const JsonPath& path,
   if (!v || v->is_null()) return nullptr;
   if (column_type == "string") {
     switch (v->kind()) {
-      case json::kind::string: return json::value(v->get_string());
-      case json::kind::bool_: return json::value(v->get_bool() ? "true" : "false");
-      case json::kind::int64: return json::value(std::to_string(v->get_int64()));
-      case json::kind::uint64: return json::value(std::to_string(v->get_uint64()));
+      case json::kind::string:
+        return json::value(v->get_string());
+      case json::kind::bool_:
+        return json::value(v->get_bool() ? "true" : "false");
+      case json::kind::int64:
+        return json::value(std::to_string(v->get_int64()));
+      case json::kind::uint64:
+        return json::value(std::to_string(v->get_uint64()));
       case json::kind::double_: {
         char buf[64];
         auto r = std::to_chars(buf, buf + sizeof buf, v->get_double());
         return json::value(std::string(buf, r.ptr));
       }
-      default: return json::value(json::serialize(*v));
+      default:
+        return json::value(json::serialize(*v));
     }
   }
   if (column_type == "integer") {

@@ -9,12 +9,11 @@
 //   ..name (recursive descent)
 // An optional `{...}` wrapper and leading `$` are accepted.
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "lib/apimachinery/result.hpp"
 #include "lib/apimachinery/time.hpp"

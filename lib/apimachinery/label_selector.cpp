@@ -1,10 +1,9 @@
 #include "lib/apimachinery/label_selector.hpp"
 
 #include <algorithm>
+#include <boost/json/array.hpp>
 #include <charconv>
 #include <set>
-
-#include <boost/json/array.hpp>
 
 #include "lib/apimachinery/field_error_format.hpp"
 #include "lib/apimachinery/go_quote.hpp"
@@ -86,15 +85,24 @@ Result<LabelRequirement> make_requirement(std::string key, SelectorOperator op,
 
 std::string_view to_string(SelectorOperator op) {
   switch (op) {
-    case SelectorOperator::kEquals: return "=";
-    case SelectorOperator::kDoubleEquals: return "==";
-    case SelectorOperator::kNotEquals: return "!=";
-    case SelectorOperator::kIn: return "in";
-    case SelectorOperator::kNotIn: return "notin";
-    case SelectorOperator::kExists: return "exists";
-    case SelectorOperator::kDoesNotExist: return "!";
-    case SelectorOperator::kGreaterThan: return "gt";
-    case SelectorOperator::kLessThan: return "lt";
+    case SelectorOperator::kEquals:
+      return "=";
+    case SelectorOperator::kDoubleEquals:
+      return "==";
+    case SelectorOperator::kNotEquals:
+      return "!=";
+    case SelectorOperator::kIn:
+      return "in";
+    case SelectorOperator::kNotIn:
+      return "notin";
+    case SelectorOperator::kExists:
+      return "exists";
+    case SelectorOperator::kDoesNotExist:
+      return "!";
+    case SelectorOperator::kGreaterThan:
+      return "gt";
+    case SelectorOperator::kLessThan:
+      return "lt";
   }
   return "";
 }
@@ -161,7 +169,6 @@ Result<LabelRequirement> make_requirement(std::string key, SelectorOperator op,
   return LabelRequirement::unchecked(std::move(key), op, std::move(vals));
 }
 
-
 // --- lexer / parser: a port of k8s.io/apimachinery/pkg/labels/selector.go ---
 
 enum class Tok {
@@ -189,8 +196,16 @@ struct Item {
 bool is_whitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_special(char c) {
   switch (c) {
-    case '=': case '!': case '(': case ')': case ',': case '>': case '<': return true;
-    default: return false;
+    case '=':
+    case '!':
+    case '(':
+    case ')':
+    case ',':
+    case '>':
+    case '<':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -347,13 +362,27 @@ class Parser {
     auto [otok, olit] = consume(Ctx::kKeyAndOperator);
     SelectorOperator bop;
     switch (otok) {
-      case Tok::kIn: bop = SelectorOperator::kIn; break;
-      case Tok::kEquals: bop = SelectorOperator::kEquals; break;
-      case Tok::kDoubleEquals: bop = SelectorOperator::kDoubleEquals; break;
-      case Tok::kGreaterThan: bop = SelectorOperator::kGreaterThan; break;
-      case Tok::kLessThan: bop = SelectorOperator::kLessThan; break;
-      case Tok::kNotIn: bop = SelectorOperator::kNotIn; break;
-      case Tok::kNotEquals: bop = SelectorOperator::kNotEquals; break;
+      case Tok::kIn:
+        bop = SelectorOperator::kIn;
+        break;
+      case Tok::kEquals:
+        bop = SelectorOperator::kEquals;
+        break;
+      case Tok::kDoubleEquals:
+        bop = SelectorOperator::kDoubleEquals;
+        break;
+      case Tok::kGreaterThan:
+        bop = SelectorOperator::kGreaterThan;
+        break;
+      case Tok::kLessThan:
+        bop = SelectorOperator::kLessThan;
+        break;
+      case Tok::kNotIn:
+        bop = SelectorOperator::kNotIn;
+        break;
+      case Tok::kNotEquals:
+        bop = SelectorOperator::kNotEquals;
+        break;
       default:
         return Error{"found '" + olit + "', expected: in, notin, =, ==, !=, gt, lt"};
     }
@@ -491,15 +520,30 @@ std::string LabelRequirement::to_string() const {
   if (op_ == SelectorOperator::kDoesNotExist) s += '!';
   s += key_;
   switch (op_) {
-    case SelectorOperator::kEquals: s += '='; break;
-    case SelectorOperator::kDoubleEquals: s += "=="; break;
-    case SelectorOperator::kNotEquals: s += "!="; break;
-    case SelectorOperator::kIn: s += " in "; break;
-    case SelectorOperator::kNotIn: s += " notin "; break;
-    case SelectorOperator::kGreaterThan: s += '>'; break;
-    case SelectorOperator::kLessThan: s += '<'; break;
+    case SelectorOperator::kEquals:
+      s += '=';
+      break;
+    case SelectorOperator::kDoubleEquals:
+      s += "==";
+      break;
+    case SelectorOperator::kNotEquals:
+      s += "!=";
+      break;
+    case SelectorOperator::kIn:
+      s += " in ";
+      break;
+    case SelectorOperator::kNotIn:
+      s += " notin ";
+      break;
+    case SelectorOperator::kGreaterThan:
+      s += '>';
+      break;
+    case SelectorOperator::kLessThan:
+      s += '<';
+      break;
     case SelectorOperator::kExists:
-    case SelectorOperator::kDoesNotExist: return s;
+    case SelectorOperator::kDoesNotExist:
+      return s;
   }
   bool set_op = op_ == SelectorOperator::kIn || op_ == SelectorOperator::kNotIn;
   if (set_op) s += '(';
@@ -529,10 +573,9 @@ LabelSelector LabelSelector::nothing() {
 LabelSelector LabelSelector::from_requirements(std::vector<LabelRequirement> requirements) {
   LabelSelector s;
   s.requirements_ = std::move(requirements);
-  std::stable_sort(s.requirements_.begin(), s.requirements_.end(),
-                   [](const LabelRequirement& a, const LabelRequirement& b) {
-                     return a.key() < b.key();
-                   });
+  std::stable_sort(
+      s.requirements_.begin(), s.requirements_.end(),
+      [](const LabelRequirement& a, const LabelRequirement& b) { return a.key() < b.key(); });
   return s;
 }
 
@@ -643,10 +686,18 @@ Result<json::value> LabelSelector::to_json() const {
         if (r.values().size() != 1) return Error{"equals operator must have exactly one value"};
         match_labels[r.key()] = r.values()[0];
         continue;
-      case SelectorOperator::kIn: op = "In"; break;
-      case SelectorOperator::kNotIn: op = "NotIn"; break;
-      case SelectorOperator::kExists: op = "Exists"; break;
-      case SelectorOperator::kDoesNotExist: op = "DoesNotExist"; break;
+      case SelectorOperator::kIn:
+        op = "In";
+        break;
+      case SelectorOperator::kNotIn:
+        op = "NotIn";
+        break;
+      case SelectorOperator::kExists:
+        op = "Exists";
+        break;
+      case SelectorOperator::kDoesNotExist:
+        op = "DoesNotExist";
+        break;
       case SelectorOperator::kGreaterThan:
       case SelectorOperator::kLessThan:
         return Error{go_quote(apimachinery::to_string(r.op())) +
@@ -710,7 +761,9 @@ FieldErrors validate_label_selector_json(const json::value& label_selector,
   if (!label_selector.is_object()) return errs;
   const auto& obj = label_selector.get_object();
   std::string base(field_path);
-  auto child = [&](std::string_view c) { return base.empty() ? std::string(c) : base + "." + std::string(c); };
+  auto child = [&](std::string_view c) {
+    return base.empty() ? std::string(c) : base + "." + std::string(c);
+  };
   if (auto* ml = obj.if_contains("matchLabels"); ml && ml->is_object()) {
     auto more = validate_labels(ml->get_object(), child("matchLabels"));
     errs.insert(errs.end(), more.begin(), more.end());
@@ -737,8 +790,8 @@ FieldErrors validate_label_selector_json(const json::value& label_selector,
               p + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
         }
       } else {
-        errs.push_back(invalid_error(p + ".operator", render_bad_string(op),
-                                     "not a valid selector operator"));
+        errs.push_back(
+            invalid_error(p + ".operator", render_bad_string(op), "not a valid selector operator"));
       }
       std::string key;
       if (auto* k = e.if_contains("key"); k && k->is_string()) key = k->get_string();
@@ -749,8 +802,8 @@ FieldErrors validate_label_selector_json(const json::value& label_selector,
         if (!(*vals)[j].is_string()) continue;
         std::string_view v = (*vals)[j].get_string();
         for (auto& m : is_valid_label_value(v)) {
-          errs.push_back(invalid_error(p + ".values[" + std::to_string(j) + "]",
-                                       render_bad_string(v), m));
+          errs.push_back(
+              invalid_error(p + ".values[" + std::to_string(j) + "]", render_bad_string(v), m));
         }
       }
     }

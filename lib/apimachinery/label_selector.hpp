@@ -17,15 +17,14 @@
 // Matching is precompiled: values are sorted vectors and Gt/Lt bounds are
 // parsed once, so informer indexes can call matches() per object cheaply.
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "lib/apimachinery/field_error.hpp"
 #include "lib/apimachinery/result.hpp"

@@ -153,9 +153,7 @@ std::string object_key(const json::object& obj) {
 
 json::object& ensure_metadata(json::object& obj) { return ensure_object(obj, "metadata"); }
 void set_name(json::object& obj, std::string_view v) { ensure_metadata(obj)["name"] = v; }
-void set_namespace(json::object& obj, std::string_view v) {
-  ensure_metadata(obj)["namespace"] = v;
-}
+void set_namespace(json::object& obj, std::string_view v) { ensure_metadata(obj)["namespace"] = v; }
 void set_uid(json::object& obj, std::string_view v) { ensure_metadata(obj)["uid"] = v; }
 void set_resource_version(json::object& obj, std::string_view v) {
   ensure_metadata(obj)["resourceVersion"] = v;

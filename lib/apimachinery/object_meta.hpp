@@ -5,14 +5,13 @@
 // throw: a missing or mistyped field reads as empty/nullopt/nullptr.
 // Returned string_views and pointers borrow from the object.
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
 
 #include "lib/apimachinery/result.hpp"
 

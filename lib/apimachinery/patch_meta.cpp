@@ -59,10 +59,10 @@ PatchMetaRegistry make_builtin() {
   merge("ObjectMeta", "ownerReferences", "uid");
 
   // Generic top level: metadata is ObjectMeta everywhere.
-  for (const char* t : {"Pod", "PodTemplate", "Node", "Service", "Namespace", "ConfigMap",
-                        "Secret", "ServiceAccount", "PersistentVolumeClaim", "Event", "Endpoints",
-                        "Lease", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
-                        "CronJob", "PodTemplateSpec"}) {
+  for (const char* t :
+       {"Pod", "PodTemplate", "Node", "Service", "Namespace", "ConfigMap", "Secret",
+        "ServiceAccount", "PersistentVolumeClaim", "Event", "Endpoints", "Lease", "Deployment",
+        "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "PodTemplateSpec"}) {
     obj(t, "metadata", "ObjectMeta");
   }
 
@@ -124,10 +124,9 @@ PatchMetaRegistry make_builtin() {
   obj("JobTemplateSpec", "metadata", "ObjectMeta");
   obj("JobTemplateSpec", "spec", "JobSpec");
 
-  for (const char* k : {"Pod", "PodTemplate", "Node", "Service", "Namespace", "ConfigMap",
-                        "Secret", "ServiceAccount", "PersistentVolumeClaim", "Event", "Endpoints",
-                        "Lease", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
-                        "CronJob"}) {
+  for (const char* k : {"Pod", "PodTemplate", "Node", "Service", "Namespace", "ConfigMap", "Secret",
+                        "ServiceAccount", "PersistentVolumeClaim", "Event", "Endpoints", "Lease",
+                        "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"}) {
     r.add_kind(k, k);
   }
   return r;

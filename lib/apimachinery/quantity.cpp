@@ -1,11 +1,10 @@
 #include "lib/apimachinery/quantity.hpp"
 
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
 #include <optional>
-
-#include <boost/json/serialize.hpp>
 
 namespace dynop::apimachinery {
 namespace {
@@ -129,10 +128,10 @@ struct SuffixInfo {
 std::optional<SuffixInfo> interpret(std::string_view s) {
   using F = Quantity::Format;
   static constexpr std::pair<std::string_view, int> kDec[] = {
-      {"n", -9}, {"u", -6}, {"m", -3}, {"", 0}, {"k", 3}, {"M", 6},
-      {"G", 9},  {"T", 12}, {"P", 15}, {"E", 18}};
-  static constexpr std::pair<std::string_view, int> kBin[] = {
-      {"Ki", 10}, {"Mi", 20}, {"Gi", 30}, {"Ti", 40}, {"Pi", 50}, {"Ei", 60}};
+      {"n", -9}, {"u", -6}, {"m", -3}, {"", 0},   {"k", 3},
+      {"M", 6},  {"G", 9},  {"T", 12}, {"P", 15}, {"E", 18}};
+  static constexpr std::pair<std::string_view, int> kBin[] = {{"Ki", 10}, {"Mi", 20}, {"Gi", 30},
+                                                              {"Ti", 40}, {"Pi", 50}, {"Ei", 60}};
   for (auto& [k, e] : kDec) {
     if (s == k) return SuffixInfo{10, e, F::kDecimalSI};
   }
@@ -149,29 +148,47 @@ std::optional<SuffixInfo> interpret(std::string_view s) {
 
 std::string_view dec_suffix(int32_t exponent) {
   switch (exponent) {
-    case -9: return "n";
-    case -6: return "u";
-    case -3: return "m";
-    case 0: return "";
-    case 3: return "k";
-    case 6: return "M";
-    case 9: return "G";
-    case 12: return "T";
-    case 15: return "P";
-    case 18: return "E";
-    default: return "";  // kube emits no suffix when none exists
+    case -9:
+      return "n";
+    case -6:
+      return "u";
+    case -3:
+      return "m";
+    case 0:
+      return "";
+    case 3:
+      return "k";
+    case 6:
+      return "M";
+    case 9:
+      return "G";
+    case 12:
+      return "T";
+    case 15:
+      return "P";
+    case 18:
+      return "E";
+    default:
+      return "";  // kube emits no suffix when none exists
   }
 }
 
 std::string_view bin_suffix(int32_t exponent) {
   switch (exponent) {
-    case 10: return "Ki";
-    case 20: return "Mi";
-    case 30: return "Gi";
-    case 40: return "Ti";
-    case 50: return "Pi";
-    case 60: return "Ei";
-    default: return "";
+    case 10:
+      return "Ki";
+    case 20:
+      return "Mi";
+    case 30:
+      return "Gi";
+    case 40:
+      return "Ti";
+    case 50:
+      return "Pi";
+    case 60:
+      return "Ei";
+    default:
+      return "";
   }
 }
 
@@ -278,9 +295,10 @@ Result<Quantity> Quantity::parse(std::string_view str) {
         if (format == Format::kBinarySI) {
           canonical = exponent % 10 == 0 && (*value & 0x07) != 0;
         } else {
-          canonical = scale % 3 == 0 &&
-                      !(shifted.size() >= 3 && shifted.compare(shifted.size() - 3, 3, "000") == 0) &&
-                      shifted[0] != '0';
+          canonical =
+              scale % 3 == 0 &&
+              !(shifted.size() >= 3 && shifted.compare(shifted.size() - 3, 3, "000") == 0) &&
+              shifted[0] != '0';
         }
         if (canonical) q.original_ = std::string(str);
         return q;
@@ -370,11 +388,12 @@ Result<Quantity> Quantity::parse(std::string_view str) {
 
 Result<Quantity> Quantity::from_json(const boost::json::value& value) {
   switch (value.kind()) {
-    case boost::json::kind::null: return Quantity();
+    case boost::json::kind::null:
+      return Quantity();
     case boost::json::kind::string: {
       std::string_view s = value.get_string();
-      while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                            s.front() == '\r')) {
+      while (!s.empty() &&
+             (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
         s.remove_prefix(1);
       }
       while (!s.empty() &&

@@ -22,12 +22,11 @@
 // bits of mantissa, so inputs needing more than 38 significant digits are
 // rejected with "unable to parse numeric value".
 
+#include <boost/json/value.hpp>
 #include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 #include "lib/apimachinery/result.hpp"
 

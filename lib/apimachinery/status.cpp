@@ -115,7 +115,8 @@ Result<Status> parse_status(const json::value& v) {
       for (const auto& cv : c->get_array()) {
         if (!cv.is_object()) continue;
         const auto& co = cv.get_object();
-        details.causes.push_back(StatusCause{str(co, "reason"), str(co, "message"), str(co, "field")});
+        details.causes.push_back(
+            StatusCause{str(co, "reason"), str(co, "message"), str(co, "field")});
       }
     }
     s.details = std::move(details);
@@ -136,33 +137,59 @@ std::optional<Status> parse_status_body(std::string_view body) {
 
 bool has_reason(const Status& s, std::string_view wanted) {
   if (s.reason == wanted) return true;
-  static constexpr std::string_view kKnown[] = {
-      reason::kUnauthorized,     reason::kForbidden,           reason::kNotFound,
-      reason::kAlreadyExists,    reason::kConflict,            reason::kGone,
-      reason::kInvalid,          reason::kServerTimeout,       reason::kTimeout,
-      reason::kTooManyRequests,  reason::kBadRequest,          reason::kMethodNotAllowed,
-      reason::kNotAcceptable,    reason::kRequestEntityTooLarge, reason::kUnsupportedMediaType,
-      reason::kInternalError,    reason::kExpired,             reason::kServiceUnavailable};
+  static constexpr std::string_view kKnown[] = {reason::kUnauthorized,
+                                                reason::kForbidden,
+                                                reason::kNotFound,
+                                                reason::kAlreadyExists,
+                                                reason::kConflict,
+                                                reason::kGone,
+                                                reason::kInvalid,
+                                                reason::kServerTimeout,
+                                                reason::kTimeout,
+                                                reason::kTooManyRequests,
+                                                reason::kBadRequest,
+                                                reason::kMethodNotAllowed,
+                                                reason::kNotAcceptable,
+                                                reason::kRequestEntityTooLarge,
+                                                reason::kUnsupportedMediaType,
+                                                reason::kInternalError,
+                                                reason::kExpired,
+                                                reason::kServiceUnavailable};
   for (auto k : kKnown) {
     if (s.reason == k) return false;
   }
   // Unknown reason: fall back to the code, as errors.IsXxx do.
   int code = 0;
-  if (wanted == reason::kNotFound) code = 404;
-  else if (wanted == reason::kConflict) code = 409;
-  else if (wanted == reason::kGone) code = 410;
-  else if (wanted == reason::kInvalid) code = 422;
-  else if (wanted == reason::kBadRequest) code = 400;
-  else if (wanted == reason::kUnauthorized) code = 401;
-  else if (wanted == reason::kForbidden) code = 403;
-  else if (wanted == reason::kMethodNotAllowed) code = 405;
-  else if (wanted == reason::kNotAcceptable) code = 406;
-  else if (wanted == reason::kRequestEntityTooLarge) code = 413;
-  else if (wanted == reason::kUnsupportedMediaType) code = 415;
-  else if (wanted == reason::kTooManyRequests) code = 429;
-  else if (wanted == reason::kInternalError) code = 500;
-  else if (wanted == reason::kServiceUnavailable) code = 503;
-  else if (wanted == reason::kTimeout) code = 504;
+  if (wanted == reason::kNotFound)
+    code = 404;
+  else if (wanted == reason::kConflict)
+    code = 409;
+  else if (wanted == reason::kGone)
+    code = 410;
+  else if (wanted == reason::kInvalid)
+    code = 422;
+  else if (wanted == reason::kBadRequest)
+    code = 400;
+  else if (wanted == reason::kUnauthorized)
+    code = 401;
+  else if (wanted == reason::kForbidden)
+    code = 403;
+  else if (wanted == reason::kMethodNotAllowed)
+    code = 405;
+  else if (wanted == reason::kNotAcceptable)
+    code = 406;
+  else if (wanted == reason::kRequestEntityTooLarge)
+    code = 413;
+  else if (wanted == reason::kUnsupportedMediaType)
+    code = 415;
+  else if (wanted == reason::kTooManyRequests)
+    code = 429;
+  else if (wanted == reason::kInternalError)
+    code = 500;
+  else if (wanted == reason::kServiceUnavailable)
+    code = 503;
+  else if (wanted == reason::kTimeout)
+    code = 504;
   return code != 0 && s.code == code;
 }
 
@@ -173,15 +200,16 @@ Status not_found(const GroupResource& r, std::string_view name) {
 }
 
 Status already_exists(const GroupResource& r, std::string_view name) {
-  Status s =
-      failure(409, reason::kAlreadyExists, r.to_string() + " " + go_quote(name) + " already exists");
+  Status s = failure(409, reason::kAlreadyExists,
+                     r.to_string() + " " + go_quote(name) + " already exists");
   s.details = details_for(r, name);
   return s;
 }
 
 Status conflict(const GroupResource& r, std::string_view name, std::string_view detail) {
-  Status s = failure(409, reason::kConflict, "Operation cannot be fulfilled on " + r.to_string() +
-                                                 " " + go_quote(name) + ": " + std::string(detail));
+  Status s = failure(409, reason::kConflict,
+                     "Operation cannot be fulfilled on " + r.to_string() + " " + go_quote(name) +
+                         ": " + std::string(detail));
   s.details = details_for(r, name);
   return s;
 }
@@ -259,8 +287,8 @@ Status forbidden(const GroupResource& r, std::string_view name, std::string_view
   return s;
 }
 
-std::string rbac_denied_detail(std::string_view user, std::string_view verb,
-                               const GroupResource& r, std::string_view ns) {
+std::string rbac_denied_detail(std::string_view user, std::string_view verb, const GroupResource& r,
+                               std::string_view ns) {
   std::string out = "User " + go_quote(user) + " cannot " + std::string(verb) + " resource " +
                     go_quote(r.resource) + " in API group " + go_quote(r.group);
   if (ns.empty()) {
@@ -272,15 +300,16 @@ std::string rbac_denied_detail(std::string_view user, std::string_view verb,
 }
 
 Status method_not_supported(const GroupResource& r, std::string_view action) {
-  Status s = failure(405, reason::kMethodNotAllowed,
-                     std::string(action) + " is not supported on resources of kind " +
-                         go_quote(r.to_string()));
+  Status s = failure(
+      405, reason::kMethodNotAllowed,
+      std::string(action) + " is not supported on resources of kind " + go_quote(r.to_string()));
   s.details = details_for(r, "");
   return s;
 }
 
 Status internal_error(std::string_view detail) {
-  Status s = failure(500, reason::kInternalError, "Internal error occurred: " + std::string(detail));
+  Status s =
+      failure(500, reason::kInternalError, "Internal error occurred: " + std::string(detail));
   StatusDetails d;
   d.causes.push_back(StatusCause{"", std::string(detail), ""});
   s.details = std::move(d);
@@ -323,11 +352,11 @@ Status admission_denied(std::string_view webhook_name, std::string_view message,
   s.code = code;
   s.reason = std::string(webhook_reason);
   if (message.empty()) {
-    s.message = "admission webhook " + go_quote(webhook_name) +
-                " denied the request without explanation";
+    s.message =
+        "admission webhook " + go_quote(webhook_name) + " denied the request without explanation";
   } else {
-    s.message = "admission webhook " + go_quote(webhook_name) + " denied the request: " +
-                std::string(message);
+    s.message = "admission webhook " + go_quote(webhook_name) +
+                " denied the request: " + std::string(message);
   }
   return s;
 }
@@ -385,8 +414,9 @@ Status generic_server_response(int code, std::string_view verb, const GroupResou
       break;
     case 504:
       rsn = "Timeout";
-      message = "the server was unable to return a response in the time allotted, but may still "
-                "be processing the request";
+      message =
+          "the server was unable to return a response in the time allotted, but may still "
+          "be processing the request";
       break;
     default:
       if (code >= 500) {

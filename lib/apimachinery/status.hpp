@@ -12,12 +12,11 @@
 // details.kind = the Kind) except where the storage layer raises it with the
 // resource (trace 04-dgdsa-14, resourceVersion missing on update).
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "lib/apimachinery/field_error.hpp"
 #include "lib/apimachinery/result.hpp"

@@ -1,13 +1,12 @@
 #include "lib/apimachinery/strategic_merge_patch.hpp"
 
 #include <algorithm>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "lib/apimachinery/go_format.hpp"
 #include "lib/apimachinery/json_equal.hpp"
@@ -68,8 +67,8 @@ json::value cleaned(json::value v) {
 }
 
 Error no_merge_key(const json::value& m, std::string_view key) {
-  return Error{"map: " + go_sprint(m) + " does not contain declared merge key: " +
-               std::string(key)};
+  return Error{"map: " + go_sprint(m) +
+               " does not contain declared merge key: " + std::string(key)};
 }
 
 Error bad_patch_type(const json::value& t, const json::value& m) {
@@ -122,8 +121,8 @@ class Merger {
         continue;
       }
       json::value& orig_v = it->value();
-      bool same_kind = (orig_v.is_object() && patch_v.is_object()) ||
-                       (orig_v.is_array() && patch_v.is_array());
+      bool same_kind =
+          (orig_v.is_object() && patch_v.is_object()) || (orig_v.is_array() && patch_v.is_array());
       if (!same_kind) {
         if (!is_delete_list) orig_v = cleaned(std::move(patch_v));
         continue;
@@ -137,8 +136,8 @@ class Merger {
           orig_v = cleaned(std::move(patch_v));
           continue;
         }
-        auto merged = merge_map(std::move(orig_v.get_object()), std::move(patch_v.get_object()),
-                                meta->type);
+        auto merged =
+            merge_map(std::move(orig_v.get_object()), std::move(patch_v.get_object()), meta->type);
         if (!merged) return Error{merged.error()};
         orig_v = std::move(merged).value();
       } else {
@@ -237,7 +236,8 @@ class Merger {
       }
       json::array patch_items, server_only;
       for (auto& item : merged) {
-        bool present = index_of(order, item, meta->merge_key, is_map && !meta->merge_key.empty()) >= 0;
+        bool present =
+            index_of(order, item, meta->merge_key, is_map && !meta->merge_key.empty()) >= 0;
         (present ? patch_items : server_only).push_back(item);
       }
       auto both = normalize_element_order(std::move(patch_items), std::move(server_only), order,
@@ -273,7 +273,8 @@ class Merger {
       if (merge_key.empty()) {
         equal = json_equal(non_delete[pi], order[oi]);
       } else {
-        if (!non_delete[pi].is_object()) return bad_arg_type("map[string]interface {}", non_delete[pi]);
+        if (!non_delete[pi].is_object())
+          return bad_arg_type("map[string]interface {}", non_delete[pi]);
         if (!order[oi].is_object()) return bad_arg_type("map[string]interface {}", order[oi]);
         auto* l = non_delete[pi].get_object().if_contains(merge_key);
         if (!l) return no_merge_key(non_delete[pi], merge_key);
@@ -325,8 +326,8 @@ class Merger {
         return Error{"cannot merge lists without merge key for " +
                      (meta.type.empty() ? std::string("list") : meta.type)};
       }
-      auto special = merge_slice_with_special_elements(std::move(original), std::move(patch),
-                                                       meta.merge_key);
+      auto special =
+          merge_slice_with_special_elements(std::move(original), std::move(patch), meta.merge_key);
       if (!special) return Error{special.error()};
       original = std::move(special->first);
       patch = std::move(special->second);

@@ -24,9 +24,8 @@
 // printed as JSON instead of Go's map syntax). $setElementOrder lists are not
 // cross-checked against the patch list (kube rejects some inconsistent ones).
 
-#include <string_view>
-
 #include <boost/json/value.hpp>
+#include <string_view>
 
 #include "lib/apimachinery/patch_meta.hpp"
 #include "lib/apimachinery/result.hpp"
@@ -43,7 +42,7 @@ Result<boost::json::value> strategic_merge_patch(
 // The same from an explicit root type of the registry ("" = no metadata:
 // objects merge, lists are replaced). Used for sub-documents and tests.
 Result<boost::json::value> strategic_merge_patch_for_type(
-    const boost::json::value& original, const boost::json::value& patch,
-    std::string_view root_type, const PatchMetaRegistry& registry = PatchMetaRegistry::builtin());
+    const boost::json::value& original, const boost::json::value& patch, std::string_view root_type,
+    const PatchMetaRegistry& registry = PatchMetaRegistry::builtin());
 
 }  // namespace dynop::apimachinery

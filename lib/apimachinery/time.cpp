@@ -16,14 +16,14 @@ struct Chunk {
 };
 
 constexpr Chunk kTimeChunks[] = {
-    {"", Std::kLongYear, "2006"},  {"-", Std::kZeroMonth, "01"},  {"-", Std::kZeroDay, "02"},
-    {"T", Std::kHour, "15"},       {":", Std::kZeroMinute, "04"}, {":", Std::kZeroSecond, "05"},
+    {"", Std::kLongYear, "2006"}, {"-", Std::kZeroMonth, "01"},  {"-", Std::kZeroDay, "02"},
+    {"T", Std::kHour, "15"},      {":", Std::kZeroMinute, "04"}, {":", Std::kZeroSecond, "05"},
     {"", Std::kTZ, "Z07:00"},
 };
 constexpr Chunk kMicroChunks[] = {
-    {"", Std::kLongYear, "2006"},  {"-", Std::kZeroMonth, "01"},  {"-", Std::kZeroDay, "02"},
-    {"T", Std::kHour, "15"},       {":", Std::kZeroMinute, "04"}, {":", Std::kZeroSecond, "05"},
-    {"", Std::kFrac6, ".000000"},  {"", Std::kTZ, "Z07:00"},
+    {"", Std::kLongYear, "2006"}, {"-", Std::kZeroMonth, "01"},  {"-", Std::kZeroDay, "02"},
+    {"T", Std::kHour, "15"},      {":", Std::kZeroMinute, "04"}, {":", Std::kZeroSecond, "05"},
+    {"", Std::kFrac6, ".000000"}, {"", Std::kTZ, "Z07:00"},
 };
 
 // time.quote: ASCII as is (with \" and \\), everything else as \xNN bytes.
@@ -93,12 +93,15 @@ int days_in(int month, int year) {
 }
 
 template <size_t N>
-Result<Timestamp> go_parse(std::string_view layout, const Chunk (&chunks)[N], std::string_view avalue) {
+Result<Timestamp> go_parse(std::string_view layout, const Chunk (&chunks)[N],
+                           std::string_view avalue) {
   auto err = [&](std::string_view layout_elem, std::string_view value_elem) {
     return Error{"parsing time " + quote(avalue) + " as " + quote(layout) + ": cannot parse " +
                  quote(value_elem) + " as " + quote(layout_elem)};
   };
-  auto msg = [&](std::string_view m) { return Error{"parsing time " + quote(avalue) + std::string(m)}; };
+  auto msg = [&](std::string_view m) {
+    return Error{"parsing time " + quote(avalue) + std::string(m)};
+  };
 
   std::string_view value = avalue;
   long long year = 0;
@@ -231,7 +234,9 @@ Result<std::optional<Timestamp>> from_json(const boost::json::value& v, bool mic
   if (v.is_null()) return std::optional<Timestamp>();
   if (!v.is_string()) {
     return Error{"json: cannot unmarshal " +
-                 std::string(v.is_number() ? "number" : (v.is_bool() ? "bool" : (v.is_array() ? "array" : "object"))) +
+                 std::string(v.is_number()
+                                 ? "number"
+                                 : (v.is_bool() ? "bool" : (v.is_array() ? "array" : "object"))) +
                  " into Go value of type string"};
   }
   auto r = micro ? parse_micro_time(v.get_string()) : parse_time(v.get_string());

@@ -8,16 +8,16 @@
 // 08-lease-07). Parsing is a port of Go's time.Parse for these two layouts,
 // so a bad value fails with Go's words, which kube-apiserver passes on in its
 // 400 (trace 08-lease-05/06):
-//   parsing time "2026-01-01T00:00:00Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "Z" as ".000000"
+//   parsing time "2026-01-01T00:00:00Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "Z" as
+//   ".000000"
 // Like Go's RFC3339 parsing, a metav1.Time also accepts a fraction of a
 // second (it is dropped when formatted).
 
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 #include "lib/apimachinery/result.hpp"
 

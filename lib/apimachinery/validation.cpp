@@ -1,7 +1,6 @@
 #include "lib/apimachinery/validation.hpp"
 
 #include <algorithm>
-
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
@@ -14,9 +13,9 @@ namespace json = boost::json;
 
 constexpr std::string_view kQnameCharFmt = "[A-Za-z0-9]";
 constexpr std::string_view kQnameExtCharFmt = "[-A-Za-z0-9_.]";
-const std::string kQualifiedNameFmt =
-    "(" + std::string(kQnameCharFmt) + std::string(kQnameExtCharFmt) + "*)?" +
-    std::string(kQnameCharFmt);
+const std::string kQualifiedNameFmt = "(" + std::string(kQnameCharFmt) +
+                                      std::string(kQnameExtCharFmt) + "*)?" +
+                                      std::string(kQnameCharFmt);
 constexpr std::string_view kQualifiedNameErrMsg =
     "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
     "alphanumeric character";
@@ -126,10 +125,10 @@ std::vector<std::string> is_qualified_name(std::string_view value) {
   if (slash == std::string_view::npos) {
     name = value;
   } else if (value.find('/', slash + 1) != std::string_view::npos) {
-    errs.push_back("a qualified name " +
-                   regex_error(kQualifiedNameErrMsg, kQualifiedNameFmt,
-                               {"MyName", "my.name", "123-abc"}) +
-                   " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+    errs.push_back(
+        "a qualified name " +
+        regex_error(kQualifiedNameErrMsg, kQualifiedNameFmt, {"MyName", "my.name", "123-abc"}) +
+        " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
     return errs;
   } else {
     std::string_view prefix = value.substr(0, slash);
@@ -156,7 +155,8 @@ std::vector<std::string> is_valid_label_value(std::string_view value) {
   std::vector<std::string> errs;
   if (value.size() > kLabelValueMaxLength) errs.push_back(max_len_error(kLabelValueMaxLength));
   if (!value.empty() && !matches_qualified_name(value)) {
-    errs.push_back(regex_error(kLabelValueErrMsg, kLabelValueFmt, {"MyValue", "my_value", "12345"}));
+    errs.push_back(
+        regex_error(kLabelValueErrMsg, kLabelValueFmt, {"MyValue", "my_value", "12345"}));
   }
   return errs;
 }
@@ -277,25 +277,25 @@ FieldErrors validate_owner_references(const json::array& refs, std::string_view 
                                    "version must not be empty"));
     }
     if (kind.empty()) {
-      errs.push_back(invalid_error(child(path, "kind"), render_bad_string(kind),
-                                   "kind must not be empty"));
+      errs.push_back(
+          invalid_error(child(path, "kind"), render_bad_string(kind), "kind must not be empty"));
     }
     if (name.empty()) {
-      errs.push_back(invalid_error(child(path, "name"), render_bad_string(name),
-                                   "name must not be empty"));
+      errs.push_back(
+          invalid_error(child(path, "name"), render_bad_string(name), "name must not be empty"));
     }
     if (uid.empty()) {
-      errs.push_back(invalid_error(child(path, "uid"), render_bad_string(uid),
-                                   "uid must not be empty"));
+      errs.push_back(
+          invalid_error(child(path, "uid"), render_bad_string(uid), "uid must not be empty"));
     }
     auto* controller = ref.if_contains("controller");
     if (controller && controller->is_bool() && controller->get_bool()) {
       std::string current = kind + "/" + name;
       if (!controller_name.empty()) {
-        errs.push_back(invalid_error(
-            path, render_bad_value(json::value(refs)),
-            "Only one reference can have Controller set to true. Found \"true\" in references for " +
-                controller_name + " and " + current));
+        errs.push_back(invalid_error(path, render_bad_value(json::value(refs)),
+                                     "Only one reference can have Controller set to true. Found "
+                                     "\"true\" in references for " +
+                                         controller_name + " and " + current));
       } else {
         controller_name = current;
       }
@@ -336,7 +336,8 @@ FieldErrors validate_object_meta(const json::object& metadata, bool requires_nam
   std::string_view generate_name = str("generateName");
   if (!generate_name.empty()) {
     for (auto& m : name_fn(generate_name, true)) {
-      errs.push_back(invalid_error(child(path, "generateName"), render_bad_string(generate_name), m));
+      errs.push_back(
+          invalid_error(child(path, "generateName"), render_bad_string(generate_name), m));
     }
   }
   std::string_view name = str("name");
@@ -473,7 +474,8 @@ FieldErrors validate_object_meta_update(const json::object& new_meta, const json
     if (!same) {
       std::string shown;
       if (!nv) {
-        shown = k == "deletionTimestamp" ? std::string("\"null\"") : go_time_string("0001-01-01T00:00:00Z");
+        shown = k == "deletionTimestamp" ? std::string("\"null\"")
+                                         : go_time_string("0001-01-01T00:00:00Z");
       } else {
         shown = nv->is_string() ? go_time_string(nv->get_string()) : render_bad_value(*nv);
       }

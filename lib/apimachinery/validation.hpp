@@ -10,12 +10,11 @@
 // The is_* functions return kube's message list (empty = valid), as the Go
 // Is* functions do; validate_* return FieldErrors ready for status.hpp.
 
+#include <boost/json/object.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "lib/apimachinery/field_error.hpp"
 

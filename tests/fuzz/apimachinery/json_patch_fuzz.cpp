@@ -1,10 +1,9 @@
 // libFuzzer entry point for JSON patch and JSON merge patch, applied to
 // request bodies on PATCH. Input: a JSON array [document, patch].
+#include <boost/json/parse.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-
-#include <boost/json/parse.hpp>
 
 #include "lib/apimachinery/json_merge_patch.hpp"
 #include "lib/apimachinery/json_patch.hpp"

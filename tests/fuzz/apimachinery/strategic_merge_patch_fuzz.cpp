@@ -1,11 +1,10 @@
 // libFuzzer entry point for strategic merge patch (PATCH with
 // application/strategic-merge-patch+json on built-in kinds).
 // Input: a JSON array [original, patch]; applied as a Pod and as a Deployment.
+#include <boost/json/parse.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-
-#include <boost/json/parse.hpp>
 
 #include "lib/apimachinery/strategic_merge_patch.hpp"
 

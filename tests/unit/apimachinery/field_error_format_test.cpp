@@ -31,17 +31,18 @@ TEST(FieldErrorFormat, MatchesThe422Traces) {
   EXPECT_EQ(error_body(errs[0]),
             "Invalid value: \"\": spec.dgdRef.name in body should be at least 1 chars long");
   EXPECT_EQ(error_body(errs[1]), "Required value");
-  EXPECT_EQ(aggregate_message(errs),
-            "[spec.dgdRef.name: Invalid value: \"\": spec.dgdRef.name in body should be at least 1 "
-            "chars long, spec.dgdRef.serviceName: Required value, spec.replicas: Invalid value: -1: "
-            "spec.replicas in body should be greater than or equal to 0, .spec.replicas: Invalid "
-            "value: -1: should be a non-negative integer]");
+  EXPECT_EQ(
+      aggregate_message(errs),
+      "[spec.dgdRef.name: Invalid value: \"\": spec.dgdRef.name in body should be at least 1 "
+      "chars long, spec.dgdRef.serviceName: Required value, spec.replicas: Invalid value: -1: "
+      "spec.replicas in body should be greater than or equal to 0, .spec.replicas: Invalid "
+      "value: -1: should be a non-negative integer]");
   EXPECT_EQ(field_error_reason(errs[1].type), "FieldValueRequired");
 }
 
 TEST(FieldErrorFormat, SingleErrorHasNoBracketsAndDuplicatesCollapse) {
-  FieldErrors one = {invalid_error("metadata.resourceVersion", "0x0",
-                                   "must be specified for an update")};
+  FieldErrors one = {
+      invalid_error("metadata.resourceVersion", "0x0", "must be specified for an update")};
   EXPECT_EQ(aggregate_message(one),
             "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
   FieldErrors dup = {required_error("a"), required_error("a")};

@@ -11,8 +11,9 @@ TEST(JsonDecode, DecodesAllTypes) {
   auto v = decode_json(
       R"({"s":"x\u00e9","i":-5,"u":18446744073709551615,"d":1.5,"b":true,"n":null,"a":[1,{"k":[]}],"o":{}})");
   ASSERT_TRUE(v.ok()) << v.error();
-  EXPECT_EQ(boost::json::serialize(*v),
-            R"({"s":"xé","i":-5,"u":18446744073709551615,"d":1.5E0,"b":true,"n":null,"a":[1,{"k":[]}],"o":{}})");
+  EXPECT_EQ(
+      boost::json::serialize(*v),
+      R"({"s":"xé","i":-5,"u":18446744073709551615,"d":1.5E0,"b":true,"n":null,"a":[1,{"k":[]}],"o":{}})");
 }
 
 TEST(JsonDecode, DuplicateKeysKeepTheLast) {

@@ -52,9 +52,10 @@ TEST(JsonPatch, Operations) {
   EXPECT_EQ(apply(R"({"a":[1,2]})", R"([{"op":"copy","from":"/a/0","path":"/a/-"}])"),
             R"({"a":[1,2,1]})");
   EXPECT_EQ(apply(R"({"a":80})", R"([{"op":"test","path":"/a","value":80.0}])"), R"({"a":80})");
-  EXPECT_EQ(apply(R"({"metadata":{"labels":{}}})",
-                  R"([{"op":"add","path":"/metadata/labels/app.kubernetes.io~1name","value":"x"}])"),
-            R"({"metadata":{"labels":{"app.kubernetes.io/name":"x"}}})");
+  EXPECT_EQ(
+      apply(R"({"metadata":{"labels":{}}})",
+            R"([{"op":"add","path":"/metadata/labels/app.kubernetes.io~1name","value":"x"}])"),
+      R"({"metadata":{"labels":{"app.kubernetes.io/name":"x"}}})");
   EXPECT_EQ(apply(R"({"a":1})", R"([{"op":"replace","path":"","value":[1]}])"), "[1]");
 }
 
@@ -82,9 +83,10 @@ TEST(JsonPatch, ErrorsAndAtomicity) {
                   R"([{"op":"add","path":"/b","value":2},{"op":"test","path":"/a","value":9}])"),
             "ERROR: testing value /a failed: test failed");
   json::value d = json::parse(R"({"a":1})");
-  EXPECT_FALSE(apply_json_patch(d, json::parse(
-                                       R"([{"op":"add","path":"/b","value":2},{"op":"remove","path":"/zz"}])"))
-                   .ok());
+  EXPECT_FALSE(
+      apply_json_patch(
+          d, json::parse(R"([{"op":"add","path":"/b","value":2},{"op":"remove","path":"/zz"}])"))
+          .ok());
   EXPECT_EQ(json::serialize(d), R"({"a":1})");
 }
 

@@ -78,8 +78,7 @@ TEST(LabelSelectorParse, ErrorsMatchKube) {
             "unable to parse requirement: values[0]: Invalid value: \"qa\": for 'Gt', 'Lt' "
             "operators, the value must be an integer");
   EXPECT_EQ(parse_error("!a=b"), "found '=', expected: ',' or 'end of string'");
-  EXPECT_EQ(parse_error("a=b,(=c"),
-            "found '(', expected: identifier after ','");
+  EXPECT_EQ(parse_error("a=b,(=c"), "found '(', expected: identifier after ','");
   EXPECT_EQ(parse_error("a!!b"),
             "unable to parse requirement: found '!', expected: in, notin, =, ==, !=, gt, lt");
 }
@@ -151,8 +150,9 @@ TEST(LabelSelectorJson, ToJson) {
   auto sel = LabelSelector::parse("a=1,b in (y,x),!c,d").value();
   auto j = sel.to_json();
   ASSERT_TRUE(j.ok());
-  EXPECT_EQ(json::serialize(*j),
-            R"({"matchLabels":{"a":"1"},"matchExpressions":[{"key":"b","operator":"In","values":["x","y"]},{"key":"c","operator":"DoesNotExist"},{"key":"d","operator":"Exists"}]})");
+  EXPECT_EQ(
+      json::serialize(*j),
+      R"({"matchLabels":{"a":"1"},"matchExpressions":[{"key":"b","operator":"In","values":["x","y"]},{"key":"c","operator":"DoesNotExist"},{"key":"d","operator":"Exists"}]})");
   auto ne = LabelSelector::parse("a!=1").value().to_json();
   ASSERT_FALSE(ne.ok());
   EXPECT_EQ(ne.error(), "\"!=\" is not a valid label selector operator");
@@ -179,11 +179,11 @@ TEST(LabelSelectorJson, ExactMapAndFromMap) {
 }
 
 TEST(LabelSelectorJson, Validate) {
-  auto errs = validate_label_selector_json(
-      json::parse(R"({"matchExpressions":[{"key":"a","operator":"In"},
+  auto errs =
+      validate_label_selector_json(json::parse(R"({"matchExpressions":[{"key":"a","operator":"In"},
                                          {"key":"b","operator":"Exists","values":["x"]},
                                          {"key":"c","operator":"Bad"}]})"),
-      "spec.selector");
+                                   "spec.selector");
   ASSERT_EQ(errs.size(), 3u);
   EXPECT_EQ(errs[0].field, "spec.selector.matchExpressions[0].values");
   EXPECT_EQ(errs[0].detail, "must be specified when `operator` is 'In' or 'NotIn'");

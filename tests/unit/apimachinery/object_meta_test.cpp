@@ -70,8 +70,9 @@ TEST(ObjectMeta, Mutators) {
   EXPECT_FALSE(add_finalizer(o, "f"));
   set_generation(o, 2);
   set_resource_version(o, "7");
-  EXPECT_EQ(json::serialize(o),
-            R"({"metadata":{"name":"n","namespace":"ns","labels":{"k":"v"},"annotations":{"a":"b"},"finalizers":["f"],"generation":2,"resourceVersion":"7"}})");
+  EXPECT_EQ(
+      json::serialize(o),
+      R"({"metadata":{"name":"n","namespace":"ns","labels":{"k":"v"},"annotations":{"a":"b"},"finalizers":["f"],"generation":2,"resourceVersion":"7"}})");
   EXPECT_TRUE(remove_finalizer(o, "f"));
   EXPECT_FALSE(remove_finalizer(o, "f"));
   EXPECT_FALSE(o.at("metadata").as_object().contains("finalizers"));
@@ -79,10 +80,12 @@ TEST(ObjectMeta, Mutators) {
   EXPECT_TRUE(remove_annotation(o, "a"));
 
   auto owner = json::parse(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DGD",
-    "metadata":{"name":"d","uid":"o2"}})").as_object();
+    "metadata":{"name":"d","uid":"o2"}})")
+                   .as_object();
   auto ref = owner_reference_to(owner, true);
-  EXPECT_EQ(json::serialize(ref),
-            R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DGD","name":"d","uid":"o2","controller":true,"blockOwnerDeletion":true})");
+  EXPECT_EQ(
+      json::serialize(ref),
+      R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DGD","name":"d","uid":"o2","controller":true,"blockOwnerDeletion":true})");
   set_owner_reference(o, ref);
   set_owner_reference(o, owner_reference_to(owner, false));
   ASSERT_NE(owner_references(o), nullptr);

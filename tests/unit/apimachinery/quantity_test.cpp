@@ -50,7 +50,7 @@ TEST(Quantity, CanonicalStrings) {
   EXPECT_EQ(canon("1000Ki"), "1000Ki");
   EXPECT_EQ(canon("1024Ki"), "1Mi");
   EXPECT_EQ(canon("0m"), "0");
-  EXPECT_EQ(canon("50000E"), "50");  // kube has no suffix for 10^21
+  EXPECT_EQ(canon("50000E"), "50");                // kube has no suffix for 10^21
   EXPECT_EQ(canon("8Ei"), "9223372036854775807");  // BinarySI is capped at 2^63-1
 }
 

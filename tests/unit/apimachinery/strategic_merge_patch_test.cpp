@@ -37,8 +37,9 @@ TEST(StrategicMergePatch, KubectlApplyPatchWithSetElementOrder) {
     "$setElementOrder/containers":[{"name":"main"}],
     "containers":[{"$setElementOrder/env":[{"name":"LOG_LEVEL"},{"name":"MODEL"}],
                    "env":[{"name":"LOG_LEVEL","value":"debug"}],"name":"main"}]}})";
-  EXPECT_EQ(smp(original, patch),
-            R"({"metadata":{"labels":{"app":"apply-demo","tier":"v2"}},"spec":{"containers":[{"name":"main","image":"cuda","env":[{"name":"LOG_LEVEL","value":"debug"},{"name":"MODEL","value":"llama-3-8b"}]}]}})");
+  EXPECT_EQ(
+      smp(original, patch),
+      R"({"metadata":{"labels":{"app":"apply-demo","tier":"v2"}},"spec":{"containers":[{"name":"main","image":"cuda","env":[{"name":"LOG_LEVEL","value":"debug"},{"name":"MODEL","value":"llama-3-8b"}]}]}})");
 }
 
 TEST(StrategicMergePatch, SetElementOrderReordersAndAdds) {
@@ -67,15 +68,15 @@ TEST(StrategicMergePatch, MapDirectives) {
   EXPECT_EQ(smp(R"({"spec":{"a":1,"b":2}})", R"({"spec":{"$patch":"replace","c":3}})"),
             R"({"spec":{"c":3}})");
   EXPECT_EQ(smp(R"({"spec":{"a":1,"b":2}})", R"({"spec":{"$patch":"delete"}})"), R"({"spec":{}})");
-  EXPECT_EQ(smp(R"({"metadata":{"labels":{"a":"1","b":"2"}}})",
-                R"({"metadata":{"labels":{"a":null}}})"),
-            R"({"metadata":{"labels":{"b":"2"}}})");
+  EXPECT_EQ(
+      smp(R"({"metadata":{"labels":{"a":"1","b":"2"}}})", R"({"metadata":{"labels":{"a":null}}})"),
+      R"({"metadata":{"labels":{"b":"2"}}})");
 }
 
 TEST(StrategicMergePatch, PrimitiveListsAndFinalizers) {
-  EXPECT_EQ(smp(R"({"metadata":{"finalizers":["a","b"]}})",
-                R"({"metadata":{"finalizers":["c","a"]}})"),
-            R"({"metadata":{"finalizers":["c","a","b"]}})");
+  EXPECT_EQ(
+      smp(R"({"metadata":{"finalizers":["a","b"]}})", R"({"metadata":{"finalizers":["c","a"]}})"),
+      R"({"metadata":{"finalizers":["c","a","b"]}})");
   EXPECT_EQ(smp(R"({"metadata":{"finalizers":["a","b"]}})",
                 R"({"metadata":{"$deleteFromPrimitiveList/finalizers":["a"]}})"),
             R"({"metadata":{"finalizers":["b"]}})");
@@ -83,9 +84,9 @@ TEST(StrategicMergePatch, PrimitiveListsAndFinalizers) {
                 R"({"metadata":{"$setElementOrder/finalizers":["b","a","c"],"finalizers":["c"]}})"),
             R"({"metadata":{"finalizers":["b","a","c"]}})");
   // Lists without a strategy are replaced (tolerations, command).
-  EXPECT_EQ(smp(R"({"spec":{"tolerations":[{"key":"a"}]}})",
-                R"({"spec":{"tolerations":[{"key":"b"}]}})"),
-            R"({"spec":{"tolerations":[{"key":"b"}]}})");
+  EXPECT_EQ(
+      smp(R"({"spec":{"tolerations":[{"key":"a"}]}})", R"({"spec":{"tolerations":[{"key":"b"}]}})"),
+      R"({"spec":{"tolerations":[{"key":"b"}]}})");
 }
 
 TEST(StrategicMergePatch, NestedMergeKeys) {
@@ -108,19 +109,21 @@ TEST(StrategicMergePatch, NestedMergeKeys) {
 }
 
 TEST(StrategicMergePatch, RetainKeys) {
-  EXPECT_EQ(smp(R"({"spec":{"volumes":[{"name":"v","emptyDir":{},"x":1}]}})",
-                R"({"spec":{"volumes":[{"name":"v","$retainKeys":["name","hostPath"],"hostPath":{"path":"/d"}}]}})"),
-            R"({"spec":{"volumes":[{"name":"v","hostPath":{"path":"/d"}}]}})");
-  EXPECT_EQ(smp(R"({"spec":{"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1}}}})",
-                R"({"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"}}})", "Deployment"),
-            R"({"spec":{"strategy":{"type":"Recreate"}}})");
+  EXPECT_EQ(
+      smp(R"({"spec":{"volumes":[{"name":"v","emptyDir":{},"x":1}]}})",
+          R"({"spec":{"volumes":[{"name":"v","$retainKeys":["name","hostPath"],"hostPath":{"path":"/d"}}]}})"),
+      R"({"spec":{"volumes":[{"name":"v","hostPath":{"path":"/d"}}]}})");
+  EXPECT_EQ(
+      smp(R"({"spec":{"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1}}}})",
+          R"({"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"}}})", "Deployment"),
+      R"({"spec":{"strategy":{"type":"Recreate"}}})");
 }
 
 TEST(StrategicMergePatch, RetainKeysAndOrderValidation) {
-  EXPECT_EQ(smp(R"({"spec":{"strategy":{"type":"A"}}})",
-                R"({"spec":{"strategy":{"$retainKeys":["type"],"type":"B","other":1}}})",
-                "Deployment"),
-            "ERROR: invalid patch format of retainKeys");
+  EXPECT_EQ(
+      smp(R"({"spec":{"strategy":{"type":"A"}}})",
+          R"({"spec":{"strategy":{"$retainKeys":["type"],"type":"B","other":1}}})", "Deployment"),
+      "ERROR: invalid patch format of retainKeys");
   EXPECT_EQ(smp(R"({"spec":{"strategy":{}}})", R"({"spec":{"strategy":{"$retainKeys":"type"}}})",
                 "Deployment"),
             "ERROR: invalid patch format of retainKeys");
@@ -129,13 +132,12 @@ TEST(StrategicMergePatch, RetainKeysAndOrderValidation) {
                    "containers":[{"name":"b","image":"1"},{"name":"a","image":"2"}]}})"),
             "ERROR: the order in patch list:\n[map[image:1 name:b] map[image:2 name:a]]\n doesn't "
             "match $setElementOrder list:\n[map[name:a] map[name:b]]");
-  EXPECT_EQ(smp(R"({"spec":{"containers":[]}})",
-                R"({"spec":{"$setElementOrder/containers":"a"}})"),
+  EXPECT_EQ(smp(R"({"spec":{"containers":[]}})", R"({"spec":{"$setElementOrder/containers":"a"}})"),
             "ERROR: expected a []interface {}, but received a string");
   // New values lose nulls and maps carrying $patch.
-  EXPECT_EQ(smp(R"({"spec":{}})",
-                R"({"spec":{"affinity":{"a":null,"b":{"$patch":"delete"},"c":1}}})"),
-            R"({"spec":{"affinity":{"c":1}}})");
+  EXPECT_EQ(
+      smp(R"({"spec":{}})", R"({"spec":{"affinity":{"a":null,"b":{"$patch":"delete"},"c":1}}})"),
+      R"({"spec":{"affinity":{"c":1}}})");
 }
 
 TEST(StrategicMergePatch, UnsupportedKindAndBadPatch) {

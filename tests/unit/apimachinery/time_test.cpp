@@ -58,7 +58,8 @@ TEST(Time, GoParseErrors) {
 }
 
 TEST(Time, SystemClockOverloads) {
-  system_clock::time_point t = sys_days{year{2026} / 11 / 28} + hours(1) + nanoseconds(1'234'567'891);
+  system_clock::time_point t =
+      sys_days{year{2026} / 11 / 28} + hours(1) + nanoseconds(1'234'567'891);
   EXPECT_EQ(format_time(t), "2026-11-28T01:00:01Z");
   EXPECT_EQ(format_micro_time(t), "2026-11-28T01:00:01.234567Z");
   // Before the epoch, truncation is still toward the earlier instant.

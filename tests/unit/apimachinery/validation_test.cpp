@@ -103,16 +103,15 @@ TEST(Validation, AnnotationsTotalSize) {
 }
 
 TEST(Validation, ObjectMeta) {
-  auto meta = json::parse(R"({"name":"Bad_Name","labels":{"app":"-x"},"generation":-1})")
-                  .as_object();
+  auto meta =
+      json::parse(R"({"name":"Bad_Name","labels":{"app":"-x"},"generation":-1})").as_object();
   auto errs = validate_object_meta(meta, true, name_is_dns_subdomain);
   std::vector<std::string> text;
   for (auto& e : errs) text.push_back(to_string(e));
   ASSERT_EQ(text.size(), 4u);
   EXPECT_EQ(text[0], "metadata.name: Invalid value: \"Bad_Name\": " + kSubdomainMsg);
   EXPECT_EQ(text[1], "metadata.namespace: Required value");
-  EXPECT_EQ(text[2],
-            "metadata.generation: Invalid value: -1: must be greater than or equal to 0");
+  EXPECT_EQ(text[2], "metadata.generation: Invalid value: -1: must be greater than or equal to 0");
   EXPECT_EQ(text[3].substr(0, 40), "metadata.labels: Invalid value: \"-x\": a ");
 
   auto none = json::parse(R"({})").as_object();
@@ -147,10 +146,12 @@ TEST(Validation, OwnerReferencesAndFinalizers) {
 TEST(Validation, ObjectMetaUpdate) {
   auto old_meta = json::parse(R"({"name":"a","namespace":"default","uid":"u1",
     "resourceVersion":"5","generation":3,"creationTimestamp":"2026-11-28T00:44:39Z",
-    "deletionTimestamp":"2026-11-28T01:00:00Z","finalizers":["x"]})").as_object();
+    "deletionTimestamp":"2026-11-28T01:00:00Z","finalizers":["x"]})")
+                      .as_object();
   auto new_meta = json::parse(R"({"name":"b","namespace":"default","uid":"u1",
     "generation":2,"creationTimestamp":"2026-11-28T00:44:40Z",
-    "deletionTimestamp":"2026-11-28T01:00:00Z","finalizers":["x","z","y"]})").as_object();
+    "deletionTimestamp":"2026-11-28T01:00:00Z","finalizers":["x","z","y"]})")
+                      .as_object();
   auto errs = validate_object_meta_update(new_meta, old_meta);
   std::vector<std::string> text;
   for (auto& e : errs) text.push_back(to_string(e));
@@ -158,7 +159,8 @@ TEST(Validation, ObjectMetaUpdate) {
   EXPECT_EQ(text[0],
             "metadata.finalizers: Forbidden: no new finalizers can be added if the object is "
             "being deleted, found new finalizers []string{\"y\", \"z\"}");
-  EXPECT_EQ(text[1], "metadata.resourceVersion: Invalid value: \"\": must be specified for an update");
+  EXPECT_EQ(text[1],
+            "metadata.resourceVersion: Invalid value: \"\": must be specified for an update");
   EXPECT_EQ(text[2], "metadata.generation: Invalid value: 2: must not be decremented");
   EXPECT_EQ(text[3], "metadata.name: Invalid value: \"b\": field is immutable");
   EXPECT_EQ(text[4],
