@@ -3,10 +3,10 @@
 // publishes them (names, types, descriptions, priority 1 for -o wide). Cells
 // are computed by localcluster/tables; json_path stays empty.
 
-#include "localcluster/registry/resource_type.hpp"
-
 #include <string_view>
 #include <vector>
+
+#include "localcluster/registry/resource_type.hpp"
 
 namespace dynop::localcluster::builtin {
 

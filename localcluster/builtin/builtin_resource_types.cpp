@@ -1,13 +1,12 @@
 #include "localcluster/builtin/builtin_resource_types.hpp"
 
+#include <boost/json/parse.hpp>
+#include <stdexcept>
+#include <string>
+
 #include "localcluster/builtin/builtin_columns.hpp"
 #include "localcluster/builtin/builtin_schemas.hpp"
 #include "localcluster/schema/structural_schema.hpp"
-
-#include <boost/json/parse.hpp>
-
-#include <stdexcept>
-#include <string>
 
 namespace dynop::localcluster::builtin {
 namespace {
@@ -15,7 +14,7 @@ namespace {
 // kube-apiserver lists a built-in resource's verbs sorted by name.
 const std::vector<std::string> kAllVerbs = {"create", "delete", "deletecollection", "get",
                                             "list",   "patch",  "update",           "watch"};
-const std::vector<std::string> kNoCollectionDelete = {"create", "delete", "get",   "list",
+const std::vector<std::string> kNoCollectionDelete = {"create", "delete", "get",  "list",
                                                       "patch",  "update", "watch"};
 
 struct Spec {
@@ -53,8 +52,8 @@ ResourceType make(const Spec& s) {
     auto parsed = std::make_shared<const boost::json::value>(boost::json::parse(text));
     auto compiled = schema::compile(*parsed);
     if (!compiled.schema) {
-      throw std::logic_error("built-in schema for " + t.kind + " does not compile: " +
-                             compiled.error);
+      throw std::logic_error("built-in schema for " + t.kind +
+                             " does not compile: " + compiled.error);
     }
     t.schema = std::move(parsed);
     t.structural_schema = std::move(compiled.schema);
@@ -75,23 +74,77 @@ std::vector<ResourceType> builtin_resource_types() {
       {"", "v1", "Event", "events", true, {"ev"}, {}, false, {}, false, all},
       {"", "v1", "Namespace", "namespaces", false, {"ns"}, {}, true, {}, false, no_dc},
       {"", "v1", "Node", "nodes", false, {"no"}, {}, true, {}, false, all},
-      {"", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, {"pvc"}, {}, true, {},
-       false, all},
+      {"",
+       "v1",
+       "PersistentVolumeClaim",
+       "persistentvolumeclaims",
+       true,
+       {"pvc"},
+       {},
+       true,
+       {},
+       false,
+       all},
       {"", "v1", "Pod", "pods", true, {"po"}, {"all"}, true, {"binding"}, false, all},
       {"", "v1", "Secret", "secrets", true, {}, {}, false, {}, false, all},
       {"", "v1", "ServiceAccount", "serviceaccounts", true, {"sa"}, {}, false, {}, false, all},
       {"", "v1", "Service", "services", true, {"svc"}, {"all"}, true, {}, false, all},
-      {"admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration",
-       "mutatingwebhookconfigurations", false, {}, {"api-extensions"}, false, {}, false, all},
-      {"admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration",
-       "validatingwebhookconfigurations", false, {}, {"api-extensions"}, false, {}, false, all},
-      {"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
-       false, {"crd", "crds"}, {"api-extensions"}, true, {}, false, all},
+      {"admissionregistration.k8s.io",
+       "v1",
+       "MutatingWebhookConfiguration",
+       "mutatingwebhookconfigurations",
+       false,
+       {},
+       {"api-extensions"},
+       false,
+       {},
+       false,
+       all},
+      {"admissionregistration.k8s.io",
+       "v1",
+       "ValidatingWebhookConfiguration",
+       "validatingwebhookconfigurations",
+       false,
+       {},
+       {"api-extensions"},
+       false,
+       {},
+       false,
+       all},
+      {"apiextensions.k8s.io",
+       "v1",
+       "CustomResourceDefinition",
+       "customresourcedefinitions",
+       false,
+       {"crd", "crds"},
+       {"api-extensions"},
+       true,
+       {},
+       false,
+       all},
       {"apps", "v1", "Deployment", "deployments", true, {"deploy"}, {"all"}, true, {}, true, all},
-      {"autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, {"hpa"},
-       {"all"}, true, {}, false, all},
-      {"autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, {"hpa"},
-       {"all"}, true, {}, false, all},
+      {"autoscaling",
+       "v2",
+       "HorizontalPodAutoscaler",
+       "horizontalpodautoscalers",
+       true,
+       {"hpa"},
+       {"all"},
+       true,
+       {},
+       false,
+       all},
+      {"autoscaling",
+       "v1",
+       "HorizontalPodAutoscaler",
+       "horizontalpodautoscalers",
+       true,
+       {"hpa"},
+       {"all"},
+       true,
+       {},
+       false,
+       all},
       {"coordination.k8s.io", "v1", "Lease", "leases", true, {}, {}, false, {}, false, all},
       {"events.k8s.io", "v1", "Event", "events", true, {"ev"}, {}, false, {}, false, all},
   };

@@ -5,9 +5,9 @@
 // Schemas describe the fields users write; parts left open are marked
 // x-kubernetes-preserve-unknown-fields so valid objects are never rejected.
 
-#include "localcluster/registry/resource_type.hpp"
-
 #include <vector>
+
+#include "localcluster/registry/resource_type.hpp"
 
 namespace dynop::localcluster::builtin {
 

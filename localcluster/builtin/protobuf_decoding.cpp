@@ -1,7 +1,6 @@
 #include "localcluster/builtin/protobuf_decoding.hpp"
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -69,8 +68,7 @@ std::optional<std::vector<Field>> fields_of(std::string_view data) {
 }
 
 std::string base64(std::string_view in) {
-  static const char kTable[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kTable[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
@@ -88,8 +86,8 @@ std::string base64(std::string_view in) {
     out += kTable[(n >> 12) & 63];
     out += "==";
   } else if (i + 2 == in.size()) {
-    const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8);
+    const unsigned n =
+        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
     out += kTable[(n >> 18) & 63];
     out += kTable[(n >> 12) & 63];
     out += kTable[(n >> 6) & 63];
@@ -123,13 +121,26 @@ bool decode_owner_reference(std::string_view data, json::object& o) {
   if (!fields) return false;
   for (const auto& f : *fields) {
     switch (f.number) {
-      case 1: set_string(o, "kind", f.bytes); break;
-      case 3: set_string(o, "name", f.bytes); break;
-      case 4: set_string(o, "uid", f.bytes); break;
-      case 5: set_string(o, "apiVersion", f.bytes); break;
-      case 6: o["controller"] = f.number_value != 0; break;
-      case 7: o["blockOwnerDeletion"] = f.number_value != 0; break;
-      default: break;
+      case 1:
+        set_string(o, "kind", f.bytes);
+        break;
+      case 3:
+        set_string(o, "name", f.bytes);
+        break;
+      case 4:
+        set_string(o, "uid", f.bytes);
+        break;
+      case 5:
+        set_string(o, "apiVersion", f.bytes);
+        break;
+      case 6:
+        o["controller"] = f.number_value != 0;
+        break;
+      case 7:
+        o["blockOwnerDeletion"] = f.number_value != 0;
+        break;
+      default:
+        break;
     }
   }
   return true;
@@ -140,11 +151,21 @@ bool decode_object_meta(std::string_view data, json::object& m) {
   if (!fields) return false;
   for (const auto& f : *fields) {
     switch (f.number) {
-      case 1: set_string(m, "name", f.bytes); break;
-      case 2: set_string(m, "generateName", f.bytes); break;
-      case 3: set_string(m, "namespace", f.bytes); break;
-      case 5: set_string(m, "uid", f.bytes); break;
-      case 6: set_string(m, "resourceVersion", f.bytes); break;
+      case 1:
+        set_string(m, "name", f.bytes);
+        break;
+      case 2:
+        set_string(m, "generateName", f.bytes);
+        break;
+      case 3:
+        set_string(m, "namespace", f.bytes);
+        break;
+      case 5:
+        set_string(m, "uid", f.bytes);
+        break;
+      case 6:
+        set_string(m, "resourceVersion", f.bytes);
+        break;
       case 11:
       case 12: {
         auto& target = m[f.number == 11 ? "labels" : "annotations"];
@@ -166,7 +187,8 @@ bool decode_object_meta(std::string_view data, json::object& m) {
         fin.as_array().emplace_back(std::string(f.bytes));
         break;
       }
-      default: break;  // server-set fields (times, generation, managedFields)
+      default:
+        break;  // server-set fields (times, generation, managedFields)
     }
   }
   return true;
@@ -272,10 +294,14 @@ std::variant<boost::json::value, std::string> decode_protobuf_object(std::string
     }
   }
   Decoder decode;
-  if (api_version == "v1" && kind == "Namespace") decode = decode_namespace;
-  else if (api_version == "v1" && kind == "ConfigMap") decode = decode_config_map;
-  else if (api_version == "v1" && kind == "Secret") decode = decode_secret;
-  else if (api_version == "v1" && kind == "ServiceAccount") decode = decode_service_account;
+  if (api_version == "v1" && kind == "Namespace")
+    decode = decode_namespace;
+  else if (api_version == "v1" && kind == "ConfigMap")
+    decode = decode_config_map;
+  else if (api_version == "v1" && kind == "Secret")
+    decode = decode_secret;
+  else if (api_version == "v1" && kind == "ServiceAccount")
+    decode = decode_service_account;
   if (!decode) return "protobuf bodies of " + api_version + " " + kind + " are not supported";
 
   json::object o;

@@ -8,7 +8,6 @@
 // unsupported so the server can answer 415 as before.
 
 #include <boost/json/value.hpp>
-
 #include <string>
 #include <string_view>
 #include <variant>

@@ -1,15 +1,15 @@
 #include "localcluster/discovery/discovery_documents.hpp"
 
-#include "localcluster/registry/crd_resource_types.hpp"
-
-#include <boost/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
 #include <array>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <set>
+
+#include "localcluster/registry/crd_resource_types.hpp"
 
 namespace dynop::localcluster::discovery {
 namespace {
@@ -19,14 +19,25 @@ using TypePtr = std::shared_ptr<const ResourceType>;
 
 // The order kube-apiserver 1.26 lists its built-in groups in; custom groups
 // follow, by name.
-const std::vector<std::string> kBuiltinGroupOrder = {
-    "apiregistration.k8s.io", "apps",          "events.k8s.io",
-    "authentication.k8s.io",  "authorization.k8s.io", "autoscaling",
-    "batch",                  "certificates.k8s.io",  "networking.k8s.io",
-    "policy",                 "rbac.authorization.k8s.io", "storage.k8s.io",
-    "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
-    "coordination.k8s.io",    "node.k8s.io",   "discovery.k8s.io",
-    "flowcontrol.apiserver.k8s.io"};
+const std::vector<std::string> kBuiltinGroupOrder = {"apiregistration.k8s.io",
+                                                     "apps",
+                                                     "events.k8s.io",
+                                                     "authentication.k8s.io",
+                                                     "authorization.k8s.io",
+                                                     "autoscaling",
+                                                     "batch",
+                                                     "certificates.k8s.io",
+                                                     "networking.k8s.io",
+                                                     "policy",
+                                                     "rbac.authorization.k8s.io",
+                                                     "storage.k8s.io",
+                                                     "admissionregistration.k8s.io",
+                                                     "apiextensions.k8s.io",
+                                                     "scheduling.k8s.io",
+                                                     "coordination.k8s.io",
+                                                     "node.k8s.io",
+                                                     "discovery.k8s.io",
+                                                     "flowcontrol.apiserver.k8s.io"};
 
 int group_rank(const std::string& g) {
   auto it = std::find(kBuiltinGroupOrder.begin(), kBuiltinGroupOrder.end(), g);
@@ -73,8 +84,10 @@ std::vector<Subresource> subresources_of(const ResourceType& t) {
   if (t.has_status_subresource) out.push_back({"status", t.kind, "", "", gpu});
   if (t.scale) out.push_back({"scale", "Scale", "autoscaling", "v1", gpu});
   for (const auto& e : t.extra_subresources) {
-    if (e == "binding") out.push_back({"binding", "Binding", "", "", {"create"}});
-    else out.push_back({e, t.kind, "", "", gpu});
+    if (e == "binding")
+      out.push_back({"binding", "Binding", "", "", {"create"}});
+    else
+      out.push_back({e, t.kind, "", "", gpu});
   }
   if (!t.is_custom()) {
     std::sort(out.begin(), out.end(),
@@ -135,7 +148,8 @@ json::object aggregated_resource(const ResourceType& t) {
     if (s.group.empty()) {
       o["responseKind"] = response_kind(t, s.kind);
     } else {
-      o["responseKind"] = json::object{{"group", s.group}, {"version", s.version}, {"kind", s.kind}};
+      o["responseKind"] =
+          json::object{{"group", s.group}, {"version", s.version}, {"kind", s.kind}};
     }
     o["verbs"] = strings(s.verbs);
     subs.push_back(std::move(o));
@@ -294,8 +308,10 @@ DiscoveryFormat negotiate_discovery(std::string_view accept, bool serve_v2) {
     if (item.empty()) continue;
     const bool aggregated = item.find("as=APIGroupDiscoveryList") != std::string::npos;
     if (aggregated) {
-      if (item.find("v=v2beta1") != std::string::npos) offers_v2beta1 = true;
-      else if (item.find("v=v2") != std::string::npos) offers_v2 = true;
+      if (item.find("v=v2beta1") != std::string::npos)
+        offers_v2beta1 = true;
+      else if (item.find("v=v2") != std::string::npos)
+        offers_v2 = true;
       continue;
     }
     const auto semi = item.find(';');

@@ -8,13 +8,13 @@
 //   /api/v1, /apis/<g>/<v>   APIResourceList (with subresources, storageVersionHash)
 //   /api, /apis with the aggregated Accept   APIGroupDiscoveryList (v2beta1)
 
-#include "localcluster/registry/resource_type.hpp"
-
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "localcluster/registry/resource_type.hpp"
 
 namespace dynop::localcluster::discovery {
 

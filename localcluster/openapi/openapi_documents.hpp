@@ -2,8 +2,9 @@
 // The OpenAPI documents kube-apiserver 1.26 publishes, built from the resource
 // types served right now (pure; the server caches them per registry
 // revision):
-//   GET /openapi/v3                  index: {"paths":{"apis/g/v":{"serverRelativeURL":"/openapi/v3/apis/g/v?hash=H"}}}
-//   GET /openapi/v3/apis/g/v[?hash=] one group-version: paths with the query
+//   GET /openapi/v3                  index:
+//   {"paths":{"apis/g/v":{"serverRelativeURL":"/openapi/v3/apis/g/v?hash=H"}}} GET
+//   /openapi/v3/apis/g/v[?hash=] one group-version: paths with the query
 //                                    parameters kubectl looks for
 //                                    (fieldValidation on every PATCH), and
 //                                    components.schemas with
@@ -12,18 +13,20 @@
 //   GET /openapi/v2                  minimal Swagger 2.0 (JSON or gnostic protobuf)
 // All JSON bodies are served as `text/plain; charset=utf-8`, as 1.26 does.
 
-#include "localcluster/registry/resource_type.hpp"
-
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "localcluster/registry/resource_type.hpp"
+
 namespace dynop::localcluster::openapi {
 
 inline constexpr char kContentType[] = "text/plain; charset=utf-8";
-inline constexpr char kV2ProtobufMediaType[] = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
-inline constexpr char kV3ProtobufMediaType[] = "application/com.github.proto-openapi.spec.v3@v1.0+protobuf";
+inline constexpr char kV2ProtobufMediaType[] =
+    "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+inline constexpr char kV3ProtobufMediaType[] =
+    "application/com.github.proto-openapi.spec.v3@v1.0+protobuf";
 
 struct Document {
   std::string body;  // compact JSON
@@ -31,8 +34,8 @@ struct Document {
 };
 
 struct OpenApiV3 {
-  std::string index;                       // GET /openapi/v3
-  std::map<std::string, Document> by_path; // "api/v1", "apis/nvidia.com/v1alpha1", "apis", ...
+  std::string index;                        // GET /openapi/v3
+  std::map<std::string, Document> by_path;  // "api/v1", "apis/nvidia.com/v1alpha1", "apis", ...
 };
 
 OpenApiV3 build_openapi_v3(const std::vector<std::shared_ptr<const ResourceType>>& types);

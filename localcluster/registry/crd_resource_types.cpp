@@ -1,14 +1,13 @@
 #include "localcluster/registry/crd_resource_types.hpp"
 
-#include "lib/apimachinery/validation.hpp"
-#include "localcluster/schema/structural_schema.hpp"
-
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <regex>
 #include <set>
+
+#include "lib/apimachinery/validation.hpp"
+#include "localcluster/schema/structural_schema.hpp"
 
 namespace dynop::localcluster {
 namespace {
@@ -18,7 +17,7 @@ using apimachinery::FieldError;
 using apimachinery::FieldErrors;
 using apimachinery::FieldErrorType;
 
-const char* const kCrdVerbs[] = {"delete", "deletecollection", "get", "list",
+const char* const kCrdVerbs[] = {"delete", "deletecollection", "get",    "list",
                                  "patch",  "create",           "update", "watch"};
 
 std::string str(const json::value* v) {
@@ -81,7 +80,8 @@ void check_structural(const json::value& node, const std::string& path, bool is_
   for (const auto& [k, v] : obj_at(o, "properties")) {
     check_structural(v, path + ".properties[" + std::string(k) + "]", false, errors);
   }
-  if (const auto* items = o.if_contains("items")) check_structural(*items, path + ".items", false, errors);
+  if (const auto* items = o.if_contains("items"))
+    check_structural(*items, path + ".items", false, errors);
   if (const auto* ap = o.if_contains("additionalProperties"); ap != nullptr && ap->is_object()) {
     check_structural(*ap, path + ".additionalProperties", false, errors);
   }
@@ -177,7 +177,9 @@ apimachinery::FieldErrors validate_crd(const boost::json::value& crd) {
     } else if (auto p = dns1035_problems(vname); !p.empty()) {
       errors.push_back({FieldErrorType::kInvalid, vpath + ".name", quote(vname), p});
     } else if (!seen.insert(vname).second) {
-      errors.push_back({FieldErrorType::kInvalid, "spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}", "must contain unique version names"});
+      errors.push_back({FieldErrorType::kInvalid, "spec.versions",
+                        "[]apiextensions.CustomResourceDefinitionVersion{...}",
+                        "must contain unique version names"});
     }
     if (const auto* st = v.if_contains("storage"); st != nullptr && st->is_bool() && st->get_bool())
       ++storage;
@@ -203,20 +205,24 @@ apimachinery::FieldErrors validate_crd(const boost::json::value& crd) {
         if (p.empty()) {
           errors.push_back({FieldErrorType::kRequired, fp, "", ""});
         } else if (p.rfind(".spec.", 0) != 0 && p.rfind(".status.", 0) != 0) {
-          errors.push_back({FieldErrorType::kInvalid, fp, quote(p),
-                            std::string("should be a json path under either `.spec` or `.status`")});
+          errors.push_back(
+              {FieldErrorType::kInvalid, fp, quote(p),
+               std::string("should be a json path under either `.spec` or `.status`")});
         }
       }
     }
   }
   if (versions.empty()) {
-    errors.push_back({FieldErrorType::kRequired, "spec.versions", "", "must have exactly one version marked as storage version"});
+    errors.push_back({FieldErrorType::kRequired, "spec.versions", "",
+                      "must have exactly one version marked as storage version"});
   } else if (storage != 1) {
-    errors.push_back({FieldErrorType::kInvalid, "spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}",
+    errors.push_back({FieldErrorType::kInvalid, "spec.versions",
+                      "[]apiextensions.CustomResourceDefinitionVersion{...}",
                       "must have exactly one version marked as storage version"});
   }
   if (!versions.empty() && served == 0) {
-    errors.push_back({FieldErrorType::kInvalid, "spec.versions", "[]apiextensions.CustomResourceDefinitionVersion{...}",
+    errors.push_back({FieldErrorType::kInvalid, "spec.versions",
+                      "[]apiextensions.CustomResourceDefinitionVersion{...}",
                       "must have at least one version served"});
   }
 
@@ -251,16 +257,16 @@ apimachinery::FieldErrors validate_crd(const boost::json::value& crd) {
   for (std::size_t i = 0; i < short_names.size(); ++i) {
     const std::string s = str(&short_names[i]);
     if (auto p = dns1035_problems(s); !p.empty()) {
-      errors.push_back({FieldErrorType::kInvalid, "spec.names.shortNames[" + std::to_string(i) + "]",
-                        quote(s), p});
+      errors.push_back({FieldErrorType::kInvalid,
+                        "spec.names.shortNames[" + std::to_string(i) + "]", quote(s), p});
     }
   }
   const auto& categories = arr_at(names, "categories");
   for (std::size_t i = 0; i < categories.size(); ++i) {
     const std::string s = str(&categories[i]);
     if (auto p = dns1035_problems(s); !p.empty()) {
-      errors.push_back({FieldErrorType::kInvalid, "spec.names.categories[" + std::to_string(i) + "]",
-                        quote(s), p});
+      errors.push_back({FieldErrorType::kInvalid,
+                        "spec.names.categories[" + std::to_string(i) + "]", quote(s), p});
     }
   }
   return errors;
@@ -276,7 +282,8 @@ std::vector<ResourceType> resource_types_from_crd(const boost::json::value& crd)
   for (const auto& v : arr_at(spec, "versions")) {
     if (!v.is_object()) continue;
     const auto* st = v.get_object().if_contains("storage");
-    if (st != nullptr && st->is_bool() && st->get_bool()) storage_version = str_at(v.get_object(), "name");
+    if (st != nullptr && st->is_bool() && st->get_bool())
+      storage_version = str_at(v.get_object(), "name");
   }
   for (const auto& vv : arr_at(spec, "versions")) {
     if (!vv.is_object()) continue;

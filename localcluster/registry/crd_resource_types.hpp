@@ -4,13 +4,12 @@
 // updated (names, group, scope, versions, structural schemas), worded as
 // kube-apiserver words it so `kubectl apply` of a bad CRD fails the same way.
 
-#include "lib/apimachinery/field_error.hpp"
-#include "localcluster/registry/resource_type.hpp"
-
 #include <boost/json/value.hpp>
-
 #include <string>
 #include <vector>
+
+#include "lib/apimachinery/field_error.hpp"
+#include "localcluster/registry/resource_type.hpp"
 
 namespace dynop::localcluster {
 

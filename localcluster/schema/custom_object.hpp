@@ -5,16 +5,15 @@
 // the scale subresource paths. The REST layer calls this once per write and
 // maps the result to 400, 422 or warnings.
 
-#include "lib/apimachinery/field_error.hpp"
-#include "localcluster/registry/resource_type.hpp"
-#include "localcluster/schema/structural_schema.hpp"
-
 #include <boost/json/value.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "lib/apimachinery/field_error.hpp"
+#include "localcluster/registry/resource_type.hpp"
+#include "localcluster/schema/structural_schema.hpp"
 
 namespace dynop::localcluster::schema {
 

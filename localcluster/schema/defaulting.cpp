@@ -1,7 +1,6 @@
 #include "localcluster/schema/defaulting.hpp"
 
 #include <boost/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -47,7 +46,8 @@ void run(const Schema& s, json::value& x) {
   } else if (auto* arr = x.if_array()) {
     if (!s.items) return;
     for (auto& item : *arr) {
-      if (non_nullable_null(item, *s.items) && s.items->default_value) item = *s.items->default_value;
+      if (non_nullable_null(item, *s.items) && s.items->default_value)
+        item = *s.items->default_value;
       run(*s.items, item);
     }
   }

@@ -4,9 +4,9 @@
 // its schema default, then defaulting recurses into the result. Nulls of
 // non-nullable properties without a default are dropped, as kube does.
 
-#include "localcluster/schema/structural_schema.hpp"
-
 #include <boost/json/value.hpp>
+
+#include "localcluster/schema/structural_schema.hpp"
 
 namespace dynop::localcluster::schema {
 

@@ -1,8 +1,7 @@
 #include "localcluster/schema/pruning.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 
 namespace dynop::localcluster::schema {
 namespace {

@@ -5,12 +5,11 @@
 // Returns the pruned paths ("spec.foo", "spec.items[0].bar") so the caller can
 // honour fieldValidation=Strict|Warn exactly as kube-apiserver does.
 
-#include "localcluster/schema/structural_schema.hpp"
-
 #include <boost/json/value.hpp>
-
 #include <string>
 #include <vector>
+
+#include "localcluster/schema/structural_schema.hpp"
 
 namespace dynop::localcluster::schema {
 

@@ -1,12 +1,13 @@
 #include "localcluster/schema/scale_validation.hpp"
 
-#include "lib/apimachinery/json_path.hpp"
-#include "localcluster/schema/go_format.hpp"
-
 #include <boost/json.hpp>
-
 #include <climits>
 #include <string>
+
+#include "lib/apimachinery/field_error_format.hpp"
+#include "lib/apimachinery/go_format.hpp"
+#include "lib/apimachinery/go_quote.hpp"
+#include "lib/apimachinery/json_path.hpp"
 
 namespace dynop::localcluster::schema {
 namespace {
@@ -15,19 +16,6 @@ namespace json = boost::json;
 using apimachinery::FieldError;
 using apimachinery::FieldErrorType;
 
-// Go's %T for a decoded JSON value, as NestedInt64's error message uses it.
-const char* go_type(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::string: return "string";
-    case json::kind::double_: return "float64";
-    case json::kind::bool_: return "bool";
-    case json::kind::object: return "map[string]interface {}";
-    case json::kind::array: return "[]interface {}";
-    case json::kind::null: return "<nil>";
-    default: return "int64";
-  }
-}
-
 void check_replicas(const std::string& path, const json::value& object,
                     apimachinery::FieldErrors& errors) {
   if (path.empty()) return;
@@ -35,16 +23,16 @@ void check_replicas(const std::string& path, const json::value& object,
   if (v == nullptr) return;
   const std::string trimmed = path[0] == '.' ? path.substr(1) : path;
   if (!v->is_int64() && !v->is_uint64()) {
-    std::string shown = v->is_string() ? std::string(v->get_string()) : go_value(*v);
+    const std::string shown = apimachinery::go_sprint(*v);
     errors.push_back({FieldErrorType::kInvalid, path, "0",
-                      trimmed + " accessor error: " + shown + " is of the type " + go_type(*v) +
-                          ", expected int64"});
+                      trimmed + " accessor error: " + shown + " is of the type " +
+                          std::string(apimachinery::go_type_name(*v)) + ", expected int64"});
     return;
   }
   const long long n = v->is_int64() ? v->get_int64() : static_cast<long long>(v->get_uint64());
   if (n < 0) {
-    errors.push_back({FieldErrorType::kInvalid, path, std::to_string(n),
-                      "should be a non-negative integer"});
+    errors.push_back(
+        {FieldErrorType::kInvalid, path, std::to_string(n), "should be a non-negative integer"});
   } else if (n > INT_MAX) {
     errors.push_back({FieldErrorType::kInvalid, path, std::to_string(n),
                       "should be less than or equal to " + std::to_string(INT_MAX)});
@@ -68,8 +56,9 @@ apimachinery::FieldErrors validate_scale_paths(const ScaleSubresource& scale,
       const std::string& p = scale.label_selector_path;
       const std::string trimmed = p[0] == '.' ? p.substr(1) : p;
       errors.push_back({FieldErrorType::kInvalid, p, "\"\"",
-                        trimmed + " accessor error: " + go_value(*v) + " is of the type " +
-                            go_type(*v) + ", expected string"});
+                        trimmed + " accessor error: " + apimachinery::go_sprint(*v) +
+                            " is of the type " + std::string(apimachinery::go_type_name(*v)) +
+                            ", expected string"});
     }
   }
   return errors;

@@ -4,10 +4,10 @@
 // in the CRD, leading dot included:
 //   .spec.replicas: Invalid value: -1: should be a non-negative integer
 
+#include <boost/json/value.hpp>
+
 #include "lib/apimachinery/field_error.hpp"
 #include "localcluster/registry/resource_type.hpp"
-
-#include <boost/json/value.hpp>
 
 namespace dynop::localcluster::schema {
 

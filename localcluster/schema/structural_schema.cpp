@@ -38,8 +38,8 @@ std::vector<SchemaPtr> build_list(const json::object& o, std::string_view key,
   if (v == nullptr || !v->is_array()) return out;
   std::size_t i = 0;
   for (const auto& item : v->get_array()) {
-    out.push_back(build(item, where + "." + std::string(key) + "[" + std::to_string(i++) + "]",
-                        error));
+    out.push_back(
+        build(item, where + "." + std::string(key) + "[" + std::to_string(i++) + "]", error));
   }
   return out;
 }
@@ -60,8 +60,8 @@ SchemaPtr build(const json::value& node, const std::string& where, std::string& 
   s->nullable = bool_of(o, "nullable");
   if (const auto* p = o.if_contains("properties"); p != nullptr && p->is_object()) {
     for (const auto& [k, v] : p->get_object()) {
-      s->properties.emplace(std::string(k), build(v, where + ".properties[" + std::string(k) + "]",
-                                                  error));
+      s->properties.emplace(std::string(k),
+                            build(v, where + ".properties[" + std::string(k) + "]", error));
     }
   }
   if (const auto* ap = o.if_contains("additionalProperties")) {

@@ -4,7 +4,6 @@
 // without re-reading JSON. Immutable after compile(); share it freely.
 
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -57,8 +56,8 @@ struct Schema {
 };
 
 struct CompileResult {
-  SchemaPtr schema;    // null on error
-  std::string error;   // why the schema could not be compiled
+  SchemaPtr schema;   // null on error
+  std::string error;  // why the schema could not be compiled
 };
 
 // Compiles an OpenAPI v3 schema. `$ref` is not allowed (as in CRDs); a

@@ -1,12 +1,13 @@
 #include "localcluster/schema/validation.hpp"
 
-#include "localcluster/schema/go_format.hpp"
-
 #include <boost/json.hpp>
-
 #include <cmath>
 #include <set>
 #include <string>
+
+#include "lib/apimachinery/field_error_format.hpp"
+#include "lib/apimachinery/go_format.hpp"
+#include "lib/apimachinery/go_quote.hpp"
 
 namespace dynop::localcluster::schema {
 namespace {
@@ -55,7 +56,7 @@ bool json_equal_numeric(const json::value& a, const json::value& b) {
 std::string limit_text(double limit, const json::value& v) {
   // Integers are compared (and printed) as int64, as kube's MinimumNativeType does.
   if (v.is_int64() || v.is_uint64()) return std::to_string(static_cast<std::int64_t>(limit));
-  return go_float(limit);
+  return apimachinery::go_float(limit);
 }
 
 // Number of Unicode code points, as Go's utf8.RuneCountInString.
@@ -71,7 +72,8 @@ class Validator {
   FieldErrors errors;
 
   void invalid(const std::string& path, const json::value& v, std::string detail) {
-    errors.push_back({FieldErrorType::kInvalid, field_of(path), go_value(v), std::move(detail)});
+    errors.push_back({FieldErrorType::kInvalid, field_of(path), apimachinery::render_bad_value(v),
+                      std::move(detail)});
   }
 
   std::string name_in_body(const std::string& path) const { return path + " in body"; }
@@ -86,8 +88,9 @@ class Validator {
     if (s.int_or_string && s.any_of.empty()) {
       if (is_integral(v) || v.is_string()) return true;
       // kube validates int-or-string through anyOf [integer, string].
-      errors.push_back({FieldErrorType::kInvalid, "<nil>", "\"\"",
-                        go_quote(path) + " must validate at least one schema (anyOf)"});
+      errors.push_back(
+          {FieldErrorType::kInvalid, "<nil>", "\"\"",
+           apimachinery::go_quote(path) + " must validate at least one schema (anyOf)"});
       type_error(path, "integer", json_type_name(v));
       return false;
     }
@@ -99,9 +102,9 @@ class Validator {
   }
 
   void type_error(const std::string& path, const std::string& expected, const char* actual) {
-    errors.push_back({FieldErrorType::kTypeInvalid, field_of(path), go_quote(actual),
+    errors.push_back({FieldErrorType::kTypeInvalid, field_of(path), apimachinery::go_quote(actual),
                       name_in_body(path) + " must be of type " + expected + ": " +
-                          go_quote(actual)});
+                          apimachinery::go_quote(actual)});
   }
 
   void run(const Schema& s, const std::string& path, const json::value& v) {
@@ -120,8 +123,9 @@ class Validator {
         if (best.empty()) best = std::move(inner.errors);
       }
       if (!ok) {
-        errors.push_back({FieldErrorType::kInvalid, "<nil>", "\"\"",
-                          go_quote(path) + " must validate at least one schema (anyOf)"});
+        errors.push_back(
+            {FieldErrorType::kInvalid, "<nil>", "\"\"",
+             apimachinery::go_quote(path) + " must validate at least one schema (anyOf)"});
         errors.insert(errors.end(), best.begin(), best.end());
       }
     }
@@ -133,8 +137,9 @@ class Validator {
         if (inner.errors.empty()) ++matched;
       }
       if (matched != 1) {
-        errors.push_back({FieldErrorType::kInvalid, "<nil>", "\"\"",
-                          go_quote(path) + " must validate one and only one schema (oneOf)"});
+        errors.push_back(
+            {FieldErrorType::kInvalid, "<nil>", "\"\"",
+             apimachinery::go_quote(path) + " must validate one and only one schema (oneOf)"});
       }
     }
     if (s.not_schema) {
@@ -142,7 +147,7 @@ class Validator {
       inner.run(*s.not_schema, path, v);
       if (inner.errors.empty()) {
         errors.push_back({FieldErrorType::kInvalid, "<nil>", "\"\"",
-                          go_quote(path) + " must not validate the schema (not)"});
+                          apimachinery::go_quote(path) + " must not validate the schema (not)"});
       }
     }
     if (v.is_string()) check_string(s, path, v);
@@ -156,12 +161,14 @@ class Validator {
     const auto& str = v.get_string();
     const auto len = rune_count(str);
     if (s.max_length && len > *s.max_length) {
-      invalid(path, v, name_in_body(path) + " should be at most " +
-                           std::to_string(*s.max_length) + " chars long");
+      invalid(path, v,
+              name_in_body(path) + " should be at most " + std::to_string(*s.max_length) +
+                  " chars long");
     }
     if (s.min_length && len < *s.min_length) {
-      invalid(path, v, name_in_body(path) + " should be at least " +
-                           std::to_string(*s.min_length) + " chars long");
+      invalid(path, v,
+              name_in_body(path) + " should be at least " + std::to_string(*s.min_length) +
+                  " chars long");
     }
     if (s.pattern_re && !std::regex_search(str.begin(), str.end(), *s.pattern_re)) {
       invalid(path, v, name_in_body(path) + " should match '" + s.pattern + "'");
@@ -180,15 +187,22 @@ class Validator {
     static const std::regex kIpv4(
         R"(^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$)");
     const std::regex* re = nullptr;
-    if (s.format == "date-time") re = &kDateTime;
-    else if (s.format == "date") re = &kDate;
-    else if (s.format == "uuid") re = &kUuid;
-    else if (s.format == "byte") re = &kByte;
-    else if (s.format == "ipv4") re = &kIpv4;
+    if (s.format == "date-time")
+      re = &kDateTime;
+    else if (s.format == "date")
+      re = &kDate;
+    else if (s.format == "uuid")
+      re = &kUuid;
+    else if (s.format == "byte")
+      re = &kByte;
+    else if (s.format == "ipv4")
+      re = &kIpv4;
     if (re == nullptr) return;
     const std::string str(v.get_string());
     if (!std::regex_match(str, *re)) {
-      invalid(path, v, name_in_body(path) + " must be of type " + s.format + ": " + go_quote(str));
+      invalid(
+          path, v,
+          name_in_body(path) + " must be of type " + s.format + ": " + apimachinery::go_quote(str));
     }
   }
 
@@ -197,24 +211,27 @@ class Validator {
     if (s.multiple_of && *s.multiple_of > 0) {
       const double q = d / *s.multiple_of;
       if (std::floor(q) != q) {
-        invalid(path, v, name_in_body(path) + " should be a multiple of " +
-                             limit_text(*s.multiple_of, v));
+        invalid(path, v,
+                name_in_body(path) + " should be a multiple of " + limit_text(*s.multiple_of, v));
       }
     }
     if (s.maximum) {
       const bool bad = s.exclusive_maximum ? d >= *s.maximum : d > *s.maximum;
       if (bad) {
-        invalid(path, v, name_in_body(path) + (s.exclusive_maximum ? " should be less than "
-                                                                   : " should be less than or equal to ") +
-                             limit_text(*s.maximum, v));
+        invalid(path, v,
+                name_in_body(path) +
+                    (s.exclusive_maximum ? " should be less than "
+                                         : " should be less than or equal to ") +
+                    limit_text(*s.maximum, v));
       }
     }
     if (s.minimum) {
       const bool bad = s.exclusive_minimum ? d <= *s.minimum : d < *s.minimum;
       if (bad) {
         invalid(path, v,
-                name_in_body(path) + (s.exclusive_minimum ? " should be greater than "
-                                                          : " should be greater than or equal to ") +
+                name_in_body(path) +
+                    (s.exclusive_minimum ? " should be greater than "
+                                         : " should be greater than or equal to ") +
                     limit_text(*s.minimum, v));
       }
     }
@@ -229,14 +246,14 @@ class Validator {
     }
     const auto size = static_cast<std::int64_t>(arr.size());
     if (s.min_items && size < *s.min_items) {
-      invalid(path, json::value(size),
-              name_in_body(path) + " should have at least " + std::to_string(*s.min_items) +
-                  " items");
+      invalid(
+          path, json::value(size),
+          name_in_body(path) + " should have at least " + std::to_string(*s.min_items) + " items");
     }
     if (s.max_items && size > *s.max_items) {
-      invalid(path, json::value(size),
-              name_in_body(path) + " should have at most " + std::to_string(*s.max_items) +
-                  " items");
+      invalid(
+          path, json::value(size),
+          name_in_body(path) + " should have at most " + std::to_string(*s.max_items) + " items");
     }
     if (s.unique_items) {
       for (std::size_t i = 0; i < arr.size(); ++i) {
@@ -260,9 +277,11 @@ class Validator {
     for (const auto& e : *s.enum_values) {
       if (!first) detail += ", ";
       first = false;
-      detail += e.is_string() ? go_quote(e.get_string()) : go_quote(json::serialize(e));
+      detail += e.is_string() ? apimachinery::go_quote(e.get_string())
+                              : apimachinery::go_quote(json::serialize(e));
     }
-    errors.push_back({FieldErrorType::kNotSupported, field_of(path), go_value(v), detail});
+    errors.push_back(
+        {FieldErrorType::kNotSupported, field_of(path), apimachinery::render_bad_value(v), detail});
   }
 
   void check_object(const Schema& s, const std::string& path, const json::value& v) {
@@ -285,7 +304,7 @@ class Validator {
     if (s.additional_properties_forbidden) {
       for (const auto& k : keys) {
         if (!s.properties.count(k)) {
-          errors.push_back({FieldErrorType::kInvalid, field_of(path), go_quote(k),
+          errors.push_back({FieldErrorType::kInvalid, field_of(path), apimachinery::go_quote(k),
                             path + "." + k + " in body is a forbidden property"});
         }
       }
@@ -322,14 +341,21 @@ class Validator {
 
 const char* json_type_name(const boost::json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "boolean";
     case json::kind::int64:
-    case json::kind::uint64: return "integer";
-    case json::kind::double_: return "number";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
+    case json::kind::uint64:
+      return "integer";
+    case json::kind::double_:
+      return "number";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
   }
   return "";
 }

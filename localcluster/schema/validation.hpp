@@ -7,10 +7,10 @@
 //   spec.mode: Unsupported value: "x": supported values: "a", "b"
 //   spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"
 
+#include <boost/json/value.hpp>
+
 #include "lib/apimachinery/field_error.hpp"
 #include "localcluster/schema/structural_schema.hpp"
-
-#include <boost/json/value.hpp>
 
 namespace dynop::localcluster::schema {
 

@@ -1,8 +1,7 @@
 #include "localcluster/tables/builtin_cells.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <map>
 #include <string>
@@ -104,7 +103,8 @@ json::array pod(const json::object& o, Timestamp now) {
                str(waiting, "reason") != "PodInitializing") {
       reason = "Init:" + str(waiting, "reason");
     } else {
-      reason = "Init:" + std::to_string(i) + "/" + std::to_string(arr(spec, "initContainers").size());
+      reason =
+          "Init:" + std::to_string(i) + "/" + std::to_string(arr(spec, "initContainers").size());
     }
     initializing = true;
     break;
@@ -132,7 +132,8 @@ json::array pod(const json::object& o, Timestamp now) {
                      ? "Signal:" + std::to_string(num(terminated, "signal"))
                      : "ExitCode:" + std::to_string(num(terminated, "exitCode"));
       } else if (has(state, "running")) {
-        if (const auto* r = cs.if_contains("ready"); r != nullptr && r->is_bool() && r->get_bool()) {
+        if (const auto* r = cs.if_contains("ready");
+            r != nullptr && r->is_bool() && r->get_bool()) {
           has_running = true;
           ++ready;
         }
@@ -188,12 +189,14 @@ json::array node(const json::object& o, Timestamp now) {
     state = str(c.get_object(), "status") == "True" ? "Ready" : "NotReady";
   }
   const auto* unsched = obj(o, "spec").if_contains("unschedulable");
-  if (unsched != nullptr && unsched->is_bool() && unsched->get_bool()) state += ",SchedulingDisabled";
+  if (unsched != nullptr && unsched->is_bool() && unsched->get_bool())
+    state += ",SchedulingDisabled";
   std::vector<std::string> roles;
   for (const auto& [k, v] : obj(obj(o, "metadata"), "labels")) {
     const std::string key(k);
     const std::string prefix = "node-role.kubernetes.io/";
-    if (key.rfind(prefix, 0) == 0 && key.size() > prefix.size()) roles.push_back(key.substr(prefix.size()));
+    if (key.rfind(prefix, 0) == 0 && key.size() > prefix.size())
+      roles.push_back(key.substr(prefix.size()));
     if (key == "kubernetes.io/role" && v.is_string() && !v.get_string().empty())
       roles.emplace_back(v.get_string());
   }
@@ -201,7 +204,8 @@ json::array node(const json::object& o, Timestamp now) {
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
   auto address = [&](const char* type) {
     for (const auto& a : arr(status, "addresses"))
-      if (a.is_object() && str(a.get_object(), "type") == type) return str(a.get_object(), "address");
+      if (a.is_object() && str(a.get_object(), "type") == type)
+        return str(a.get_object(), "address");
     return std::string("<none>");
   };
   const auto& info = obj(status, "nodeInfo");
@@ -247,12 +251,18 @@ json::array pvc(const json::object& o, Timestamp now) {
   }
   std::string storage_class = str(spec, "storageClassName");
   if (storage_class.empty()) {
-    storage_class = str(obj(obj(o, "metadata"), "annotations"), "volume.beta.kubernetes.io/storage-class");
+    storage_class =
+        str(obj(obj(o, "metadata"), "annotations"), "volume.beta.kubernetes.io/storage-class");
   }
   const std::string mode = str(spec, "volumeMode");
-  return {json::value(name(o)),         json::value(phase),   json::value(str(spec, "volumeName")),
-          json::value(capacity),        json::value(modes),   json::value(storage_class),
-          json::value(age(o, now)),     json::value(mode.empty() ? "<unset>" : mode)};
+  return {json::value(name(o)),
+          json::value(phase),
+          json::value(str(spec, "volumeName")),
+          json::value(capacity),
+          json::value(modes),
+          json::value(storage_class),
+          json::value(age(o, now)),
+          json::value(mode.empty() ? "<unset>" : mode)};
 }
 
 json::array service(const json::object& o, Timestamp now) {
@@ -324,8 +334,8 @@ json::array event(const json::object& o, bool events_v1, Timestamp now) {
   const std::string kind = lower(str(involved, "kind"));
   const std::string target =
       str(involved, "name").empty() ? kind : kind + "/" + str(involved, "name");
-  const std::string component = str(source, "component").empty() ? str(o, "reportingController")
-                                                                   : str(source, "component");
+  const std::string component =
+      str(source, "component").empty() ? str(o, "reportingController") : str(source, "component");
   const std::string instance =
       str(source, "host").empty() ? str(o, "reportingInstance") : str(source, "host");
   const std::string src = instance.empty() ? component : component + ", " + instance;
@@ -369,11 +379,16 @@ std::string hpa_targets(const json::object& o) {
     const auto& mo = m.get_object();
     const std::string type = str(mo, "type");
     const json::object* target = nullptr;
-    if (type == "Resource") target = &obj(obj(mo, "resource"), "target");
-    else if (type == "ContainerResource") target = &obj(obj(mo, "containerResource"), "target");
-    else if (type == "External") target = &obj(obj(mo, "external"), "target");
-    else if (type == "Pods") target = &obj(obj(mo, "pods"), "target");
-    else if (type == "Object") target = &obj(obj(mo, "object"), "target");
+    if (type == "Resource")
+      target = &obj(obj(mo, "resource"), "target");
+    else if (type == "ContainerResource")
+      target = &obj(obj(mo, "containerResource"), "target");
+    else if (type == "External")
+      target = &obj(obj(mo, "external"), "target");
+    else if (type == "Pods")
+      target = &obj(obj(mo, "pods"), "target");
+    else if (type == "Object")
+      target = &obj(obj(mo, "object"), "target");
     if (target == nullptr) {
       out.emplace_back("<unknown>");
       continue;
@@ -386,7 +401,8 @@ std::string hpa_targets(const json::object& o) {
       out.push_back("<unknown>/" + text + (type == "External" ? " (avg)" : ""));
     } else if (has(*target, "value")) {
       const auto& v = target->at("value");
-      out.push_back("<unknown>/" + (v.is_string() ? std::string(v.get_string()) : json::serialize(v)));
+      out.push_back("<unknown>/" +
+                    (v.is_string() ? std::string(v.get_string()) : json::serialize(v)));
     } else {
       out.emplace_back("<unknown>");
     }
@@ -403,8 +419,8 @@ std::string hpa_targets(const json::object& o) {
 json::array hpa(const json::object& o, Timestamp now) {
   const auto& spec = obj(o, "spec");
   const auto& ref = obj(spec, "scaleTargetRef");
-  json::value min_pods = has(spec, "minReplicas") ? json::value(num(spec, "minReplicas"))
-                                                  : json::value("<unset>");
+  json::value min_pods =
+      has(spec, "minReplicas") ? json::value(num(spec, "minReplicas")) : json::value("<unset>");
   return {json::value(name(o)),
           json::value(str(ref, "kind") + "/" + str(ref, "name")),
           json::value(hpa_targets(o)),
@@ -455,10 +471,10 @@ std::optional<boost::json::array> builtin_cells(const ResourceType& type,
                          json::value(age(o, now))};
     }
     if (k == "ConfigMap") {
-      return json::array{json::value(name(o)),
-                         json::value(static_cast<long long>(obj(o, "data").size() +
-                                                            obj(o, "binaryData").size())),
-                         json::value(age(o, now))};
+      return json::array{
+          json::value(name(o)),
+          json::value(static_cast<long long>(obj(o, "data").size() + obj(o, "binaryData").size())),
+          json::value(age(o, now))};
     }
     if (k == "Secret") {
       return json::array{json::value(name(o)), json::value(str(o, "type")),

@@ -2,13 +2,12 @@
 // The cells kube-apiserver's printers compute for built-in kinds (internal to
 // tables/). One function per kind, in the order of its columns.
 
-#include "lib/apimachinery/time.hpp"
-#include "localcluster/registry/resource_type.hpp"
-
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-
 #include <optional>
+
+#include "lib/apimachinery/time.hpp"
+#include "localcluster/registry/resource_type.hpp"
 
 namespace dynop::localcluster::tables {
 

@@ -1,8 +1,8 @@
 #include "localcluster/tables/server_table_renderer.hpp"
 
-#include "localcluster/tables/table.hpp"
-
 #include <boost/json.hpp>
+
+#include "localcluster/tables/table.hpp"
 
 namespace dynop::localcluster::tables {
 

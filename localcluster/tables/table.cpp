@@ -1,9 +1,9 @@
 #include "localcluster/tables/table.hpp"
 
+#include <boost/json.hpp>
+
 #include "lib/apimachinery/json_path.hpp"
 #include "localcluster/tables/builtin_cells.hpp"
-
-#include <boost/json.hpp>
 
 namespace dynop::localcluster::tables {
 namespace {
@@ -125,8 +125,12 @@ boost::json::object table_row(const ResourceType& type, const boost::json::objec
   json::object row;
   row["cells"] = std::move(cells);
   switch (include) {
-    case IncludeObject::kNone: row["object"] = nullptr; break;
-    case IncludeObject::kObject: row["object"] = object; break;
+    case IncludeObject::kNone:
+      row["object"] = nullptr;
+      break;
+    case IncludeObject::kObject:
+      row["object"] = object;
+      break;
     case IncludeObject::kMetadata: {
       json::object partial;
       partial["kind"] = "PartialObjectMetadata";

@@ -6,16 +6,15 @@
 // READY STATUS RESTARTS AGE, wide: IP NODE NOMINATED NODE READINESS GATES,
 // ...). Cells are typed as kube emits them; AGE is kube's human duration.
 
-#include "lib/apimachinery/time.hpp"
-#include "localcluster/registry/resource_type.hpp"
-
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "lib/apimachinery/time.hpp"
+#include "localcluster/registry/resource_type.hpp"
 
 namespace dynop::localcluster::tables {
 
@@ -40,7 +39,7 @@ boost::json::object table_row(const ResourceType& type, const boost::json::objec
 
 struct ListInfo {
   std::string resource_version;
-  std::string continue_token;                    // "" when there is no next page
+  std::string continue_token;                     // "" when there is no next page
   std::optional<long long> remaining_item_count;  // set with continue
 };
 

@@ -3,17 +3,17 @@
 // commands leave behind. Each test starts its own cluster (ctest runs every
 // test in its own process), so tests can run in parallel.
 
-#include "tests/support/paths.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
-
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <csignal>
 #include <filesystem>
 #include <regex>
 #include <thread>
+
+#include "tests/support/paths.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dynop::e2e {
 namespace {
@@ -25,7 +25,8 @@ constexpr char kKubectl[] = "/usr/bin/kubectl";
 
 std::string upstream(const std::string& file) {
   const char* env = std::getenv("DYNOP_REFERENCE_DIR");
-  return std::string(env != nullptr ? env : "/work/shared/reference") + "/upstream-dynamo-0.8/" + file;
+  return std::string(env != nullptr ? env : "/work/shared/reference") + "/upstream-dynamo-0.8/" +
+         file;
 }
 
 const char kDgdsaCrd[] = "nvidia.com_dynamographdeploymentscalingadapters.yaml";
@@ -57,8 +58,8 @@ class KubectlE2E : public ::testing::Test {
         binary, {"--data-dir", (dir_.path() / "data").string(), "--in-memory", "--port", "0"},
         error);
     ASSERT_TRUE(cluster_) << error;
-    auto kubeconfig = cluster_->wait_for_match(std::regex(R"(kubeconfig: (\S+))"), 30s,
-                                               test::Stream::kStdout);
+    auto kubeconfig =
+        cluster_->wait_for_match(std::regex(R"(kubeconfig: (\S+))"), 30s, test::Stream::kStdout);
     ASSERT_TRUE(kubeconfig) << cluster_->stderr_text();
     kubeconfig_ = *kubeconfig;
   }
@@ -88,7 +89,8 @@ class KubectlE2E : public ::testing::Test {
     std::string line;
     for (const auto& a : args) line += a + " ";
     auto r = kubectl(std::move(args), stdin_text);
-    EXPECT_EQ(r.exit_code, 0) << "kubectl " << line << "\nstdout: " << r.out << "\nstderr: " << r.err;
+    EXPECT_EQ(r.exit_code, 0) << "kubectl " << line << "\nstdout: " << r.out
+                              << "\nstderr: " << r.err;
     return r.out;
   }
 
@@ -109,8 +111,9 @@ class KubectlE2E : public ::testing::Test {
     EXPECT_EQ(ok({"apply", "--server-side", "-f", upstream(kDgdCrd)}),
               "customresourcedefinition.apiextensions.k8s.io/" + std::string(kDgdCrdName) +
                   " serverside-applied\n");
-    const auto waited = ok({"wait", "--for=condition=Established", "--timeout=60s",
-                            "crd/" + std::string(kDgdsaCrdName), "crd/" + std::string(kDgdCrdName)});
+    const auto waited =
+        ok({"wait", "--for=condition=Established", "--timeout=60s",
+            "crd/" + std::string(kDgdsaCrdName), "crd/" + std::string(kDgdCrdName)});
     EXPECT_NE(waited.find(std::string(kDgdsaCrdName) + " condition met"), std::string::npos)
         << waited;
     EXPECT_NE(waited.find(std::string(kDgdCrdName) + " condition met"), std::string::npos)
@@ -206,9 +209,9 @@ TEST_F(KubectlE2E, CustomResourcesGetApplyExplainDescribe) {
   const auto dgds = ok({"get", "dgd", "-n", "e2e"});
   EXPECT_EQ(words(lines(dgds).at(0)), (std::vector<std::string>{"NAME", "AGE"}));
   EXPECT_EQ(words(lines(dgds).at(1)).at(0), "sglang-agg");
-  for (const char* other : {"examples/sglang-agg_router.yaml", "examples/sglang-disagg.yaml",
-                            "examples/sglang-disagg-multinode.yaml",
-                            "examples/sglang-disagg_planner.yaml"}) {
+  for (const char* other :
+       {"examples/sglang-agg_router.yaml", "examples/sglang-disagg.yaml",
+        "examples/sglang-disagg-multinode.yaml", "examples/sglang-disagg_planner.yaml"}) {
     const auto out = ok({"apply", "-n", "e2e", "-f", upstream(other)});
     EXPECT_NE(out.find(" created"), std::string::npos) << other << ": " << out;
   }
@@ -217,10 +220,11 @@ TEST_F(KubectlE2E, CustomResourcesGetApplyExplainDescribe) {
             "dynamographdeploymentscalingadapter.nvidia.com/sglang-agg-decode created\n");
   const auto adapters = lines(ok({"get", "dgdsa", "-n", "e2e"}));
   ASSERT_EQ(adapters.size(), 2u);
-  EXPECT_EQ(words(adapters[0]), (std::vector<std::string>{"NAME", "DGD", "SERVICE", "REPLICAS", "AGE"}));
+  EXPECT_EQ(words(adapters[0]),
+            (std::vector<std::string>{"NAME", "DGD", "SERVICE", "REPLICAS", "AGE"}));
   // REPLICAS comes from .status.replicas, which nobody has set: an empty cell.
-  EXPECT_TRUE(std::regex_match(
-      adapters[1], std::regex(R"(sglang-agg-decode\s+sglang-agg\s+decode\s+\d+s)")))
+  EXPECT_TRUE(std::regex_match(adapters[1],
+                               std::regex(R"(sglang-agg-decode\s+sglang-agg\s+decode\s+\d+s)")))
       << adapters[1];
   EXPECT_EQ(adapters[1].find("sglang-agg-decode   sglang-agg   decode               "), 0u)
       << adapters[1];
@@ -301,7 +305,8 @@ TEST_F(KubectlE2E, ScalePatchLabelAnnotate) {
                                 R"([{"op":"replace","path":"/spec/replicas","value":6}])"})),
             "dynamographdeploymentscalingadapter.nvidia.com/sglang-agg-decode patched\n");
   EXPECT_EQ(field(".spec.replicas"), "6");
-  auto strategic = kubectl(with({"patch"}, {"--type=strategic", "-p", R"({"spec":{"replicas":7}})"}));
+  auto strategic =
+      kubectl(with({"patch"}, {"--type=strategic", "-p", R"({"spec":{"replicas":7}})"}));
   EXPECT_EQ(strategic.exit_code, 1);
   EXPECT_NE(strategic.err.find("error: application/strategic-merge-patch+json is not supported "
                                "by nvidia.com/v1alpha1, Kind=DynamoGraphDeploymentScalingAdapter"),
@@ -341,18 +346,20 @@ TEST_F(KubectlE2E, WatchSeesAChange) {
   test::SpawnOptions options;
   options.unset_env = {"KUBECONFIG"};
   auto watch = test::Process::spawn(
-      kKubectl,
-      with_flags({"get", "dgdsa", "-n", "e2e", "-w", "--output-watch-events"}), error, options);
+      kKubectl, with_flags({"get", "dgdsa", "-n", "e2e", "-w", "--output-watch-events"}), error,
+      options);
   ASSERT_TRUE(watch) << error;
   ASSERT_TRUE(watch->wait_for_output("sglang-agg-decode", 60s, test::Stream::kStdout))
       << watch->stdout_text() << watch->stderr_text();
   ok({"patch", "dgdsa", "sglang-agg-decode", "-n", "e2e", "--subresource=status", "--type=merge",
       "-p", R"({"status":{"replicas":2}})"});
-  EXPECT_TRUE(watch->wait_for_match(std::regex(R"(MODIFIED\s+sglang-agg-decode\s+sglang-agg\s+decode\s+2\s)"),
-                                    60s, test::Stream::kStdout))
+  EXPECT_TRUE(watch->wait_for_match(
+      std::regex(R"(MODIFIED\s+sglang-agg-decode\s+sglang-agg\s+decode\s+2\s)"), 60s,
+      test::Stream::kStdout))
       << watch->stdout_text() << watch->stderr_text();
   const auto first = lines(watch->stdout_text()).at(0);
-  EXPECT_EQ(words(first), (std::vector<std::string>{"EVENT", "NAME", "DGD", "SERVICE", "REPLICAS", "AGE"}));
+  EXPECT_EQ(words(first),
+            (std::vector<std::string>{"EVENT", "NAME", "DGD", "SERVICE", "REPLICAS", "AGE"}));
   watch->signal(SIGTERM);
   watch->wait(10s);
 }
@@ -361,7 +368,8 @@ TEST_F(KubectlE2E, DeleteCollectsOwnedObjects) {
   create_namespace();
   apply_crds();
   ok({"apply", "-f", "-"}, kAdapterYaml);
-  const auto uid = ok({"get", "dgdsa", "sglang-agg-decode", "-n", "e2e", "-o", "jsonpath={.metadata.uid}"});
+  const auto uid =
+      ok({"get", "dgdsa", "sglang-agg-decode", "-n", "e2e", "-o", "jsonpath={.metadata.uid}"});
   ASSERT_FALSE(uid.empty());
   const std::string owned = R"(apiVersion: v1
 kind: ConfigMap

@@ -1,10 +1,11 @@
 #include "localcluster/builtin/builtin_resource_types.hpp"
-#include "localcluster/schema/custom_object.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
+
+#include "localcluster/schema/custom_object.hpp"
 
 namespace dynop::localcluster::builtin {
 namespace {
@@ -50,16 +51,21 @@ TEST(BuiltinResourceTypes, DiscoveryAttributesMatchKubeApiserver) {
   EXPECT_EQ(pods->short_names, std::vector<std::string>{"po"});
   EXPECT_EQ(pods->categories, std::vector<std::string>{"all"});
   EXPECT_EQ(pods->verbs, (std::vector<std::string>{"create", "delete", "deletecollection", "get",
-                                                    "list", "patch", "update", "watch"}));
+                                                   "list", "patch", "update", "watch"}));
   EXPECT_TRUE(pods->has_status_subresource);
   EXPECT_EQ(pods->extra_subresources, std::vector<std::string>{"binding"});
   const auto* ns = find(all, "", "v1", "namespaces");
   EXPECT_FALSE(ns->namespaced);
   EXPECT_EQ(ns->verbs, (std::vector<std::string>{"create", "delete", "get", "list", "patch",
-                                                  "update", "watch"}));
-  for (const auto& [p, s] : std::vector<std::pair<std::string, std::string>>{
-           {"nodes", "no"}, {"configmaps", "cm"}, {"services", "svc"}, {"serviceaccounts", "sa"},
-           {"persistentvolumeclaims", "pvc"}, {"events", "ev"}, {"namespaces", "ns"}}) {
+                                                 "update", "watch"}));
+  for (const auto& [p, s] :
+       std::vector<std::pair<std::string, std::string>>{{"nodes", "no"},
+                                                        {"configmaps", "cm"},
+                                                        {"services", "svc"},
+                                                        {"serviceaccounts", "sa"},
+                                                        {"persistentvolumeclaims", "pvc"},
+                                                        {"events", "ev"},
+                                                        {"namespaces", "ns"}}) {
     EXPECT_EQ(find(all, "", "v1", p)->short_names, std::vector<std::string>{s}) << p;
   }
   const auto* crd = find(all, "apiextensions.k8s.io", "v1", "customresourcedefinitions");
@@ -71,10 +77,11 @@ TEST(BuiltinResourceTypes, PodColumnsAreKubesWithWideOnes) {
   const auto all = builtin_resource_types();
   const auto* pods = find(all, "", "v1", "pods");
   std::vector<std::string> names;
-  for (const auto& c : pods->printer_columns) names.push_back(c.name + ":" + std::to_string(c.priority));
-  EXPECT_EQ(names, (std::vector<std::string>{"Name:0", "Ready:0", "Status:0", "Restarts:0", "Age:0",
-                                             "IP:1", "Node:1", "Nominated Node:1",
-                                             "Readiness Gates:1"}));
+  for (const auto& c : pods->printer_columns)
+    names.push_back(c.name + ":" + std::to_string(c.priority));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"Name:0", "Ready:0", "Status:0", "Restarts:0", "Age:0",
+                                      "IP:1", "Node:1", "Nominated Node:1", "Readiness Gates:1"}));
   EXPECT_EQ(pods->printer_columns[0].format, "name");
 }
 

@@ -1,11 +1,12 @@
 #include "localcluster/registry/crd_resource_types.hpp"
-#include "localcluster/schema/structural_schema.hpp"
-#include "tests/unit/localcluster/schema/yaml_to_json.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
+
+#include "localcluster/schema/structural_schema.hpp"
+#include "tests/unit/localcluster/schema/yaml_to_json.hpp"
 
 namespace dynop::localcluster {
 namespace {
@@ -35,7 +36,7 @@ TEST(CrdResourceTypes, DgdsaServesOneVersionWithScaleAndColumns) {
   EXPECT_EQ(t.short_names, std::vector<std::string>{"dgdsa"});
   EXPECT_TRUE(t.namespaced);
   EXPECT_EQ(t.verbs, (std::vector<std::string>{"delete", "deletecollection", "get", "list", "patch",
-                                                "create", "update", "watch"}));
+                                               "create", "update", "watch"}));
   EXPECT_TRUE(t.has_status_subresource);
   ASSERT_TRUE(t.scale);
   EXPECT_EQ(t.scale->spec_replicas_path, ".spec.replicas");
@@ -65,7 +66,8 @@ TEST(CrdResourceTypes, UpstreamDgdCrdIsValid) {
 }
 
 TEST(CrdValidation, BadNamesAreRejectedLikeKube) {
-  auto crd = json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+  auto crd =
+      json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
     "metadata":{"name":"widgets.example.com"},
     "spec":{"group":"example","scope":"Sideways","names":{"plural":"Widgets","kind":"Widget","shortNames":["w_1"]},
             "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object",
@@ -103,7 +105,7 @@ TEST(CrdValidation, KubeVersionOrder) {
   std::vector<std::string> v = {"v1alpha1", "foo", "v2", "v1beta1", "v1", "v11alpha2", "v1beta2"};
   std::sort(v.begin(), v.end(), kube_version_less);
   EXPECT_EQ(v, (std::vector<std::string>{"v2", "v1", "v1beta2", "v1beta1", "v11alpha2", "v1alpha1",
-                                          "foo"}));
+                                         "foo"}));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #include "localcluster/builtin/protobuf_decoding.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 namespace dynop::localcluster::builtin {
 namespace {
@@ -21,9 +22,8 @@ std::string varint_field(int number, int value) {
 }
 std::string envelope(const std::string& api_version, const std::string& kind,
                      const std::string& raw) {
-  return std::string("k8s\0", 4) +
-         field(1, field(1, api_version) + field(2, kind)) + field(2, raw) + field(3, "") +
-         field(4, "");
+  return std::string("k8s\0", 4) + field(1, field(1, api_version) + field(2, kind)) +
+         field(2, raw) + field(3, "") + field(4, "");
 }
 
 TEST(ProtobufDecoding, NamespaceAsKubectlCreateSendsIt) {
@@ -31,14 +31,16 @@ TEST(ProtobufDecoding, NamespaceAsKubectlCreateSendsIt) {
   const std::string meta = field(1, "e2e") + field(2, "") + field(8, "");
   const auto body = envelope("v1", "Namespace", field(1, meta) + field(2, "") + field(3, ""));
   auto decoded = decode_protobuf_object(body);
-  ASSERT_TRUE(std::holds_alternative<boost::json::value>(decoded)) << std::get<std::string>(decoded);
+  ASSERT_TRUE(std::holds_alternative<boost::json::value>(decoded))
+      << std::get<std::string>(decoded);
   EXPECT_EQ(std::get<boost::json::value>(decoded),
-            boost::json::parse(R"({"kind":"Namespace","apiVersion":"v1","metadata":{"name":"e2e"},"spec":{}})"));
+            boost::json::parse(
+                R"({"kind":"Namespace","apiVersion":"v1","metadata":{"name":"e2e"},"spec":{}})"));
 }
 
 TEST(ProtobufDecoding, ConfigMapAndSecretMaps) {
-  const std::string meta = field(1, "settings") + field(3, "e2e") +
-                           field(11, field(1, "app") + field(2, "web"));
+  const std::string meta =
+      field(1, "settings") + field(3, "e2e") + field(11, field(1, "app") + field(2, "web"));
   const auto cm = envelope("v1", "ConfigMap",
                            field(1, meta) + field(2, field(1, "a") + field(2, "1")) +
                                field(2, field(1, "b") + field(2, "2")));
@@ -61,8 +63,8 @@ TEST(ProtobufDecoding, RefusesOtherKindsAndGarbage) {
   EXPECT_TRUE(std::holds_alternative<std::string>(decode_protobuf_object("{}")));
   EXPECT_TRUE(std::holds_alternative<std::string>(
       decode_protobuf_object(envelope("apps/v1", "Deployment", field(1, field(1, "d"))))));
-  EXPECT_TRUE(std::holds_alternative<std::string>(
-      decode_protobuf_object(std::string("k8s\0\x0a\x7f", 6))));
+  EXPECT_TRUE(
+      std::holds_alternative<std::string>(decode_protobuf_object(std::string("k8s\0\x0a\x7f", 6))));
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 #include "localcluster/discovery/discovery_documents.hpp"
 
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
 #include "tests/unit/localcluster/schema/yaml_to_json.hpp"
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
-#include <filesystem>
 
 namespace dynop::localcluster::discovery {
 namespace {
@@ -53,7 +53,8 @@ TEST_F(DiscoveryTest, ApiVersionsMatchesTheTrace) {
 
 TEST_F(DiscoveryTest, CustomGroupMatchesTheTrace) {
   ASSERT_TRUE(docs_.groups.count("/apis/nvidia.com"));
-  EXPECT_EQ(json::parse(docs_.groups["/apis/nvidia.com"]), trace_json("01-discovery-nvidia-group.json"));
+  EXPECT_EQ(json::parse(docs_.groups["/apis/nvidia.com"]),
+            trace_json("01-discovery-nvidia-group.json"));
 }
 
 TEST_F(DiscoveryTest, CustomResourceListHasTheTracesEntries) {
@@ -76,7 +77,8 @@ TEST_F(DiscoveryTest, CoreResourceListKeepsKubesEntries) {
   auto want = trace_json("01-discovery-api-v1.json");
   auto got = json::parse(docs_.resource_lists.at("/api/v1"));
   EXPECT_FALSE(got.as_object().contains("apiVersion"));
-  for (const char* name : {"pods", "pods/binding", "pods/status", "nodes", "namespaces", "events"}) {
+  for (const char* name :
+       {"pods", "pods/binding", "pods/status", "nodes", "namespaces", "events"}) {
     const auto* w = find_resource(want, name);
     const auto* g = find_resource(got, name);
     ASSERT_NE(g, nullptr) << name;
@@ -98,9 +100,9 @@ TEST_F(DiscoveryTest, GroupListOrdersBuiltinGroupsLikeKubeAndCustomLast) {
   ASSERT_FALSE(names.empty());
   EXPECT_EQ(names.front(), "apps");
   EXPECT_EQ(names.back(), "nvidia.com");
-  const auto& autoscaling = *std::find_if(
-      got.at("groups").as_array().begin(), got.at("groups").as_array().end(),
-      [](const json::value& g) { return g.at("name") == "autoscaling"; });
+  const auto& autoscaling =
+      *std::find_if(got.at("groups").as_array().begin(), got.at("groups").as_array().end(),
+                    [](const json::value& g) { return g.at("name") == "autoscaling"; });
   EXPECT_EQ(autoscaling.at("preferredVersion").at("version"), "v2");
   EXPECT_EQ(autoscaling.at("versions").at(1).at("version"), "v1");
 }
@@ -112,7 +114,8 @@ TEST_F(DiscoveryTest, AggregatedCustomGroupMatchesTheTrace) {
   EXPECT_EQ(got.at("apiVersion"), "apidiscovery.k8s.io/v2beta1");
   auto find_group = [](const json::value& doc, std::string_view name) -> const json::value* {
     for (const auto& it : doc.at("items").as_array())
-      if (it.at("metadata").as_object().contains("name") && it.at("metadata").at("name").as_string() == name)
+      if (it.at("metadata").as_object().contains("name") &&
+          it.at("metadata").at("name").as_string() == name)
         return &it;
     return nullptr;
   };
@@ -146,15 +149,18 @@ TEST_F(DiscoveryTest, AggregatedCoreGroupHasPodsLikeKube) {
 TEST(DiscoveryNegotiation, PicksWhatKubeApiserver126Picks) {
   EXPECT_EQ(negotiate_discovery(""), DiscoveryFormat::kLegacy);
   EXPECT_EQ(negotiate_discovery("application/json, */*"), DiscoveryFormat::kLegacy);
-  EXPECT_EQ(negotiate_discovery("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
-                                "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,"
-                                "application/json"),
+  EXPECT_EQ(negotiate_discovery(
+                "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+                "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,"
+                "application/json"),
             DiscoveryFormat::kAggregatedV2beta1);
-  EXPECT_EQ(negotiate_discovery("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"),
-            DiscoveryFormat::kNotAcceptable);
-  EXPECT_EQ(negotiate_discovery("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
-                                /*serve_v2=*/true),
-            DiscoveryFormat::kAggregatedV2);
+  EXPECT_EQ(
+      negotiate_discovery("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"),
+      DiscoveryFormat::kNotAcceptable);
+  EXPECT_EQ(
+      negotiate_discovery("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+                          /*serve_v2=*/true),
+      DiscoveryFormat::kAggregatedV2);
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
 #include "localcluster/openapi/openapi_documents.hpp"
 
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <regex>
+
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
 #include "tests/unit/localcluster/schema/yaml_to_json.hpp"
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
-#include <filesystem>
-#include <regex>
 
 namespace dynop::localcluster::openapi {
 namespace {
@@ -40,7 +40,9 @@ class OpenApiTest : public ::testing::Test {
   void SetUp() override {
     if (docs_ == nullptr) GTEST_SKIP() << "no reference traces";
   }
-  static json::value doc(const std::string& path) { return json::parse(docs_->by_path.at(path).body); }
+  static json::value doc(const std::string& path) {
+    return json::parse(docs_->by_path.at(path).body);
+  }
 
   static OpenApiV3* docs_;
 };
@@ -72,17 +74,20 @@ TEST_F(OpenApiTest, CustomGroupVersionHasTheTracesPathsAndSchemas) {
   auto d = doc("apis/nvidia.com/v1alpha1");
   std::vector<std::string> got_paths, got_schemas;
   for (const auto& [k, v] : d.at("paths").as_object()) got_paths.emplace_back(k);
-  for (const auto& [k, v] : d.at("components").at("schemas").as_object()) got_schemas.emplace_back(k);
+  for (const auto& [k, v] : d.at("components").at("schemas").as_object())
+    got_schemas.emplace_back(k);
   EXPECT_EQ(got_paths, want_paths);
   EXPECT_EQ(got_schemas, want_schemas);
   EXPECT_EQ(d.at("info").at("title"), "Kubernetes CRD Swagger");
 }
 
 TEST_F(OpenApiTest, ScalePathAndDgdsaSchemaMatchTheTrace) {
-  auto extract = json::parse(testing::read_file(traces() + "02-openapi-v3-nvidia-v1alpha1-dgdsa-extract.json"));
+  auto extract = json::parse(
+      testing::read_file(traces() + "02-openapi-v3-nvidia-v1alpha1-dgdsa-extract.json"));
   auto d = doc("apis/nvidia.com/v1alpha1");
   const std::string scale =
-      "/apis/nvidia.com/v1alpha1/namespaces/{namespace}/dynamographdeploymentscalingadapters/{name}/scale";
+      "/apis/nvidia.com/v1alpha1/namespaces/{namespace}/dynamographdeploymentscalingadapters/"
+      "{name}/scale";
   const auto& want_scale = extract.at("paths." + scale);
   const auto& got_scale = d.at("paths").at(scale);
   // Same operations, ids, actions and content types; parameter names as kube's.
@@ -90,10 +95,13 @@ TEST_F(OpenApiTest, ScalePathAndDgdsaSchemaMatchTheTrace) {
     EXPECT_EQ(got_scale.at(verb).at("operationId"), want_scale.at(verb).at("operationId")) << verb;
     EXPECT_EQ(got_scale.at(verb).at("x-kubernetes-group-version-kind"),
               want_scale.at(verb).at("x-kubernetes-group-version-kind"));
-    EXPECT_EQ(got_scale.at(verb).at("responses").at("200"), want_scale.at(verb).at("responses").at("200"));
+    EXPECT_EQ(got_scale.at(verb).at("responses").at("200"),
+              want_scale.at(verb).at("responses").at("200"));
     std::vector<std::string> wp, gp;
-    for (const auto& p : want_scale.at(verb).at("parameters").as_array()) wp.emplace_back(p.at("name").as_string());
-    for (const auto& p : got_scale.at(verb).at("parameters").as_array()) gp.emplace_back(p.at("name").as_string());
+    for (const auto& p : want_scale.at(verb).at("parameters").as_array())
+      wp.emplace_back(p.at("name").as_string());
+    for (const auto& p : got_scale.at(verb).at("parameters").as_array())
+      gp.emplace_back(p.at("name").as_string());
     EXPECT_EQ(gp, wp) << verb;
   }
   EXPECT_EQ(got_scale.at("patch").at("requestBody").at("content"),
@@ -102,10 +110,13 @@ TEST_F(OpenApiTest, ScalePathAndDgdsaSchemaMatchTheTrace) {
 
   const auto& want_schema =
       extract.at("components.schemas.com.nvidia.v1alpha1.DynamoGraphDeploymentScalingAdapter");
-  const auto& got_schema =
-      d.at("components").at("schemas").at("com.nvidia.v1alpha1.DynamoGraphDeploymentScalingAdapter");
-  EXPECT_EQ(got_schema.at("properties").at("metadata"), want_schema.at("properties").at("metadata"));
-  EXPECT_EQ(got_schema.at("properties").at("apiVersion"), want_schema.at("properties").at("apiVersion"));
+  const auto& got_schema = d.at("components")
+                               .at("schemas")
+                               .at("com.nvidia.v1alpha1.DynamoGraphDeploymentScalingAdapter");
+  EXPECT_EQ(got_schema.at("properties").at("metadata"),
+            want_schema.at("properties").at("metadata"));
+  EXPECT_EQ(got_schema.at("properties").at("apiVersion"),
+            want_schema.at("properties").at("apiVersion"));
   EXPECT_EQ(got_schema.at("properties").at("spec").at("properties"),
             want_schema.at("properties").at("spec").at("properties"));
   EXPECT_EQ(got_schema.at("x-kubernetes-group-version-kind"),
@@ -128,22 +139,35 @@ TEST_F(OpenApiTest, EveryPatchOperationOffersFieldValidation) {
 
 TEST_F(OpenApiTest, BuiltinsOfferStrategicMergePatchAndCustomResourcesDoNot) {
   auto core = doc("api/v1");
-  const auto& pod_patch = core.at("paths").at("/api/v1/namespaces/{namespace}/pods/{name}").at("patch");
-  EXPECT_TRUE(pod_patch.at("requestBody").at("content").as_object().contains(
-      "application/strategic-merge-patch+json"));
+  const auto& pod_patch =
+      core.at("paths").at("/api/v1/namespaces/{namespace}/pods/{name}").at("patch");
+  EXPECT_TRUE(pod_patch.at("requestBody")
+                  .at("content")
+                  .as_object()
+                  .contains("application/strategic-merge-patch+json"));
   EXPECT_EQ(pod_patch.at("operationId"), "patchCoreV1NamespacedPod");
   EXPECT_TRUE(core.at("components").at("schemas").as_object().contains("io.k8s.api.core.v1.Pod"));
   auto crd = doc("apis/nvidia.com/v1alpha1");
-  const auto& dgd_patch = crd.at("paths")
-                              .at("/apis/nvidia.com/v1alpha1/namespaces/{namespace}/dynamographdeployments/{name}")
-                              .at("patch");
-  EXPECT_FALSE(dgd_patch.at("requestBody").at("content").as_object().contains(
-      "application/strategic-merge-patch+json"));
+  const auto& dgd_patch =
+      crd.at("paths")
+          .at("/apis/nvidia.com/v1alpha1/namespaces/{namespace}/dynamographdeployments/{name}")
+          .at("patch");
+  EXPECT_FALSE(dgd_patch.at("requestBody")
+                   .at("content")
+                   .as_object()
+                   .contains("application/strategic-merge-patch+json"));
   auto lease = doc("apis/coordination.k8s.io/v1");
-  EXPECT_TRUE(lease.at("components").at("schemas").as_object().contains("io.k8s.api.coordination.v1.Lease"));
+  EXPECT_TRUE(lease.at("components")
+                  .at("schemas")
+                  .as_object()
+                  .contains("io.k8s.api.coordination.v1.Lease"));
   auto ext = doc("apis/apiextensions.k8s.io/v1");
-  EXPECT_TRUE(ext.at("components").at("schemas").as_object().contains(
-      "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"));
+  EXPECT_TRUE(
+      ext.at("components")
+          .at("schemas")
+          .as_object()
+          .contains(
+              "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"));
 }
 
 TEST_F(OpenApiTest, HashCheckLikeKube) {
@@ -156,7 +180,9 @@ TEST_F(OpenApiTest, HashCheckLikeKube) {
 TEST(OpenApiV2, ProtobufStartsLikeKubes) {
   const auto pb = build_openapi_v2_protobuf();
   ASSERT_GE(pb.size(), 7u);
-  EXPECT_EQ(pb.substr(0, 5), std::string("\x0a\x03" "2.0", 5));
+  EXPECT_EQ(pb.substr(0, 5), std::string("\x0a\x03"
+                                         "2.0",
+                                         5));
   EXPECT_EQ(static_cast<unsigned char>(pb[5]), 0x12);
   EXPECT_EQ(static_cast<unsigned char>(pb[6]), 0x15);
   EXPECT_EQ(json::parse(build_openapi_v2_json()).at("swagger"), "2.0");

@@ -1,14 +1,14 @@
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
 #include "lib/apimachinery/field_error_format.hpp"
+#include "lib/apimachinery/go_format.hpp"
 #include "localcluster/schema/custom_object.hpp"
-#include "localcluster/schema/go_format.hpp"
 #include "localcluster/schema/structural_schema.hpp"
 #include "localcluster/schema/validation.hpp"
 #include "tests/unit/localcluster/schema/yaml_to_json.hpp"
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
-#include <filesystem>
 
 namespace dynop::localcluster::schema {
 namespace {
@@ -27,7 +27,8 @@ std::vector<std::string> render_all(const apimachinery::FieldErrors& errors) {
 class DgdsaSchemaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto path = testing::upstream_dir() + "/nvidia.com_dynamographdeploymentscalingadapters.yaml";
+    const auto path =
+        testing::upstream_dir() + "/nvidia.com_dynamographdeploymentscalingadapters.yaml";
     if (!std::filesystem::exists(path)) GTEST_SKIP() << "reference CRD missing: " << path;
     auto docs = testing::load_yaml_documents(path);
     ASSERT_EQ(docs.size(), 1u);
@@ -53,7 +54,8 @@ class DgdsaSchemaTest : public ::testing::Test {
 };
 
 TEST_F(DgdsaSchemaTest, NegativeReplicasGivesSchemaAndScaleErrorsLikeKube) {
-  auto r = prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
+  auto r =
+      prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
     "metadata":{"name":"bad-replicas"},"spec":{"replicas":-1,"dgdRef":{"name":"x","serviceName":"decode"}}})");
   EXPECT_TRUE(r.bad_request.empty());
   EXPECT_EQ(render_all(r.errors),
@@ -65,22 +67,25 @@ TEST_F(DgdsaSchemaTest, NegativeReplicasGivesSchemaAndScaleErrorsLikeKube) {
 
 TEST_F(DgdsaSchemaTest, SeveralErrorsComeInKubeOrder) {
   // Trace 04-dgdsa-09b.
-  auto r = prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
+  auto r =
+      prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
     "metadata":{"name":"bad-multi"},"spec":{"replicas":-1,"dgdRef":{"name":""}}})");
-  EXPECT_EQ(render_all(r.errors),
-            (std::vector<std::string>{
-                "spec.dgdRef.name: Invalid value: \"\": spec.dgdRef.name in body should be at least "
-                "1 chars long",
-                "spec.dgdRef.serviceName: Required value",
-                "spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or "
-                "equal to 0",
-                ".spec.replicas: Invalid value: -1: should be a non-negative integer"}));
+  EXPECT_EQ(
+      render_all(r.errors),
+      (std::vector<std::string>{
+          "spec.dgdRef.name: Invalid value: \"\": spec.dgdRef.name in body should be at least "
+          "1 chars long",
+          "spec.dgdRef.serviceName: Required value",
+          "spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or "
+          "equal to 0",
+          ".spec.replicas: Invalid value: -1: should be a non-negative integer"}));
   EXPECT_EQ(r.errors[0].type, FieldErrorType::kInvalid);
   EXPECT_EQ(r.errors[1].type, FieldErrorType::kRequired);
 }
 
 TEST_F(DgdsaSchemaTest, WrongTypeIsReportedWithTheDetectedType) {
-  auto r = prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
+  auto r =
+      prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
     "metadata":{"name":"t"},"spec":{"replicas":"three","dgdRef":{"name":"a","serviceName":"b"}}})");
   ASSERT_FALSE(r.errors.empty());
   EXPECT_EQ(render(r.errors[0]),
@@ -90,7 +95,8 @@ TEST_F(DgdsaSchemaTest, WrongTypeIsReportedWithTheDetectedType) {
 }
 
 TEST_F(DgdsaSchemaTest, MissingSpecIsRequired) {
-  auto r = prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
+  auto r =
+      prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
     "metadata":{"name":"t"}})");
   // The DGDSA schema requires spec at the root.
   bool has_spec_required = false;
@@ -102,7 +108,8 @@ TEST_F(DgdsaSchemaTest, MissingSpecIsRequired) {
 }
 
 TEST_F(DgdsaSchemaTest, UnknownFieldsAreRejectedWhenStrict) {
-  auto r = prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
+  auto r =
+      prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
     "metadata":{"name":"t"},"spec":{"replicas":1,"foo":1,"dgdRef":{"name":"a","serviceName":"b","x":2}}})");
   EXPECT_EQ(r.bad_request,
             "DynamoGraphDeploymentScalingAdapter in version \"v1alpha1\" cannot be handled as a "
@@ -111,9 +118,10 @@ TEST_F(DgdsaSchemaTest, UnknownFieldsAreRejectedWhenStrict) {
 }
 
 TEST_F(DgdsaSchemaTest, UnknownFieldsArePrunedWithWarningsWhenWarn) {
-  auto r = prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
+  auto r =
+      prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
     "metadata":{"name":"t","labels":{"a":"b"}},"spec":{"replicas":1,"foo":1,"dgdRef":{"name":"a","serviceName":"b"}}})",
-                   FieldValidation::kWarn);
+              FieldValidation::kWarn);
   EXPECT_TRUE(r.bad_request.empty());
   EXPECT_TRUE(r.errors.empty());
   EXPECT_EQ(r.warnings, (std::vector<std::string>{"unknown field \"spec.foo\""}));
@@ -123,9 +131,10 @@ TEST_F(DgdsaSchemaTest, UnknownFieldsArePrunedWithWarningsWhenWarn) {
 }
 
 TEST_F(DgdsaSchemaTest, IgnorePrunesSilently) {
-  auto r = prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
+  auto r =
+      prepare(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeploymentScalingAdapter",
     "metadata":{"name":"t"},"spec":{"replicas":1,"foo":1,"dgdRef":{"name":"a","serviceName":"b"}}})",
-                   FieldValidation::kIgnore);
+              FieldValidation::kIgnore);
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_EQ(r.pruned_fields, (std::vector<std::string>{"spec.foo"}));
 }
@@ -157,21 +166,22 @@ TEST(SchemaValidation, EnumDefaultsNullsAndFormats) {
   EXPECT_EQ(obj.at("spec").at("nested").at("k"), "v");
   EXPECT_FALSE(obj.at("spec").as_object().contains("gone"));
   EXPECT_EQ(obj.at("spec").at("free").at("anything").at("goes"), 1);
-  EXPECT_EQ(render_all(r.errors),
-            (std::vector<std::string>{
-                "spec.labels.a: Invalid value: \"integer\": spec.labels.a in body must be of type "
-                "string: \"integer\"",
-                "spec.mode: Unsupported value: \"x\": supported values: \"a\", \"b\"",
-                "spec.name: Invalid value: \"ABCD\": spec.name in body should be at most 3 chars "
-                "long",
-                "spec.name: Invalid value: \"ABCD\": spec.name in body should match '^[a-z]+$'",
-                "<nil>: Invalid value: \"\": \"spec.port\" must validate at least one schema (anyOf)",
-                "spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer: "
-                "\"boolean\"",
-                "spec.ratio: Invalid value: 0.5: spec.ratio in body should be greater than 0.5",
-                "spec.tags: Invalid value: 2: spec.tags in body should have at most 1 items",
-                "spec.when: Invalid value: \"yesterday\": spec.when in body must be of type "
-                "date-time: \"yesterday\""}));
+  EXPECT_EQ(
+      render_all(r.errors),
+      (std::vector<std::string>{
+          "spec.labels.a: Invalid value: \"integer\": spec.labels.a in body must be of type "
+          "string: \"integer\"",
+          "spec.mode: Unsupported value: \"x\": supported values: \"a\", \"b\"",
+          "spec.name: Invalid value: \"ABCD\": spec.name in body should be at most 3 chars "
+          "long",
+          "spec.name: Invalid value: \"ABCD\": spec.name in body should match '^[a-z]+$'",
+          "<nil>: Invalid value: \"\": \"spec.port\" must validate at least one schema (anyOf)",
+          "spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer: "
+          "\"boolean\"",
+          "spec.ratio: Invalid value: 0.5: spec.ratio in body should be greater than 0.5",
+          "spec.tags: Invalid value: 2: spec.tags in body should have at most 1 items",
+          "spec.when: Invalid value: \"yesterday\": spec.when in body must be of type "
+          "date-time: \"yesterday\""}));
 }
 
 TEST(SchemaValidation, IntegerAcceptsIntegralFloatsAndNumberAcceptsIntegers) {
@@ -189,15 +199,14 @@ TEST(SchemaCompile, RejectsRefAndBadPatterns) {
   EXPECT_FALSE(compile(json::parse(R"({"type":"string","pattern":"(["})")).schema);
 }
 
-TEST(GoFormat, FloatsAndQuotesLikeGo) {
-  EXPECT_EQ(go_float(0.5), "0.5");
-  EXPECT_EQ(go_float(100000), "100000");
-  EXPECT_EQ(go_float(1000000), "1e+06");
-  EXPECT_EQ(go_float(1234567), "1.234567e+06");
-  EXPECT_EQ(go_float(0.0001), "0.0001");
-  EXPECT_EQ(go_float(0.00001), "1e-05");
-  EXPECT_EQ(go_float(-2.25), "-2.25");
-  EXPECT_EQ(go_quote("a\"b\n"), "\"a\\\"b\\n\"");
+TEST(SchemaValidation, FloatLimitsPrintAsGoDoes) {
+  auto compiled = compile(
+      json::parse(R"({"type":"object","properties":{"r":{"type":"number","maximum":1000000}}})"));
+  ASSERT_TRUE(compiled.schema);
+  auto errors = validate(*compiled.schema, json::parse(R"({"r":1500000.5})"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(render(errors[0]),
+            "r: Invalid value: 1.5000005e+06: r in body should be less than or equal to 1e+06");
 }
 
 // Every upstream example must be accepted as written (no errors, nothing

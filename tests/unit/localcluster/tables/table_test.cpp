@@ -1,13 +1,13 @@
 #include "localcluster/tables/table.hpp"
 
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
 #include "tests/unit/localcluster/schema/yaml_to_json.hpp"
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
-#include <filesystem>
 
 namespace dynop::localcluster::tables {
 namespace {
@@ -49,10 +49,11 @@ TEST_F(TableTraceTest, DgdsaListMatchesTheTrace) {
   std::vector<const json::object*> items;
   for (const auto& row : full.at("rows").as_array()) items.push_back(&row.at("object").as_object());
   // The trace's AGE cells say 3s and 0s.
-  const auto now = at(json::value_to<std::string>(
-                          items[0]->at("metadata").at("creationTimestamp")).c_str(), 3);
+  const auto now =
+      at(json::value_to<std::string>(items[0]->at("metadata").at("creationTimestamp")).c_str(), 3);
   auto got = table_for_list(type, items, {"214", "", std::nullopt}, IncludeObject::kMetadata, now);
-  EXPECT_EQ(json::serialize(got.at("columnDefinitions")), json::serialize(want.at("columnDefinitions")));
+  EXPECT_EQ(json::serialize(got.at("columnDefinitions")),
+            json::serialize(want.at("columnDefinitions")));
   ASSERT_EQ(got.at("rows").as_array().size(), want.at("rows").as_array().size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     EXPECT_EQ(got.at("rows").at(i).at("cells"), want.at("rows").at(i).at("cells")) << i;
@@ -62,7 +63,8 @@ TEST_F(TableTraceTest, DgdsaListMatchesTheTrace) {
   EXPECT_EQ(got.at("kind"), "Table");
   EXPECT_EQ(got.at("metadata"), want.at("metadata"));
 
-  auto with_object = table_for_list(type, items, {"214", "", std::nullopt}, IncludeObject::kObject, now);
+  auto with_object =
+      table_for_list(type, items, {"214", "", std::nullopt}, IncludeObject::kObject, now);
   EXPECT_EQ(with_object.at("rows").at(0).at("object"), full.at("rows").at(0).at("object"));
 }
 
@@ -70,9 +72,14 @@ TEST_F(TableTraceTest, WatchEventTablesDropColumnDefinitionsAfterTheFirst) {
   ResourceType type;
   type.kind = "Widget";
   type.crd_name = "widgets.example.com";
-  auto obj = json::parse(R"({"metadata":{"name":"w","resourceVersion":"7","creationTimestamp":"2026-11-28T00:00:00Z"}})").as_object();
-  auto first = table_for_object(type, obj, IncludeObject::kMetadata, at("2026-11-28T00:00:00Z", 65));
-  auto later = table_for_object(type, obj, IncludeObject::kMetadata, at("2026-11-28T00:00:00Z", 65), false);
+  auto obj =
+      json::parse(
+          R"({"metadata":{"name":"w","resourceVersion":"7","creationTimestamp":"2026-11-28T00:00:00Z"}})")
+          .as_object();
+  auto first =
+      table_for_object(type, obj, IncludeObject::kMetadata, at("2026-11-28T00:00:00Z", 65));
+  auto later =
+      table_for_object(type, obj, IncludeObject::kMetadata, at("2026-11-28T00:00:00Z", 65), false);
   EXPECT_EQ(first.at("metadata").at("resourceVersion"), "7");
   EXPECT_EQ(first.at("columnDefinitions").as_array().size(), 2u);  // Name, Age
   EXPECT_EQ(first.at("columnDefinitions").at(1).at("name"), "Age");
@@ -82,71 +89,119 @@ TEST_F(TableTraceTest, WatchEventTablesDropColumnDefinitionsAfterTheFirst) {
 
 TEST_F(TableTraceTest, PodsNodesAndServicesLikeKube) {
   auto want = trace_json("10-table-01-pods.json");
-  auto pod = json::parse(R"({"metadata":{"name":"gpu-worker-0","namespace":"default","creationTimestamp":"2026-11-28T01:15:00Z"},
+  auto pod =
+      json::parse(
+          R"({"metadata":{"name":"gpu-worker-0","namespace":"default","creationTimestamp":"2026-11-28T01:15:00Z"},
     "spec":{"nodeName":"gpu-node-1","containers":[{"name":"worker","image":"x"}]},
     "status":{"phase":"Running","podIP":"10.244.1.5","conditions":[{"type":"Ready","status":"True"}],
-      "containerStatuses":[{"name":"worker","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2026-11-28T01:15:05Z"}}}]}})").as_object();
-  auto pending = json::parse(R"({"metadata":{"name":"gpu-worker-2","creationTimestamp":"2026-11-28T01:15:00Z"},
-    "spec":{"containers":[{"name":"worker","image":"x"}]},"status":{"phase":"Pending"}})").as_object();
+      "containerStatuses":[{"name":"worker","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2026-11-28T01:15:05Z"}}}]}})")
+          .as_object();
+  auto pending =
+      json::parse(R"({"metadata":{"name":"gpu-worker-2","creationTimestamp":"2026-11-28T01:15:00Z"},
+    "spec":{"containers":[{"name":"worker","image":"x"}]},"status":{"phase":"Pending"}})")
+          .as_object();
   const auto now = at("2026-11-28T01:15:00Z", 14);
   const auto& pods = builtin("", "pods");
-  auto table = table_for_list(pods, {&pod, &pending}, {"211", "", std::nullopt}, IncludeObject::kMetadata, now);
-  EXPECT_EQ(json::serialize(table.at("columnDefinitions")), json::serialize(want.at("columnDefinitions")));
+  auto table = table_for_list(pods, {&pod, &pending}, {"211", "", std::nullopt},
+                              IncludeObject::kMetadata, now);
+  EXPECT_EQ(json::serialize(table.at("columnDefinitions")),
+            json::serialize(want.at("columnDefinitions")));
   EXPECT_EQ(table.at("rows").at(0).at("cells"), want.at("rows").at(0).at("cells"));
   EXPECT_EQ(table.at("rows").at(1).at("cells"), want.at("rows").at(2).at("cells"));
 
   auto node_want = trace_json("10-table-02-nodes.json");
-  auto node = json::parse(R"({"metadata":{"name":"gpu-node-1","creationTimestamp":"2026-11-28T01:15:00Z","labels":{"kubernetes.io/os":"linux"}},
+  auto node =
+      json::parse(
+          R"({"metadata":{"name":"gpu-node-1","creationTimestamp":"2026-11-28T01:15:00Z","labels":{"kubernetes.io/os":"linux"}},
     "spec":{"taints":[{"key":"node.kubernetes.io/not-ready","effect":"NoSchedule"}]},
     "status":{"conditions":[{"type":"Ready","status":"True"}],"addresses":[{"type":"InternalIP","address":"10.1.0.11"},{"type":"Hostname","address":"gpu-node-1"}],
-      "nodeInfo":{"kernelVersion":"5.15.0-105-generic","osImage":"Ubuntu 22.04.4 LTS","containerRuntimeVersion":"containerd://1.7.13","kubeletVersion":"v1.26.1"}}})").as_object();
+      "nodeInfo":{"kernelVersion":"5.15.0-105-generic","osImage":"Ubuntu 22.04.4 LTS","containerRuntimeVersion":"containerd://1.7.13","kubeletVersion":"v1.26.1"}}})")
+          .as_object();
   auto nt = table_for_object(builtin("", "nodes"), node, IncludeObject::kMetadata, now);
-  EXPECT_EQ(json::serialize(nt.at("columnDefinitions")), json::serialize(node_want.at("columnDefinitions")));
+  EXPECT_EQ(json::serialize(nt.at("columnDefinitions")),
+            json::serialize(node_want.at("columnDefinitions")));
   EXPECT_EQ(nt.at("rows").at(0).at("cells"), node_want.at("rows").at(0).at("cells"));
 
   auto svc_want = trace_json("10-table-07-services.json");
-  auto svc = json::parse(R"({"metadata":{"name":"gpu-worker","creationTimestamp":"2026-11-28T01:15:00Z"},
-    "spec":{"type":"ClusterIP","clusterIP":"10.0.0.170","selector":{"app":"gpu-worker"},"ports":[{"port":8000,"protocol":"TCP","targetPort":8000}]}})").as_object();
-  auto st = table_for_object(builtin("", "services"), svc, IncludeObject::kMetadata, at("2026-11-28T01:15:00Z", 15));
+  auto svc =
+      json::parse(R"({"metadata":{"name":"gpu-worker","creationTimestamp":"2026-11-28T01:15:00Z"},
+    "spec":{"type":"ClusterIP","clusterIP":"10.0.0.170","selector":{"app":"gpu-worker"},"ports":[{"port":8000,"protocol":"TCP","targetPort":8000}]}})")
+          .as_object();
+  auto st = table_for_object(builtin("", "services"), svc, IncludeObject::kMetadata,
+                             at("2026-11-28T01:15:00Z", 15));
   EXPECT_EQ(st.at("rows").at(0).at("cells"), svc_want.at("rows").at(0).at("cells"));
 }
 
 TEST_F(TableTraceTest, CountsPvcsEventsAndLeasesLikeKube) {
   const auto now = at("2026-11-28T01:15:00Z", 14);
-  auto cm = json::parse(R"({"metadata":{"name":"gpu-worker-config","creationTimestamp":"2026-11-28T01:15:00Z"},"data":{"a":"1","b":"2","c":"3"}})").as_object();
-  EXPECT_EQ(table_for_object(builtin("", "configmaps"), cm, IncludeObject::kMetadata, now).at("rows").at(0).at("cells"),
+  auto cm =
+      json::parse(
+          R"({"metadata":{"name":"gpu-worker-config","creationTimestamp":"2026-11-28T01:15:00Z"},"data":{"a":"1","b":"2","c":"3"}})")
+          .as_object();
+  EXPECT_EQ(table_for_object(builtin("", "configmaps"), cm, IncludeObject::kMetadata, now)
+                .at("rows")
+                .at(0)
+                .at("cells"),
             trace_json("10-table-04-configmaps.json").at("rows").at(0).at("cells"));
-  auto secret = json::parse(R"({"metadata":{"name":"hf-token","creationTimestamp":"2026-11-28T01:15:00Z"},"type":"Opaque","data":{"a":"MQ==","b":"Mg=="}})").as_object();
-  EXPECT_EQ(table_for_object(builtin("", "secrets"), secret, IncludeObject::kMetadata, now).at("rows").at(0).at("cells"),
+  auto secret =
+      json::parse(
+          R"({"metadata":{"name":"hf-token","creationTimestamp":"2026-11-28T01:15:00Z"},"type":"Opaque","data":{"a":"MQ==","b":"Mg=="}})")
+          .as_object();
+  EXPECT_EQ(table_for_object(builtin("", "secrets"), secret, IncludeObject::kMetadata, now)
+                .at("rows")
+                .at(0)
+                .at("cells"),
             trace_json("10-table-05-secrets.json").at("rows").at(0).at("cells"));
-  auto pvc = json::parse(R"({"metadata":{"name":"model-cache","creationTimestamp":"2026-11-28T01:15:00Z"},
-    "spec":{"storageClassName":"fast-nvme","volumeMode":"Filesystem","accessModes":["ReadWriteOnce"]},"status":{"phase":"Pending"}})").as_object();
-  EXPECT_EQ(table_for_object(builtin("", "persistentvolumeclaims"), pvc, IncludeObject::kMetadata, now).at("rows").at(0).at("cells"),
-            trace_json("10-table-06-persistentvolumeclaims.json").at("rows").at(0).at("cells"));
+  auto pvc =
+      json::parse(R"({"metadata":{"name":"model-cache","creationTimestamp":"2026-11-28T01:15:00Z"},
+    "spec":{"storageClassName":"fast-nvme","volumeMode":"Filesystem","accessModes":["ReadWriteOnce"]},"status":{"phase":"Pending"}})")
+          .as_object();
+  EXPECT_EQ(
+      table_for_object(builtin("", "persistentvolumeclaims"), pvc, IncludeObject::kMetadata, now)
+          .at("rows")
+          .at(0)
+          .at("cells"),
+      trace_json("10-table-06-persistentvolumeclaims.json").at("rows").at(0).at("cells"));
   auto ev_want = trace_json("10-table-08-events.json");
-  auto ev = json::parse(R"({"metadata":{"name":"gpu-worker-0.187c1a2b3c4d5e01","creationTimestamp":"2026-11-28T01:15:00Z"},
+  auto ev =
+      json::parse(
+          R"({"metadata":{"name":"gpu-worker-0.187c1a2b3c4d5e01","creationTimestamp":"2026-11-28T01:15:00Z"},
     "involvedObject":{"kind":"Pod","name":"gpu-worker-0","namespace":"default"},"reason":"FailedScheduling",
     "message":"0/2 nodes are available: 2 Insufficient nvidia.com/gpu.","type":"Warning","count":3,
     "firstTimestamp":"2026-11-28T01:15:00Z","lastTimestamp":"2026-11-28T01:15:00Z",
-    "source":{"component":"dynop-gpu-scheduler"},"reportingComponent":"dynop-gpu-scheduler","reportingInstance":"dynop-gpu-scheduler-7d9f8-abcde"})").as_object();
-  auto et = table_for_object(builtin("", "events"), ev, IncludeObject::kMetadata, at("2026-11-28T01:15:00Z", 20));
-  EXPECT_EQ(json::serialize(et.at("columnDefinitions")), json::serialize(ev_want.at("columnDefinitions")));
+    "source":{"component":"dynop-gpu-scheduler"},"reportingComponent":"dynop-gpu-scheduler","reportingInstance":"dynop-gpu-scheduler-7d9f8-abcde"})")
+          .as_object();
+  auto et = table_for_object(builtin("", "events"), ev, IncludeObject::kMetadata,
+                             at("2026-11-28T01:15:00Z", 20));
+  EXPECT_EQ(json::serialize(et.at("columnDefinitions")),
+            json::serialize(ev_want.at("columnDefinitions")));
   EXPECT_EQ(et.at("rows").at(0).at("cells"), ev_want.at("rows").at(0).at("cells"));
-  auto sa = json::parse(R"({"metadata":{"name":"default","creationTimestamp":"2026-11-28T01:15:00Z"}})").as_object();
-  EXPECT_EQ(table_for_object(builtin("", "serviceaccounts"), sa, IncludeObject::kMetadata, at("2026-11-28T01:15:00Z", 15)).at("rows").at(0).at("cells"),
+  auto sa =
+      json::parse(R"({"metadata":{"name":"default","creationTimestamp":"2026-11-28T01:15:00Z"}})")
+          .as_object();
+  EXPECT_EQ(table_for_object(builtin("", "serviceaccounts"), sa, IncludeObject::kMetadata,
+                             at("2026-11-28T01:15:00Z", 15))
+                .at("rows")
+                .at(0)
+                .at("cells"),
             trace_json("10-table-09-serviceaccounts.json").at("rows").at(0).at("cells"));
-  auto empty = table_for_list(builtin("coordination.k8s.io", "leases"), {}, {"211", "", std::nullopt}, IncludeObject::kMetadata, now);
+  auto empty = table_for_list(builtin("coordination.k8s.io", "leases"), {},
+                              {"211", "", std::nullopt}, IncludeObject::kMetadata, now);
   auto empty_want = trace_json("10-table-10b-leases-default-empty.json");
   EXPECT_EQ(json::serialize(empty), json::serialize(empty_want));
 }
 
 TEST(Tables, CrdsShowCreatedAtAndAcceptHeadersAreRecognised) {
   const auto& crds = builtin("apiextensions.k8s.io", "customresourcedefinitions");
-  auto crd = json::parse(R"({"metadata":{"name":"a.b.c","creationTimestamp":"2026-11-28T00:40:10Z"}})").as_object();
+  auto crd =
+      json::parse(R"({"metadata":{"name":"a.b.c","creationTimestamp":"2026-11-28T00:40:10Z"}})")
+          .as_object();
   auto t = table_for_object(crds, crd, IncludeObject::kNone, at("2026-11-28T00:40:10Z", 100));
   EXPECT_EQ(t.at("rows").at(0).at("cells"), json::parse(R"(["a.b.c","2026-11-28T00:40:10Z"])"));
   EXPECT_TRUE(t.at("rows").at(0).at("object").is_null());
-  EXPECT_TRUE(wants_table("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"));
+  EXPECT_TRUE(
+      wants_table("application/json;as=Table;v=v1;g=meta.k8s.io,application/"
+                  "json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"));
   EXPECT_FALSE(wants_table("application/json"));
   EXPECT_EQ(parse_include_object(""), IncludeObject::kMetadata);
   EXPECT_EQ(parse_include_object("Object"), IncludeObject::kObject);
