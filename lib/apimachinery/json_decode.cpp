@@ -69,7 +69,9 @@ json::value to_boost_json(simdjson::dom::element element) {
 
 std::string describe_json_error(std::string_view bytes, simdjson::error_code simdjson_error) {
   if (bytes.empty()) return "invalid JSON: empty input";
-  json::stream_parser p;
+  json::parse_options opts;
+  opts.max_depth = simdjson::DEFAULT_MAX_DEPTH;  // same limit as the parser that failed
+  json::stream_parser p(json::storage_ptr(), opts);
   boost::system::error_code ec;
   size_t used = p.write_some(bytes.data(), bytes.size(), ec);
   if (!ec) {

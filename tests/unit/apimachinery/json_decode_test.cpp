@@ -30,6 +30,13 @@ TEST(JsonDecode, ErrorsSayWhere) {
   ASSERT_FALSE(t.ok());
   EXPECT_NE(t.error().find("invalid JSON at byte"), std::string::npos) << t.error();
   EXPECT_EQ(decode_json("").error(), "invalid JSON: empty input");
+  // Deep but valid nesting is fine; the error pass uses the same depth limit.
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  EXPECT_TRUE(decode_json(deep).ok());
+  auto bad_deep = decode_json(std::string(100, '[') + "1,]" + std::string(99, ']'));
+  ASSERT_FALSE(bad_deep.ok());
+  EXPECT_EQ(bad_deep.error().rfind("invalid JSON at byte 102: ", 0), 0u) << bad_deep.error();
 }
 
 TEST(JsonDecode, WatchEventsFromTrace) {
