@@ -48,6 +48,7 @@ struct ServerCore {
   std::condition_variable cv;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
   bool stopping = false;
+  int running_threads = 0;
 };
 
 class StreamImpl;
@@ -676,16 +677,23 @@ bool Server::start(std::string& error) {
   impl_->accept();
   int threads = options.threads < 1 ? 1 : options.threads;
   for (int i = 0; i < threads; ++i) {
+    {
+      std::lock_guard lock(core.mutex);
+      ++core.running_threads;
+    }
     impl_->threads.emplace_back([core = impl_->core] {
       for (;;) {
         try {
           core->ioc.run();
-          return;
+          break;
         } catch (const std::exception& e) {
           // A throwing completion handler must not take the process down.
           spdlog::error("HTTP server thread: {}", e.what());
         }
       }
+      std::lock_guard lock(core->mutex);
+      --core->running_threads;
+      core->cv.notify_all();
     });
   }
   impl_->running = true;
@@ -724,11 +732,24 @@ void Server::stop(std::chrono::milliseconds deadline) {
     for (auto& s : impl_->live_sessions()) s->shutdown(true);
     wait_empty(std::chrono::seconds(2));
   }
+  // Let the io threads finish what is queued (the completions of the
+  // connections just closed, which hold their sessions) and return on their
+  // own; stopping the io_context early would strand those handlers, and with
+  // them the sessions and the io_context itself.
   impl_->work.reset();
-  core.ioc.stop();
+  {
+    std::unique_lock lock(core.mutex);
+    if (!core.cv.wait_for(lock, std::chrono::seconds(2),
+                          [&] { return core.running_threads == 0; })) {
+      core.ioc.stop();
+    }
+  }
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   impl_->acceptor.reset();
+  // Whatever is still queued runs here, once, so that nothing keeps a cycle.
+  core.ioc.restart();
+  core.ioc.poll();
 }
 
 }  // namespace dynop::net

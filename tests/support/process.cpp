@@ -68,7 +68,11 @@ std::unique_ptr<Process> Process::spawn(const std::string& program,
   sigemptyset(&defaults);
   for (int s : {SIGTERM, SIGINT, SIGPIPE, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // Its own process group, so that the destructor can kill whatever it
+  // started too (a grandchild holding our pipes would block the reader).
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   std::vector<std::string> argv_strings;
   argv_strings.push_back(program);
@@ -138,8 +142,8 @@ void Process::read_loop(int out_fd, int err_fd) {
 }
 
 Process::~Process() {
+  ::kill(-pid_, SIGKILL);  // the group: the process (if still running) and its descendants
   if (!exit_code_) {
-    ::kill(pid_, SIGKILL);
     int status = 0;
     ::waitpid(pid_, &status, 0);
   }
@@ -165,8 +169,10 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  // Output written just before exit is still in the pipes: drain it.
-  if (reader_.joinable()) reader_.join();
+  // Output written just before exit may still be in the pipes: wait (bounded,
+  // in case a descendant keeps them open) until the reader has drained them.
+  std::unique_lock lock(mutex_);
+  cv_.wait_for(lock, std::chrono::seconds(5), [&] { return eof_; });
   return exit_code_;
 }
 
