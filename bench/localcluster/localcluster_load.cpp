@@ -1,0 +1,255 @@
+// Load driver for dynop-localcluster (bench/RESULTS.md, section "localcluster").
+//
+//   localcluster_load [--in-memory] [--writes N] [--clients C] [--watchers W] [--list-pods N]
+//
+// Starts the real binary (its own temporary data folder), then measures over
+// HTTPS with C concurrent clients:
+//   creates/s   POST of N realistic pods (~4 KB, from the shared bench data)
+//   updates/s   merge patches of those pods (one label each)
+//   fan-out     W watchers on the namespace; N patches; events delivered/s
+//   list        GET /api/v1/pods of --list-pods pods (full JSON), and the
+//               server's peak RSS (VmHWM) afterwards
+// Writes are acknowledged only after they are committed to SQLite (unless
+// --in-memory), so creates/s is the durable write rate.
+
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "bench/runtime/bench_data.hpp"
+#include "lib/net/http_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  bool in_memory = false;
+  int writes = 20000;
+  int clients = 8;
+  int watchers = 10;
+  int list_pods = 100000;
+};
+
+struct Server {
+  std::unique_ptr<dynop::test::TempDir> dir;
+  std::unique_ptr<dynop::test::Process> process;
+  std::unique_ptr<dynop::net::HttpClient> client;
+  std::string url;
+  std::string token;
+};
+
+Server start(const Options& options) {
+  Server s;
+  s.dir = std::make_unique<dynop::test::TempDir>("localcluster-bench");
+  std::vector<std::string> args = {"--data-dir", s.dir->path().string(), "--log-level", "warn"};
+  if (options.in_memory) args.push_back("--in-memory");
+  std::string error;
+  s.process = dynop::test::Process::spawn(DYNOP_LOCALCLUSTER_BINARY, args, error);
+  if (!s.process) throw std::runtime_error(error);
+  auto url = s.process->wait_for_match(std::regex("listening: (https://[0-9.:]+)"),
+                                       std::chrono::seconds(30), dynop::test::Stream::kStdout);
+  if (!url) throw std::runtime_error("server did not start: " + s.process->stderr_text());
+  s.url = *url;
+  std::ifstream token(s.dir->path() / "token");
+  std::getline(token, s.token);
+  dynop::net::ClientOptions client_options;
+  client_options.tls.ca_file = (s.dir->path() / "pki" / "ca.crt").string();
+  client_options.request_timeout = std::chrono::seconds(120);
+  client_options.max_idle_per_host = 64;
+  s.client = dynop::net::HttpClient::create(client_options, error);
+  if (!s.client) throw std::runtime_error(error);
+  return s;
+}
+
+dynop::net::ClientResult call(Server& s, const std::string& method, const std::string& path,
+                              const std::string& body = "",
+                              const std::string& type = "application/json") {
+  dynop::net::ClientRequest req;
+  req.method = method;
+  req.url = s.url + path;
+  req.body = body;
+  req.headers.emplace_back("Authorization", "Bearer " + s.token);
+  req.headers.emplace_back("Accept", "application/json");
+  if (!body.empty()) req.headers.emplace_back("Content-Type", type);
+  return s.client->request(req);
+}
+
+// A realistic pod body from the shared bench data, without server-set fields.
+json::object pod_template() {
+  auto events = dynop::bench::load_pod_events();
+  json::object pod = json::parse(events.front()).at("object").as_object();
+  auto& meta = pod["metadata"].as_object();
+  for (const char* key : {"uid", "resourceVersion", "creationTimestamp", "namespace",
+                          "managedFields", "ownerReferences", "generateName", "deletionTimestamp"}) {
+    meta.erase(key);
+  }
+  return pod;
+}
+
+// Runs `count` operations spread over `clients` threads; returns ops/s.
+double run_parallel(int count, int clients, const std::function<bool(int)>& op) {
+  std::atomic<int> next{0};
+  std::atomic<int> failures{0};
+  auto begin = Clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&] {
+      for (int i = next++; i < count; i = next++) {
+        if (!op(i)) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+  if (failures) std::fprintf(stderr, "  (%d failed operations)\n", failures.load());
+  return count / seconds;
+}
+
+std::string status_field(int pid, const char* field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field, 0) == 0) return line.substr(std::string(field).size() + 1);
+  }
+  return "?";
+}
+
+std::string pod_body(const json::object& tmpl, const std::string& name) {
+  json::object pod = tmpl;
+  pod["metadata"].as_object()["name"] = name;
+  return json::serialize(pod);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto next = [&] { return i + 1 < argc ? std::stoi(argv[++i]) : 0; };
+    if (arg == "--in-memory") options.in_memory = true;
+    else if (arg == "--writes") options.writes = next();
+    else if (arg == "--clients") options.clients = next();
+    else if (arg == "--watchers") options.watchers = next();
+    else if (arg == "--list-pods") options.list_pods = next();
+    else {
+      std::fprintf(stderr, "unknown argument %s\n", arg.c_str());
+      return 2;
+    }
+  }
+  json::object tmpl = pod_template();
+  std::string sample = pod_body(tmpl, "sample-pod-000000");
+  Server s = start(options);
+  std::printf("storage: %s; pod body %zu bytes; %d clients\n",
+              options.in_memory ? "in memory" : "SQLite (WAL)", sample.size(), options.clients);
+  call(s, "POST", "/api/v1/namespaces",
+       R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench"}})");
+
+  double creates = run_parallel(options.writes, options.clients, [&](int i) {
+    char local[32];
+    std::snprintf(local, sizeof local, "pod-%06d", i);
+    auto r = call(s, "POST", "/api/v1/namespaces/bench/pods", pod_body(tmpl, local));
+    return r.ok() && r.response->status == 201;
+  });
+  std::printf("creates/s: %.0f (%d pods)\n", creates, options.writes);
+
+  double updates = run_parallel(options.writes, options.clients, [&](int i) {
+    char local[32];
+    std::snprintf(local, sizeof local, "pod-%06d", i);
+    auto r = call(s, "PATCH", std::string("/api/v1/namespaces/bench/pods/") + local,
+                  R"({"metadata":{"labels":{"bench-round":"1"}}})", "application/merge-patch+json");
+    return r.ok() && r.response->status == 200;
+  });
+  std::printf("updates/s: %.0f (merge patches)\n", updates);
+
+  // Watch fan-out.
+  auto list = call(s, "GET", "/api/v1/namespaces/bench/pods?limit=1");
+  std::string rv(json::parse(list.response->body).at("metadata").at("resourceVersion").as_string());
+  std::vector<std::thread> watchers;
+  std::atomic<long> delivered{0};
+  std::atomic<int> ready{0};
+  const int fanout_writes = options.writes;
+  for (int w = 0; w < options.watchers; ++w) {
+    watchers.emplace_back([&] {
+      dynop::net::ClientRequest req;
+      req.url = s.url + "/api/v1/namespaces/bench/pods?watch=1&resourceVersion=" + rv;
+      req.headers.emplace_back("Authorization", "Bearer " + s.token);
+      req.timeout = std::chrono::seconds(600);
+      auto stream = s.client->stream(req);
+      ++ready;
+      if (!stream.ok() || !stream.stream) return;
+      std::string line;
+      int seen = 0;
+      while (seen < fanout_writes && stream.stream->next_line(line)) {
+        if (!line.empty()) {
+          ++seen;
+          ++delivered;
+        }
+      }
+      stream.stream->cancel();
+    });
+  }
+  while (ready < options.watchers) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto fan_begin = Clock::now();
+  run_parallel(fanout_writes, options.clients, [&](int i) {
+    char local[32];
+    std::snprintf(local, sizeof local, "pod-%06d", i);
+    auto r = call(s, "PATCH", std::string("/api/v1/namespaces/bench/pods/") + local,
+                  R"({"metadata":{"labels":{"bench-round":"2"}}})", "application/merge-patch+json");
+    return r.ok() && r.response->status == 200;
+  });
+  for (auto& t : watchers) t.join();
+  double fan_seconds = std::chrono::duration<double>(Clock::now() - fan_begin).count();
+  std::printf("watch fan-out: %d watchers, %ld events delivered in %.2f s = %.0f events/s\n",
+              options.watchers, delivered.load(), fan_seconds, delivered / fan_seconds);
+
+  // Top up to list_pods pods and time the full list.
+  if (options.list_pods > options.writes) {
+    double topup = run_parallel(options.list_pods - options.writes, options.clients, [&](int i) {
+      char local[32];
+      std::snprintf(local, sizeof local, "pod-%06d", options.writes + i);
+      auto r = call(s, "POST", "/api/v1/namespaces/bench/pods", pod_body(tmpl, local));
+      return r.ok() && r.response->status == 201;
+    });
+    std::printf("(top-up creates/s: %.0f)\n", topup);
+  }
+  std::vector<double> times;
+  std::size_t bytes = 0;
+  std::size_t items = 0;
+  for (int round = 0; round < 3; ++round) {
+    auto begin = Clock::now();
+    auto r = call(s, "GET", "/api/v1/pods");
+    times.push_back(std::chrono::duration<double>(Clock::now() - begin).count());
+    if (!r.ok()) {
+      std::fprintf(stderr, "list failed: %s\n", r.error.c_str());
+      return 1;
+    }
+    bytes = r.response->body.size();
+    if (round == 0) items = json::parse(r.response->body).at("items").as_array().size();
+  }
+  std::sort(times.begin(), times.end());
+  std::printf("list of %zu pods: %.3f s median of 3 (%.1f MB JSON, received and read by the client)\n",
+              items, times[1], bytes / 1e6);
+  std::printf("server memory: peak RSS (VmHWM) %s, RSS now %s\n",
+              status_field(s.process->pid(), "VmHWM:").c_str(),
+              status_field(s.process->pid(), "VmRSS:").c_str());
+  s.process->signal(SIGTERM);
+  s.process->wait(std::chrono::seconds(30));
+  return 0;
+}
