@@ -103,8 +103,9 @@ class DgdReconcilerTest : public ::testing::Test {
     return pods_selected_by(common::adapter_selector(dgd_name, service)).size();
   }
   std::int64_t service_replicas(std::string_view service) {
-    const json::value* r =
-        dgd().at("spec").at("services").at(service).as_object().if_contains("replicas");
+    json::object d = dgd();
+    const json::value* r = d.at("spec").at("services").at(service).as_object().if_contains(
+        "replicas");
     return r != nullptr ? r->as_int64() : 1;
   }
 
