@@ -6,6 +6,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <map>
 #include <set>
 
 #include "plugins/common/names.hpp"
@@ -104,8 +105,8 @@ class DgdReconcilerTest : public ::testing::Test {
   }
   std::int64_t service_replicas(std::string_view service) {
     json::object d = dgd();
-    const json::value* r = d.at("spec").at("services").at(service).as_object().if_contains(
-        "replicas");
+    const json::value* r =
+        d.at("spec").at("services").at(service).as_object().if_contains("replicas");
     return r != nullptr ? r->as_int64() : 1;
   }
 
@@ -352,6 +353,47 @@ TEST_F(DgdReconcilerTest, UpstreamMultinodeExampleMakesGroups) {
   // A group counts once, in the DGD status and in the adapter's status.
   EXPECT_EQ(dgd(name).at("status").at("services").at("decode").at("readyReplicas").as_int64(), 2);
   EXPECT_EQ(adapter(name + "-decode")->at("status").at("replicas").as_int64(), 2);
+}
+
+TEST_F(DgdReconcilerTest, EveryUpstreamExampleGetsItsAdaptersAndPods) {
+  struct Case {
+    const char* file;
+    const char* name;
+    std::map<std::string, std::size_t> pods;  // per service
+  };
+  std::vector<Case> cases = {
+      {"sglang-agg.yaml", "sglang-agg", {{"Frontend", 1}, {"decode", 1}}},
+      {"sglang-agg_router.yaml", "sglang-agg-router", {{"Frontend", 1}, {"decode", 1}}},
+      {"sglang-disagg.yaml", "sglang-disagg", {{"Frontend", 1}, {"decode", 1}, {"prefill", 1}}},
+      {"sglang-disagg-multinode.yaml",
+       "sglang-disagg-multinode",
+       {{"Frontend", 1}, {"decode", 2}, {"prefill", 2}}},
+      {"sglang-disagg_planner.yaml",
+       "sglang-disagg-planner",
+       {{"Frontend", 1}, {"Planner", 1}, {"decode", 2}, {"prefill", 2}}},
+  };
+  for (const Case& c : cases) {
+    auto doc = testing::yaml_file_to_json(testing::upstream_example_path(c.file));
+    if (!doc) GTEST_SKIP() << "upstream examples not available";
+    json::object o = doc->as_object();
+    o["metadata"].as_object()["uid"] = std::string("uid-") + c.name;
+    cluster_.put(std::move(o));
+    ASSERT_TRUE(reconcile_dgd(c.name).status().is_ok()) << c.file;
+    for (const auto& [service, count] : c.pods) {
+      EXPECT_EQ(pods_of(service, c.name), count) << c.file << " " << service;
+      std::string adapter_name = std::string(c.name) + "-" + common::to_lower(service);
+      auto a = adapter(adapter_name);
+      ASSERT_TRUE(a.has_value()) << adapter_name;
+      EXPECT_EQ(a->at("spec").at("dgdRef").at("serviceName").as_string(), service);
+    }
+    run_pods();
+    ASSERT_TRUE(reconcile_dgd(c.name).status().is_ok());
+    EXPECT_EQ(dgd(c.name).at("status").at("state").as_string(), "successful") << c.file;
+    reconcile_adapters();
+    std::string selector(
+        adapter(std::string(c.name) + "-decode")->at("status").at("selector").as_string());
+    EXPECT_EQ(pods_selected_by(selector).size(), c.pods.at("decode")) << c.file;
+  }
 }
 
 TEST_F(DgdReconcilerTest, UnusableSpecIsReportedAsValidationFailed) {
