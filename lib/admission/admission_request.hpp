@@ -4,9 +4,10 @@
 // admission server decodes it; dynop-localcluster encodes it when it calls a
 // webhook.
 //
-// The admitted objects stay JSON text: plugins receive JSON bytes across the
-// C ABI anyway, and each rule reads only the few fields it needs, so the
-// decoder never builds a DOM of a multi-kilobyte object it would throw away.
+// The admitted objects are kept as JSON text, cut exactly from the body:
+// plugins receive JSON bytes across the C ABI anyway. A caller that judges
+// the objects itself uses admission_request_view.hpp instead, which hands
+// them out as parsed elements of the one parse of the body.
 
 #include <map>
 #include <optional>
@@ -87,9 +88,17 @@ struct RequestDecodeResult {
   bool ok() const { return request.has_value(); }
 };
 
-// Decodes an AdmissionReview request body. Never throws; any input (also
-// non-UTF-8, truncated or huge) yields either a request or an error.
-RequestDecodeResult decode_request(std::string_view body);
+struct DecodeOptions {
+  // Fill object, old_object and options. An admission server that only
+  // forwards request_json to a plugin (which reads the objects itself) turns
+  // this off and saves copying them.
+  bool object_texts = true;
+};
+
+// Decodes an AdmissionReview request body, validating all of it (one simdjson
+// DOM parse). Never throws; any input (also non-UTF-8, truncated or huge)
+// yields either a request or an error.
+RequestDecodeResult decode_request(std::string_view body, const DecodeOptions& options = {});
 
 // Decodes the `request` object alone (what an SDK admission plugin is given),
 // with the same checks and messages.

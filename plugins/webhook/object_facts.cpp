@@ -138,13 +138,8 @@ bool read_service(Reader& reader, std::string_view name, dom::element element, S
 }
 
 template <class Facts, class Read>
-FactsResult<Facts> read_facts(std::string_view object_json, Read&& read) {
+FactsResult<Facts> read_facts(dom::element root, Read&& read) {
   FactsResult<Facts> result;
-  dom::element root;
-  if (auto code = thread_parser().parse(object_json.data(), object_json.size()).get(root)) {
-    result.error = std::string("object is not valid JSON: ") + simdjson::error_message(code);
-    return result;
-  }
   Reader reader;
   if (!root.is_object()) {
     reader.type_error("object", "an object", root);
@@ -158,6 +153,18 @@ FactsResult<Facts> read_facts(std::string_view object_json, Read&& read) {
   }
   result.facts = std::move(facts);
   return result;
+}
+
+template <class Facts>
+FactsResult<Facts> parse_then(std::string_view object_json,
+                              FactsResult<Facts> (*read)(dom::element)) {
+  dom::element root;
+  if (auto code = thread_parser().parse(object_json.data(), object_json.size()).get(root)) {
+    FactsResult<Facts> result;
+    result.error = std::string("object is not valid JSON: ") + simdjson::error_message(code);
+    return result;
+  }
+  return read(root);
 }
 
 bool read_name(Reader& reader, dom::object root, std::string& out) {
@@ -177,7 +184,15 @@ const ServiceFacts* DgdFacts::find_service(std::string_view service) const {
 }
 
 FactsResult<DgdFacts> read_dgd_facts(std::string_view object_json) {
-  return read_facts<DgdFacts>(object_json, [](Reader& reader, dom::object root, DgdFacts& out) {
+  return parse_then<DgdFacts>(object_json, &read_dgd_facts);
+}
+
+FactsResult<DgdsaFacts> read_dgdsa_facts(std::string_view object_json) {
+  return parse_then<DgdsaFacts>(object_json, &read_dgdsa_facts);
+}
+
+FactsResult<DgdFacts> read_dgd_facts(dom::element object) {
+  return read_facts<DgdFacts>(object, [](Reader& reader, dom::object root, DgdFacts& out) {
     if (!read_name(reader, root, out.name)) return false;
     dom::object spec;
     bool present = false;
@@ -199,8 +214,8 @@ FactsResult<DgdFacts> read_dgd_facts(std::string_view object_json) {
   });
 }
 
-FactsResult<DgdsaFacts> read_dgdsa_facts(std::string_view object_json) {
-  return read_facts<DgdsaFacts>(object_json, [](Reader& reader, dom::object root, DgdsaFacts& out) {
+FactsResult<DgdsaFacts> read_dgdsa_facts(dom::element object) {
+  return read_facts<DgdsaFacts>(object, [](Reader& reader, dom::object root, DgdsaFacts& out) {
     if (!read_name(reader, root, out.name)) return false;
     dom::object spec;
     bool present = false;

@@ -7,6 +7,8 @@
 // replicas absent = 1, adapter enabled unless `scalingAdapter.disable: true`
 // or `scalingAdapter.enabled: false`, multinode when `multinode` is set.
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,5 +50,9 @@ struct FactsResult {
 
 FactsResult<DgdFacts> read_dgd_facts(std::string_view object_json);
 FactsResult<DgdsaFacts> read_dgdsa_facts(std::string_view object_json);
+
+// The same from an already parsed object (admission/admission_request_view.hpp).
+FactsResult<DgdFacts> read_dgd_facts(simdjson::dom::element object);
+FactsResult<DgdsaFacts> read_dgdsa_facts(simdjson::dom::element object);
 
 }  // namespace dynop::plugins::webhook

@@ -1,9 +1,11 @@
 #include "plugins/webhook/webhook.hpp"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <utility>
 
+#include "lib/admission/admission_request_view.hpp"
 #include "plugins/webhook/dgd_rules.hpp"
 #include "plugins/webhook/identity.hpp"
 #include "plugins/webhook/object_facts.hpp"
@@ -13,6 +15,33 @@ namespace dynop::plugins::webhook {
 using admission::AdmissionRequest;
 using admission::AdmissionResponse;
 using admission::Operation;
+
+namespace {
+
+// The admitted objects as JSON text, from a decoded AdmissionRequest.
+struct TextObjects {
+  const AdmissionRequest& request;
+  bool has_object() const { return !request.object.empty(); }
+  bool has_old_object() const { return !request.old_object.empty(); }
+  FactsResult<DgdFacts> dgd() const { return read_dgd_facts(request.object); }
+  FactsResult<DgdFacts> old_dgd() const { return read_dgd_facts(request.old_object); }
+  FactsResult<DgdsaFacts> dgdsa() const { return read_dgdsa_facts(request.object); }
+  FactsResult<DgdsaFacts> old_dgdsa() const { return read_dgdsa_facts(request.old_object); }
+};
+
+// The admitted objects as elements of the review's own parse: no copy, no
+// second parse.
+struct DomObjects {
+  const admission::RequestView& view;
+  bool has_object() const { return view.object.has_value(); }
+  bool has_old_object() const { return view.old_object.has_value(); }
+  FactsResult<DgdFacts> dgd() const { return read_dgd_facts(*view.object); }
+  FactsResult<DgdFacts> old_dgd() const { return read_dgd_facts(*view.old_object); }
+  FactsResult<DgdsaFacts> dgdsa() const { return read_dgdsa_facts(*view.object); }
+  FactsResult<DgdsaFacts> old_dgdsa() const { return read_dgdsa_facts(*view.old_object); }
+};
+
+}  // namespace
 
 Webhook::Webhook(WebhookConfig config, DgdLookup lookup, MalformedLog log)
     : config_(std::move(config)), lookup_(std::move(lookup)), log_(std::move(log)) {}
@@ -27,13 +56,21 @@ AdmissionResponse Webhook::malformed(const AdmissionRequest& request, std::strin
 }
 
 AdmissionResponse Webhook::review(const AdmissionRequest& request) const {
+  return review_with(request, TextObjects{request});
+}
+
+template <class Objects>
+AdmissionResponse Webhook::review_with(const AdmissionRequest& request,
+                                       const Objects& objects) const {
   if (request.operation != Operation::kCreate && request.operation != Operation::kUpdate) {
     return admission::allow(request.uid);
   }
   if (!request.sub_resource.empty()) return admission::allow(request.uid);
-  if (request.kind.group == kGroup && request.kind.kind == kDgdKind) return review_dgd(request);
+  if (request.kind.group == kGroup && request.kind.kind == kDgdKind) {
+    return review_dgd(request, objects);
+  }
   if (request.kind.group == kGroup && request.kind.kind == kDgdsaKind) {
-    return review_dgdsa(request);
+    return review_dgdsa(request, objects);
   }
   return malformed(
       request, fmt::format("this webhook validates {} and {} objects of group {}, not \"{}\" "
@@ -41,9 +78,11 @@ AdmissionResponse Webhook::review(const AdmissionRequest& request) const {
                            kDgdKind, kDgdsaKind, kGroup, request.kind.kind, request.kind.group));
 }
 
-AdmissionResponse Webhook::review_dgd(const AdmissionRequest& request) const {
-  if (request.object.empty()) return malformed(request, "request.object is required");
-  auto updated = read_dgd_facts(request.object);
+template <class Objects>
+AdmissionResponse Webhook::review_dgd(const AdmissionRequest& request,
+                                      const Objects& objects) const {
+  if (!objects.has_object()) return malformed(request, "request.object is required");
+  auto updated = objects.dgd();
   if (!updated.ok()) return malformed(request, "request.object: " + updated.error);
   DgdFacts& dgd = *updated.facts;
   if (dgd.name.empty()) dgd.name = request.name;
@@ -52,10 +91,10 @@ AdmissionResponse Webhook::review_dgd(const AdmissionRequest& request) const {
   check_has_services(dgd, violations);
   check_replicas_non_negative(dgd, violations);
   if (request.operation == Operation::kUpdate) {
-    if (request.old_object.empty()) {
+    if (!objects.has_old_object()) {
       return malformed(request, "request.oldObject is required for UPDATE");
     }
-    auto previous = read_dgd_facts(request.old_object);
+    auto previous = objects.old_dgd();
     if (!previous.ok()) return malformed(request, "request.oldObject: " + previous.error);
     check_backend_framework_immutable(*previous.facts, dgd, violations);
     check_no_multinode_switch(*previous.facts, dgd, violations);
@@ -67,9 +106,11 @@ AdmissionResponse Webhook::review_dgd(const AdmissionRequest& request) const {
   return admission::deny(request.uid, join_violations(violations), std::move(warnings));
 }
 
-AdmissionResponse Webhook::review_dgdsa(const AdmissionRequest& request) const {
-  if (request.object.empty()) return malformed(request, "request.object is required");
-  auto updated = read_dgdsa_facts(request.object);
+template <class Objects>
+AdmissionResponse Webhook::review_dgdsa(const AdmissionRequest& request,
+                                        const Objects& objects) const {
+  if (!objects.has_object()) return malformed(request, "request.object is required");
+  auto updated = objects.dgdsa();
   if (!updated.ok()) return malformed(request, "request.object: " + updated.error);
 
   Violations violations;
@@ -81,10 +122,10 @@ AdmissionResponse Webhook::review_dgdsa(const AdmissionRequest& request) const {
     }
     check_referenced_service(*updated.facts, request.namespace_, lookup_, violations);
   } else {
-    if (request.old_object.empty()) {
+    if (!objects.has_old_object()) {
       return malformed(request, "request.oldObject is required for UPDATE");
     }
-    auto previous = read_dgdsa_facts(request.old_object);
+    auto previous = objects.old_dgdsa();
     if (!previous.ok()) return malformed(request, "request.oldObject: " + previous.error);
     check_dgd_ref_immutable(*previous.facts, *updated.facts, violations);
   }
@@ -100,18 +141,30 @@ AdmissionResponse Webhook::unreadable(std::string uid, std::string error) const 
   return admission::reject_malformed(std::move(uid), std::move(error));
 }
 
-std::string Webhook::handle(std::string_view body) const {
-  auto decoded = admission::decode_request(body);
-  if (!decoded.ok()) {
-    return admission::encode_response(unreadable(std::move(decoded.uid), std::move(decoded.error)));
+std::string Webhook::decode_and_review(std::string_view body, bool bare,
+                                       AdmissionResponse& out) const {
+  // Elements of the view live in this parser until the next review on this thread.
+  thread_local simdjson::dom::parser parser;
+  admission::RequestView view;
+  std::string error = admission::decode_request_view(body, bare, parser, view);
+  if (!error.empty()) {
+    out = unreadable(view.request.uid, error);
+    return error;
   }
-  return admission::encode_response(review(*decoded.request));
+  out = review_with(view.request, DomObjects{view});
+  return {};
+}
+
+std::string Webhook::handle(std::string_view body) const {
+  AdmissionResponse response;
+  decode_and_review(body, false, response);
+  return admission::encode_response(response);
 }
 
 AdmissionResponse Webhook::review_request_object(std::string_view request_json) const {
-  auto decoded = admission::decode_request_object(request_json);
-  if (!decoded.ok()) return unreadable(std::move(decoded.uid), std::move(decoded.error));
-  return review(*decoded.request);
+  AdmissionResponse response;
+  decode_and_review(request_json, true, response);
+  return response;
 }
 
 }  // namespace dynop::plugins::webhook

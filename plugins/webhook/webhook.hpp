@@ -47,8 +47,19 @@ class Webhook {
 
  private:
   admission::AdmissionResponse unreadable(std::string uid, std::string error) const;
-  admission::AdmissionResponse review_dgd(const admission::AdmissionRequest& request) const;
-  admission::AdmissionResponse review_dgdsa(const admission::AdmissionRequest& request) const;
+  // `Objects` gives the rules the admitted objects, from JSON text or from
+  // an already parsed review (webhook.cpp).
+  template <class Objects>
+  admission::AdmissionResponse review_with(const admission::AdmissionRequest& request,
+                                           const Objects& objects) const;
+  template <class Objects>
+  admission::AdmissionResponse review_dgd(const admission::AdmissionRequest& request,
+                                          const Objects& objects) const;
+  template <class Objects>
+  admission::AdmissionResponse review_dgdsa(const admission::AdmissionRequest& request,
+                                            const Objects& objects) const;
+  std::string decode_and_review(std::string_view body, bool bare,
+                                admission::AdmissionResponse& out) const;
   admission::AdmissionResponse malformed(const admission::AdmissionRequest& request,
                                          std::string message) const;
 

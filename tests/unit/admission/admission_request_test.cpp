@@ -191,7 +191,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadBody{"String", "\"x\"",
                 "request body must be a JSON object (an AdmissionReview), got string"},
         BadBody{"TrailingDocument", body_of(update_review()) + "{}",
-                "request body has content after the AdmissionReview object..."},
+                "request body is not valid JSON: ..."},
         BadBody{"BrokenInsideObject",
                 [] {
                   std::string body = body_of(update_review());
@@ -330,6 +330,16 @@ TEST(DecodeRequest, KeepsTheRequestObjectsText) {
   EXPECT_EQ(json::parse(result.request_json), review["request"]);
 }
 
+TEST(DecodeRequest, CanLeaveTheObjectsToTheirReader) {
+  auto review = update_review();
+  auto result = decode_request(body_of(review), {.object_texts = false});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_TRUE(result.request->object.empty());
+  EXPECT_TRUE(result.request->old_object.empty());
+  EXPECT_EQ(result.request->uid, "3324dfaa-2839-4d14-92ac-61277ae13dca");
+  EXPECT_EQ(json::parse(result.request_json), review["request"]);
+}
+
 TEST(DecodeRequestObject, ReadsTheRequestAlone) {
   auto review = update_review();
   auto result = decode_request_object(json::serialize(review["request"]));
@@ -355,7 +365,7 @@ TEST(DecodeRequestObject, ErrorsNameTheSameFields) {
   EXPECT_EQ(decode_request_object("[]").error,
             "AdmissionReview request: expected an object, got array");
   EXPECT_TRUE(decode_request_object(json::serialize(update_review()["request"]) + " 1")
-                  .error.starts_with("request body has content after the request object"))
+                  .error.starts_with("request body is not valid JSON"))
       << decode_request_object(json::serialize(update_review()["request"]) + " 1").error;
   EXPECT_TRUE(decode_request_object("{").error.starts_with("request body is not valid JSON"));
 }
