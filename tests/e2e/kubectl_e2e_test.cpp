@@ -364,6 +364,79 @@ TEST_F(KubectlE2E, WatchSeesAChange) {
   watch->wait(10s);
 }
 
+TEST_F(KubectlE2E, BuiltinKindsCreateApplyAndPrintKubesColumns) {
+  create_namespace();
+  // Typed creates send protobuf bodies.
+  EXPECT_EQ(ok({"create", "secret", "generic", "token", "-n", "e2e", "--from-literal=a=b"}),
+            "secret/token created\n");
+  EXPECT_EQ(ok({"create", "serviceaccount", "robot", "-n", "e2e"}),
+            "serviceaccount/robot created\n");
+  const auto secrets = lines(ok({"get", "secrets", "-n", "e2e"}));
+  EXPECT_EQ(words(secrets.at(0)), (std::vector<std::string>{"NAME", "TYPE", "DATA", "AGE"}));
+  EXPECT_EQ(words(secrets.at(1)).at(1), "Opaque");
+  EXPECT_EQ(words(secrets.at(1)).at(2), "1");
+
+  const std::string pod = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: worker
+  namespace: e2e
+spec:
+  containers:
+  - name: c
+    image: busybox
+)";
+  EXPECT_EQ(ok({"apply", "-f", "-"}, pod), "pod/worker created\n");
+  EXPECT_EQ(ok({"apply", "-f", "-"}, pod), "pod/worker unchanged\n");
+  const auto pods = lines(ok({"get", "pods", "-n", "e2e", "-o", "wide"}));
+  EXPECT_EQ(words(pods.at(0)),
+            (std::vector<std::string>{"NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE",
+                                      "NOMINATED", "NODE", "READINESS", "GATES"}));
+  auto row = words(pods.at(1));
+  ASSERT_EQ(row.size(), 9u) << pods.at(1);
+  EXPECT_EQ((std::vector<std::string>{row[0], row[1], row[2], row[3]}),
+            (std::vector<std::string>{"worker", "0/1", "Pending", "0"}));
+  EXPECT_EQ((std::vector<std::string>{row[5], row[6], row[7], row[8]}),
+            (std::vector<std::string>{"<none>", "<none>", "<none>", "<none>"}));
+  EXPECT_EQ(ok({"get", "all", "-n", "e2e", "-o", "name"}), "pod/worker\n");
+
+  const std::string config = R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: e2e
+data:
+  a: "1"
+)";
+  EXPECT_EQ(ok({"apply", "-f", "-"}, config), "configmap/settings created\n");
+  EXPECT_EQ(ok({"apply", "-f", "-"}, std::regex_replace(config, std::regex("\"1\""), "\"2\"")),
+            "configmap/settings configured\n");
+  EXPECT_EQ(ok({"get", "configmap", "settings", "-n", "e2e", "-o", "jsonpath={.data.a}"}), "2");
+
+  const std::string node = R"(apiVersion: v1
+kind: Node
+metadata:
+  name: gpu-node-1
+status:
+  conditions:
+  - type: Ready
+    status: "True"
+  nodeInfo:
+    kubeletVersion: v1.26.1
+)";
+  EXPECT_EQ(ok({"apply", "-f", "-"}, node), "node/gpu-node-1 created\n");
+  const auto nodes = lines(ok({"get", "nodes"}));
+  EXPECT_EQ(words(nodes.at(0)),
+            (std::vector<std::string>{"NAME", "STATUS", "ROLES", "AGE", "VERSION"}));
+  row = words(nodes.at(1));
+  ASSERT_EQ(row.size(), 5u);
+  EXPECT_EQ((std::vector<std::string>{row[0], row[1], row[2], row[4]}),
+            (std::vector<std::string>{"gpu-node-1", "Ready", "<none>", "v1.26.1"}));
+
+  const auto explain = ok({"explain", "pod.spec.containers.env"});
+  EXPECT_NE(explain.find("FIELD: env <[]Object>"), std::string::npos) << explain;
+}
+
 TEST_F(KubectlE2E, DeleteCollectsOwnedObjects) {
   create_namespace();
   apply_crds();
