@@ -158,7 +158,9 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
     for (const PluginStatus& s : statuses) {
       if (s.name == name && s.state != PluginState::kRefused) first = s.file.string();
     }
-    refuse(file, name,
+    // Reported under the file stem: the name's status (and its metric
+    // series) belongs to the plugin that loaded first.
+    refuse(file, stem,
            "another plugin named " + name + " is already loaded" +
                (first.empty() ? "" : " from " + first));
     return;

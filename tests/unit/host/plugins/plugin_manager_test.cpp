@@ -261,7 +261,12 @@ TEST_F(PluginManagerTest, SameNameTwiceRefusesTheSecond) {
   ASSERT_EQ(statuses.size(), 2u);
   EXPECT_EQ(statuses[0].state, PluginState::kLoaded);
   EXPECT_EQ(statuses[1].state, PluginState::kRefused);
-  EXPECT_THAT(statuses[1].reason, HasSubstr("another plugin named good is already loaded from"));
+  EXPECT_EQ(statuses[1].name, "zz_copy_of_good");
+  EXPECT_THAT(statuses[1].reason, HasSubstr("another plugin named good is already loaded from " +
+                                            (folder_ / "fixture_good.so").string()));
+  // The first plugin's status series is untouched.
+  EXPECT_THAT(registry_.serialize(),
+              HasSubstr("dynop_plugin_status{plugin=\"good\",state=\"loaded\"} 1"));
 }
 
 TEST_F(PluginManagerTest, UnreadableFolderIsTheOnlyFatalError) {
