@@ -274,7 +274,11 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
       sdk::ObjectRef ref{common::pod_gvk(), dgd.k8s_namespace, name_of(pod)};
       auto r = client_.create(ref, json::serialize(pod));
       if (!r.is_ok() && r.status.code() != StatusCode::kConflict) {
-        failures.add(fmt::format("creating pod {}: {}", ref.name, r.status.message()));
+        // As a ReplicaSet does: `kubectl describe dgd` shows why pods are missing.
+        std::string message = fmt::format("Error creating pod {} for service {}: {}", ref.name,
+                                          svc.name, r.status.message());
+        (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "FailedCreate", message);
+        failures.add(std::move(message));
       }
     }
     for (const PodToDelete& d : plan.remove) {
@@ -289,6 +293,8 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   // Pods of services that are gone.
   for (const auto& [service, orphans] : by_service) {
     for (const json::object& pod : orphans) {
+      const json::value* deleting = pod.at("metadata").as_object().if_contains("deletionTimestamp");
+      if (deleting != nullptr && !deleting->is_null()) continue;  // already going
       std::string name = name_of(pod);
       sdk::Status s = client_.remove({common::pod_gvk(), dgd.k8s_namespace, name});
       if (!s.is_ok() && s.code() != StatusCode::kNotFound) {

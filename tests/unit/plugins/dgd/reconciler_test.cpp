@@ -493,6 +493,25 @@ TEST_F(DgdReconcilerTest, WriteFailuresAreRetried) {
   EXPECT_EQ(cluster_.all("Pod").size(), 2u);
 }
 
+TEST_F(DgdReconcilerTest, RejectedPodIsAFailedCreateEvent) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());  // adapters and pods exist
+  scale("sglang-agg-decode", 2);
+  reconcile_adapters();
+  cluster_.fail_next("create", DYNOP_INVALID_ARGUMENT,
+                     "Pod \"x\" is invalid: spec.containers[0].image: Required value");
+  EXPECT_EQ(reconcile_dgd().status().code(), sdk::StatusCode::kError);
+  bool seen = false;
+  for (const auto& e : cluster_.events()) {
+    if (e.reason == "FailedCreate" && e.type == "Warning" && e.kind == "DynamoGraphDeployment") {
+      seen = true;
+      EXPECT_NE(e.message.find("for service decode: Pod \"x\" is invalid"), std::string::npos)
+          << e.message;
+    }
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST_F(DgdReconcilerTest, StatusConflictIsRetried) {
   apply(kAgg);
   cluster_.fail_next("update_status", DYNOP_CONFLICT, "the object has been modified");
