@@ -218,6 +218,22 @@ spec:
   EXPECT_TRUE(cluster_.all("Pod").empty());
 }
 
+TEST_F(DgdReconcilerTest, GuideDisableAdapterExample) {
+  auto file = testing::yaml_file_to_json(
+      testing::source_path("examples/sglang-agg-frontend-no-adapter.yaml"));
+  ASSERT_TRUE(file.has_value());
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  json::object o = file->as_object();
+  json::object& meta = o["metadata"].as_object();
+  meta["uid"] = "uid-sglang-agg";
+  meta["generation"] = 2;
+  cluster_.put(std::move(o));
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(adapters(), (std::set<std::string>{"sglang-agg-decode"}));
+  EXPECT_EQ(pods_of("Frontend"), 2u);
+}
+
 TEST_F(DgdReconcilerTest, NeverOverwritesNewerAdapterReplicas) {
   // Upstream issue 12080: an autoscaler set the adapter to 5; the DGD still
   // says 1 (the adapter controller has not run yet). Any number of DGD
