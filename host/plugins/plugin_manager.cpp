@@ -11,6 +11,7 @@
 #include <system_error>
 #include <utility>
 
+#include "host/plugins/crash_reporter.hpp"
 #include "host/plugins/plugin_host_api.hpp"
 #include "host/plugins/plugin_validation.hpp"
 #include "lib/metrics/registry.hpp"
@@ -56,6 +57,7 @@ struct PluginManager::Impl {
   // destroy returns) goes.
   struct Loaded {
     size_t status_index = 0;
+    std::filesystem::path file;
     std::unique_ptr<PluginHostApi> api;
     boost::dll::shared_library library;
     const dynop_plugin_descriptor* descriptor = nullptr;
@@ -113,10 +115,14 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   spdlog::debug("loading plugin file {}", file.string());
 
   auto entry = std::make_unique<Loaded>();
+  entry->file = file;
   std::error_code ec;
   // rtld_now: an unresolved symbol fails here, with the loader's message,
   // instead of crashing the first time the plugin calls it.
-  entry->library.load(file, boost::dll::load_mode::rtld_now, ec);
+  {
+    CrashReporter guard(file.string(), "load (static initializers)");
+    entry->library.load(file, boost::dll::load_mode::rtld_now, ec);
+  }
   if (ec || !entry->library.is_loaded()) {
     const char* why = dlerror();
     refuse(file, stem,
@@ -132,6 +138,7 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   try {
     auto& entry_fn =
         entry->library.get_alias<const dynop_plugin_descriptor*()>(DYNOP_PLUGIN_ENTRY_SYMBOL);
+    CrashReporter guard(file.string(), "reading its descriptor");
     descriptor = entry_fn();
   } catch (const std::exception& e) {
     refuse(file, stem, std::string("reading its descriptor failed: ") + e.what());
@@ -182,6 +189,7 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   dynop_status error{DYNOP_OK, {nullptr, 0}};
   std::string failure;
   try {
+    CrashReporter guard(file.string(), "init");
     entry->instance =
         descriptor->lifecycle.init(entry->api->table(), config.data(), config.size(), &error);
     if (entry->instance == nullptr) failure = message_of(error);
@@ -258,6 +266,7 @@ void PluginManager::start_all() {
     std::string failure;
     if (entry->descriptor->lifecycle.start != nullptr) {
       try {
+        CrashReporter guard(entry->file.string(), "start");
         dynop_status s = entry->descriptor->lifecycle.start(entry->instance);
         if (s.code != DYNOP_OK) failure = message_of(s);
       } catch (...) {
@@ -281,6 +290,7 @@ void PluginManager::stop_all() {
     if (state != PluginState::kStarted && state != PluginState::kLoaded) continue;
     if (state == PluginState::kStarted && entry.descriptor->lifecycle.stop != nullptr) {
       try {
+        CrashReporter guard(entry.file.string(), "stop");
         dynop_status s = entry.descriptor->lifecycle.stop(entry.instance);
         if (s.code != DYNOP_OK) {
           spdlog::warn("plugin {}: stop failed: {}", entry.api->plugin_name(), message_of(s));
@@ -300,14 +310,19 @@ void PluginManager::unload_all() {
   while (!impl_->loaded.empty()) {
     std::unique_ptr<Impl::Loaded> entry = std::move(impl_->loaded.back());
     impl_->loaded.pop_back();
+    const std::string file = entry->file.string();
     try {
+      CrashReporter guard(file, "destroy");
       entry->descriptor->lifecycle.destroy(entry->instance);
     } catch (...) {
       spdlog::warn("plugin {}: destroy threw across the plugin boundary",
                    entry->api->plugin_name());
     }
     entry->instance = nullptr;
-    entry->library.unload();
+    {
+      CrashReporter guard(file, "unload (static destructors)");
+      entry->library.unload();
+    }
     spdlog::debug("plugin {} unloaded", entry->api->plugin_name());
   }
 }

@@ -196,6 +196,17 @@ TEST(PluginLoading, EnabledPluginThatIsNotThereIsReported) {
   EXPECT_EQ(host.stop(), 0) << host.log();
 }
 
+TEST(PluginLoading, APluginThatCrashesTheHostIsNamed) {
+  PluginFolder folder({"good", "crash-in-init"});
+  auto r =
+      test::run(test::binary_path("bin/dynop"),
+                {"--plugin-dir", folder.path().string(), "--metrics-address", "127.0.0.1:0"}, 60s);
+  ASSERT_EQ(r.spawn_error, "");
+  EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("plugin file " + folder.file("fixture_crash_in_init.so") +
+                               " crashed the host with signal 11 (SIGSEGV) during init"));
+}
+
 // Run by ctest's host_plugin_loading_out_of_tree after sdk_out_of_tree_build
 // built sdk/examples/file-scaler against the installed SDK package.
 TEST(OutOfTreePluginInHost, LoadsAndRuns) {

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -297,6 +298,24 @@ TEST_F(PluginManagerTest, DestructorStopsAndUnloads) {
   EXPECT_EQ(logs_containing("plugin good: stopping").size(), 1u);
   EXPECT_THAT(registry_.serialize(),
               HasSubstr("dynop_plugin_status{plugin=\"good\",state=\"stopped\"} 1"));
+}
+
+// A plugin that crashes the host cannot be survived, but the host names it
+// on the way down and the signal still ends the process.
+TEST_F(PluginManagerTest, CrashInInitNamesThePluginFile) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  add_case("crash-in-init");
+  // (The folder's name differs in the re-executed death-test child.)
+  const std::string expected =
+      "plugin file [^ ]*/fixture_crash_in_init.so crashed the host with signal 11 "
+      "\\(SIGSEGV\\) during init";
+  EXPECT_EXIT(
+      {
+        PluginManager manager(registry_);
+        std::string error;
+        manager.load_all(options(), error);
+      },
+      ::testing::KilledBySignal(SIGSEGV), expected);
 }
 
 // Skipped unless run by ctest's host_plugins_out_of_tree_load, after
