@@ -196,6 +196,16 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
   svc.name = std::string(name);
   svc.component_type = check.string(s, "componentType", path + ".componentType");
   svc.sub_component_type = check.string(s, "subComponentType", path + ".subComponentType");
+  // Both become pod label values.
+  for (auto [field, value] :
+       {std::pair<std::string_view, std::string*>{"componentType", &svc.component_type},
+        {"subComponentType", &svc.sub_component_type}}) {
+    if (auto msgs = apimachinery::is_valid_label_value(*value); !msgs.empty()) {
+      check.invalid(fmt::format("{}.{}", path, field), json::value(*value),
+                    apimachinery::aggregate_strings(msgs));
+      value->clear();
+    }
+  }
   if (auto r = check.int32(s, "replicas", path + ".replicas", 0)) {
     svc.replicas = *r;
     svc.replicas_set = true;

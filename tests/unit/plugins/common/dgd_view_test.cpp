@@ -260,6 +260,17 @@ spec:
   EXPECT_NE(errors_of(r).find("spec.services[bad name]: Invalid value"), std::string::npos);
 }
 
+TEST(DgdView, ComponentTypesMustBeLabelValues) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec: {services: {w: {componentType: "my worker", subComponentType: decode}}}
+)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(errors_of(r).find("spec.services[w].componentType: Invalid value: \"my worker\""),
+            std::string::npos)
+      << errors_of(r);
+}
+
 TEST(DgdView, UnknownBackendFramework) {
   auto r = parse_yaml("metadata: {name: d}\nspec: {backendFramework: tgi, services: {a: {}}}\n");
   ASSERT_FALSE(r.ok());
