@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "localcluster/schema/structural_schema.hpp"
-#include "tests/unit/localcluster/schema/yaml_to_json.hpp"
+#include "tests/unit/localcluster/schema/reference_data.hpp"
 
 namespace dynop::localcluster {
 namespace {

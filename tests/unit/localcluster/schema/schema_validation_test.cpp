@@ -8,7 +8,7 @@
 #include "localcluster/schema/custom_object.hpp"
 #include "localcluster/schema/structural_schema.hpp"
 #include "localcluster/schema/validation.hpp"
-#include "tests/unit/localcluster/schema/yaml_to_json.hpp"
+#include "tests/unit/localcluster/schema/reference_data.hpp"
 
 namespace dynop::localcluster::schema {
 namespace {

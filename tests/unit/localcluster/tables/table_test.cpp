@@ -7,7 +7,7 @@
 
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
-#include "tests/unit/localcluster/schema/yaml_to_json.hpp"
+#include "tests/unit/localcluster/schema/reference_data.hpp"
 
 namespace dynop::localcluster::tables {
 namespace {

@@ -1,0 +1,42 @@
+#pragma once
+// Test helper: the shared reference material (upstream Dynamo CRDs and
+// examples, kube-apiserver traces), read by path at test time and turned into
+// JSON with the server's own YAML decoding (server::yaml_to_json).
+
+#include "localcluster/server/body_codec.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dynop::testing {
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The manifests used here hold one document each.
+inline std::vector<boost::json::value> load_yaml_documents(const std::string& path) {
+  auto parsed = localcluster::server::yaml_to_json(read_file(path));
+  if (auto* error = std::get_if<std::string>(&parsed)) {
+    throw std::runtime_error(path + ": " + *error);
+  }
+  return {std::get<boost::json::value>(std::move(parsed))};
+}
+
+inline std::string reference_dir() {
+  const char* env = std::getenv("DYNOP_REFERENCE_DIR");
+  return env != nullptr ? env : "/work/shared/reference";
+}
+
+inline std::string upstream_dir() { return reference_dir() + "/upstream-dynamo-0.8"; }
+
+}  // namespace dynop::testing
