@@ -23,6 +23,9 @@ class Checker {
  public:
   explicit Checker(FieldErrors& errors) : errors_(errors) {}
 
+  void add_all(FieldErrors more) {
+    for (FieldError& e : more) errors_.push_back(std::move(e));
+  }
   void add(FieldErrorType type, std::string field, std::string bad_value, std::string detail) {
     errors_.push_back(FieldError{type, std::move(field), std::move(bad_value), std::move(detail)});
   }
@@ -244,6 +247,19 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
   }
   svc.labels = check.strings(s, "labels", path + ".labels");
   svc.annotations = check.strings(s, "annotations", path + ".annotations");
+  // They end up in pod metadata: refuse here what the API server would refuse there.
+  auto as_object = [](const std::map<std::string, std::string>& m) {
+    json::object o;
+    for (const auto& [k, v] : m) o[k] = v;
+    return o;
+  };
+  check.add_all(apimachinery::validate_labels(as_object(svc.labels), path + ".labels"));
+  check.add_all(apimachinery::validate_labels(as_object(svc.extra_pod_labels),
+                                              path + ".extraPodMetadata.labels"));
+  check.add_all(
+      apimachinery::validate_annotations(as_object(svc.annotations), path + ".annotations"));
+  check.add_all(apimachinery::validate_annotations(as_object(svc.extra_pod_annotations),
+                                                   path + ".extraPodMetadata.annotations"));
   if (const json::object* p = check.object(s, "livenessProbe", path + ".livenessProbe")) {
     svc.liveness_probe = *p;
   }

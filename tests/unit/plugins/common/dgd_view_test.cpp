@@ -271,6 +271,21 @@ spec: {services: {w: {componentType: "my worker", subComponentType: decode}}}
       << errors_of(r);
 }
 
+TEST(DgdView, PodLabelsAndAnnotationsAreValidated) {
+  auto r = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  services:
+    w:
+      labels: {"bad key!": v}
+      extraPodMetadata: {labels: {team: "not valid!"}}
+)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(errors_of(r).find("spec.services[w].labels"), std::string::npos) << errors_of(r);
+  EXPECT_NE(errors_of(r).find("spec.services[w].extraPodMetadata.labels"), std::string::npos)
+      << errors_of(r);
+}
+
 TEST(DgdView, UnknownBackendFramework) {
   auto r = parse_yaml("metadata: {name: d}\nspec: {backendFramework: tgi, services: {a: {}}}\n");
   ASSERT_FALSE(r.ok());
