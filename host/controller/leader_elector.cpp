@@ -1,29 +1,12 @@
 #include "host/controller/leader_elector.hpp"
 
-#include <fmt/format.h>
-
 #include <boost/json.hpp>
-#include <ctime>
 #include <stdexcept>
+
+#include "lib/apimachinery/time.hpp"
 
 namespace dynop::host::controller {
 namespace json = boost::json;
-
-std::string format_micro_time(WallTime time) {
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
-  long long seconds = micros / 1000000;
-  long long fraction = micros % 1000000;
-  if (fraction < 0) {
-    fraction += 1000000;
-    seconds -= 1;
-  }
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fraction);
-}
 
 namespace {
 
@@ -142,7 +125,7 @@ void LeaderElector::observe(const LeaderElectionRecord& record, TimePoint now) {
 
 bool LeaderElector::try_acquire_or_renew() {
   const TimePoint now = clock_.now();
-  const std::string now_text = format_micro_time(clock_.wall_now());
+  const std::string now_text = apimachinery::format_micro_time(clock_.wall_now());
   LeaderElectionRecord desired;
   desired.holder_identity = config_.identity;
   desired.lease_duration_seconds = seconds_of(config_.lease_duration);
@@ -213,7 +196,7 @@ bool LeaderElector::release() {
   }
   auto parsed = parse_lease(lease_text);
   if (!parsed) return false;
-  const std::string now_text = format_micro_time(clock_.wall_now());
+  const std::string now_text = apimachinery::format_micro_time(clock_.wall_now());
   record.holder_identity.clear();
   record.lease_duration_seconds = 1;
   record.acquire_time = now_text;

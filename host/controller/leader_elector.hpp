@@ -61,10 +61,6 @@ struct LeaderElectionRecord {
   bool operator==(const LeaderElectionRecord&) const = default;
 };
 
-// "2026-01-01T00:00:10.000000Z": RFC 3339 in UTC with exactly 6 fraction
-// digits, the only MicroTime form kube-apiserver accepts.
-std::string format_micro_time(WallTime time);
-
 class LeaderElector {
  public:
   // Throws std::invalid_argument for an inconsistent config (startup error):

@@ -24,12 +24,6 @@ LeaderElectionConfig config_for(const std::string& identity) {
 
 std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
 
-TEST(FormatMicroTime, HasSixFractionDigitsInUtc) {
-  const WallTime t = WallTime{} + seconds(1767225600) + std::chrono::microseconds(42);
-  EXPECT_EQ(format_micro_time(t), "2026-01-01T00:00:00.000042Z");
-  EXPECT_EQ(format_micro_time(WallTime{} + seconds(1767225610)), "2026-01-01T00:00:10.000000Z");
-}
-
 TEST(LeaderElector, FirstCandidateCreatesTheLease) {
   FakeClock clock;
   FakeLeaseClient leases;
