@@ -102,10 +102,10 @@ class TextSpans {
 };
 
 RequestDecodeResult decode(std::string_view body, bool bare, const DecodeOptions& options) {
-  thread_local simdjson::dom::parser parser;
+  thread_local apimachinery::JsonDecoder json_decoder;
   RequestView view;
   RequestDecodeResult result;
-  result.error = decode_request_view(body, bare, parser, view);
+  result.error = decode_request_view(body, bare, json_decoder, view);
   result.uid = view.request.uid;
   if (!result.error.empty()) return result;
   simdjson::padded_string padded(body);

@@ -260,12 +260,11 @@ class Decoder {
 
 }  // namespace
 
-std::string decode_request_view(std::string_view body, bool bare, simdjson::dom::parser& parser,
-                                RequestView& out) {
-  dom::element root;
-  if (auto code = parser.parse(body.data(), body.size()).get(root)) {
-    return std::string("request body is not valid JSON: ") + simdjson::error_message(code);
-  }
+std::string decode_request_view(std::string_view body, bool bare,
+                                apimachinery::JsonDecoder& json_decoder, RequestView& out) {
+  auto parsed = json_decoder.parse_view(body);
+  if (!parsed) return "request body: " + parsed.error();
+  const dom::element root = *parsed;
   Decoder decoder;
   bool ok = false;
   if (bare) {

@@ -13,23 +13,24 @@
 #include <string_view>
 
 #include "lib/admission/admission_request.hpp"
+#include "lib/apimachinery/json_decode.hpp"
 
 namespace dynop::admission {
 
 struct RequestView {
   // Every field but object, old_object and options, which stay empty.
   AdmissionRequest request;
-  // Absent when the field is missing or null. They point into the parser's
-  // document: valid until that parser parses again.
+  // Absent when the field is missing or null. They point into the decoder's
+  // document: valid until that decoder parses again.
   std::optional<simdjson::dom::element> object;
   std::optional<simdjson::dom::element> old_object;
   std::optional<simdjson::dom::element> options;
 };
 
 // Decodes `body` (a whole AdmissionReview, or with `bare` just its `request`
-// object) with `parser`. Returns the error, worded as decode_request's, or ""
+// object) with `decoder`. Returns the error, worded as decode_request's, or ""
 // on success; `out.request.uid` is set as soon as it was read, also on failure.
-std::string decode_request_view(std::string_view body, bool bare, simdjson::dom::parser& parser,
-                                RequestView& out);
+std::string decode_request_view(std::string_view body, bool bare,
+                                apimachinery::JsonDecoder& decoder, RequestView& out);
 
 }  // namespace dynop::admission

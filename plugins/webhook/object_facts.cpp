@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "lib/apimachinery/json_decode.hpp"
+
 namespace dynop::plugins::webhook {
 namespace {
 
@@ -29,9 +31,9 @@ std::string_view type_name(dom::element_type type) {
   return "unknown";
 }
 
-dom::parser& thread_parser() {
-  thread_local dom::parser parser;
-  return parser;
+apimachinery::JsonDecoder& thread_decoder() {
+  thread_local apimachinery::JsonDecoder decoder;
+  return decoder;
 }
 
 // Reads fields of a parsed object; the first problem wins.
@@ -158,13 +160,13 @@ FactsResult<Facts> read_facts(dom::element root, Read&& read) {
 template <class Facts>
 FactsResult<Facts> parse_then(std::string_view object_json,
                               FactsResult<Facts> (*read)(dom::element)) {
-  dom::element root;
-  if (auto code = thread_parser().parse(object_json.data(), object_json.size()).get(root)) {
+  auto parsed = thread_decoder().parse_view(object_json);
+  if (!parsed) {
     FactsResult<Facts> result;
-    result.error = std::string("object is not valid JSON: ") + simdjson::error_message(code);
+    result.error = "object: " + parsed.error();
     return result;
   }
-  return read(root);
+  return read(*parsed);
 }
 
 bool read_name(Reader& reader, dom::object root, std::string& out) {

@@ -144,9 +144,9 @@ AdmissionResponse Webhook::unreadable(std::string uid, std::string error) const 
 std::string Webhook::decode_and_review(std::string_view body, bool bare,
                                        AdmissionResponse& out) const {
   // Elements of the view live in this parser until the next review on this thread.
-  thread_local simdjson::dom::parser parser;
+  thread_local apimachinery::JsonDecoder json_decoder;
   admission::RequestView view;
-  std::string error = admission::decode_request_view(body, bare, parser, view);
+  std::string error = admission::decode_request_view(body, bare, json_decoder, view);
   if (!error.empty()) {
     out = unreadable(view.request.uid, error);
     return error;

@@ -182,16 +182,16 @@ std::string with(void (*edit)(json::object&)) {
 INSTANTIATE_TEST_SUITE_P(
     MalformedBodies, DecodeRequestError,
     ::testing::Values(
-        BadBody{"Empty", "", "request body is not valid JSON: ..."},
-        BadBody{"NotJson", "hello", "request body is not valid JSON: ..."},
+        BadBody{"Empty", "", "request body: invalid JSON..."},
+        BadBody{"NotJson", "hello", "request body: invalid JSON..."},
         BadBody{"Truncated", body_of(update_review()).substr(0, 200),
-                "request body is not valid JSON: ..."},
+                "request body: invalid JSON..."},
         BadBody{"Array", "[1,2]",
                 "request body must be a JSON object (an AdmissionReview), got array"},
         BadBody{"String", "\"x\"",
                 "request body must be a JSON object (an AdmissionReview), got string"},
         BadBody{"TrailingDocument", body_of(update_review()) + "{}",
-                "request body is not valid JSON: ..."},
+                "request body: invalid JSON..."},
         BadBody{"BrokenInsideObject",
                 [] {
                   std::string body = body_of(update_review());
@@ -199,23 +199,23 @@ INSTANTIATE_TEST_SUITE_P(
                                "\"nvidia.con\": \"v1alpha1\"");
                   return body;
                 }(),
-                "request body is not valid JSON: ..."},
+                "request body: invalid JSON..."},
         BadBody{"BrokenUnknownField",
                 [] {
                   std::string body = body_of(update_review());
                   body.insert(body.find("\"uid\""), R"("future": {"a" 1}, )");
                   return body;
                 }(),
-                "request body is not valid JSON: ..."},
+                "request body: invalid JSON..."},
         BadBody{"BrokenUnknownTopLevelField", body_of(update_review()).insert(1, R"("x":[1,,2],)"),
-                "request body is not valid JSON: ..."},
+                "request body: invalid JSON..."},
         BadBody{"BadLiteral",
                 [] {
                   std::string body = body_of(update_review());
                   body.replace(body.find("false"), 5, "fals0");
                   return body;
                 }(),
-                "request body is not valid JSON: ..."},
+                "request body: invalid JSON..."},
         BadBody{"TwoRequests", body_of(update_review()).insert(1, R"("request":{"uid":"other"},)"),
                 "AdmissionReview has more than one \"request\" field"},
         BadBody{"TwoKinds", body_of(update_review()).insert(1, R"("kind":"AdmissionReview",)"),
@@ -312,7 +312,7 @@ TEST(DecodeRequest, InvalidUtf8IsAnError) {
   body.replace(body.find("admin-uid"), 1, "\xff");
   auto result = decode_request(body);
   ASSERT_FALSE(result.ok());
-  EXPECT_TRUE(result.error.starts_with("request body is not valid JSON: ")) << result.error;
+  EXPECT_TRUE(result.error.starts_with("request body: invalid JSON")) << result.error;
 }
 
 TEST(DecodeRequest, KeepsTheUidOfARequestItRejects) {
@@ -365,9 +365,9 @@ TEST(DecodeRequestObject, ErrorsNameTheSameFields) {
   EXPECT_EQ(decode_request_object("[]").error,
             "AdmissionReview request: expected an object, got array");
   EXPECT_TRUE(decode_request_object(json::serialize(update_review()["request"]) + " 1")
-                  .error.starts_with("request body is not valid JSON"))
+                  .error.starts_with("request body: invalid JSON"))
       << decode_request_object(json::serialize(update_review()["request"]) + " 1").error;
-  EXPECT_TRUE(decode_request_object("{").error.starts_with("request body is not valid JSON"));
+  EXPECT_TRUE(decode_request_object("{").error.starts_with("request body: invalid JSON"));
 }
 
 TEST(EncodeRequest, RoundTripsThroughTheDecoder) {
