@@ -13,6 +13,7 @@
 
 #include "host/plugins/crash_reporter.hpp"
 #include "host/plugins/plugin_host_api.hpp"
+#include "host/plugins/plugin_specs.hpp"
 #include "host/plugins/plugin_validation.hpp"
 #include "lib/metrics/registry.hpp"
 
@@ -62,6 +63,7 @@ struct PluginManager::Impl {
     boost::dll::shared_library library;
     const dynop_plugin_descriptor* descriptor = nullptr;
     dynop_plugin* instance = nullptr;
+    PluginSpecs specs;
   };
 
   explicit Impl(metrics::Registry& registry)
@@ -198,6 +200,20 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
     failure = std::string("init threw across the plugin boundary: ") + e.what();
   } catch (...) {
     failure = "init threw across the plugin boundary";
+  }
+  if (failure.empty()) {
+    // The ABI's order: init, then describe each capability, then start.
+    CrashReporter guard(file.string(), "describe");
+    failure = describe_plugin(*descriptor, entry->instance, entry->specs);
+    if (!failure.empty()) {
+      CrashReporter destroy_guard(file.string(), "destroy");
+      try {
+        descriptor->lifecycle.destroy(entry->instance);
+      } catch (...) {
+        spdlog::warn("plugin {}: destroy threw across the plugin boundary", name);
+      }
+      entry->instance = nullptr;
+    }
   }
   if (!failure.empty()) {
     spdlog::error("plugin {} ({}): init failed: {}", name, file.string(), failure);
@@ -338,7 +354,8 @@ std::vector<ActivePlugin> PluginManager::active_plugins() const {
   for (const auto& entry : impl_->loaded) {
     const PluginState state = current[entry->status_index].state;
     if (state == PluginState::kLoaded || state == PluginState::kStarted) {
-      out.push_back(ActivePlugin{entry->api->plugin_name(), entry->descriptor, entry->instance});
+      out.push_back(ActivePlugin{entry->api->plugin_name(), entry->descriptor, entry->instance,
+                                 entry->specs});
     }
   }
   return out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dynop/abi.h"
+#include "host/plugins/plugin_specs.hpp"
 
 namespace dynop::metrics {
 class Registry;
@@ -52,6 +53,7 @@ struct ActivePlugin {
   std::string name;
   const dynop_plugin_descriptor* descriptor = nullptr;
   dynop_plugin* instance = nullptr;
+  PluginSpecs specs;  // what its describe hooks declared, checked at load
 };
 
 class PluginManager {

@@ -102,8 +102,18 @@ TEST_F(PluginManagerTest, GoodPluginGetsItsConfigAndRunsThroughItsLifecycle) {
   EXPECT_THAT(registry_.serialize(), HasSubstr("fixture_reconciles_total{plugin=\"good\"} 0"));
 
   ASSERT_EQ(manager.active_plugins().size(), 1u);
-  EXPECT_EQ(manager.active_plugins()[0].name, "good");
-  EXPECT_TRUE(manager.active_plugins()[0].descriptor->capabilities & DYNOP_CAP_AUTOSCALER);
+  const ActivePlugin active = manager.active_plugins()[0];
+  EXPECT_EQ(active.name, "good");
+  EXPECT_TRUE(active.descriptor->capabilities & DYNOP_CAP_AUTOSCALER);
+  // What its describe hooks declared, read at load.
+  ASSERT_TRUE(active.specs.reconciler);
+  EXPECT_EQ(active.specs.reconciler->primary.kind, "ConfigMap");
+  EXPECT_EQ(active.specs.reconciler->workers, 2u);
+  ASSERT_EQ(active.specs.reconciler->watches.size(), 1u);
+  EXPECT_EQ(active.specs.reconciler->watches[0].kind.kind, "Secret");
+  ASSERT_TRUE(active.specs.autoscaler);
+  EXPECT_EQ(active.specs.autoscaler->interval_ms, 15000u);
+  EXPECT_FALSE(active.specs.admission);
 
   manager.start_all();
   EXPECT_EQ(manager.statuses()[0].state, PluginState::kStarted);

@@ -1,0 +1,146 @@
+#include "host/plugins/plugin_specs.hpp"
+
+#include <exception>
+#include <utility>
+
+namespace dynop::host {
+namespace {
+
+std::string str(dynop_str s) { return s.size ? std::string(s.data, s.size) : std::string(); }
+
+KindSpec kind_of(const dynop_gvk& g) { return KindSpec{str(g.group), str(g.version), str(g.kind)}; }
+
+std::string message_of(const dynop_status& s) {
+  std::string m = str(s.message);
+  return m.empty() ? "status code " + std::to_string(s.code) : m;
+}
+
+std::string describe_reconciler(const dynop_reconciler_hooks& hooks, dynop_plugin* instance,
+                                ReconcilerSpec& out) {
+  dynop_reconciler_spec spec{};
+  dynop_status s = hooks.describe(instance, &spec);
+  if (s.code != DYNOP_OK) return message_of(s);
+  out.primary = kind_of(spec.primary);
+  if (out.primary.kind.empty() || out.primary.version.empty()) {
+    return "the primary kind needs a version and a kind";
+  }
+  out.workers = spec.workers == 0 ? 1 : spec.workers;
+  if (spec.watch_count > 0 && spec.watches == nullptr) return "watch_count without watches";
+  for (size_t i = 0; i < spec.watch_count; ++i) {
+    WatchSpec w{kind_of(spec.watches[i].gvk),
+                static_cast<dynop_watch_mapping>(spec.watches[i].mapping)};
+    if (w.kind.kind.empty() || w.kind.version.empty()) {
+      return "watch " + std::to_string(i) + " needs a version and a kind";
+    }
+    if (spec.watches[i].mapping < DYNOP_MAP_CONTROLLER_OWNER ||
+        spec.watches[i].mapping > DYNOP_MAP_FUNCTION) {
+      return "watch of " + w.kind.kind + " has unknown mapping " +
+             std::to_string(spec.watches[i].mapping);
+    }
+    if (w.mapping == DYNOP_MAP_FUNCTION && hooks.map_to_primary == nullptr) {
+      return "watch of " + w.kind.kind + " maps through map_to_primary, which is missing";
+    }
+    out.watches.push_back(std::move(w));
+  }
+  return {};
+}
+
+std::string describe_admission(const dynop_admission_hooks& hooks, dynop_plugin* instance,
+                               AdmissionSpec& out) {
+  dynop_admission_spec spec{};
+  dynop_status s = hooks.describe(instance, &spec);
+  if (s.code != DYNOP_OK) return message_of(s);
+  if (spec.rule_count == 0 || spec.rules == nullptr) return "it declares no admission rule";
+  constexpr uint32_t kKnownOps =
+      DYNOP_OP_CREATE | DYNOP_OP_UPDATE | DYNOP_OP_DELETE | DYNOP_OP_CONNECT;
+  for (size_t i = 0; i < spec.rule_count; ++i) {
+    const dynop_admission_rule& r = spec.rules[i];
+    AdmissionRuleSpec rule{str(r.group), str(r.version), str(r.resource), r.operations};
+    if (rule.resource.empty() || rule.version.empty()) {
+      return "admission rule " + std::to_string(i) + " needs a version and a resource";
+    }
+    if (rule.operations == 0 || (rule.operations & ~kKnownOps) != 0) {
+      return "admission rule for " + rule.resource + " has invalid operations";
+    }
+    out.rules.push_back(std::move(rule));
+  }
+  return {};
+}
+
+std::string describe_placement(const dynop_placement_hooks& hooks, dynop_plugin* instance,
+                               PlacementSpec& out) {
+  dynop_placement_spec spec{};
+  dynop_status s = hooks.describe(instance, &spec);
+  if (s.code != DYNOP_OK) return message_of(s);
+  out.scheduler_name = str(spec.scheduler_name);
+  if (out.scheduler_name.empty()) return "it names no scheduler";
+  return {};
+}
+
+std::string describe_autoscaler(const dynop_autoscaler_hooks& hooks, dynop_plugin* instance,
+                                AutoscalerSpec& out) {
+  dynop_autoscaler_spec spec{};
+  dynop_status s = hooks.describe(instance, &spec);
+  if (s.code != DYNOP_OK) return message_of(s);
+  out.interval_ms = spec.interval_ms == 0 ? 15000 : spec.interval_ms;
+  return {};
+}
+
+template <class F>
+std::string guarded(const char* capability, F&& call) {
+  std::string error;
+  try {
+    error = call();
+  } catch (const std::exception& e) {
+    error = std::string("threw across the plugin boundary: ") + e.what();
+  } catch (...) {
+    error = "threw across the plugin boundary";
+  }
+  return error.empty() ? error : std::string("describe (") + capability + "): " + error;
+}
+
+}  // namespace
+
+std::string describe_plugin(const dynop_plugin_descriptor& d, dynop_plugin* instance,
+                            PluginSpecs& out) {
+  out = PluginSpecs{};
+  if (d.capabilities & DYNOP_CAP_RECONCILER) {
+    out.reconciler.emplace();
+    if (auto e =
+            guarded("reconciler",
+                    [&] { return describe_reconciler(*d.reconciler, instance, *out.reconciler); });
+        !e.empty()) {
+      return e;
+    }
+  }
+  if (d.capabilities & DYNOP_CAP_ADMISSION) {
+    out.admission.emplace();
+    if (auto e =
+            guarded("admission",
+                    [&] { return describe_admission(*d.admission, instance, *out.admission); });
+        !e.empty()) {
+      return e;
+    }
+  }
+  if (d.capabilities & DYNOP_CAP_PLACEMENT) {
+    out.placement.emplace();
+    if (auto e =
+            guarded("placement",
+                    [&] { return describe_placement(*d.placement, instance, *out.placement); });
+        !e.empty()) {
+      return e;
+    }
+  }
+  if (d.capabilities & DYNOP_CAP_AUTOSCALER) {
+    out.autoscaler.emplace();
+    if (auto e =
+            guarded("autoscaler",
+                    [&] { return describe_autoscaler(*d.autoscaler, instance, *out.autoscaler); });
+        !e.empty()) {
+      return e;
+    }
+  }
+  return {};
+}
+
+}  // namespace dynop::host

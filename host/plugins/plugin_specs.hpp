@@ -1,0 +1,67 @@
+#pragma once
+// What a plugin declares about its capabilities (the describe hooks of
+// dynop/abi.h), copied into host-owned values when it loads, checked, and
+// kept for the parts of the host that wire capabilities to informers, work
+// queues, the admission server, the scheduler and autoscaling timers.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dynop/abi.h"
+
+namespace dynop::host {
+
+struct KindSpec {
+  std::string group;  // "" for the core group
+  std::string version;
+  std::string kind;
+};
+
+struct WatchSpec {
+  KindSpec kind;
+  dynop_watch_mapping mapping = DYNOP_MAP_CONTROLLER_OWNER;
+};
+
+struct ReconcilerSpec {
+  KindSpec primary;
+  std::vector<WatchSpec> watches;
+  uint32_t workers = 1;  // never 0
+};
+
+struct AdmissionRuleSpec {
+  std::string group;
+  std::string version;
+  std::string resource;
+  uint32_t operations = 0;  // DYNOP_OP_* bits, never 0
+};
+
+struct AdmissionSpec {
+  std::vector<AdmissionRuleSpec> rules;  // never empty
+};
+
+struct PlacementSpec {
+  std::string scheduler_name;  // never empty
+};
+
+struct AutoscalerSpec {
+  uint32_t interval_ms = 15000;  // never 0
+};
+
+// One member per capability the plugin declares.
+struct PluginSpecs {
+  std::optional<ReconcilerSpec> reconciler;
+  std::optional<AdmissionSpec> admission;
+  std::optional<PlacementSpec> placement;
+  std::optional<AutoscalerSpec> autoscaler;
+};
+
+// Calls the describe hook of every capability `descriptor` declares (the
+// descriptor passed check_descriptor), copies and checks the answers. Returns
+// "" and fills `out`, or why the plugin cannot run ("describe (reconciler):
+// ..."). Exceptions escaping a hook are caught and reported.
+std::string describe_plugin(const dynop_plugin_descriptor& descriptor, dynop_plugin* instance,
+                            PluginSpecs& out);
+
+}  // namespace dynop::host
