@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "lib/apimachinery/go_quote.hpp"
+#include "lib/apimachinery/time.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
 #include "localcluster/server/object_meta.hpp"
 
@@ -231,6 +232,23 @@ std::optional<ApiError> validate_update(const ResourceType& type, const boost::j
           "(only additions to existing tolerations) or `spec.terminationGracePeriodSeconds` "
           "(allow it to be set to 1 if it was previously negative)"}});
   return error;
+}
+
+std::optional<ApiError> decode_typed_fields(const ResourceType& type, boost::json::object& object) {
+  if (type.group != "coordination.k8s.io" || type.plural != "leases") return std::nullopt;
+  auto* spec = object.if_contains("spec");
+  if (!spec || !spec->is_object()) return std::nullopt;
+  for (const char* field : {"acquireTime", "renewTime"}) {
+    auto* value = spec->get_object().if_contains(field);
+    if (!value || !value->is_string()) continue;
+    auto parsed = apimachinery::parse_micro_time(value->get_string());
+    if (!parsed) {
+      return bad_request(type.kind + " in version \"" + type.version + "\" cannot be handled as a " +
+                         type.kind + ": " + parsed.error());
+    }
+    *value = apimachinery::format_micro_time(*parsed);
+  }
+  return std::nullopt;
 }
 
 void prepare_status_update(const ResourceType& type, boost::json::object& object) {

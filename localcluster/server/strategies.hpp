@@ -23,6 +23,11 @@ std::optional<ApiError> validate_update(const ResourceType& type, const boost::j
 // After a status write: fields kube derives from others.
 void prepare_status_update(const ResourceType& type, boost::json::object& object);
 
+// What decoding into kube's typed structs checks and normalises: MicroTime
+// fields of leases (exactly 6 fractional digits, normalised to UTC; trace
+// 08-lease-05..07). The error is kube's 400 "cannot be handled as a Lease".
+std::optional<ApiError> decode_typed_fields(const ResourceType& type, boost::json::object& object);
+
 // Pods' QoS class from container requests and limits.
 std::string pod_qos_class(const boost::json::object& pod);
 
