@@ -59,7 +59,7 @@ std::string body_of(const json::object& review) { return json::serialize(review)
 
 json::object& req(json::object& review) { return review["request"].as_object(); }
 
-TEST(DecodeRequest, ReadsEveryFieldOfAnUpdate) {
+TEST(AdmissionDecodeRequest, ReadsEveryFieldOfAnUpdate) {
   auto result = decode_request(body_of(update_review()));
   ASSERT_TRUE(result.ok()) << result.error;
   const AdmissionRequest& r = *result.request;
@@ -87,7 +87,7 @@ TEST(DecodeRequest, ReadsEveryFieldOfAnUpdate) {
   EXPECT_EQ(json::parse(r.options), req(review)["options"]);
 }
 
-TEST(DecodeRequest, CreateHasNoOldObject) {
+TEST(AdmissionDecodeRequest, CreateHasNoOldObject) {
   auto review = update_review();
   req(review)["operation"] = "CREATE";
   req(review)["oldObject"] = nullptr;
@@ -98,7 +98,7 @@ TEST(DecodeRequest, CreateHasNoOldObject) {
   EXPECT_FALSE(result.request->object.empty());
 }
 
-TEST(DecodeRequest, ReadsDryRunAndSubresources) {
+TEST(AdmissionDecodeRequest, ReadsDryRunAndSubresources) {
   auto review = update_review();
   req(review)["dryRun"] = true;
   req(review)["subResource"] = "status";
@@ -110,7 +110,7 @@ TEST(DecodeRequest, ReadsDryRunAndSubresources) {
   EXPECT_EQ(result.request->request_sub_resource, "status");
 }
 
-TEST(DecodeRequest, OptionalFieldsMayBeAbsentOrNull) {
+TEST(AdmissionDecodeRequest, OptionalFieldsMayBeAbsentOrNull) {
   auto review = update_review();
   auto& r = req(review);
   r.erase("requestKind");
@@ -129,7 +129,7 @@ TEST(DecodeRequest, OptionalFieldsMayBeAbsentOrNull) {
   EXPECT_EQ(result.request->name, "");
 }
 
-TEST(DecodeRequest, IgnoresUnknownFieldsAndFieldOrder) {
+TEST(AdmissionDecodeRequest, IgnoresUnknownFieldsAndFieldOrder) {
   auto review = update_review();
   req(review)["futureField"] = json::object{{"x", json::array{1, 2}}};
   review["zzz"] = 1;
@@ -143,7 +143,7 @@ TEST(DecodeRequest, IgnoresUnknownFieldsAndFieldOrder) {
   EXPECT_EQ(result.request->uid, "3324dfaa-2839-4d14-92ac-61277ae13dca");
 }
 
-TEST(DecodeRequest, ReadsEscapedStrings) {
+TEST(AdmissionDecodeRequest, ReadsEscapedStrings) {
   auto review = update_review();
   req(review)["userInfo"].as_object()["username"] = "a\"b\\c\u00e9";
   auto result = decode_request(body_of(review));
@@ -159,9 +159,9 @@ struct BadBody {
 
 void PrintTo(const BadBody& bad, std::ostream* os) { *os << bad.name; }
 
-class DecodeRequestError : public ::testing::TestWithParam<BadBody> {};
+class AdmissionDecodeRequestError : public ::testing::TestWithParam<BadBody> {};
 
-TEST_P(DecodeRequestError, NamesWhatWasWrongAndWhere) {
+TEST_P(AdmissionDecodeRequestError, NamesWhatWasWrongAndWhere) {
   const BadBody& bad = GetParam();
   auto result = decode_request(bad.body);
   ASSERT_FALSE(result.ok());
@@ -180,7 +180,7 @@ std::string with(void (*edit)(json::object&)) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    MalformedBodies, DecodeRequestError,
+    MalformedBodies, AdmissionDecodeRequestError,
     ::testing::Values(
         BadBody{"Empty", "", "request body: invalid JSON..."},
         BadBody{"NotJson", "hello", "request body: invalid JSON..."},
@@ -299,7 +299,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "AdmissionReview request.options: expected an object, got number"}),
     [](const auto& param_info) { return param_info.param.name; });
 
-TEST(DecodeRequest, BrokenObjectInsideAValidLookingReviewIsAnError) {
+TEST(AdmissionDecodeRequest, BrokenObjectInsideAValidLookingReviewIsAnError) {
   std::string body = body_of(update_review());
   auto at = body.find("\"componentType\"");
   ASSERT_NE(at, std::string::npos);
@@ -307,7 +307,7 @@ TEST(DecodeRequest, BrokenObjectInsideAValidLookingReviewIsAnError) {
   EXPECT_FALSE(decode_request(body).ok());
 }
 
-TEST(DecodeRequest, InvalidUtf8IsAnError) {
+TEST(AdmissionDecodeRequest, InvalidUtf8IsAnError) {
   std::string body = body_of(update_review());
   body.replace(body.find("admin-uid"), 1, "\xff");
   auto result = decode_request(body);
@@ -315,7 +315,7 @@ TEST(DecodeRequest, InvalidUtf8IsAnError) {
   EXPECT_TRUE(result.error.starts_with("request body: invalid JSON")) << result.error;
 }
 
-TEST(DecodeRequest, KeepsTheUidOfARequestItRejects) {
+TEST(AdmissionDecodeRequest, KeepsTheUidOfARequestItRejects) {
   auto review = update_review();
   req(review)["operation"] = "PATCH";
   auto result = decode_request(body_of(review));
@@ -323,14 +323,14 @@ TEST(DecodeRequest, KeepsTheUidOfARequestItRejects) {
   EXPECT_EQ(result.uid, "3324dfaa-2839-4d14-92ac-61277ae13dca");
 }
 
-TEST(DecodeRequest, KeepsTheRequestObjectsText) {
+TEST(AdmissionDecodeRequest, KeepsTheRequestObjectsText) {
   auto review = update_review();
   auto result = decode_request(body_of(review));
   ASSERT_TRUE(result.ok()) << result.error;
   EXPECT_EQ(json::parse(result.request_json), review["request"]);
 }
 
-TEST(DecodeRequest, CanLeaveTheObjectsToTheirReader) {
+TEST(AdmissionDecodeRequest, CanLeaveTheObjectsToTheirReader) {
   auto review = update_review();
   auto result = decode_request(body_of(review), {.object_texts = false});
   ASSERT_TRUE(result.ok()) << result.error;
@@ -340,7 +340,7 @@ TEST(DecodeRequest, CanLeaveTheObjectsToTheirReader) {
   EXPECT_EQ(json::parse(result.request_json), review["request"]);
 }
 
-TEST(DecodeRequestObject, ReadsTheRequestAlone) {
+TEST(AdmissionDecodeRequestObject, ReadsTheRequestAlone) {
   auto review = update_review();
   auto result = decode_request_object(json::serialize(review["request"]));
   ASSERT_TRUE(result.ok()) << result.error;
@@ -353,7 +353,7 @@ TEST(DecodeRequestObject, ReadsTheRequestAlone) {
   EXPECT_EQ(result.request->operation, Operation::kUpdate);
 }
 
-TEST(DecodeRequestObject, ErrorsNameTheSameFields) {
+TEST(AdmissionDecodeRequestObject, ErrorsNameTheSameFields) {
   auto review = update_review();
   req(review)["userInfo"].as_object()["groups"] = json::array{"a", 2};
   EXPECT_EQ(decode_request_object(json::serialize(review["request"])).error,
@@ -370,7 +370,7 @@ TEST(DecodeRequestObject, ErrorsNameTheSameFields) {
   EXPECT_TRUE(decode_request_object("{").error.starts_with("request body: invalid JSON"));
 }
 
-TEST(EncodeRequest, RoundTripsThroughTheDecoder) {
+TEST(AdmissionEncodeRequest, RoundTripsThroughTheDecoder) {
   auto decoded = decode_request(body_of(update_review()));
   ASSERT_TRUE(decoded.ok()) << decoded.error;
   AdmissionRequest request = *decoded.request;
@@ -391,7 +391,7 @@ TEST(EncodeRequest, RoundTripsThroughTheDecoder) {
   EXPECT_TRUE(again.request->dry_run);
 }
 
-TEST(EncodeRequest, WritesWhatKubeApiserverWrites) {
+TEST(AdmissionEncodeRequest, WritesWhatKubeApiserverWrites) {
   AdmissionRequest request;
   request.uid = "u1";
   request.kind = {"nvidia.com", "v1alpha1", "DynamoGraphDeployment"};
@@ -421,7 +421,7 @@ TEST(EncodeRequest, WritesWhatKubeApiserverWrites) {
   EXPECT_EQ(r.at("requestKind").at("kind"), "DynamoGraphDeployment");
 }
 
-TEST(EncodeRequest, RejectsAnObjectThatIsNotJson) {
+TEST(AdmissionEncodeRequest, RejectsAnObjectThatIsNotJson) {
   AdmissionRequest request;
   request.uid = "u1";
   request.object = "{not json";
@@ -430,7 +430,7 @@ TEST(EncodeRequest, RejectsAnObjectThatIsNotJson) {
   EXPECT_TRUE(encoded.error.starts_with("request.object is not valid JSON")) << encoded.error;
 }
 
-TEST(Operation, NamesRoundTrip) {
+TEST(AdmissionOperation, NamesRoundTrip) {
   for (auto op :
        {Operation::kCreate, Operation::kUpdate, Operation::kDelete, Operation::kConnect}) {
     EXPECT_EQ(parse_operation(to_string(op)), op);
@@ -440,7 +440,7 @@ TEST(Operation, NamesRoundTrip) {
 
 // Every request kube-apiserver v1.26 actually sent in trace 07 decodes, when
 // the shared reference traces are present on this machine.
-TEST(DecodeRequest, DecodesTheRecordedApiserverRequests) {
+TEST(AdmissionDecodeRequest, DecodesTheRecordedApiserverRequests) {
   const std::filesystem::path trace =
       "/work/shared/reference/apiserver-traces/"
       "07-webhook-02-admissionreview-requests-received.json";

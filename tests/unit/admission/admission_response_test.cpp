@@ -9,7 +9,7 @@ namespace {
 
 namespace json = boost::json;
 
-TEST(EncodeResponse, AllowedWithWarningsAsInTrace) {
+TEST(AdmissionEncodeResponse, AllowedWithWarningsAsInTrace) {
   // trace 07-webhook-02b, first response
   EXPECT_EQ(encode_response(allow("1fd7c26a-9a2c-41a3-88f0-f97386c625c4",
                                   {"spec.services[decode].autoscaling is deprecated and ignored"})),
@@ -18,20 +18,20 @@ TEST(EncodeResponse, AllowedWithWarningsAsInTrace) {
             R"(["spec.services[decode].autoscaling is deprecated and ignored"]}})");
 }
 
-TEST(EncodeResponse, AllowedWithoutWarningsHasNoWarningsField) {
+TEST(AdmissionEncodeResponse, AllowedWithoutWarningsHasNoWarningsField) {
   EXPECT_EQ(encode_response(allow("u")),
             R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":)"
             R"({"uid":"u","allowed":true}})");
 }
 
-TEST(EncodeResponse, DenialCarriesCodeMessageAndReason) {
+TEST(AdmissionEncodeResponse, DenialCarriesCodeMessageAndReason) {
   EXPECT_EQ(encode_response(deny("u", "no")),
             R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":)"
             R"({"uid":"u","allowed":false,"status":{"code":403,"message":"no",)"
             R"("reason":"Forbidden"}}})");
 }
 
-TEST(EncodeResponse, StatusWritesOnlyItsSetFields) {
+TEST(AdmissionEncodeResponse, StatusWritesOnlyItsSetFields) {
   AdmissionResponse response;
   response.uid = "u";
   response.status = ResponseStatus{403, "test denial message", ""};
@@ -42,7 +42,7 @@ TEST(EncodeResponse, StatusWritesOnlyItsSetFields) {
       R"({"uid":"u","allowed":false,"status":{"code":403,"message":"test denial message"}}})");
 }
 
-TEST(EncodeResponse, MalformedRequestsAreBadRequests) {
+TEST(AdmissionEncodeResponse, MalformedRequestsAreBadRequests) {
   auto response = reject_malformed("u", "AdmissionReview request.uid is required");
   EXPECT_FALSE(response.allowed);
   ASSERT_TRUE(response.status.has_value());
@@ -50,7 +50,7 @@ TEST(EncodeResponse, MalformedRequestsAreBadRequests) {
   EXPECT_EQ(response.status->reason, "BadRequest");
 }
 
-TEST(EncodeResponse, EscapesMessagesAndWarnings) {
+TEST(AdmissionEncodeResponse, EscapesMessagesAndWarnings) {
   const std::string message = "quote \" backslash \\ newline \n tab \t unicode \u00e9 ctl \x01";
   auto encoded = encode_response(deny("u", message, {message}));
   auto decoded = decode_response(encoded, "u");
@@ -59,7 +59,7 @@ TEST(EncodeResponse, EscapesMessagesAndWarnings) {
   EXPECT_EQ(decoded.response->warnings.front(), message);
 }
 
-TEST(DecodeResponse, RoundTripsEveryShape) {
+TEST(AdmissionDecodeResponse, RoundTripsEveryShape) {
   for (const auto& response :
        {allow("a"), allow("b", {"w1", "w2"}), deny("c", "m", {"w"}), reject_malformed("d", "x")}) {
     auto decoded = decode_response(encode_response(response), response.uid);
@@ -68,7 +68,7 @@ TEST(DecodeResponse, RoundTripsEveryShape) {
   }
 }
 
-TEST(DecodeResponse, ReadsAPythonWebhooksAnswer) {
+TEST(AdmissionDecodeResponse, ReadsAPythonWebhooksAnswer) {
   // trace 07-webhook-02b as a hand-written webhook sent it (pretty, other field order).
   auto decoded = decode_response(R"({
     "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
@@ -80,7 +80,7 @@ TEST(DecodeResponse, ReadsAPythonWebhooksAnswer) {
   EXPECT_EQ(decoded.response->status, (ResponseStatus{403, "test denial message", ""}));
 }
 
-TEST(DecodeResponse, AbsentAllowedMeansDenied) {
+TEST(AdmissionDecodeResponse, AbsentAllowedMeansDenied) {
   auto decoded = decode_response(
       R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u"}})",
       "u");
@@ -96,9 +96,9 @@ struct BadResponse {
 
 void PrintTo(const BadResponse& bad, std::ostream* os) { *os << bad.name; }
 
-class DecodeResponseError : public ::testing::TestWithParam<BadResponse> {};
+class AdmissionDecodeResponseError : public ::testing::TestWithParam<BadResponse> {};
 
-TEST_P(DecodeResponseError, IsWordedAsKubeApiserverWordsIt) {
+TEST_P(AdmissionDecodeResponseError, IsWordedAsKubeApiserverWordsIt) {
   auto decoded = decode_response(GetParam().body, "u");
   ASSERT_FALSE(decoded.ok());
   if (GetParam().error.ends_with("...")) {
@@ -112,7 +112,7 @@ TEST_P(DecodeResponseError, IsWordedAsKubeApiserverWordsIt) {
 constexpr const char* kHead = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",)";
 
 INSTANTIATE_TEST_SUITE_P(
-    Bodies, DecodeResponseError,
+    Bodies, AdmissionDecodeResponseError,
     ::testing::Values(
         BadResponse{"NotJson", "<html>", "webhook response is not valid JSON: ..."},
         BadResponse{"Array", "[]",

@@ -5,7 +5,7 @@
 namespace dynop::plugins::webhook {
 namespace {
 
-TEST(WebhookConfig, EmptyTextGivesTheDefaults) {
+TEST(WebhookPluginConfig, EmptyTextGivesTheDefaults) {
   for (const char* text : {"", "   \n", "~", "{}"}) {
     std::string error;
     auto config = parse_config(text, error);
@@ -17,7 +17,7 @@ TEST(WebhookConfig, EmptyTextGivesTheDefaults) {
   }
 }
 
-TEST(WebhookConfig, ReadsEverySetting) {
+TEST(WebhookPluginConfig, ReadsEverySetting) {
   std::string error;
   auto config = parse_config(R"(
 webhookName: dgd.example.com
@@ -38,7 +38,7 @@ plannerServiceAccounts:
       (std::vector<ServiceAccountRef>{{"", "planner-serviceaccount"}, {"team-a", "sla-planner"}}));
 }
 
-TEST(WebhookConfig, AcceptsJson) {
+TEST(WebhookPluginConfig, AcceptsJson) {
   std::string error;
   auto config = parse_config(
       R"({"operatorServiceAccount": {"namespace": "a", "name": "b"}, "plannerServiceAccounts": []})",
@@ -66,16 +66,16 @@ struct BadConfig {
 
 void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.name; }
 
-class WebhookConfigError : public ::testing::TestWithParam<BadConfig> {};
+class WebhookPluginConfigError : public ::testing::TestWithParam<BadConfig> {};
 
-TEST_P(WebhookConfigError, NamesTheKeyAndWhereItIs) {
+TEST_P(WebhookPluginConfigError, NamesTheKeyAndWhereItIs) {
   std::string error;
   EXPECT_FALSE(parse_config(GetParam().text, error).has_value());
   EXPECT_EQ(error, GetParam().error);
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Texts, WebhookConfigError,
+    Texts, WebhookPluginConfigError,
     ::testing::Values(
         BadConfig{"NotAMap", "- a\n- b\n",
                   "webhook config line 1, column 1: expected a map of settings"},
