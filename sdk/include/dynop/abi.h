@@ -488,6 +488,11 @@ typedef struct dynop_autoscaler_hooks {
  * Lifecycle hooks are called by the host's main thread, one plugin at a
  * time, in load order (stop and destroy in reverse order):
  *   init -> [describe of each capability] -> start -> ... -> stop -> destroy
+ * The host calls every describe hook right after init and checks the
+ * declarations; a failing describe or an invalid declaration (no primary
+ * kind, no admission rule, no scheduler name, a DYNOP_MAP_FUNCTION watch
+ * without map_to_primary) fails the plugin like a failing init does, except
+ * that destroy is called.
  */
 typedef struct dynop_lifecycle_hooks {
   /* Required. Creates the plugin instance. `host` [in, but the table itself
