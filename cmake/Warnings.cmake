@@ -2,9 +2,8 @@
 # SYSTEM includes so their warnings never fail our build.
 add_library(dynop_warnings INTERFACE)
 target_compile_options(dynop_warnings INTERFACE
-  -Wall -Wextra -Wpedantic -Werror
-  -Wshadow=local -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Wno-unused-parameter
+  -Wall -Wextra -Wpedantic -Werror -Wno-unused-parameter
+  $<$<COMPILE_LANGUAGE:CXX>:-Wshadow=local -Wnon-virtual-dtor -Wold-style-cast -Wcast-align>
   $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
 
 # dynop_target_defaults(target): what every first-party target gets.
