@@ -6,6 +6,7 @@
 
 #include "lib/net/tls.hpp"
 #include "localcluster/server/api_error.hpp"
+#include "localcluster/server/impersonation.hpp"
 #include "localcluster/server/request_info.hpp"
 
 namespace dynop::localcluster::server {
@@ -98,6 +99,9 @@ void ApiServer::handle(const net::Request& request, net::Responder responder) {
   }
   RequestInfo info = parse_request_info(request.method(), request.target());
   if (info.is_resource_request) {
+    auto user = resolve_user(request);
+    if (auto* error = std::get_if<ApiError>(&user)) return responder.respond(status_response(*error));
+    info.user = std::move(std::get<admission::UserInfo>(user));
     if (registry_.find(info.group, info.version, info.resource)) {
       return rest_.handle(request, info, std::move(responder));
     }

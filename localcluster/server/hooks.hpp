@@ -13,6 +13,7 @@
 #include "lib/net/message.hpp"
 #include "localcluster/registry/resource_registry.hpp"
 #include "localcluster/server/api_error.hpp"
+#include "localcluster/server/request_info.hpp"
 
 namespace dynop::localcluster::server {
 
@@ -46,6 +47,9 @@ struct AdmissionAttributes {
   const boost::json::value* old_object = nullptr;  // null for CREATE
   bool dry_run = false;
   std::string user_agent;
+  // The request being admitted: its user (after impersonation) and query
+  // parameters (fieldManager, ...). Null only in tests that build attributes.
+  const RequestInfo* request_info = nullptr;
 };
 
 // Returns an error to deny the write; may append Warning header texts.

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "lib/admission/admission_request.hpp"
+
 namespace dynop::localcluster::server {
 
 struct RequestInfo {
@@ -21,6 +23,8 @@ struct RequestInfo {
   // get | list | watch | create | update | patch | delete | deletecollection
   std::string verb;
   std::map<std::string, std::string> query;  // decoded, last value wins
+  // Who asked, after impersonation (set by the ApiServer, not by parsing).
+  ::dynop::admission::UserInfo user;
 
   const std::string* param(std::string_view key) const {
     auto it = query.find(std::string(key));

@@ -449,6 +449,7 @@ std::optional<ApiError> RestHandler::admit(Context& ctx, const std::string& oper
   attributes.old_object = old_object ? &old_value : nullptr;
   attributes.dry_run = ctx.dry_run;
   attributes.user_agent = std::string(ctx.request.header("User-Agent"));
+  attributes.request_info = &ctx.info;
   return hooks_.admission(attributes, ctx.warnings);
 }
 
