@@ -10,6 +10,9 @@ function(dynop_add_gtest)
     set(ARG_TIMEOUT 120)
   endif()
   gtest_discover_tests(${ARG_NAME} DISCOVERY_MODE PRE_TEST
+                       # One variable only: gtest_discover_tests flattens lists, so a
+                       # second entry would turn into a bogus property name. The build
+                       # tree is compiled into tests/support instead.
                        PROPERTIES TIMEOUT ${ARG_TIMEOUT}
-                       ENVIRONMENT "DYNOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};DYNOP_BINARY_DIR=${PROJECT_BINARY_DIR}")
+                       ENVIRONMENT "DYNOP_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
