@@ -1,9 +1,9 @@
 #include "localcluster/admission/webhook_config.hpp"
 
-#include <boost/json.hpp>
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 
 namespace dynop::localcluster::admission {
@@ -105,7 +105,8 @@ Webhook parse_webhook(const json::object& item, const std::string& configuration
     webhook.side_effects = side_effects;
   }
   if (const auto* timeout = item.if_contains("timeoutSeconds"); timeout && timeout->is_int64()) {
-    webhook.timeout_seconds = static_cast<int>(std::clamp<std::int64_t>(timeout->get_int64(), 1, 30));
+    webhook.timeout_seconds =
+        static_cast<int>(std::clamp<std::int64_t>(timeout->get_int64(), 1, 30));
   }
   webhook.admission_review_versions = strings_field(item, "admissionReviewVersions");
   if (webhook.error.empty() && !webhook.admission_review_versions.empty() &&

@@ -7,7 +7,6 @@
 // them is called as if they all held.
 
 #include <boost/json/value.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,9 +53,7 @@ struct Webhook {
   // a matching request then fails per failurePolicy, as a call error would.
   std::string error;
 
-  bool supports_dry_run() const {
-    return side_effects == "None" || side_effects == "NoneOnDryRun";
-  }
+  bool supports_dry_run() const { return side_effects == "None" || side_effects == "NoneOnDryRun"; }
 };
 
 using WebhookPtr = std::shared_ptr<const Webhook>;

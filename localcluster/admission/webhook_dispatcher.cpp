@@ -1,9 +1,9 @@
 #include "localcluster/admission/webhook_dispatcher.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "lib/admission/admission_request.hpp"
 #include "localcluster/admission/webhook_matcher.hpp"
@@ -110,8 +110,8 @@ std::vector<WebhookPtr> WebhookDispatcher::webhooks() {
     }
     boost::system::error_code ec;
     auto parsed = json::parse(*item.json, ec);
-    CachedConfiguration cached{item.resource_version, ec ? std::vector<WebhookPtr>{}
-                                                         : parse_configuration(parsed)};
+    CachedConfiguration cached{item.resource_version,
+                               ec ? std::vector<WebhookPtr>{} : parse_configuration(parsed)};
     next.emplace(name, std::move(cached));
   }
   configurations_ = std::move(next);
@@ -157,9 +157,9 @@ std::optional<server::ApiError> WebhookDispatcher::admit(
     if (object) object = &scale_object.emplace(scale_of(type, *object));
     if (old_object) old_object = &scale_old.emplace(scale_of(type, *old_object));
   }
-  MatchRequest match{attributes.operation, type.group,    type.version,
-                     type.plural,          attributes.subresource, attributes.namespace_name,
-                     object,               old_object};
+  MatchRequest match{
+      attributes.operation,      type.group, type.version, type.plural, attributes.subresource,
+      attributes.namespace_name, object,     old_object};
 
   std::optional<std::map<std::string, std::string>> namespace_labels;
   bool namespace_read = false;
@@ -208,8 +208,8 @@ std::optional<server::ApiError> WebhookDispatcher::admit(
       request.namespace_ = attributes.namespace_name;
       auto operation = review::parse_operation(attributes.operation);
       request.operation = operation.value_or(review::Operation::kCreate);
-      request.user_info = attributes.request_info ? attributes.request_info->user
-                                                  : server::admin_user();
+      request.user_info =
+          attributes.request_info ? attributes.request_info->user : server::admin_user();
       if (object) request.object = json::serialize(*object);
       if (old_object) request.old_object = json::serialize(*old_object);
       request.dry_run = attributes.dry_run;

@@ -58,7 +58,7 @@ class WebhookDispatcher {
 
   storage::ObjectStore& store_;
   std::mutex mutex_;
-  std::map<std::string, CachedConfiguration> configurations_;  // by name
+  std::map<std::string, CachedConfiguration> configurations_;        // by name
   std::map<std::string, std::unique_ptr<net::HttpClient>> clients_;  // by trust + server name
 };
 

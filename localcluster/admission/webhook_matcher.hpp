@@ -7,7 +7,6 @@
 // new or the old object's labels.
 
 #include <boost/json/value.hpp>
-
 #include <map>
 #include <string>
 
@@ -19,10 +18,10 @@ struct MatchRequest {
   std::string operation;  // CREATE | UPDATE | DELETE | CONNECT
   std::string group;
   std::string version;
-  std::string resource;     // plural
-  std::string subresource;  // "", "status", "scale"
-  std::string namespace_name;  // "" for cluster-scoped objects
-  const boost::json::value* object = nullptr;      // what the webhook is sent
+  std::string resource;                        // plural
+  std::string subresource;                     // "", "status", "scale"
+  std::string namespace_name;                  // "" for cluster-scoped objects
+  const boost::json::value* object = nullptr;  // what the webhook is sent
   const boost::json::value* old_object = nullptr;
 };
 

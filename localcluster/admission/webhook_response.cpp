@@ -58,9 +58,9 @@ std::optional<server::ApiError> judge_call(const Webhook& webhook, const net::Cl
   if (!result.ok()) return judge_failure(webhook, transport_reason(url, result.error));
   const auto& response = *result.response;
   if (response.status < 200 || response.status > 299) {
-    return judge_failure(webhook, "failed to call webhook: the server responded with the status code " +
-                                      std::to_string(response.status) +
-                                      " but did not return more information");
+    return judge_failure(
+        webhook, "failed to call webhook: the server responded with the status code " +
+                     std::to_string(response.status) + " but did not return more information");
   }
   auto decoded = dynop::admission::decode_response(response.body, uid);
   if (!decoded.ok()) {

@@ -1,8 +1,7 @@
 #include "localcluster/server/impersonation.hpp"
 
-#include <boost/url/decode_view.hpp>
-
 #include <algorithm>
+#include <boost/url/decode_view.hpp>
 #include <cctype>
 #include <string_view>
 

@@ -25,9 +25,9 @@ TEST(Impersonation, AdminWithoutHeaders) {
 TEST(Impersonation, ServiceAccountGetsItsGroups) {
   auto user = resolve({{"Impersonate-User", "system:serviceaccount:dynop-system:dynop"}});
   EXPECT_EQ(user.username, "system:serviceaccount:dynop-system:dynop");
-  EXPECT_EQ(user.groups,
-            (std::vector<std::string>{"system:serviceaccounts", "system:serviceaccounts:dynop-system",
-                                      "system:authenticated"}));
+  EXPECT_EQ(user.groups, (std::vector<std::string>{"system:serviceaccounts",
+                                                   "system:serviceaccounts:dynop-system",
+                                                   "system:authenticated"}));
 }
 
 TEST(Impersonation, ExplicitGroupsReplaceTheServiceAccountGroups) {

@@ -1,8 +1,8 @@
 #include "localcluster/admission/webhook_config.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>

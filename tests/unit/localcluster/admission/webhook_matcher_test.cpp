@@ -1,7 +1,8 @@
 #include "localcluster/admission/webhook_matcher.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 #include "localcluster/admission/webhook_config.hpp"
 
@@ -24,13 +25,13 @@ Webhook with_rule(const std::string& rule) {
 }
 
 MatchRequest dgd(std::string operation, std::string subresource = "") {
-  return MatchRequest{std::move(operation), "nvidia.com", "v1alpha1", "dynamographdeployments",
-                      std::move(subresource), "default", nullptr, nullptr};
+  return MatchRequest{std::move(operation),   "nvidia.com", "v1alpha1", "dynamographdeployments",
+                      std::move(subresource), "default",    nullptr,    nullptr};
 }
 
 MatchRequest adapter_scale() {
   return MatchRequest{"UPDATE", "nvidia.com", "v1alpha1", "dynamographdeploymentscalingadapters",
-                      "scale", "default", nullptr, nullptr};
+                      "scale",  "default",    nullptr,    nullptr};
 }
 
 constexpr const char* kDgdRule =
@@ -65,22 +66,26 @@ TEST(RuleMatching, GroupsAndVersions) {
   MatchRequest other_version = pod;
   other_version.version = "v2";
   EXPECT_FALSE(rules_match(w, other_version));
-  auto any = with_rule(R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["pods"]})");
+  auto any = with_rule(
+      R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["pods"]})");
   EXPECT_TRUE(rules_match(any, other_group));
   EXPECT_TRUE(rules_match(any, other_version));
 }
 
 TEST(RuleMatching, ResourceWildcardsAndSubresources) {
-  auto star = with_rule(R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*"]})");
+  auto star =
+      with_rule(R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*"]})");
   EXPECT_TRUE(rules_match(star, dgd("UPDATE")));
   EXPECT_FALSE(rules_match(star, dgd("UPDATE", "status")));  // "*" is main resources only
 
-  auto all = with_rule(R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*/*"]})");
+  auto all = with_rule(
+      R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*/*"]})");
   EXPECT_TRUE(rules_match(all, dgd("UPDATE")));
   EXPECT_TRUE(rules_match(all, dgd("UPDATE", "status")));
   EXPECT_TRUE(rules_match(all, adapter_scale()));
 
-  auto status = with_rule(R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*/status"]})");
+  auto status = with_rule(
+      R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*/status"]})");
   EXPECT_TRUE(rules_match(status, dgd("UPDATE", "status")));
   EXPECT_FALSE(rules_match(status, dgd("UPDATE")));
   EXPECT_FALSE(rules_match(status, adapter_scale()));
@@ -105,8 +110,10 @@ TEST(RuleMatching, Scope) {
   MatchRequest ns{"CREATE", "", "v1", "namespaces", "", "", nullptr, nullptr};
   MatchRequest pod{"CREATE", "", "v1", "pods", "", "default", nullptr, nullptr};
   auto rule = [](const char* scope) {
-    return with_rule(std::string(R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*"],"scope":")") +
-                     scope + "\"}");
+    return with_rule(
+        std::string(
+            R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*"],"scope":")") +
+        scope + "\"}");
   };
   EXPECT_TRUE(rules_match(rule("Cluster"), node));
   EXPECT_TRUE(rules_match(rule("Cluster"), ns));
@@ -118,7 +125,8 @@ TEST(RuleMatching, Scope) {
     EXPECT_TRUE(rules_match(rule(r), node));
     EXPECT_TRUE(rules_match(rule(r), pod));
   }
-  auto no_scope = with_rule(R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*"]})");
+  auto no_scope =
+      with_rule(R"({"operations":["*"],"apiGroups":["*"],"apiVersions":["*"],"resources":["*"]})");
   EXPECT_TRUE(rules_match(no_scope, node));
   EXPECT_TRUE(rules_match(no_scope, pod));
 }
@@ -149,7 +157,8 @@ TEST(NamespaceSelector, ExpressionsAndEmptySelector) {
   std::map<std::string, std::string> skipped{{"skip-webhooks", "true"}};
   EXPECT_TRUE(namespace_selector_matches(w, dgd("CREATE"), &plain));
   EXPECT_FALSE(namespace_selector_matches(w, dgd("CREATE"), &skipped));
-  auto empty = webhook_from(R"({"name":"w","clientConfig":{"url":"https://x"},"namespaceSelector":{}})");
+  auto empty =
+      webhook_from(R"({"name":"w","clientConfig":{"url":"https://x"},"namespaceSelector":{}})");
   EXPECT_TRUE(namespace_selector_matches(empty, dgd("CREATE"), &skipped));
 }
 

@@ -1,7 +1,8 @@
 #include "localcluster/admission/webhook_response.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 namespace dynop::localcluster::admission {
 namespace {
@@ -36,13 +37,17 @@ TEST(WebhookResponse, DenialAsTrace05) {
   std::vector<std::string> warnings;
   auto error = judge_call(
       webhook(),
-      answer(200, R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":false,"status":{"code":403,"message":"test denial message"}}})"),
+      answer(
+          200,
+          R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":false,"status":{"code":403,"message":"test denial message"}}})"),
       kUrl, "u1", warnings);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, 403);
   EXPECT_EQ(error->reason, "");
-  EXPECT_EQ(json::parse(error->to_json()),
-            json::parse(R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"admission webhook \"validate.dynamographdeployments.nvidia.com\" denied the request: test denial message","code":403})"));
+  EXPECT_EQ(
+      json::parse(error->to_json()),
+      json::parse(
+          R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"admission webhook \"validate.dynamographdeployments.nvidia.com\" denied the request: test denial message","code":403})"));
   EXPECT_TRUE(warnings.empty());
 }
 
@@ -72,18 +77,23 @@ TEST(WebhookResponse, AllowedWithWarningsAsTrace04) {
   std::vector<std::string> warnings;
   auto error = judge_call(
       webhook(),
-      answer(200, R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":true,"warnings":["spec.services[decode].autoscaling is deprecated and ignored"]}})"),
+      answer(
+          200,
+          R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":true,"warnings":["spec.services[decode].autoscaling is deprecated and ignored"]}})"),
       kUrl, "u1", warnings);
   EXPECT_FALSE(error);
-  EXPECT_EQ(warnings,
-            (std::vector<std::string>{"spec.services[decode].autoscaling is deprecated and ignored"}));
+  EXPECT_EQ(
+      warnings,
+      (std::vector<std::string>{"spec.services[decode].autoscaling is deprecated and ignored"}));
 }
 
 TEST(WebhookResponse, DeniedWithWarningsKeepsThem) {
   std::vector<std::string> warnings;
   auto error = judge_call(
       webhook(),
-      answer(200, R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":false,"warnings":["w"]}})"),
+      answer(
+          200,
+          R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":false,"warnings":["w"]}})"),
       kUrl, "u1", warnings);
   ASSERT_TRUE(error);
   EXPECT_EQ(warnings, (std::vector<std::string>{"w"}));
@@ -91,8 +101,9 @@ TEST(WebhookResponse, DeniedWithWarningsKeepsThem) {
 
 TEST(WebhookResponse, CallFailuresUnderFail) {
   std::vector<std::string> warnings;
-  auto refused = judge_call(webhook(), failed(std::string("POST ") + kUrl + ": connect: Connection refused"),
-                            kUrl, "u1", warnings);
+  auto refused =
+      judge_call(webhook(), failed(std::string("POST ") + kUrl + ": connect: Connection refused"),
+                 kUrl, "u1", warnings);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code, 500);
   EXPECT_EQ(refused->reason, "InternalError");
@@ -115,7 +126,9 @@ TEST(WebhookResponse, CallFailuresUnderFail) {
 
   auto wrong_uid = judge_call(
       webhook(),
-      answer(200, R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"other","allowed":true}})"),
+      answer(
+          200,
+          R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"other","allowed":true}})"),
       kUrl, "u1", warnings);
   ASSERT_TRUE(wrong_uid);
   EXPECT_EQ(wrong_uid->code, 500);
@@ -136,11 +149,14 @@ TEST(WebhookResponse, CallFailuresUnderIgnoreAdmit) {
   EXPECT_FALSE(judge_call(webhook(FailurePolicy::kIgnore), failed("POST x: connect: refused"), kUrl,
                           "u1", warnings));
   EXPECT_FALSE(judge_call(webhook(FailurePolicy::kIgnore), answer(500, ""), kUrl, "u1", warnings));
-  EXPECT_FALSE(judge_call(webhook(FailurePolicy::kIgnore), answer(200, "{}"), kUrl, "u1", warnings));
+  EXPECT_FALSE(
+      judge_call(webhook(FailurePolicy::kIgnore), answer(200, "{}"), kUrl, "u1", warnings));
   // Ignore only covers failures: a denial still denies.
   EXPECT_TRUE(judge_call(
       webhook(FailurePolicy::kIgnore),
-      answer(200, R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":false}})"),
+      answer(
+          200,
+          R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":false}})"),
       kUrl, "u1", warnings));
 }
 
