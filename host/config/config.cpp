@@ -14,13 +14,19 @@ from --plugin-dir do the work.
 
 Flags (flags override the config file):
   --config FILE            YAML config file (keys: logLevel, logFormat, pluginDir,
-                           plugins, pluginConfig, metricsAddress, kubeconfig)
+                           plugins, pluginConfig, metricsAddress, kubeconfig,
+                           admissionAddress, admissionCertFile, admissionKeyFile)
   --log-level LEVEL        trace, debug, info, warn, error or off (default info)
   --log-format FORMAT      text or json (default text)
   --plugin-dir DIR         folder of plugin shared libraries (default /usr/lib/dynop/plugins)
   --plugins A,B            plugins to load (default: every plugin in the folder)
   --metrics-address ADDR   host:port for /metrics, /healthz, /readyz (default 0.0.0.0:8080)
   --kubeconfig FILE        kubeconfig to use (default $KUBECONFIG, then in-cluster)
+  --admission-address ADDR host:port for the HTTPS admission webhooks (e.g. :9443;
+                           default: not served)
+  --admission-cert-file F  PEM certificate chain for the admission webhooks
+  --admission-key-file F   PEM private key for the admission webhooks (both files
+                           are reloaded when they change)
   --version                print the version and exit
   -h, --help               print this help and exit
 
@@ -74,6 +80,26 @@ Startup load_startup(const std::vector<std::string>& args) {
     config.metrics_address = *flags.metrics_address;
   }
   if (flags.kubeconfig) config.kubeconfig = *flags.kubeconfig;
+  if (flags.admission_address) {
+    HostPort hp;
+    if (!flags.admission_address->empty() &&
+        !parse_host_port(*flags.admission_address, hp, error)) {
+      return fail("--admission-address: " + error, 2);
+    }
+    config.admission_address = *flags.admission_address;
+  }
+  if (flags.admission_cert_file) config.admission_cert_file = *flags.admission_cert_file;
+  if (flags.admission_key_file) config.admission_key_file = *flags.admission_key_file;
+  if (!config.admission_address.empty() &&
+      (config.admission_cert_file.empty() || config.admission_key_file.empty())) {
+    const bool from_flags =
+        flags.admission_address || flags.admission_cert_file || flags.admission_key_file;
+    return fail(
+        "the admission webhooks (--admission-address / admissionAddress) need a certificate "
+        "and a key: set --admission-cert-file and --admission-key-file (or admissionCertFile "
+        "and admissionKeyFile)",
+        from_flags ? 2 : 1);
+  }
   return out;
 }
 

@@ -10,6 +10,9 @@
 //     dgd: {resyncSeconds: 30}
 //   metricsAddress: 0.0.0.0:8080   # /metrics, /healthz, /readyz
 //   kubeconfig: /etc/dynop/kubeconfig   # empty: $KUBECONFIG, then in-cluster
+//   admissionAddress: ":9443"   # HTTPS admission webhooks; empty or absent: not served
+//   admissionCertFile: /etc/dynop/webhook/tls.crt   # required with admissionAddress;
+//   admissionKeyFile: /etc/dynop/webhook/tls.key    # reloaded when the files change
 
 #include <filesystem>
 #include <map>
@@ -28,6 +31,11 @@ struct Config {
   std::map<std::string, std::string> plugin_config;  // plugin name -> YAML text
   std::string metrics_address = "0.0.0.0:8080";
   std::string kubeconfig;
+  // The admission webhook server runs only when the address is set (upstream
+  // serves it on :9443); cert and key are then required.
+  std::string admission_address;
+  std::string admission_cert_file;
+  std::string admission_key_file;
   std::filesystem::path config_file;  // "" when none was given
 };
 

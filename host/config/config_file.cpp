@@ -14,9 +14,9 @@ namespace dynop::host {
 
 namespace {
 
-const std::vector<std::string> kKnownKeys = {"logLevel",  "logFormat",    "pluginDir",
-                                             "plugins",   "pluginConfig", "metricsAddress",
-                                             "kubeconfig"};
+const std::vector<std::string> kKnownKeys = {
+    "logLevel",       "logFormat",  "pluginDir",        "plugins",           "pluginConfig",
+    "metricsAddress", "kubeconfig", "admissionAddress", "admissionCertFile", "admissionKeyFile"};
 
 std::string where(const std::string& name, const YAML::Mark& mark) {
   if (mark.is_null()) return name;
@@ -107,6 +107,19 @@ class Reader {
       std::string s;
       if (!scalar(k, value, s)) return false;
       config_.kubeconfig = s.empty() ? s : resolve(s).string();
+    } else if (k == "admissionAddress") {
+      std::string s;
+      if (!scalar(k, value, s)) return false;
+      HostPort hp;
+      std::string e;
+      if (!s.empty() && !parse_host_port(s, hp, e)) return fail(value, k + ": " + e);
+      config_.admission_address = s;
+    } else if (k == "admissionCertFile" || k == "admissionKeyFile") {
+      std::string s;
+      if (!scalar(k, value, s)) return false;
+      std::string& target =
+          k == "admissionCertFile" ? config_.admission_cert_file : config_.admission_key_file;
+      target = s.empty() ? s : resolve(s).string();
     } else {
       return fail(key, "unknown key \"" + k + "\" (known keys: " + known_keys() + ")");
     }

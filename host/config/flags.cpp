@@ -36,6 +36,9 @@ bool parse_flags(const std::vector<std::string>& args, Flags& flags, std::string
        }},
       {"--metrics-address", [&](const std::string& v) { flags.metrics_address = v; }},
       {"--kubeconfig", [&](const std::string& v) { flags.kubeconfig = v; }},
+      {"--admission-address", [&](const std::string& v) { flags.admission_address = v; }},
+      {"--admission-cert-file", [&](const std::string& v) { flags.admission_cert_file = v; }},
+      {"--admission-key-file", [&](const std::string& v) { flags.admission_key_file = v; }},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];

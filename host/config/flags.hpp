@@ -18,6 +18,9 @@ struct Flags {
   std::optional<std::vector<std::string>> plugins;
   std::optional<std::string> metrics_address;
   std::optional<std::string> kubeconfig;
+  std::optional<std::string> admission_address;
+  std::optional<std::string> admission_cert_file;
+  std::optional<std::string> admission_key_file;
 };
 
 // Accepts "--name value" and "--name=value". false and one `error` line

@@ -88,7 +88,8 @@ TEST(HostCommandLine, BadConfigFileIsOneLineWithPosition) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "dynop: " + file +
                        ":2:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, pluginDir, "
-                       "plugins, pluginConfig, metricsAddress, kubeconfig)\n");
+                       "plugins, pluginConfig, metricsAddress, kubeconfig, admissionAddress, "
+                       "admissionCertFile, admissionKeyFile)\n");
 
   std::string broken = dir.write("broken.yaml", "plugins: [a, b\n");
   r = test::run(dynop_binary(), {"--config", broken}, 30s);

@@ -96,7 +96,8 @@ TEST_F(ConfigTest, UnknownKeyNamesFileLineAndColumn) {
   EXPECT_EQ(s.exit_code, 1);
   EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
                          ":3:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, "
-                         "pluginDir, plugins, pluginConfig, metricsAddress, kubeconfig)");
+                         "pluginDir, plugins, pluginConfig, metricsAddress, kubeconfig, "
+                         "admissionAddress, admissionCertFile, admissionKeyFile)");
 }
 
 TEST_F(ConfigTest, WrongTypesAreNamed) {
@@ -182,6 +183,39 @@ TEST_F(ConfigTest, HelpAndVersionWinOverEverythingElse) {
   EXPECT_EQ(load_startup({"-h"}).action, Startup::Action::kHelp);
   EXPECT_EQ(version_line(), std::string("dynop ") + version());
   EXPECT_NE(usage().find("--metrics-address"), std::string::npos);
+}
+
+TEST_F(ConfigTest, AdmissionIsOffUnlessAnAddressIsSet) {
+  Startup s = load_startup({});
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.admission_address, "");
+
+  s = with_file("admissionAddress: \":9443\"\nadmissionCertFile: tls/tls.crt\n"
+                "admissionKeyFile: /etc/dynop/tls.key\n");
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.admission_address, ":9443");
+  EXPECT_EQ(s.config.admission_cert_file, (dir_ / "tls/tls.crt").string());
+  EXPECT_EQ(s.config.admission_key_file, "/etc/dynop/tls.key");
+
+  s = load_startup({"--admission-address=127.0.0.1:0", "--admission-cert-file", "c",
+                    "--admission-key-file", "k"});
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.admission_address, "127.0.0.1:0");
+  EXPECT_EQ(s.config.admission_cert_file, "c");
+}
+
+TEST_F(ConfigTest, AdmissionNeedsCertificateAndKey) {
+  Startup s = load_startup({"--admission-address", ":9443", "--admission-cert-file", "c"});
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_NE(s.error.find("need a certificate and a key"), std::string::npos) << s.error;
+  s = with_file("admissionAddress: \":9443\"\n");
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.exit_code, 1);
+  s = load_startup({"--admission-address", "nowhere"});
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_EQ(s.error.rfind("--admission-address: ", 0), 0u) << s.error;
 }
 
 TEST(HostPort, Forms) {
