@@ -3,7 +3,7 @@
 if(TARGET dynop_host_plugins)
   add_executable(dynop ${CMAKE_CURRENT_SOURCE_DIR}/main.cpp)
   target_link_libraries(dynop PRIVATE
-    dynop::host_config dynop::host_server dynop::host_plugins dynop::log dynop::metrics
+    dynop::host_config dynop::host_server dynop::host_plugins dynop::host_admission dynop::log dynop::metrics
     spdlog::spdlog Threads::Threads)
   set_target_properties(dynop PROPERTIES
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin

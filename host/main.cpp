@@ -5,6 +5,7 @@
 //   "dynop <version> starting"
 //   "serving metrics and health on http://<host:port>"
 //   "loaded <n> plugin(s): <names>"
+//   "serving admission webhooks on https://<host:port> for <n> plugin(s): <paths>"
 //   "dynop is ready"
 //   "received <SIGTERM|SIGINT>, shutting down"
 //   "shutdown complete"
@@ -15,9 +16,12 @@
 
 #include <atomic>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "host/admission/abi_admission_plugin.hpp"
+#include "host/admission/admission_server.hpp"
 #include "host/config/config.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "host/server/ops_server.hpp"
@@ -88,6 +92,37 @@ int run(const dynop::host::Config& config) {
     if (s.state != PluginState::kStarted) ++failed;
   }
   if (failed > 0) spdlog::warn("{} plugin(s) not running; see the errors above", failed);
+
+  // Admission runs on every replica, leader or not, and only while the
+  // plugins are started: it stops before they do.
+  std::unique_ptr<dynop::host::admission::AdmissionServer> admission;
+  if (!config.admission_address.empty()) {
+    dynop::host::admission::AdmissionServerOptions options;
+    options.address = config.admission_address;
+    options.cert_file = config.admission_cert_file;
+    options.key_file = config.admission_key_file;
+    auto admission_plugins = dynop::host::admission::admission_plugins_of(plugins.active_plugins());
+    const std::size_t count = admission_plugins.size();
+    admission = std::make_unique<dynop::host::admission::AdmissionServer>(
+        options, std::move(admission_plugins), registry);
+    if (!admission->start(error)) {
+      spdlog::error("{}", error);
+      admission.reset();
+      plugins.stop_all();
+      plugins.unload_all();
+      ops.stop();
+      return 1;
+    }
+    std::string paths;
+    for (const auto& path : admission->dispatcher().paths()) {
+      paths += (paths.empty() ? "" : ", ") + path;
+    }
+    spdlog::info("serving admission webhooks on https://{} for {} plugin(s): {}",
+                 admission->address(), count, paths);
+    if (count == 0) {
+      spdlog::warn("no admission plugin is loaded: every admission review will be denied");
+    }
+  }
   plugins_started = true;
   spdlog::info("dynop is ready");
 
@@ -99,6 +134,7 @@ int run(const dynop::host::Config& config) {
   spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
 
   plugins_started = false;  // readyz fails while we drain
+  if (admission) admission->stop();
   plugins.stop_all();
   plugins.unload_all();
   ops.stop();
