@@ -18,6 +18,7 @@
 #include <string>
 
 #include "lib/log/log.hpp"
+#include "localcluster/admission/webhook_dispatcher.hpp"
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/controllers/crd_controller.hpp"
 #include "localcluster/controllers/garbage_collector.hpp"
@@ -165,6 +166,8 @@ int run(const Flags& flags) {
       [&api] { return "127.0.0.1:" + std::to_string(api ? api->port() : 0); });
   documents.install(hooks);
   hooks.render_table = tables::make_table_renderer();
+  admission::WebhookDispatcher webhooks(store);
+  hooks.admission = webhooks.hook();
   server::ApiServer server(options, store, registry, std::move(hooks));
   api = &server;
   std::string error;
