@@ -43,6 +43,7 @@ struct Options {
   int clients = 8;
   int watchers = 10;
   int list_pods = 100000;
+  int hold_seconds = 0;  // keep the server up afterwards (for curl, kubectl, perf)
 };
 
 struct Server {
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
     else if (arg == "--clients") options.clients = next();
     else if (arg == "--watchers") options.watchers = next();
     else if (arg == "--list-pods") options.list_pods = next();
+    else if (arg == "--hold") options.hold_seconds = next();
     else {
       std::fprintf(stderr, "unknown argument %s\n", arg.c_str());
       return 2;
@@ -249,6 +251,12 @@ int main(int argc, char** argv) {
   std::printf("server memory: peak RSS (VmHWM) %s, RSS now %s\n",
               status_field(s.process->pid(), "VmHWM:").c_str(),
               status_field(s.process->pid(), "VmRSS:").c_str());
+  if (options.hold_seconds > 0) {
+    std::printf("holding %d s: KUBECONFIG=%s/kubeconfig\n", options.hold_seconds,
+                s.dir->path().string().c_str());
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::seconds(options.hold_seconds));
+  }
   s.process->signal(SIGTERM);
   s.process->wait(std::chrono::seconds(30));
   return 0;

@@ -58,7 +58,7 @@ class RestHandler {
   using Compute = std::function<std::variant<Decision, ApiError>(const boost::json::object&)>;
 
   net::Response get(Context& ctx);
-  net::Response list(Context& ctx);
+  void list(Context& ctx, net::Responder responder);
   void watch(Context& ctx, net::Responder responder);
   net::Response create(Context& ctx);
   net::Response create_from(Context& ctx, boost::json::value& value);

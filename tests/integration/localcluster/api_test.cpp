@@ -335,5 +335,23 @@ TEST_F(ApiTest, DeleteCollectionBySelector) {
   EXPECT_EQ(str(left[0], {"metadata", "name"}), "keep");
 }
 
+TEST_F(ApiTest, LeaseMicroTimeNeedsSixFractionDigitsAndIsNormalisedToUtc) {
+  auto lease = [](const std::string& name, const std::string& renew) {
+    return json::object{{"apiVersion", "coordination.k8s.io/v1"},
+                        {"kind", "Lease"},
+                        {"metadata", json::object{{"name", name}}},
+                        {"spec", json::object{{"holderIdentity", "a"}, {"renewTime", renew}}}};
+  };
+  const std::string leases = "/apis/coordination.k8s.io/v1/namespaces/default/leases";
+  auto no_fraction = c().post(leases, lease("l1", "2026-01-01T00:00:00Z"));
+  EXPECT_EQ(no_fraction.status, 400u);
+  EXPECT_EQ(str(no_fraction.json(), {"message"}).rfind("Lease in version \"v1\" cannot be handled as a Lease: ", 0), 0u);
+  EXPECT_EQ(c().post(leases, lease("l2", "2026-01-01T00:00:00.123456789Z")).status, 400u);
+  auto offset = c().post(leases, lease("l3", "2026-01-01T00:00:00.123456+02:00"));
+  ASSERT_EQ(offset.status, 201u) << offset.body;
+  EXPECT_EQ(str(offset.json(), {"spec", "renewTime"}), "2025-12-31T22:00:00.123456Z");
+  EXPECT_EQ(str(offset.json(), {"metadata", "generation"}), "<missing>");
+}
+
 }  // namespace
 }  // namespace dynop::test
