@@ -42,6 +42,7 @@ ObjectStore::ObjectStore(StoreOptions options) : options_(std::move(options)) {
     if (!stored.attrs->uid.empty()) {
       uids_[stored.attrs->uid] = ObjectRef{resource, stored.attrs->namespace_name, stored.attrs->name};
     }
+    index_owners(resource, inner, nullptr, stored.attrs.get());
     buckets_[resource][inner] = std::move(stored);
   });
   history_floor_ = rv_;
@@ -101,6 +102,7 @@ StoreResult<StoredObject> ObjectStore::create(const std::string& resource, const
   if (auto error = persist(resource, key, &stored, rv)) return *error;
   rv_ = rv;
   bucket.emplace(key, stored);
+  index_owners(resource, key, nullptr, stored.attrs.get());
   if (!stored.attrs->uid.empty()) uids_[stored.attrs->uid] = ObjectRef{resource, ns, name};
   publish(HistoryEntry{WatchEventType::kAdded, rv, resource, stored, {}, nullptr});
   return stored;
@@ -135,12 +137,14 @@ StoreResult<StoredObject> ObjectStore::update(const std::string& resource, const
     rv_ = rv;
     bucket->second.erase(it);
     uids_.erase(previous.attrs->uid);
+    index_owners(resource, key, previous.attrs.get(), nullptr);
     publish(HistoryEntry{WatchEventType::kDeleted, rv, resource, stored, previous, nullptr});
     return stored;
   }
   if (auto error = persist(resource, key, &stored, rv)) return *error;
   rv_ = rv;
   it->second = stored;
+  index_owners(resource, key, previous.attrs.get(), stored.attrs.get());
   publish(HistoryEntry{WatchEventType::kModified, rv, resource, stored, previous, nullptr});
   return stored;
 }
@@ -296,16 +300,33 @@ std::optional<ObjectRef> ObjectStore::find_uid(const std::string& uid) const {
   return it->second;
 }
 
+void ObjectStore::index_owners(const std::string& resource, const std::string& key,
+                               const ObjectAttrs* before, const ObjectAttrs* after) {
+  if (before && after && before->owner_uids == after->owner_uids) return;
+  if (before) {
+    for (const auto& owner : before->owner_uids) {
+      auto it = dependents_.find(owner);
+      if (it == dependents_.end()) continue;
+      it->second.erase({resource, key});
+      if (it->second.empty()) dependents_.erase(it);
+    }
+  }
+  if (after) {
+    for (const auto& owner : after->owner_uids) dependents_[owner].insert({resource, key});
+  }
+}
+
 std::vector<ObjectRef> ObjectStore::dependents(const std::string& uid) const {
   std::shared_lock lock(mutex_);
   std::vector<ObjectRef> out;
-  for (const auto& [resource, bucket] : buckets_) {
-    for (const auto& [key, object] : bucket) {
-      const auto& owners = object.attrs->owner_uids;
-      if (std::find(owners.begin(), owners.end(), uid) != owners.end()) {
-        out.push_back(ObjectRef{resource, object.attrs->namespace_name, object.attrs->name});
-      }
-    }
+  auto it = dependents_.find(uid);
+  if (it == dependents_.end()) return out;
+  for (const auto& [resource, key] : it->second) {
+    auto bucket = buckets_.find(resource);
+    if (bucket == buckets_.end()) continue;
+    auto object = bucket->second.find(key);
+    if (object == bucket->second.end()) continue;
+    out.push_back(ObjectRef{resource, object->second.attrs->namespace_name, object->second.attrs->name});
   }
   return out;
 }

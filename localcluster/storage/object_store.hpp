@@ -17,7 +17,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <shared_mutex>
+#include <utility>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -139,6 +141,11 @@ class ObjectStore {
   mutable std::shared_mutex mutex_;
   std::map<std::string, Bucket> buckets_;
   std::unordered_map<std::string, ObjectRef> uids_;
+  // owner uid -> (resource, bucket key) of its dependents, so garbage
+  // collection never scans every object.
+  std::unordered_map<std::string, std::set<std::pair<std::string, std::string>>> dependents_;
+  void index_owners(const std::string& resource, const std::string& key, const ObjectAttrs* before,
+                    const ObjectAttrs* after);
   std::uint64_t rv_ = 0;
   std::uint64_t history_floor_ = 0;
   std::deque<HistoryEntry> history_;

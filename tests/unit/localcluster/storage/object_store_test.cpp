@@ -134,6 +134,34 @@ TEST(ObjectStore, DeleteRemovesAndStampsLastState) {
   EXPECT_EQ(rv_in_json(*events[1].json), std::to_string(deleted.value().resource_version));
 }
 
+TEST(ObjectStore, IndexesDependentsByOwnerUid) {
+  ObjectStore store({});
+  auto owned = [](const std::string& name, const std::string& owner) {
+    auto p = pod("default", name);
+    auto& meta = p["metadata"].as_object();
+    meta["uid"] = "uid-" + name;
+    if (!owner.empty()) {
+      meta["ownerReferences"] = boost::json::array{boost::json::object{{"uid", owner}}};
+    }
+    return p;
+  };
+  store.create("pods", "default", "owner", owned("owner", ""));
+  store.create("pods", "default", "a", owned("a", "uid-owner"));
+  store.create("pods", "default", "b", owned("b", "uid-owner"));
+  EXPECT_EQ(store.dependents("uid-owner").size(), 2u);
+  EXPECT_TRUE(store.find_uid("uid-a"));
+  store.update("pods", "default", "a", [](boost::json::object& o, WriteAction&) {
+    o["metadata"].as_object().erase("ownerReferences");
+    return std::optional<StoreError>();
+  });
+  store.update("pods", "default", "b", [](boost::json::object&, WriteAction& action) {
+    action = WriteAction::kDelete;
+    return std::optional<StoreError>();
+  });
+  EXPECT_TRUE(store.dependents("uid-owner").empty());
+  EXPECT_FALSE(store.find_uid("uid-b"));
+}
+
 TEST(ObjectStore, SqliteKeepsObjectsAndSequenceAcrossRestart) {
   auto dir = boost::filesystem::temp_directory_path() / boost::filesystem::unique_path();
   boost::filesystem::create_directories(dir);
