@@ -1,41 +1,32 @@
 #include "localcluster/server/api_error.hpp"
 
-#include <boost/json.hpp>
-
 #include "lib/apimachinery/field_error_format.hpp"
 #include "lib/apimachinery/go_quote.hpp"
+#include "lib/apimachinery/status.hpp"
 
 namespace dynop::localcluster::server {
 
 namespace ap = dynop::apimachinery;
 
 std::string ApiError::to_json() const {
-  boost::json::object out;
-  out["kind"] = "Status";
-  out["apiVersion"] = "v1";
-  out["metadata"] = boost::json::object();
-  out["status"] = status;
-  if (!message.empty()) out["message"] = message;
-  if (!reason.empty()) out["reason"] = reason;
+  ap::Status out;
+  out.status = status;
+  out.message = message;
+  out.reason = reason;
+  out.code = code;
   if (has_details) {
-    boost::json::object d;
-    if (!details.name.empty()) d["name"] = details.name;
-    if (!details.group.empty()) d["group"] = details.group;
-    if (!details.kind.empty()) d["kind"] = details.kind;
-    if (!details.uid.empty()) d["uid"] = details.uid;
-    if (!causes.empty()) {
-      boost::json::array list;
-      for (const auto& cause : causes) {
-        list.push_back(boost::json::object{{"reason", ap::field_error_reason(cause.type)},
-                                           {"message", ap::error_body(cause)},
-                                           {"field", cause.field}});
-      }
-      d["causes"] = std::move(list);
+    ap::StatusDetails d;
+    d.name = details.name;
+    d.group = details.group;
+    d.kind = details.kind;
+    d.uid = details.uid;
+    for (const auto& cause : causes) {
+      d.causes.push_back(ap::StatusCause{std::string(ap::field_error_reason(cause.type)),
+                                         ap::error_body(cause), cause.field});
     }
-    out["details"] = std::move(d);
+    out.details = std::move(d);
   }
-  if (code != 0) out["code"] = code;
-  return boost::json::serialize(out);
+  return out.serialize();
 }
 
 namespace {

@@ -1,8 +1,7 @@
 #pragma once
-// A failed API request, rendered as kube-apiserver's metav1.Status body.
-// The constructors word messages exactly as kube-apiserver v1.26 does
-// (traces 04-dgdsa-08/10/10b/13/14, 09-pod-03b).
-// TODO(move to lib/apimachinery/status.hpp once it lands; keep these call sites)
+// A failed API request as the server's handlers build it, rendered through
+// lib/apimachinery's metav1.Status. The constructors word messages exactly as
+// kube-apiserver v1.26 does (traces 04-dgdsa-08/10/10b/13/14, 09-pod-03b).
 
 #include <string>
 #include <string_view>
