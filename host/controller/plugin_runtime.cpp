@@ -91,16 +91,13 @@ PluginRuntime::~PluginRuntime() {
 }
 
 kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
+  // The loader called describe once at load and kept the checked answer.
   const dynop_reconciler_hooks* hooks = plugin.descriptor ? plugin.descriptor->reconciler : nullptr;
-  if (!hooks || !hooks->describe || !hooks->reconcile) return kube::Ok{};
-  dynop_reconciler_spec spec{};
-  const dynop_status described = hooks->describe(plugin.instance, &spec);
-  if (described.code != DYNOP_OK)
-    return kube::config_error("plugin " + plugin.name + ": reconciler describe failed: " +
-                              str(described.message));
+  if (!hooks || !hooks->reconcile || !plugin.specs.reconciler) return kube::Ok{};
+  const ReconcilerSpec& spec = *plugin.specs.reconciler;
   const std::string primary_api_version =
-      api_version_of(str(spec.primary.group), str(spec.primary.version));
-  const std::string primary_kind = str(spec.primary.kind);
+      api_version_of(spec.primary.group, spec.primary.version);
+  const std::string primary_kind = spec.primary.kind;
   auto primary = informers_->informer_for(primary_api_version, primary_kind);
   if (!primary)
     return kube::config_error("plugin " + plugin.name + ": primary kind " + primary_api_version +
@@ -122,10 +119,10 @@ kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
   entry->controller = std::make_unique<Controller>(controller_options, *entry->reconciler);
   entry->controller->watch(**primary, map_same_key());
 
-  for (std::size_t i = 0; i < spec.watch_count; ++i) {
-    const dynop_watch& watch = spec.watches[i];
-    const std::string api_version = api_version_of(str(watch.gvk.group), str(watch.gvk.version));
-    const std::string kind = str(watch.gvk.kind);
+  for (std::size_t i = 0; i < spec.watches.size(); ++i) {
+    const WatchSpec& watch = spec.watches[i];
+    const std::string api_version = api_version_of(watch.kind.group, watch.kind.version);
+    const std::string kind = watch.kind.kind;
     auto informer = informers_->informer_for(api_version, kind);
     if (!informer)
       return kube::config_error("plugin " + plugin.name + ": watched kind " + api_version + " " +

@@ -1,0 +1,133 @@
+// PluginRuntime against the real dynop-localcluster, driven through the C
+// ABI hooks a plugin exports (defined here instead of in a .so): the
+// reconciler capability becomes a controller, and the host callbacks read
+// from the cache and write through the API with kube's errors mapped to
+// dynop status codes.
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <set>
+
+#include "host/controller/plugin_runtime.hpp"
+#include "host/plugins/plugin_specs.hpp"
+#include "lib/metrics/registry.hpp"
+#include "tests/integration/runtime/runtime_cluster.hpp"
+
+namespace dynop::runtime_test {
+namespace {
+
+using host::ObjectRefView;
+using host::controller::PluginRuntime;
+using test::eventually;
+
+std::mutex reconciled_mutex;
+std::multiset<std::string> reconciled;
+
+dynop_str s(const char* text) { return dynop_str{text, std::strlen(text)}; }
+
+dynop_status describe(dynop_plugin*, dynop_reconciler_spec* out) {
+  out->primary = dynop_gvk{s(""), s("v1"), s("ConfigMap")};
+  out->watches = nullptr;
+  out->watch_count = 0;
+  out->workers = 2;
+  return dynop_status{DYNOP_OK, {nullptr, 0}};
+}
+
+dynop_status reconcile(dynop_plugin*, dynop_key key, dynop_reconcile_result* out) {
+  std::lock_guard guard(reconciled_mutex);
+  reconciled.insert(std::string(key.ns.data, key.ns.size) + "/" +
+                    std::string(key.name.data, key.name.size));
+  out->requeue_after_ms = 0;
+  return dynop_status{DYNOP_OK, {nullptr, 0}};
+}
+
+std::size_t times_reconciled(const std::string& key) {
+  std::lock_guard guard(reconciled_mutex);
+  return reconciled.count(key);
+}
+
+TEST(PluginRuntime, RunsAReconcilerAndServesTheHostCallbacks) {
+  test::LocalCluster cluster;
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  auto client = client_for(cluster);
+  ASSERT_NE(client, nullptr);
+  metrics::Registry registry;
+  PluginRuntime runtime(*client, registry, {"test-host", {}});
+
+  static const dynop_reconciler_hooks hooks{describe, reconcile, nullptr};
+  dynop_plugin_descriptor descriptor{};
+  descriptor.name = "copier";
+  descriptor.capabilities = DYNOP_CAP_RECONCILER;
+  descriptor.reconciler = &hooks;
+  host::ActivePlugin plugin;
+  plugin.name = "copier";
+  plugin.descriptor = &descriptor;
+  ASSERT_EQ(host::describe_plugin(descriptor, nullptr, plugin.specs), "");
+  auto added = runtime.add_reconciler(plugin);
+  ASSERT_TRUE(added) << added.error().describe();
+  runtime.start_informers();
+  ASSERT_TRUE(runtime.informers().wait_for_sync(std::chrono::seconds(60)));
+  EXPECT_TRUE(runtime.caches_synced());
+  runtime.start_controllers();
+
+  const ObjectRefView ref{"", "v1", "ConfigMap", "default", "from-plugin"};
+  auto created = runtime.create_object(
+      "copier", ref,
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"from-plugin","labels":{"team":"a"}},"data":{"k":"v"}})");
+  ASSERT_EQ(created.code, DYNOP_OK) << created.message;
+  EXPECT_TRUE(eventually([&] { return times_reconciled("default/from-plugin") >= 1; }, 30));
+
+  // Cached reads.
+  EXPECT_TRUE(eventually([&] { return runtime.get_object("copier", ref).code == DYNOP_OK; }, 30));
+  EXPECT_EQ(field(runtime.get_object("copier", ref).json, {"data", "k"}), "v");
+  auto listed = runtime.list_objects("copier", {"", "v1", "ConfigMap", "default", ""}, "team=a");
+  ASSERT_EQ(listed.code, DYNOP_OK) << listed.message;
+  EXPECT_EQ(boost::json::parse(listed.json).as_array().size(), 1u);
+  auto bad_selector = runtime.list_objects("copier", {"", "v1", "ConfigMap", "", ""}, "a in (");
+  EXPECT_EQ(bad_selector.code, DYNOP_INVALID_ARGUMENT);
+  auto missing = runtime.get_object("copier", {"", "v1", "ConfigMap", "default", "nope"});
+  EXPECT_EQ(missing.code, DYNOP_NOT_FOUND);
+  EXPECT_EQ(missing.message, "ConfigMap default/nope not found");
+
+  // Writes with kube's errors mapped to status codes.
+  auto stale = runtime.update_object(
+      "copier", ref,
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"from-plugin","resourceVersion":"1"},"data":{}})");
+  EXPECT_EQ(stale.code, DYNOP_CONFLICT) << stale.message;
+  auto patched = runtime.patch_object("copier", ref, DYNOP_PATCH_MERGE, R"({"data":{"k":"w"}})");
+  ASSERT_EQ(patched.code, DYNOP_OK) << patched.message;
+  EXPECT_TRUE(eventually([&] { return times_reconciled("default/from-plugin") >= 2; }, 30));
+  auto invalid = runtime.create_object(
+      "copier", {"", "v1", "ConfigMap", "default", "Bad_Name"},
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}})");
+  EXPECT_EQ(invalid.code, DYNOP_INVALID_ARGUMENT);
+  auto unknown = runtime.create_object("copier", {"example.com", "v1", "Widget", "default", "w"}, "{}");
+  EXPECT_EQ(unknown.code, DYNOP_NOT_FOUND);
+
+  // Requeue and events.
+  const auto before = times_reconciled("default/from-plugin");
+  ASSERT_EQ(runtime.requeue_after("copier", "default", "from-plugin", 1).code, DYNOP_OK);
+  EXPECT_TRUE(eventually([&] { return times_reconciled("default/from-plugin") > before; }, 30));
+  EXPECT_EQ(runtime.requeue_after("other", "default", "x", 0).code, DYNOP_INVALID_ARGUMENT);
+  ASSERT_EQ(runtime.record_event("copier", ref, DYNOP_EVENT_NORMAL, "Copied", "copied k").code,
+            DYNOP_OK);
+  auto events = client->resource_for("v1", "Event");
+  ASSERT_TRUE(events);
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto list = client->list(*events, "default");
+        return list && list->find("\"reason\":\"Copied\"") != std::string::npos;
+      },
+      30));
+
+  ASSERT_EQ(runtime.delete_object("copier", ref).code, DYNOP_OK);
+  EXPECT_EQ(runtime.delete_object("copier", ref).code, DYNOP_NOT_FOUND);
+  runtime.stop_controllers();
+  const std::string metrics = registry.serialize();
+  EXPECT_NE(metrics.find("dynop_reconcile_total{controller=\"copier\",result=\"success\"}"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace dynop::runtime_test
