@@ -515,5 +515,40 @@ TEST_F(AdmissionWebhookTest, ScaleSubresourceSendsTheScale) {
   EXPECT_EQ(read.json().at("spec").at("replicas"), 3);
 }
 
+// A `*/status` rule: status writes reach the webhook with subResource
+// "status" and the whole object; writes of the main resource do not.
+TEST_F(AdmissionWebhookTest, StatusSubresourceRule) {
+  auto crd = json::parse(R"({
+    "apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+    "metadata":{"name":"gadgets.example.com"},
+    "spec":{"group":"example.com","scope":"Namespaced",
+      "names":{"plural":"gadgets","singular":"gadget","kind":"Gadget","listKind":"GadgetList"},
+      "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
+        "schema":{"openAPIV3Schema":{"type":"object","properties":{
+          "spec":{"type":"object","properties":{"size":{"type":"integer"}}},
+          "status":{"type":"object","properties":{"ready":{"type":"boolean"}}}}}}}]}})");
+  ASSERT_EQ(cluster_.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd).status,
+            201u);
+  const std::string gadgets = "/apis/example.com/v1/namespaces/default/gadgets";
+  ASSERT_TRUE(eventually([&] { return cluster_.get(gadgets).status == 200; }));
+  auto gadget = json::parse(
+      R"({"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g1"},"spec":{"size":1}})");
+  ASSERT_EQ(cluster_.post(gadgets, gadget).status, 201u);
+  webhook_.set_policy(
+      [](const review::AdmissionRequest& r) { return deny(r, "status is frozen"); });
+  register_webhook({{"rules", json::array{json::object{{"operations", json::array{"*"}},
+                                                       {"apiGroups", json::array{"*"}},
+                                                       {"apiVersions", json::array{"*"}},
+                                                       {"resources", json::array{"*/status"}}}}}});
+  EXPECT_EQ(cluster_.patch(gadgets + "/g1", R"({"spec":{"size":2}})").status, 200u);
+  auto r = cluster_.patch(gadgets + "/g1/status", R"({"status":{"ready":true}})");
+  EXPECT_EQ(r.status, 403u) << r.body;
+  ASSERT_EQ(webhook_.received().size(), 1u);
+  auto seen = webhook_.received()[0];
+  EXPECT_EQ(seen.sub_resource, "status");
+  EXPECT_EQ(seen.kind, (review::GroupVersionKind{"example.com", "v1", "Gadget"}));
+  EXPECT_EQ(json::parse(seen.object).at("status").at("ready"), true);
+}
+
 }  // namespace
 }  // namespace dynop::test
