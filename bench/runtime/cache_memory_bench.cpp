@@ -10,9 +10,9 @@
 #include <malloc.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 
 #include "bench/runtime/bench_data.hpp"
@@ -81,7 +81,8 @@ void run(const char* label, std::shared_ptr<const Projection> projection,
   const long rss_after = rss_kib();
   std::printf(
       "%-22s pods=%d  input=%.0f B/pod  cached json=%.0f B/pod  retained heap=%.0f B/pod "
-      "(%.2f KiB)  rss=%.2f KiB/pod  decode+index: %.3f s CPU (%.0f pods/s per core), %.3f s wall\n",
+      "(%.2f KiB)  rss=%.2f KiB/pod  decode+index: %.3f s CPU (%.0f pods/s per core), %.3f s "
+      "wall\n",
       label, pods, static_cast<double>(input_bytes) / pods, static_cast<double>(json_bytes) / pods,
       static_cast<double>(heap_after - heap_before) / pods,
       static_cast<double>(heap_after - heap_before) / pods / 1024.0,

@@ -89,8 +89,9 @@ int main(int argc, char** argv) {
     writers.emplace_back([&] {
       auto writer = connect(cluster);
       for (int i = next++; i < pods; i = next++) {
-        auto created = writer->create(*pod_resource, "bench",
-                                      creatable_pod(events[static_cast<std::size_t>(i) % events.size()], i));
+        auto created =
+            writer->create(*pod_resource, "bench",
+                           creatable_pod(events[static_cast<std::size_t>(i) % events.size()], i));
         if (!created && failures++ == 0)
           std::fprintf(stderr, "create failed: %s\n", created.error().describe().c_str());
       }
@@ -165,7 +166,8 @@ int main(int argc, char** argv) {
     std::unique_lock lock(reconciler.mutex);
     if (reconciler.cv.wait_for(lock, std::chrono::seconds(10),
                                [&] { return reconciler.seen != Clock::time_point{}; }))
-      latencies.push_back(std::chrono::duration<double, std::milli>(reconciler.seen - sent).count());
+      latencies.push_back(
+          std::chrono::duration<double, std::milli>(reconciler.seen - sent).count());
   }
   controller.stop();
   informer.stop();

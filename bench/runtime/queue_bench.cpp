@@ -14,8 +14,8 @@ namespace {
 
 using dynop::host::controller::Controller;
 using dynop::host::controller::ControllerOptions;
-using dynop::host::controller::ReconcileResult;
 using dynop::host::controller::Reconciler;
+using dynop::host::controller::ReconcileResult;
 using dynop::host::controller::Request;
 using dynop::host::controller::RequestQueue;
 

@@ -32,8 +32,8 @@ Controller::Controller(ControllerOptions options, Reconciler& reconciler)
       options_.rate_limiter, options_.clock ? *options_.clock : real_clock());
   if (options_.metrics) {
     queue_options.metrics = make_queue_metrics(*options_.metrics, options_.name);
-    auto& total = options_.metrics->counter("dynop_reconcile_total",
-                                            "Reconciles by controller and result.");
+    auto& total =
+        options_.metrics->counter("dynop_reconcile_total", "Reconciles by controller and result.");
     done_ = &total.with({{"controller", options_.name}, {"result", "success"}});
     requeued_ = &total.with({{"controller", options_.name}, {"result", "requeue_after"}});
     errors_ = &total.with({{"controller", options_.name}, {"result", "error"}});
@@ -93,8 +93,7 @@ void Controller::work() {
     } catch (...) {
       result = ReconcileResult::error("reconcile threw a non-standard exception");
     }
-    if (duration_)
-      duration_->observe(std::chrono::duration<double>(clock.now() - started).count());
+    if (duration_) duration_->observe(std::chrono::duration<double>(clock.now() - started).count());
     switch (result.outcome) {
       case ReconcileResult::Outcome::kDone:
         queue_->forget(*request);

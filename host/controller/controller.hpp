@@ -40,8 +40,8 @@ struct ControllerOptions {
   std::string name;  // for logs and metrics: dynop_reconcile_total{controller="<name>"}
   int workers = 1;
   RateLimiterOptions rate_limiter;
-  Clock* clock = nullptr;                     // real clock when null
-  metrics::Registry* metrics = nullptr;       // no metrics when null
+  Clock* clock = nullptr;                // real clock when null
+  metrics::Registry* metrics = nullptr;  // no metrics when null
   // Called with each error and terminal error (logging); may be null.
   std::function<void(const Request&, const ReconcileResult&)> on_failure;
 };

@@ -83,13 +83,14 @@ void EventRecorder::write(const Pending& pending) {
   }
 
   // "<object>.<unique suffix>", as client-go names events.
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         pending.at.time_since_epoch())
-                         .count();
+  const auto nanos =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(pending.at.time_since_epoch()).count();
   char suffix[32];
-  std::snprintf(suffix, sizeof suffix, "%llx", static_cast<unsigned long long>(nanos) + sequence_++);
+  std::snprintf(suffix, sizeof suffix, "%llx",
+                static_cast<unsigned long long>(nanos) + sequence_++);
   const std::string name = object.name + "." + suffix;
-  json::object involved{{"kind", object.kind}, {"name", object.name}, {"apiVersion", object.api_version}};
+  json::object involved{
+      {"kind", object.kind}, {"name", object.name}, {"apiVersion", object.api_version}};
   if (!object.ns.empty()) involved["namespace"] = object.ns;
   if (!object.uid.empty()) involved["uid"] = object.uid;
   if (!object.resource_version.empty()) involved["resourceVersion"] = object.resource_version;
@@ -116,7 +117,8 @@ void EventRecorder::write(const Pending& pending) {
   // Old keys go once the map grows: aggregation is an optimisation only.
   if (seen_.size() > 4096) {
     for (auto it = seen_.begin(); it != seen_.end();)
-      it = now_mono - it->second.last >= options_.aggregation_window ? seen_.erase(it) : std::next(it);
+      it = now_mono - it->second.last >= options_.aggregation_window ? seen_.erase(it)
+                                                                     : std::next(it);
   }
 }
 

@@ -23,7 +23,8 @@ namespace dynop::host::controller {
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  virtual kube::Result<std::string> create(const std::string& ns, const std::string& event_json) = 0;
+  virtual kube::Result<std::string> create(const std::string& ns,
+                                           const std::string& event_json) = 0;
   virtual kube::Result<std::string> patch(const std::string& ns, const std::string& name,
                                           const std::string& merge_patch) = 0;
 };

@@ -70,7 +70,8 @@ LeaderElector::LeaderElector(LeaderElectionConfig config, LeaseClient& client, C
       client_(client),
       clock_(clock),
       jitter_state_(static_cast<unsigned>(std::hash<std::string>{}(config_.identity))) {
-  if (config_.lease_name.empty()) throw std::invalid_argument("leader election: lease name is empty");
+  if (config_.lease_name.empty())
+    throw std::invalid_argument("leader election: lease name is empty");
   if (config_.identity.empty()) throw std::invalid_argument("leader election: identity is empty");
   if (config_.lease_duration <= config_.renew_deadline)
     throw std::invalid_argument("leader election: lease duration must exceed the renew deadline");
@@ -138,8 +139,8 @@ bool LeaderElector::try_acquire_or_renew() {
     json::object lease;
     lease["apiVersion"] = "coordination.k8s.io/v1";
     lease["kind"] = "Lease";
-    lease["metadata"] = json::object{{"name", config_.lease_name},
-                                     {"namespace", config_.lease_namespace}};
+    lease["metadata"] =
+        json::object{{"name", config_.lease_name}, {"namespace", config_.lease_namespace}};
     lease["spec"] = spec_of(desired);
     auto created = client_.create(config_.lease_namespace, json::serialize(lease));
     if (!created) return false;
@@ -172,8 +173,8 @@ bool LeaderElector::try_acquire_or_renew() {
     desired.lease_transitions = old.lease_transitions + 1;
   }
   parsed->object["spec"] = spec_of(desired);
-  auto updated = client_.update(config_.lease_namespace, config_.lease_name,
-                                json::serialize(parsed->object));
+  auto updated =
+      client_.update(config_.lease_namespace, config_.lease_name, json::serialize(parsed->object));
   if (!updated) return false;
   auto after = parse_lease(*updated);
   observe(after ? after->record : desired, now);
@@ -202,8 +203,8 @@ bool LeaderElector::release() {
   record.acquire_time = now_text;
   record.renew_time = now_text;
   parsed->object["spec"] = spec_of(record);
-  auto updated = client_.update(config_.lease_namespace, config_.lease_name,
-                                json::serialize(parsed->object));
+  auto updated =
+      client_.update(config_.lease_namespace, config_.lease_name, json::serialize(parsed->object));
   if (!updated) return false;
   auto after = parse_lease(*updated);
   observe(after ? after->record : record, clock_.now());

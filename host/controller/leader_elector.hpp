@@ -29,7 +29,8 @@ class LeaseClient {
  public:
   virtual ~LeaseClient() = default;
   virtual kube::Result<std::string> get(const std::string& ns, const std::string& name) = 0;
-  virtual kube::Result<std::string> create(const std::string& ns, const std::string& lease_json) = 0;
+  virtual kube::Result<std::string> create(const std::string& ns,
+                                           const std::string& lease_json) = 0;
   // Fails with a Conflict when the lease's resourceVersion is stale.
   virtual kube::Result<std::string> update(const std::string& ns, const std::string& name,
                                            const std::string& lease_json) = 0;

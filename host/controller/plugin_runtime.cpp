@@ -36,8 +36,10 @@ class PluginReconciler final : public Reconciler {
         return out.requeue_after_ms > 0
                    ? ReconcileResult::requeue(std::chrono::milliseconds(out.requeue_after_ms))
                    : ReconcileResult::done();
-      case DYNOP_TERMINAL_ERROR: return ReconcileResult::terminal(std::move(message));
-      default: return ReconcileResult::error(std::move(message));
+      case DYNOP_TERMINAL_ERROR:
+        return ReconcileResult::terminal(std::move(message));
+      default:
+        return ReconcileResult::error(std::move(message));
     }
   }
 
@@ -50,15 +52,20 @@ class PluginReconciler final : public Reconciler {
 
 int32_t status_code_for(const kube::Error& error) {
   switch (error.kind) {
-    case kube::ErrorKind::kNotFound: return DYNOP_NOT_FOUND;
-    case kube::ErrorKind::kConflict: return DYNOP_CONFLICT;
+    case kube::ErrorKind::kNotFound:
+      return DYNOP_NOT_FOUND;
+    case kube::ErrorKind::kConflict:
+      return DYNOP_CONFLICT;
     case kube::ErrorKind::kBadRequest:
     case kube::ErrorKind::kInvalid:
-    case kube::ErrorKind::kUnsupportedMediaType: return DYNOP_INVALID_ARGUMENT;
+    case kube::ErrorKind::kUnsupportedMediaType:
+      return DYNOP_INVALID_ARGUMENT;
     case kube::ErrorKind::kTooManyRequests:
     case kube::ErrorKind::kServerError:
-    case kube::ErrorKind::kTransport: return DYNOP_UNAVAILABLE;
-    default: return DYNOP_ERROR;
+    case kube::ErrorKind::kTransport:
+      return DYNOP_UNAVAILABLE;
+    default:
+      return DYNOP_ERROR;
   }
 }
 
@@ -95,8 +102,7 @@ kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
   const dynop_reconciler_hooks* hooks = plugin.descriptor ? plugin.descriptor->reconciler : nullptr;
   if (!hooks || !hooks->reconcile || !plugin.specs.reconciler) return kube::Ok{};
   const ReconcilerSpec& spec = *plugin.specs.reconciler;
-  const std::string primary_api_version =
-      api_version_of(spec.primary.group, spec.primary.version);
+  const std::string primary_api_version = api_version_of(spec.primary.group, spec.primary.version);
   const std::string primary_kind = spec.primary.kind;
   auto primary = informers_->informer_for(primary_api_version, primary_kind);
   if (!primary)
@@ -129,7 +135,9 @@ kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
                                 kind + ": " + informer.error().describe());
     MapFunc map;
     switch (watch.mapping) {
-      case DYNOP_MAP_SAME_KEY: map = map_same_key(); break;
+      case DYNOP_MAP_SAME_KEY:
+        map = map_same_key();
+        break;
       case DYNOP_MAP_FUNCTION: {
         if (!hooks->map_to_primary)
           return kube::config_error("plugin " + plugin.name + ": watch of " + kind +
@@ -148,7 +156,9 @@ kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
         };
         break;
       }
-      default: map = map_controller_owner(primary_api_version, primary_kind); break;
+      default:
+        map = map_controller_owner(primary_api_version, primary_kind);
+        break;
     }
     entry->controller->watch(**informer, std::move(map));
   }
@@ -178,8 +188,8 @@ kube::Result<kube::ResourceInfo> PluginRuntime::resource(const ObjectRefView& re
 }
 
 kube::Result<kube::Informer*> PluginRuntime::synced_informer(const ObjectRefView& ref) {
-  auto informer = informers_->informer_for(api_version_of(ref.group, ref.version),
-                                           std::string(ref.kind));
+  auto informer =
+      informers_->informer_for(api_version_of(ref.group, ref.version), std::string(ref.kind));
   if (!informer) return std::move(informer).error();
   if (!(*informer)->has_synced()) {
     kube::Error error;
@@ -192,11 +202,12 @@ kube::Result<kube::Informer*> PluginRuntime::synced_informer(const ObjectRefView
 
 ServiceResult PluginRuntime::get_object(std::string_view, const ObjectRefView& ref) {
   auto informer = synced_informer(ref);
-  if (!informer) return ServiceResult::error(status_code_for(informer.error()), informer.error().message);
+  if (!informer)
+    return ServiceResult::error(status_code_for(informer.error()), informer.error().message);
   auto object = (*informer)->cache().get(ref.ns, ref.name);
   if (!object) {
-    std::string key = ref.ns.empty() ? std::string(ref.name)
-                                     : std::string(ref.ns) + "/" + std::string(ref.name);
+    std::string key =
+        ref.ns.empty() ? std::string(ref.name) : std::string(ref.ns) + "/" + std::string(ref.name);
     return ServiceResult::error(DYNOP_NOT_FOUND, std::string(ref.kind) + " " + key + " not found");
   }
   return ServiceResult::ok(std::string(object->json()));
@@ -207,7 +218,8 @@ ServiceResult PluginRuntime::list_objects(std::string_view, const ObjectRefView&
   auto selector = apimachinery::LabelSelector::parse(label_selector);
   if (!selector) return ServiceResult::error(DYNOP_INVALID_ARGUMENT, selector.error());
   auto informer = synced_informer(ref);
-  if (!informer) return ServiceResult::error(status_code_for(informer.error()), informer.error().message);
+  if (!informer)
+    return ServiceResult::error(status_code_for(informer.error()), informer.error().message);
   const auto objects = ref.ns.empty()
                            ? (*informer)->cache().list()
                            : (*informer)->cache().by_index(kube::kNamespaceIndex, ref.ns);
@@ -287,8 +299,11 @@ ServiceResult PluginRuntime::record_event(std::string_view, const ObjectRefView&
                                           std::string_view message) {
   if (!events_) return ServiceResult::ok();  // best effort
   InvolvedObject object{api_version_of(involved.group, involved.version),
-                        std::string(involved.kind), std::string(involved.ns),
-                        std::string(involved.name), {}, {}};
+                        std::string(involved.kind),
+                        std::string(involved.ns),
+                        std::string(involved.name),
+                        {},
+                        {}};
   for (const auto& [key, informer] : informers_->informers()) {
     if (informer->options().kind != involved.kind ||
         informer->options().api_version != object.api_version)

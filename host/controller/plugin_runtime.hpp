@@ -52,8 +52,8 @@ class PluginRuntime final : public PluginServices {
   void start_informers() { informers_->start(); }
   void stop_informers() { informers_->stop(); }
   bool caches_synced() const { return informers_->has_synced(); }  // for /readyz
-  void start_controllers();  // only on the leader
-  void stop_controllers();   // drains in-flight reconciles
+  void start_controllers();                                        // only on the leader
+  void stop_controllers();                                         // drains in-flight reconciles
   Controller* controller(const std::string& plugin);
 
   // PluginServices.

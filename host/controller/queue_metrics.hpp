@@ -11,9 +11,9 @@ namespace dynop::host::controller {
 class QueueMetrics {
  public:
   virtual ~QueueMetrics() = default;
-  virtual void on_add() {}                     // an item was accepted (not a duplicate)
-  virtual void on_depth(long long /*depth*/) {}  // items ready to be handed out
-  virtual void on_retry() {}                   // add_rate_limited was called
+  virtual void on_add() {}                            // an item was accepted (not a duplicate)
+  virtual void on_depth(long long /*depth*/) {}       // items ready to be handed out
+  virtual void on_retry() {}                          // add_rate_limited was called
   virtual void on_queue_wait(Duration /*waited*/) {}  // from add to get
   virtual void on_work(Duration /*took*/) {}          // from get to done
 };

@@ -134,7 +134,8 @@ std::unique_ptr<RateLimiter<T, Hash>> make_default_rate_limiter(
   std::vector<std::unique_ptr<RateLimiter<T, Hash>>> limiters;
   limiters.push_back(std::make_unique<ItemExponentialFailureRateLimiter<T, Hash>>(
       options.base_delay, options.max_delay));
-  limiters.push_back(std::make_unique<BucketRateLimiter<T, Hash>>(options.qps, options.burst, clock));
+  limiters.push_back(
+      std::make_unique<BucketRateLimiter<T, Hash>>(options.qps, options.burst, clock));
   return std::make_unique<MaxOfRateLimiter<T, Hash>>(std::move(limiters));
 }
 

@@ -14,14 +14,15 @@ class RegistryQueueMetrics final : public QueueMetrics {
     // 1 us to ~ 17 min: covers both no-op reconciles and long backoffs.
     const auto buckets = metrics::exponential_buckets(1e-6, 4, 16);
     depth_ = &registry.gauge("workqueue_depth", "Current depth of the work queue.").with(labels);
-    adds_ = &registry.counter("workqueue_adds_total", "Items added to the work queue.").with(labels);
-    retries_ = &registry.counter("workqueue_retries_total", "Rate-limited retries of items.")
-                    .with(labels);
-    wait_ = &registry
-                 .histogram("workqueue_queue_duration_seconds",
-                            "How long an item waits in the queue before a worker takes it.",
-                            buckets)
-                 .with(labels);
+    adds_ =
+        &registry.counter("workqueue_adds_total", "Items added to the work queue.").with(labels);
+    retries_ =
+        &registry.counter("workqueue_retries_total", "Rate-limited retries of items.").with(labels);
+    wait_ =
+        &registry
+             .histogram("workqueue_queue_duration_seconds",
+                        "How long an item waits in the queue before a worker takes it.", buckets)
+             .with(labels);
     work_ = &registry
                  .histogram("workqueue_work_duration_seconds",
                             "How long a worker takes to process an item.", buckets)

@@ -30,9 +30,9 @@ template <typename T, typename Hash = std::hash<T>>
 class WorkQueue {
  public:
   struct Options {
-    Clock* clock = nullptr;                                  // real clock when null
-    std::unique_ptr<RateLimiter<T, Hash>> rate_limiter;      // default limiter when null
-    std::unique_ptr<QueueMetrics> metrics;                   // none when null
+    Clock* clock = nullptr;                              // real clock when null
+    std::unique_ptr<RateLimiter<T, Hash>> rate_limiter;  // default limiter when null
+    std::unique_ptr<QueueMetrics> metrics;               // none when null
   };
 
   WorkQueue() : WorkQueue(Options{}) {}

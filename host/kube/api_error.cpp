@@ -7,21 +7,36 @@ namespace dynop::host::kube {
 
 const char* to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kTransport: return "Transport";
-    case ErrorKind::kBadRequest: return "BadRequest";
-    case ErrorKind::kUnauthorized: return "Unauthorized";
-    case ErrorKind::kForbidden: return "Forbidden";
-    case ErrorKind::kNotFound: return "NotFound";
-    case ErrorKind::kMethodNotAllowed: return "MethodNotAllowed";
-    case ErrorKind::kConflict: return "Conflict";
-    case ErrorKind::kGone: return "Gone";
-    case ErrorKind::kUnsupportedMediaType: return "UnsupportedMediaType";
-    case ErrorKind::kInvalid: return "Invalid";
-    case ErrorKind::kTooManyRequests: return "TooManyRequests";
-    case ErrorKind::kServerError: return "ServerError";
-    case ErrorKind::kDecode: return "Decode";
-    case ErrorKind::kConfig: return "Config";
-    case ErrorKind::kOther: return "Other";
+    case ErrorKind::kTransport:
+      return "Transport";
+    case ErrorKind::kBadRequest:
+      return "BadRequest";
+    case ErrorKind::kUnauthorized:
+      return "Unauthorized";
+    case ErrorKind::kForbidden:
+      return "Forbidden";
+    case ErrorKind::kNotFound:
+      return "NotFound";
+    case ErrorKind::kMethodNotAllowed:
+      return "MethodNotAllowed";
+    case ErrorKind::kConflict:
+      return "Conflict";
+    case ErrorKind::kGone:
+      return "Gone";
+    case ErrorKind::kUnsupportedMediaType:
+      return "UnsupportedMediaType";
+    case ErrorKind::kInvalid:
+      return "Invalid";
+    case ErrorKind::kTooManyRequests:
+      return "TooManyRequests";
+    case ErrorKind::kServerError:
+      return "ServerError";
+    case ErrorKind::kDecode:
+      return "Decode";
+    case ErrorKind::kConfig:
+      return "Config";
+    case ErrorKind::kOther:
+      return "Other";
   }
   return "Other";
 }
@@ -50,17 +65,28 @@ namespace {
 
 ErrorKind kind_for(int status) {
   switch (status) {
-    case 400: return ErrorKind::kBadRequest;
-    case 401: return ErrorKind::kUnauthorized;
-    case 403: return ErrorKind::kForbidden;
-    case 404: return ErrorKind::kNotFound;
-    case 405: return ErrorKind::kMethodNotAllowed;
-    case 409: return ErrorKind::kConflict;
-    case 410: return ErrorKind::kGone;
-    case 415: return ErrorKind::kUnsupportedMediaType;
-    case 422: return ErrorKind::kInvalid;
-    case 429: return ErrorKind::kTooManyRequests;
-    default: return status >= 500 && status < 600 ? ErrorKind::kServerError : ErrorKind::kOther;
+    case 400:
+      return ErrorKind::kBadRequest;
+    case 401:
+      return ErrorKind::kUnauthorized;
+    case 403:
+      return ErrorKind::kForbidden;
+    case 404:
+      return ErrorKind::kNotFound;
+    case 405:
+      return ErrorKind::kMethodNotAllowed;
+    case 409:
+      return ErrorKind::kConflict;
+    case 410:
+      return ErrorKind::kGone;
+    case 415:
+      return ErrorKind::kUnsupportedMediaType;
+    case 422:
+      return ErrorKind::kInvalid;
+    case 429:
+      return ErrorKind::kTooManyRequests;
+    default:
+      return status >= 500 && status < 600 ? ErrorKind::kServerError : ErrorKind::kOther;
   }
 }
 
@@ -94,8 +120,8 @@ Error error_from_response(int http_status, std::string_view body,
   }
   if (!retry_after_header.empty()) {
     long long seconds = 0;
-    auto [end, errc] = std::from_chars(retry_after_header.data(),
-                                       retry_after_header.data() + retry_after_header.size(), seconds);
+    auto [end, errc] = std::from_chars(
+        retry_after_header.data(), retry_after_header.data() + retry_after_header.size(), seconds);
     if (errc == std::errc() && seconds >= 0) error.retry_after = std::chrono::seconds(seconds);
   }
   return error;

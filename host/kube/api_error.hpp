@@ -14,30 +14,30 @@
 namespace dynop::host::kube {
 
 enum class ErrorKind {
-  kTransport,        // connect/TLS/read failure, no HTTP response
-  kBadRequest,       // 400
-  kUnauthorized,     // 401
-  kForbidden,        // 403
-  kNotFound,         // 404
-  kMethodNotAllowed, // 405
-  kConflict,         // 409: stale resourceVersion, or AlreadyExists on create
-  kGone,             // 410: resourceVersion too old (relist)
+  kTransport,             // connect/TLS/read failure, no HTTP response
+  kBadRequest,            // 400
+  kUnauthorized,          // 401
+  kForbidden,             // 403
+  kNotFound,              // 404
+  kMethodNotAllowed,      // 405
+  kConflict,              // 409: stale resourceVersion, or AlreadyExists on create
+  kGone,                  // 410: resourceVersion too old (relist)
   kUnsupportedMediaType,  // 415
-  kInvalid,          // 422: validation failed
-  kTooManyRequests,  // 429: retry after `retry_after`
-  kServerError,      // 5xx
-  kDecode,           // the response could not be understood
-  kConfig,           // kubeconfig / in-cluster settings unusable
-  kOther,            // any other status
+  kInvalid,               // 422: validation failed
+  kTooManyRequests,       // 429: retry after `retry_after`
+  kServerError,           // 5xx
+  kDecode,                // the response could not be understood
+  kConfig,                // kubeconfig / in-cluster settings unusable
+  kOther,                 // any other status
 };
 
 const char* to_string(ErrorKind kind);
 
 struct Error {
   ErrorKind kind = ErrorKind::kOther;
-  int http_status = 0;   // 0 for transport and decode errors
-  std::string reason;    // Status.reason: "NotFound", "AlreadyExists", "Conflict", "Expired"...
-  std::string message;   // Status.message, or a description of the failure
+  int http_status = 0;  // 0 for transport and decode errors
+  std::string reason;   // Status.reason: "NotFound", "AlreadyExists", "Conflict", "Expired"...
+  std::string message;  // Status.message, or a description of the failure
   // From the Retry-After header (429, 503) or Status.details.retryAfterSeconds.
   std::optional<std::chrono::seconds> retry_after;
 
@@ -69,7 +69,7 @@ struct Ok {};
 template <typename T>
 class Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : data_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return data_.index() == 0; }

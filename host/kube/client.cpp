@@ -15,9 +15,12 @@ namespace json = boost::json;
 
 const char* content_type(PatchType type) {
   switch (type) {
-    case PatchType::kMerge: return "application/merge-patch+json";
-    case PatchType::kJson: return "application/json-patch+json";
-    case PatchType::kStrategicMerge: return "application/strategic-merge-patch+json";
+    case PatchType::kMerge:
+      return "application/merge-patch+json";
+    case PatchType::kJson:
+      return "application/json-patch+json";
+    case PatchType::kStrategicMerge:
+      return "application/strategic-merge-patch+json";
   }
   return "application/merge-patch+json";
 }
@@ -81,7 +84,8 @@ struct Client::Impl {
       std::ostringstream text;
       text << in.rdbuf();
       std::string value = text.str();
-      while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' '))
+      while (!value.empty() &&
+             (value.back() == '\n' || value.back() == '\r' || value.back() == ' '))
         value.pop_back();
       if (!value.empty()) file_token = std::move(value);
       token_read = now;
@@ -96,8 +100,8 @@ struct Client::Impl {
     request.url = config.server + std::string(path_and_query);
     request.headers.emplace_back("Accept", "application/json");
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
-      request.headers.emplace_back("Content-Type",
-                                   type.empty() ? std::string("application/json") : std::string(type));
+      request.headers.emplace_back(
+          "Content-Type", type.empty() ? std::string("application/json") : std::string(type));
       request.body = std::string(body);
     }
     const std::string bearer = token();
@@ -117,11 +121,11 @@ struct Client::Impl {
                            std::string(response.header("Content-Type"))};
       }
       Error error = error_from_response(status, response.body, response.header("Retry-After"));
-      const bool retry = (status == 429 || (status >= 500 && error.retry_after)) &&
-                         attempt < options.max_retries;
+      const bool retry =
+          (status == 429 || (status >= 500 && error.retry_after)) && attempt < options.max_retries;
       if (!retry) return error;
-      const auto delay = std::min(error.retry_after.value_or(std::chrono::seconds(1)),
-                                  options.max_retry_after);
+      const auto delay =
+          std::min(error.retry_after.value_or(std::chrono::seconds(1)), options.max_retry_after);
       std::this_thread::sleep_for(delay);
     }
   }
@@ -233,8 +237,8 @@ Status Client::bind(std::string_view ns, std::string_view pod, std::string_view 
   json::object binding{{"apiVersion", "v1"}, {"kind", "Binding"}};
   binding["metadata"] = json::object{{"name", pod}, {"namespace", ns}};
   binding["target"] = json::object{{"apiVersion", "v1"}, {"kind", "Node"}, {"name", node}};
-  const std::string path = "/api/v1/namespaces/" + std::string(ns) + "/pods/" + std::string(pod) +
-                           "/binding";
+  const std::string path =
+      "/api/v1/namespaces/" + std::string(ns) + "/pods/" + std::string(pod) + "/binding";
   auto response = impl_->send("POST", path, json::serialize(binding), {});
   if (!response) return std::move(response).error();
   return Ok{};
@@ -275,7 +279,8 @@ class ClientListerWatcher final : public ListerWatcher {
 
 }  // namespace
 
-std::unique_ptr<ListerWatcher> Client::lister_watcher(const ResourceInfo& resource, std::string ns) {
+std::unique_ptr<ListerWatcher> Client::lister_watcher(const ResourceInfo& resource,
+                                                      std::string ns) {
   return std::make_unique<ClientListerWatcher>(*this, resource, std::move(ns));
 }
 

@@ -112,8 +112,7 @@ class Client {
   Result<std::unique_ptr<EventStream>> watch(const ResourceInfo& resource, std::string_view ns,
                                              const ListOptions& options);
   // List and watch of one resource (all namespaces when `ns` is empty), for an Informer.
-  std::unique_ptr<ListerWatcher> lister_watcher(const ResourceInfo& resource,
-                                                std::string ns = {});
+  std::unique_ptr<ListerWatcher> lister_watcher(const ResourceInfo& resource, std::string ns = {});
 
   // Any request; `path_and_query` is already encoded ("/version").
   Result<RawResponse> request(std::string_view method, std::string_view path_and_query,

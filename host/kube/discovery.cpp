@@ -89,8 +89,8 @@ Result<ResourceInfo> Discovery::resource_for(std::string_view api_version, std::
   error.kind = ErrorKind::kNotFound;
   error.http_status = 404;
   error.reason = "NotFound";
-  error.message = "the server does not serve kind \"" + std::string(kind) + "\" in version \"" +
-                  key + "\"";
+  error.message =
+      "the server does not serve kind \"" + std::string(kind) + "\" in version \"" + key + "\"";
   return error;
 }
 

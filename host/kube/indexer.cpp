@@ -7,9 +7,8 @@
 namespace dynop::host::kube {
 
 IndexFunc index_by_namespace() {
-  return [](const CachedObject& object) {
-    return std::vector<std::string>{std::string(object.ns())};
-  };
+  return
+      [](const CachedObject& object) { return std::vector<std::string>{std::string(object.ns())}; };
 }
 
 IndexFunc index_by_owner_uid() {
@@ -183,7 +182,8 @@ void Indexer::add_index(const std::string& name, IndexFunc func) {
   index.func = std::move(func);
   index.values.clear();
   for (const auto& [key, object] : objects_)
-    for (std::string& value : index.func(*object)) index.values[std::move(value)].insert(object.get());
+    for (std::string& value : index.func(*object))
+      index.values[std::move(value)].insert(object.get());
 }
 
 }  // namespace dynop::host::kube

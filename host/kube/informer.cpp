@@ -89,8 +89,8 @@ bool Informer::sleep_backoff() {
                                    : std::min(backoff_ * 2, options_.max_backoff);
   jitter_ = jitter_ * 1103515245u + 12345u;
   const double fraction = static_cast<double>((jitter_ >> 8) % 1000) / 1000.0;
-  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-      backoff_ + backoff_ * (0.5 * fraction));
+  const auto wait =
+      std::chrono::duration_cast<std::chrono::milliseconds>(backoff_ + backoff_ * (0.5 * fraction));
   cv_.wait_for(lock, wait, [&] { return stopping_; });
   return !stopping_;
 }
@@ -121,9 +121,8 @@ bool Informer::list_all() {
         failed = true;
         break;
       }
-      auto page = decoder_.decode_list(*body, [&](ObjectPtr object) {
-        objects.push_back(std::move(object));
-      });
+      auto page = decoder_.decode_list(
+          *body, [&](ObjectPtr object) { objects.push_back(std::move(object)); });
       if (!page) {
         set_error("list " + options_.kind + ": " + page.error().describe());
         failed = true;
@@ -163,7 +162,8 @@ Informer::WatchEnd Informer::watch_once() {
     watch_options.resource_version = resource_version_;
     jitter_ = jitter_ * 1103515245u + 12345u;
     const long long min = options_.min_watch_timeout.count();
-    watch_options.timeout_seconds = min + static_cast<long long>((jitter_ >> 8) % (min > 0 ? min : 1));
+    watch_options.timeout_seconds =
+        min + static_cast<long long>((jitter_ >> 8) % (min > 0 ? min : 1));
   }
   auto stream = lister_watcher_->watch(watch_options);
   if (!stream) {

@@ -30,8 +30,8 @@ class InformerFactory {
  public:
   // Resolves a kind (discovery) and makes its ListerWatcher; the kube Client
   // in production (see make_client_informer_factory), fakes in tests.
-  using Resolve = std::function<Result<ResourceInfo>(const std::string& api_version,
-                                                     const std::string& kind)>;
+  using Resolve =
+      std::function<Result<ResourceInfo>(const std::string& api_version, const std::string& kind)>;
   using MakeListerWatcher = std::function<std::unique_ptr<ListerWatcher>(const ResourceInfo&)>;
 
   InformerFactory(Resolve resolve, MakeListerWatcher make);

@@ -118,8 +118,8 @@ Result<RestConfig> parse_kubeconfig(const std::string& yaml, const fs::path& bas
       config.token_file = token_file;
       if (config.token_file.is_relative()) config.token_file = base / config.token_file;
     }
-    if (auto error = load_pem(user, "client-certificate", base, user_what,
-                              config.client_certificate_pem))
+    if (auto error =
+            load_pem(user, "client-certificate", base, user_what, config.client_certificate_pem))
       return *error;
     if (auto error = load_pem(user, "client-key", base, user_what, config.client_key_pem))
       return *error;
@@ -162,7 +162,8 @@ Result<RestConfig> load_in_cluster_config(
   config.server = "https://" + (ipv6 ? "[" + *host + "]" : *host) + ":" + *port;
   config.token_file = account_dir / "token";
   auto token = read_file(config.token_file);
-  if (!token) return config_error("cannot read service account token " + config.token_file.string());
+  if (!token)
+    return config_error("cannot read service account token " + config.token_file.string());
   auto ca = read_file(account_dir / "ca.crt");
   if (!ca)
     return config_error("cannot read service account CA " + (account_dir / "ca.crt").string());

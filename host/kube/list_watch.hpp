@@ -18,7 +18,7 @@ struct ListOptions {
   std::string resource_version_match;  // "NotOlderThan", "Exact" or ""
   long long limit = 0;                 // page size; 0 = everything
   std::string continue_token;
-  long long timeout_seconds = 0;       // watch: server ends the watch after this
+  long long timeout_seconds = 0;  // watch: server ends the watch after this
   bool allow_watch_bookmarks = false;
 };
 

@@ -67,8 +67,8 @@ TEST_F(ClientTest, CreateGetUpdatePatchDelete) {
   EXPECT_NE(stale.error().message.find("the object has been modified"), std::string::npos)
       << stale.error().message;
 
-  auto merged = client->patch(config_maps, "default", "cm", PatchType::kMerge,
-                              R"({"data":{"extra":"x"}})");
+  auto merged =
+      client->patch(config_maps, "default", "cm", PatchType::kMerge, R"({"data":{"extra":"x"}})");
   ASSERT_TRUE(merged) << merged.error().describe();
   EXPECT_EQ(field(*merged, {"data", "extra"}), "x");
   auto json_patched = client->patch(config_maps, "default", "cm", PatchType::kJson,

@@ -2,6 +2,8 @@
 // watch, a server restart with its watch history gone (410 -> relist), and a
 // controller converging through all of it.
 
+#include "host/kube/informer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -9,7 +11,6 @@
 #include <set>
 
 #include "host/controller/controller.hpp"
-#include "host/kube/informer.hpp"
 #include "host/kube/informer_factory.hpp"
 #include "tests/integration/runtime/runtime_cluster.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -45,7 +46,8 @@ TEST(Informer, SyncsPaginatedAndFollowsTheWatch) {
   auto config_maps = client->resource_for("v1", "ConfigMap");
   ASSERT_TRUE(config_maps);
   for (int i = 0; i < 30; ++i)
-    ASSERT_TRUE(client->create(*config_maps, "default", config_map("cm-" + std::to_string(i), "0")));
+    ASSERT_TRUE(
+        client->create(*config_maps, "default", config_map("cm-" + std::to_string(i), "0")));
 
   auto factory = host::kube::make_informer_factory(*client);
   factory->defaults() = fast("ConfigMap");
@@ -69,7 +71,7 @@ TEST(Informer, SyncsPaginatedAndFollowsTheWatch) {
            value_in_cache(**informer, "default/late") == "1";
   }));
   // Cached objects are compact: no managedFields, kind/apiVersion present.
-  const std::string json(( *informer)->cache().get("default/cm-0")->json());
+  const std::string json((*informer)->cache().get("default/cm-0")->json());
   EXPECT_EQ(json.find("managedFields"), std::string::npos);
   EXPECT_EQ(field(json, {"kind"}), "ConfigMap");
   factory->stop();
@@ -122,9 +124,8 @@ TEST(Informer, RelistsAfterRestartWithCompactedHistoryAndLosesNoUpdate) {
   std::mutex mutex;
   std::condition_variable cv;
   bool open = true;
-  Informer informer(fast("ConfigMap"),
-                    std::make_unique<GatedListerWatcher>(client->lister_watcher(*config_maps),
-                                                         mutex, cv, open));
+  Informer informer(fast("ConfigMap"), std::make_unique<GatedListerWatcher>(
+                                           client->lister_watcher(*config_maps), mutex, cv, open));
   std::mutex seen_mutex;
   std::set<std::string> deleted;
   host::kube::EventHandler handler;
@@ -144,8 +145,8 @@ TEST(Informer, RelistsAfterRestartWithCompactedHistoryAndLosesNoUpdate) {
   }
   first->kill();
   first.reset();
-  test::LocalCluster second(test::LocalCluster::Options{false, {"--watch-history", "2", "--port", port}},
-                            data);
+  test::LocalCluster second(
+      test::LocalCluster::Options{false, {"--watch-history", "2", "--port", port}}, data);
   ASSERT_TRUE(second.ok()) << second.error();
   auto writer = client_for(second);
   ASSERT_NE(writer, nullptr);
@@ -153,7 +154,8 @@ TEST(Informer, RelistsAfterRestartWithCompactedHistoryAndLosesNoUpdate) {
   ASSERT_TRUE(writer->patch(*config_maps, "default", "stays", host::kube::PatchType::kMerge,
                             R"({"data":{"value":"2"}})"));
   for (int i = 0; i < 5; ++i)  // push the informer's resourceVersion out of the history
-    ASSERT_TRUE(writer->create(*config_maps, "default", config_map("new-" + std::to_string(i), "1")));
+    ASSERT_TRUE(
+        writer->create(*config_maps, "default", config_map("new-" + std::to_string(i), "1")));
   {
     std::lock_guard guard(mutex);
     open = true;
@@ -174,7 +176,8 @@ TEST(Informer, RelistsAfterRestartWithCompactedHistoryAndLosesNoUpdate) {
   }
   // And it watches again after the relist.
   ASSERT_TRUE(writer->create(*config_maps, "default", config_map("after-relist", "1")));
-  EXPECT_TRUE(eventually([&] { return value_in_cache(informer, "default/after-relist") == "1"; }, 60));
+  EXPECT_TRUE(
+      eventually([&] { return value_in_cache(informer, "default/after-relist") == "1"; }, 60));
   informer.stop();
 }
 
@@ -198,8 +201,9 @@ class CopyReconciler : public host::controller::Reconciler {
     }
     if (!copy) return host::controller::ReconcileResult::error(copy.error().describe());
     if (field(*copy, {"data", "value"}) == value) return host::controller::ReconcileResult::done();
-    auto updated = client_.update(config_maps_, request.ns, copy_name,
-                                  config_map(copy_name, value, field(*copy, {"metadata", "resourceVersion"})));
+    auto updated =
+        client_.update(config_maps_, request.ns, copy_name,
+                       config_map(copy_name, value, field(*copy, {"metadata", "resourceVersion"})));
     if (!updated) return host::controller::ReconcileResult::error(updated.error().describe());
     return host::controller::ReconcileResult::done();
   }

@@ -4,12 +4,13 @@
 // from the cache and write through the API with kube's errors mapped to
 // dynop status codes.
 
+#include "host/controller/plugin_runtime.hpp"
+
 #include <gtest/gtest.h>
 
 #include <mutex>
 #include <set>
 
-#include "host/controller/plugin_runtime.hpp"
 #include "host/plugins/plugin_specs.hpp"
 #include "lib/metrics/registry.hpp"
 #include "tests/integration/runtime/runtime_cluster.hpp"
@@ -102,7 +103,8 @@ TEST(PluginRuntime, RunsAReconcilerAndServesTheHostCallbacks) {
       "copier", {"", "v1", "ConfigMap", "default", "Bad_Name"},
       R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}})");
   EXPECT_EQ(invalid.code, DYNOP_INVALID_ARGUMENT);
-  auto unknown = runtime.create_object("copier", {"example.com", "v1", "Widget", "default", "w"}, "{}");
+  auto unknown =
+      runtime.create_object("copier", {"example.com", "v1", "Widget", "default", "w"}, "{}");
   EXPECT_EQ(unknown.code, DYNOP_NOT_FOUND);
 
   // Requeue and events.

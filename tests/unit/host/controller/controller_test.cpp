@@ -79,8 +79,10 @@ TEST(Controller, MapsPrimaryAndOwnedObjectsToPrimaryKeys) {
   children.apply(object("Child", "c1", "Parent", "p1"));
   children.apply(object("Child", "orphan"));
   children.apply(object("Child", "other-owner", "Stranger", "p9"));
-  kube::Informer parent_informer(options_for("Parent"), std::make_unique<FakeListerWatcher>(parents));
-  kube::Informer child_informer(options_for("Child"), std::make_unique<FakeListerWatcher>(children));
+  kube::Informer parent_informer(options_for("Parent"),
+                                 std::make_unique<FakeListerWatcher>(parents));
+  kube::Informer child_informer(options_for("Child"),
+                                std::make_unique<FakeListerWatcher>(children));
   ScriptedReconciler reconciler;
   metrics::Registry registry;
   ControllerOptions options;
@@ -133,7 +135,7 @@ TEST(Controller, ErrorsAndExceptionsAreRetriedWithBackoff) {
   ASSERT_TRUE(eventually([&] { return reconciler.count("ns/throws") == 3; }));
   ASSERT_TRUE(eventually([&] { return reconciler.count("ns/fails") == 4; }));
   controller.stop();
-  EXPECT_EQ(reconciler.count("ns/terminal"), 1);  // never retried
+  EXPECT_EQ(reconciler.count("ns/terminal"), 1);                          // never retried
   EXPECT_EQ(controller.queue().num_requeues(Request{"ns", "fails"}), 0);  // forgotten on success
   std::lock_guard guard(mutex);
   EXPECT_NE(std::find(failures.begin(), failures.end(), "throws: reconcile threw: boom"),

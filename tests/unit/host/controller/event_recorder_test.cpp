@@ -31,8 +31,8 @@ struct FakeSink : EventSink {
 };
 
 InvolvedObject dgd() {
-  return InvolvedObject{"nvidia.com/v1alpha1", "DynamoGraphDeployment", "dynamo", "graph", "uid-1",
-                        "42"};
+  return InvolvedObject{
+      "nvidia.com/v1alpha1", "DynamoGraphDeployment", "dynamo", "graph", "uid-1", "42"};
 }
 
 TEST(EventRecorder, WritesACoreV1Event) {
@@ -76,7 +76,8 @@ TEST(EventRecorder, AggregatesRepeatsIntoOneEvent) {
   recorder.flush();
   ASSERT_EQ(sink.created.size(), 2u);
   ASSERT_EQ(sink.patches.size(), 2u);
-  EXPECT_EQ(sink.patches[0].first, std::string(sink.created[0]["metadata"].as_object()["name"].as_string()));
+  EXPECT_EQ(sink.patches[0].first,
+            std::string(sink.created[0]["metadata"].as_object()["name"].as_string()));
   EXPECT_EQ(sink.patches[0].second["count"], 2);
   EXPECT_EQ(sink.patches[0].second["lastTimestamp"], "2026-01-01T00:00:30Z");
   EXPECT_EQ(sink.patches[1].second["count"], 3);

@@ -27,8 +27,7 @@ TEST(RegistryQueueMetrics, ExportsControllerRuntimeNamesPerQueue) {
   EXPECT_NE(text.find("workqueue_depth{name=\"dgd\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("workqueue_adds_total{name=\"dgd\"} 2"), std::string::npos) << text;
   EXPECT_NE(text.find("workqueue_retries_total{name=\"dgd\"} 1"), std::string::npos) << text;
-  EXPECT_NE(text.find("workqueue_queue_duration_seconds_count{name=\"dgd\"} 1"),
-            std::string::npos)
+  EXPECT_NE(text.find("workqueue_queue_duration_seconds_count{name=\"dgd\"} 1"), std::string::npos)
       << text;
   EXPECT_NE(text.find("workqueue_work_duration_seconds_count{name=\"dgd\"} 1"), std::string::npos)
       << text;

@@ -34,7 +34,8 @@ struct RecordingMetrics : QueueMetrics {
 
 using StringQueue = WorkQueue<std::string>;
 
-std::unique_ptr<StringQueue> make_queue(FakeClock& clock, RecordingMetrics::Counts* counts = nullptr) {
+std::unique_ptr<StringQueue> make_queue(FakeClock& clock,
+                                        RecordingMetrics::Counts* counts = nullptr) {
   StringQueue::Options options;
   options.clock = &clock;
   options.rate_limiter = make_default_rate_limiter<std::string>({}, clock);

@@ -50,7 +50,8 @@ TEST(ApiError, RetryAfterFromHeaderOrDetails) {
 
 TEST(ApiError, GoneFromAWatchExpiredStatus) {
   const Error error = error_from_response(
-      200, R"j({"kind":"Status","reason":"Expired","message":"too old resource version: 1 (220)","code":410})j");
+      200,
+      R"j({"kind":"Status","reason":"Expired","message":"too old resource version: 1 (220)","code":410})j");
   EXPECT_TRUE(error.gone());
 }
 

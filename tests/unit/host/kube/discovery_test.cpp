@@ -6,7 +6,6 @@
 #include <map>
 #include <sstream>
 
-
 namespace dynop::host::kube {
 namespace {
 
@@ -33,7 +32,8 @@ TEST(Discovery, ParsesTheCoreGroupFromARealServer) {
   EXPECT_TRUE(pods->namespaced);
   EXPECT_TRUE(pods->has_subresource("binding"));
   EXPECT_TRUE(pods->has_subresource("status"));
-  EXPECT_EQ(pods->path("default", "web-0", "binding"), "/api/v1/namespaces/default/pods/web-0/binding");
+  EXPECT_EQ(pods->path("default", "web-0", "binding"),
+            "/api/v1/namespaces/default/pods/web-0/binding");
   ASSERT_NE(nodes, nullptr);
   EXPECT_FALSE(nodes->namespaced);
   EXPECT_EQ(nodes->path("ignored", "gpu-1"), "/api/v1/nodes/gpu-1");
@@ -52,8 +52,9 @@ TEST(Discovery, MapsCustomKindsToTheirPluralWithScale) {
   ASSERT_TRUE(dgdsa) << dgdsa.error().describe();
   EXPECT_EQ(dgdsa->resource, "dynamographdeploymentscalingadapters");
   EXPECT_TRUE(dgdsa->has_subresource("scale"));
-  EXPECT_EQ(dgdsa->path("default", "a", "scale"),
-            "/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeploymentscalingadapters/a/scale");
+  EXPECT_EQ(
+      dgdsa->path("default", "a", "scale"),
+      "/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeploymentscalingadapters/a/scale");
   EXPECT_TRUE(discovery.resource_for("nvidia.com/v1alpha1", "DynamoGraphDeployment"));
   EXPECT_EQ(fetches, 1);  // cached per group-version
 

@@ -4,6 +4,7 @@
 // before it get 410 Gone), watches that can be dropped, and lists that can
 // be made to fail. Shared by the informer tests.
 
+#include <boost/json.hpp>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -11,8 +12,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "host/kube/list_watch.hpp"
 
@@ -77,7 +76,8 @@ class FakeServer {
     ++lists_;
     if (failing_lists_ > 0) {
       --failing_lists_;
-      return error_from_response(500, R"({"kind":"Status","reason":"InternalError","message":"etcd unavailable"})");
+      return error_from_response(
+          500, R"({"kind":"Status","reason":"InternalError","message":"etcd unavailable"})");
     }
     boost::json::array items;
     auto it = options.continue_token.empty() ? objects_.begin()
@@ -104,10 +104,12 @@ class FakeServer {
     std::lock_guard guard(mutex_);
     ++watches_;
     last_watch_options = options;
-    const long long from = std::stoll(options.resource_version.empty() ? "0" : options.resource_version);
+    const long long from =
+        std::stoll(options.resource_version.empty() ? "0" : options.resource_version);
     if (from < compacted_)
       return error_from_response(
-          410, R"({"kind":"Status","reason":"Expired","message":"too old resource version","code":410})");
+          410,
+          R"({"kind":"Status","reason":"Expired","message":"too old resource version","code":410})");
     return std::unique_ptr<EventStream>(std::make_unique<Stream>(*this, from, drop_generation_));
   }
 
@@ -145,7 +147,8 @@ class FakeServer {
           if (bookmark) {
             boost::json::object object{{"kind", "ConfigMap"}, {"apiVersion", "v1"}};
             object["metadata"] = boost::json::object{{"resourceVersion", std::to_string(event.rv)}};
-            line = boost::json::serialize(boost::json::object{{"type", "BOOKMARK"}, {"object", object}});
+            line = boost::json::serialize(
+                boost::json::object{{"type", "BOOKMARK"}, {"object", object}});
           } else {
             line = boost::json::serialize(
                 boost::json::object{{"type", event.type}, {"object", event.object}});

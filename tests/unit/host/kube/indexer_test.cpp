@@ -46,7 +46,8 @@ TEST(Indexer, IndexesFollowUpdatesAndDeletes) {
   store.upsert(pod("a", "p1", "1", "rs-1", "web"));
   store.upsert(pod("a", "p2", "1", "rs-1", "db"));
   store.upsert(pod("b", "p3", "1", "rs-2", "web"));
-  EXPECT_EQ(names(store.by_index(kNamespaceIndex, "a")), (std::vector<std::string>{"a/p1", "a/p2"}));
+  EXPECT_EQ(names(store.by_index(kNamespaceIndex, "a")),
+            (std::vector<std::string>{"a/p1", "a/p2"}));
   EXPECT_EQ(names(store.by_index(kControllerIndex, "rs-1")),
             (std::vector<std::string>{"a/p1", "a/p2"}));
   EXPECT_EQ(names(store.by_index(kOwnerIndex, "other")).size(), 3u);
@@ -71,11 +72,14 @@ TEST(Indexer, ReplaceReportsTheDifference) {
   std::vector<std::string> seen;
   store.replace({pod("a", "keep", "1"), pod("a", "change", "5"), pod("a", "new", "6")},
                 [&](const ObjectPtr& old, const ObjectPtr& now) {
-                  if (!old) seen.push_back("add " + std::string(now->key()));
-                  else if (!now) seen.push_back("delete " + std::string(old->key()));
-                  else seen.push_back("update " + std::string(now->key()) + " " +
-                                      std::string(old->resource_version()) + "->" +
-                                      std::string(now->resource_version()));
+                  if (!old)
+                    seen.push_back("add " + std::string(now->key()));
+                  else if (!now)
+                    seen.push_back("delete " + std::string(old->key()));
+                  else
+                    seen.push_back("update " + std::string(now->key()) + " " +
+                                   std::string(old->resource_version()) + "->" +
+                                   std::string(now->resource_version()));
                 });
   std::sort(seen.begin(), seen.end());
   EXPECT_EQ(seen, (std::vector<std::string>{"add a/new", "delete a/gone", "update a/change 1->5"}));

@@ -22,16 +22,18 @@ TEST(ObjectDecoder, FullObjectsDropOnlyManagedFields) {
   EXPECT_EQ(pod->name(), "w-0");
   EXPECT_EQ(pod->uid(), "u-1");
   EXPECT_EQ(pod->resource_version(), "42");
-  EXPECT_EQ(pod->json(),
-            R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"w-0","namespace":"dynamo","uid":"u-1","resourceVersion":"42","labels":{"app":"w"},"ownerReferences":[{"kind":"ReplicaSet","name":"rs","uid":"owner-1","controller":true}]},"spec":{"nodeName":"gpu-1","containers":[{"name":"main","image":"img","env":[{"name":"A","value":"1"}],"resources":{"limits":{"nvidia.com/gpu":"1"}}}],"volumes":[{"name":"v"}]},"status":{"phase":"Running","podIP":"10.0.0.1","containerStatuses":[{"name":"main","ready":true,"restartCount":0,"image":"img"}]}})");
+  EXPECT_EQ(
+      pod->json(),
+      R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"w-0","namespace":"dynamo","uid":"u-1","resourceVersion":"42","labels":{"app":"w"},"ownerReferences":[{"kind":"ReplicaSet","name":"rs","uid":"owner-1","controller":true}]},"spec":{"nodeName":"gpu-1","containers":[{"name":"main","image":"img","env":[{"name":"A","value":"1"}],"resources":{"limits":{"nvidia.com/gpu":"1"}}}],"volumes":[{"name":"v"}]},"status":{"phase":"Running","podIP":"10.0.0.1","containerStatuses":[{"name":"main","ready":true,"restartCount":0,"image":"img"}]}})");
 }
 
 TEST(ObjectDecoder, DefaultPodProjectionKeepsWhatControllersRead) {
   ObjectDecoder decoder(std::make_shared<Projection>(Projection::default_pod()), "v1", "Pod");
   auto event = decoder.decode_event(kPodEvent);
   ASSERT_TRUE(event) << event.error().describe();
-  EXPECT_EQ(event->object->json(),
-            R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"w-0","namespace":"dynamo","uid":"u-1","resourceVersion":"42","labels":{"app":"w"},"ownerReferences":[{"kind":"ReplicaSet","name":"rs","uid":"owner-1","controller":true}]},"spec":{"nodeName":"gpu-1","containers":[{"name":"main","resources":{"limits":{"nvidia.com/gpu":"1"}}}]},"status":{"phase":"Running","podIP":"10.0.0.1","containerStatuses":[{"name":"main","ready":true,"restartCount":0}]}})");
+  EXPECT_EQ(
+      event->object->json(),
+      R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"w-0","namespace":"dynamo","uid":"u-1","resourceVersion":"42","labels":{"app":"w"},"ownerReferences":[{"kind":"ReplicaSet","name":"rs","uid":"owner-1","controller":true}]},"spec":{"nodeName":"gpu-1","containers":[{"name":"main","resources":{"limits":{"nvidia.com/gpu":"1"}}}]},"status":{"phase":"Running","podIP":"10.0.0.1","containerStatuses":[{"name":"main","ready":true,"restartCount":0}]}})");
 }
 
 TEST(ObjectDecoder, CustomProjectionAndMinifiesPrettyInput) {
@@ -45,8 +47,9 @@ TEST(ObjectDecoder, CustomProjectionAndMinifiesPrettyInput) {
   })");
   ASSERT_TRUE(object) << object.error().describe();
   // List items come without kind/apiVersion; the projection did not ask for them.
-  EXPECT_EQ((*object)->json(),
-            R"({"metadata":{"name":"a","namespace":"n","uid":"u","resourceVersion":"7"},"spec":{"replicas":3}})");
+  EXPECT_EQ(
+      (*object)->json(),
+      R"({"metadata":{"name":"a","namespace":"n","uid":"u","resourceVersion":"7"},"spec":{"replicas":3}})");
 }
 
 TEST(ObjectDecoder, ListItemsGetKindAndApiVersion) {
@@ -60,8 +63,9 @@ TEST(ObjectDecoder, ListItemsGetKindAndApiVersion) {
   EXPECT_EQ(page->continue_token, "abc");
   EXPECT_EQ(page->remaining_item_count, 5);
   ASSERT_EQ(items.size(), 2u);
-  EXPECT_EQ(items[0]->json(),
-            R"({"metadata":{"name":"a","namespace":"x","resourceVersion":"3"},"data":{"k":"v"},"apiVersion":"v1","kind":"ConfigMap"})");
+  EXPECT_EQ(
+      items[0]->json(),
+      R"({"metadata":{"name":"a","namespace":"x","resourceVersion":"3"},"data":{"k":"v"},"apiVersion":"v1","kind":"ConfigMap"})");
   EXPECT_EQ(items[1]->key(), "x/b");
 }
 
