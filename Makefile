@@ -8,9 +8,12 @@ JOBS ?= $(shell nproc)
 deps:
 	@packaging/install-deps.sh
 
+# What `make run` needs: the two executables and the default plugins.
+RUN_TARGETS := dynop dynop-localcluster dgd dgdsa webhook
+
 build: deps
 	@cmake --preset release >/dev/null
-	@cmake --build --preset release -j $(JOBS)
+	@cmake --build --preset release -j $(JOBS) --target $(RUN_TARGETS)
 
 build-debug: deps
 	@cmake --preset debug >/dev/null
