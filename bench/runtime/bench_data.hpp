@@ -3,6 +3,7 @@
 // (../shared/reference/bench-data/pod-watch-events-2000.ndjson.gz) one
 // event per line. DYNOP_BENCH_DATA overrides the path.
 
+#include "tests/support/reference_dir.hpp"
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -12,7 +13,7 @@
 namespace dynop::bench {
 
 inline std::vector<std::string> load_pod_events() {
-  std::string path = "/work/shared/reference/bench-data/pod-watch-events-2000.ndjson.gz";
+  std::string path = dynop::test::reference_dir() + "/bench-data/pod-watch-events-2000.ndjson.gz";
   if (const char* env = std::getenv("DYNOP_BENCH_DATA")) path = env;
   const std::string command = "gzip -dc '" + path + "'";
   FILE* pipe = ::popen(command.c_str(), "r");

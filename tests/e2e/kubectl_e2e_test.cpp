@@ -3,6 +3,7 @@
 // commands leave behind. Each test starts its own cluster (ctest runs every
 // test in its own process), so tests can run in parallel.
 
+#include "tests/support/reference_dir.hpp"
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -24,9 +25,7 @@ using namespace std::chrono_literals;
 constexpr char kKubectl[] = "/usr/bin/kubectl";
 
 std::string upstream(const std::string& file) {
-  const char* env = std::getenv("DYNOP_REFERENCE_DIR");
-  return std::string(env != nullptr ? env : "/work/shared/reference") + "/upstream-dynamo-0.8/" +
-         file;
+  return dynop::test::reference_dir() + "/upstream-dynamo-0.8/" + file;
 }
 
 const char kDgdsaCrd[] = "nvidia.com_dynamographdeploymentscalingadapters.yaml";

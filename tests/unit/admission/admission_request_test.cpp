@@ -1,3 +1,4 @@
+#include "tests/support/reference_dir.hpp"
 #include "lib/admission/admission_request.hpp"
 
 #include <gtest/gtest.h>
@@ -442,8 +443,7 @@ TEST(AdmissionOperation, NamesRoundTrip) {
 // the shared reference traces are present on this machine.
 TEST(AdmissionDecodeRequest, DecodesTheRecordedApiserverRequests) {
   const std::filesystem::path trace =
-      "/work/shared/reference/apiserver-traces/"
-      "07-webhook-02-admissionreview-requests-received.json";
+      dynop::test::reference_dir() + "/apiserver-traces/07-webhook-02-admissionreview-requests-received.json";
   if (!std::filesystem::exists(trace)) GTEST_SKIP() << "reference traces not present";
   std::ifstream in(trace);
   std::stringstream text;

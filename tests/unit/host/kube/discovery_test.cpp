@@ -1,3 +1,4 @@
+#include "tests/support/reference_dir.hpp"
 #include "host/kube/discovery.hpp"
 
 #include <gtest/gtest.h>
@@ -10,7 +11,7 @@ namespace dynop::host::kube {
 namespace {
 
 std::string trace(const std::string& name) {
-  std::ifstream in("/work/shared/reference/apiserver-traces/" + name);
+  std::ifstream in(dynop::test::reference_dir() + "/apiserver-traces/" + name);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();

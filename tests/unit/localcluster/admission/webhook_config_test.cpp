@@ -1,3 +1,4 @@
+#include "tests/support/reference_dir.hpp"
 #include "localcluster/admission/webhook_config.hpp"
 
 #include <gtest/gtest.h>
@@ -14,8 +15,7 @@ namespace json = boost::json;
 
 // The shared reference traces (DYNOP_REFERENCE_DIR, as the other localcluster tests).
 std::string read_trace(const std::string& name) {
-  const char* env = std::getenv("DYNOP_REFERENCE_DIR");
-  std::string dir = env != nullptr ? env : "/work/shared/reference";
+  const std::string dir = dynop::test::reference_dir();
   std::ifstream in(dir + "/apiserver-traces/" + name);
   std::stringstream text;
   text << in.rdbuf();

@@ -3,6 +3,7 @@
 // examples, kube-apiserver traces), read by path at test time and turned into
 // JSON with the server's own YAML decoding (server::yaml_to_json).
 
+#include "tests/support/reference_dir.hpp"
 #include "localcluster/server/body_codec.hpp"
 
 #include <boost/json.hpp>
@@ -32,10 +33,7 @@ inline std::vector<boost::json::value> load_yaml_documents(const std::string& pa
   return {std::get<boost::json::value>(std::move(parsed))};
 }
 
-inline std::string reference_dir() {
-  const char* env = std::getenv("DYNOP_REFERENCE_DIR");
-  return env != nullptr ? env : "/work/shared/reference";
-}
+inline std::string reference_dir() { return dynop::test::reference_dir(); }
 
 inline std::string upstream_dir() { return reference_dir() + "/upstream-dynamo-0.8"; }
 

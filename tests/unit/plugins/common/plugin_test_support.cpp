@@ -1,3 +1,4 @@
+#include "tests/support/reference_dir.hpp"
 #include "tests/unit/plugins/common/plugin_test_support.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -64,7 +65,7 @@ std::optional<boost::json::value> yaml_file_to_json(const std::string& path) {
 }
 
 std::string upstream_example_path(std::string_view file) {
-  return "/work/shared/reference/upstream-dynamo-0.8/examples/" + std::string(file);
+  return dynop::test::reference_dir() + "/upstream-dynamo-0.8/examples/" + std::string(file);
 }
 
 std::string source_path(std::string_view relative) {
