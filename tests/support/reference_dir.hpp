@@ -18,9 +18,10 @@ inline std::string reference_dir() {
     return env;
   }
   std::error_code ec;
-  for (const char* start : {std::getenv("DYNOP_SOURCE_DIR"), static_cast<const char*>(nullptr)}) {
-    std::filesystem::path dir = start != nullptr ? std::filesystem::path(start)
-                                                 : std::filesystem::current_path(ec);
+  for (const char* start : {static_cast<const char*>(std::getenv("DYNOP_SOURCE_DIR")),
+                            static_cast<const char*>(nullptr)}) {
+    std::filesystem::path dir =
+        start != nullptr ? std::filesystem::path(start) : std::filesystem::current_path(ec);
     if (dir.empty()) continue;
     for (;; dir = dir.parent_path()) {
       const auto candidate = dir / "shared" / "reference";
