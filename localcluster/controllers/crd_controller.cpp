@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/time.hpp"
 #include "localcluster/controllers/object_writes.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
 #include "localcluster/server/deletion.hpp"
@@ -100,7 +101,7 @@ void CrdController::on_event(const storage::WatchEvent& event) {
   registry_.set_crd_types(crd_name, resource_types_from_crd(doc));
   if (condition_true(crd, "Established") && condition_true(crd, "NamesAccepted")) return;
   modify_object(store_, ref, [](json::object& object) {
-    std::string now = server::now_rfc3339();
+    std::string now = apimachinery::format_time(apimachinery::now());
     auto& status = object["status"];
     if (!status.is_object()) status = json::object();
     auto& s = status.get_object();

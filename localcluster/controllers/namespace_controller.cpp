@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/time.hpp"
 #include "localcluster/controllers/object_writes.hpp"
 #include "localcluster/server/object_meta.hpp"
 
@@ -17,7 +18,7 @@ void bootstrap_namespaces(storage::ObjectStore& store) {
         {"apiVersion", "v1"},
         {"metadata", json::object{{"name", name},
                                   {"uid", server::new_uid()},
-                                  {"creationTimestamp", server::now_rfc3339()},
+                                  {"creationTimestamp", apimachinery::format_time(apimachinery::now())},
                                   {"labels", json::object{{"kubernetes.io/metadata.name", name}}}}},
         {"spec", json::object{{"finalizers", json::array{"kubernetes"}}}},
         {"status", json::object{{"phase", "Active"}}}};
@@ -31,7 +32,7 @@ void bootstrap_namespaces(storage::ObjectStore& store) {
          json::object{{"name", "kubernetes"},
                       {"namespace", "default"},
                       {"uid", server::new_uid()},
-                      {"creationTimestamp", server::now_rfc3339()},
+                      {"creationTimestamp", apimachinery::format_time(apimachinery::now())},
                       {"labels", json::object{{"component", "apiserver"}, {"provider", "kubernetes"}}}}},
         {"spec", json::object{{"ports", json::array{json::object{{"name", "https"},
                                                                  {"protocol", "TCP"},

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "lib/apimachinery/time.hpp"
 #include "localcluster/server/object_meta.hpp"
 
 namespace dynop::localcluster::server {
@@ -93,7 +94,7 @@ std::variant<DeleteDecision, ApiError> decide_delete(const ResourceType& type,
   if (type.group.empty() && type.plural == "namespaces") {
     // Namespaces always terminate through the namespace controller.
     next_meta["deletionTimestamp"] = string_at(&next_meta, "deletionTimestamp").empty()
-                                         ? json::value(now_rfc3339())
+                                         ? json::value(apimachinery::format_time(apimachinery::now()))
                                          : next_meta.at("deletionTimestamp");
     next_meta["deletionGracePeriodSeconds"] = 0;
     auto& status = next["status"];
@@ -122,14 +123,14 @@ std::variant<DeleteDecision, ApiError> decide_delete(const ResourceType& type,
     if (node.empty()) period = 0;
     if (already_deleting && period != 0) return DeleteDecision{current, WriteAction::kSkip};
     auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(period);
-    next_meta["deletionTimestamp"] = rfc3339(deadline);
+    next_meta["deletionTimestamp"] = apimachinery::format_time(deadline);
     next_meta["deletionGracePeriodSeconds"] = period;
     if (period > 0 || has_finalizers(next)) return DeleteDecision{std::move(next), WriteAction::kWrite};
     return DeleteDecision{std::move(next), WriteAction::kDelete};
   }
   if (has_finalizers(next)) {
     if (!already_deleting) {
-      next_meta["deletionTimestamp"] = now_rfc3339();
+      next_meta["deletionTimestamp"] = apimachinery::format_time(apimachinery::now());
       next_meta["deletionGracePeriodSeconds"] = 0;
     }
     return DeleteDecision{std::move(next), WriteAction::kWrite};

@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdio>
-#include <ctime>
 #include <set>
 
 namespace dynop::localcluster::server {
@@ -23,17 +22,6 @@ std::string new_uid() {
                 b[15]);
   return out;
 }
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
-
-std::string now_rfc3339() { return rfc3339(std::chrono::system_clock::now()); }
 
 std::string random_name_suffix() {
   static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";

@@ -4,7 +4,6 @@
 
 #include <boost/json/object.hpp>
 
-#include <chrono>
 #include <string>
 
 #include "localcluster/registry/resource_type.hpp"
@@ -12,10 +11,6 @@
 namespace dynop::localcluster::server {
 
 std::string new_uid();
-// RFC 3339 in UTC with second precision, as metav1.Time marshals.
-// TODO(move to lib/apimachinery's RFC 3339 helpers once they land)
-std::string rfc3339(std::chrono::system_clock::time_point t);
-std::string now_rfc3339();
 // kube's generateName suffix: 5 characters from "bcdfghjklmnpqrstvwxz2456789".
 std::string random_name_suffix();
 

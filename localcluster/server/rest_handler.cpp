@@ -7,6 +7,7 @@
 
 #include "lib/apimachinery/field_error_format.hpp"
 #include "lib/apimachinery/go_quote.hpp"
+#include "lib/apimachinery/time.hpp"
 #include "lib/apimachinery/validation.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
 #include "localcluster/schema/custom_object.hpp"
@@ -553,7 +554,7 @@ net::Response RestHandler::create_from(Context& ctx, json::value& value) {
   }
   // System-owned fields: whatever the client sent is replaced.
   meta["uid"] = new_uid();
-  meta["creationTimestamp"] = now_rfc3339();
+  meta["creationTimestamp"] = apimachinery::format_time(apimachinery::now());
   meta.erase("resourceVersion");
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
@@ -840,7 +841,7 @@ net::Response RestHandler::binding(Context& ctx) {
     list.push_back(json::object{{"type", "PodScheduled"},
                                 {"status", "True"},
                                 {"lastProbeTime", nullptr},
-                                {"lastTransitionTime", now_rfc3339()}});
+                                {"lastTransitionTime", apimachinery::format_time(apimachinery::now())}});
     return Decision{std::move(next), WriteAction::kWrite};
   });
   if (auto* error = std::get_if<ApiError>(&written)) return error_response(ctx, *error);

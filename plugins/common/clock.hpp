@@ -1,7 +1,6 @@
 #pragma once
 // Wall-clock time as Kubernetes writes it in status fields (RFC 3339, UTC,
 // seconds). Injected into the reconcilers so tests control it.
-// TODO(apimachinery): use lib/apimachinery/time.hpp once it lands.
 
 #include <functional>
 #include <string>
