@@ -1,14 +1,12 @@
 #include "localcluster/server/body_codec.hpp"
 #include "localcluster/builtin/protobuf_decoding.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <regex>
+
+#include "lib/apimachinery/yaml_json.hpp"
 
 namespace dynop::localcluster::server {
 
@@ -21,74 +19,17 @@ std::string media_type(std::string_view content_type) {
   return out;
 }
 
-namespace {
-
-boost::json::value scalar_to_json(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
-  if (node.Tag() != "?") return boost::json::value(text);  // quoted or explicitly tagged
-  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
-    return nullptr;
-  }
-  if (text == "true" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "False" || text == "FALSE") return false;
-  static const std::regex int_re("[-+]?[0-9]+");
-  static const std::regex float_re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (std::regex_match(text, int_re)) {
-    std::int64_t v = 0;
-    const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
-    auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), v);
-    if (ec == std::errc() && ptr == text.data() + text.size()) return v;
-  }
-  if (std::regex_match(text, float_re)) {
-    try {
-      return std::stod(text);
-    } catch (...) {
-    }
-  }
-  return boost::json::value(text);
-}
-
-boost::json::value node_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      boost::json::object obj;
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = node_to_json(kv.second);
-      return obj;
-    }
-    case YAML::NodeType::Sequence: {
-      boost::json::array arr;
-      for (const auto& item : node) arr.push_back(node_to_json(item));
-      return arr;
-    }
-    case YAML::NodeType::Scalar:
-      return scalar_to_json(node);
-    default:
-      return nullptr;
-  }
-}
-
-}  // namespace
-
-std::variant<boost::json::value, std::string> yaml_to_json(std::string_view text) {
-  try {
-    YAML::Node root = YAML::Load(std::string(text));
-    return node_to_json(root);
-  } catch (const YAML::Exception& e) {
-    return std::string(e.what());
-  }
-}
-
 std::variant<boost::json::value, ApiError> decode_body(std::string_view body,
                                                       std::string_view content_type) {
   std::string type = media_type(content_type);
   if (type == "application/yaml" || type == "application/x-yaml" || type == "text/yaml" ||
       type == "application/apply-patch+yaml") {
-    auto parsed = yaml_to_json(body);
-    if (auto* error = std::get_if<std::string>(&parsed)) {
+    auto parsed = apimachinery::yaml_to_json(body);
+    if (!parsed) {
       return bad_request("the object provided is unrecognized: error converting YAML to JSON: " +
-                         *error);
+                         parsed.error());
     }
-    return std::get<boost::json::value>(std::move(parsed));
+    return std::move(parsed).value();
   }
   if (type == "application/vnd.kubernetes.protobuf") {
     // kubectl's typed clients (create namespace/configmap/secret/...) send protobuf.

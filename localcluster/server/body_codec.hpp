@@ -20,8 +20,4 @@ std::string media_type(std::string_view content_type);
 std::variant<boost::json::value, ApiError> decode_body(std::string_view body,
                                                       std::string_view content_type);
 
-// YAML text to JSON, with YAML 1.2 core scalar typing for plain scalars.
-// TODO(move to lib/apimachinery if another component needs it)
-std::variant<boost::json::value, std::string> yaml_to_json(std::string_view text);
-
 }  // namespace dynop::localcluster::server

@@ -1,10 +1,10 @@
 #pragma once
 // Test helper: the shared reference material (upstream Dynamo CRDs and
 // examples, kube-apiserver traces), read by path at test time and turned into
-// JSON with the server's own YAML decoding (server::yaml_to_json).
+// JSON with the server's own YAML decoding (apimachinery::yaml_to_json).
 
 #include "tests/support/reference_dir.hpp"
-#include "localcluster/server/body_codec.hpp"
+#include "lib/apimachinery/yaml_json.hpp"
 
 #include <boost/json.hpp>
 
@@ -26,11 +26,9 @@ inline std::string read_file(const std::string& path) {
 
 // The manifests used here hold one document each.
 inline std::vector<boost::json::value> load_yaml_documents(const std::string& path) {
-  auto parsed = localcluster::server::yaml_to_json(read_file(path));
-  if (auto* error = std::get_if<std::string>(&parsed)) {
-    throw std::runtime_error(path + ": " + *error);
-  }
-  return {std::get<boost::json::value>(std::move(parsed))};
+  auto parsed = apimachinery::yaml_to_json(read_file(path));
+  if (!parsed) throw std::runtime_error(path + ": " + parsed.error());
+  return {std::move(parsed).value()};
 }
 
 inline std::string reference_dir() { return dynop::test::reference_dir(); }

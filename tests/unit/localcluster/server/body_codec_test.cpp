@@ -7,18 +7,6 @@
 namespace dynop::localcluster::server {
 namespace {
 
-boost::json::value yaml(const std::string& text) {
-  auto out = yaml_to_json(text);
-  EXPECT_TRUE(std::holds_alternative<boost::json::value>(out));
-  return std::get<boost::json::value>(out);
-}
-
-TEST(BodyCodec, YamlScalarsFollowTheCoreSchema) {
-  auto v = yaml("a: 1\nb: \"1\"\nc: true\nd: null\ne: 1.5\nf: text\ng: [x, 2]\n");
-  EXPECT_EQ(boost::json::serialize(v),
-            R"({"a":1,"b":"1","c":true,"d":null,"e":1.5E0,"f":"text","g":["x",2]})");
-}
-
 TEST(BodyCodec, MalformedBodiesGive400) {
   auto json = decode_body("{\"a\":", "application/json");
   ASSERT_TRUE(std::holds_alternative<ApiError>(json));

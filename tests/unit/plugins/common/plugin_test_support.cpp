@@ -1,59 +1,22 @@
 #include "tests/support/reference_dir.hpp"
 #include "tests/unit/plugins/common/plugin_test_support.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <boost/json/array.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+
+#include "lib/apimachinery/yaml_json.hpp"
 
 namespace dynop::plugins::testing {
-namespace {
-
 namespace json = boost::json;
 
-json::value scalar(const YAML::Node& node) {
-  const std::string& s = node.Scalar();
-  if (node.Tag() == "!") return json::value(s);  // quoted: always a string
-  if (s.empty() || s == "~" || s == "null") return nullptr;
-  if (s == "true") return true;
-  if (s == "false") return false;
-  try {
-    std::size_t used = 0;
-    long long n = std::stoll(s, &used);
-    if (used == s.size()) return static_cast<std::int64_t>(n);
-    double d = std::stod(s, &used);
-    if (used == s.size()) return d;
-  } catch (const std::exception&) {
-  }
-  return json::value(s);
-}
-
-json::value convert(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      json::object o;
-      for (const auto& kv : node) o[kv.first.Scalar()] = convert(kv.second);
-      return o;
-    }
-    case YAML::NodeType::Sequence: {
-      json::array a;
-      for (const auto& item : node) a.push_back(convert(item));
-      return a;
-    }
-    case YAML::NodeType::Scalar:
-      return scalar(node);
-    default:
-      return nullptr;
-  }
-}
-
-}  // namespace
-
 boost::json::value yaml_to_json(std::string_view yaml) {
-  return convert(YAML::Load(std::string(yaml)));
+  auto parsed = apimachinery::yaml_to_json(yaml);
+  if (!parsed) throw std::runtime_error("test YAML: " + parsed.error());
+  return std::move(parsed).value();
 }
 
 std::optional<boost::json::value> yaml_file_to_json(const std::string& path) {
