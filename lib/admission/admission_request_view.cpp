@@ -2,32 +2,14 @@
 
 #include <utility>
 
+#include "lib/apimachinery/json_decode.hpp"
+
 namespace dynop::admission {
 namespace {
 
 namespace dom = simdjson::dom;
 
 constexpr std::string_view kWhere = "AdmissionReview ";
-
-std::string_view type_name(dom::element_type type) {
-  switch (type) {
-    case dom::element_type::OBJECT:
-      return "object";
-    case dom::element_type::ARRAY:
-      return "array";
-    case dom::element_type::STRING:
-      return "string";
-    case dom::element_type::INT64:
-    case dom::element_type::UINT64:
-    case dom::element_type::DOUBLE:
-      return "number";
-    case dom::element_type::BOOL:
-      return "boolean";
-    case dom::element_type::NULL_VALUE:
-      return "null";
-  }
-  return "unknown";
-}
 
 // Reads the decoded DOM. Every reader returns false after recording the
 // first error; paths are the JSON paths a user would write
@@ -42,8 +24,7 @@ class Decoder {
   }
 
   bool fail_type(std::string_view path, std::string_view expected, dom::element got) {
-    return fail(std::string(kWhere) + std::string(path) + ": expected " + std::string(expected) +
-                ", got " + std::string(type_name(got.type())));
+    return fail(std::string(kWhere) + apimachinery::json_type_mismatch(path, expected, got));
   }
 
   // Go's encoding/json decodes null into "" for a string field; so do we.
@@ -211,7 +192,7 @@ class Decoder {
   bool decode_review(dom::element root, RequestView& out) {
     if (!root.is_object()) {
       return fail("request body must be a JSON object (an AdmissionReview), got " +
-                  std::string(type_name(root.type())));
+                  std::string(apimachinery::json_type_name(root.type())));
     }
     std::optional<dom::element> api_version_value;
     std::optional<dom::element> kind_value;
@@ -270,7 +251,7 @@ std::string decode_request_view(std::string_view body, bool bare,
   if (bare) {
     if (!root.is_object()) {
       return std::string(kWhere) + "request: expected an object, got " +
-             std::string(type_name(root.type()));
+             std::string(apimachinery::json_type_name(root.type()));
     }
     ok = decoder.read_request(root, out);
   } else {

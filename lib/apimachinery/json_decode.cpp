@@ -129,4 +129,31 @@ Result<WatchEvent> decode_watch_event(std::string_view line) {
   return thread_decoder().decode_watch_event(line);
 }
 
+std::string_view json_type_name(simdjson::dom::element_type type) {
+  using simdjson::dom::element_type;
+  switch (type) {
+    case element_type::OBJECT:
+      return "object";
+    case element_type::ARRAY:
+      return "array";
+    case element_type::STRING:
+      return "string";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+      return "number";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
+  }
+  return "unknown";
+}
+
+std::string json_type_mismatch(std::string_view path, std::string_view expected,
+                               simdjson::dom::element got) {
+  return std::string(path) + ": expected " + std::string(expected) + ", got " +
+         std::string(json_type_name(got.type()));
+}
+
 }  // namespace dynop::apimachinery

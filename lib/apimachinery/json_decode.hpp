@@ -59,4 +59,12 @@ Result<WatchEvent> decode_watch_event(std::string_view line);
 // The error text used above, for callers that parse by other means.
 std::string describe_json_error(std::string_view bytes, simdjson::error_code simdjson_error);
 
+// A JSON type as a user names it: "object", "array", "string", "number",
+// "boolean", "null".
+std::string_view json_type_name(simdjson::dom::element_type type);
+// "<path>: expected <expected>, got <json type of got>", for readers of typed
+// fields ("spec.replicas: expected an integer, got string").
+std::string json_type_mismatch(std::string_view path, std::string_view expected,
+                               simdjson::dom::element got);
+
 }  // namespace dynop::apimachinery

@@ -11,26 +11,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-std::string_view type_name(dom::element_type type) {
-  switch (type) {
-    case dom::element_type::OBJECT:
-      return "object";
-    case dom::element_type::ARRAY:
-      return "array";
-    case dom::element_type::STRING:
-      return "string";
-    case dom::element_type::INT64:
-    case dom::element_type::UINT64:
-    case dom::element_type::DOUBLE:
-      return "number";
-    case dom::element_type::BOOL:
-      return "boolean";
-    case dom::element_type::NULL_VALUE:
-      return "null";
-  }
-  return "unknown";
-}
-
 apimachinery::JsonDecoder& thread_decoder() {
   thread_local apimachinery::JsonDecoder decoder;
   return decoder;
@@ -42,8 +22,7 @@ class Reader {
   std::string error;
 
   bool type_error(const std::string& path, std::string_view expected, dom::element got) {
-    error = path + ": expected " + std::string(expected) + ", got " +
-            std::string(type_name(got.type()));
+    error = apimachinery::json_type_mismatch(path, expected, got);
     return false;
   }
 

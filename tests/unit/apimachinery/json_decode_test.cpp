@@ -60,5 +60,18 @@ TEST(JsonDecode, ZeroCopyViews) {
   EXPECT_EQ(name, "web-0");
 }
 
+TEST(JsonDecode, TypeMismatchNamesTheJsonType) {
+  JsonDecoder decoder;
+  auto doc = decoder.parse_view(R"({"a":"x","b":1.5,"c":true,"d":null,"e":[],"f":{}})");
+  ASSERT_TRUE(doc.ok()) << doc.error();
+  EXPECT_EQ(json_type_mismatch("spec.replicas", "an integer", (*doc)["a"].value()),
+            "spec.replicas: expected an integer, got string");
+  EXPECT_EQ(json_type_name((*doc)["b"].type()), "number");
+  EXPECT_EQ(json_type_name((*doc)["c"].type()), "boolean");
+  EXPECT_EQ(json_type_name((*doc)["d"].type()), "null");
+  EXPECT_EQ(json_type_name((*doc)["e"].type()), "array");
+  EXPECT_EQ(json_type_name((*doc)["f"].type()), "object");
+}
+
 }  // namespace
 }  // namespace dynop::apimachinery
