@@ -1,9 +1,11 @@
 # The dynop executable: main.cpp wires config, logging, metrics, the ops
 # server and the plugin loader together.
 if(TARGET dynop_host_plugins)
-  add_executable(dynop ${CMAKE_CURRENT_SOURCE_DIR}/main.cpp)
+  add_executable(dynop ${CMAKE_CURRENT_SOURCE_DIR}/main.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/app/kube_runtime.cpp)
   target_link_libraries(dynop PRIVATE
-    dynop::host_config dynop::host_server dynop::host_plugins dynop::host_admission dynop::log dynop::metrics
+    dynop::host_config dynop::host_server dynop::host_plugins dynop::host_admission
+    dynop::host_runtime dynop::host_controller dynop::host_kube dynop::net dynop::log dynop::metrics
     spdlog::spdlog Threads::Threads)
   set_target_properties(dynop PROPERTIES
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin

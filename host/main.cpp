@@ -7,21 +7,27 @@
 //   "loaded <n> plugin(s): <names>"
 //   "serving admission webhooks on https://<host:port> for <n> plugin(s): <paths>"
 //   "dynop is ready"
+//   with Kubernetes: the lines of host/app/kube_runtime.hpp
 //   "received <SIGTERM|SIGINT>, shutting down"
 //   "shutdown complete"
 
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "host/admission/abi_admission_plugin.hpp"
 #include "host/admission/admission_server.hpp"
+#include "host/app/kube_runtime.hpp"
 #include "host/config/config.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "host/server/ops_server.hpp"
@@ -30,10 +36,44 @@
 
 namespace {
 
+// SIGUSR1 is the host telling itself to stop: leadership was lost.
+sigset_t stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
+  return signals;
+}
+
 int wait_for_signal(const sigset_t& signals) {
   for (;;) {
     int signal = 0;
     if (sigwait(&signals, &signal) == 0) return signal;
+  }
+}
+
+// Sleeps up to `delay`; the signal that arrived (0 when none).
+int wait_for_signal_for(std::chrono::milliseconds delay) {
+  sigset_t signals = stop_signals();
+  timespec timeout{};
+  timeout.tv_sec = static_cast<time_t>(delay.count() / 1000);
+  timeout.tv_nsec = static_cast<long>((delay.count() % 1000) * 1000000);
+  for (;;) {
+    int signal = sigtimedwait(&signals, nullptr, &timeout);
+    if (signal > 0) return signal;
+    if (errno == EAGAIN) return 0;
+  }
+}
+
+const char* signal_name(int signal) {
+  switch (signal) {
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
+    default:
+      return "SIGUSR1";
   }
 }
 
@@ -74,7 +114,27 @@ int run(const dynop::host::Config& config) {
   }
   spdlog::info("serving metrics and health on http://{}", ops.address());
 
+  // Kubernetes: only when asked for (--kubeconfig, $KUBECONFIG, in a pod).
+  std::unique_ptr<dynop::host::app::KubeRuntime> kube;
+  if (dynop::host::app::kube_requested(config)) {
+    int early_signal = 0;
+    kube = dynop::host::app::KubeRuntime::connect(config, registry, [&](auto delay) {
+      early_signal = wait_for_signal_for(delay);
+      return early_signal == 0;
+    });
+    if (!kube) {
+      spdlog::info("received {}, shutting down", signal_name(early_signal));
+      ops.stop();
+      spdlog::info("shutdown complete");
+      return 0;
+    }
+    ops.readiness().add("informers", [&] {
+      return kube->caches_synced() ? std::string() : std::string("caches not synced");
+    });
+  }
+
   dynop::host::PluginManager plugins(registry);
+  if (kube) plugins.set_services(&kube->services());
   dynop::host::PluginLoadOptions load;
   load.folder = config.plugin_dir;
   load.enabled = config.plugins;
@@ -92,6 +152,9 @@ int run(const dynop::host::Config& config) {
     if (s.state != PluginState::kStarted) ++failed;
   }
   if (failed > 0) spdlog::warn("{} plugin(s) not running; see the errors above", failed);
+  if (kube) {
+    kube->start(plugins.active_plugins(), [] { kill(getpid(), SIGUSR1); });
+  }
 
   // Admission runs on every replica, leader or not, and only while the
   // plugins are started: it stops before they do.
@@ -108,7 +171,9 @@ int run(const dynop::host::Config& config) {
     if (!admission->start(error)) {
       spdlog::error("{}", error);
       admission.reset();
+      if (kube) kube->stop();
       plugins.stop_all();
+      if (kube) kube->stop_informers();
       plugins.unload_all();
       ops.stop();
       return 1;
@@ -126,20 +191,20 @@ int run(const dynop::host::Config& config) {
   plugins_started = true;
   spdlog::info("dynop is ready");
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  int signal = wait_for_signal(signals);
-  spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  const int signal = wait_for_signal(stop_signals());
+  const bool lost_leadership = signal == SIGUSR1;
+  if (!lost_leadership) spdlog::info("received {}, shutting down", signal_name(signal));
 
   plugins_started = false;  // readyz fails while we drain
   if (admission) admission->stop();
+  if (kube) kube->stop();
   plugins.stop_all();
+  if (kube) kube->stop_informers();
   plugins.unload_all();
+  kube.reset();
   ops.stop();
   spdlog::info("shutdown complete");
-  return 0;
+  return lost_leadership ? 1 : 0;
 }
 
 }  // namespace
@@ -147,10 +212,7 @@ int run(const dynop::host::Config& config) {
 int main(int argc, char** argv) {
   // Block the stop signals before any thread starts, so that every thread
   // inherits the mask and only sigwait() in main receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
+  sigset_t signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // A client that goes away mid-write must not kill the process.
   ::signal(SIGPIPE, SIG_IGN);

@@ -43,6 +43,8 @@ k() { kubectl --kubeconfig "$kubeconfig" "$@"; }
 
 k apply -f crds/ >/dev/null
 k wait --for=condition=Established crd --all --timeout=30s >/dev/null
+# The host's leader election Lease lives in dynop-system (outside a pod).
+k create namespace dynop-system --dry-run=client -o yaml | k apply -f - >/dev/null
 
 plugin_dir="$build/plugins"
 "$bin/dynop" --kubeconfig "$kubeconfig" --plugin-dir "$plugin_dir" \

@@ -27,6 +27,11 @@ Flags (flags override the config file):
   --admission-cert-file F  PEM certificate chain for the admission webhooks
   --admission-key-file F   PEM private key for the admission webhooks (both files
                            are reloaded when they change)
+  --leader-elect BOOL      true or false: run controllers only on the Lease holder
+                           (default true when connected to Kubernetes)
+  --leader-election-id N   name of the Lease (default dynop-leader)
+  --leader-election-namespace NS
+                           namespace of the Lease (default the pod's, else dynop-system)
   --version                print the version and exit
   -h, --help               print this help and exit
 
@@ -90,6 +95,19 @@ Startup load_startup(const std::vector<std::string>& args) {
   }
   if (flags.admission_cert_file) config.admission_cert_file = *flags.admission_cert_file;
   if (flags.admission_key_file) config.admission_key_file = *flags.admission_key_file;
+  if (flags.leader_elect) {
+    if (*flags.leader_elect == "true") {
+      config.leader_elect = true;
+    } else if (*flags.leader_elect == "false") {
+      config.leader_elect = false;
+    } else {
+      return fail("--leader-elect: \"" + *flags.leader_elect + "\" is not true or false", 2);
+    }
+  }
+  if (flags.leader_election_id) config.leader_election_id = *flags.leader_election_id;
+  if (flags.leader_election_namespace) {
+    config.leader_election_namespace = *flags.leader_election_namespace;
+  }
   if (!config.admission_address.empty() &&
       (config.admission_cert_file.empty() || config.admission_key_file.empty())) {
     const bool from_flags =

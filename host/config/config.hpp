@@ -14,8 +14,10 @@
 //   admissionCertFile: /etc/dynop/webhook/tls.crt   # required with admissionAddress;
 //   admissionKeyFile: /etc/dynop/webhook/tls.key    # reloaded when the files change
 
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,15 @@ struct Config {
   std::string admission_cert_file;
   std::string admission_key_file;
   std::filesystem::path config_file;  // "" when none was given
+  // Leader election on a coordination.k8s.io Lease (only with a Kubernetes
+  // connection). Unset: on whenever a kubeconfig or in-cluster config is found.
+  std::optional<bool> leader_elect;
+  std::string leader_election_id = "dynop-leader";  // the Lease's name
+  std::string leader_election_namespace;            // "": the pod's namespace, else dynop-system
+  std::string leader_election_identity;             // "": <hostname>_<pid>
+  std::chrono::milliseconds lease_duration{15000};
+  std::chrono::milliseconds renew_deadline{10000};
+  std::chrono::milliseconds retry_period{2000};
 };
 
 // What main() does after reading the command line.

@@ -39,6 +39,10 @@ bool parse_flags(const std::vector<std::string>& args, Flags& flags, std::string
       {"--admission-address", [&](const std::string& v) { flags.admission_address = v; }},
       {"--admission-cert-file", [&](const std::string& v) { flags.admission_cert_file = v; }},
       {"--admission-key-file", [&](const std::string& v) { flags.admission_key_file = v; }},
+      {"--leader-elect", [&](const std::string& v) { flags.leader_elect = v; }},
+      {"--leader-election-id", [&](const std::string& v) { flags.leader_election_id = v; }},
+      {"--leader-election-namespace",
+       [&](const std::string& v) { flags.leader_election_namespace = v; }},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];

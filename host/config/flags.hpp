@@ -21,6 +21,9 @@ struct Flags {
   std::optional<std::string> admission_address;
   std::optional<std::string> admission_cert_file;
   std::optional<std::string> admission_key_file;
+  std::optional<std::string> leader_elect;  // "true" or "false"
+  std::optional<std::string> leader_election_id;
+  std::optional<std::string> leader_election_namespace;
 };
 
 // Accepts "--name value" and "--name=value". false and one `error` line

@@ -1,0 +1,154 @@
+#include "host/app/kube_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace dynop::host::app {
+namespace {
+
+std::optional<std::string> env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+bool in_cluster() {
+  auto host = env("KUBERNETES_SERVICE_HOST");
+  return host && !host->empty();
+}
+
+std::string default_identity() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) name[0] = '\0';
+  std::string host = name[0] != '\0' ? name : "dynop";
+  return host + "_" + std::to_string(getpid());
+}
+
+std::string default_lease_namespace() {
+  if (in_cluster()) {
+    std::ifstream in("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    std::string ns;
+    if (in && std::getline(in, ns) && !ns.empty()) return ns;
+  }
+  return "dynop-system";
+}
+
+}  // namespace
+
+bool kube_requested(const Config& config) {
+  if (!config.kubeconfig.empty()) return true;
+  auto kubeconfig = env("KUBECONFIG");
+  if (kubeconfig && !kubeconfig->empty()) return true;
+  return in_cluster();
+}
+
+std::unique_ptr<KubeRuntime> KubeRuntime::connect(
+    const Config& config, metrics::Registry& registry,
+    const std::function<bool(std::chrono::milliseconds)>& wait) {
+  const std::chrono::milliseconds retry = config.retry_period;
+  std::unique_ptr<KubeRuntime> out(new KubeRuntime());
+  out->config_ = config;
+  for (;;) {
+    auto rest = kube::load_default_config(config.kubeconfig);
+    if (!rest) {
+      spdlog::error("cannot load the Kubernetes configuration: {}; retrying in {}ms",
+                    rest.error().message, retry.count());
+      if (!wait(retry)) return nullptr;
+      continue;
+    }
+    auto client = kube::Client::create(*rest);
+    if (!client) {
+      spdlog::error("cannot create the Kubernetes client for {}: {}; retrying in {}ms",
+                    rest->server, client.error().message, retry.count());
+      if (!wait(retry)) return nullptr;
+      continue;
+    }
+    // Discovery of the Lease resource is the first request: it proves the
+    // API server is reachable and we are allowed in.
+    auto leases = controller::make_kube_lease_client(**client);
+    if (!leases) {
+      spdlog::error("cannot reach the Kubernetes API server at {}: {}; retrying in {}ms",
+                    rest->server, leases.error().message, retry.count());
+      if (!wait(retry)) return nullptr;
+      continue;
+    }
+    out->rest_ = std::move(*rest);
+    out->client_ = std::move(*client);
+    out->lease_client_ = std::move(*leases);
+    break;
+  }
+  spdlog::info("connected to Kubernetes at {}{}", out->rest_.server,
+               out->rest_.context.empty() ? "" : " (context " + out->rest_.context + ")");
+  controller::PluginRuntimeOptions options;
+  options.instance = config.leader_election_identity.empty() ? default_identity()
+                                                             : config.leader_election_identity;
+  out->runtime_ = std::make_unique<controller::PluginRuntime>(*out->client_, registry, options);
+  return out;
+}
+
+KubeRuntime::~KubeRuntime() {
+  stop();
+  stop_informers();
+}
+
+void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
+                        std::function<void()> on_lost_leadership) {
+  for (const auto& plugin : plugins) {
+    auto status = runtime_->add_reconciler(plugin);
+    if (!status) spdlog::error("{}", status.error().message);
+  }
+  runtime_->start_informers();
+  informers_running_ = true;
+
+  const bool elect = config_.leader_elect.value_or(true);
+  if (!elect) {
+    spdlog::info("leader election is off; starting controllers");
+    runtime_->start_controllers();
+    controllers_started_ = true;
+    return;
+  }
+  controller::LeaderElectionConfig election;
+  election.lease_namespace = config_.leader_election_namespace.empty()
+                                 ? default_lease_namespace()
+                                 : config_.leader_election_namespace;
+  election.lease_name = config_.leader_election_id;
+  election.identity = config_.leader_election_identity.empty() ? default_identity()
+                                                               : config_.leader_election_identity;
+  election.lease_duration = config_.lease_duration;
+  election.renew_deadline = config_.renew_deadline;
+  election.retry_period = config_.retry_period;
+  election.on_started_leading = [this] {
+    spdlog::info("became the leader; starting controllers");
+    runtime_->start_controllers();
+  };
+  election.on_stopped_leading = [this, lost = std::move(on_lost_leadership)] {
+    // Controllers cannot be restarted (Controller::stop is final): like
+    // controller-runtime, a replica that loses the lease exits and is restarted.
+    if (stopping_) return;
+    spdlog::error("lost leadership; exiting");
+    if (lost) lost();
+  };
+  spdlog::info("leader election on Lease {}/{} as {}", election.lease_namespace,
+               election.lease_name, election.identity);
+  elector_ = std::make_unique<controller::LeaderElector>(std::move(election), *lease_client_);
+  elector_->start();
+  controllers_started_ = true;
+}
+
+void KubeRuntime::stop() {
+  if (stopping_.exchange(true)) return;
+  // Controllers first, so that no reconcile runs once the lease is free for
+  // another replica.
+  if (controllers_started_) runtime_->stop_controllers();
+  if (elector_) elector_->stop();
+}
+
+void KubeRuntime::stop_informers() {
+  if (informers_running_) runtime_->stop_informers();
+  informers_running_ = false;
+}
+
+}  // namespace dynop::host::app

@@ -1,0 +1,151 @@
+// The real dynop binary against the real dynop-localcluster: connects with
+// --kubeconfig, elects itself leader on a Lease, runs the dgd and dgdsa
+// reconciler plugins, and releases the Lease on SIGTERM.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+
+#include "lib/net/http_client.hpp"
+#include "tests/integration/localcluster/local_cluster.hpp"
+#include "tests/support/paths.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace dynop {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kKubectl = "/usr/bin/kubectl";
+
+test::RunResult kubectl(const test::LocalCluster& cluster, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--kubeconfig", cluster.kubeconfig()});
+  return test::run(kKubectl, args, 60s);
+}
+
+std::vector<std::string> pod_names(test::LocalCluster& cluster, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const auto& pod : test::items(cluster.get("/api/v1/namespaces/default/pods"))) {
+    const auto* name = pod.as_object().at("metadata").as_object().if_contains("name");
+    if (name == nullptr || !name->is_string()) continue;
+    std::string n(name->as_string());
+    if (n.starts_with(prefix)) out.push_back(n);
+  }
+  return out;
+}
+
+std::string lease_holder(test::LocalCluster& cluster) {
+  auto r = cluster.get("/apis/coordination.k8s.io/v1/namespaces/dynop-system/leases/dynop-leader");
+  auto json = r.json();
+  if (!json.is_object()) return "<no lease>";
+  const auto* spec = json.as_object().if_contains("spec");
+  if (spec == nullptr || !spec->is_object()) return "<no spec>";
+  const auto* holder = spec->as_object().if_contains("holderIdentity");
+  if (holder == nullptr || !holder->is_string()) return "";
+  return std::string(holder->as_string());
+}
+
+test::SpawnOptions host_spawn_options() {
+  test::SpawnOptions options;
+  options.unset_env = {"KUBECONFIG", "KUBERNETES_SERVICE_HOST"};
+  return options;
+}
+
+std::string http_get(const std::string& url) {
+  std::string error;
+  auto client = net::HttpClient::create({}, error);
+  if (!client) return "";
+  net::ClientRequest req;
+  req.url = url;
+  auto r = client->request(req);
+  if (!r.ok() || !r.response) return "";
+  return std::to_string(r.response->status) + " " + r.response->body;
+}
+
+TEST(HostWithKubernetes, ReconcilesTheSglangExampleWhileLeadingAndReleasesTheLease) {
+  test::LocalCluster cluster;
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  auto crds = kubectl(cluster, {"apply", "-f", test::source_path("crds")});
+  ASSERT_EQ(crds.exit_code, 0) << crds.err;
+  auto ns = kubectl(cluster, {"create", "namespace", "dynop-system"});
+  ASSERT_EQ(ns.exit_code, 0) << ns.err;
+  auto dgd = kubectl(
+      cluster, {"apply", "-f", test::source_path("examples/backends/sglang/deploy/agg.yaml")});
+  ASSERT_EQ(dgd.exit_code, 0) << dgd.err;
+
+  std::string error;
+  auto host = test::Process::spawn(
+      test::binary_path("bin/dynop"),
+      {"--kubeconfig", cluster.kubeconfig(), "--plugin-dir", test::binary_path("plugins"),
+       "--plugins", "dgd,dgdsa", "--metrics-address", "127.0.0.1:0"},
+      error, host_spawn_options());
+  ASSERT_TRUE(host) << error;
+  auto address = host->wait_for_match(
+      std::regex(R"(serving metrics and health on http://([0-9.]+:[0-9]+))"), 30s);
+  ASSERT_TRUE(address) << host->stderr_text();
+  ASSERT_TRUE(host->wait_for_output("became the leader", 60s)) << host->stderr_text();
+
+  EXPECT_TRUE(test::eventually(
+      [&] { return http_get("http://" + *address + "/readyz").starts_with("200"); }, 60))
+      << http_get("http://" + *address + "/readyz") << "\n"
+      << host->stderr_text();
+
+  const std::string adapters =
+      "/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeploymentscalingadapters/";
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        return cluster.get(adapters + "sglang-agg-frontend").status == 200 &&
+               cluster.get(adapters + "sglang-agg-decode").status == 200;
+      },
+      60))
+      << host->stderr_text();
+  EXPECT_TRUE(
+      test::eventually([&] { return pod_names(cluster, "sglang-agg-decode-").size() == 1; }, 60))
+      << host->stderr_text();
+  EXPECT_FALSE(lease_holder(cluster).empty());
+
+  auto scale = kubectl(cluster, {"scale", "dgdsa", "sglang-agg-decode", "--replicas=3"});
+  ASSERT_EQ(scale.exit_code, 0) << scale.err;
+  EXPECT_TRUE(
+      test::eventually([&] { return pod_names(cluster, "sglang-agg-decode-").size() == 3; }, 60))
+      << pod_names(cluster, "sglang-agg-decode-").size() << " decode pod(s)\n"
+      << host->stderr_text();
+
+  ASSERT_TRUE(host->signal(SIGTERM));
+  EXPECT_EQ(host->wait(60s), 0) << host->stderr_text();
+  EXPECT_EQ(lease_holder(cluster), "");
+}
+
+TEST(HostWithKubernetes, UnreachableApiServerIsLoggedAndRetriedUntilStopped) {
+  test::TempDir dir;
+  const std::string kubeconfig = dir.path().string() + "/kubeconfig";
+  {
+    // Port 1 on loopback: nothing listens there, connections are refused.
+    std::ofstream out(kubeconfig);
+    out << "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+           "clusters:\n- name: k\n  cluster:\n    server: https://127.0.0.1:1\n"
+           "    insecure-skip-tls-verify: true\n"
+           "users:\n- name: u\n  user:\n    token: t\n"
+           "contexts:\n- name: c\n  context:\n    cluster: k\n    user: u\n";
+  }
+  std::string error;
+  auto host = test::Process::spawn(
+      test::binary_path("bin/dynop"),
+      {"--kubeconfig", kubeconfig, "--plugin-dir", test::binary_path("plugins"), "--plugins",
+       "dgd,dgdsa", "--metrics-address", "127.0.0.1:0"},
+      error, host_spawn_options());
+  ASSERT_TRUE(host) << error;
+  ASSERT_TRUE(host->wait_for_match(
+      std::regex(
+          R"(cannot reach the Kubernetes API server at https://127\.0\.0\.1:1: [^\n]*retrying[^\n]*\n(.|\n)*cannot reach the Kubernetes API server)"),
+      60s))
+      << host->stderr_text();
+  EXPECT_TRUE(host->running());
+  ASSERT_TRUE(host->signal(SIGTERM));
+  EXPECT_EQ(host->wait(60s), 0) << host->stderr_text();
+}
+
+}  // namespace
+}  // namespace dynop
