@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "plugins/common/dgd_view.hpp"
+#include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
 #include "plugins/common/names.hpp"
 #include "plugins/common/pod_groups.hpp"
@@ -25,10 +26,7 @@ namespace json = boost::json;
 using sdk::ReconcileResult;
 using sdk::StatusCode;
 
-std::string string_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
+using common::string_at;
 
 // JSON text from the host -> objects; nullopt when it is not a JSON array of objects.
 std::optional<std::vector<json::object>> parse_list(const std::string& text) {
@@ -43,16 +41,8 @@ std::optional<std::vector<json::object>> parse_list(const std::string& text) {
 }
 
 std::string controller_uid(const json::object& object) {
-  const json::value* meta = object.if_contains("metadata");
-  if (meta == nullptr || !meta->is_object()) return {};
-  const json::value* refs = meta->get_object().if_contains("ownerReferences");
-  if (refs == nullptr || !refs->is_array()) return {};
-  for (const json::value& r : refs->get_array()) {
-    if (!r.is_object()) continue;
-    const json::value* c = r.get_object().if_contains("controller");
-    if (c != nullptr && c->is_bool() && c->get_bool()) return string_at(r.get_object(), "uid");
-  }
-  return {};
+  const json::object* ref = common::controller_reference(object);
+  return ref != nullptr ? string_at(*ref, "uid") : std::string();
 }
 
 std::string label_of(const json::object& object, std::string_view key) {

@@ -6,6 +6,7 @@
 
 #include "lib/apimachinery/field_error_format.hpp"
 #include "plugins/common/dgd_view.hpp"
+#include "plugins/common/json_fields.hpp"
 #include "plugins/common/names.hpp"
 
 namespace dynop::plugins::dgdsa {
@@ -15,15 +16,8 @@ namespace json = boost::json;
 using apimachinery::FieldError;
 using apimachinery::FieldErrorType;
 
-std::string string_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
-}
+using common::object_at;
+using common::string_at;
 
 Event warning(std::string message) {
   return Event{"Warning", std::string(kEventUpdateFailed), std::move(message)};

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "plugins/common/dgd_view.hpp"
+#include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
 #include "plugins/common/names.hpp"
 #include "plugins/common/pod_groups.hpp"
@@ -20,15 +21,8 @@ namespace json = boost::json;
 using sdk::ReconcileResult;
 using sdk::StatusCode;
 
-std::string string_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
-}
+using common::object_at;
+using common::string_at;
 
 dynop_event_type event_type(const Event& e) {
   return e.type == "Warning" ? DYNOP_EVENT_WARNING : DYNOP_EVENT_NORMAL;
@@ -88,17 +82,9 @@ std::vector<sdk::Key> map_adapters_of(std::size_t watch_index, std::string_view 
   if (labels == nullptr) return keys;
   std::string service = string_at(*labels, common::kLabelComponent);
   if (service.empty()) return keys;
-  if (const json::value* refs = meta->if_contains("ownerReferences");
-      refs != nullptr && refs->is_array()) {
-    for (const json::value& r : refs->get_array()) {
-      if (!r.is_object()) continue;
-      const json::object& ref = r.get_object();
-      const json::value* c = ref.if_contains("controller");
-      if (c != nullptr && c->is_bool() && c->get_bool() &&
-          string_at(ref, "kind") == common::kDgdKind) {
-        keys.push_back({ns, common::adapter_name(string_at(ref, "name"), service)});
-      }
-    }
+  if (const json::object* ref = common::controller_reference(v.get_object());
+      ref != nullptr && string_at(*ref, "kind") == common::kDgdKind) {
+    keys.push_back({ns, common::adapter_name(string_at(*ref, "name"), service)});
   }
   return keys;
 }
