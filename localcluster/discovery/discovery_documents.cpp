@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <set>
 
+#include "localcluster/discovery/content_hash.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
 
 namespace dynop::localcluster::discovery {
@@ -55,18 +56,6 @@ json::array strings(const std::vector<std::string>& v) {
   json::array a;
   for (const auto& s : v) a.emplace_back(s);
   return a;
-}
-
-std::string sha512_hex_upper(const std::string& data) {
-  std::array<unsigned char, SHA512_DIGEST_LENGTH> md{};
-  SHA512(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md.data());
-  std::string out;
-  char buf[3];
-  for (unsigned char c : md) {
-    std::snprintf(buf, sizeof buf, "%02X", c);
-    out += buf;
-  }
-  return out;
 }
 
 struct Subresource {

@@ -1,13 +1,11 @@
 #include "localcluster/openapi/openapi_documents.hpp"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
-#include <array>
 #include <boost/json.hpp>
 #include <cctype>
-#include <cstdio>
 #include <set>
+
+#include "localcluster/discovery/content_hash.hpp"
 
 namespace dynop::localcluster::openapi {
 namespace {
@@ -17,17 +15,7 @@ using TypePtr = std::shared_ptr<const ResourceType>;
 
 constexpr char kMeta[] = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 
-std::string sha512_hex_upper(const std::string& data) {
-  std::array<unsigned char, SHA512_DIGEST_LENGTH> md{};
-  SHA512(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md.data());
-  std::string out;
-  char buf[3];
-  for (unsigned char c : md) {
-    std::snprintf(buf, sizeof buf, "%02X", c);
-    out += buf;
-  }
-  return out;
-}
+using discovery::sha512_hex_upper;
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
