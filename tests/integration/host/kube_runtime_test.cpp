@@ -118,6 +118,71 @@ TEST(HostWithKubernetes, ReconcilesTheSglangExampleWhileLeadingAndReleasesTheLea
   EXPECT_EQ(lease_holder(cluster), "");
 }
 
+// The cluster with the CRDs, the Lease's namespace and the sglang example.
+void prepare(test::LocalCluster& cluster) {
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  auto crds = kubectl(cluster, {"apply", "-f", test::source_path("crds")});
+  ASSERT_EQ(crds.exit_code, 0) << crds.err;
+  auto ns = kubectl(cluster, {"create", "namespace", "dynop-system"});
+  ASSERT_EQ(ns.exit_code, 0) << ns.err;
+  auto dgd = kubectl(
+      cluster, {"apply", "-f", test::source_path("examples/backends/sglang/deploy/agg.yaml")});
+  ASSERT_EQ(dgd.exit_code, 0) << dgd.err;
+}
+
+std::unique_ptr<test::Process> start_host(const test::LocalCluster& cluster,
+                                          std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {
+      "--kubeconfig", cluster.kubeconfig(), "--plugin-dir",      test::binary_path("plugins"),
+      "--plugins",    "dgd,dgdsa",          "--metrics-address", "127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::string error;
+  auto host =
+      test::Process::spawn(test::binary_path("bin/dynop"), args, error, host_spawn_options());
+  EXPECT_TRUE(host) << error;
+  return host;
+}
+
+TEST(HostWithKubernetes, WithoutLeaderElectionRunsControllersAndTakesNoLease) {
+  test::LocalCluster cluster;
+  prepare(cluster);
+  if (HasFatalFailure()) return;
+  auto host = start_host(cluster, {"--leader-elect=false"});
+  ASSERT_TRUE(host);
+  EXPECT_TRUE(
+      test::eventually([&] { return pod_names(cluster, "sglang-agg-decode-").size() == 1; }, 60))
+      << host->stderr_text();
+  EXPECT_EQ(lease_holder(cluster), "<no spec>");
+  ASSERT_TRUE(host->signal(SIGTERM));
+  EXPECT_EQ(host->wait(60s), 0) << host->stderr_text();
+}
+
+TEST(HostWithKubernetes, LosingTheLeaseExitsWithOne) {
+  test::LocalCluster cluster;
+  prepare(cluster);
+  if (HasFatalFailure()) return;
+  auto host = start_host(cluster, {"--leader-election-id", "dynop-leader"});
+  ASSERT_TRUE(host);
+  ASSERT_TRUE(host->wait_for_output("became the leader", 60s)) << host->stderr_text();
+  // Another replica takes the lease over (as after a partition): ours must
+  // not keep reconciling.
+  auto steal = kubectl(
+      cluster, {"patch", "lease", "dynop-leader", "-n", "dynop-system", "--type=merge", "-p",
+                R"({"spec":{"holderIdentity":"other-replica",)"
+                R"("leaseDurationSeconds":3600}})"});
+  ASSERT_EQ(steal.exit_code, 0) << steal.err;
+  EXPECT_EQ(host->wait(90s), 1) << host->stderr_text();
+  EXPECT_NE(host->stderr_text().find("lost leadership; exiting"), std::string::npos)
+      << host->stderr_text();
+  EXPECT_EQ(lease_holder(cluster), "other-replica");
+}
+
+TEST(HostCommandLine, LeaderElectMustBeTrueOrFalse) {
+  auto r = test::run(test::binary_path("bin/dynop"), {"--leader-elect", "maybe"}, 30s);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "dynop: --leader-elect: \"maybe\" is not true or false\n");
+}
+
 TEST(HostWithKubernetes, UnreachableApiServerIsLoggedAndRetriedUntilStopped) {
   test::TempDir dir;
   const std::string kubeconfig = dir.path().string() + "/kubeconfig";
