@@ -49,20 +49,11 @@ class ApiTest : public ::testing::Test {
 
 LocalCluster* ApiTest::cluster_ = nullptr;
 
-std::string str(const json::value& v, std::initializer_list<const char*> path) {
-  const json::value* cur = &v;
-  for (const char* key : path) {
-    if (!cur->is_object() || !cur->as_object().contains(key)) return "<missing>";
-    cur = &cur->as_object().at(key);
-  }
-  return cur->is_string() ? std::string(cur->as_string()) : json::serialize(*cur);
-}
-
 TEST_F(ApiTest, RequestsWithoutTheTokenGet401Status) {
   auto r = c().request("GET", "/api/v1/namespaces", "", "", {}, /*authenticate=*/false);
   EXPECT_EQ(r.status, 401u);
-  EXPECT_EQ(str(r.json(), {"reason"}), "Unauthorized");
-  EXPECT_EQ(str(r.json(), {"kind"}), "Status");
+  EXPECT_EQ(field_text(r.json(), {"reason"}), "Unauthorized");
+  EXPECT_EQ(field_text(r.json(), {"kind"}), "Status");
   auto wrong = c().request("GET", "/api/v1/namespaces", "", "", {{"Authorization", "Bearer nope"}},
                            false);
   EXPECT_EQ(wrong.status, 401u);
@@ -71,7 +62,7 @@ TEST_F(ApiTest, RequestsWithoutTheTokenGet401Status) {
 TEST_F(ApiTest, VersionAndHealth) {
   auto v = c().get("/version");
   EXPECT_EQ(v.status, 200u);
-  EXPECT_EQ(str(v.json(), {"gitVersion"}), "v1.26.1");
+  EXPECT_EQ(field_text(v.json(), {"gitVersion"}), "v1.26.1");
   EXPECT_EQ(c().get("/healthz").body, "ok");
   EXPECT_EQ(c().get("/readyz").status, 200u);
   EXPECT_EQ(c().get("/livez").status, 200u);
@@ -81,38 +72,38 @@ TEST_F(ApiTest, SystemNamespacesExistAtStart) {
   auto r = c().get("/api/v1/namespaces");
   ASSERT_EQ(r.status, 200u);
   std::set<std::string> names;
-  for (const auto& item : items(r)) names.insert(str(item, {"metadata", "name"}));
+  for (const auto& item : items(r)) names.insert(field_text(item, {"metadata", "name"}));
   for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
     EXPECT_TRUE(names.count(ns)) << ns;
   }
-  EXPECT_EQ(str(r.json(), {"kind"}), "NamespaceList");
+  EXPECT_EQ(field_text(r.json(), {"kind"}), "NamespaceList");
 }
 
 TEST_F(ApiTest, CreateSetsSystemFieldsAndGetReturnsTheObject) {
   auto created = c().post("/api/v1/namespaces/default/pods", pod("create-me"));
   ASSERT_EQ(created.status, 201u) << created.body;
   auto obj = created.json();
-  EXPECT_EQ(str(obj, {"metadata", "namespace"}), "default");
-  EXPECT_EQ(str(obj, {"metadata", "uid"}).size(), 36u);
-  EXPECT_NE(str(obj, {"metadata", "resourceVersion"}), "<missing>");
-  EXPECT_NE(str(obj, {"metadata", "creationTimestamp"}), "<missing>");
-  EXPECT_EQ(str(obj, {"metadata", "generation"}), "<missing>");  // pods have none in 1.26
-  EXPECT_EQ(str(obj, {"status", "phase"}), "Pending");
+  EXPECT_EQ(field_text(obj, {"metadata", "namespace"}), "default");
+  EXPECT_EQ(field_text(obj, {"metadata", "uid"}).size(), 36u);
+  EXPECT_NE(field_text(obj, {"metadata", "resourceVersion"}), "<missing>");
+  EXPECT_NE(field_text(obj, {"metadata", "creationTimestamp"}), "<missing>");
+  EXPECT_EQ(field_text(obj, {"metadata", "generation"}), "<missing>");  // pods have none in 1.26
+  EXPECT_EQ(field_text(obj, {"status", "phase"}), "Pending");
   auto got = c().get("/api/v1/namespaces/default/pods/create-me");
   ASSERT_EQ(got.status, 200u);
-  EXPECT_EQ(str(got.json(), {"metadata", "uid"}), str(obj, {"metadata", "uid"}));
+  EXPECT_EQ(field_text(got.json(), {"metadata", "uid"}), field_text(obj, {"metadata", "uid"}));
 }
 
 TEST_F(ApiTest, AlreadyExistsAndNotFoundStatusBodies) {
   ASSERT_EQ(c().post("/api/v1/namespaces/default/configmaps", config_map("dup")).status, 201u);
   auto again = c().post("/api/v1/namespaces/default/configmaps", config_map("dup"));
   EXPECT_EQ(again.status, 409u);
-  EXPECT_EQ(str(again.json(), {"message"}), "configmaps \"dup\" already exists");
-  EXPECT_EQ(str(again.json(), {"reason"}), "AlreadyExists");
+  EXPECT_EQ(field_text(again.json(), {"message"}), "configmaps \"dup\" already exists");
+  EXPECT_EQ(field_text(again.json(), {"reason"}), "AlreadyExists");
   auto missing = c().get("/api/v1/namespaces/default/configmaps/nope");
   EXPECT_EQ(missing.status, 404u);
-  EXPECT_EQ(str(missing.json(), {"message"}), "configmaps \"nope\" not found");
-  EXPECT_EQ(str(missing.json(), {"details", "kind"}), "configmaps");
+  EXPECT_EQ(field_text(missing.json(), {"message"}), "configmaps \"nope\" not found");
+  EXPECT_EQ(field_text(missing.json(), {"details", "kind"}), "configmaps");
   auto unknown = c().get("/api/v1/namespaces/default/nothings");
   EXPECT_EQ(unknown.status, 404u);
   EXPECT_EQ(unknown.body, "404 page not found");
@@ -128,18 +119,18 @@ TEST_F(ApiTest, StaleResourceVersionIsAConflict) {
   first["data"].as_object()["k"] = "v3";
   auto conflict = c().put("/api/v1/namespaces/default/configmaps/stale", first);
   EXPECT_EQ(conflict.status, 409u);
-  EXPECT_EQ(str(conflict.json(), {"message"}),
+  EXPECT_EQ(field_text(conflict.json(), {"message"}),
             "Operation cannot be fulfilled on configmaps \"stale\": the object has been modified; "
             "please apply your changes to the latest version and try again");
-  EXPECT_EQ(str(conflict.json(), {"reason"}), "Conflict");
+  EXPECT_EQ(field_text(conflict.json(), {"reason"}), "Conflict");
 }
 
 TEST_F(ApiTest, UnchangedUpdateKeepsResourceVersion) {
   auto created = c().post("/api/v1/namespaces/default/configmaps", config_map("same"));
-  auto rv = str(created.json(), {"metadata", "resourceVersion"});
+  auto rv = field_text(created.json(), {"metadata", "resourceVersion"});
   auto same = c().put("/api/v1/namespaces/default/configmaps/same", created.json());
   ASSERT_EQ(same.status, 200u);
-  EXPECT_EQ(str(same.json(), {"metadata", "resourceVersion"}), rv);
+  EXPECT_EQ(field_text(same.json(), {"metadata", "resourceVersion"}), rv);
 }
 
 TEST_F(ApiTest, PatchesMergeJsonAndStrategic) {
@@ -147,18 +138,18 @@ TEST_F(ApiTest, PatchesMergeJsonAndStrategic) {
   auto merge = c().patch("/api/v1/namespaces/default/pods/patched",
                          R"({"metadata":{"labels":{"tier":"a"}}})");
   ASSERT_EQ(merge.status, 200u) << merge.body;
-  EXPECT_EQ(str(merge.json(), {"metadata", "labels", "tier"}), "a");
-  EXPECT_EQ(str(merge.json(), {"metadata", "labels", "app"}), "web");
+  EXPECT_EQ(field_text(merge.json(), {"metadata", "labels", "tier"}), "a");
+  EXPECT_EQ(field_text(merge.json(), {"metadata", "labels", "app"}), "web");
   auto json_patch = c().patch("/api/v1/namespaces/default/pods/patched",
                               R"([{"op":"replace","path":"/metadata/labels/tier","value":"b"}])",
                               "application/json-patch+json");
   ASSERT_EQ(json_patch.status, 200u) << json_patch.body;
-  EXPECT_EQ(str(json_patch.json(), {"metadata", "labels", "tier"}), "b");
+  EXPECT_EQ(field_text(json_patch.json(), {"metadata", "labels", "tier"}), "b");
   auto smp = c().patch("/api/v1/namespaces/default/pods/patched/status",
                        R"({"status":{"conditions":[{"type":"Ready","status":"True"}]}})",
                        "application/strategic-merge-patch+json");
   ASSERT_EQ(smp.status, 200u) << smp.body;
-  EXPECT_EQ(str(smp.json(), {"status", "phase"}), "Pending");
+  EXPECT_EQ(field_text(smp.json(), {"status", "phase"}), "Pending");
 }
 
 TEST_F(ApiTest, ListPaginatesWithContinueTokens) {
@@ -170,18 +161,18 @@ TEST_F(ApiTest, ListPaginatesWithContinueTokens) {
   ASSERT_EQ(page1.status, 200u);
   auto p1 = page1.json();
   ASSERT_EQ(p1.at("items").as_array().size(), 2u);
-  EXPECT_EQ(str(p1, {"metadata", "remainingItemCount"}), "3");
-  std::string token = str(p1, {"metadata", "continue"});
+  EXPECT_EQ(field_text(p1, {"metadata", "remainingItemCount"}), "3");
+  std::string token = field_text(p1, {"metadata", "continue"});
   ASSERT_NE(token, "<missing>");
   std::vector<std::string> names;
-  for (const auto& item : p1.at("items").as_array()) names.push_back(str(item, {"metadata", "name"}));
+  for (const auto& item : p1.at("items").as_array()) names.push_back(field_text(item, {"metadata", "name"}));
   while (!token.empty() && token != "<missing>") {
     auto page = c().get("/api/v1/namespaces/paging/configmaps?limit=2&continue=" + token);
     ASSERT_EQ(page.status, 200u);
     for (const auto& item : items(page)) {
-      names.push_back(str(item, {"metadata", "name"}));
+      names.push_back(field_text(item, {"metadata", "name"}));
     }
-    token = str(page.json(), {"metadata", "continue"});
+    token = field_text(page.json(), {"metadata", "continue"});
   }
   EXPECT_EQ(names, (std::vector<std::string>{"cm-0", "cm-1", "cm-2", "cm-3", "cm-4"}));
   EXPECT_EQ(c().get("/api/v1/namespaces/paging/configmaps?limit=2&continue=garbage").status, 400u);
@@ -196,7 +187,7 @@ TEST_F(ApiTest, LabelAndFieldSelectors) {
     std::vector<std::string> out;
     auto r = c().get("/api/v1/namespaces/selectors/pods?" + query);
     EXPECT_EQ(r.status, 200u) << r.body;
-    for (const auto& item : items(r)) out.push_back(str(item, {"metadata", "name"}));
+    for (const auto& item : items(r)) out.push_back(field_text(item, {"metadata", "name"}));
     return out;
   };
   EXPECT_EQ(names("labelSelector=app%3Dweb"), (std::vector<std::string>{"a", "b"}));
@@ -209,13 +200,13 @@ TEST_F(ApiTest, LabelAndFieldSelectors) {
             (std::vector<std::string>{"b"}));
   auto bad = c().get("/api/v1/namespaces/selectors/pods?fieldSelector=spec.image%3Dx");
   EXPECT_EQ(bad.status, 400u);
-  EXPECT_NE(str(bad.json(), {"message"}).find("field label not supported: spec.image"), std::string::npos);
+  EXPECT_NE(field_text(bad.json(), {"message"}).find("field label not supported: spec.image"), std::string::npos);
 }
 
 TEST_F(ApiTest, MissingNamespaceIsNotFound) {
   auto r = c().post("/api/v1/namespaces/nowhere/configmaps", config_map("x"));
   EXPECT_EQ(r.status, 404u);
-  EXPECT_EQ(str(r.json(), {"message"}), "namespaces \"nowhere\" not found");
+  EXPECT_EQ(field_text(r.json(), {"message"}), "namespaces \"nowhere\" not found");
 }
 
 TEST_F(ApiTest, BodyNamespaceMustMatchTheUrl) {
@@ -223,7 +214,7 @@ TEST_F(ApiTest, BodyNamespaceMustMatchTheUrl) {
   cm["metadata"].as_object()["namespace"] = "kube-system";
   auto r = c().post("/api/v1/namespaces/default/configmaps", cm);
   EXPECT_EQ(r.status, 400u);
-  EXPECT_EQ(str(r.json(), {"message"}),
+  EXPECT_EQ(field_text(r.json(), {"message"}),
             "the namespace of the provided object does not match the namespace sent on the request");
 }
 
@@ -239,7 +230,7 @@ TEST_F(ApiTest, WrongKindOrApiVersionIsBadRequest) {
 TEST_F(ApiTest, MalformedBodiesAreRejectedAndTheServerKeepsServing) {
   auto r = c().request("POST", "/api/v1/namespaces/default/configmaps", "{\"kind\": ");
   EXPECT_EQ(r.status, 400u);
-  EXPECT_EQ(str(r.json(), {"reason"}), "BadRequest");
+  EXPECT_EQ(field_text(r.json(), {"reason"}), "BadRequest");
   auto yaml = c().request("POST", "/api/v1/namespaces/default/configmaps", "a: [b", "application/yaml");
   EXPECT_EQ(yaml.status, 400u);
   EXPECT_EQ(c().get("/api/v1/namespaces/default/configmaps").status, 200u);
@@ -250,14 +241,14 @@ TEST_F(ApiTest, YamlBodiesAreAccepted) {
                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  n: \"1\"\n",
                        "application/yaml");
   ASSERT_EQ(r.status, 201u) << r.body;
-  EXPECT_EQ(str(r.json(), {"data", "n"}), "1");
+  EXPECT_EQ(field_text(r.json(), {"data", "n"}), "1");
 }
 
 TEST_F(ApiTest, BodiesOver3MiBAre413) {
   std::string big(3 * 1024 * 1024 + 100, 'x');
   auto r = c().request("POST", "/api/v1/namespaces/default/configmaps", big);
   EXPECT_EQ(r.status, 413u);
-  EXPECT_EQ(str(r.json(), {"reason"}), "RequestEntityTooLarge");
+  EXPECT_EQ(field_text(r.json(), {"reason"}), "RequestEntityTooLarge");
   EXPECT_EQ(c().get("/api/v1/namespaces").status, 200u);
 }
 
@@ -265,7 +256,7 @@ TEST_F(ApiTest, InvalidNamesLabelsAndAnnotationsAre422) {
   auto bad_name = config_map("Bad_Name");
   auto r = c().post("/api/v1/namespaces/default/configmaps", bad_name);
   EXPECT_EQ(r.status, 422u);
-  EXPECT_EQ(str(r.json(), {"details", "causes"}).find("metadata.name") != std::string::npos, true);
+  EXPECT_EQ(field_text(r.json(), {"details", "causes"}).find("metadata.name") != std::string::npos, true);
   auto bad_label = config_map("bad-label");
   bad_label["metadata"].as_object()["labels"] = json::object{{"a", "-x-"}};
   EXPECT_EQ(c().post("/api/v1/namespaces/default/configmaps", bad_label).status, 422u);
@@ -273,7 +264,7 @@ TEST_F(ApiTest, InvalidNamesLabelsAndAnnotationsAre422) {
   big["metadata"].as_object()["annotations"] = json::object{{"a", std::string(262145, 'x')}};
   auto too_long = c().post("/api/v1/namespaces/default/configmaps", big);
   EXPECT_EQ(too_long.status, 422u);
-  EXPECT_NE(str(too_long.json(), {"message"}).find("metadata.annotations: Too long: must have at most 262144 bytes"),
+  EXPECT_NE(field_text(too_long.json(), {"message"}).find("metadata.annotations: Too long: must have at most 262144 bytes"),
             std::string::npos);
 }
 
@@ -291,13 +282,13 @@ TEST_F(ApiTest, BindingAssignsANodeOnce) {
                        {"target", json::object{{"apiVersion", "v1"}, {"kind", "Node"}, {"name", "gpu-node-1"}}}};
   auto first = c().post("/api/v1/namespaces/default/pods/to-bind/binding", binding);
   EXPECT_EQ(first.status, 201u) << first.body;
-  EXPECT_EQ(str(first.json(), {"status"}), "Success");
+  EXPECT_EQ(field_text(first.json(), {"status"}), "Success");
   auto got = c().get("/api/v1/namespaces/default/pods/to-bind");
-  EXPECT_EQ(str(got.json(), {"spec", "nodeName"}), "gpu-node-1");
+  EXPECT_EQ(field_text(got.json(), {"spec", "nodeName"}), "gpu-node-1");
   EXPECT_NE(got.body.find("PodScheduled"), std::string::npos);
   auto again = c().post("/api/v1/namespaces/default/pods/to-bind/binding", binding);
   EXPECT_EQ(again.status, 409u);
-  EXPECT_EQ(str(again.json(), {"message"}),
+  EXPECT_EQ(field_text(again.json(), {"message"}),
             "Operation cannot be fulfilled on pods/binding \"to-bind\": pod to-bind is already "
             "assigned to node \"gpu-node-1\"");
 }
@@ -306,17 +297,17 @@ TEST_F(ApiTest, PodDeletionHonoursGracePeriods) {
   ASSERT_EQ(c().post("/api/v1/namespaces/default/pods", pod("bound", "node-1")).status, 201u);
   auto graceful = c().del("/api/v1/namespaces/default/pods/bound");
   EXPECT_EQ(graceful.status, 200u);
-  EXPECT_EQ(str(graceful.json(), {"metadata", "deletionGracePeriodSeconds"}), "30");
+  EXPECT_EQ(field_text(graceful.json(), {"metadata", "deletionGracePeriodSeconds"}), "30");
   EXPECT_EQ(c().get("/api/v1/namespaces/default/pods/bound").status, 200u);
   auto now = c().del("/api/v1/namespaces/default/pods/bound",
                      R"({"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":0})");
   EXPECT_EQ(now.status, 200u);
-  EXPECT_EQ(str(now.json(), {"kind"}), "Pod");
+  EXPECT_EQ(field_text(now.json(), {"kind"}), "Pod");
   EXPECT_EQ(c().get("/api/v1/namespaces/default/pods/bound").status, 404u);
   ASSERT_EQ(c().post("/api/v1/namespaces/default/pods", pod("unbound")).status, 201u);
   auto unbound = c().del("/api/v1/namespaces/default/pods/unbound");
   EXPECT_EQ(unbound.status, 200u);
-  EXPECT_EQ(str(unbound.json(), {"metadata", "deletionGracePeriodSeconds"}), "0");
+  EXPECT_EQ(field_text(unbound.json(), {"metadata", "deletionGracePeriodSeconds"}), "0");
   EXPECT_EQ(c().get("/api/v1/namespaces/default/pods/unbound").status, 404u);
 }
 
@@ -332,7 +323,7 @@ TEST_F(ApiTest, DeleteCollectionBySelector) {
   EXPECT_EQ(r.status, 200u) << r.body;
   auto left = items(c().get("/api/v1/namespaces/collection/configmaps"));
   ASSERT_EQ(left.size(), 1u);
-  EXPECT_EQ(str(left[0], {"metadata", "name"}), "keep");
+  EXPECT_EQ(field_text(left[0], {"metadata", "name"}), "keep");
 }
 
 TEST_F(ApiTest, LeaseMicroTimeNeedsSixFractionDigitsAndIsNormalisedToUtc) {
@@ -345,12 +336,12 @@ TEST_F(ApiTest, LeaseMicroTimeNeedsSixFractionDigitsAndIsNormalisedToUtc) {
   const std::string leases = "/apis/coordination.k8s.io/v1/namespaces/default/leases";
   auto no_fraction = c().post(leases, lease("l1", "2026-01-01T00:00:00Z"));
   EXPECT_EQ(no_fraction.status, 400u);
-  EXPECT_EQ(str(no_fraction.json(), {"message"}).rfind("Lease in version \"v1\" cannot be handled as a Lease: ", 0), 0u);
+  EXPECT_EQ(field_text(no_fraction.json(), {"message"}).rfind("Lease in version \"v1\" cannot be handled as a Lease: ", 0), 0u);
   EXPECT_EQ(c().post(leases, lease("l2", "2026-01-01T00:00:00.123456789Z")).status, 400u);
   auto offset = c().post(leases, lease("l3", "2026-01-01T00:00:00.123456+02:00"));
   ASSERT_EQ(offset.status, 201u) << offset.body;
-  EXPECT_EQ(str(offset.json(), {"spec", "renewTime"}), "2025-12-31T22:00:00.123456Z");
-  EXPECT_EQ(str(offset.json(), {"metadata", "generation"}), "<missing>");
+  EXPECT_EQ(field_text(offset.json(), {"spec", "renewTime"}), "2025-12-31T22:00:00.123456Z");
+  EXPECT_EQ(field_text(offset.json(), {"metadata", "generation"}), "<missing>");
 }
 
 }  // namespace

@@ -12,15 +12,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string str(const json::value& v, std::initializer_list<const char*> path) {
-  const json::value* cur = &v;
-  for (const char* key : path) {
-    if (!cur->is_object() || !cur->as_object().contains(key)) return "<missing>";
-    cur = &cur->as_object().at(key);
-  }
-  return cur->is_string() ? std::string(cur->as_string()) : json::serialize(*cur);
-}
-
 constexpr const char* kWidgetCrd = R"({
   "apiVersion": "apiextensions.k8s.io/v1",
   "kind": "CustomResourceDefinition",
@@ -83,16 +74,16 @@ json::value CrdTest::created_;
 bool CrdTest::established_ = false;
 
 TEST_F(CrdTest, CreateAnswersWithEmptyStatusThenTheControllerEstablishesIt) {
-  EXPECT_EQ(str(created_, {"status", "conditions"}), "null");
-  EXPECT_EQ(str(created_, {"status", "storedVersions"}), "[\"v1\"]");
-  EXPECT_EQ(str(created_, {"metadata", "generation"}), "1");
+  EXPECT_EQ(field_text(created_, {"status", "conditions"}), "null");
+  EXPECT_EQ(field_text(created_, {"status", "storedVersions"}), "[\"v1\"]");
+  EXPECT_EQ(field_text(created_, {"metadata", "generation"}), "1");
   auto crd = c().get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com").json();
-  EXPECT_EQ(str(crd, {"status", "acceptedNames", "kind"}), "Widget");
+  EXPECT_EQ(field_text(crd, {"status", "acceptedNames", "kind"}), "Widget");
   json::array conditions = crd.at("status").at("conditions").as_array();
   ASSERT_EQ(conditions.size(), 2u);
-  EXPECT_EQ(str(conditions[0], {"type"}), "NamesAccepted");
-  EXPECT_EQ(str(conditions[1], {"type"}), "Established");
-  EXPECT_EQ(str(conditions[1], {"status"}), "True");
+  EXPECT_EQ(field_text(conditions[0], {"type"}), "NamesAccepted");
+  EXPECT_EQ(field_text(conditions[1], {"type"}), "Established");
+  EXPECT_EQ(field_text(conditions[1], {"status"}), "True");
   auto discovery = c().get("/apis/example.com/v1");
   EXPECT_EQ(discovery.status, 200u);
   EXPECT_NE(discovery.body.find("widgets/scale"), std::string::npos);
@@ -101,71 +92,71 @@ TEST_F(CrdTest, CreateAnswersWithEmptyStatusThenTheControllerEstablishesIt) {
 TEST_F(CrdTest, SchemaViolationsAre422WithFieldPaths) {
   auto r = c().post(base, widget("bad-replicas", -1));
   ASSERT_EQ(r.status, 422u) << r.body;
-  EXPECT_EQ(str(r.json(), {"message"}),
+  EXPECT_EQ(field_text(r.json(), {"message"}),
             "Widget.example.com \"bad-replicas\" is invalid: [spec.replicas: Invalid value: -1: "
             "spec.replicas in body should be greater than or equal to 0, .spec.replicas: Invalid "
             "value: -1: should be a non-negative integer]");
   json::value body = r.json();
   json::array causes = body.at("details").at("causes").as_array();
   ASSERT_EQ(causes.size(), 2u);
-  EXPECT_EQ(str(causes[0], {"field"}), "spec.replicas");
-  EXPECT_EQ(str(causes[1], {"field"}), ".spec.replicas");
+  EXPECT_EQ(field_text(causes[0], {"field"}), "spec.replicas");
+  EXPECT_EQ(field_text(causes[1], {"field"}), ".spec.replicas");
   auto missing = c().post(base, json::object{{"apiVersion", "example.com/v1"},
                                              {"kind", "Widget"},
                                              {"metadata", json::object{{"name", "no-size"}}},
                                              {"spec", json::object{{"replicas", 1}}}});
   EXPECT_EQ(missing.status, 422u);
-  EXPECT_NE(str(missing.json(), {"message"}).find("spec.size: Required value"), std::string::npos);
+  EXPECT_NE(field_text(missing.json(), {"message"}).find("spec.size: Required value"), std::string::npos);
 }
 
 TEST_F(CrdTest, GenerationFollowsSpecChangesOnly) {
   auto created = c().post(base, widget("gen", 1));
   ASSERT_EQ(created.status, 201u) << created.body;
-  EXPECT_EQ(str(created.json(), {"metadata", "generation"}), "1");
+  EXPECT_EQ(field_text(created.json(), {"metadata", "generation"}), "1");
   // Status writes never bump generation and ignore spec changes.
   json::object with_status = created.json().as_object();
   with_status["status"] = json::object{{"replicas", 1}, {"selector", "app=w"}};
   with_status["spec"].as_object()["replicas"] = 99;
   auto status = c().put(base + "/gen/status", with_status);
   ASSERT_EQ(status.status, 200u) << status.body;
-  EXPECT_EQ(str(status.json(), {"metadata", "generation"}), "1");
-  EXPECT_EQ(str(status.json(), {"spec", "replicas"}), "1");
-  EXPECT_EQ(str(status.json(), {"status", "replicas"}), "1");
+  EXPECT_EQ(field_text(status.json(), {"metadata", "generation"}), "1");
+  EXPECT_EQ(field_text(status.json(), {"spec", "replicas"}), "1");
+  EXPECT_EQ(field_text(status.json(), {"status", "replicas"}), "1");
   // Main resource writes ignore status and bump generation on spec change.
   json::object spec_change = status.json().as_object();
   spec_change["spec"].as_object()["replicas"] = 2;
   spec_change["status"].as_object()["replicas"] = 42;
   auto updated = c().put(base + "/gen", spec_change);
   ASSERT_EQ(updated.status, 200u) << updated.body;
-  EXPECT_EQ(str(updated.json(), {"metadata", "generation"}), "2");
-  EXPECT_EQ(str(updated.json(), {"status", "replicas"}), "1");
+  EXPECT_EQ(field_text(updated.json(), {"metadata", "generation"}), "2");
+  EXPECT_EQ(field_text(updated.json(), {"status", "replicas"}), "1");
   // Metadata-only changes keep it.
   auto labels = c().patch(base + "/gen", R"({"metadata":{"labels":{"extra":"x"}}})");
   ASSERT_EQ(labels.status, 200u);
-  EXPECT_EQ(str(labels.json(), {"metadata", "generation"}), "2");
-  EXPECT_NE(str(labels.json(), {"metadata", "resourceVersion"}),
-            str(updated.json(), {"metadata", "resourceVersion"}));
+  EXPECT_EQ(field_text(labels.json(), {"metadata", "generation"}), "2");
+  EXPECT_NE(field_text(labels.json(), {"metadata", "resourceVersion"}),
+            field_text(updated.json(), {"metadata", "resourceVersion"}));
 }
 
 TEST_F(CrdTest, ScaleSubresource) {
   ASSERT_EQ(c().post(base, widget("scaled", 1)).status, 201u);
   auto scale = c().get(base + "/scaled/scale");
   ASSERT_EQ(scale.status, 200u);
-  EXPECT_EQ(str(scale.json(), {"kind"}), "Scale");
-  EXPECT_EQ(str(scale.json(), {"apiVersion"}), "autoscaling/v1");
-  EXPECT_EQ(str(scale.json(), {"spec", "replicas"}), "1");
-  EXPECT_EQ(str(scale.json(), {"status", "replicas"}), "0");
+  EXPECT_EQ(field_text(scale.json(), {"kind"}), "Scale");
+  EXPECT_EQ(field_text(scale.json(), {"apiVersion"}), "autoscaling/v1");
+  EXPECT_EQ(field_text(scale.json(), {"spec", "replicas"}), "1");
+  EXPECT_EQ(field_text(scale.json(), {"status", "replicas"}), "0");
   auto patched = c().patch(base + "/scaled/scale", R"({"spec":{"replicas":3}})");
   ASSERT_EQ(patched.status, 200u) << patched.body;
-  EXPECT_EQ(str(patched.json(), {"spec", "replicas"}), "3");
+  EXPECT_EQ(field_text(patched.json(), {"spec", "replicas"}), "3");
   auto object = c().get(base + "/scaled").json();
-  EXPECT_EQ(str(object, {"spec", "replicas"}), "3");
-  EXPECT_EQ(str(object, {"metadata", "generation"}), "2");
+  EXPECT_EQ(field_text(object, {"spec", "replicas"}), "3");
+  EXPECT_EQ(field_text(object, {"metadata", "generation"}), "2");
   auto negative = c().patch(base + "/scaled/scale", R"({"spec":{"replicas":-1}})");
   EXPECT_EQ(negative.status, 422u);
   // The selector comes from the status path, as a string.
   c().patch(base + "/scaled/status", R"({"status":{"replicas":3,"selector":"app=w"}})");
-  EXPECT_EQ(str(c().get(base + "/scaled/scale").json(), {"status", "selector"}), "app=w");
+  EXPECT_EQ(field_text(c().get(base + "/scaled/scale").json(), {"status", "selector"}), "app=w");
 }
 
 TEST_F(CrdTest, CustomResourceRules) {
@@ -173,16 +164,16 @@ TEST_F(CrdTest, CustomResourceRules) {
   auto smp = c().patch(base + "/rules", R"({"spec":{"replicas":2}})",
                        "application/strategic-merge-patch+json");
   EXPECT_EQ(smp.status, 415u);
-  EXPECT_EQ(str(smp.json(), {"message"}),
+  EXPECT_EQ(field_text(smp.json(), {"message"}),
             "the body of the request was in an unknown format - accepted media types include: "
             "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
   auto no_rv = c().put(base + "/rules", widget("rules", 2));
   EXPECT_EQ(no_rv.status, 422u);
-  EXPECT_EQ(str(no_rv.json(), {"message"}),
+  EXPECT_EQ(field_text(no_rv.json(), {"message"}),
             "widgets.example.com \"rules\" is invalid: metadata.resourceVersion: Invalid value: "
             "0x0: must be specified for an update");
   auto missing = c().get(base + "/does-not-exist");
-  EXPECT_EQ(str(missing.json(), {"message"}), "widgets.example.com \"does-not-exist\" not found");
+  EXPECT_EQ(field_text(missing.json(), {"message"}), "widgets.example.com \"does-not-exist\" not found");
   EXPECT_EQ(c().get("/apis/example.com/v2/namespaces/default/widgets").status, 404u);
 }
 
@@ -201,8 +192,8 @@ TEST_F(CrdTest, DeletingACrdRemovesItsObjectsAndStopsServingIt) {
             201u);
   auto deleted = c().del("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com");
   EXPECT_EQ(deleted.status, 200u);
-  EXPECT_EQ(str(deleted.json(), {"kind"}), "CustomResourceDefinition");
-  EXPECT_NE(str(deleted.json(), {"metadata", "deletionTimestamp"}), "<missing>");
+  EXPECT_EQ(field_text(deleted.json(), {"kind"}), "CustomResourceDefinition");
+  EXPECT_NE(field_text(deleted.json(), {"metadata", "deletionTimestamp"}), "<missing>");
   EXPECT_TRUE(eventually([&] {
     return c().get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com").status == 404;
   }));
@@ -214,9 +205,9 @@ TEST_F(CrdTest, CustomObjectDeleteAnswersSuccessStatus) {
   ASSERT_EQ(created.status, 201u);
   auto r = c().del(base + "/to-delete", R"({"propagationPolicy":"Background"})");
   EXPECT_EQ(r.status, 200u);
-  EXPECT_EQ(str(r.json(), {"status"}), "Success");
-  EXPECT_EQ(str(r.json(), {"details", "kind"}), "widgets");
-  EXPECT_EQ(str(r.json(), {"details", "uid"}), str(created.json(), {"metadata", "uid"}));
+  EXPECT_EQ(field_text(r.json(), {"status"}), "Success");
+  EXPECT_EQ(field_text(r.json(), {"details", "kind"}), "widgets");
+  EXPECT_EQ(field_text(r.json(), {"details", "uid"}), field_text(created.json(), {"metadata", "uid"}));
   EXPECT_EQ(c().get(base + "/to-delete").status, 404u);
 }
 

@@ -16,15 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string str(const json::value& v, std::initializer_list<const char*> path) {
-  const json::value* cur = &v;
-  for (const char* key : path) {
-    if (!cur->is_object() || !cur->as_object().contains(key)) return "<missing>";
-    cur = &cur->as_object().at(key);
-  }
-  return cur->is_string() ? std::string(cur->as_string()) : json::serialize(*cur);
-}
-
 json::object config_map(const std::string& name, json::array owners = {}, json::array finalizers = {}) {
   json::object meta{{"name", name}};
   if (!owners.empty()) meta["ownerReferences"] = owners;
@@ -35,8 +26,8 @@ json::object config_map(const std::string& name, json::array owners = {}, json::
 json::object owner_ref(const json::value& owner) {
   return json::object{{"apiVersion", "v1"},
                       {"kind", "ConfigMap"},
-                      {"name", str(owner, {"metadata", "name"})},
-                      {"uid", str(owner, {"metadata", "uid"})}};
+                      {"name", field_text(owner, {"metadata", "name"})},
+                      {"uid", field_text(owner, {"metadata", "uid"})}};
 }
 
 class LifecycleTest : public ::testing::Test {
@@ -50,10 +41,10 @@ TEST_F(LifecycleTest, FinalizersKeepAnObjectUntilRemoved) {
   ASSERT_EQ(c.post(cms, config_map("held", {}, {"example.com/hold"})).status, 201u);
   auto deleted = c.del(cms + "/held");
   EXPECT_EQ(deleted.status, 200u);
-  EXPECT_NE(str(deleted.json(), {"metadata", "deletionTimestamp"}), "<missing>");
+  EXPECT_NE(field_text(deleted.json(), {"metadata", "deletionTimestamp"}), "<missing>");
   auto still = c.get(cms + "/held");
   ASSERT_EQ(still.status, 200u);
-  EXPECT_NE(str(still.json(), {"metadata", "deletionTimestamp"}), "<missing>");
+  EXPECT_NE(field_text(still.json(), {"metadata", "deletionTimestamp"}), "<missing>");
   auto released = c.patch(cms + "/held", R"({"metadata":{"finalizers":null}})");
   EXPECT_EQ(released.status, 200u) << released.body;
   EXPECT_EQ(c.get(cms + "/held").status, 404u);
@@ -77,7 +68,7 @@ TEST_F(LifecycleTest, ForegroundDeletionWaitsForDependents) {
   EXPECT_NE(deleted.body.find("foregroundDeletion"), std::string::npos);
   // The dependent is being deleted but its finalizer holds it, so the owner waits.
   EXPECT_TRUE(eventually([&] {
-    return str(c.get(cms + "/dep-fg").json(), {"metadata", "deletionTimestamp"}) != "<missing>";
+    return field_text(c.get(cms + "/dep-fg").json(), {"metadata", "deletionTimestamp"}) != "<missing>";
   }));
   EXPECT_EQ(c.get(cms + "/owner-fg").status, 200u);
   ASSERT_EQ(c.patch(cms + "/dep-fg", R"({"metadata":{"finalizers":null}})").status, 200u);
@@ -92,7 +83,7 @@ TEST_F(LifecycleTest, OrphanDeletionKeepsDependentsWithoutTheOwnerReference) {
   EXPECT_TRUE(eventually([&] { return c.get(cms + "/owner-or").status == 404; }));
   auto dependent = c.get(cms + "/dep-or");
   ASSERT_EQ(dependent.status, 200u);
-  EXPECT_EQ(str(dependent.json(), {"metadata", "ownerReferences"}), "<missing>");
+  EXPECT_EQ(field_text(dependent.json(), {"metadata", "ownerReferences"}), "<missing>");
 }
 
 TEST_F(LifecycleTest, NamespaceDeletionRemovesItsContents) {
@@ -104,7 +95,7 @@ TEST_F(LifecycleTest, NamespaceDeletionRemovesItsContents) {
   ASSERT_EQ(c.post("/api/v1/namespaces/doomed/configmaps", config_map("inside")).status, 201u);
   auto deleted = c.del("/api/v1/namespaces/doomed");
   EXPECT_EQ(deleted.status, 200u);
-  EXPECT_EQ(str(deleted.json(), {"status", "phase"}), "Terminating");
+  EXPECT_EQ(field_text(deleted.json(), {"status", "phase"}), "Terminating");
   EXPECT_TRUE(eventually([&] { return c.get("/api/v1/namespaces/doomed").status == 404; }));
   EXPECT_EQ(c.get("/api/v1/namespaces/doomed/configmaps/inside").status, 404u);
 }
@@ -126,16 +117,16 @@ TEST(Durability, ObjectsAndResourceVersionsSurviveRestartAndSigkill) {
     ASSERT_EQ(second.get("/api/v1/namespaces/default/configmaps/durable").status, 200u);
     auto acked = second.post("/api/v1/namespaces/default/configmaps", config_map("acked"));
     ASSERT_EQ(acked.status, 201u);
-    rv_before = str(acked.json(), {"metadata", "resourceVersion"});
+    rv_before = field_text(acked.json(), {"metadata", "resourceVersion"});
     second.kill();  // SIGKILL right after the acknowledged write
   }
   LocalCluster third(LocalCluster::Options{false, {}}, data);
   ASSERT_TRUE(third.ok()) << third.error();
   auto acked = third.get("/api/v1/namespaces/default/configmaps/acked");
   ASSERT_EQ(acked.status, 200u);
-  EXPECT_EQ(str(acked.json(), {"metadata", "resourceVersion"}), rv_before);
+  EXPECT_EQ(field_text(acked.json(), {"metadata", "resourceVersion"}), rv_before);
   auto next = third.post("/api/v1/namespaces/default/configmaps", config_map("after"));
-  EXPECT_GT(std::stoull(str(next.json(), {"metadata", "resourceVersion"})), std::stoull(rv_before));
+  EXPECT_GT(std::stoull(field_text(next.json(), {"metadata", "resourceVersion"})), std::stoull(rv_before));
   // The kubeconfig and token stay valid across restarts.
   EXPECT_EQ(third.get("/api/v1/namespaces").status, 200u);
 }

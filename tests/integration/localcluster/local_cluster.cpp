@@ -107,6 +107,15 @@ boost::json::array items(const ApiResponse& list) {
   return doc.at("items").as_array();
 }
 
+std::string field_text(const boost::json::value& v, std::initializer_list<const char*> path) {
+  const boost::json::value* cur = &v;
+  for (const char* key : path) {
+    if (!cur->is_object() || !cur->as_object().contains(key)) return "<missing>";
+    cur = &cur->as_object().at(key);
+  }
+  return cur->is_string() ? std::string(cur->as_string()) : boost::json::serialize(*cur);
+}
+
 bool eventually(const std::function<bool()>& condition, int seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < deadline) {

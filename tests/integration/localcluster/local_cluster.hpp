@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +85,11 @@ class LocalCluster {
 
 // The items of a list response (a copy: safe to iterate).
 boost::json::array items(const ApiResponse& list);
+
+// The value at a path of object keys, as a test compares it: a string as is,
+// anything else serialized, "<missing>" when a key is absent.
+//   field_text(obj, {"metadata", "name"}) == "web"
+std::string field_text(const boost::json::value& v, std::initializer_list<const char*> path);
 
 // Polls `condition` every 20 ms for up to `seconds`; true when it held.
 bool eventually(const std::function<bool()>& condition, int seconds = 10);

@@ -11,15 +11,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string str(const json::value& v, std::initializer_list<const char*> path) {
-  const json::value* cur = &v;
-  for (const char* key : path) {
-    if (!cur->is_object() || !cur->as_object().contains(key)) return "<missing>";
-    cur = &cur->as_object().at(key);
-  }
-  return cur->is_string() ? std::string(cur->as_string()) : json::serialize(*cur);
-}
-
 json::object config_map(const std::string& name) {
   return json::object{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", json::object{{"name", name}}}};
 }
@@ -43,7 +34,7 @@ class WatchTest : public ::testing::Test {
 TEST_F(WatchTest, StreamsChangesAfterTheListResourceVersion) {
   ASSERT_EQ(c.post(cms, config_map("before")).status, 201u);
   auto list = c.get(cms);
-  std::string rv = str(list.json(), {"metadata", "resourceVersion"});
+  std::string rv = field_text(list.json(), {"metadata", "resourceVersion"});
   auto w = c.watch(cms + "?watch=1&resourceVersion=" + rv + "&timeoutSeconds=30");
   ASSERT_TRUE(w.ok()) << w.error;
   ASSERT_EQ(w.head.status, 200u);
@@ -52,11 +43,11 @@ TEST_F(WatchTest, StreamsChangesAfterTheListResourceVersion) {
   ASSERT_EQ(c.del(cms + "/w1").status, 200u);
   auto events = read_events(*w.stream, 3);
   ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(str(events[0], {"type"}), "ADDED");
-  EXPECT_EQ(str(events[1], {"type"}), "MODIFIED");
-  EXPECT_EQ(str(events[1], {"object", "data", "a"}), "b");
-  EXPECT_EQ(str(events[2], {"type"}), "DELETED");
-  EXPECT_EQ(str(events[2], {"object", "metadata", "name"}), "w1");
+  EXPECT_EQ(field_text(events[0], {"type"}), "ADDED");
+  EXPECT_EQ(field_text(events[1], {"type"}), "MODIFIED");
+  EXPECT_EQ(field_text(events[1], {"object", "data", "a"}), "b");
+  EXPECT_EQ(field_text(events[2], {"type"}), "DELETED");
+  EXPECT_EQ(field_text(events[2], {"object", "metadata", "name"}), "w1");
   w.stream->cancel();
 }
 
@@ -66,8 +57,8 @@ TEST_F(WatchTest, WithoutResourceVersionStartsWithTheCurrentState) {
   ASSERT_TRUE(w.ok());
   auto events = read_events(*w.stream, 1);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(str(events[0], {"type"}), "ADDED");
-  EXPECT_EQ(str(events[0], {"object", "metadata", "name"}), "existing");
+  EXPECT_EQ(field_text(events[0], {"type"}), "ADDED");
+  EXPECT_EQ(field_text(events[0], {"object", "metadata", "name"}), "existing");
   w.stream->cancel();
 }
 
@@ -80,13 +71,13 @@ TEST_F(WatchTest, TooOldResourceVersionGivesOneExpiredErrorEvent) {
   EXPECT_EQ(w.head.status, 200u);
   auto events = read_events(*w.stream, 2);
   ASSERT_EQ(events.size(), 1u);  // then the server ends the stream
-  EXPECT_EQ(str(events[0], {"type"}), "ERROR");
-  EXPECT_EQ(str(events[0], {"object", "code"}), "410");
-  EXPECT_EQ(str(events[0], {"object", "reason"}), "Expired");
-  EXPECT_EQ(str(events[0], {"object", "message"}).rfind("too old resource version: 1 (", 0), 0u);
+  EXPECT_EQ(field_text(events[0], {"type"}), "ERROR");
+  EXPECT_EQ(field_text(events[0], {"object", "code"}), "410");
+  EXPECT_EQ(field_text(events[0], {"object", "reason"}), "Expired");
+  EXPECT_EQ(field_text(events[0], {"object", "message"}).rfind("too old resource version: 1 (", 0), 0u);
   auto list = c.get(cms + "?resourceVersion=1&resourceVersionMatch=Exact");
   EXPECT_EQ(list.status, 410u);
-  EXPECT_EQ(str(list.json(), {"message"}), "The resourceVersion for the provided list is too old.");
+  EXPECT_EQ(field_text(list.json(), {"message"}), "The resourceVersion for the provided list is too old.");
 }
 
 TEST_F(WatchTest, LeavingAFieldSelectorReadsAsDeletion) {
@@ -96,7 +87,7 @@ TEST_F(WatchTest, LeavingAFieldSelectorReadsAsDeletion) {
                           {"spec", json::object{{"schedulerName", "dynop-gpu-scheduler"},
                                                 {"containers", json::array{json::object{{"name", "c"}, {"image", "x"}}}}}}};
   ASSERT_EQ(c.post("/api/v1/namespaces/default/pods", pod).status, 201u);
-  std::string rv = str(c.get("/api/v1/pods").json(), {"metadata", "resourceVersion"});
+  std::string rv = field_text(c.get("/api/v1/pods").json(), {"metadata", "resourceVersion"});
   auto w = c.watch("/api/v1/pods?watch=1&fieldSelector=spec.schedulerName%3Ddynop-gpu-scheduler,spec.nodeName%3D&resourceVersion=" + rv);
   ASSERT_TRUE(w.ok());
   auto bound = c.post("/api/v1/namespaces/default/pods/sched-me/binding",
@@ -106,23 +97,23 @@ TEST_F(WatchTest, LeavingAFieldSelectorReadsAsDeletion) {
   ASSERT_EQ(bound.status, 201u);
   auto events = read_events(*w.stream, 1);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(str(events[0], {"type"}), "DELETED");
-  EXPECT_EQ(str(events[0], {"object", "spec", "nodeName"}), "<missing>");
+  EXPECT_EQ(field_text(events[0], {"type"}), "DELETED");
+  EXPECT_EQ(field_text(events[0], {"object", "spec", "nodeName"}), "<missing>");
   auto now = c.get("/api/v1/namespaces/default/pods/sched-me");
-  EXPECT_EQ(str(events[0], {"object", "metadata", "resourceVersion"}),
-            str(now.json(), {"metadata", "resourceVersion"}));
+  EXPECT_EQ(field_text(events[0], {"object", "metadata", "resourceVersion"}),
+            field_text(now.json(), {"metadata", "resourceVersion"}));
   w.stream->cancel();
 }
 
 TEST_F(WatchTest, TimeoutSecondsEndsTheStreamAfterABookmark) {
-  auto rv = str(c.get(cms).json(), {"metadata", "resourceVersion"});
+  auto rv = field_text(c.get(cms).json(), {"metadata", "resourceVersion"});
   auto w = c.watch(cms + "?watch=1&allowWatchBookmarks=true&timeoutSeconds=3&resourceVersion=" + rv);
   ASSERT_TRUE(w.ok());
   auto events = read_events(*w.stream, 10);
   ASSERT_GE(events.size(), 1u);
-  EXPECT_EQ(str(events.back(), {"type"}), "BOOKMARK");
-  EXPECT_EQ(str(events.back(), {"object", "kind"}), "ConfigMap");
-  EXPECT_EQ(str(events.back(), {"object", "metadata", "resourceVersion"}), rv);
+  EXPECT_EQ(field_text(events.back(), {"type"}), "BOOKMARK");
+  EXPECT_EQ(field_text(events.back(), {"object", "kind"}), "ConfigMap");
+  EXPECT_EQ(field_text(events.back(), {"object", "metadata", "resourceVersion"}), rv);
   EXPECT_EQ(w.stream->error(), "");
 }
 
