@@ -2,12 +2,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <sstream>
 
 #include "lib/net/http_client.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/text_lines.hpp"
 
 namespace dynop {
 namespace {
@@ -16,13 +16,7 @@ using namespace std::chrono_literals;
 
 std::string dynop_binary() { return test::binary_path("bin/dynop"); }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
+using test::lines_of;
 
 class RunningHost {
  public:

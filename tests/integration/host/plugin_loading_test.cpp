@@ -8,12 +8,12 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <sstream>
 
 #include "lib/net/http_client.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/text_lines.hpp"
 
 namespace dynop {
 namespace {
@@ -22,21 +22,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
-  std::vector<std::string> out;
-  for (const auto& line : lines_of(text)) {
-    if (line.find(needle) != std::string::npos) out.push_back(line);
-  }
-  return out;
-}
+using test::lines_with;
 
 // A plugin folder assembled from fixture cases (test-plugins/<case>/*.so).
 class PluginFolder {
