@@ -6,6 +6,7 @@
 #include "lib/net/http_client.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/running_host.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/text_lines.hpp"
 
@@ -18,37 +19,7 @@ std::string dynop_binary() { return test::binary_path("bin/dynop"); }
 
 using test::lines_of;
 
-class RunningHost {
- public:
-  explicit RunningHost(std::vector<std::string> args) {
-    std::string error;
-    process_ = test::Process::spawn(dynop_binary(), args, error);
-    EXPECT_TRUE(process_) << error;
-    if (!process_) return;
-    auto address = process_->wait_for_match(
-        std::regex(R"(serving metrics and health on http://([0-9.]+:[0-9]+))"), 30s);
-    EXPECT_TRUE(address) << process_->stderr_text();
-    if (address) address_ = *address;
-    EXPECT_TRUE(process_->wait_for_output("dynop is ready", 30s)) << process_->stderr_text();
-    client_ = net::HttpClient::create({}, error);
-  }
-
-  net::ClientResponse get(const std::string& path) {
-    net::ClientRequest req;
-    req.url = "http://" + address_ + path;
-    auto r = client_->request(req);
-    EXPECT_TRUE(r.ok()) << r.error;
-    return r.response.value_or(net::ClientResponse{});
-  }
-
-  test::Process& process() { return *process_; }
-  bool started() const { return process_ && !address_.empty(); }
-
- private:
-  std::unique_ptr<test::Process> process_;
-  std::string address_;
-  std::unique_ptr<net::HttpClient> client_;
-};
+using test::RunningHost;
 
 TEST(HostCommandLine, VersionPrintsOneLineAndExitsZero) {
   auto r = test::run(dynop_binary(), {"--version"}, 30s);

@@ -12,6 +12,7 @@
 #include "lib/net/http_client.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/running_host.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/text_lines.hpp"
 
@@ -44,48 +45,7 @@ class PluginFolder {
   test::TempDir dir_{"dynop-plugin-loading"};
 };
 
-class Host {
- public:
-  explicit Host(const std::vector<std::string>& args) {
-    std::string error;
-    process_ = test::Process::spawn(test::binary_path("bin/dynop"), args, error);
-    EXPECT_TRUE(process_) << error;
-    if (!process_) return;
-    auto address = process_->wait_for_match(
-        std::regex(R"(serving metrics and health on http://([0-9.]+:[0-9]+))"), 30s);
-    EXPECT_TRUE(address) << process_->stderr_text();
-    if (address) address_ = *address;
-    ready_ = process_->wait_for_output("dynop is ready", 30s);
-    EXPECT_TRUE(ready_) << process_->stderr_text();
-    client_ = net::HttpClient::create({}, error);
-  }
-
-  bool ready() const { return ready_; }
-
-  net::ClientResponse get(const std::string& path) {
-    net::ClientRequest req;
-    req.url = "http://" + address_ + path;
-    auto r = client_->request(req);
-    EXPECT_TRUE(r.ok()) << r.error;
-    return r.response.value_or(net::ClientResponse{});
-  }
-
-  // SIGTERM, then the exit code. Our keep-alive connection is closed first:
-  // what is under test is plugin shutdown, not the ops server draining
-  // clients (the server leaks sessions still open at exit under ASan).
-  std::optional<int> stop() {
-    client_.reset();
-    process_->signal(SIGTERM);
-    return process_->wait(30s);
-  }
-  std::string log() const { return process_->stderr_text() + process_->stdout_text(); }
-
- private:
-  std::unique_ptr<test::Process> process_;
-  std::string address_;
-  bool ready_ = false;
-  std::unique_ptr<net::HttpClient> client_;
-};
+using test::RunningHost;
 
 struct Refusal {
   const char* plugin;  // label in dynop_plugin_status (file stem if refused before the name)
@@ -116,7 +76,7 @@ TEST(PluginLoading, BadPluginsAreReportedAndTheGoodOnesRun) {
   const std::string config = folder.dir().write(
       "dynop.yaml", "pluginDir: " + folder.path().string() +
                         "\npluginConfig:\n  good:\n    answer: 42\nmetricsAddress: 127.0.0.1:0\n");
-  Host host({"--config", config});
+  RunningHost host({"--config", config});
   ASSERT_TRUE(host.ready());
 
   std::string log = host.log();
@@ -158,7 +118,7 @@ TEST(PluginLoading, BadPluginsAreReportedAndTheGoodOnesRun) {
 
 TEST(PluginLoading, OnlyTheEnabledPluginsLoad) {
   PluginFolder folder({"good", "good2"});
-  Host host({"--plugin-dir", folder.path().string(), "--plugins", "second", "--metrics-address",
+  RunningHost host({"--plugin-dir", folder.path().string(), "--plugins", "second", "--metrics-address",
              "127.0.0.1:0"});
   ASSERT_TRUE(host.ready());
   auto metrics = host.get("/metrics");
@@ -172,7 +132,7 @@ TEST(PluginLoading, OnlyTheEnabledPluginsLoad) {
 
 TEST(PluginLoading, EnabledPluginThatIsNotThereIsReported) {
   PluginFolder folder({"good"});
-  Host host({"--plugin-dir", folder.path().string(), "--plugins", "good,planner",
+  RunningHost host({"--plugin-dir", folder.path().string(), "--plugins", "good,planner",
              "--metrics-address", "127.0.0.1:0"});
   ASSERT_TRUE(host.ready());
   EXPECT_THAT(host.log(), HasSubstr("plugin planner is enabled in the configuration but no "
@@ -205,7 +165,7 @@ TEST(OutOfTreePluginInHost, LoadsAndRuns) {
       "dynop.yaml", "pluginDir: " + (tmp.path() / "plugins").string() +
                         "\npluginConfig:\n  file-scaler:\n    file: /nonexistent\n"
                         "    target: {name: my-graph-decode}\nmetricsAddress: 127.0.0.1:0\n");
-  Host host({"--config", config});
+  RunningHost host({"--config", config});
   ASSERT_TRUE(host.ready());
   EXPECT_THAT(host.log(), HasSubstr("plugin file-scaler: scaling default/my-graph-decode"));
   EXPECT_THAT(host.get("/metrics").body,
