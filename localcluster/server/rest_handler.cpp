@@ -48,6 +48,31 @@ namespace {
 
 constexpr int kMaxWriteAttempts = 16;
 
+// kube's 400s for a body whose kind or apiVersion is missing or is not the
+// URL's resource. A create also names a missing apiVersion; an update lets it
+// fall through to the version comparison ("the API version in the data () ...").
+std::optional<ApiError> kind_mismatch(const ResourceType& type, const json::object& body,
+                                      std::string_view raw_body, bool require_api_version) {
+  std::string kind = string_at(&body, "kind");
+  std::string api_version = string_at(&body, "apiVersion");
+  if (kind.empty()) {
+    return bad_request("Object 'Kind' is missing in '" + std::string(raw_body) + "'");
+  }
+  if (require_api_version && api_version.empty()) {
+    return bad_request("Object 'apiVersion' is missing in '" + std::string(raw_body) + "'");
+  }
+  if (api_version != type.group_version()) {
+    return bad_request("the API version in the data (" + api_version +
+                       ") does not match the expected API version (" + type.group_version() +
+                       ")");
+  }
+  if (kind != type.kind) {
+    return bad_request("the kind in the data (" + kind + ") does not match the expected kind (" +
+                       type.kind + ")");
+  }
+  return std::nullopt;
+}
+
 const json::object kEmptyObject;
 
 std::string param_or(const RequestInfo& info, std::string_view key, std::string fallback = {}) {
@@ -518,23 +543,8 @@ net::Response RestHandler::create_from(Context& ctx, json::value& value) {
   }
   json::object& object = value.get_object();
   const ResourceType& type = *ctx.type;
-  std::string kind = string_at(&object, "kind");
-  std::string api_version = string_at(&object, "apiVersion");
-  if (kind.empty()) {
-    return error_response(ctx, bad_request("Object 'Kind' is missing in '" + std::string(ctx.request.body()) + "'"));
-  }
-  if (api_version.empty()) {
-    return error_response(ctx, bad_request("Object 'apiVersion' is missing in '" + std::string(ctx.request.body()) + "'"));
-  }
-  if (api_version != type.group_version()) {
-    return error_response(ctx, bad_request("the API version in the data (" + api_version +
-                                           ") does not match the expected API version (" +
-                                           type.group_version() + ")"));
-  }
-  if (kind != type.kind) {
-    return error_response(ctx, bad_request("the kind in the data (" + kind +
-                                           ") does not match the expected kind (" + type.kind +
-                                           ")"));
+  if (auto error = kind_mismatch(type, object, ctx.request.body(), /*require_api_version=*/true)) {
+    return error_response(ctx, *error);
   }
   auto& meta = metadata(object);
   std::string ns = string_at(&meta, "namespace");
@@ -672,19 +682,8 @@ net::Response RestHandler::update(Context& ctx) {
   }
   json::object body = std::move(value.get_object());
   const ResourceType& type = *ctx.type;
-  std::string api_version = string_at(&body, "apiVersion");
-  std::string kind = string_at(&body, "kind");
-  if (kind.empty()) {
-    return error_response(ctx, bad_request("Object 'Kind' is missing in '" + std::string(ctx.request.body()) + "'"));
-  }
-  if (api_version != type.group_version()) {
-    return error_response(ctx, bad_request("the API version in the data (" + api_version +
-                                           ") does not match the expected API version (" +
-                                           type.group_version() + ")"));
-  }
-  if (kind != type.kind) {
-    return error_response(ctx, bad_request("the kind in the data (" + kind +
-                                           ") does not match the expected kind (" + type.kind + ")"));
+  if (auto error = kind_mismatch(type, body, ctx.request.body(), /*require_api_version=*/false)) {
+    return error_response(ctx, *error);
   }
   auto& meta = metadata(body);
   std::string body_name = string_at(&meta, "name");

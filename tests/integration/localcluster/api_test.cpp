@@ -94,6 +94,37 @@ TEST_F(ApiTest, CreateSetsSystemFieldsAndGetReturnsTheObject) {
   EXPECT_EQ(field_text(got.json(), {"metadata", "uid"}), field_text(obj, {"metadata", "uid"}));
 }
 
+TEST_F(ApiTest, BodiesOfAnotherKindOrVersionGet400) {
+  const std::string path = "/api/v1/namespaces/default/configmaps";
+  json::object wrong_kind = config_map("kind-check");
+  wrong_kind["kind"] = "Secret";
+  auto r = c().post(path, wrong_kind);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(field_text(r.json(), {"message"}),
+            "the kind in the data (Secret) does not match the expected kind (ConfigMap)");
+  json::object wrong_version = config_map("kind-check");
+  wrong_version["apiVersion"] = "v2";
+  r = c().post(path, wrong_version);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(field_text(r.json(), {"message"}),
+            "the API version in the data (v2) does not match the expected API version (v1)");
+  json::object no_version = config_map("kind-check");
+  no_version.erase("apiVersion");
+  r = c().post(path, no_version);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(field_text(r.json(), {"message"}).rfind("Object 'apiVersion' is missing in '", 0), 0u);
+
+  ASSERT_EQ(c().post(path, config_map("kind-check")).status, 201u);
+  r = c().put(path + "/kind-check", no_version);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(field_text(r.json(), {"message"}),
+            "the API version in the data () does not match the expected API version (v1)");
+  r = c().put(path + "/kind-check", wrong_kind);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(field_text(r.json(), {"message"}),
+            "the kind in the data (Secret) does not match the expected kind (ConfigMap)");
+}
+
 TEST_F(ApiTest, AlreadyExistsAndNotFoundStatusBodies) {
   ASSERT_EQ(c().post("/api/v1/namespaces/default/configmaps", config_map("dup")).status, 201u);
   auto again = c().post("/api/v1/namespaces/default/configmaps", config_map("dup"));
