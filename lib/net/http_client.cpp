@@ -18,6 +18,7 @@
 #include <boost/url/parse.hpp>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 
 namespace dynop::net {
 
@@ -399,6 +400,40 @@ struct HttpClient::Impl {
     }
     return msg;
   }
+
+  // Writes `msg` on a pooled connection, then `read(conn, parser)` into a
+  // fresh parser from `make_parser`. A reused keep-alive connection that the
+  // server closed before answering is retried once on a new one (idempotent
+  // methods only). Returns the connection and the parser, or nullopt with
+  // `error` set to "<prefix><reason>".
+  template <class MakeParser, class Read>
+  auto exchange(const Url& url, const ClientRequest& req, http::request<http::string_body>& msg,
+                const std::string& prefix, MakeParser make_parser, Read read, std::string& error)
+      -> std::optional<std::pair<std::unique_ptr<Connection>, decltype(make_parser())>> {
+    auto timeout = req.timeout.value_or(options.request_timeout);
+    for (int attempt = 0;; ++attempt) {
+      std::string acquire_error;
+      auto conn = acquire(url, acquire_error);
+      if (!conn) {
+        error = prefix + acquire_error;
+        return std::nullopt;
+      }
+      auto parser = make_parser();
+      conn->lowest().expires_after(timeout);
+      error_code ec = conn->run([&](auto handler) {
+        conn->with_stream([&](auto& s) { http::async_write(s, msg, handler); });
+      });
+      if (!ec) ec = read(*conn, *parser);
+      if (ec) {
+        bool stale = conn->reused && !parser->got_some() && ec != beast::error::timeout;
+        conn->close();
+        if (stale && attempt == 0 && idempotent(req.method)) continue;
+        error = prefix + describe(ec);
+        return std::nullopt;
+      }
+      return std::make_pair(std::move(conn), std::move(parser));
+    }
+  }
 };
 
 HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -429,48 +464,36 @@ ClientResult HttpClient::request(const ClientRequest& req) {
     result.error = prefix + result.error;
     return result;
   }
-  auto timeout = req.timeout.value_or(impl_->options.request_timeout);
   auto msg = impl_->build(url, req);
-  for (int attempt = 0;; ++attempt) {
-    std::string error;
-    auto conn = impl_->acquire(url, error);
-    if (!conn) {
-      result.error = prefix + error;
-      return result;
-    }
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(impl_->options.max_response_body);
-    if (req.method == "HEAD") parser.skip(true);  // Content-Length without a body
-    conn->lowest().expires_after(timeout);
-    error_code ec = conn->run([&](auto handler) {
-      conn->with_stream([&](auto& s) { http::async_write(s, msg, handler); });
-    });
-    if (!ec) {
-      ec = conn->run([&](auto handler) {
-        conn->with_stream([&](auto& s) { http::async_read(s, conn->buffer, parser, handler); });
-      });
-    }
-    if (ec) {
-      bool stale = conn->reused && !parser.got_some() && ec != beast::error::timeout;
-      conn->close();
-      if (stale && attempt == 0 && idempotent(req.method)) continue;
-      result.error = prefix + describe(ec);
-      return result;
-    }
-    auto res = parser.release();
-    ClientResponse out;
-    out.status = res.result_int();
-    copy_headers(res.base(), out.headers);
-    out.body = std::move(res.body());
-    if (res.keep_alive()) {
-      conn->reused = false;
-      impl_->give_back(std::move(conn));
-    } else {
-      conn->close();
-    }
-    result.response = std::move(out);
-    return result;
+  auto sent = impl_->exchange(
+      url, req, msg, prefix,
+      [&] {
+        auto parser = std::make_unique<http::response_parser<http::string_body>>();
+        parser->body_limit(impl_->options.max_response_body);
+        if (req.method == "HEAD") parser->skip(true);  // Content-Length without a body
+        return parser;
+      },
+      [](Connection& conn, auto& parser) {
+        return conn.run([&](auto handler) {
+          conn.with_stream([&](auto& s) { http::async_read(s, conn.buffer, parser, handler); });
+        });
+      },
+      result.error);
+  if (!sent) return result;
+  auto& [conn, parser] = *sent;
+  auto res = parser->release();
+  ClientResponse out;
+  out.status = res.result_int();
+  copy_headers(res.base(), out.headers);
+  out.body = std::move(res.body());
+  if (res.keep_alive()) {
+    conn->reused = false;
+    impl_->give_back(std::move(conn));
+  } else {
+    conn->close();
   }
+  result.response = std::move(out);
+  return result;
 }
 
 StreamResult HttpClient::stream(const ClientRequest& req) {
@@ -481,46 +504,34 @@ StreamResult HttpClient::stream(const ClientRequest& req) {
     result.error = prefix + result.error;
     return result;
   }
-  auto timeout = req.timeout.value_or(impl_->options.request_timeout);
   auto msg = impl_->build(url, req);
-  for (int attempt = 0;; ++attempt) {
-    std::string error;
-    auto conn = impl_->acquire(url, error);
-    if (!conn) {
-      result.error = prefix + error;
-      return result;
-    }
-    auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
-    parser->body_limit(boost::none);
-    conn->lowest().expires_after(timeout);
-    error_code ec = conn->run([&](auto handler) {
-      conn->with_stream([&](auto& s) { http::async_write(s, msg, handler); });
-    });
-    if (!ec) {
-      ec = conn->run([&](auto handler) {
-        conn->with_stream(
-            [&](auto& s) { http::async_read_header(s, conn->buffer, *parser, handler); });
-      });
-    }
-    if (ec) {
-      bool stale = conn->reused && !parser->got_some() && ec != beast::error::timeout;
-      conn->close();
-      if (stale && attempt == 0 && idempotent(req.method)) continue;
-      result.error = prefix + describe(ec);
-      return result;
-    }
-    const auto& head = parser->get();
-    result.head.status = head.result_int();
-    copy_headers(head.base(), result.head.headers);
-    auto lines = std::make_unique<LineStreamImpl>(std::move(conn), std::move(parser),
-                                                  impl_->options.stream_idle_timeout);
-    if (result.head.status < 200 || result.head.status >= 300) {
-      lines->read_all(result.head.body, impl_->options.max_response_body);
-      return result;
-    }
-    result.stream = std::move(lines);
+  auto sent = impl_->exchange(
+      url, req, msg, prefix,
+      [] {
+        auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
+        parser->body_limit(boost::none);
+        return parser;
+      },
+      [](Connection& conn, auto& parser) {
+        return conn.run([&](auto handler) {
+          conn.with_stream(
+              [&](auto& s) { http::async_read_header(s, conn.buffer, parser, handler); });
+        });
+      },
+      result.error);
+  if (!sent) return result;
+  auto& [conn, parser] = *sent;
+  const auto& head = parser->get();
+  result.head.status = head.result_int();
+  copy_headers(head.base(), result.head.headers);
+  auto lines = std::make_unique<LineStreamImpl>(std::move(conn), std::move(parser),
+                                                impl_->options.stream_idle_timeout);
+  if (result.head.status < 200 || result.head.status >= 300) {
+    lines->read_all(result.head.body, impl_->options.max_response_body);
     return result;
   }
+  result.stream = std::move(lines);
+  return result;
 }
 
 }  // namespace dynop::net
