@@ -80,6 +80,18 @@ std::string param_or(const RequestInfo& info, std::string_view key, std::string 
   return v ? *v : fallback;
 }
 
+// What a list or watch reads: the URL's resource and namespace, filtered by
+// its labelSelector and fieldSelector (a bad selector is the 400).
+std::variant<storage::Selection, ApiError> selection_of(const ResourceType& type,
+                                                        const RequestInfo& info,
+                                                        const std::string& resource) {
+  auto predicate =
+      make_predicate(type, param_or(info, "labelSelector"), param_or(info, "fieldSelector"));
+  if (auto* error = std::get_if<ApiError>(&predicate)) return *error;
+  return storage::Selection{resource, info.namespace_name,
+                            std::get<storage::AttrsPredicate>(std::move(predicate))};
+}
+
 std::optional<std::int64_t> int_param(const RequestInfo& info, std::string_view key) {
   const std::string* v = info.param(key);
   if (!v || v->empty()) return std::nullopt;
@@ -276,13 +288,11 @@ net::Response RestHandler::get(Context& ctx) {
 }
 
 void RestHandler::list(Context& ctx, net::Responder responder) {
-  auto predicate = make_predicate(*ctx.type, param_or(ctx.info, "labelSelector"),
-                                  param_or(ctx.info, "fieldSelector"));
-  if (auto* error = std::get_if<ApiError>(&predicate)) {
+  auto selected = selection_of(*ctx.type, ctx.info, ctx.resource);
+  if (auto* error = std::get_if<ApiError>(&selected)) {
     return responder.respond(error_response(ctx, *error));
   }
-  storage::Selection selection{ctx.resource, ctx.info.namespace_name,
-                               std::get<storage::AttrsPredicate>(std::move(predicate))};
+  storage::Selection selection = std::get<storage::Selection>(std::move(selected));
   storage::ListOptions options;
   if (auto limit = int_param(ctx.info, "limit"); limit && *limit > 0) options.limit = *limit;
   std::string cont = param_or(ctx.info, "continue");
@@ -347,13 +357,11 @@ void RestHandler::list(Context& ctx, net::Responder responder) {
 }
 
 void RestHandler::watch(Context& ctx, net::Responder responder) {
-  auto predicate = make_predicate(*ctx.type, param_or(ctx.info, "labelSelector"),
-                                  param_or(ctx.info, "fieldSelector"));
-  if (auto* error = std::get_if<ApiError>(&predicate)) {
+  auto selected = selection_of(*ctx.type, ctx.info, ctx.resource);
+  if (auto* error = std::get_if<ApiError>(&selected)) {
     return responder.respond(error_response(ctx, *error));
   }
-  storage::Selection selection{ctx.resource, ctx.info.namespace_name,
-                               std::get<storage::AttrsPredicate>(std::move(predicate))};
+  storage::Selection selection = std::get<storage::Selection>(std::move(selected));
   std::string rv_text = param_or(ctx.info, "resourceVersion");
   std::optional<std::uint64_t> from;
   if (!rv_text.empty() && rv_text != "0") {
