@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "host/plugins/plugin_manager.hpp"
 #include "lib/metrics/registry.hpp"
@@ -62,7 +63,8 @@ TEST(PluginLoad, BadConfigurationIsAnInitFailureNamingTheKey) {
   options.config_sections["dgd"] = "schedulerName: oops\n";
   std::string error;
   ASSERT_TRUE(manager.load_all(options, error)) << error;
-  const host::PluginStatus* s = find(manager.statuses(), "dgd");
+  const std::vector<host::PluginStatus> statuses = manager.statuses();
+  const host::PluginStatus* s = find(statuses, "dgd");
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->state, host::PluginState::kInitFailed);
   EXPECT_NE(s->reason.find("unknown configuration key \"schedulerName\""), std::string::npos)
