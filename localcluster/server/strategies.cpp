@@ -34,10 +34,12 @@ void prepare_container(boost::json::value& value) {
   // Limits without requests become the requests, as kube's defaulting does.
   if (auto* resources = c.if_contains("resources"); resources && resources->is_object()) {
     auto& r = resources->get_object();
-    if (auto* limits = r.if_contains("limits"); limits && limits->is_object()) {
+    if (auto* found = r.if_contains("limits"); found && found->is_object()) {
+      // Copy the limits first: inserting "requests" may reallocate r and move them.
+      const boost::json::object limits = found->get_object();
       auto& requests = r["requests"];
       if (!requests.is_object()) requests = boost::json::object();
-      for (const auto& kv : limits->get_object()) {
+      for (const auto& kv : limits) {
         if (!requests.get_object().contains(kv.key())) requests.get_object()[kv.key()] = kv.value();
       }
     }
