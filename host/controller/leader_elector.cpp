@@ -1,5 +1,7 @@
 #include "host/controller/leader_elector.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 #include <stdexcept>
 
@@ -195,20 +197,35 @@ bool LeaderElector::release() {
     lease_text = observed_json_;
     record = *observed_;
   }
-  auto parsed = parse_lease(lease_text);
-  if (!parsed) return false;
-  const std::string now_text = apimachinery::format_micro_time(clock_.wall_now());
-  record.holder_identity.clear();
-  record.lease_duration_seconds = 1;
-  record.acquire_time = now_text;
-  record.renew_time = now_text;
-  parsed->object["spec"] = spec_of(record);
-  auto updated =
-      client_.update(config_.lease_namespace, config_.lease_name, json::serialize(parsed->object));
-  if (!updated) return false;
-  auto after = parse_lease(*updated);
-  observe(after ? after->record : record, clock_.now());
-  return true;
+  // Two tries: our copy can be one renewal behind when the stop races a renew,
+  // and a stale resourceVersion gets 409; then re-read and release if still ours.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (attempt > 0) {
+      auto current = client_.get(config_.lease_namespace, config_.lease_name);
+      if (!current) break;
+      auto fresh = parse_lease(*current);
+      if (!fresh || fresh->record.holder_identity != config_.identity) return true;
+      lease_text = *current;
+      record = fresh->record;
+    }
+    auto parsed = parse_lease(lease_text);
+    if (!parsed) break;
+    const std::string now_text = apimachinery::format_micro_time(clock_.wall_now());
+    record.holder_identity.clear();
+    record.lease_duration_seconds = 1;
+    record.acquire_time = now_text;
+    record.renew_time = now_text;
+    parsed->object["spec"] = spec_of(record);
+    auto updated = client_.update(config_.lease_namespace, config_.lease_name,
+                                  json::serialize(parsed->object));
+    if (!updated) continue;
+    auto after = parse_lease(*updated);
+    observe(after ? after->record : record, clock_.now());
+    return true;
+  }
+  spdlog::warn("could not release Lease {}/{}; another replica takes over when it expires",
+               config_.lease_namespace, config_.lease_name);
+  return false;
 }
 
 Duration LeaderElector::jittered(Duration base) {
