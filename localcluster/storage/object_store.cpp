@@ -164,21 +164,26 @@ ListResult ObjectStore::list(const Selection& selection, const ListOptions& opti
     if (from != objects.end() && (it == objects.end() || from->first > it->first)) it = from;
     if (from == objects.end()) it = from;
   }
-  std::int64_t remaining = 0;
-  for (; it != objects.end(); ++it) {
-    if (!prefix.empty() && it->first.compare(0, prefix.size(), prefix) != 0) break;
+  const auto in_range = [&](Bucket::const_iterator at) {
+    return at != objects.end() &&
+           (prefix.empty() || at->first.compare(0, prefix.size(), prefix) == 0);
+  };
+  for (; in_range(it); ++it) {
     if (!selection.matches(*it->second.attrs)) continue;
     if (options.limit > 0 && static_cast<std::int64_t>(result.items.size()) >= options.limit) {
-      if (result.continue_token.empty()) {
-        result.continue_token =
-            encode_continue({result.resource_version, it->first.substr(prefix.size())});
+      result.continue_token =
+          encode_continue({result.resource_version, it->first.substr(prefix.size())});
+      // kube-apiserver reports remainingItemCount only for unfiltered lists; with a
+      // predicate, counting would mean matching the whole rest of the list on every page.
+      if (!selection.predicate) {
+        std::int64_t remaining = 0;
+        for (; in_range(it); ++it) ++remaining;
+        result.remaining_items = remaining;
       }
-      ++remaining;
-      continue;
+      break;
     }
     result.items.push_back(it->second);
   }
-  if (!result.continue_token.empty()) result.remaining_items = remaining;
   return result;
 }
 

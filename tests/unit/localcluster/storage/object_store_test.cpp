@@ -78,6 +78,29 @@ TEST(ObjectStore, ListPaginatesWithContinueAndRemainingCount) {
   EXPECT_EQ(store.list({"pods", "", nullptr}).items.size(), 6u);
 }
 
+// As kube-apiserver: a filtered list cut by a limit still hands out a continue
+// token but no remainingItemCount (it would cost a match of the whole rest).
+TEST(ObjectStore, FilteredPageHasContinueButNoRemainingCount) {
+  ObjectStore store({});
+  for (int i = 0; i < 5; ++i) {
+    std::string name = "p" + std::to_string(i);
+    store.create("pods", "default", name, pod("default", name));
+  }
+  Selection odd{"pods", "default",
+                [](const ObjectAttrs& attrs) { return attrs.name != "p0" && attrs.name != "p2"; }};
+  auto page1 = store.list(odd, {1, "", 0});
+  ASSERT_EQ(page1.items.size(), 1u);
+  EXPECT_EQ(name_of(page1.items[0]), "p1");
+  EXPECT_FALSE(page1.remaining_items);
+  auto token = decode_continue(page1.continue_token);
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->start, "p3");
+  auto page2 = store.list(odd, {10, token->start, token->resource_version});
+  ASSERT_EQ(page2.items.size(), 2u);
+  EXPECT_EQ(name_of(page2.items[1]), "p4");
+  EXPECT_TRUE(page2.continue_token.empty());
+}
+
 TEST(ObjectStore, WatchReplaysHistoryAndReportsSelectorTransitions) {
   ObjectStore store({});
   store.create("pods", "default", "a", pod("default", "a"));
