@@ -5,13 +5,17 @@
 #   3. start the dynop host with the default plugins
 #   4. apply the guide's sglang-agg example
 #   5. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
+# Tests run the same setup against their own build and folders:
+#   DYNOP_RUN_DATA_DIR  the cluster's data (default .localcluster/ in the checkout)
+#   DYNOP_RUN_LOG_DIR   the logs (default .run/ in the checkout)
+# SIGTERM stops everything as Ctrl-C does.
 set -euo pipefail
-build="${1:-build/release}"
 top="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "$top" && realpath -m "${1:-build/release}")"
 cd "$top"
 bin="$build/bin"
-data="$top/.localcluster"
-run="$top/.run"
+data="${DYNOP_RUN_DATA_DIR:-$top/.localcluster}"
+run="${DYNOP_RUN_LOG_DIR:-$top/.run}"
 mkdir -p "$data" "$run"
 
 for exe in dynop-localcluster dynop; do
