@@ -48,6 +48,24 @@ std::string encode_list_query(const ListOptions& options, bool watch) {
   return query;
 }
 
+std::vector<std::pair<std::string, std::string>> impersonation_headers(const Impersonation& who) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (who.user.empty()) return headers;
+  headers.emplace_back("Impersonate-User", who.user);
+  if (!who.uid.empty()) headers.emplace_back("Impersonate-Uid", who.uid);
+  for (const std::string& group : who.groups) headers.emplace_back("Impersonate-Group", group);
+  // A header name is an RFC 7230 token; everything else, and '%' itself, is
+  // percent-encoded, as client-go's headerKeyEscape does.
+  static constexpr boost::urls::grammar::lut_chars kTokenChars =
+      boost::urls::grammar::lut_chars(boost::urls::grammar::alnum_chars) +
+      boost::urls::grammar::lut_chars("!#$&'*+-.^_`|~");
+  for (const auto& [key, values] : who.extra) {
+    const std::string name = "Impersonate-Extra-" + boost::urls::encode(key, kTokenChars);
+    for (const std::string& value : values) headers.emplace_back(name, value);
+  }
+  return headers;
+}
+
 namespace {
 
 class LineEventStream final : public EventStream {
@@ -68,6 +86,7 @@ struct Client::Impl {
   ClientOptions options;
   std::unique_ptr<net::HttpClient> http;
   std::unique_ptr<Discovery> discovery;
+  std::vector<std::pair<std::string, std::string>> impersonation;  // from config, computed once
 
   std::mutex token_mutex;
   std::string file_token;
@@ -106,6 +125,8 @@ struct Client::Impl {
     }
     const std::string bearer = token();
     if (!bearer.empty()) request.headers.emplace_back("Authorization", "Bearer " + bearer);
+    // Watches and discovery too: the server must see one identity throughout.
+    for (auto& header : impersonation) request.headers.push_back(header);
     return request;
   }
 
@@ -144,6 +165,7 @@ Result<std::unique_ptr<Client>> Client::create(const RestConfig& config,
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->options = options;
+  impl->impersonation = impersonation_headers(config.impersonate);
   net::ClientOptions http_options;
   http_options.tls.ca_pem = config.certificate_authority_pem;
   http_options.tls.cert_pem = config.client_certificate_pem;

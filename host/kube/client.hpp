@@ -20,6 +20,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "host/kube/api_error.hpp"
 #include "host/kube/discovery.hpp"
@@ -128,6 +130,12 @@ class InformerFactory;
 // Informers backed by `client` (discovery + list/watch); `client` must
 // outlive the factory.
 std::unique_ptr<InformerFactory> make_informer_factory(Client& client);
+
+// The Impersonate-User/-Uid/-Group/-Extra-<key> headers client-go sends for
+// `who` (none when who.user is empty): one Impersonate-Group per group, one
+// Impersonate-Extra-<key> per value, keys percent-encoded where a header name
+// cannot carry them ("acme.com/project" -> "acme.com%2Fproject").
+std::vector<std::pair<std::string, std::string>> impersonation_headers(const Impersonation& who);
 
 // "?labelSelector=a%3Db&limit=5..." for the options that are set.
 std::string encode_list_query(const ListOptions& options, bool watch);

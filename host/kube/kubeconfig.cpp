@@ -69,6 +69,44 @@ std::optional<Error> load_pem(const YAML::Node& node, const std::string& field,
   return std::nullopt;
 }
 
+// A YAML sequence of strings into `out`; false when `node` is something else.
+bool string_list(const YAML::Node& node, std::vector<std::string>& out) {
+  if (!node.IsSequence()) return false;
+  for (const YAML::Node& item : node) {
+    if (!item.IsScalar()) return false;
+    out.push_back(item.as<std::string>());
+  }
+  return true;
+}
+
+// client-go's impersonation fields of a kubeconfig user.
+std::optional<Error> load_impersonation(const YAML::Node& user, const std::string& what,
+                                        Impersonation& out) {
+  out.user = scalar(user, "as");
+  out.uid = scalar(user, "as-uid");
+  if (const YAML::Node groups = user["as-groups"]; groups && !groups.IsNull()) {
+    if (!string_list(groups, out.groups))
+      return config_error(what + ": as-groups must be a list of group names");
+  }
+  if (const YAML::Node extra = user["as-user-extra"]; extra && !extra.IsNull()) {
+    if (!extra.IsMap())
+      return config_error(what + ": as-user-extra must map keys to lists of values");
+    for (const auto& entry : extra) {
+      if (!entry.first.IsScalar())
+        return config_error(what + ": as-user-extra keys must be strings");
+      const std::string key = entry.first.as<std::string>();
+      if (!string_list(entry.second, out.extra[key]))
+        return config_error(what + ": as-user-extra \"" + key + "\" must be a list of values");
+    }
+  }
+  // The API server refuses groups, uid or extra without a user; say so here,
+  // where the fix is.
+  if (out.user.empty() && (!out.uid.empty() || !out.groups.empty() || !out.extra.empty()))
+    return config_error(what +
+                        ": as-groups, as-uid and as-user-extra need as (the user to act as)");
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<RestConfig> parse_kubeconfig(const std::string& yaml, const fs::path& base,
@@ -125,6 +163,7 @@ Result<RestConfig> parse_kubeconfig(const std::string& yaml, const fs::path& bas
       return *error;
     if (config.client_certificate_pem.empty() != config.client_key_pem.empty())
       return config_error(user_what + ": client-certificate and client-key must be set together");
+    if (auto error = load_impersonation(user, user_what, config.impersonate)) return *error;
     if (user["exec"] || user["auth-provider"])
       if (config.bearer_token.empty() && config.token_file.empty() &&
           config.client_certificate_pem.empty())

@@ -5,12 +5,25 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "host/kube/api_error.hpp"
 
 namespace dynop::host::kube {
+
+// Who the client acts as (kubeconfig users[].user.as, as-uid, as-groups,
+// as-user-extra; kubectl's --as flags): sent as Impersonate-* headers on every
+// request, so a privileged credential can act with an operator's identity.
+// Empty user: no impersonation.
+struct Impersonation {
+  std::string user;
+  std::string uid;
+  std::vector<std::string> groups;
+  std::map<std::string, std::vector<std::string>> extra;
+};
 
 struct RestConfig {
   std::string server;  // "https://10.0.0.1:443", no trailing slash
@@ -22,6 +35,7 @@ struct RestConfig {
   std::string certificate_authority_pem;  // empty: the system trust store
   bool insecure_skip_tls_verify = false;  // only when the kubeconfig says so
   std::string tls_server_name;
+  Impersonation impersonate;
   std::string default_namespace = "default";
   std::string context;  // the context used, for messages
 };

@@ -110,6 +110,71 @@ contexts: [{name: c, context: {cluster: k}}]
       << bad_ca.error().message;
 }
 
+// What make run writes for the host: the admin token, acting as the
+// operator's service account (client-go's field names).
+constexpr const char* kOperator = R"(current-context: c
+clusters: [{name: k, cluster: {server: "https://127.0.0.1:1"}}]
+contexts: [{name: c, context: {cluster: k, user: operator}}]
+users:
+- name: operator
+  user:
+    token: admin-token
+    as: system:serviceaccount:dynop-system:dynop
+    as-uid: 6f1c
+    as-groups: [system:serviceaccounts, "system:serviceaccounts:dynop-system"]
+    as-user-extra:
+      acme.com/project: [inference, batch]
+      scopes: [openid]
+)";
+
+TEST_F(Kubeconfig, ImpersonationFields) {
+  auto config = parse_kubeconfig(kOperator, dir_);
+  ASSERT_TRUE(config) << config.error().describe();
+  EXPECT_EQ(config->bearer_token, "admin-token");
+  EXPECT_EQ(config->impersonate.user, "system:serviceaccount:dynop-system:dynop");
+  EXPECT_EQ(config->impersonate.uid, "6f1c");
+  EXPECT_EQ(
+      config->impersonate.groups,
+      (std::vector<std::string>{"system:serviceaccounts", "system:serviceaccounts:dynop-system"}));
+  EXPECT_EQ(config->impersonate.extra,
+            (std::map<std::string, std::vector<std::string>>{
+                {"acme.com/project", {"inference", "batch"}}, {"scopes", {"openid"}}}));
+}
+
+TEST_F(Kubeconfig, NoImpersonationUnlessAsked) {
+  auto config = parse_kubeconfig(kTwoContexts, dir_, "remote");
+  ASSERT_TRUE(config) << config.error().describe();
+  EXPECT_TRUE(config->impersonate.user.empty());
+  EXPECT_TRUE(config->impersonate.groups.empty());
+  EXPECT_TRUE(config->impersonate.extra.empty());
+}
+
+TEST_F(Kubeconfig, ImpersonationErrorsNameTheField) {
+  auto with_user = [](const std::string& user) {
+    return "current-context: c\n"
+           "clusters: [{name: k, cluster: {server: \"https://h:1\"}}]\n"
+           "contexts: [{name: c, context: {cluster: k, user: u}}]\n"
+           "users: [{name: u, user: " +
+           user + "}]\n";
+  };
+  auto groups_only = parse_kubeconfig(with_user("{token: t, as-groups: [g]}"), dir_);
+  ASSERT_FALSE(groups_only);
+  EXPECT_EQ(groups_only.error().message,
+            "user \"u\": as-groups, as-uid and as-user-extra need as (the user to act as)");
+  auto scalar_groups = parse_kubeconfig(with_user("{token: t, as: me, as-groups: g}"), dir_);
+  ASSERT_FALSE(scalar_groups);
+  EXPECT_EQ(scalar_groups.error().message, "user \"u\": as-groups must be a list of group names");
+  auto scalar_extra =
+      parse_kubeconfig(with_user("{token: t, as: me, as-user-extra: {k: v}}"), dir_);
+  ASSERT_FALSE(scalar_extra);
+  EXPECT_EQ(scalar_extra.error().message,
+            "user \"u\": as-user-extra \"k\" must be a list of values");
+  auto list_extra = parse_kubeconfig(with_user("{token: t, as: me, as-user-extra: [k]}"), dir_);
+  ASSERT_FALSE(list_extra);
+  EXPECT_EQ(list_extra.error().message,
+            "user \"u\": as-user-extra must map keys to lists of values");
+}
+
 TEST_F(Kubeconfig, InClusterServiceAccount) {
   write("token", "sa-token");
   write("ca.crt", "SA-CA");
