@@ -1,6 +1,9 @@
 #include "host/config/config.hpp"
 
+#include <optional>
+
 #include "host/config/config_file.hpp"
+#include "host/config/duration.hpp"
 #include "host/config/flags.hpp"
 #include "host/config/host_port.hpp"
 
@@ -15,7 +18,9 @@ from --plugin-dir do the work.
 Flags (flags override the config file):
   --config FILE            YAML config file (keys: logLevel, logFormat, pluginDir,
                            plugins, pluginConfig, metricsAddress, kubeconfig,
-                           admissionAddress, admissionCertFile, admissionKeyFile)
+                           admissionAddress, admissionCertFile, admissionKeyFile,
+                           leaderElection: {leaderElect, leaseDuration, renewDeadline,
+                           retryPeriod, resourceName, resourceNamespace})
   --log-level LEVEL        trace, debug, info, warn, error or off (default info)
   --log-format FORMAT      text or json (default text)
   --plugin-dir DIR         folder of plugin shared libraries (default /usr/lib/dynop/plugins)
@@ -32,12 +37,80 @@ Flags (flags override the config file):
   --leader-election-id N   name of the Lease (default dynop-leader)
   --leader-election-namespace NS
                            namespace of the Lease (default the pod's, else dynop-system)
+  --leader-elect-lease-duration D
+                           how long followers wait after the last renewal before they
+                           take the Lease (default 15s; Go durations: 15s, 500ms, 1m)
+  --leader-elect-renew-deadline D
+                           how long the leader keeps trying to renew before it gives
+                           up leadership (default 10s; shorter than the lease duration)
+  --leader-elect-retry-period D
+                           how often candidates try to take the Lease and the leader
+                           renews it (default 2s; under the renew deadline / 1.2)
   --version                print the version and exit
   -h, --help               print this help and exit
 
 Exit codes: 0 success, 1 configuration or startup error, 2 command-line usage error.
 )";
 }
+
+namespace {
+
+// The checks client-go's NewLeaderElector makes, done at startup so that a
+// bad combination is a usage error naming the setting, not a crash later.
+// `flag_*` tell which values came from flags; the message names a flag when
+// one was involved (exit 2), else the config file's keys (exit 1).
+struct LeaseTimingError {
+  std::string message;
+  int exit_code = 0;
+};
+
+std::optional<LeaseTimingError> check_lease_timings(const Config& config, const Flags& flags) {
+  const bool lease_flag = flags.leader_elect_lease_duration.has_value();
+  const bool renew_flag = flags.leader_elect_renew_deadline.has_value();
+  const bool retry_flag = flags.leader_elect_retry_period.has_value();
+  const std::string file = config.config_file.string();
+  const std::string lease = format_duration(config.lease_duration);
+  const std::string renew = format_duration(config.renew_deadline);
+  const std::string retry = format_duration(config.retry_period);
+  auto named = [&](bool from_flag, const char* flag, const char* key) {
+    return from_flag ? std::string(flag) : file + ": leaderElection." + key;
+  };
+  auto error = [&](bool from_flag, std::string message) {
+    return LeaseTimingError{std::move(message), from_flag ? 2 : 1};
+  };
+  using std::chrono::milliseconds;
+  if (config.lease_duration < std::chrono::seconds(1)) {
+    return error(lease_flag, named(lease_flag, "--leader-elect-lease-duration", "leaseDuration") +
+                                 ": " + lease +
+                                 " is shorter than 1s (a Lease counts whole seconds)");
+  }
+  if (config.retry_period <= milliseconds(0)) {
+    return error(retry_flag, named(retry_flag, "--leader-elect-retry-period", "retryPeriod") +
+                                 ": " + retry + " must be positive");
+  }
+  if (config.renew_deadline >= config.lease_duration) {
+    if (renew_flag || !lease_flag) {
+      return error(renew_flag, named(renew_flag, "--leader-elect-renew-deadline", "renewDeadline") +
+                                   ": " + renew + " must be shorter than the lease duration (" +
+                                   lease + ")");
+    }
+    return error(true, "--leader-elect-lease-duration: " + lease +
+                           " must be longer than the renew deadline (" + renew + ")");
+  }
+  // client-go jitters retries by up to 1.2 retry periods.
+  if (config.renew_deadline * 5 <= config.retry_period * 6) {
+    if (retry_flag || !renew_flag) {
+      return error(retry_flag, named(retry_flag, "--leader-elect-retry-period", "retryPeriod") +
+                                   ": " + retry + " is too long for the renew deadline (" + renew +
+                                   "); the renew deadline must exceed 1.2 times it");
+    }
+    return error(true, "--leader-elect-renew-deadline: " + renew +
+                           " must exceed 1.2 times the retry period (" + retry + ")");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Startup load_startup(const std::vector<std::string>& args) {
   Startup out;
@@ -107,6 +180,26 @@ Startup load_startup(const std::vector<std::string>& args) {
   if (flags.leader_election_id) config.leader_election_id = *flags.leader_election_id;
   if (flags.leader_election_namespace) {
     config.leader_election_namespace = *flags.leader_election_namespace;
+  }
+  struct DurationFlag {
+    const std::optional<std::string>& value;
+    const char* name;
+    std::chrono::milliseconds& target;
+  };
+  for (const DurationFlag& flag :
+       {DurationFlag{flags.leader_elect_lease_duration, "--leader-elect-lease-duration",
+                     config.lease_duration},
+        DurationFlag{flags.leader_elect_renew_deadline, "--leader-elect-renew-deadline",
+                     config.renew_deadline},
+        DurationFlag{flags.leader_elect_retry_period, "--leader-elect-retry-period",
+                     config.retry_period}}) {
+    if (!flag.value) continue;
+    auto d = parse_duration(*flag.value, error);
+    if (!d) return fail(std::string(flag.name) + ": " + error, 2);
+    flag.target = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+  }
+  if (auto timing = check_lease_timings(config, flags)) {
+    return fail(timing->message, timing->exit_code);
   }
   if (!config.admission_address.empty() &&
       (config.admission_cert_file.empty() || config.admission_key_file.empty())) {

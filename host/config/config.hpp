@@ -13,6 +13,13 @@
 //   admissionAddress: ":9443"   # HTTPS admission webhooks; empty or absent: not served
 //   admissionCertFile: /etc/dynop/webhook/tls.crt   # required with admissionAddress;
 //   admissionKeyFile: /etc/dynop/webhook/tls.key    # reloaded when the files change
+//   leaderElection:             # component-base's LeaderElectionConfiguration keys
+//     leaderElect: true
+//     leaseDuration: 15s        # Go durations; renewDeadline < leaseDuration and
+//     renewDeadline: 10s        # retryPeriod * 1.2 < renewDeadline (client-go's checks)
+//     retryPeriod: 2s
+//     resourceName: dynop-leader
+//     resourceNamespace: dynop-system
 
 #include <chrono>
 #include <filesystem>

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "host/config/duration.hpp"
 #include "host/config/host_port.hpp"
 
 namespace dynop::host {
@@ -15,19 +16,28 @@ namespace dynop::host {
 namespace {
 
 const std::vector<std::string> kKnownKeys = {
-    "logLevel",       "logFormat",  "pluginDir",        "plugins",           "pluginConfig",
-    "metricsAddress", "kubeconfig", "admissionAddress", "admissionCertFile", "admissionKeyFile"};
+    "logLevel",          "logFormat",        "pluginDir",     "plugins",
+    "pluginConfig",      "metricsAddress",   "kubeconfig",    "admissionAddress",
+    "admissionCertFile", "admissionKeyFile", "leaderElection"};
+
+// component-base's LeaderElectionConfiguration, as kube-scheduler's and
+// kube-controller-manager's config files spell it.
+const std::vector<std::string> kLeaderElectionKeys = {"leaderElect",   "leaseDuration",
+                                                      "renewDeadline", "retryPeriod",
+                                                      "resourceName",  "resourceNamespace"};
+
+std::string joined(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
 
 std::string where(const std::string& name, const YAML::Mark& mark) {
   if (mark.is_null()) return name;
   return name + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
-std::string known_keys() {
-  std::string out;
-  for (const auto& k : kKnownKeys) out += (out.empty() ? "" : ", ") + k;
-  return out;
-}
+std::string known_keys() { return joined(kKnownKeys); }
 
 class Reader {
  public:
@@ -120,8 +130,50 @@ class Reader {
       std::string& target =
           k == "admissionCertFile" ? config_.admission_cert_file : config_.admission_key_file;
       target = s.empty() ? s : resolve(s).string();
+    } else if (k == "leaderElection") {
+      return leader_election(value);
     } else {
       return fail(key, "unknown key \"" + k + "\" (known keys: " + known_keys() + ")");
+    }
+    return true;
+  }
+
+  bool leader_election(const YAML::Node& section) {
+    if (section.IsNull()) return true;
+    if (!section.IsMap()) return fail(section, "leaderElection must be a mapping of settings");
+    std::set<std::string> seen;
+    for (const auto& entry : section) {
+      if (!entry.first.IsScalar()) return fail(entry.first, "setting names must be strings");
+      const std::string k = entry.first.Scalar();
+      const std::string path = "leaderElection." + k;
+      if (!seen.insert(k).second) return fail(entry.first, "\"" + path + "\" is set twice");
+      std::string s;
+      if (k == "leaderElect") {
+        if (!scalar(path, entry.second, s)) return false;
+        if (s != "true" && s != "false") {
+          return fail(entry.second, path + ": \"" + s + "\" is not true or false");
+        }
+        config_.leader_elect = s == "true";
+      } else if (k == "leaseDuration" || k == "renewDeadline" || k == "retryPeriod") {
+        if (!scalar(path, entry.second, s)) return false;
+        std::string e;
+        auto d = parse_duration(s, e);
+        if (!d) return fail(entry.second, path + ": " + e);
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+        (k == "leaseDuration"   ? config_.lease_duration
+         : k == "renewDeadline" ? config_.renew_deadline
+                                : config_.retry_period) = ms;
+      } else if (k == "resourceName") {
+        if (!scalar(path, entry.second, s)) return false;
+        if (s.empty()) return fail(entry.second, path + " must not be empty");
+        config_.leader_election_id = s;
+      } else if (k == "resourceNamespace") {
+        if (!scalar(path, entry.second, s)) return false;
+        config_.leader_election_namespace = s;
+      } else {
+        return fail(entry.first, "unknown key \"" + path +
+                                     "\" (known keys: " + joined(kLeaderElectionKeys) + ")");
+      }
     }
     return true;
   }

@@ -43,6 +43,12 @@ bool parse_flags(const std::vector<std::string>& args, Flags& flags, std::string
       {"--leader-election-id", [&](const std::string& v) { flags.leader_election_id = v; }},
       {"--leader-election-namespace",
        [&](const std::string& v) { flags.leader_election_namespace = v; }},
+      {"--leader-elect-lease-duration",
+       [&](const std::string& v) { flags.leader_elect_lease_duration = v; }},
+      {"--leader-elect-renew-deadline",
+       [&](const std::string& v) { flags.leader_elect_renew_deadline = v; }},
+      {"--leader-elect-retry-period",
+       [&](const std::string& v) { flags.leader_elect_retry_period = v; }},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];

@@ -24,6 +24,10 @@ struct Flags {
   std::optional<std::string> leader_elect;  // "true" or "false"
   std::optional<std::string> leader_election_id;
   std::optional<std::string> leader_election_namespace;
+  // Go durations ("15s"), as kube-controller-manager's flags of the same names.
+  std::optional<std::string> leader_elect_lease_duration;
+  std::optional<std::string> leader_elect_renew_deadline;
+  std::optional<std::string> leader_elect_retry_period;
 };
 
 // Accepts "--name value" and "--name=value". false and one `error` line

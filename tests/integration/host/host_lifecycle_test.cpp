@@ -54,7 +54,7 @@ TEST(HostCommandLine, BadConfigFileIsOneLineWithPosition) {
   EXPECT_EQ(r.err, "dynop: " + file +
                        ":2:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, pluginDir, "
                        "plugins, pluginConfig, metricsAddress, kubeconfig, admissionAddress, "
-                       "admissionCertFile, admissionKeyFile)\n");
+                       "admissionCertFile, admissionKeyFile, leaderElection)\n");
 
   std::string broken = dir.write("broken.yaml", "plugins: [a, b\n");
   r = test::run(dynop_binary(), {"--config", broken}, 30s);

@@ -97,7 +97,7 @@ TEST_F(ConfigTest, UnknownKeyNamesFileLineAndColumn) {
   EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
                          ":3:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, "
                          "pluginDir, plugins, pluginConfig, metricsAddress, kubeconfig, "
-                         "admissionAddress, admissionCertFile, admissionKeyFile)");
+                         "admissionAddress, admissionCertFile, admissionKeyFile, leaderElection)");
 }
 
 TEST_F(ConfigTest, WrongTypesAreNamed) {
@@ -190,8 +190,9 @@ TEST_F(ConfigTest, AdmissionIsOffUnlessAnAddressIsSet) {
   ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
   EXPECT_EQ(s.config.admission_address, "");
 
-  s = with_file("admissionAddress: \":9443\"\nadmissionCertFile: tls/tls.crt\n"
-                "admissionKeyFile: /etc/dynop/tls.key\n");
+  s = with_file(
+      "admissionAddress: \":9443\"\nadmissionCertFile: tls/tls.crt\n"
+      "admissionKeyFile: /etc/dynop/tls.key\n");
   ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
   EXPECT_EQ(s.config.admission_address, ":9443");
   EXPECT_EQ(s.config.admission_cert_file, (dir_ / "tls/tls.crt").string());
@@ -216,6 +217,95 @@ TEST_F(ConfigTest, AdmissionNeedsCertificateAndKey) {
   ASSERT_EQ(s.action, Startup::Action::kError);
   EXPECT_EQ(s.exit_code, 2);
   EXPECT_EQ(s.error.rfind("--admission-address: ", 0), 0u) << s.error;
+}
+
+TEST_F(ConfigTest, LeaseTimingsDefaultToClientGosAndFlagsSetThem) {
+  using namespace std::chrono_literals;
+  Startup s = load_startup({});
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.lease_duration, 15s);
+  EXPECT_EQ(s.config.renew_deadline, 10s);
+  EXPECT_EQ(s.config.retry_period, 2s);
+  s = load_startup({"--leader-elect-lease-duration", "3s", "--leader-elect-renew-deadline=2s",
+                    "--leader-elect-retry-period", "250ms"});
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.lease_duration, 3s);
+  EXPECT_EQ(s.config.renew_deadline, 2s);
+  EXPECT_EQ(s.config.retry_period, 250ms);
+}
+
+TEST_F(ConfigTest, LeaseTimingFlagErrorsNameTheFlag) {
+  auto error = [](std::vector<std::string> args) {
+    Startup s = load_startup(args);
+    EXPECT_EQ(s.action, Startup::Action::kError);
+    EXPECT_EQ(s.exit_code, 2) << s.error;
+    return s.error;
+  };
+  EXPECT_EQ(error({"--leader-elect-lease-duration", "15"}),
+            "--leader-elect-lease-duration: \"15\" has no unit (e.g. 15s, 500ms, 1m30s)");
+  EXPECT_EQ(error({"--leader-elect-renew-deadline", "20s"}),
+            "--leader-elect-renew-deadline: 20s must be shorter than the lease duration (15s)");
+  EXPECT_EQ(error({"--leader-elect-lease-duration", "5s"}),
+            "--leader-elect-lease-duration: 5s must be longer than the renew deadline (10s)");
+  EXPECT_EQ(error({"--leader-elect-retry-period", "9s"}),
+            "--leader-elect-retry-period: 9s is too long for the renew deadline (10s); the "
+            "renew deadline must exceed 1.2 times it");
+  EXPECT_EQ(error({"--leader-elect-renew-deadline", "2s"}),
+            "--leader-elect-renew-deadline: 2s must exceed 1.2 times the retry period (2s)");
+  EXPECT_EQ(error({"--leader-elect-lease-duration", "500ms", "--leader-elect-renew-deadline",
+                   "400ms", "--leader-elect-retry-period", "100ms"}),
+            "--leader-elect-lease-duration: 500ms is shorter than 1s (a Lease counts whole "
+            "seconds)");
+  EXPECT_EQ(error({"--leader-elect-retry-period", "0"}),
+            "--leader-elect-retry-period: 0s must be positive");
+}
+
+TEST_F(ConfigTest, LeaderElectionSectionOfTheConfigFile) {
+  using namespace std::chrono_literals;
+  Startup s = with_file(R"(leaderElection:
+  leaderElect: false
+  leaseDuration: 30s
+  renewDeadline: 20s
+  retryPeriod: 4s
+  resourceName: my-lease
+  resourceNamespace: ops
+)");
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.leader_elect, false);
+  EXPECT_EQ(s.config.lease_duration, 30s);
+  EXPECT_EQ(s.config.renew_deadline, 20s);
+  EXPECT_EQ(s.config.retry_period, 4s);
+  EXPECT_EQ(s.config.leader_election_id, "my-lease");
+  EXPECT_EQ(s.config.leader_election_namespace, "ops");
+  // Flags win over the file.
+  s = with_file("leaderElection: {retryPeriod: 4s}\n", {"--leader-elect-retry-period", "1s"});
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.retry_period, 1s);
+}
+
+TEST_F(ConfigTest, LeaderElectionSectionErrorsNameTheFileAndKey) {
+  Startup s = with_file("leaderElection:\n  renewDeadline: 20s\n");
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.exit_code, 1);
+  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
+                         ": leaderElection.renewDeadline: 20s must be shorter than the lease "
+                         "duration (15s)");
+  s = with_file("leaderElection:\n  retryPeriod: soon\n");
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.exit_code, 1);
+  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
+                         ":2:16: leaderElection.retryPeriod: \"soon\" is not a duration (e.g. "
+                         "15s, 500ms, 1m30s)");
+  s = with_file("leaderElection:\n  leaseDurationSeconds: 15\n");
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_NE(s.error.find("unknown key \"leaderElection.leaseDurationSeconds\" (known keys: "
+                         "leaderElect, leaseDuration"),
+            std::string::npos)
+      << s.error;
+  // A flag fixing the file's value makes it valid again.
+  s = with_file("leaderElection:\n  renewDeadline: 20s\n",
+                {"--leader-elect-lease-duration", "30s"});
+  EXPECT_EQ(s.action, Startup::Action::kRun) << s.error;
 }
 
 TEST(HostPort, Forms) {
