@@ -1,0 +1,121 @@
+#include "tests/support/run_local_setup.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "tests/support/paths.hpp"
+
+namespace dynop::test {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string joined(const std::vector<std::string>& args) {
+  std::string line;
+  for (const auto& a : args) line += " " + a;
+  return line;
+}
+
+}  // namespace
+
+std::string RunLocalSetup::missing_prerequisite() {
+  if (!std::filesystem::exists(kKubectlPath)) return std::string("no ") + kKubectlPath;
+  for (const char* built :
+       {"bin/dynop", "bin/dynop-localcluster", "plugins/dgd.so", "plugins/dgdsa.so"}) {
+    if (!std::filesystem::exists(binary_path(built))) return binary_path(built) + " was not built";
+  }
+  return {};
+}
+
+RunLocalSetup::RunLocalSetup() {
+  SpawnOptions options;
+  options.env = {{"DYNOP_RUN_DATA_DIR", (dir_.path() / "data").string()},
+                 {"DYNOP_RUN_LOG_DIR", (dir_.path() / "logs").string()},
+                 // The script's own kubectl calls keep their discovery cache here.
+                 {"HOME", (dir_.path() / "home").string()}};
+  options.unset_env = {"KUBECONFIG"};
+  std::string error;
+  script_ = Process::spawn(source_path("packaging/run-local.sh"), {binary_dir().string()}, error,
+                           options);
+  EXPECT_TRUE(script_) << error;
+  if (!script_) return;
+  // Applying the CRDs and the example takes a few kubectl round trips.
+  auto kubeconfig =
+      script_->wait_for_match(std::regex(R"(kubeconfig: (\S+))"), 120s, Stream::kStdout);
+  EXPECT_TRUE(kubeconfig) << log();
+  if (kubeconfig) kubeconfig_ = *kubeconfig;
+}
+
+RunLocalSetup::~RunLocalSetup() {
+  if (script_ && !stopped_) {
+    auto code = stop();
+    EXPECT_EQ(code, 0) << "run-local.sh did not stop cleanly\n" << log();
+  }
+}
+
+RunResult RunLocalSetup::kubectl(const std::vector<std::string>& args,
+                                 const std::string& stdin_text) const {
+  std::vector<std::string> full = {"--kubeconfig", kubeconfig_, "--cache-dir",
+                                   (dir_.path() / "kube-cache").string()};
+  full.insert(full.end(), args.begin(), args.end());
+  SpawnOptions options;
+  options.stdin_text = stdin_text;
+  options.unset_env = {"KUBECONFIG"};
+  return run(kKubectlPath, full, 120s, options);
+}
+
+std::string RunLocalSetup::kubectl_ok(const std::vector<std::string>& args,
+                                      const std::string& stdin_text) const {
+  RunResult r = kubectl(args, stdin_text);
+  EXPECT_EQ(r.exit_code, 0) << "kubectl" << joined(args) << "\nstdout: " << r.out
+                            << "\nstderr: " << r.err << r.spawn_error;
+  return r.out;
+}
+
+std::optional<int> RunLocalSetup::stop() {
+  if (!script_) return std::nullopt;
+  if (!stopped_) {
+    stopped_ = true;
+    script_->signal(SIGTERM);
+    exit_code_ = script_->wait(60s);
+  }
+  return exit_code_;
+}
+
+std::string RunLocalSetup::log() const {
+  std::string text;
+  if (script_) {
+    text += "--- run-local.sh stdout\n" + script_->stdout_text();
+    text += "--- run-local.sh stderr\n" + script_->stderr_text();
+  }
+  for (const char* file : {"localcluster.log", "dynop.log"}) {
+    text += std::string("--- ") + file + "\n" + read_file(dir_.path() / "logs" / file);
+  }
+  return text;
+}
+
+std::vector<std::vector<std::string>> table_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream cells(line);
+    std::vector<std::string> row;
+    for (std::string cell; cells >> cell;) row.push_back(cell);
+    if (!row.empty()) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace dynop::test

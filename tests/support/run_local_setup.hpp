@@ -1,0 +1,76 @@
+#pragma once
+// `make run`'s own setup for an end-to-end test: packaging/run-local.sh started
+// against the test's build tree, with its cluster data and logs in a fresh
+// temporary folder. The script starts dynop-localcluster, applies crds/, starts
+// the dynop host with the built plugins and applies the guide's sglang-agg
+// example; the test then drives the real kubectl against it, as a user would
+// after `make run`.
+//
+//   test::RunLocalSetup setup;
+//   ASSERT_TRUE(setup.ready()) << setup.log();
+//   auto r = setup.kubectl({"get", "dgdsa", "-n", "default"});
+//   EXPECT_EQ(r.exit_code, 0) << r.err;
+//   EXPECT_EQ(setup.stop(), 0) << setup.log();  // or let the destructor do it
+//
+// The build tree must hold bin/dynop, bin/dynop-localcluster and plugins/*.so:
+// make the test depend on those targets (tests/e2e/CMakeLists.txt does).
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace dynop::test {
+
+inline constexpr char kKubectlPath[] = "/usr/bin/kubectl";
+
+class RunLocalSetup {
+ public:
+  // Starts the script and waits (bounded) for its "kubeconfig:" line. A
+  // failure to start is a test failure (EXPECT) and leaves ready() false.
+  RunLocalSetup();
+  // Stops the script (SIGTERM) if stop() was not called; a non-zero exit is a
+  // test failure.
+  ~RunLocalSetup();
+  RunLocalSetup(const RunLocalSetup&) = delete;
+  RunLocalSetup& operator=(const RunLocalSetup&) = delete;
+
+  // Why a test cannot run here (no kubectl, binaries not built); empty when it can.
+  static std::string missing_prerequisite();
+
+  bool ready() const { return !kubeconfig_.empty(); }
+  const std::string& kubeconfig() const { return kubeconfig_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+
+  // /usr/bin/kubectl --kubeconfig K <args>, with its own discovery cache and
+  // KUBECONFIG unset, so what it sees is this cluster only.
+  RunResult kubectl(const std::vector<std::string>& args, const std::string& stdin_text = "") const;
+  // kubectl that must exit 0 (a test failure otherwise); returns stdout.
+  std::string kubectl_ok(const std::vector<std::string>& args,
+                         const std::string& stdin_text = "") const;
+
+  // SIGTERM to the script (Ctrl-C's path) and its exit code; nullopt when it
+  // did not exit in time. Idempotent.
+  std::optional<int> stop();
+
+  // What the script printed, then the cluster's and the host's logs: for
+  // failure messages.
+  std::string log() const;
+
+ private:
+  TempDir dir_{"dynop-run-local"};
+  std::unique_ptr<Process> script_;
+  std::string kubeconfig_;
+  std::optional<int> exit_code_;
+  bool stopped_ = false;
+};
+
+// kubectl's table output (`kubectl get`) as rows of whitespace-separated
+// cells, the header first; blank lines are skipped.
+std::vector<std::vector<std::string>> table_rows(const std::string& text);
+
+}  // namespace dynop::test
