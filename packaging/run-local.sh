@@ -2,9 +2,13 @@
 # `make run`: dynop on the local cluster, as a user would run it on a laptop.
 #   1. start dynop-localcluster (data kept in .localcluster/, reused on the next run)
 #   2. apply crds/ with the real kubectl
-#   3. start the dynop host with the default plugins
-#   4. apply the guide's sglang-agg example
-#   5. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
+#   3. start the dynop host with the default plugins, acting as the operator's
+#      service account (operator.kubeconfig) and serving admission webhooks
+#      over HTTPS on a free loopback port (certificate from webhook/local-cert.sh)
+#   4. register the webhooks (packaging/webhook/webhook.yaml's
+#      ValidatingWebhookConfiguration, pointed at that port with our CA)
+#   5. apply the guide's sglang-agg example (unless it is already there)
+#   6. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
 # Tests run the same setup against their own build and folders:
 #   DYNOP_RUN_DATA_DIR  the cluster's data (default .localcluster/ in the checkout)
 #   DYNOP_RUN_LOG_DIR   the logs (default .run/ in the checkout)
@@ -21,6 +25,8 @@ mkdir -p "$data" "$run"
 for exe in dynop-localcluster dynop; do
   [[ -x "$bin/$exe" ]] || { echo "run-local: $bin/$exe was not built" >&2; exit 1; }
 done
+plugin_dir="$build/plugins"
+[[ -f "$plugin_dir/webhook.so" ]] || { echo "run-local: $plugin_dir/webhook.so was not built" >&2; exit 1; }
 
 pids=()
 stop_all() {
@@ -50,17 +56,67 @@ k wait --for=condition=Established crd --all --timeout=30s >/dev/null
 # The host's leader election Lease lives in dynop-system (outside a pod).
 k create namespace dynop-system --dry-run=client -o yaml | k apply -f - >/dev/null
 
-plugin_dir="$build/plugins"
-"$bin/dynop" --kubeconfig "$kubeconfig" --plugin-dir "$plugin_dir" \
-  --metrics-address 127.0.0.1:0 >"$run/dynop.log" 2>&1 &
-pids+=($!)
+# The host acts as the operator's service account, as it would in a cluster:
+# the webhook admits DGD replica writes only from that identity (and
+# planners). Same server and token as the admin, plus client-go's `as`; the
+# API server adds the service account's groups, as kube-apiserver does.
+operator_sa=system:serviceaccount:dynop-system:dynop
+operator_kubeconfig="$data/operator.kubeconfig"
+(umask 077 && k config view --raw --minify --flatten >"$operator_kubeconfig")
+op() { kubectl --kubeconfig "$operator_kubeconfig" "$@"; }
+op config set "users.$(op config view -o jsonpath='{.users[0].name}').act-as" "$operator_sa" >/dev/null
 
-k apply -f examples/backends/sglang/deploy/agg.yaml >/dev/null
+# The real cluster's ValidatingWebhookConfiguration (webhook.yaml), minus the
+# Deployment around it; a previous run's copy points at a port that is gone.
+vwc="$(awk 'BEGIN { RS = "\n---\n" } /(^|\n)kind: ValidatingWebhookConfiguration\n/ { print }' \
+  packaging/webhook/webhook.yaml)"
+vwc_name="$(k create --dry-run=client -f - -o jsonpath='{.metadata.name}' <<<"$vwc")"
+k delete validatingwebhookconfiguration "$vwc_name" --ignore-not-found >/dev/null
+
+certs="$data/webhook"
+packaging/webhook/local-cert.sh "$certs"
+"$bin/dynop" --kubeconfig "$operator_kubeconfig" --plugin-dir "$plugin_dir" \
+  --metrics-address 127.0.0.1:0 --admission-address 127.0.0.1:0 \
+  --admission-cert-file "$certs/tls.crt" --admission-key-file "$certs/tls.key" \
+  >"$run/dynop.log" 2>&1 &
+pids+=($!)
+host_pid=$!
+# Its log names the port it bound; it is up once it answers over TLS with our CA.
+admission=""
+answered=""
+for _ in $(seq 1 600); do
+  admission="$(sed -n 's|.*serving admission webhooks on https://\([^ ]*\) .*|\1|p' "$run/dynop.log")"
+  if [[ -n "$admission" ]] &&
+    curl -s -o /dev/null --max-time 2 --cacert "$certs/ca.crt" "https://$admission/"; then
+    answered=yes
+    break
+  fi
+  kill -0 "$host_pid" 2>/dev/null || { echo "run-local: dynop exited:"; tail -5 "$run/dynop.log"; exit 1; }
+  sleep 0.1
+done
+[[ -n "$answered" ]] || { echo "run-local: dynop's admission webhooks do not answer:"; tail -5 "$run/dynop.log"; exit 1; }
+
+# Each webhook's service path becomes a URL on that port; our CA is the caBundle.
+read -ra paths <<<"$(k create --dry-run=client -f - -o jsonpath='{.webhooks[*].clientConfig.service.path}' <<<"$vwc")"
+ca_bundle="$(base64 -w0 <"$certs/ca.crt")"
+ops=""
+for i in "${!paths[@]}"; do
+  ops+="${ops:+,}{\"op\":\"remove\",\"path\":\"/webhooks/$i/clientConfig/service\"}"
+  ops+=",{\"op\":\"add\",\"path\":\"/webhooks/$i/clientConfig/url\",\"value\":\"https://$admission${paths[$i]}\"}"
+  ops+=",{\"op\":\"add\",\"path\":\"/webhooks/$i/clientConfig/caBundle\",\"value\":\"$ca_bundle\"}"
+done
+k patch --local -f - --type=json -p "[$ops]" -o yaml <<<"$vwc" | k apply -f - >/dev/null
+
+# On a second run the example is already there, maybe scaled: re-applying it
+# would be a direct replica edit, which the webhook now refuses.
+example=examples/backends/sglang/deploy/agg.yaml
+k get -f "$example" >/dev/null 2>&1 || k apply -f "$example" >/dev/null
 
 cat <<MSG
 dynop is running on the local cluster.
   kubeconfig: $kubeconfig
   logs:       $run/localcluster.log, $run/dynop.log
+  admission:  https://$admission (ValidatingWebhookConfiguration $vwc_name)
 
 Try the guide's commands:
   export KUBECONFIG=$kubeconfig
