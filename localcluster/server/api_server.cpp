@@ -4,6 +4,8 @@
 
 #include <openssl/crypto.h>
 
+#include <thread>
+
 #include "lib/net/tls.hpp"
 #include "localcluster/server/api_error.hpp"
 #include "localcluster/server/impersonation.hpp"
@@ -24,6 +26,11 @@ net::Response status_response(const ApiError& error) {
   auto response = net::Response::json(static_cast<unsigned>(error.code), error.to_json());
   response.set_header("Cache-Control", "no-cache, private");
   return response;
+}
+
+bool is_write(const std::string& verb) {
+  return verb == "create" || verb == "update" || verb == "patch" || verb == "delete" ||
+         verb == "deletecollection";
 }
 
 }  // namespace
@@ -83,6 +90,8 @@ void ApiServer::stop() {
 
 std::uint16_t ApiServer::port() const { return server_ ? server_->port() : 0; }
 
+std::size_t ApiServer::close_watches() { return rest_.close_watches(); }
+
 void ApiServer::handle(const net::Request& request, net::Responder responder) {
   std::string_view path = request.path();
   if (path == "/healthz" || path == "/livez" || path == "/readyz") {
@@ -94,6 +103,14 @@ void ApiServer::handle(const net::Request& request, net::Responder responder) {
   if (request.body().size() > 3 * 1024 * 1024) {
     return responder.respond(status_response(too_large(3 * 1024 * 1024)));
   }
+  for (const auto& handler : hooks_.admin) {
+    if (auto response = handler(request, registry_)) return responder.respond(std::move(*response));
+  }
+  if (hooks_.faults.latency) {
+    // Blocking this server thread is the point: the client waits as it would
+    // for a slow apiserver.
+    if (auto delay = hooks_.faults.latency(); delay.count() > 0) std::this_thread::sleep_for(delay);
+  }
   if (path == "/version" || path == "/version/") {
     return responder.respond(net::Response::json(200, version_document()));
   }
@@ -102,7 +119,12 @@ void ApiServer::handle(const net::Request& request, net::Responder responder) {
     auto user = resolve_user(request);
     if (auto* error = std::get_if<ApiError>(&user)) return responder.respond(status_response(*error));
     info.user = std::move(std::get<admission::UserInfo>(user));
-    if (registry_.find(info.group, info.version, info.resource)) {
+    if (auto type = registry_.find(info.group, info.version, info.resource)) {
+      if (hooks_.faults.write_failure && is_write(info.verb)) {
+        if (auto failure = hooks_.faults.write_failure(request, info, *type)) {
+          return responder.respond(std::move(*failure));
+        }
+      }
       return rest_.handle(request, info, std::move(responder));
     }
   }

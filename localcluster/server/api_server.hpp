@@ -36,6 +36,8 @@ class ApiServer {
   bool start(std::string& error);
   void stop();
   std::uint16_t port() const;
+  // Ends every open watch stream (clients see the stream end); how many.
+  std::size_t close_watches();
 
   // The whole request path without a socket (tests, benchmarks).
   void handle(const net::Request& request, net::Responder responder);

@@ -1,10 +1,12 @@
 #pragma once
 // Where the other parts of dynop-localcluster plug into the API server, one
 // call site each: discovery and OpenAPI documents (non-resource paths), Table
-// rendering for `kubectl get`, and admission (validating webhooks, later).
+// rendering for `kubectl get`, admission (validating webhooks), and the
+// fault-injection admin endpoint with its faults (localcluster/faults).
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -56,10 +58,24 @@ struct AdmissionAttributes {
 using AdmissionHook = std::function<std::optional<ApiError>(const AdmissionAttributes&,
                                                             std::vector<std::string>& warnings)>;
 
+// Faults a test asks for (localcluster/faults). `latency` is waited before
+// serving each authenticated request but the admin ones; `write_failure` may
+// answer a create/update/patch/delete/deletecollection (subresources too)
+// instead of performing it, so storage is never touched.
+struct FaultHooks {
+  std::function<std::chrono::milliseconds()> latency;
+  std::function<std::optional<net::Response>(const net::Request&, const RequestInfo&,
+                                             const ResourceType&)>
+      write_failure;
+};
+
 struct ServerHooks {
   std::vector<NonResourceHandler> non_resource;
   TableRenderer render_table;  // empty: Table requests get plain JSON
   AdmissionHook admission;     // empty: everything admitted
+  // Asked right after authentication, before faults and routing (/admin/...).
+  std::vector<NonResourceHandler> admin;
+  FaultHooks faults;
 };
 
 }  // namespace dynop::localcluster::server

@@ -197,6 +197,19 @@ void RestHandler::stop() {
   watch_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return active_watches_ == 0; });
 }
 
+std::size_t RestHandler::close_watches() {
+  std::vector<std::shared_ptr<storage::WatchChannel>> open;
+  {
+    std::lock_guard lock(watch_mutex_);
+    for (const auto& weak : watches_) {
+      if (auto channel = weak.lock(); channel && !channel->closed()) open.push_back(channel);
+    }
+    watches_.clear();
+  }
+  for (const auto& channel : open) channel->close();
+  return open.size();
+}
+
 schema::SchemaPtr RestHandler::schema_for(const ResourceType& type) {
   if (type.structural_schema) return type.structural_schema;
   if (!type.schema || type.schema->is_null()) return nullptr;
@@ -397,6 +410,11 @@ void RestHandler::watch(Context& ctx, net::Responder responder) {
   {
     std::lock_guard lock(watch_mutex_);
     ++active_watches_;
+    std::erase_if(watches_, [](const std::weak_ptr<storage::WatchChannel>& weak) {
+      auto open = weak.lock();
+      return !open || open->closed();
+    });
+    watches_.push_back(channel);
   }
   std::thread([this, channel, stream, bookmarks, timeout, table, include_object, type,
                from_rv = from.value_or(0)] {

@@ -44,6 +44,8 @@ class RestHandler {
 
   // Ends every watch and waits for their threads.
   void stop();
+  // Ends the watch streams open now (the handler keeps serving); how many.
+  std::size_t close_watches();
 
   // The compiled schema of a served type (cached; null when it has none).
   schema::SchemaPtr schema_for(const ResourceType& type);
@@ -101,6 +103,7 @@ class RestHandler {
   std::mutex watch_mutex_;
   std::condition_variable watch_cv_;
   int active_watches_ = 0;
+  std::vector<std::weak_ptr<storage::WatchChannel>> watches_;  // the clients' watches
   std::atomic<bool> stopping_{false};
 };
 

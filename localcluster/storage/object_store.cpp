@@ -366,4 +366,11 @@ void ObjectStore::close_watchers() {
   watchers_.clear();
 }
 
+std::uint64_t ObjectStore::compact() {
+  std::unique_lock lock(mutex_);
+  history_.clear();
+  history_floor_ = rv_;
+  return rv_;
+}
+
 }  // namespace dynop::localcluster::storage

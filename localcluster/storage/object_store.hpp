@@ -117,6 +117,12 @@ class ObjectStore {
   // Closes every watch channel (shutdown).
   void close_watchers();
 
+  // Forgets the event history, as an etcd compaction plus a fresh watch cache
+  // would: a watch from any resourceVersion older than the current one then
+  // gets kGone. Open watches keep their events. Returns the current
+  // resourceVersion (the oldest one a watch may still start from).
+  std::uint64_t compact();
+
  private:
   struct HistoryEntry {
     WatchEventType type;

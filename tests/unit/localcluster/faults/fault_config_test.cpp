@@ -1,0 +1,139 @@
+#include "localcluster/faults/fault_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace dynop::localcluster::faults {
+namespace {
+
+namespace json = boost::json;
+
+TEST(FaultConfigJson, DefaultsReadAsTheContractShowsThem) {
+  EXPECT_EQ(json::serialize(to_json(FaultConfig{})),
+            R"({"writeErrorRate":0,"writeErrorCode":500,"retryAfterSeconds":1,"latencyMs":0,)"
+            R"("resources":[]})");
+}
+
+TEST(FaultConfigJson, EveryFieldApplies) {
+  auto config = apply_json({}, R"({"writeErrorRate":0.5,"writeErrorCode":409,
+      "retryAfterSeconds":7,"latencyMs":25,"resources":["configmaps","pods"]})");
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_DOUBLE_EQ(config->write_error_rate, 0.5);
+  EXPECT_EQ(config->write_error_code, 409);
+  EXPECT_EQ(config->retry_after_seconds, 7);
+  EXPECT_EQ(config->latency_ms, 25);
+  EXPECT_EQ(config->resources, (std::vector<std::string>{"configmaps", "pods"}));
+  auto doc = to_json(*config);
+  EXPECT_DOUBLE_EQ(doc.at("writeErrorRate").to_number<double>(), 0.5);
+  EXPECT_EQ(doc.at("resources").as_array().size(), 2u);
+}
+
+TEST(FaultConfigJson, MissingFieldsKeepTheirCurrentValues) {
+  FaultConfig current;
+  current.write_error_code = 429;
+  current.resources = {"leases"};
+  auto config = apply_json(current, R"({"writeErrorRate":1})");
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(config->write_error_rate, 1);
+  EXPECT_EQ(config->write_error_code, 429);
+  EXPECT_EQ(config->resources, std::vector<std::string>{"leases"});
+}
+
+TEST(FaultConfigJson, TheDocumentGetReturnsCanBeSentBack) {
+  auto config = apply_json({}, R"({"writeErrorRate":0,"writeErrorCode":500,"retryAfterSeconds":1,
+      "latencyMs":0,"resources":[],"injectedFailures":12})");
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(*config, FaultConfig{});
+}
+
+TEST(FaultConfigJson, ErrorsNameTheField) {
+  auto rate = apply_json({}, R"({"writeErrorRate":1.5})");
+  ASSERT_FALSE(rate);
+  EXPECT_EQ(rate.error(), "writeErrorRate: Invalid value: 1.5: must be between 0 and 1");
+
+  auto code = apply_json({}, R"({"writeErrorCode":418})");
+  ASSERT_FALSE(code);
+  EXPECT_EQ(code.error(),
+            R"(writeErrorCode: Unsupported value: 418: supported values: "409", "429", "500")");
+
+  auto type = apply_json({}, R"({"latencyMs":"10"})");
+  ASSERT_FALSE(type);
+  EXPECT_EQ(type.error(), R"(latencyMs: Invalid value: "10": must be an integer)");
+
+  auto unknown = apply_json({}, R"({"writeErrorRatio":0.5})");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error(), R"(unknown field "writeErrorRatio")");
+
+  auto item = apply_json({}, R"({"resources":["pods",3]})");
+  ASSERT_FALSE(item);
+  EXPECT_EQ(item.error(), "resources[1]: Invalid value: 3: must be a plural resource name");
+
+  auto negative = apply_json({}, R"({"retryAfterSeconds":-1})");
+  ASSERT_FALSE(negative);
+  EXPECT_EQ(negative.error(), "retryAfterSeconds: Invalid value: -1: must be between 0 and 3600");
+}
+
+TEST(FaultConfigJson, SeveralErrorsAreAllReportedAndNothingApplies) {
+  auto config = apply_json({}, R"({"writeErrorRate":0.5,"writeErrorCode":200,"bogus":true})");
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().find("writeErrorCode"), std::string::npos);
+  EXPECT_NE(config.error().find(R"(unknown field "bogus")"), std::string::npos);
+}
+
+TEST(FaultConfigJson, BodyThatIsNotAnObjectIsRefused) {
+  EXPECT_FALSE(apply_json({}, "[1]"));
+  EXPECT_FALSE(apply_json({}, "{"));
+  auto empty = apply_json({}, "{}");
+  EXPECT_TRUE(empty);
+}
+
+TEST(FaultConfigFlags, EachFlagSetsItsField) {
+  FaultConfig config;
+  EXPECT_TRUE(apply_flag(config, "--fault-write-error-rate", "0.25"));
+  EXPECT_TRUE(apply_flag(config, "--fault-write-error-code", "429"));
+  EXPECT_TRUE(apply_flag(config, "--fault-retry-after", "4"));
+  EXPECT_TRUE(apply_flag(config, "--fault-latency", "15"));
+  EXPECT_TRUE(apply_flag(config, "--fault-resources", "configmaps, pods,,"));
+  EXPECT_DOUBLE_EQ(config.write_error_rate, 0.25);
+  EXPECT_EQ(config.write_error_code, 429);
+  EXPECT_EQ(config.retry_after_seconds, 4);
+  EXPECT_EQ(config.latency_ms, 15);
+  EXPECT_EQ(config.resources, (std::vector<std::string>{"configmaps", "pods"}));
+  EXPECT_TRUE(apply_flag(config, "--fault-resources", ""));
+  EXPECT_TRUE(config.resources.empty());
+}
+
+TEST(FaultConfigFlags, BadValuesNameTheFlag) {
+  FaultConfig config;
+  auto rate = apply_flag(config, "--fault-write-error-rate", "2");
+  ASSERT_FALSE(rate);
+  EXPECT_EQ(rate.error(),
+            R"(--fault-write-error-rate: invalid value "2": must be between 0 and 1)");
+  auto code = apply_flag(config, "--fault-write-error-code", "503");
+  ASSERT_FALSE(code);
+  EXPECT_EQ(code.error(),
+            R"(--fault-write-error-code: invalid value "503": supported values: 409, 429, 500)");
+  auto latency = apply_flag(config, "--fault-latency", "5ms");
+  ASSERT_FALSE(latency);
+  EXPECT_EQ(latency.error(), R"(--fault-latency: invalid value "5ms": must be an integer)");
+  EXPECT_EQ(config, FaultConfig{});
+}
+
+TEST(FaultConfigFlags, KnowsItsFlags) {
+  EXPECT_TRUE(is_fault_flag("--fault-latency"));
+  EXPECT_TRUE(is_fault_flag("--fault-resources"));
+  EXPECT_FALSE(is_fault_flag("--port"));
+  EXPECT_NE(flags_usage().find("--fault-write-error-rate"), std::string_view::npos);
+}
+
+TEST(FaultConfig, ResourcesFilter) {
+  FaultConfig config;
+  EXPECT_TRUE(config.applies_to("leases"));
+  config.resources = {"configmaps"};
+  EXPECT_TRUE(config.applies_to("configmaps"));
+  EXPECT_FALSE(config.applies_to("leases"));
+}
+
+}  // namespace
+}  // namespace dynop::localcluster::faults
