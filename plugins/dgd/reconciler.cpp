@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "plugins/common/conflict_retry.hpp"
 #include "plugins/common/dgd_view.hpp"
 #include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
@@ -179,12 +180,24 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   }
 
   Failures failures(logger_);
+  std::string status_conflict;  // a 409 on the status write: retried, not a failure
   auto write_status = [&](const json::object& status) {
     if (!status_differs(dgd.status, status)) return;
     json::object updated = dgd_json.get_object();
     updated["status"] = status;
     auto r = client_.update_status(dgd_ref, json::serialize(updated));
-    if (!r.is_ok()) failures.add("writing the DGD status: " + r.status.message());
+    if (r.status.code() == StatusCode::kConflict) {
+      status_conflict = r.status.message();
+    } else if (!r.is_ok()) {
+      failures.add("writing the DGD status: " + r.status.message());
+    }
+  };
+  auto finish = [&](ReconcileResult otherwise) {
+    if (failures.any()) return ReconcileResult::error(failures.first());
+    if (!status_conflict.empty()) {
+      return common::retry_after_conflict(logger_, key, "the DGD status write", status_conflict);
+    }
+    return otherwise;
   };
 
   // Templates first: a spec that cannot become pods is a validation failure.
@@ -204,8 +217,7 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
                                  common::format_field_errors(errors));
     }
     write_status(status);
-    if (failures.any()) return ReconcileResult::error(failures.first());
-    return ReconcileResult::done();
+    return finish(ReconcileResult::done());
   }
 
   const std::string dgd_selector =
@@ -295,10 +307,9 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   }
 
   write_status(compute_status(dgd, {}, observations, clock_()));
-  if (failures.any()) return ReconcileResult::error(failures.first());
   // More pods to create than one pass makes: come back at once.
-  if (capped) return ReconcileResult::requeue_after(std::chrono::milliseconds(1));
-  return ReconcileResult::done();
+  return finish(capped ? ReconcileResult::requeue_after(std::chrono::milliseconds(1))
+                       : ReconcileResult::done());
 }
 
 }  // namespace dynop::plugins::dgd

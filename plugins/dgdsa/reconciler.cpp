@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
 
+#include "plugins/common/conflict_retry.hpp"
 #include "plugins/common/dgd_view.hpp"
 #include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
@@ -89,8 +90,9 @@ std::vector<sdk::Key> map_adapters_of(std::size_t watch_index, std::string_view 
   return keys;
 }
 
-DgdsaReconciler::DgdsaReconciler(const sdk::Client& client, common::Clock clock)
-    : client_(client), clock_(std::move(clock)) {}
+DgdsaReconciler::DgdsaReconciler(const sdk::Client& client, const sdk::Logger& logger,
+                                 common::Clock clock)
+    : client_(client), logger_(logger), clock_(std::move(clock)) {}
 
 sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
   const sdk::ObjectRef adapter_ref{common::dgdsa_gvk(), key.ns, key.name};
@@ -149,6 +151,10 @@ sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
     json::object updated = adapter.get_object();
     updated["status"] = std::move(*plan.status);
     auto r = client_.update_status(adapter_ref, json::serialize(updated));
+    if (r.status.code() == StatusCode::kConflict) {
+      return common::retry_after_conflict(logger_, key, "the adapter status write",
+                                          r.status.message());
+    }
     if (!r.is_ok()) {
       return ReconcileResult::error("writing the adapter status: " + r.status.message());
     }

@@ -248,4 +248,12 @@ dynop_status FakeCluster::dispatch_event(const dynop_object_ref* ref, int32_t ty
   return dynop_status{DYNOP_OK, {nullptr, 0}};
 }
 
+std::vector<std::string> FakeCluster::logs_at(int32_t level) const {
+  std::vector<std::string> out;
+  for (const auto& line : fake_.logs()) {
+    if (line.level == level) out.push_back(line.message);
+  }
+  return out;
+}
+
 }  // namespace dynop::plugins::testing

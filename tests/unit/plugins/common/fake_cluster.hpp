@@ -32,6 +32,10 @@ class FakeCluster {
   sdk::Host& host() { return host_; }
   const sdk::Client& client() { return host_.client(); }
   const sdk::Logger& logger() { return host_.logger(); }
+  // What the plugin logged through logger(), in order.
+  const std::vector<sdk::testing::FakeHost::LogLine>& logs() const { return fake_.logs(); }
+  // The log lines at `level` (DYNOP_LOG_WARN, ...).
+  std::vector<std::string> logs_at(int32_t level) const;
 
   // Stores an object as the API server would (uid, resourceVersion, creationTimestamp).
   boost::json::object put(boost::json::object object);

@@ -1,4 +1,3 @@
-#include "tests/support/reference_dir.hpp"
 #include "tests/unit/plugins/common/plugin_test_support.hpp"
 
 #include <boost/json/array.hpp>
@@ -9,6 +8,7 @@
 #include <stdexcept>
 
 #include "lib/apimachinery/yaml_json.hpp"
+#include "tests/support/reference_dir.hpp"
 
 namespace dynop::plugins::testing {
 namespace json = boost::json;

@@ -15,7 +15,8 @@ using testing::FakeCluster;
 
 class DgdsaReconcilerTest : public ::testing::Test {
  protected:
-  DgdsaReconcilerTest() : reconciler_(cluster_.client(), [] { return std::string("T1"); }) {}
+  DgdsaReconcilerTest()
+      : reconciler_(cluster_.client(), cluster_.logger(), [] { return std::string("T1"); }) {}
 
   void put_yaml(std::string_view yaml) { cluster_.put(testing::yaml_to_json(yaml).as_object()); }
   sdk::ReconcileResult reconcile() {
@@ -99,6 +100,24 @@ TEST_F(DgdsaReconcilerTest, FailedDgdWriteIsUpdateFailedAndRetried) {
   EXPECT_TRUE(events_with("Scaled").empty());
   ASSERT_TRUE(reconcile().status().is_ok());
   EXPECT_EQ(events_with("Scaled").size(), 1u);
+}
+
+TEST_F(DgdsaReconcilerTest, StatusConflictIsAQuietRetry) {
+  put_yaml(kAdapter);
+  put_yaml(kDgd);
+  cluster_.fail_next("update_status", DYNOP_CONFLICT, "the object has been modified");
+  auto result = reconcile();
+  EXPECT_TRUE(result.status().is_ok()) << result.status().message();
+  EXPECT_EQ(result.requeue_after_ms(), 50u);
+  EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
+  EXPECT_EQ(cluster_.logs_at(DYNOP_LOG_DEBUG),
+            std::vector<std::string>{
+                "the adapter status write of default/sglang-agg-decode conflicted (the object has "
+                "been modified); retrying with a fresh copy"});
+  ASSERT_TRUE(reconcile().status().is_ok());
+  auto adapter =
+      cluster_.find("DynamoGraphDeploymentScalingAdapter", "default", "sglang-agg-decode");
+  EXPECT_EQ(adapter->at("status").at("replicas").as_int64(), 0);
 }
 
 TEST_F(DgdsaReconcilerTest, MissingServiceIsAWarningAndARetry) {
