@@ -84,8 +84,11 @@ bool ApiServer::start(std::string& error) {
 }
 
 void ApiServer::stop() {
-  rest_.stop();
+  // Stop accepting first, so that once a client's watch ends nothing more is
+  // answered by this server (a restart in place must not look half-done);
+  // the net server ends the open watch streams, then the handler's threads.
   if (server_) server_->stop(std::chrono::seconds(2));
+  rest_.stop();
 }
 
 std::uint16_t ApiServer::port() const { return server_ ? server_->port() : 0; }
