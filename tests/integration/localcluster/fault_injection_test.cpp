@@ -22,26 +22,6 @@ json::object config_map(const std::string& name, const std::string& value = "v")
                       {"data", json::object{{"k", value}}}};
 }
 
-std::string header(const ApiResponse& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return value;
-    }
-  }
-  return "<missing>";
-}
-
-std::vector<json::value> read_events(net::LineStream& stream, std::size_t count) {
-  std::vector<json::value> out;
-  std::string line;
-  while (out.size() < count && stream.next_line(line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
-
 ApiResponse set_faults(LocalCluster& c, const json::object& settings) {
   return c.put("/admin/faults", settings);
 }
@@ -112,7 +92,7 @@ TEST(FaultInjection, TooManyRequestsCarriesRetryAfter) {
       200u);
   auto refused = c.post(kConfigMaps, config_map("later"));
   EXPECT_EQ(refused.status, 429u);
-  EXPECT_EQ(header(refused, "Retry-After"), "2");
+  EXPECT_EQ(refused.header("Retry-After"), "2");
   EXPECT_EQ(refused.json(), json::parse(R"({"kind":"Status","apiVersion":"v1","metadata":{},
       "status":"Failure","message":"Too many requests, please try again later.",
       "reason":"TooManyRequests","details":{"retryAfterSeconds":2},"code":429})"));
@@ -166,13 +146,8 @@ TEST(FaultInjection, DropWatchesEndsEveryOpenWatch) {
   auto dropped = c.post("/admin/faults/drop-watches", json::object{});
   EXPECT_EQ(dropped.status, 200u);
   EXPECT_EQ(dropped.json(), json::parse(R"({"dropped":2})"));
-  std::string line;
-  while (first.stream->next_line(line)) {
-  }
-  EXPECT_EQ(first.stream->error(), "");  // the server ended the stream cleanly
-  while (second.stream->next_line(line)) {
-  }
-  EXPECT_EQ(second.stream->error(), "");
+  EXPECT_TRUE(read_to_end(*first.stream));  // the server ended the stream cleanly
+  EXPECT_TRUE(read_to_end(*second.stream));
   // Watching again works.
   auto again = c.watch(kConfigMaps + "?watch=true");
   ASSERT_TRUE(again.ok());
@@ -196,10 +171,7 @@ TEST(FaultInjection, CompactionMakesAResumedWatchGet410) {
   auto compacted = c.post("/admin/faults/compact", json::object{});
   EXPECT_EQ(compacted.status, 200u);
   EXPECT_EQ(field_text(compacted.json(), {"compactedTo"}), current);
-  std::string line;
-  while (w.stream->next_line(line)) {
-  }
-  EXPECT_EQ(w.stream->error(), "");  // dropped, so the client must resume
+  EXPECT_TRUE(read_to_end(*w.stream));  // dropped, so the client must resume
 
   auto resumed =
       c.watch(kConfigMaps + "?watch=true&allowWatchBookmarks=true&resourceVersion=" + listed);
@@ -240,9 +212,7 @@ TEST(FaultInjection, RestartKeepsObjectsResourceVersionsAndThePort) {
 
   auto restart = c.post("/admin/restart", json::object{});
   EXPECT_EQ(restart.status, 202u);
-  std::string line;
-  while (w.stream->next_line(line)) {
-  }  // the watch ends with the restart
+  EXPECT_TRUE(read_to_end(*w.stream));  // the watch ends with the restart
 
   // Same URL (same port, certificates and token) serves again.
   ApiResponse after;

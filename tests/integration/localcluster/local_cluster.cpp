@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -15,6 +17,19 @@ boost::json::value ApiResponse::json() const {
   boost::system::error_code ec;
   auto v = boost::json::parse(body, ec);
   return ec ? boost::json::value() : v;
+}
+
+std::string ApiResponse::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return value;
+    }
+  }
+  return "";
 }
 
 LocalCluster::LocalCluster() : LocalCluster(Options{}) {}
@@ -114,6 +129,22 @@ std::string field_text(const boost::json::value& v, std::initializer_list<const 
     cur = &cur->as_object().at(key);
   }
   return cur->is_string() ? std::string(cur->as_string()) : boost::json::serialize(*cur);
+}
+
+std::vector<boost::json::value> read_events(net::LineStream& stream, std::size_t count) {
+  std::vector<boost::json::value> out;
+  std::string line;
+  while (out.size() < count && stream.next_line(line)) {
+    if (!line.empty()) out.push_back(boost::json::parse(line));
+  }
+  return out;
+}
+
+bool read_to_end(net::LineStream& stream) {
+  std::string line;
+  while (stream.next_line(line)) {
+  }
+  return stream.error().empty();
 }
 
 bool eventually(const std::function<bool()>& condition, int seconds) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/net/http_client.hpp"
@@ -23,6 +24,8 @@ struct ApiResponse {
   net::Headers headers;
   std::string content_type;
   boost::json::value json() const;  // null when the body is not JSON
+  // Case-insensitive; "" when absent ("Retry-After" of a 429).
+  std::string header(std::string_view name) const;
 };
 
 class LocalCluster {
@@ -90,6 +93,12 @@ boost::json::array items(const ApiResponse& list);
 // anything else serialized, "<missing>" when a key is absent.
 //   field_text(obj, {"metadata", "name"}) == "web"
 std::string field_text(const boost::json::value& v, std::initializer_list<const char*> path);
+
+// Up to `count` watch events (one JSON object a line); fewer when the stream ends.
+std::vector<boost::json::value> read_events(net::LineStream& stream, std::size_t count);
+// Reads until the stream ends; true when the server ended it (no transport
+// error), as after POST /admin/faults/drop-watches.
+bool read_to_end(net::LineStream& stream);
 
 // Polls `condition` every 20 ms for up to `seconds`; true when it held.
 bool eventually(const std::function<bool()>& condition, int seconds = 10);

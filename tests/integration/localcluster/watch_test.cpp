@@ -15,15 +15,6 @@ json::object config_map(const std::string& name) {
   return json::object{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", json::object{{"name", name}}}};
 }
 
-std::vector<json::value> read_events(net::LineStream& stream, std::size_t count) {
-  std::vector<json::value> out;
-  std::string line;
-  while (out.size() < count && stream.next_line(line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
-
 class WatchTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(c.ok()) << c.error(); }
