@@ -1,5 +1,7 @@
 #include "host/controller/controller.hpp"
 
+#include <chrono>
+
 #include "host/controller/registry_queue_metrics.hpp"
 #include "host/kube/object_decoder.hpp"
 #include "host/kube/resource.hpp"
@@ -81,8 +83,21 @@ void Controller::stop() {
   workers_.clear();
 }
 
+void Controller::wait_for_caches() {
+  // As controller-runtime does: a reconcile before the caches it reads are
+  // filled would only fail ("has not synced yet") or see objects missing.
+  // Stopping ends the wait; the workers then drain the queue as usual.
+  for (auto& [informer, id] : handlers_) {
+    while (!informer->wait_for_sync(std::chrono::milliseconds(100))) {
+      if (queue_->shutting_down()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // a stopped informer
+    }
+  }
+}
+
 void Controller::work() {
   Clock& clock = options_.clock ? *options_.clock : real_clock();
+  wait_for_caches();
   while (auto request = queue_->get()) {
     const TimePoint started = clock.now();
     ReconcileResult result;

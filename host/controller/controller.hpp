@@ -57,7 +57,8 @@ class Controller {
   // is mapped to keys and queued. The informer must outlive the controller.
   void watch(kube::Informer& informer, MapFunc map);
 
-  void start();  // spawns the workers
+  // Spawns the workers; they take keys once every watched informer has synced.
+  void start();
   // Stops accepting keys, lets in-flight reconciles finish, joins workers.
   void stop();
   bool running() const { return !workers_.empty(); }
@@ -67,6 +68,7 @@ class Controller {
 
  private:
   void work();
+  void wait_for_caches();
   void enqueue(const MapFunc& map, const kube::ObjectPtr& object);
 
   ControllerOptions options_;

@@ -174,5 +174,54 @@ TEST(Controller, RequeueAfterRunsAgainLater) {
   controller.stop();
 }
 
+// Records whether the watched cache had synced each time it was called.
+class SyncObserver : public Reconciler {
+ public:
+  explicit SyncObserver(const kube::Informer& informer) : informer_(informer) {}
+  ReconcileResult reconcile(const Request&) override {
+    ++calls;
+    if (!informer_.has_synced()) ++before_sync;
+    return ReconcileResult::done();
+  }
+  std::atomic<int> calls{0};
+  std::atomic<int> before_sync{0};
+
+ private:
+  const kube::Informer& informer_;
+};
+
+TEST(Controller, WorkersWaitForTheWatchedCachesToSync) {
+  FakeServer parents;
+  parents.apply(object("Parent", "p1"));
+  kube::Informer informer(options_for("Parent"), std::make_unique<FakeListerWatcher>(parents));
+  SyncObserver reconciler(informer);
+  ControllerOptions options;
+  options.name = "sync";
+  Controller controller(options, reconciler);
+  controller.watch(informer, map_same_key());
+  // Started (as on becoming the leader) before the informer has listed.
+  controller.queue().add(Request{"ns", "early"});
+  controller.start();
+  informer.start();
+  ASSERT_TRUE(eventually([&] { return reconciler.calls.load() >= 2; }));  // early and p1
+  controller.stop();
+  informer.stop();
+  EXPECT_EQ(reconciler.before_sync.load(), 0);
+}
+
+TEST(Controller, StopsWhileWaitingForACacheThatNeverSyncs) {
+  FakeServer parents;
+  kube::Informer never_started(options_for("Parent"), std::make_unique<FakeListerWatcher>(parents));
+  SyncObserver reconciler(never_started);
+  ControllerOptions options;
+  options.name = "unsynced";
+  Controller controller(options, reconciler);
+  controller.watch(never_started, map_same_key());
+  controller.queue().add(Request{"ns", "queued"});
+  controller.start();
+  controller.stop();  // returns: the queued key is drained, not waited on forever
+  EXPECT_FALSE(controller.running());
+}
+
 }  // namespace
 }  // namespace dynop::host::controller
