@@ -6,7 +6,7 @@
 //   "serving metrics and health on http://<host:port>"
 //   "loaded <n> plugin(s): <names>"
 //   "serving admission webhooks on https://<host:port> for <n> plugin(s): <paths>"
-//   "dynop is ready"
+//   "dynop is ready"  (when /readyz turns ready: caches synced, reconcilers wired)
 //   with Kubernetes: the lines of host/app/kube_runtime.hpp
 //   "received <SIGTERM|SIGINT>, shutting down"
 //   "shutdown complete"
@@ -128,9 +128,7 @@ int run(const dynop::host::Config& config) {
       spdlog::info("shutdown complete");
       return 0;
     }
-    ops.readiness().add("informers", [&] {
-      return kube->caches_synced() ? std::string() : std::string("caches not synced");
-    });
+    ops.readiness().add("informers", [&] { return kube->not_ready_reason(); });
   }
 
   dynop::host::PluginManager plugins(registry);
@@ -189,9 +187,17 @@ int run(const dynop::host::Config& config) {
     }
   }
   plugins_started = true;
-  spdlog::info("dynop is ready");
 
-  const int signal = wait_for_signal(stop_signals());
+  // "dynop is ready" means what /readyz says: informer caches synced and
+  // every reconciler wired (a plugin may wait for its CRDs to be applied).
+  int signal = 0;
+  while (signal == 0 && !ops.readiness().run("readyz", false).ok) {
+    signal = wait_for_signal_for(std::chrono::milliseconds(50));
+  }
+  if (signal == 0) {
+    spdlog::info("dynop is ready");
+    signal = wait_for_signal(stop_signals());
+  }
   const bool lost_leadership = signal == SIGUSR1;
   if (!lost_leadership) spdlog::info("received {}, shutting down", signal_name(signal));
 

@@ -41,7 +41,10 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-"$bin/dynop-localcluster" --data-dir "$data" >"$run/localcluster.log" 2>&1 &
+# In its own session: Ctrl-C signals the whole foreground process group, and a
+# cluster that stopped at once would refuse the host's lease release (the next
+# run then waits out the lease). stop_all stops it after the host.
+setsid "$bin/dynop-localcluster" --data-dir "$data" >"$run/localcluster.log" 2>&1 &
 pids+=($!)
 kubeconfig="$data/kubeconfig"
 for _ in $(seq 1 100); do

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -25,6 +26,24 @@ std::string default_identity() {
   if (gethostname(name, sizeof(name) - 1) != 0) name[0] = '\0';
   std::string host = name[0] != '\0' ? name : "dynop";
   return host + "_" + std::to_string(getpid());
+}
+
+// The first kind `plugin`'s reconciler needs that the server does not serve
+// (yet), as "<apiVersion> <Kind>"; "" when all are served. Other discovery
+// errors (the server is briefly unreachable) count as not served: retried.
+std::string unserved_kind(kube::Client& client, const ActivePlugin& plugin) {
+  if (!plugin.specs.reconciler) return {};
+  std::vector<const KindSpec*> kinds = {&plugin.specs.reconciler->primary};
+  for (const auto& watch : plugin.specs.reconciler->watches) kinds.push_back(&watch.kind);
+  for (const KindSpec* kind : kinds) {
+    kube::ResourceInfo wanted;
+    wanted.group = kind->group;
+    wanted.version = kind->version;
+    if (!client.resource_for(wanted.api_version(), kind->kind)) {
+      return wanted.api_version() + " " + kind->kind;
+    }
+  }
+  return {};
 }
 
 std::string default_lease_namespace() {
@@ -94,19 +113,78 @@ KubeRuntime::~KubeRuntime() {
   stop_informers();
 }
 
+std::string KubeRuntime::not_ready_reason() const {
+  {
+    std::lock_guard guard(mutex_);
+    if (!waiting_for_.empty()) return "waiting for " + waiting_for_ + " to be served";
+  }
+  return runtime_->caches_synced() ? std::string() : std::string("caches not synced");
+}
+
+std::string KubeRuntime::wire_pending(bool first_time) {
+  std::string missing;
+  std::vector<ActivePlugin> still;
+  for (auto& plugin : pending_) {
+    const std::string kind = unserved_kind(*client_, plugin);
+    if (!kind.empty()) {
+      if (first_time) {
+        spdlog::info("plugin {}: waiting for {} to be served; not ready until it is", plugin.name,
+                     kind);
+      }
+      if (missing.empty()) missing = kind;
+      still.push_back(std::move(plugin));
+      continue;
+    }
+    auto status = runtime_->add_reconciler(plugin);
+    if (!status) {
+      spdlog::error("{}", status.error().message);
+    } else if (!first_time) {
+      spdlog::info("plugin {}: its kinds are served; reconciler wired", plugin.name);
+    }
+  }
+  pending_ = std::move(still);
+  std::lock_guard guard(mutex_);
+  waiting_for_ = missing;
+  return missing;
+}
+
+void KubeRuntime::start_controllers_if_leading() {
+  if (leading_ && !stopping_) runtime_->start_controllers();
+}
+
+void KubeRuntime::wire_later() {
+  std::chrono::milliseconds delay(500);
+  while (!pending_.empty()) {
+    {
+      std::unique_lock lock(mutex_);
+      if (cv_.wait_for(lock, delay, [&] { return stopping_.load(); })) return;
+    }
+    delay = std::min(delay * 2, std::chrono::milliseconds(10000));
+    const std::size_t before = pending_.size();
+    wire_pending(false);
+    if (pending_.size() != before) {
+      // A controller wired after leadership began starts now; one wired
+      // before is started by on_started_leading. mutex_ orders the two.
+      std::lock_guard guard(mutex_);
+      start_controllers_if_leading();
+    }
+  }
+}
+
 void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
                         std::function<void()> on_lost_leadership) {
-  for (const auto& plugin : plugins) {
-    auto status = runtime_->add_reconciler(plugin);
-    if (!status) spdlog::error("{}", status.error().message);
-  }
+  pending_ = plugins;
+  wire_pending(true);
   runtime_->start_informers();
   informers_running_ = true;
+  if (!pending_.empty()) wiring_thread_ = std::thread([this] { wire_later(); });
 
   const bool elect = config_.leader_elect.value_or(true);
   if (!elect) {
     spdlog::info("leader election is off; starting controllers");
-    runtime_->start_controllers();
+    std::lock_guard guard(mutex_);
+    leading_ = true;
+    start_controllers_if_leading();
     controllers_started_ = true;
     return;
   }
@@ -122,7 +200,9 @@ void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
   election.retry_period = config_.retry_period;
   election.on_started_leading = [this] {
     spdlog::info("became the leader; starting controllers");
-    runtime_->start_controllers();
+    std::lock_guard guard(mutex_);
+    leading_ = true;
+    start_controllers_if_leading();
   };
   election.on_stopped_leading = [this, lost = std::move(on_lost_leadership)] {
     // Controllers cannot be restarted (Controller::stop is final): like
@@ -139,7 +219,12 @@ void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
 }
 
 void KubeRuntime::stop() {
-  if (stopping_.exchange(true)) return;
+  {
+    std::lock_guard guard(mutex_);
+    if (stopping_.exchange(true)) return;
+    cv_.notify_all();
+  }
+  if (wiring_thread_.joinable()) wiring_thread_.join();
   // Controllers first, so that no reconcile runs once the lease is free for
   // another replica.
   if (controllers_started_) runtime_->stop_controllers();

@@ -11,17 +11,25 @@
 //   ... wait for a signal ...
 //   kube->stop();  // controllers, lease release, then plugins.stop_all(), kube->stop_informers()
 //
+// A plugin whose kinds are not served yet (its CRDs are applied after the
+// host starts) is wired when they appear: discovery is retried with backoff
+// (0.5 s doubling to 10 s) and /readyz reports not ready until then.
+//
 // Log lines (info level):
 //   "connected to Kubernetes at <server> (context <ctx>)"
+//   "plugin <name>: waiting for <apiVersion> <Kind> to be served; not ready until it is"
+//   "plugin <name>: <apiVersion> <Kind> is served; reconciler wired"
 //   "leader election on Lease <ns>/<name> as <identity>"
 //   "became the leader; starting controllers"
 //   "lost leadership; exiting" (error)
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "host/config/config.hpp"
@@ -54,6 +62,10 @@ class KubeRuntime {
 
   PluginServices& services() { return *runtime_; }
   bool caches_synced() const { return runtime_->caches_synced(); }
+  // For /readyz: "" when every reconciler is wired and every cache synced,
+  // else why not ("waiting for nvidia.com/v1alpha1 DynamoGraphDeployment to
+  // be served", "caches not synced").
+  std::string not_ready_reason() const;
 
   // Wires reconcilers, starts informers and then leader election (or the
   // controllers right away when leader election is off). `on_lost_leadership`
@@ -66,6 +78,11 @@ class KubeRuntime {
 
  private:
   KubeRuntime() = default;
+  // Wires what it can; the rest stays in pending_. Returns the first kind
+  // still missing ("" when none). Only start() and then the retry thread call it.
+  std::string wire_pending(bool first_time);
+  void wire_later();                    // the retry thread
+  void start_controllers_if_leading();  // with mutex_ held
 
   Config config_;
   kube::RestConfig rest_;
@@ -76,6 +93,13 @@ class KubeRuntime {
   std::atomic<bool> stopping_{false};
   bool controllers_started_ = false;
   bool informers_running_ = false;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<ActivePlugin> pending_;  // not served yet; start(), then the retry thread only
+  std::string waiting_for_;            // guarded: the first missing kind, for /readyz
+  bool leading_ = false;               // controllers should run (leader, or no election)
+  std::thread wiring_thread_;
 };
 
 }  // namespace dynop::host::app

@@ -17,6 +17,13 @@ class KubeLeaseClient final : public LeaseClient {
                                    const std::string& lease_json) override {
     return client_.update(leases_, ns, name, lease_json);
   }
+  kube::Result<std::unique_ptr<kube::EventStream>> watch(const std::string& ns,
+                                                         const std::string& name) override {
+    kube::ListOptions options;
+    options.field_selector = "metadata.name=" + name;
+    options.timeout_seconds = 300;  // reconnected by the elector; bounds a silently dead stream
+    return client_.watch(leases_, ns, options);
+  }
 
  private:
   kube::Client& client_;

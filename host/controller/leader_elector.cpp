@@ -91,15 +91,18 @@ void LeaderElector::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
+  watch_thread_ = std::thread([this] { watch_lease(); });
 }
 
 void LeaderElector::stop() {
   {
     std::lock_guard guard(mutex_);
     stopping_ = true;
+    if (stream_) stream_->cancel();
     cv_.notify_all();
   }
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  for (std::thread* thread : {&thread_, &watch_thread_})
+    if (thread->joinable() && thread->get_id() != std::this_thread::get_id()) thread->join();
 }
 
 bool LeaderElector::is_leader() const {
@@ -242,6 +245,57 @@ bool LeaderElector::wait_for(Duration delay) {
   return !stopping_;
 }
 
+bool LeaderElector::wait_as_candidate(Duration delay) {
+  std::unique_lock lock(mutex_);
+  const TimePoint now = clock_.now();
+  TimePoint deadline = now + delay;
+  if (observed_ && !observed_->holder_identity.empty()) {
+    const TimePoint expiry =
+        observed_time_ + std::chrono::seconds(observed_->lease_duration_seconds);
+    if (expiry > now && expiry < deadline) deadline = expiry;
+  }
+  while (!stopping_ && !lease_changed_ && clock_.now() < deadline)
+    clock_.wait_until(lock, cv_, deadline);
+  lease_changed_ = false;
+  return !stopping_;
+}
+
+void LeaderElector::watch_lease() {
+  for (;;) {
+    {
+      std::lock_guard guard(mutex_);
+      if (stopping_) return;
+    }
+    auto stream = client_.watch(config_.lease_namespace, config_.lease_name);
+    if (stream && !*stream) return;  // the client cannot watch: polling only
+    if (!stream) {
+      spdlog::debug("watch of Lease {}/{}: {}", config_.lease_namespace, config_.lease_name,
+                    stream.error().describe());
+      if (!wait_for(config_.retry_period)) return;
+      continue;
+    }
+    {
+      std::lock_guard guard(mutex_);
+      if (stopping_) return;
+      stream_ = stream->get();
+    }
+    bool any = false;
+    std::string line;
+    while ((*stream)->next_line(line)) {
+      any = true;
+      std::lock_guard guard(mutex_);
+      lease_changed_ = true;
+      cv_.notify_all();
+    }
+    {
+      std::lock_guard guard(mutex_);
+      stream_ = nullptr;
+    }
+    // A watch that ends without a single event is failing: do not spin.
+    if (!any && !wait_for(config_.retry_period)) return;
+  }
+}
+
 void LeaderElector::run() {
   for (;;) {
     bool acquired = false;
@@ -254,9 +308,19 @@ void LeaderElector::run() {
         acquired = true;
         break;
       }
-      if (!wait_for(jittered(config_.retry_period))) return;
+      if (!wait_as_candidate(jittered(config_.retry_period))) return;
     }
     if (!acquired) return;
+    {
+      // Acquired while stop() was waiting for us: give it straight back
+      // rather than start controllers that are being stopped.
+      std::unique_lock lock(mutex_);
+      if (stopping_) {
+        lock.unlock();
+        if (config_.release_on_stop) release();
+        return;
+      }
+    }
     leading_ = true;
     if (config_.on_started_leading) config_.on_started_leading();
     TimePoint last_renew = clock_.now();

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "host/controller/clock.hpp"
 #include "host/kube/api_error.hpp"
+#include "host/kube/list_watch.hpp"
 
 namespace dynop::host::controller {
 
@@ -34,6 +36,15 @@ class LeaseClient {
   // Fails with a Conflict when the lease's resourceVersion is stale.
   virtual kube::Result<std::string> update(const std::string& ns, const std::string& name,
                                            const std::string& lease_json) = 0;
+  // Watch events of this one Lease, starting with its current state (one
+  // line per event; only their arrival matters). nullptr when the client
+  // cannot watch (the default): candidates then only poll.
+  virtual kube::Result<std::unique_ptr<kube::EventStream>> watch(const std::string& ns,
+                                                                 const std::string& name) {
+    (void)ns;
+    (void)name;
+    return std::unique_ptr<kube::EventStream>();
+  }
 };
 
 struct LeaderElectionConfig {
@@ -72,7 +83,8 @@ class LeaderElector {
   LeaderElector(const LeaderElector&) = delete;
   LeaderElector& operator=(const LeaderElector&) = delete;
 
-  // Runs the candidate/leader loop on a thread of its own.
+  // Runs the candidate/leader loop on a thread of its own, and the Lease
+  // watch on another.
   void start();
   // Stops the loop; if leading, releases the lease (when configured) and
   // calls on_stopped_leading before returning.
@@ -90,7 +102,11 @@ class LeaderElector {
 
  private:
   void run();
+  void watch_lease();
   bool wait_for(Duration delay);  // false when stopping
+  // As a candidate: until `delay` passes, the observed lease expires or the
+  // Lease changes; false when stopping.
+  bool wait_as_candidate(Duration delay);
   Duration jittered(Duration base);
   void observe(const LeaderElectionRecord& record, TimePoint now);
 
@@ -101,7 +117,10 @@ class LeaderElector {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool lease_changed_ = false;           // a watch event arrived since the last candidate wait
+  kube::EventStream* stream_ = nullptr;  // the open watch, for stop() to cancel
   std::thread thread_;
+  std::thread watch_thread_;
 
   // Guarded by mutex_.
   std::optional<LeaderElectionRecord> observed_;

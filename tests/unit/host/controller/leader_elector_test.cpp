@@ -194,5 +194,59 @@ TEST(LeaderElectorLoop, StopsLeadingWhenItCannotRenewInTime) {
   EXPECT_EQ(stopped.load(), 2);
 }
 
+// Waits (bounded, in real time) for `done` without moving the fake clock.
+template <typename Pred>
+bool without_time_passing(Pred done) {
+  for (int i = 0; i < 2000000 && !done(); ++i) std::this_thread::yield();
+  return done();
+}
+
+TEST(LeaderElectorLoop, WatchingCandidateTakesAReleasedLeaseWithoutWaitingForItsRetry) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  leases.watchable = true;
+  LeaderElector a(config_for("a"), leases, clock);
+  ASSERT_TRUE(a.try_acquire_or_renew());
+  std::atomic<int> started{0};
+  auto config = config_for("b");
+  config.on_started_leading = [&] { ++started; };
+  LeaderElector b(config, leases, clock);
+  b.start();
+  // b has seen a's lease and sleeps until its next retry (2 s or more away).
+  ASSERT_TRUE(without_time_passing([&] { return b.leader() == "a" && clock.waiters() == 1; }));
+  ASSERT_TRUE(a.release());
+  // The release's watch event wakes b: it leads while the clock stands still.
+  EXPECT_TRUE(without_time_passing([&] { return started.load() == 1; }));
+  EXPECT_EQ(str(leases.spec("dynop-system", "dynop-leader")["holderIdentity"]), "b");
+  b.stop();
+}
+
+TEST(LeaderElectorLoop, CandidateWakesWhenTheObservedLeaseExpires) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  LeaderElector a(config_for("a"), leases, clock);
+  ASSERT_TRUE(a.try_acquire_or_renew());
+  std::atomic<int> started{0};
+  auto config = config_for("b");
+  config.retry_period = seconds(4);
+  config.renew_deadline = seconds(10);
+  config.on_started_leading = [&] { ++started; };
+  LeaderElector b(config, leases, clock);
+  b.start();
+  ASSERT_TRUE(without_time_passing([&] { return b.leader() == "a" && clock.waiters() == 1; }));
+  // Polling alone looks again 4 to 8.8 s after each look. At 14 s b looks
+  // once more; its next look is then due when a's lease runs out (15 s after
+  // b first saw it), not at 18 s or later.
+  const int gets = leases.gets;
+  clock.advance(seconds(14));
+  ASSERT_TRUE(
+      without_time_passing([&] { return leases.gets == gets + 1 && clock.waiters() == 1; }));
+  EXPECT_EQ(started.load(), 0);
+  clock.advance(seconds(1));
+  EXPECT_TRUE(without_time_passing([&] { return started.load() == 1; }));
+  EXPECT_EQ(str(leases.spec("dynop-system", "dynop-leader")["holderIdentity"]), "b");
+  b.stop();
+}
+
 }  // namespace
 }  // namespace dynop::host::controller
