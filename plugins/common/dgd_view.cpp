@@ -282,11 +282,15 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
       vm.use_as_compilation_cache =
           check.boolean(m, "useAsCompilationCache", item_path + ".useAsCompilationCache")
               .value_or(false);
+      // The CRD schema refuses both omissions already; a server without our
+      // schema still gets them reported, never silently dropped. A compilation
+      // cache without mountPoint gets its backend's default (parse_dgd).
       if (vm.name.empty()) {
         check.add(FieldErrorType::kRequired, item_path + ".name", "", "");
-      } else if (vm.mount_point.empty()) {
+      } else if (vm.mount_point.empty() && !vm.use_as_compilation_cache) {
         check.add(FieldErrorType::kRequired, item_path + ".mountPoint", "",
-                  "the path in the container where the claim is mounted");
+                  "the path in the container where the claim is mounted (it may be left out "
+                  "only when useAsCompilationCache is true)");
       } else {
         svc.volume_mounts.push_back(std::move(vm));
       }
@@ -309,6 +313,14 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
 }
 
 }  // namespace
+
+std::string compilation_cache_mount_point(std::string_view backend_framework) {
+  if (backend_framework == "sglang" || backend_framework == "vllm" ||
+      backend_framework == "trtllm") {
+    return fmt::format("/root/.cache/{}", backend_framework);
+  }
+  return {};
+}
 
 const ServiceView* DgdView::find_service(std::string_view service) const {
   for (const ServiceView& s : services) {
@@ -386,11 +398,37 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
       }
       pvc.storage_class = check.string(p, "storageClass", item_path + ".storageClass");
       pvc.access_mode = check.string(p, "volumeAccessMode", item_path + ".volumeAccessMode");
+      bool usable = true;
       if (pvc.name.empty()) {
         check.add(FieldErrorType::kRequired, item_path + ".name", "", "");
-      } else {
-        view.pvcs.push_back(std::move(pvc));
+        usable = false;
+      } else if (auto msgs = apimachinery::is_dns1123_subdomain(pvc.name); !msgs.empty()) {
+        check.invalid(item_path + ".name", json::value(pvc.name),
+                      apimachinery::aggregate_strings(msgs));
+        usable = false;
       }
+      if (pvc.create) {
+        // What a claim to create needs; without them the API server would
+        // refuse the claim later, with a message about a claim the user never wrote.
+        for (auto [field, value] :
+             {std::pair<std::string_view, const std::string*>{"size", &pvc.size},
+              {"storageClass", &pvc.storage_class},
+              {"volumeAccessMode", &pvc.access_mode}}) {
+          if (value->empty()) {
+            check.add(FieldErrorType::kRequired, fmt::format("{}.{}", item_path, field), "",
+                      "required when create is true");
+            usable = false;
+          }
+        }
+        if (!pvc.access_mode.empty() && std::find(kPvcAccessModes.begin(), kPvcAccessModes.end(),
+                                                  pvc.access_mode) == kPvcAccessModes.end()) {
+          result.errors.push_back(apimachinery::not_supported_error(
+              item_path + ".volumeAccessMode", apimachinery::render_bad_string(pvc.access_mode),
+              {kPvcAccessModes.begin(), kPvcAccessModes.end()}));
+          usable = false;
+        }
+      }
+      if (usable) view.pvcs.push_back(std::move(pvc));
     }
   }
 
@@ -431,10 +469,21 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
     }
     view.services.push_back(parse_service(check, name, value.get_object(), path));
   }
-  // Mounts name claims of spec.pvcs.
-  for (const ServiceView& svc : view.services) {
+  // Mounts name claims of spec.pvcs; a compilation cache without a mount
+  // point gets its backend's default.
+  for (ServiceView& svc : view.services) {
     for (std::size_t i = 0; i < svc.volume_mounts.size(); ++i) {
-      const std::string& claim = svc.volume_mounts[i].name;
+      VolumeMountView& mount = svc.volume_mounts[i];
+      if (mount.mount_point.empty()) {
+        mount.mount_point = compilation_cache_mount_point(view.backend_framework);
+        if (mount.mount_point.empty()) {
+          check.add(FieldErrorType::kRequired,
+                    fmt::format("spec.services[{}].volumeMounts[{}].mountPoint", svc.name, i), "",
+                    "a compilation cache has a default mount point only when "
+                    "spec.backendFramework is set (sglang, vllm or trtllm); set one of them");
+        }
+      }
+      const std::string& claim = mount.name;
       bool known = std::any_of(view.pvcs.begin(), view.pvcs.end(),
                                [&](const PvcView& p) { return p.name == claim; });
       if (!known) {

@@ -5,6 +5,7 @@
 // in one place. Errors name the field path as users write it
 // (`spec.services[decode].replicas`).
 
+#include <array>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -39,8 +40,10 @@ struct ServiceResources {
 
 // A PVC of spec.pvcs mounted into a service's main container.
 struct VolumeMountView {
-  std::string name;         // a claim of spec.pvcs
-  std::string mount_point;  // path in the container
+  std::string name;  // a claim of spec.pvcs
+  // Path in the container. Only a compilation cache may leave it out: it then
+  // gets compilation_cache_mount_point(backendFramework).
+  std::string mount_point;
   bool use_as_compilation_cache = false;
 };
 
@@ -50,6 +53,13 @@ struct SharedMemoryView {
   std::string size;  // a quantity; empty = no limit
 };
 
+// What a PVC's volumeAccessMode may be (core/v1 PersistentVolumeAccessMode).
+inline constexpr std::array<std::string_view, 4> kPvcAccessModes = {
+    "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"};
+
+// spec.pvcs[]: a claim the services mount. With create: true the dgd plugin
+// creates it (owned by the DGD) when no claim of that name exists; size,
+// storageClass and volumeAccessMode are then required.
 struct PvcView {
   std::string name;
   bool create = false;
@@ -115,6 +125,11 @@ struct DgdParseResult {
 };
 
 DgdParseResult parse_dgd(const boost::json::value& dgd);
+
+// Where a compilation cache volume is mounted when volumeMounts[].mountPoint
+// is left out: /root/.cache/<backend> (the backend's own cache folder under
+// the image's home); "" when the backend is not known.
+std::string compilation_cache_mount_point(std::string_view backend_framework);
 
 // "spec.services[decode].replicas: Invalid value: -1: must be greater than or equal to 0",
 // several errors joined as kube-apiserver aggregates them: "[a, b]"

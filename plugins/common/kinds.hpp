@@ -10,5 +10,6 @@ inline sdk::Gvk dgdsa_gvk() {
   return {"nvidia.com", "v1alpha1", "DynamoGraphDeploymentScalingAdapter"};
 }
 inline sdk::Gvk pod_gvk() { return {"", "v1", "Pod"}; }
+inline sdk::Gvk pvc_gvk() { return {"", "v1", "PersistentVolumeClaim"}; }
 
 }  // namespace dynop::plugins::common

@@ -18,6 +18,7 @@
 #include "plugins/common/pod_groups.hpp"
 #include "plugins/dgd/adapter_planner.hpp"
 #include "plugins/dgd/pod_planner.hpp"
+#include "plugins/dgd/pvc_planner.hpp"
 #include "plugins/dgd/status.hpp"
 
 namespace dynop::plugins::dgd {
@@ -114,7 +115,9 @@ sdk::ReconcilerSpec dgd_reconciler_spec(const DgdPluginConfig& config) {
   sdk::ReconcilerSpec spec;
   spec.primary = common::dgd_gvk();
   spec.watches = {{common::pod_gvk(), sdk::WatchMapping::kControllerOwner},
-                  {common::dgdsa_gvk(), sdk::WatchMapping::kControllerOwner}};
+                  {common::dgdsa_gvk(), sdk::WatchMapping::kControllerOwner},
+                  // A claim it created and someone deleted is created again.
+                  {common::pvc_gvk(), sdk::WatchMapping::kControllerOwner}};
   spec.workers = config.workers;
   return spec;
 }
@@ -246,6 +249,27 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   }
   for (const std::string& conflict : adapter_plan.conflicts) {
     (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "AdapterConflict", conflict);
+  }
+
+  // Claims of spec.pvcs with create: true, before the pods that mount them.
+  std::string claim_read_error;
+  auto claims = plan_pvcs(dgd, [&](const std::string& name) {
+    auto r = client_.get({common::pvc_gvk(), dgd.k8s_namespace, name});
+    if (r.status.code() == StatusCode::kNotFound) return false;
+    if (!r.is_ok() && claim_read_error.empty()) claim_read_error = r.status.message();
+    return true;  // exists, or unknown: never create over what we cannot see
+  });
+  if (!claim_read_error.empty()) failures.add("reading claims: " + claim_read_error);
+  for (const json::object& claim : claims) {
+    sdk::ObjectRef ref{common::pvc_gvk(), dgd.k8s_namespace, name_of(claim)};
+    auto r = client_.create(ref, json::serialize(claim));
+    // Conflict: someone created it meanwhile; theirs is kept.
+    if (!r.is_ok() && r.status.code() != StatusCode::kConflict) {
+      std::string message = fmt::format("Error creating PersistentVolumeClaim {} of spec.pvcs: {}",
+                                        ref.name, r.status.message());
+      (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "FailedCreate", message);
+      failures.add(std::move(message));
+    }
   }
 
   // Pods, by service. Only pods this DGD controls are counted or touched.

@@ -256,5 +256,113 @@ TEST_F(UpstreamExamples, EverySglangExampleAppliesWithItsAdaptersAndPods) {
   }
 }
 
+// spec.pvcs and volumeMounts as the contract says: a claim with create: true
+// is created owned by the DGD when missing, a user's claim is used as it is
+// and kept, and what a claim or mount lacks is refused by the CRD schema with
+// the field named.
+TEST_F(UpstreamExamples, ClaimsAndVolumeMountsAsTheContractSays) {
+  setup_->kubectl_ok({"create", "namespace", kNamespace});
+  setup_->kubectl_ok({"apply", "-n", kNamespace, "-f", "-"}, R"(apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: users-claim
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 5Gi
+)");
+  const std::string dgd = R"(apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata:
+  name: with-claims
+spec:
+  backendFramework: sglang
+  pvcs:
+    - name: model-cache
+      create: true
+      size: 100Gi
+      storageClass: standard
+      volumeAccessMode: ReadWriteMany
+    - name: users-claim
+  services:
+    decode:
+      componentType: worker
+      volumeMounts:
+        - name: model-cache
+          mountPoint: /models
+        - name: users-claim
+          useAsCompilationCache: true
+)";
+  EXPECT_EQ(setup_->kubectl_ok({"apply", "-n", kNamespace, "-f", "-"}, dgd),
+            "dynamographdeployment.nvidia.com/with-claims created\n");
+  json::array claims;
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        claims = items({"pvc"});
+        return claims.size() == 2;
+      },
+      kConvergeSeconds));
+  for (const auto& claim : claims) {
+    const std::string name = text(claim, {"metadata", "name"});
+    if (name == "model-cache") {
+      EXPECT_EQ(text(claim, {"spec", "resources", "requests", "storage"}), "100Gi");
+      EXPECT_EQ(text(claim, {"spec", "storageClassName"}), "standard");
+      EXPECT_EQ(text(claim, {"spec", "accessModes"}), R"(["ReadWriteMany"])");
+      EXPECT_NE(text(claim, {"metadata", "ownerReferences"})
+                    .find(R"("kind":"DynamoGraphDeployment","name":"with-claims")"),
+                std::string::npos);
+    } else {
+      EXPECT_EQ(name, "users-claim");
+      EXPECT_EQ(text(claim, {"spec", "resources", "requests", "storage"}), "5Gi");
+      EXPECT_EQ(text(claim, {"metadata", "ownerReferences"}), "<missing>");
+    }
+  }
+  json::array pods;
+  ASSERT_TRUE(test::eventually(
+      [&] {
+        pods = items({"pods", "-l", "nvidia.com/selector=with-claims-decode"});
+        return pods.size() == 1;
+      },
+      kConvergeSeconds));
+  EXPECT_EQ(text(pods[0].at("spec").at("containers").at(0), {"volumeMounts"}),
+            R"([{"mountPath":"/models","name":"model-cache"},)"
+            R"({"mountPath":"/root/.cache/sglang","name":"users-claim"}])");
+
+  // Deleting the DGD takes the claim it made and keeps the user's.
+  setup_->kubectl_ok({"delete", "dgd", "with-claims", "-n", kNamespace});
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        auto left = items({"pvc"});
+        return left.size() == 1 && text(left[0], {"metadata", "name"}) == "users-claim";
+      },
+      kConvergeSeconds));
+
+  // What the schema refuses, with the field named.
+  auto refused =
+      setup_->kubectl({"apply", "-n", kNamespace, "-f", "-"}, R"(apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata:
+  name: incomplete
+spec:
+  pvcs:
+    - name: model-cache
+      create: true
+      size: 10Gi
+  services:
+    decode:
+      volumeMounts:
+        - name: model-cache
+)");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("spec.pvcs[0].storageClass: Required value"), std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("spec.pvcs[0].volumeAccessMode: Required value"), std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("spec.services.decode.volumeMounts[0].mountPoint: Required value"),
+            std::string::npos)
+      << refused.err;
+}
+
 }  // namespace
 }  // namespace dynop::e2e

@@ -203,7 +203,8 @@ TEST(DgdView, VolumeMountsNameClaimsOfSpecPvcs) {
   auto ok = parse_yaml(R"(
 metadata: {name: d}
 spec:
-  pvcs: [{name: cache, create: true, size: 100Gi, storageClass: fast}]
+  pvcs: [{name: cache, create: true, size: 100Gi, storageClass: fast,
+          volumeAccessMode: ReadWriteMany}]
   services:
     w: {volumeMounts: [{name: cache, mountPoint: /cache}], sharedMemory: {size: 8Gi}}
 )");
@@ -225,6 +226,77 @@ spec:
   EXPECT_NE(errors_of(bad).find("spec.services[w].volumeMounts[1].mountPoint: Required value"),
             std::string::npos)
       << errors_of(bad);
+}
+
+TEST(DgdView, ClaimsToCreateNeedSizeClassAndAccessMode) {
+  auto ok = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  pvcs:
+    - {name: made, create: true, size: 10, storageClass: fast, volumeAccessMode: ReadWriteOnce}
+    - {name: users-own}
+    - {name: not-made, create: false}
+  services: {w: {}}
+)");
+  ASSERT_TRUE(ok.ok()) << errors_of(ok);
+  ASSERT_EQ(ok.view.pvcs.size(), 3u);
+  EXPECT_TRUE(ok.view.pvcs[0].create);
+  EXPECT_EQ(ok.view.pvcs[0].size, "10");
+  EXPECT_EQ(ok.view.pvcs[0].storage_class, "fast");
+  EXPECT_EQ(ok.view.pvcs[0].access_mode, "ReadWriteOnce");
+  EXPECT_FALSE(ok.view.pvcs[1].create);
+
+  auto bad = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  pvcs:
+    - {name: a, create: true, size: 10Gi}
+    - {name: b, create: true, size: 1Gi, storageClass: s, volumeAccessMode: ReadWriteSometimes}
+    - {name: Not_A_Name}
+  services: {w: {}}
+)");
+  EXPECT_EQ(errors_of(bad),
+            "[spec.pvcs[0].storageClass: Required value: required when create is true, "
+            "spec.pvcs[0].volumeAccessMode: Required value: required when create is true, "
+            "spec.pvcs[1].volumeAccessMode: Unsupported value: \"ReadWriteSometimes\": supported "
+            "values: \"ReadWriteOnce\", \"ReadOnlyMany\", \"ReadWriteMany\", "
+            "\"ReadWriteOncePod\", "
+            "spec.pvcs[2].name: Invalid value: \"Not_A_Name\": a lowercase RFC 1123 subdomain "
+            "must consist of lower case alphanumeric characters, '-' or '.', and must start and "
+            "end with an alphanumeric character (e.g. 'example.com', regex used for validation "
+            "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')]");
+  EXPECT_TRUE(bad.view.pvcs.empty());
+}
+
+TEST(DgdView, CompilationCacheMountPointDefaultsByBackend) {
+  auto ok = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  backendFramework: vllm
+  pvcs: [{name: cache}]
+  services:
+    w: {volumeMounts: [{name: cache, useAsCompilationCache: true}]}
+    x: {volumeMounts: [{name: cache, mountPoint: /mine, useAsCompilationCache: true}]}
+)");
+  ASSERT_TRUE(ok.ok()) << errors_of(ok);
+  EXPECT_EQ(ok.view.services[0].volume_mounts.at(0).mount_point, "/root/.cache/vllm");
+  EXPECT_TRUE(ok.view.services[0].volume_mounts.at(0).use_as_compilation_cache);
+  EXPECT_EQ(ok.view.services[1].volume_mounts.at(0).mount_point, "/mine");
+  EXPECT_EQ(compilation_cache_mount_point("sglang"), "/root/.cache/sglang");
+  EXPECT_EQ(compilation_cache_mount_point(""), "");
+
+  // No backend, no default: said, not guessed.
+  auto bad = parse_yaml(R"(
+metadata: {name: d}
+spec:
+  pvcs: [{name: cache}]
+  services:
+    w: {volumeMounts: [{name: cache, useAsCompilationCache: true}]}
+)");
+  EXPECT_EQ(errors_of(bad),
+            "spec.services[w].volumeMounts[0].mountPoint: Required value: a compilation cache has "
+            "a default mount point only when spec.backendFramework is set (sglang, vllm or "
+            "trtllm); set one of them");
 }
 
 TEST(DgdView, AtLeastOneService) {

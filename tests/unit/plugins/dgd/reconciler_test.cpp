@@ -554,6 +554,99 @@ TEST_F(DgdReconcilerTest, StatusWriteFailureOtherThanConflictIsAnError) {
   EXPECT_EQ(result.status().message(), "writing the DGD status: etcd is down");
 }
 
+constexpr std::string_view kWithClaims = R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default}
+spec:
+  backendFramework: sglang
+  pvcs:
+    - {name: model-cache, create: true, size: 100Gi, storageClass: fast,
+       volumeAccessMode: ReadWriteMany}
+    - {name: users-claim, create: true, size: 1Gi, storageClass: slow,
+       volumeAccessMode: ReadWriteOnce}
+    - {name: not-created}
+  services:
+    decode:
+      componentType: worker
+      volumeMounts:
+        - {name: model-cache, mountPoint: /models}
+        - {name: users-claim, useAsCompilationCache: true}
+)";
+
+TEST_F(DgdReconcilerTest, ClaimsToCreateAreCreatedOwnedByTheDgdAndUsersClaimsKept) {
+  // The user made users-claim already (another size, no owner): it is theirs.
+  cluster_.put(testing::yaml_to_json(R"(
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: users-claim, namespace: default}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}
+)")
+                   .as_object());
+  const json::object users_before =
+      *cluster_.find("PersistentVolumeClaim", "default", "users-claim");
+  apply(kWithClaims);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+
+  auto made = cluster_.find("PersistentVolumeClaim", "default", "model-cache");
+  ASSERT_TRUE(made.has_value());
+  EXPECT_EQ(json::serialize(made->at("spec")),
+            R"({"accessModes":["ReadWriteMany"],"resources":{"requests":{"storage":"100Gi"}},)"
+            R"("storageClassName":"fast"})");
+  const json::object& owner = made->at("metadata").at("ownerReferences").at(0).as_object();
+  EXPECT_EQ(owner.at("kind"), "DynamoGraphDeployment");
+  EXPECT_EQ(owner.at("name"), "sglang-agg");
+  EXPECT_EQ(owner.at("uid"), "uid-sglang-agg");
+  EXPECT_EQ(owner.at("controller"), true);
+  EXPECT_EQ(made->at("metadata").at("labels").at("nvidia.com/dynamo-graph-deployment-name"),
+            "sglang-agg");
+  EXPECT_EQ(*cluster_.find("PersistentVolumeClaim", "default", "users-claim"), users_before);
+  EXPECT_FALSE(cluster_.find("PersistentVolumeClaim", "default", "not-created").has_value());
+
+  // The pod mounts both; the compilation cache at the backend's default path.
+  auto pods = pods_selected_by(common::adapter_selector("sglang-agg", "decode"));
+  ASSERT_EQ(pods.size(), 1u);
+  const json::value& main = pods[0].at("spec").at("containers").at(0);
+  EXPECT_EQ(json::serialize(main.at("volumeMounts")),
+            R"([{"name":"model-cache","mountPath":"/models"},)"
+            R"({"name":"users-claim","mountPath":"/root/.cache/sglang"}])");
+
+  // A created claim someone deletes comes back; leaving spec.pvcs deletes nothing.
+  cluster_.erase("PersistentVolumeClaim", "default", "model-cache");
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_TRUE(cluster_.find("PersistentVolumeClaim", "default", "model-cache").has_value());
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_TRUE(cluster_.find("PersistentVolumeClaim", "default", "model-cache").has_value());
+  EXPECT_EQ(*cluster_.find("PersistentVolumeClaim", "default", "users-claim"), users_before);
+
+  // Deleting the DGD takes the claim it made, never the user's.
+  cluster_.erase("DynamoGraphDeployment", "default", "sglang-agg");
+  cluster_.collect_garbage();
+  EXPECT_FALSE(cluster_.find("PersistentVolumeClaim", "default", "model-cache").has_value());
+  EXPECT_EQ(*cluster_.find("PersistentVolumeClaim", "default", "users-claim"), users_before);
+}
+
+TEST_F(DgdReconcilerTest, ClaimThatCannotBeCreatedIsAFailedCreateEventAndARetry) {
+  apply(kWithClaims);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());  // adapters, claims and pods exist
+  cluster_.erase("PersistentVolumeClaim", "default", "model-cache");
+  cluster_.fail_next("create", DYNOP_INVALID_ARGUMENT, "exceeded quota: storage");
+  auto result = reconcile_dgd();
+  EXPECT_EQ(result.status().code(), sdk::StatusCode::kError);
+  EXPECT_EQ(result.status().message(),
+            "Error creating PersistentVolumeClaim model-cache of spec.pvcs: exceeded quota: "
+            "storage");
+  bool recorded = false;
+  for (const auto& e : cluster_.events()) {
+    recorded = recorded || (e.reason == "FailedCreate" && e.type == "Warning" &&
+                            e.message == result.status().message());
+  }
+  EXPECT_TRUE(recorded);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_TRUE(cluster_.find("PersistentVolumeClaim", "default", "model-cache").has_value());
+}
+
 TEST(DgdPluginConfig, ParsesKnownKeysAndRejectsOthers) {
   DgdPluginConfig c = parse_dgd_plugin_config(
       "scheduler_name: dynop-gpu\ndefault_image: img:1\nplanner_service_account: p\nworkers: 4\n");
@@ -566,13 +659,14 @@ TEST(DgdPluginConfig, ParsesKnownKeysAndRejectsOthers) {
   EXPECT_THROW(parse_dgd_plugin_config("workers: 0\n"), std::invalid_argument);
 }
 
-TEST(DgdPluginConfig, WatchesPodsAndAdaptersThroughOwners) {
+TEST(DgdPluginConfig, WatchesPodsAdaptersAndClaimsThroughOwners) {
   sdk::ReconcilerSpec spec = dgd_reconciler_spec({});
   EXPECT_EQ(spec.primary.kind, "DynamoGraphDeployment");
-  ASSERT_EQ(spec.watches.size(), 2u);
+  ASSERT_EQ(spec.watches.size(), 3u);
   EXPECT_EQ(spec.watches[0].gvk.kind, "Pod");
   EXPECT_EQ(spec.watches[1].gvk.kind, "DynamoGraphDeploymentScalingAdapter");
-  EXPECT_EQ(spec.watches[1].mapping, sdk::WatchMapping::kControllerOwner);
+  EXPECT_EQ(spec.watches[2].gvk.kind, "PersistentVolumeClaim");
+  for (const auto& w : spec.watches) EXPECT_EQ(w.mapping, sdk::WatchMapping::kControllerOwner);
 }
 
 }  // namespace
