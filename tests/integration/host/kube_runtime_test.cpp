@@ -143,6 +143,52 @@ std::unique_ptr<test::Process> start_host(const test::LocalCluster& cluster,
   return host;
 }
 
+// CRDs applied after the host started (as a user following the guide may
+// do): the host waits for the kinds, reports not ready meanwhile, and wires
+// the dgd and dgdsa reconcilers once the kinds are served.
+TEST(HostWithKubernetes, WiresReconcilersWhenTheirCrdsAreAppliedAfterStart) {
+  test::LocalCluster cluster;
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  auto ns = kubectl(cluster, {"create", "namespace", "dynop-system"});
+  ASSERT_EQ(ns.exit_code, 0) << ns.err;
+  auto host = start_host(cluster);
+  ASSERT_TRUE(host);
+  auto address = host->wait_for_match(
+      std::regex(R"(serving metrics and health on http://([0-9.]+:[0-9]+))"), 30s);
+  ASSERT_TRUE(address) << host->stderr_text();
+  ASSERT_TRUE(host->wait_for_output(
+      "plugin dgd: waiting for nvidia.com/v1alpha1 DynamoGraphDeployment to be served; not ready "
+      "until it is",
+      60s))
+      << host->stderr_text();
+  EXPECT_TRUE(http_get("http://" + *address + "/readyz?verbose").starts_with("503"));
+  EXPECT_NE(http_get("http://" + *address + "/readyz?verbose")
+                .find("waiting for nvidia.com/v1alpha1 DynamoGraphDeployment"),
+            std::string::npos);
+  EXPECT_EQ(host->stderr_text().find("dynop is ready"), std::string::npos);
+
+  auto crds = kubectl(cluster, {"apply", "-f", test::source_path("crds")});
+  ASSERT_EQ(crds.exit_code, 0) << crds.err;
+  auto dgd = kubectl(
+      cluster, {"apply", "-f", test::source_path("examples/backends/sglang/deploy/agg.yaml")});
+  ASSERT_EQ(dgd.exit_code, 0) << dgd.err;
+  const std::string adapters =
+      "/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeploymentscalingadapters/";
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        return cluster.get(adapters + "sglang-agg-frontend").status == 200 &&
+               cluster.get(adapters + "sglang-agg-decode").status == 200;
+      },
+      60))
+      << host->stderr_text();
+  EXPECT_TRUE(host->wait_for_output("plugin dgd: its kinds are served; reconciler wired", 60s))
+      << host->stderr_text();
+  EXPECT_TRUE(host->wait_for_output("dynop is ready", 60s)) << host->stderr_text();
+  EXPECT_TRUE(http_get("http://" + *address + "/readyz").starts_with("200"));
+  ASSERT_TRUE(host->signal(SIGTERM));
+  EXPECT_EQ(host->wait(60s), 0) << host->stderr_text();
+}
+
 TEST(HostWithKubernetes, WithoutLeaderElectionRunsControllersAndTakesNoLease) {
   test::LocalCluster cluster;
   prepare(cluster);
