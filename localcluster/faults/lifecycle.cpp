@@ -2,19 +2,18 @@
 
 namespace dynop::localcluster::faults {
 
+// Both notify under the lock: the waiter may destroy this object as soon as
+// it returns, and the signal thread that asks for a stop must not touch it
+// after that.
 void Lifecycle::request_stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
+  std::lock_guard lock(mutex_);
+  stop_ = true;
   cv_.notify_all();
 }
 
 void Lifecycle::request_restart() {
-  {
-    std::lock_guard lock(mutex_);
-    restart_ = true;
-  }
+  std::lock_guard lock(mutex_);
+  restart_ = true;
   cv_.notify_all();
 }
 
