@@ -10,7 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 
 #include "tests/integration/localcluster/local_cluster.hpp"
@@ -61,25 +60,8 @@ std::string guide_denial(int replicas) {
   return ::testing::AssertionSuccess();
 }
 
-class GuideAdmission : public ::testing::Test {
+class GuideAdmission : public test::RunLocalTest {
  protected:
-  void SetUp() override {
-    if (auto missing = test::RunLocalSetup::missing_prerequisite(); !missing.empty()) {
-      GTEST_SKIP() << missing;
-    }
-    if (!std::filesystem::exists(test::binary_path("plugins/webhook.so"))) {
-      GTEST_SKIP() << test::binary_path("plugins/webhook.so") << " was not built";
-    }
-    setup_ = std::make_unique<test::RunLocalSetup>();
-    ASSERT_TRUE(setup_->ready()) << setup_->log();
-  }
-
-  void TearDown() override {
-    if (setup_ && setup_->ready()) {
-      EXPECT_EQ(setup_->stop(), 0) << "run-local.sh did not stop cleanly\n" << setup_->log();
-    }
-  }
-
   std::string ok(const std::vector<std::string>& args) { return setup_->kubectl_ok(args); }
 
   std::string decode_replicas() {
@@ -104,12 +86,10 @@ class GuideAdmission : public ::testing::Test {
         << setup_->log();
     ASSERT_EQ(decode_replicas(), "1");
   }
-
-  std::unique_ptr<test::RunLocalSetup> setup_;
 };
 
 TEST_F(GuideAdmission, DirectReplicaEditIsBlockedAndScalingTheAdapterWorks) {
-  wait_for_example();
+  ASSERT_NO_FATAL_FAILURE(wait_for_example());
 
   // ❌ Blocked - direct DGD edit rejected by webhook
   EXPECT_TRUE(is_denial(setup_->kubectl(patch_decode_replicas(3)), guide_denial(3)));
@@ -131,7 +111,7 @@ TEST_F(GuideAdmission, DirectReplicaEditIsBlockedAndScalingTheAdapterWorks) {
 }
 
 TEST_F(GuideAdmission, PlannerServiceAccountsMayEditReplicasLookAlikesMayNot) {
-  wait_for_example();
+  ASSERT_NO_FATAL_FAILURE(wait_for_example());
 
   auto as = [](const std::string& account, std::vector<std::string> args) {
     args.push_back("--as=system:serviceaccount:default:" + account);

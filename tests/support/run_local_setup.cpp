@@ -32,8 +32,8 @@ std::string joined(const std::vector<std::string>& args) {
 
 std::string RunLocalSetup::missing_prerequisite() {
   if (!std::filesystem::exists(kKubectlPath)) return std::string("no ") + kKubectlPath;
-  for (const char* built :
-       {"bin/dynop", "bin/dynop-localcluster", "plugins/dgd.so", "plugins/dgdsa.so"}) {
+  for (const char* built : {"bin/dynop", "bin/dynop-localcluster", "plugins/dgd.so",
+                            "plugins/dgdsa.so", "plugins/webhook.so"}) {
     if (!std::filesystem::exists(binary_path(built))) return binary_path(built) + " was not built";
   }
   return {};
@@ -104,6 +104,20 @@ std::string RunLocalSetup::log() const {
     text += std::string("--- ") + file + "\n" + read_file(dir_.path() / "logs" / file);
   }
   return text;
+}
+
+void RunLocalTest::SetUp() {
+  if (auto missing = RunLocalSetup::missing_prerequisite(); !missing.empty()) {
+    GTEST_SKIP() << missing;
+  }
+  setup_ = std::make_unique<RunLocalSetup>();
+  ASSERT_TRUE(setup_->ready()) << setup_->log();
+}
+
+void RunLocalTest::TearDown() {
+  if (setup_ && setup_->ready()) {
+    EXPECT_EQ(setup_->stop(), 0) << "run-local.sh did not stop cleanly\n" << setup_->log();
+  }
 }
 
 std::vector<std::vector<std::string>> table_rows(const std::string& text) {

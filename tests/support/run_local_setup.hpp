@@ -15,6 +15,8 @@
 // The build tree must hold bin/dynop, bin/dynop-localcluster and plugins/*.so:
 // make the test depend on those targets (tests/e2e/CMakeLists.txt does).
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -67,6 +69,17 @@ class RunLocalSetup {
   std::string kubeconfig_;
   std::optional<int> exit_code_;
   bool stopped_ = false;
+};
+
+// A fixture whose tests each run against their own `make run` setup: skipped
+// when a prerequisite is missing, failed when the setup does not come up,
+// and checked to stop cleanly afterwards.
+class RunLocalTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  std::unique_ptr<RunLocalSetup> setup_;
 };
 
 // kubectl's table output (`kubectl get`) as rows of whitespace-separated
