@@ -252,8 +252,14 @@ apimachinery::Result<PodTemplate> build_pod_template(const DgdView& dgd, const S
 
   // Everything that defines the pod goes into the hash, the group size too
   // (a nodeCount change re-forms the groups); the replica count does not.
-  t.hash = template_hash(
-      json::object{{"metadata", metadata}, {"spec", spec}, {"podsPerGroup", t.pods_per_group}});
+  // The DGD's uid does too: a DGD deleted and created again under the same
+  // name gets new pod names, so pods of the old one that the garbage
+  // collector has not removed yet (or that a reconcile with a stale cache
+  // created just after the delete) never block the new one's pods.
+  t.hash = template_hash(json::object{{"metadata", metadata},
+                                      {"spec", spec},
+                                      {"podsPerGroup", t.pods_per_group},
+                                      {"owner", dgd.uid}});
 
   metadata["labels"].get_object()[common::kLabelPodTemplateHash] = t.hash;
   metadata["ownerReferences"] = json::array{common::dgd_controller_reference(dgd.name, dgd.uid)};

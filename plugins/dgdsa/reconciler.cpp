@@ -138,6 +138,12 @@ sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
   if (plan.dgd_patch) {
     auto r = client_.patch({common::dgd_gvk(), key.ns, view.dgd_name}, DYNOP_PATCH_MERGE,
                            json::serialize(*plan.dgd_patch));
+    // The patch carries the DGD's resourceVersion: a 409 means the DGD changed
+    // since we read it, and the next attempt decides again on the new one.
+    if (r.status.code() == StatusCode::kConflict) {
+      return common::retry_after_conflict(logger_, key, "the DGD replicas write",
+                                          r.status.message());
+    }
     if (!r.is_ok()) {
       Event e = update_failed_event(view, r.status.message());
       (void)client_.record_event(adapter_ref, event_type(e), e.reason, e.message);

@@ -476,6 +476,31 @@ spec:
   EXPECT_EQ(pods[0].at("metadata").at("ownerReferences").at(0).at("uid").as_string(), "uid-second");
 }
 
+TEST_F(DgdReconcilerTest, PodsLeftOverFromADeletedDgdOfTheSameNameDoNotBlockTheNewOne) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  std::set<std::string> old_pods;
+  for (const auto& p : cluster_.all("Pod"))
+    old_pods.emplace(p.at("metadata").at("name").as_string());
+  // Deleted and applied again unchanged before the garbage collector ran.
+  cluster_.erase("DynamoGraphDeployment", "default", "sglang-agg");
+  json::object again = testing::yaml_to_json(kAgg).as_object();
+  again["metadata"].as_object()["uid"] = "uid-second";
+  cluster_.put(std::move(again));
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  std::size_t new_pods = 0;
+  for (const auto& p : cluster_.all("Pod")) {
+    const auto& meta = p.at("metadata").as_object();
+    if (meta.at("ownerReferences").at(0).at("uid") != "uid-second") continue;
+    ++new_pods;
+    EXPECT_EQ(old_pods.count(std::string(meta.at("name").as_string())), 0u) << meta.at("name");
+  }
+  EXPECT_EQ(new_pods, 2u);  // Frontend and decode
+  cluster_.collect_garbage();
+  EXPECT_EQ(pods_of("decode"), 1u);
+  EXPECT_EQ(pods_of("Frontend"), 1u);
+}
+
 TEST_F(DgdReconcilerTest, LargeScaleUpIsSpreadOverReconciles) {
   apply(kAgg);
   ASSERT_TRUE(reconcile_dgd().status().is_ok());

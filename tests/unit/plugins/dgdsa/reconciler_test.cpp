@@ -89,15 +89,30 @@ TEST_F(DgdsaReconcilerTest, ScalesTheServiceAndRecordsIt) {
 TEST_F(DgdsaReconcilerTest, FailedDgdWriteIsUpdateFailedAndRetried) {
   put_yaml(kAdapter);
   put_yaml(kDgd);
-  cluster_.fail_next("patch", DYNOP_CONFLICT, "the object has been modified");
+  cluster_.fail_next("patch", DYNOP_UNAVAILABLE,
+                     "the server is currently unable to handle the request");
   auto result = reconcile();
   EXPECT_EQ(result.status().code(), sdk::StatusCode::kError);
   auto failed = events_with("UpdateFailed");
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].message,
             "Failed to update replicas of service decode in DynamoGraphDeployment sglang-agg: the "
-            "object has been modified");
+            "server is currently unable to handle the request");
   EXPECT_TRUE(events_with("Scaled").empty());
+  ASSERT_TRUE(reconcile().status().is_ok());
+  EXPECT_EQ(events_with("Scaled").size(), 1u);
+}
+
+TEST_F(DgdsaReconcilerTest, DgdChangedMeanwhileIsAQuietRetryNotAFailure) {
+  put_yaml(kAdapter);
+  put_yaml(kDgd);
+  cluster_.fail_next("patch", DYNOP_CONFLICT, "the object has been modified");
+  auto result = reconcile();
+  EXPECT_TRUE(result.status().is_ok()) << result.status().message();
+  EXPECT_EQ(result.requeue_after_ms(), 50u);
+  EXPECT_TRUE(events_with("UpdateFailed").empty());
+  EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
+  EXPECT_EQ(cluster_.logs_at(DYNOP_LOG_DEBUG).size(), 1u);
   ASSERT_TRUE(reconcile().status().is_ok());
   EXPECT_EQ(events_with("Scaled").size(), 1u);
 }
