@@ -60,6 +60,14 @@ void GarbageCollector::on_event(const storage::WatchEvent& event) {
     }
     return;
   }
+  // A dependent created after its owner went (a controller acting on a stale
+  // cache) is collected as well, as kube-controller-manager does once it has
+  // verified the owner is absent; otherwise it would stay forever.
+  if (event.type == storage::WatchEventType::kAdded) {
+    for (const auto& owner : attrs.owner_uids) {
+      if (!store_.find_uid(owner)) owner_gone(owner);
+    }
+  }
   if (attrs.deleting && attrs.has_finalizers) {
     storage::ObjectRef ref{event.resource, attrs.namespace_name, attrs.name};
     if (process_deleting_owner(ref)) pending_uids_.insert(attrs.uid);

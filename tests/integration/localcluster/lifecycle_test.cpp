@@ -75,6 +75,26 @@ TEST_F(LifecycleTest, ForegroundDeletionWaitsForDependents) {
   EXPECT_TRUE(eventually([&] { return c.get(cms + "/owner-fg").status == 404; }));
 }
 
+TEST_F(LifecycleTest, DependentCreatedAfterItsOwnerWentIsCollected) {
+  auto owner = c.post(cms, config_map("owner-late"));
+  ASSERT_EQ(owner.status, 201u);
+  ASSERT_EQ(c.del(cms + "/owner-late").status, 200u);
+  // A controller whose cache still shows the owner creates a dependent.
+  ASSERT_EQ(c.post(cms, config_map("dep-late", {owner_ref(owner.json())})).status, 201u);
+  EXPECT_TRUE(eventually([&] { return c.get(cms + "/dep-late").status == 404; }));
+  // With another owner still there, only the dangling reference goes.
+  auto alive = c.post(cms, config_map("owner-alive"));
+  ASSERT_EQ(alive.status, 201u);
+  ASSERT_EQ(
+      c.post(cms, config_map("dep-two", {owner_ref(owner.json()), owner_ref(alive.json())})).status,
+      201u);
+  EXPECT_TRUE(eventually([&] {
+    auto dep = c.get(cms + "/dep-two");
+    return dep.status == 200u && field_text(dep.json(), {"metadata", "ownerReferences"}) ==
+                                     "[" + json::serialize(owner_ref(alive.json())) + "]";
+  })) << c.get(cms + "/dep-two").body;
+}
+
 TEST_F(LifecycleTest, OrphanDeletionKeepsDependentsWithoutTheOwnerReference) {
   auto owner = c.post(cms, config_map("owner-or"));
   ASSERT_EQ(owner.status, 201u);
