@@ -30,22 +30,8 @@ const char kDecodeSelector[] =
 const char kFrontendSelector[] =
     "nvidia.com/dynamo-graph-deployment-name=sglang-agg,nvidia.com/dynamo-component=Frontend";
 
-class GuideManualScaling : public ::testing::Test {
+class GuideManualScaling : public test::RunLocalTest {
  protected:
-  void SetUp() override {
-    if (auto missing = test::RunLocalSetup::missing_prerequisite(); !missing.empty()) {
-      GTEST_SKIP() << missing;
-    }
-    setup_ = std::make_unique<test::RunLocalSetup>();
-    ASSERT_TRUE(setup_->ready()) << setup_->log();
-  }
-
-  void TearDown() override {
-    if (setup_ && setup_->ready()) {
-      EXPECT_EQ(setup_->stop(), 0) << "run-local.sh did not stop cleanly\n" << setup_->log();
-    }
-  }
-
   std::string ok(const std::vector<std::string>& args) { return setup_->kubectl_ok(args); }
 
   // `kubectl get pods -l SELECTOR -o name`, one pod name per entry.
@@ -80,8 +66,6 @@ class GuideManualScaling : public ::testing::Test {
     // An unset status.replicas leaves the cell empty, and the row one cell short.
     return rows[1].size() == rows[0].size() ? rows[1][3] : "<empty>";
   }
-
-  std::unique_ptr<test::RunLocalSetup> setup_;
 };
 
 TEST_F(GuideManualScaling, ViewingScalingAdapters) {

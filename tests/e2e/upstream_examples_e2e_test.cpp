@@ -93,22 +93,12 @@ std::vector<Example> sglang_examples() {
   return out;
 }
 
-class UpstreamExamples : public ::testing::Test {
+class UpstreamExamples : public test::RunLocalTest {
  protected:
   void SetUp() override {
-    if (auto missing = test::RunLocalSetup::missing_prerequisite(); !missing.empty()) {
-      GTEST_SKIP() << missing;
-    }
     examples_ = sglang_examples();
     if (examples_.empty()) GTEST_SKIP() << "no upstream examples under " << test::reference_dir();
-    setup_ = std::make_unique<test::RunLocalSetup>();
-    ASSERT_TRUE(setup_->ready()) << setup_->log();
-  }
-
-  void TearDown() override {
-    if (setup_ && setup_->ready()) {
-      EXPECT_EQ(setup_->stop(), 0) << "run-local.sh did not stop cleanly\n" << setup_->log();
-    }
+    RunLocalTest::SetUp();
   }
 
   json::array items(const std::vector<std::string>& get_args) {
@@ -124,7 +114,6 @@ class UpstreamExamples : public ::testing::Test {
   }
 
   std::vector<Example> examples_;
-  std::unique_ptr<test::RunLocalSetup> setup_;
 };
 
 std::string text(const json::value& v, std::initializer_list<const char*> path) {
