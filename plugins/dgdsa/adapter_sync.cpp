@@ -105,6 +105,13 @@ SyncPlan plan_adapter_sync(const SyncInput& in) {
     return plan;
   }
   if (in.dgd == nullptr) {
+    // An adapter its DGD controls goes with it (the garbage collector deletes
+    // it): a DGD deleted a moment ago is not a failure to report or retry.
+    if (const json::object* ref = common::controller_reference(*in.adapter);
+        ref != nullptr && string_at(*ref, "kind") == common::kDgdKind &&
+        string_at(*ref, "name") == adapter.dgd_name) {
+      return plan;
+    }
     plan.retry_reason = fmt::format("DynamoGraphDeployment {} not found in namespace {}",
                                     adapter.dgd_name, adapter.k8s_namespace);
     plan.events.push_back(warning(plan.retry_reason));

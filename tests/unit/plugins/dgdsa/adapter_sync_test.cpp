@@ -145,6 +145,26 @@ TEST(AdapterSync, MissingDgdIsAnEventAndARetry) {
   EXPECT_EQ(plan.events[0].message, plan.retry_reason);
 }
 
+TEST(AdapterSync, AdapterOfADeletedDgdGoesQuietlyWithIt) {
+  // Owned by the DGD it names: the garbage collector removes it with the DGD.
+  json::object owned = adapter(3);
+  owned["metadata"].as_object()["ownerReferences"] =
+      json::array{json::object{{"apiVersion", "nvidia.com/v1alpha1"},
+                               {"kind", "DynamoGraphDeployment"},
+                               {"name", "sglang-agg"},
+                               {"uid", "u1"},
+                               {"controller", true}}};
+  SyncPlan plan = plan_adapter_sync({&owned, nullptr, {}, "t"});
+  EXPECT_TRUE(plan.retry_reason.empty());
+  EXPECT_TRUE(plan.events.empty());
+  EXPECT_FALSE(plan.dgd_patch.has_value());
+  EXPECT_FALSE(plan.status.has_value());
+
+  // Controlled by something else (or a DGD of another name): still reported.
+  owned["metadata"].as_object()["ownerReferences"].as_array()[0].as_object()["name"] = "other";
+  EXPECT_FALSE(plan_adapter_sync({&owned, nullptr, {}, "t"}).retry_reason.empty());
+}
+
 TEST(AdapterSync, MissingServiceIsAnEventAndARetry) {
   json::object a = adapter(3, "prefill");
   json::object d = dgd();
