@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "tests/support/paths.hpp"
+#include "tests/support/text_lines.hpp"
 
 namespace dynop::test {
 
@@ -34,6 +35,17 @@ net::ClientResponse RunningHost::get(const std::string& path) {
   auto r = client_->request(req);
   EXPECT_TRUE(r.ok()) << r.error;
   return r.response.value_or(net::ClientResponse{});
+}
+
+std::optional<double> RunningHost::metric(const std::string& name,
+                                          const std::vector<std::string>& labels) {
+  for (const std::string& line : lines_of(get("/metrics").body)) {
+    if (!line.starts_with(name + "{") && !line.starts_with(name + " ")) continue;
+    bool all = true;
+    for (const std::string& label : labels) all = all && line.find(label) != std::string::npos;
+    if (all) return std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return std::nullopt;
 }
 
 std::optional<int> RunningHost::stop() {

@@ -30,6 +30,12 @@ class RunningHost {
   bool ready() const { return ready_; }
 
   net::ClientResponse get(const std::string& path);
+  // One sample of /metrics: the first line of family `name` whose labels
+  // include every entry of `labels` (each written `key="value"`), e.g.
+  //   host.metric("dynop_reconcile_total", {R"(controller="mirror")", R"(result="error")"})
+  // nullopt when there is no such sample.
+  std::optional<double> metric(const std::string& name,
+                               const std::vector<std::string>& labels = {});
 
   // SIGTERM, then the exit code. Our keep-alive connection is closed first:
   // what is under test is the host's shutdown, not the ops server draining

@@ -66,7 +66,7 @@ TEST_F(FaultConvergence, HalfOfTheWritesConflict) {
   expect_copies_converge();
   expect_host_healthy();
   EXPECT_GT(reconciles("error"), 0) << context();
-  EXPECT_GT(host_metric("workqueue_retries_total", {"name=\"mirror\""}).value_or(0), 0);
+  EXPECT_GT(host().metric("workqueue_retries_total", {"name=\"mirror\""}).value_or(0), 0);
 }
 
 TEST_F(FaultConvergence, TooManyRequestsWithRetryAfter) {

@@ -201,22 +201,9 @@ void MirrorScenario::expect_host_healthy() {
   EXPECT_EQ(host_->get("/healthz").status, 200u) << context();
 }
 
-std::optional<double> MirrorScenario::host_metric(const std::string& name,
-                                                  const std::vector<std::string>& labels) {
-  const std::string text = host_->get("/metrics").body;
-  for (const std::string& line : lines_of(text)) {
-    if (!line.starts_with(name + "{") && !line.starts_with(name + " ")) continue;
-    bool all = true;
-    for (const std::string& label : labels) all = all && line.find(label) != std::string::npos;
-    if (!all) continue;
-    return std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return std::nullopt;
-}
-
 double MirrorScenario::reconciles(const std::string& result) {
-  return host_metric("dynop_reconcile_total",
-                     {"controller=\"mirror\"", "result=\"" + result + "\""})
+  return host_
+      ->metric("dynop_reconcile_total", {"controller=\"mirror\"", "result=\"" + result + "\""})
       .value_or(0);
 }
 

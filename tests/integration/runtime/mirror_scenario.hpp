@@ -23,7 +23,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,10 +73,6 @@ class MirrorScenario : public ::testing::Test {
   // The host process still runs and /healthz answers 200.
   void expect_host_healthy();
 
-  // The value of one sample of the host's /metrics whose labels include all
-  // of `labels` (each `name="value"`); nullopt when there is none.
-  std::optional<double> host_metric(const std::string& name,
-                                    const std::vector<std::string>& labels = {});
   // dynop_reconcile_total{controller="mirror",result=...}.
   double reconciles(const std::string& result);
 

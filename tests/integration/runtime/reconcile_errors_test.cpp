@@ -32,7 +32,7 @@ TEST_F(ReconcileErrors, ReturnedErrorsAreRetriedUntilTheCopiesConverge) {
   expect_copies_converge();
   expect_host_healthy();
   EXPECT_GE(reconciles("error"), kSources * kFirstFailures) << context();
-  EXPECT_GE(host_metric("workqueue_retries_total", {"name=\"mirror\""}).value_or(0),
+  EXPECT_GE(host().metric("workqueue_retries_total", {"name=\"mirror\""}).value_or(0),
             kSources * kFirstFailures);
   EXPECT_NE(host().log().find("plugin mirror: reconcile default/src-0 failed: "
                               "mirror: injected failure for default/src-0 (attempt 1)"),
@@ -61,7 +61,7 @@ TEST_F(ReconcileErrors, TerminalErrorsAreNotRetried) {
   update_sources(1);
   expect_copies_converge();
   expect_host_healthy();
-  EXPECT_EQ(host_metric("mirror_reconciles_total", {"configmap=\"default/src-stuck\""}), 1.0)
+  EXPECT_EQ(host().metric("mirror_reconciles_total", {"configmap=\"default/src-stuck\""}), 1.0)
       << context();
   EXPECT_EQ(cluster().get("/api/v1/namespaces/default/configmaps/src-stuck-mirror").status, 404u);
   EXPECT_GE(reconciles("terminal_error"), 1);
