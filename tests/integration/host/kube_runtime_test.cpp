@@ -47,6 +47,14 @@ std::string lease_holder(test::LocalCluster& cluster) {
   return std::string(holder->as_string());
 }
 
+// The dgd plugin made the sglang-agg example's two adapters.
+bool sglang_adapters_exist(test::LocalCluster& cluster) {
+  const std::string adapters =
+      "/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeploymentscalingadapters/";
+  return cluster.get(adapters + "sglang-agg-frontend").status == 200 &&
+         cluster.get(adapters + "sglang-agg-decode").status == 200;
+}
+
 test::SpawnOptions host_spawn_options() {
   test::SpawnOptions options;
   options.unset_env = {"KUBECONFIG", "KUBERNETES_SERVICE_HOST"};
@@ -92,14 +100,7 @@ TEST(HostWithKubernetes, ReconcilesTheSglangExampleWhileLeadingAndReleasesTheLea
       << http_get("http://" + *address + "/readyz") << "\n"
       << host->stderr_text();
 
-  const std::string adapters =
-      "/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeploymentscalingadapters/";
-  EXPECT_TRUE(test::eventually(
-      [&] {
-        return cluster.get(adapters + "sglang-agg-frontend").status == 200 &&
-               cluster.get(adapters + "sglang-agg-decode").status == 200;
-      },
-      60))
+  EXPECT_TRUE(test::eventually([&] { return sglang_adapters_exist(cluster); }, 60))
       << host->stderr_text();
   EXPECT_TRUE(
       test::eventually([&] { return pod_names(cluster, "sglang-agg-decode-").size() == 1; }, 60))
@@ -172,14 +173,7 @@ TEST(HostWithKubernetes, WiresReconcilersWhenTheirCrdsAreAppliedAfterStart) {
   auto dgd = kubectl(
       cluster, {"apply", "-f", test::source_path("examples/backends/sglang/deploy/agg.yaml")});
   ASSERT_EQ(dgd.exit_code, 0) << dgd.err;
-  const std::string adapters =
-      "/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeploymentscalingadapters/";
-  EXPECT_TRUE(test::eventually(
-      [&] {
-        return cluster.get(adapters + "sglang-agg-frontend").status == 200 &&
-               cluster.get(adapters + "sglang-agg-decode").status == 200;
-      },
-      60))
+  EXPECT_TRUE(test::eventually([&] { return sglang_adapters_exist(cluster); }, 60))
       << host->stderr_text();
   EXPECT_TRUE(host->wait_for_output("plugin dgd: its kinds are served; reconciler wired", 60s))
       << host->stderr_text();

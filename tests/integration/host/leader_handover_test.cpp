@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/fixtures/plugins/mirror_objects.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/running_host.hpp"
@@ -87,16 +88,6 @@ class Replica {
   std::string identity_;
 };
 
-json::object source(const std::string& name) {
-  return json::object{{"apiVersion", "v1"},
-                      {"kind", "ConfigMap"},
-                      {"metadata",
-                       {{"name", name},
-                        {"namespace", "default"},
-                        {"labels", {{"mirror.dynop.dev/role", "source"}}}}},
-                      {"data", {{"value", name}}}};
-}
-
 bool mirrored(test::LocalCluster& cluster, const std::string& name) {
   auto copy = cluster.get(std::string(kConfigMaps) + "/" + name + "-mirror");
   return copy.status == 200 && test::field_text(copy.json(), {"data", "value"}) == name;
@@ -144,7 +135,7 @@ class LeaderHandover : public ::testing::Test {
   }
 
   void create_source(const std::string& name) {
-    auto created = cluster_.post(kConfigMaps, source(name));
+    auto created = cluster_.post(kConfigMaps, test::mirror_source(name, name));
     ASSERT_EQ(created.status, 201u) << created.body;
   }
 

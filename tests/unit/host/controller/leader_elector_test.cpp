@@ -221,6 +221,30 @@ TEST(LeaderElectorLoop, WatchingCandidateTakesAReleasedLeaseWithoutWaitingForIts
   b.stop();
 }
 
+TEST(LeaderElectorLoop, StopDuringAcquisitionReleasesWithoutLeading) {
+  FakeClock clock;
+  FakeLeaseClient leases;
+  LeaderElector earlier(config_for("earlier"), leases, clock);
+  ASSERT_TRUE(earlier.try_acquire_or_renew());
+  ASSERT_TRUE(earlier.release());
+  std::atomic<int> started{0};
+  auto config = config_for("b");
+  config.on_started_leading = [&] { ++started; };
+  LeaderElector b(config, leases, clock);
+  // SIGTERM arrives while b's acquiring write is in flight.
+  bool once = true;
+  leases.before_update = [&] {
+    if (!once) return;
+    once = false;
+    b.stop();  // on b's own thread: marks it stopping, joins nothing of its own
+  };
+  b.start();
+  EXPECT_TRUE(without_time_passing([&] { return leases.updates >= 2; }));
+  b.stop();
+  EXPECT_EQ(started.load(), 0);
+  EXPECT_EQ(str(leases.spec("dynop-system", "dynop-leader")["holderIdentity"]), "");
+}
+
 TEST(LeaderElectorLoop, CandidateWakesWhenTheObservedLeaseExpires) {
   FakeClock clock;
   FakeLeaseClient leases;
