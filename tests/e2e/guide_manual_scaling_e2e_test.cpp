@@ -59,6 +59,25 @@ class GuideManualScaling : public test::RunLocalTest {
     return jsonpath({"dgd", "sglang-agg"}, "{.spec.services.decode.replicas}");
   }
 
+  // `kubectl scale dgdsa sglang-agg-decode <extra> --replicas=N`, then what a
+  // user sees: the DGD's decode replicas, N decode pods (by the adapter's
+  // selector) and REPLICAS N in `kubectl get dgdsa sglang-agg-decode`.
+  void scale_decode(const std::vector<std::string>& extra, int replicas) {
+    const std::string n = std::to_string(replicas);
+    std::vector<std::string> args = {"scale", "dgdsa", "sglang-agg-decode"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back("--replicas=" + n);
+    EXPECT_EQ(ok(args),
+              "dynamographdeploymentscalingadapter.nvidia.com/sglang-agg-decode scaled\n");
+    EXPECT_TRUE(test::eventually([&] { return decode_replicas() == n; }, kConvergeSeconds))
+        << decode_replicas();
+    EXPECT_TRUE(eventually_pods(kDecodeSelector, static_cast<std::size_t>(replicas)))
+        << ok({"get", "pods", "--show-labels"});
+    EXPECT_TRUE(test::eventually([&] { return adapter_replicas_column("sglang-agg-decode") == n; },
+                                 kConvergeSeconds))
+        << ok({"get", "dgdsa", "sglang-agg-decode"});
+  }
+
   // The REPLICAS cell of `kubectl get dgdsa NAME`.
   std::string adapter_replicas_column(const std::string& name) {
     Rows rows = test::table_rows(ok({"get", "dgdsa", name}));
@@ -96,37 +115,17 @@ TEST_F(GuideManualScaling, ScaleThroughTheAdapterToThreeZeroAndBack) {
   ASSERT_TRUE(eventually_pods(kDecodeSelector, 1)) << ok({"get", "pods"});
 
   // As the guide writes it: no -n, the kubeconfig's context namespace is default.
-  EXPECT_EQ(ok({"scale", "dgdsa", "sglang-agg-decode", "--replicas=3"}),
-            "dynamographdeploymentscalingadapter.nvidia.com/sglang-agg-decode scaled\n");
-  EXPECT_TRUE(test::eventually([&] { return decode_replicas() == "3"; }, kConvergeSeconds))
-      << decode_replicas();
-  ASSERT_TRUE(eventually_pods(kDecodeSelector, 3)) << ok({"get", "pods", "--show-labels"});
+  scale_decode({}, 3);
   for (const auto& pod : pods(kDecodeSelector)) {
     EXPECT_EQ(pod.rfind("pod/sglang-agg-decode-", 0), 0u) << pod;
   }
-  EXPECT_TRUE(test::eventually([&] { return adapter_replicas_column("sglang-agg-decode") == "3"; },
-                               kConvergeSeconds))
-      << ok({"get", "dgdsa", "sglang-agg-decode"});
   // Scaling decode leaves the frontend alone.
   EXPECT_EQ(pods(kFrontendSelector).size(), 1u);
 
   // The form, with -n default: to zero removes the pods, keeps the adapter.
-  EXPECT_EQ(ok({"scale", "dgdsa", "sglang-agg-decode", "-n", "default", "--replicas=0"}),
-            "dynamographdeploymentscalingadapter.nvidia.com/sglang-agg-decode scaled\n");
-  EXPECT_TRUE(test::eventually([&] { return decode_replicas() == "0"; }, kConvergeSeconds));
-  EXPECT_TRUE(eventually_pods(kDecodeSelector, 0)) << ok({"get", "pods"});
-  EXPECT_TRUE(test::eventually([&] { return adapter_replicas_column("sglang-agg-decode") == "0"; },
-                               kConvergeSeconds))
-      << ok({"get", "dgdsa", "sglang-agg-decode"});
-
+  scale_decode({"-n", "default"}, 0);
   // And back to one.
-  EXPECT_EQ(ok({"scale", "dgdsa", "sglang-agg-decode", "-n", "default", "--replicas=1"}),
-            "dynamographdeploymentscalingadapter.nvidia.com/sglang-agg-decode scaled\n");
-  EXPECT_TRUE(test::eventually([&] { return decode_replicas() == "1"; }, kConvergeSeconds));
-  EXPECT_TRUE(eventually_pods(kDecodeSelector, 1)) << ok({"get", "pods"});
-  EXPECT_TRUE(test::eventually([&] { return adapter_replicas_column("sglang-agg-decode") == "1"; },
-                               kConvergeSeconds))
-      << ok({"get", "dgdsa", "sglang-agg-decode"});
+  scale_decode({"-n", "default"}, 1);
 }
 
 // The guide's agg.yaml with its "Disabling DGDSA for a Service" change on

@@ -30,6 +30,14 @@ class DgdsaReconcilerTest : public ::testing::Test {
     return out;
   }
 
+  // A 409 answered as an expected retry: no error, a short delay, one debug line.
+  void expect_quiet_retry(const sdk::ReconcileResult& result) {
+    EXPECT_TRUE(result.status().is_ok()) << result.status().message();
+    EXPECT_EQ(result.requeue_after_ms(), 50u);
+    EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
+    EXPECT_EQ(cluster_.logs_at(DYNOP_LOG_DEBUG).size(), 1u);
+  }
+
   FakeCluster cluster_;
   DgdsaReconciler reconciler_;
 };
@@ -107,12 +115,8 @@ TEST_F(DgdsaReconcilerTest, DgdChangedMeanwhileIsAQuietRetryNotAFailure) {
   put_yaml(kAdapter);
   put_yaml(kDgd);
   cluster_.fail_next("patch", DYNOP_CONFLICT, "the object has been modified");
-  auto result = reconcile();
-  EXPECT_TRUE(result.status().is_ok()) << result.status().message();
-  EXPECT_EQ(result.requeue_after_ms(), 50u);
+  expect_quiet_retry(reconcile());
   EXPECT_TRUE(events_with("UpdateFailed").empty());
-  EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
-  EXPECT_EQ(cluster_.logs_at(DYNOP_LOG_DEBUG).size(), 1u);
   ASSERT_TRUE(reconcile().status().is_ok());
   EXPECT_EQ(events_with("Scaled").size(), 1u);
 }
@@ -121,10 +125,7 @@ TEST_F(DgdsaReconcilerTest, StatusConflictIsAQuietRetry) {
   put_yaml(kAdapter);
   put_yaml(kDgd);
   cluster_.fail_next("update_status", DYNOP_CONFLICT, "the object has been modified");
-  auto result = reconcile();
-  EXPECT_TRUE(result.status().is_ok()) << result.status().message();
-  EXPECT_EQ(result.requeue_after_ms(), 50u);
-  EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
+  expect_quiet_retry(reconcile());
   EXPECT_EQ(cluster_.logs_at(DYNOP_LOG_DEBUG),
             std::vector<std::string>{
                 "the adapter status write of default/sglang-agg-decode conflicted (the object has "
