@@ -41,10 +41,14 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-# In its own session: Ctrl-C signals the whole foreground process group, and a
-# cluster that stopped at once would refuse the host's lease release (the next
-# run then waits out the lease). stop_all stops it after the host.
-setsid "$bin/dynop-localcluster" --data-dir "$data" >"$run/localcluster.log" 2>&1 &
+# Ctrl-C signals the whole foreground process group: a cluster stopped at the
+# same moment as the host refuses the host's lease release, and the next run
+# waits the lease out. At a terminal the cluster gets its own session and
+# stop_all stops it after the host; elsewhere (tests) it stays in the script's
+# process group, so that killing the group still cleans everything up.
+session=()
+if [[ -t 0 || -t 1 ]]; then session=(setsid); fi
+"${session[@]}" "$bin/dynop-localcluster" --data-dir "$data" >"$run/localcluster.log" 2>&1 &
 pids+=($!)
 kubeconfig="$data/kubeconfig"
 for _ in $(seq 1 100); do
