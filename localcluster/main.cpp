@@ -55,6 +55,7 @@ struct Flags {
 constexpr const char* kUsage =
     "usage: dynop-localcluster [--data-dir DIR] [--port N] [--in-memory] [--token TOKEN]\n"
     "                          [--log-level trace|debug|info|warn|error|off] [--watch-history N]\n"
+    "                          [--fault-... (below)]\n"
     "  --data-dir DIR   state, certificates and kubeconfig (default ./.localcluster)\n"
     "  --port N         HTTPS port on 127.0.0.1; 0 picks a free one (default 0)\n"
     "  --in-memory      keep objects in memory only (nothing survives a restart)\n"
