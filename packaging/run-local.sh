@@ -133,6 +133,6 @@ Try the guide's commands:
   kubectl get dgdsa sglang-agg-decode -n default
   kubectl get pods -n default -l nvidia.com/dynamo-component=decode
 
-Ctrl-C stops everything (the cluster's data stays in .localcluster/).
+Ctrl-C stops everything (the cluster's data stays in $data).
 MSG
 wait -n "${pids[@]}" || true
