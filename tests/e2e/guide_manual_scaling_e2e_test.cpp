@@ -71,7 +71,10 @@ class GuideManualScaling : public test::RunLocalTest {
               "dynamographdeploymentscalingadapter.nvidia.com/sglang-agg-decode scaled\n");
     EXPECT_TRUE(test::eventually([&] { return decode_replicas() == n; }, kConvergeSeconds))
         << decode_replicas();
-    EXPECT_TRUE(eventually_pods(kDecodeSelector, static_cast<std::size_t>(replicas)))
+    // kubectl get pods -l <the adapter's status.selector>
+    const std::string selector = jsonpath({"dgdsa", "sglang-agg-decode"}, "{.status.selector}");
+    EXPECT_EQ(selector, kDecodeSelector);
+    EXPECT_TRUE(eventually_pods(selector, static_cast<std::size_t>(replicas)))
         << ok({"get", "pods", "--show-labels"});
     EXPECT_TRUE(test::eventually([&] { return adapter_replicas_column("sglang-agg-decode") == n; },
                                  kConvergeSeconds))
@@ -126,6 +129,26 @@ TEST_F(GuideManualScaling, ScaleThroughTheAdapterToThreeZeroAndBack) {
   scale_decode({"-n", "default"}, 0);
   // And back to one.
   scale_decode({"-n", "default"}, 1);
+}
+
+// `make run` run again reuses the cluster: what the user scaled stays scaled
+// (re-applying agg.yaml does not reset the replicas the adapter owns).
+TEST_F(GuideManualScaling, RunningMakeRunAgainKeepsTheCluster) {
+  scale_decode({}, 3);
+  ASSERT_EQ(setup_->stop(), 0) << setup_->log();
+
+  // The first setup keeps the data folder; the second runs on it.
+  std::unique_ptr<test::RunLocalSetup> first = std::move(setup_);
+  setup_ = std::make_unique<test::RunLocalSetup>(first->data_dir());
+  ASSERT_TRUE(setup_->ready()) << setup_->log();
+  EXPECT_EQ(decode_replicas(), "3");
+  EXPECT_TRUE(eventually_pods(kDecodeSelector, 3)) << ok({"get", "pods"});
+  EXPECT_TRUE(test::eventually([&] { return adapter_replicas_column("sglang-agg-decode") == "3"; },
+                               kConvergeSeconds))
+      << ok({"get", "dgdsa", "sglang-agg-decode"});
+  EXPECT_EQ(pods(kFrontendSelector).size(), 1u);
+  // Stopped here, while the first setup still holds the folder.
+  EXPECT_EQ(setup_->stop(), 0) << setup_->log();
 }
 
 // The guide's agg.yaml with its "Disabling DGDSA for a Service" change on

@@ -39,9 +39,12 @@ std::string RunLocalSetup::missing_prerequisite() {
   return {};
 }
 
-RunLocalSetup::RunLocalSetup() {
+RunLocalSetup::RunLocalSetup() : RunLocalSetup(std::filesystem::path()) {}
+
+RunLocalSetup::RunLocalSetup(const std::filesystem::path& data_dir)
+    : data_dir_(data_dir.empty() ? dir_.path() / "data" : data_dir) {
   SpawnOptions options;
-  options.env = {{"DYNOP_RUN_DATA_DIR", (dir_.path() / "data").string()},
+  options.env = {{"DYNOP_RUN_DATA_DIR", data_dir_.string()},
                  {"DYNOP_RUN_LOG_DIR", (dir_.path() / "logs").string()},
                  // The script's own kubectl calls keep their discovery cache here.
                  {"HOME", (dir_.path() / "home").string()}};

@@ -35,6 +35,9 @@ class RunLocalSetup {
   // Starts the script and waits (bounded) for its "kubeconfig:" line. A
   // failure to start is a test failure (EXPECT) and leaves ready() false.
   RunLocalSetup();
+  // The same, on a cluster data folder a previous setup left (`make run` run
+  // again reuses .localcluster/); "" means a fresh folder of its own.
+  explicit RunLocalSetup(const std::filesystem::path& data_dir);
   // Stops the script (SIGTERM) if stop() was not called; a non-zero exit is a
   // test failure.
   ~RunLocalSetup();
@@ -47,6 +50,8 @@ class RunLocalSetup {
   bool ready() const { return !kubeconfig_.empty(); }
   const std::string& kubeconfig() const { return kubeconfig_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
+  // The cluster's data folder (DYNOP_RUN_DATA_DIR).
+  const std::filesystem::path& data_dir() const { return data_dir_; }
 
   // /usr/bin/kubectl --kubeconfig K <args>, with its own discovery cache and
   // KUBECONFIG unset, so what it sees is this cluster only.
@@ -65,6 +70,7 @@ class RunLocalSetup {
 
  private:
   TempDir dir_{"dynop-run-local"};
+  std::filesystem::path data_dir_;
   std::unique_ptr<Process> script_;
   std::string kubeconfig_;
   std::optional<int> exit_code_;
