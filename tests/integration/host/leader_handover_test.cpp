@@ -31,7 +31,6 @@
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/running_host.hpp"
-#include "tests/support/text_lines.hpp"
 
 namespace dynop {
 namespace {
@@ -70,13 +69,8 @@ class Replica {
   }
   // dynop_reconcile_total{controller="mirror",result="success"}; 0 when absent.
   double reconciles() {
-    for (const std::string& line : test::lines_of(host_->get("/metrics").body)) {
-      if (line.starts_with("dynop_reconcile_total{") &&
-          line.find("controller=\"mirror\"") != std::string::npos &&
-          line.find("result=\"success\"") != std::string::npos)
-        return std::stod(line.substr(line.rfind(' ') + 1));
-    }
-    return 0;
+    return host_->metric("dynop_reconcile_total", {R"(controller="mirror")", R"(result="success")"})
+        .value_or(0);
   }
   unsigned readyz() { return host_->get("/readyz").status; }
   test::Process& process() { return host_->process(); }
