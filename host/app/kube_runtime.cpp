@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "lib/metrics/registry.hpp"
+
 namespace dynop::host::app {
 namespace {
 
@@ -70,6 +72,7 @@ std::unique_ptr<KubeRuntime> KubeRuntime::connect(
   const std::chrono::milliseconds retry = config.retry_period;
   std::unique_ptr<KubeRuntime> out(new KubeRuntime());
   out->config_ = config;
+  out->registry_ = &registry;
   for (;;) {
     auto rest = kube::load_default_config(config.kubeconfig);
     if (!rest) {
@@ -198,13 +201,20 @@ void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
   election.lease_duration = config_.lease_duration;
   election.renew_deadline = config_.renew_deadline;
   election.retry_period = config_.retry_period;
-  election.on_started_leading = [this] {
+  auto& is_leader = registry_
+                        ->gauge("dynop_leader_election_is_leader",
+                                "1 while this replica holds the leader election Lease, else 0.")
+                        .with({{"lease", election.lease_namespace + "/" + election.lease_name}});
+  is_leader.set(0);
+  election.on_started_leading = [this, &is_leader] {
+    is_leader.set(1);
     spdlog::info("became the leader; starting controllers");
     std::lock_guard guard(mutex_);
     leading_ = true;
     start_controllers_if_leading();
   };
-  election.on_stopped_leading = [this, lost = std::move(on_lost_leadership)] {
+  election.on_stopped_leading = [this, &is_leader, lost = std::move(on_lost_leadership)] {
+    is_leader.set(0);
     // Controllers cannot be restarted (Controller::stop is final): like
     // controller-runtime, a replica that loses the lease exits and is restarted.
     if (stopping_) return;

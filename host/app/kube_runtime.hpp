@@ -22,6 +22,11 @@
 //   "leader election on Lease <ns>/<name> as <identity>"
 //   "became the leader; starting controllers"
 //   "lost leadership; exiting" (error)
+//
+// Metric: dynop_leader_election_is_leader{lease="<ns>/<name>"} is 1 while this
+// replica holds the Lease, else 0. /readyz does not depend on leadership: a
+// follower with synced caches and wired reconcilers is ready (it serves
+// admission webhooks), as with controller-runtime.
 
 #include <atomic>
 #include <condition_variable>
@@ -85,6 +90,7 @@ class KubeRuntime {
   void start_controllers_if_leading();  // with mutex_ held
 
   Config config_;
+  metrics::Registry* registry_ = nullptr;
   kube::RestConfig rest_;
   std::unique_ptr<kube::Client> client_;
   std::unique_ptr<controller::LeaseClient> lease_client_;

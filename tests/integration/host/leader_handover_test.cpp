@@ -72,6 +72,11 @@ class Replica {
     return host_->metric("dynop_reconcile_total", {R"(controller="mirror")", R"(result="success")"})
         .value_or(0);
   }
+  // dynop_leader_election_is_leader for the test's Lease.
+  double is_leader() {
+    return host_->metric("dynop_leader_election_is_leader", {R"(lease="default/dynop-handover")"})
+        .value_or(-1);
+  }
   unsigned readyz() { return host_->get("/readyz").status; }
   test::Process& process() { return host_->process(); }
   std::optional<int> stop() { return host_->stop(); }
@@ -155,6 +160,8 @@ TEST_F(LeaderHandover, OnlyTheLeaderReconcilesAndSigtermHandsOverAfterReleasingT
   EXPECT_EQ(lease_field(cluster_, "leaseDurationSeconds"), "3");
   EXPECT_GT(leader_->reconciles(), 0) << context();
   EXPECT_EQ(follower_->reconciles(), 0) << context();
+  EXPECT_EQ(leader_->is_leader(), 1);
+  EXPECT_EQ(follower_->is_leader(), 0);
   // Both replicas are ready: readiness is about caches, not leadership.
   EXPECT_EQ(leader_->readyz(), 200u);
   EXPECT_EQ(follower_->readyz(), 200u);
@@ -186,6 +193,7 @@ TEST_F(LeaderHandover, OnlyTheLeaderReconcilesAndSigtermHandsOverAfterReleasingT
   create_source("two");
   EXPECT_TRUE(test::eventually([&] { return mirrored(cluster_, "two"); }, kWait)) << context();
   EXPECT_GT(follower_->reconciles(), 0) << context();
+  EXPECT_EQ(follower_->is_leader(), 1);
   EXPECT_EQ(follower_->stop(), 0) << context();
 }
 
