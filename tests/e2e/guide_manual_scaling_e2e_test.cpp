@@ -124,6 +124,14 @@ TEST_F(GuideManualScaling, ScaleThroughTheAdapterToThreeZeroAndBack) {
   }
   // Scaling decode leaves the frontend alone.
   EXPECT_EQ(pods(kFrontendSelector).size(), 1u);
+  // `kubectl describe` shows the adapter's Scaled event.
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        return ok({"describe", "dgdsa", "sglang-agg-decode"})
+                   .find("Scaled service decode from 1 to 3 replicas") != std::string::npos;
+      },
+      kConvergeSeconds))
+      << ok({"describe", "dgdsa", "sglang-agg-decode"});
 
   // The form, with -n default: to zero removes the pods, keeps the adapter.
   scale_decode({"-n", "default"}, 0);
