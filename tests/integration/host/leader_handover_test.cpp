@@ -11,7 +11,7 @@
 // does: a follower serves admission webhooks and is a healthy replica; only
 // its controllers wait for the Lease).
 //
-// Timings are short (lease 3s, renew 2s, retry 250ms) and every wait is a
+// Timings are short (lease 4s, renew 3s, retry 250ms) and every wait is a
 // generous bounded wait; the hand-over times themselves are measured in
 // bench/runtime/leader_handover.cpp, not asserted here.
 
@@ -52,8 +52,8 @@ class Replica {
             "--kubeconfig", cluster.kubeconfig(), "--plugin-dir",
             test::binary_path("test-plugins/mirror"), "--plugins", "mirror", "--metrics-address",
             "127.0.0.1:0", "--leader-election-namespace", "default", "--leader-election-id",
-            "dynop-handover", "--leader-elect-lease-duration", "3s",
-            "--leader-elect-renew-deadline", "2s", "--leader-elect-retry-period", "250ms"})) {
+            "dynop-handover", "--leader-elect-lease-duration", "4s",
+            "--leader-elect-renew-deadline", "3s", "--leader-elect-retry-period", "250ms"})) {
     if (host_->started()) {
       identity_ = host_->process()
                       .wait_for_match(std::regex(R"(on Lease default/dynop-handover as (\S+))"),
@@ -157,7 +157,7 @@ TEST_F(LeaderHandover, OnlyTheLeaderReconcilesAndSigtermHandsOverAfterReleasingT
   ASSERT_TRUE(test::eventually([&] { return mirrored(cluster_, "one"); }, kWait)) << context();
 
   EXPECT_EQ(lease_field(cluster_, "holderIdentity"), leader_->identity());
-  EXPECT_EQ(lease_field(cluster_, "leaseDurationSeconds"), "3");
+  EXPECT_EQ(lease_field(cluster_, "leaseDurationSeconds"), "4");
   EXPECT_GT(leader_->reconciles(), 0) << context();
   EXPECT_EQ(follower_->reconciles(), 0) << context();
   EXPECT_EQ(leader_->is_leader(), 1);
@@ -185,7 +185,7 @@ TEST_F(LeaderHandover, OnlyTheLeaderReconcilesAndSigtermHandsOverAfterReleasingT
   EXPECT_EQ(test::field_text(released, {"leaseTransitions"}), transitions);
   const json::object& taken = history.back();
   EXPECT_EQ(test::field_text(taken, {"holderIdentity"}), follower_->identity());
-  EXPECT_EQ(test::field_text(taken, {"leaseDurationSeconds"}), "3");
+  EXPECT_EQ(test::field_text(taken, {"leaseDurationSeconds"}), "4");
   EXPECT_EQ(test::field_text(taken, {"leaseTransitions"}),
             std::to_string(std::stoi(transitions) + 1));
 
