@@ -45,8 +45,11 @@ std::string describe_copy(const json::value& copy) {
 
 MirrorScenario::MirrorScenario() : data_dir_((dir_.path() / "cluster").string()) {}
 
-MirrorScenario::~MirrorScenario() {
-  if (host_ && host_->started()) host_->stop();
+MirrorScenario::~MirrorScenario() = default;
+
+void MirrorScenario::TearDown() {
+  if (!host_ || !host_->started()) return;
+  EXPECT_EQ(host_->stop(), 0) << context();
 }
 
 void MirrorScenario::start_cluster(const std::vector<std::string>& extra_args) {
