@@ -4,6 +4,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/fixtures/plugins/mirror_objects.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/text_lines.hpp"
 
@@ -14,16 +15,6 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 constexpr const char* kConfigMaps = "/api/v1/namespaces/default/configmaps";
-
-json::object source_object(const std::string& name, const std::string& value) {
-  return {{"apiVersion", "v1"},
-          {"kind", "ConfigMap"},
-          {"metadata",
-           {{"name", name},
-            {"namespace", "default"},
-            {"labels", {{"mirror.dynop.dev/role", "source"}}}}},
-          {"data", {{"value", value}}}};
-}
 
 std::string port_of(const std::string& url) { return url.substr(url.rfind(':') + 1); }
 
@@ -118,7 +109,7 @@ void MirrorScenario::write_source(const std::string& name, const std::string& va
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kWaitSeconds);
   ApiResponse r;
   do {
-    r = create ? cluster_->post(kConfigMaps, source_object(name, value))
+    r = create ? cluster_->post(kConfigMaps, mirror_source(name, value))
                : cluster_->patch(std::string(kConfigMaps) + "/" + name,
                                  json::serialize(json::object{{"data", {{"value", value}}}}));
     if (create && r.status == 409 && r.body.find("AlreadyExists") != std::string::npos) break;
