@@ -17,6 +17,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "host/controller/controller.hpp"
 #include "host/controller/event_recorder.hpp"
@@ -24,6 +26,7 @@
 #include "host/kube/informer_factory.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "host/plugins/plugin_services.hpp"
+#include "lib/apimachinery/label_selector.hpp"
 
 namespace dynop::metrics {
 class Registry;
@@ -82,6 +85,10 @@ class PluginRuntime final : public PluginServices {
   struct PluginController;
   kube::Result<kube::ResourceInfo> resource(const ObjectRefView& ref);
   kube::Result<kube::Informer*> synced_informer(const ObjectRefView& ref);
+  // The cached objects a label selector can match: read from a label index
+  // (made on first use) when the selector has an equality requirement.
+  std::vector<kube::ObjectPtr> selector_candidates(kube::Informer& informer, std::string_view ns,
+                                                   const apimachinery::LabelSelector& selector);
 
   kube::Client& client_;
   metrics::Registry& registry_;
@@ -91,6 +98,7 @@ class PluginRuntime final : public PluginServices {
   std::unique_ptr<EventRecorder> events_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<PluginController>, std::less<>> controllers_;
+  std::mutex label_index_mutex_;  // one builder per label index
 };
 
 // How the C ABI sees an API error: 404 NOT_FOUND, 409 CONFLICT, 400/422

@@ -131,5 +131,78 @@ TEST(PluginRuntime, RunsAReconcilerAndServesTheHostCallbacks) {
             std::string::npos);
 }
 
+// Selector lists read label indexes (built on first use): the namespace, the
+// other requirements and later label changes must still be honoured.
+TEST(PluginRuntime, ListsBySelectorWithinTheNamespaceAsLabelsChange) {
+  test::LocalCluster cluster;
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  ASSERT_EQ(cluster
+                .post("/api/v1/namespaces",
+                      boost::json::object{{"apiVersion", "v1"},
+                                          {"kind", "Namespace"},
+                                          {"metadata", boost::json::object{{"name", "other"}}}})
+                .status,
+            201u);
+  auto client = client_for(cluster);
+  ASSERT_NE(client, nullptr);
+  metrics::Registry registry;
+  PluginRuntime runtime(*client, registry, {"test-host", {}});
+  static const dynop_reconciler_hooks hooks{describe, reconcile, nullptr};
+  dynop_plugin_descriptor descriptor{};
+  descriptor.name = "lister";
+  descriptor.capabilities = DYNOP_CAP_RECONCILER;
+  descriptor.reconciler = &hooks;
+  host::ActivePlugin plugin;
+  plugin.name = "lister";
+  plugin.descriptor = &descriptor;
+  ASSERT_EQ(host::describe_plugin(descriptor, nullptr, plugin.specs), "");
+  ASSERT_TRUE(runtime.add_reconciler(plugin));
+  runtime.start_informers();
+  ASSERT_TRUE(runtime.informers().wait_for_sync(std::chrono::seconds(60)));
+
+  auto create = [&](const char* ns, const char* name, const char* team) {
+    const ObjectRefView ref{"", "v1", "ConfigMap", ns, name};
+    boost::json::object labels{{"app", "web"}, {"team", team}};
+    auto r = runtime.create_object(
+        "lister", ref,
+        boost::json::serialize(boost::json::object{
+            {"apiVersion", "v1"},
+            {"kind", "ConfigMap"},
+            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}}}));
+    EXPECT_EQ(r.code, DYNOP_OK) << r.message;
+  };
+  create("default", "a1", "a");
+  create("default", "b1", "b");
+  create("other", "a2", "a");
+  auto names = [&](const char* ns, const char* selector) {
+    auto listed = runtime.list_objects("lister", {"", "v1", "ConfigMap", ns, ""}, selector);
+    EXPECT_EQ(listed.code, DYNOP_OK) << listed.message;
+    std::set<std::string> out;
+    const boost::json::value parsed = boost::json::parse(listed.json);
+    for (const auto& item : parsed.as_array())
+      out.insert(std::string(item.at("metadata").at("name").as_string()));
+    return out;
+  };
+  using Names = std::set<std::string>;
+  EXPECT_TRUE(eventually([&] { return names("", "app=web").size() == 3; }, 30));
+  EXPECT_EQ(names("default", "app=web,team=a"), (Names{"a1"}));
+  EXPECT_EQ(names("other", "team==a"), (Names{"a2"}));
+  EXPECT_EQ(names("", "team in (a)"), (Names{"a1", "a2"}));
+  EXPECT_EQ(names("default", "app=web,team!=a"), (Names{"b1"}));
+  EXPECT_EQ(names("default", "team=c"), (Names{}));
+
+  // The indexes follow label changes.
+  auto patched = runtime.patch_object("lister", {"", "v1", "ConfigMap", "default", "b1"},
+                                      DYNOP_PATCH_MERGE, R"({"metadata":{"labels":{"team":"a"}}})");
+  ASSERT_EQ(patched.code, DYNOP_OK) << patched.message;
+  EXPECT_TRUE(eventually(
+      [&] {
+        return names("default", "team=a") == Names{"a1", "b1"};
+      },
+      30))
+      << names("default", "team=a").size();
+  EXPECT_EQ(names("default", "team=b"), (Names{}));
+}
+
 }  // namespace
 }  // namespace dynop::runtime_test
