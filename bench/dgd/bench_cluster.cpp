@@ -1,0 +1,155 @@
+#include "bench/dgd/bench_cluster.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/paths.hpp"
+
+namespace dynop::bench {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+BenchCluster::BenchCluster(const BenchClusterOptions& options) {
+  test::LocalCluster::Options cluster_options;
+  cluster_options.in_memory = options.in_memory;
+  cluster_ = std::make_unique<test::LocalCluster>(cluster_options);
+  if (!cluster_->ok()) {
+    error_ = "dynop-localcluster: " + cluster_->error();
+    return;
+  }
+  if (auto failed = kubectl({"apply", "-f", test::source_path("crds")}); !failed.empty()) {
+    error_ = "kubectl apply -f crds: " + failed;
+    return;
+  }
+  if (auto failed =
+          kubectl({"wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"});
+      !failed.empty()) {
+    error_ = "kubectl wait crd: " + failed;
+    return;
+  }
+  // The Lease's namespace, as `make run` creates it.
+  if (auto failed = kubectl({"create", "namespace", "dynop-system"}); !failed.empty()) {
+    error_ = "kubectl create namespace: " + failed;
+    return;
+  }
+  std::vector<std::string> args = {"--kubeconfig",      cluster_->kubeconfig(),
+                                   "--plugin-dir",      test::binary_path("plugins"),
+                                   "--plugins",         "dgd,dgdsa",
+                                   "--metrics-address", "127.0.0.1:0"};
+  args.insert(args.end(), options.host_args.begin(), options.host_args.end());
+  host_ = std::make_unique<test::RunningHost>(args);
+  if (!host_->ready()) error_ = "dynop did not become ready:\n" + host_->log();
+}
+
+BenchCluster::~BenchCluster() {
+  if (host_ && host_->started()) host_->stop();
+}
+
+std::string BenchCluster::kubectl(std::vector<std::string> args) {
+  args.insert(args.begin(), {"--kubeconfig", cluster_->kubeconfig()});
+  test::RunResult r = test::run("/usr/bin/kubectl", args, 120s);
+  if (r.exit_code == 0) return "";
+  return r.spawn_error + r.err + r.out + (r.err.empty() && r.out.empty() ? "failed" : "");
+}
+
+WatchFeed::WatchFeed(test::LocalCluster& cluster, const std::string& collection, Handler handler)
+    : handler_(std::move(handler)) {
+  test::ApiResponse list = cluster.get(collection);
+  json::value doc = list.json();
+  if (list.status != 200 || !doc.is_object()) {
+    error_ = "GET " + collection + ": " + std::to_string(list.status) + " " + list.body;
+    return;
+  }
+  for (const json::value& item : test::items(list)) {
+    if (item.is_object()) handler_("ADDED", item.get_object());
+  }
+  const std::string version = test::field_text(doc, {"metadata", "resourceVersion"});
+  const char separator = collection.find('?') == std::string::npos ? '?' : '&';
+  watch_ = cluster.watch(collection + separator + "watch=1&allowWatchBookmarks=true" +
+                         "&timeoutSeconds=3600&resourceVersion=" + version);
+  if (!watch_.ok() || watch_.head.status != 200 || !watch_.stream) {
+    error_ = "watch " + collection + ": " + watch_.error + " " + watch_.head.body;
+    return;
+  }
+  reader_ = std::thread([this, collection] {
+    std::string line;
+    while (watch_.stream->next_line(line)) {
+      std::error_code ec;
+      json::value event = json::parse(line, ec);
+      if (ec || !event.is_object()) continue;
+      const std::string type = test::field_text(event, {"type"});
+      const json::value* object = event.get_object().if_contains("object");
+      if (type == "BOOKMARK" || object == nullptr || !object->is_object()) continue;
+      handler_(type, object->get_object());
+    }
+    if (watch_.stream->error() != "cancelled")
+      std::fprintf(stderr, "watch %s ended: %s\n", collection.c_str(),
+                   watch_.stream->error().c_str());
+  });
+}
+
+WatchFeed::~WatchFeed() {
+  if (watch_.stream) watch_.stream->cancel();
+  if (reader_.joinable()) reader_.join();
+}
+
+std::string name_of(const json::object& object) {
+  const json::value* meta = object.if_contains("metadata");
+  if (meta == nullptr || !meta->is_object()) return {};
+  const json::value* name = meta->get_object().if_contains("name");
+  return name != nullptr && name->is_string() ? std::string(name->get_string()) : std::string();
+}
+
+bool deleting(const json::object& object) {
+  const json::value* meta = object.if_contains("metadata");
+  if (meta == nullptr || !meta->is_object()) return false;
+  const json::value* at = meta->get_object().if_contains("deletionTimestamp");
+  return at != nullptr && !at->is_null();
+}
+
+ProcessSample sample_process(pid_t pid) {
+  ProcessSample sample;
+  const std::string dir = "/proc/" + std::to_string(pid);
+  {
+    std::ifstream in(dir + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Fields after the command name (which may hold spaces) start at state,
+    // field 3; utime and stime are fields 14 and 15.
+    const auto close = text.rfind(')');
+    if (close != std::string::npos) {
+      std::istringstream fields(text.substr(close + 2));
+      std::string field;
+      unsigned long long utime = 0;
+      unsigned long long stime = 0;
+      for (int n = 3; fields >> field && n <= 15; ++n) {
+        if (n == 14) utime = std::stoull(field);
+        if (n == 15) stime = std::stoull(field);
+      }
+      sample.cpu_seconds =
+          static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+  }
+  std::ifstream status(dir + "/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmRSS:") status >> sample.rss_kib;
+    if (key == "VmHWM:") status >> sample.peak_rss_kib;
+  }
+  return sample;
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
+  return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
+}
+
+}  // namespace dynop::bench

@@ -1,0 +1,88 @@
+#pragma once
+// What both DGD benches run against: a real dynop-localcluster with crds/
+// applied and the real dynop host running the dgd and dgdsa plugins on it
+// (release build, no webhook), plus the measuring tools they share: watch
+// feeds (so the bench observes objects as the host does, not by polling),
+// /proc samples of a process, and percentiles.
+
+#include <sys/types.h>
+
+#include <boost/json.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "tests/integration/localcluster/local_cluster.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/running_host.hpp"
+
+namespace dynop::bench {
+
+struct BenchClusterOptions {
+  bool in_memory = false;              // false: SQLite storage, as `make run` uses
+  std::vector<std::string> host_args;  // added to the host's command line
+};
+
+class BenchCluster {
+ public:
+  explicit BenchCluster(const BenchClusterOptions& options);
+  ~BenchCluster();
+
+  // Both processes are up, the CRDs are established and the host is ready.
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  test::LocalCluster& cluster() { return *cluster_; }
+  test::RunningHost& host() { return *host_; }
+  // The real kubectl against the cluster; "" or what it printed on failure.
+  std::string kubectl(std::vector<std::string> args);
+
+ private:
+  std::unique_ptr<test::LocalCluster> cluster_;
+  std::unique_ptr<test::RunningHost> host_;
+  std::string error_;
+};
+
+// Lists a collection, hands every item to the handler as "ADDED", then
+// watches from the list's resourceVersion on a thread of its own until
+// destroyed, handing over every event but bookmarks. The handler runs on that
+// thread.
+//   WatchFeed pods(cluster, "/api/v1/namespaces/default/pods", on_pod);
+class WatchFeed {
+ public:
+  using Handler = std::function<void(std::string_view type, const boost::json::object& object)>;
+  WatchFeed(test::LocalCluster& cluster, const std::string& collection, Handler handler);
+  ~WatchFeed();
+  WatchFeed(const WatchFeed&) = delete;
+  WatchFeed& operator=(const WatchFeed&) = delete;
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  Handler handler_;
+  net::StreamResult watch_;
+  std::string error_;
+  std::thread reader_;
+};
+
+// metadata.name, "" when missing.
+std::string name_of(const boost::json::object& object);
+// metadata.deletionTimestamp is set.
+bool deleting(const boost::json::object& object);
+
+// From /proc/<pid>/stat and /proc/<pid>/status.
+struct ProcessSample {
+  double cpu_seconds = 0;  // utime + stime
+  long rss_kib = 0;        // VmRSS
+  long peak_rss_kib = 0;   // VmHWM
+};
+ProcessSample sample_process(pid_t pid);
+
+// Nearest-rank percentile (p in (0, 1]) of unsorted values; 0 when empty.
+double percentile(std::vector<double> values, double p);
+
+}  // namespace dynop::bench

@@ -1,0 +1,327 @@
+// Steady-state cost of many DGDs (issue 5): creates N DGDs of 3 services
+// (Frontend, decode, prefill; 1 replica each) through the API, times until
+// the host has converged (3N pods and 3N adapters exist, every adapter's and
+// DGD's status written for the current generation), then watches the host
+// over an idle window: CPU (utime+stime from /proc, as % of one core), RSS
+// and peak RSS, reconciles (its /metrics) and the API writes it makes, seen
+// as watch events on everything it writes (pods, DGDs, adapters, events; the
+// leader election Lease separately: its renewals are expected).
+//
+//   dgd_steady_state_bench [--dgds N] [--idle SECONDS] [--in-memory] [--host-log FILE]
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "bench/dgd/bench_cluster.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using dynop::test::field_text;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kNamespace = "bench";
+constexpr const char* kServices[] = {"Frontend", "decode", "prefill"};
+
+std::string dgd_name(int index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "graph-%04d", index);
+  return name;
+}
+
+json::object dgd_manifest(const std::string& name) {
+  auto worker = [&](const char* sub_type) {
+    json::object service{{"dynamoNamespace", name},
+                         {"componentType", "worker"},
+                         {"replicas", 1},
+                         {"resources", json::object{{"limits", json::object{{"gpu", "1"}}}}}};
+    if (sub_type != nullptr) service["subComponentType"] = sub_type;
+    return service;
+  };
+  json::object frontend{{"dynamoNamespace", name}, {"componentType", "frontend"}, {"replicas", 1}};
+  return json::object{
+      {"apiVersion", "nvidia.com/v1alpha1"},
+      {"kind", "DynamoGraphDeployment"},
+      {"metadata", json::object{{"name", name}, {"namespace", kNamespace}}},
+      {"spec", json::object{{"services", json::object{{"Frontend", std::move(frontend)},
+                                                      {"decode", worker(nullptr)},
+                                                      {"prefill", worker("prefill")}}}}}};
+}
+
+// Which objects of a kind are in their converged state, counted as events
+// arrive; `events` counts every add, change and delete seen.
+class Tally {
+ public:
+  void set(const std::string& name, bool good) {
+    std::lock_guard guard(mutex_);
+    ++events_;
+    auto [it, added] = state_.emplace(name, good);
+    if (!added) {
+      good_ += static_cast<int>(good) - static_cast<int>(it->second);
+      it->second = good;
+    } else {
+      good_ += static_cast<int>(good);
+    }
+  }
+  void erase(const std::string& name) {
+    std::lock_guard guard(mutex_);
+    ++events_;
+    auto it = state_.find(name);
+    if (it == state_.end()) return;
+    good_ -= static_cast<int>(it->second);
+    state_.erase(it);
+  }
+  void count() {
+    std::lock_guard guard(mutex_);
+    ++events_;
+  }
+  int good() const {
+    std::lock_guard guard(mutex_);
+    return good_;
+  }
+  long events() const {
+    std::lock_guard guard(mutex_);
+    return events_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, bool> state_;
+  int good_ = 0;
+  long events_ = 0;
+};
+
+bool dgd_converged(const json::object& dgd) {
+  const json::value doc(dgd);
+  if (field_text(doc, {"status", "observedGeneration"}) !=
+      field_text(doc, {"metadata", "generation"}))
+    return false;
+  for (const char* service : kServices) {
+    if (field_text(doc, {"status", "services", service, "replicas"}) != "1") return false;
+  }
+  return true;
+}
+
+bool adapter_converged(const json::object& adapter) {
+  const json::value doc(adapter);
+  return field_text(doc, {"status", "replicas"}) == "1" &&
+         field_text(doc, {"status", "selector"}) != "<missing>";
+}
+
+// A counter's samples in Prometheus text ("name{labels} value" lines), by labels.
+std::map<std::string, double> metric_samples(const std::string& text, const std::string& name) {
+  std::map<std::string, double> samples;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.starts_with(name + "{") && !line.starts_with(name + " ")) continue;
+    const auto space = line.rfind(' ');
+    samples[line.substr(name.size(), space - name.size())] = std::stod(line.substr(space + 1));
+  }
+  return samples;
+}
+
+double seconds(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int dgds = 1000;
+  int idle_seconds = 60;
+  std::string host_log;
+  dynop::bench::BenchClusterOptions options;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--dgds") == 0 && i + 1 < argc) {
+      dgds = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
+      idle_seconds = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--in-memory") == 0) {
+      options.in_memory = true;
+    } else if (std::strcmp(argv[i], "--host-log") == 0 && i + 1 < argc) {
+      host_log = argv[++i];
+    } else {
+      std::fprintf(stderr,
+                   "usage: %s [--dgds N] [--idle SECONDS] [--in-memory] [--host-log FILE]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  dynop::bench::BenchCluster bench(options);
+  if (!bench.ok()) {
+    std::fprintf(stderr, "%s\n", bench.error().c_str());
+    return 1;
+  }
+  auto& cluster = bench.cluster();
+  if (auto failed = bench.kubectl({"create", "namespace", kNamespace}); !failed.empty()) {
+    std::fprintf(stderr, "kubectl create namespace: %s\n", failed.c_str());
+    return 1;
+  }
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  Tally pods, adapters, graphs, events, leases;
+  auto notify = [&] {
+    std::lock_guard guard(mutex);
+    changed.notify_all();
+  };
+  const std::string ns = std::string("/namespaces/") + kNamespace;
+  const std::string crd_path = "/apis/nvidia.com/v1alpha1" + ns;
+  using dynop::bench::WatchFeed;
+  WatchFeed pod_feed(cluster, "/api/v1" + ns + "/pods", [&](auto type, const auto& pod) {
+    const std::string name = dynop::bench::name_of(pod);
+    if (type == "DELETED" || dynop::bench::deleting(pod)) {
+      pods.erase(name);
+    } else {
+      pods.set(name, true);
+    }
+    notify();
+  });
+  WatchFeed adapter_feed(cluster, crd_path + "/dynamographdeploymentscalingadapters",
+                         [&](auto type, const auto& adapter) {
+                           const std::string name = dynop::bench::name_of(adapter);
+                           if (type == "DELETED") {
+                             adapters.erase(name);
+                           } else {
+                             adapters.set(name, adapter_converged(adapter));
+                           }
+                           notify();
+                         });
+  WatchFeed dgd_feed(cluster, crd_path + "/dynamographdeployments",
+                     [&](auto type, const auto& dgd) {
+                       const std::string name = dynop::bench::name_of(dgd);
+                       if (type == "DELETED") {
+                         graphs.erase(name);
+                       } else {
+                         graphs.set(name, dgd_converged(dgd));
+                       }
+                       notify();
+                     });
+  WatchFeed event_feed(cluster, "/api/v1" + ns + "/events",
+                       [&](auto, const auto&) { events.count(); });
+  WatchFeed lease_feed(cluster, "/apis/coordination.k8s.io/v1/namespaces/dynop-system/leases",
+                       [&](auto, const auto&) { leases.count(); });
+  for (const WatchFeed* feed : {&pod_feed, &adapter_feed, &dgd_feed, &event_feed, &lease_feed}) {
+    if (!feed->ok()) {
+      std::fprintf(stderr, "%s\n", feed->error().c_str());
+      return 1;
+    }
+  }
+
+  const pid_t host_pid = bench.host().process().pid();
+  const pid_t cluster_pid = cluster.process().pid();
+  const auto host_before = dynop::bench::sample_process(host_pid);
+  const auto cluster_before = dynop::bench::sample_process(cluster_pid);
+
+  // Create, two clients at once.
+  const auto start = Clock::now();
+  std::atomic<int> next{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&] {
+      for (int i = next++; i < dgds; i = next++) {
+        auto r = cluster.post(crd_path + "/dynamographdeployments", dgd_manifest(dgd_name(i)));
+        if (r.status != 201 && failures++ == 0)
+          std::fprintf(stderr, "create %s: %u %s\n", dgd_name(i).c_str(), r.status, r.body.c_str());
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  const auto created = Clock::now();
+  if (failures > 0) {
+    std::fprintf(stderr, "%d creates failed\n", failures.load());
+    return 1;
+  }
+
+  // Converge.
+  const int want = 3 * dgds;
+  auto converged = [&] {
+    return pods.good() == want && adapters.good() == want && graphs.good() == dgds;
+  };
+  auto deadline = start + std::chrono::minutes(30);
+  auto progress = Clock::now();
+  {
+    std::unique_lock lock(mutex);
+    while (!converged()) {
+      if (Clock::now() > deadline) {
+        std::fprintf(stderr, "not converged after 30 minutes\n");
+        return 1;
+      }
+      changed.wait_for(lock, std::chrono::seconds(1));
+      if (Clock::now() - progress > std::chrono::seconds(10)) {
+        progress = Clock::now();
+        std::fprintf(stderr, "%.0f s: %d/%d pods, %d/%d adapters, %d/%d DGDs converged\n",
+                     seconds(start, progress), pods.good(), want, adapters.good(), want,
+                     graphs.good(), dgds);
+      }
+    }
+  }
+  const auto done = Clock::now();
+  auto writes = [&] {
+    return pods.events() + adapters.events() + graphs.events() + events.events();
+  };
+  const long converged_writes = writes();
+  const auto host_converged = dynop::bench::sample_process(host_pid);
+  const auto cluster_converged = dynop::bench::sample_process(cluster_pid);
+
+  // A short grace period, then the idle window.
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  const long grace_writes = writes();
+  const long lease_start = leases.events();
+  const auto metrics_start = bench.host().get("/metrics").body;
+  const auto host_start = dynop::bench::sample_process(host_pid);
+  const auto cluster_start = dynop::bench::sample_process(cluster_pid);
+  const auto window_start = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(idle_seconds));
+  const auto window_end = Clock::now();
+  const auto host_end = dynop::bench::sample_process(host_pid);
+  const auto cluster_end = dynop::bench::sample_process(cluster_pid);
+  const auto metrics_end = bench.host().get("/metrics").body;
+  const long idle_writes = writes() - grace_writes;
+  const long lease_writes = leases.events() - lease_start;
+  const double window = seconds(window_start, window_end);
+
+  std::printf("%d DGDs x 3 services (%d pods, %d adapters), %s storage\n", dgds, want, want,
+              options.in_memory ? "in-memory" : "SQLite");
+  std::printf("create (2 clients):          %.1f s\n", seconds(start, created));
+  std::printf("converged, from first create: %.1f s (host CPU %.1f s, localcluster CPU %.1f s)\n",
+              seconds(start, done), host_converged.cpu_seconds - host_before.cpu_seconds,
+              cluster_converged.cpu_seconds - cluster_before.cpu_seconds);
+  std::printf("idle window %.0f s:\n", window);
+  std::printf("  host CPU                    %.2f%% of one core\n",
+              100 * (host_end.cpu_seconds - host_start.cpu_seconds) / window);
+  std::printf("  host RSS / peak RSS         %.1f MiB / %.1f MiB\n", host_end.rss_kib / 1024.0,
+              host_end.peak_rss_kib / 1024.0);
+  const auto reconciles_start = metric_samples(metrics_start, "dynop_reconcile_total");
+  double reconciles = 0;
+  std::string by_result;
+  for (const auto& [labels, value] : metric_samples(metrics_end, "dynop_reconcile_total")) {
+    auto it = reconciles_start.find(labels);
+    const double delta = value - (it == reconciles_start.end() ? 0 : it->second);
+    reconciles += delta;
+    if (delta > 0) by_result += fmt::format(" {} {:.0f};", labels, delta);
+  }
+  std::printf("  host reconciles             %.0f%s\n", reconciles, by_result.c_str());
+  std::printf("  writes (pods, DGDs, adapters, events) %ld (%ld in the 5 s before)\n", idle_writes,
+              grace_writes - converged_writes);
+  std::printf("  Lease writes (renewals)     %ld\n", lease_writes);
+  std::printf("  localcluster CPU            %.2f%% of one core, RSS %.1f MiB\n",
+              100 * (cluster_end.cpu_seconds - cluster_start.cpu_seconds) / window,
+              cluster_end.rss_kib / 1024.0);
+  if (!host_log.empty()) std::ofstream(host_log) << bench.host().log();
+  return 0;
+}
