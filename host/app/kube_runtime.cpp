@@ -88,9 +88,28 @@ std::unique_ptr<KubeRuntime> KubeRuntime::connect(
       if (!wait(retry)) return nullptr;
       continue;
     }
+    // The Lease gets a client of its own whose calls end in time: a renewal
+    // hanging on a slow server must not keep this replica leading past the
+    // moment another may take over (client-go bounds renewals by the renew
+    // deadline likewise). Waiting lease - renew deadline at most, a failed
+    // leader gives up by its last renewal + the lease duration. No 429
+    // retries inside a call: the elector retries every retry period itself.
+    kube::ClientOptions lease_options;
+    lease_options.request_timeout = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 config.lease_duration - config.renew_deadline),
+                                             std::chrono::milliseconds(1000));
+    lease_options.connect_timeout = lease_options.request_timeout;
+    lease_options.max_retries = 0;
+    auto lease_client = kube::Client::create(*rest, lease_options);
+    if (!lease_client) {
+      spdlog::error("cannot create the Kubernetes client for {}: {}; retrying in {}ms",
+                    rest->server, lease_client.error().message, retry.count());
+      if (!wait(retry)) return nullptr;
+      continue;
+    }
     // Discovery of the Lease resource is the first request: it proves the
     // API server is reachable and we are allowed in.
-    auto leases = controller::make_kube_lease_client(**client);
+    auto leases = controller::make_kube_lease_client(**lease_client);
     if (!leases) {
       spdlog::error("cannot reach the Kubernetes API server at {}: {}; retrying in {}ms",
                     rest->server, leases.error().message, retry.count());
@@ -99,6 +118,7 @@ std::unique_ptr<KubeRuntime> KubeRuntime::connect(
     }
     out->rest_ = std::move(*rest);
     out->client_ = std::move(*client);
+    out->lease_http_ = std::move(*lease_client);
     out->lease_client_ = std::move(*leases);
     break;
   }

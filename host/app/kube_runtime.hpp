@@ -93,6 +93,7 @@ class KubeRuntime {
   metrics::Registry* registry_ = nullptr;
   kube::RestConfig rest_;
   std::unique_ptr<kube::Client> client_;
+  std::unique_ptr<kube::Client> lease_http_;  // short timeouts, for the Lease only
   std::unique_ptr<controller::LeaseClient> lease_client_;
   std::unique_ptr<controller::PluginRuntime> runtime_;
   std::unique_ptr<controller::LeaderElector> elector_;

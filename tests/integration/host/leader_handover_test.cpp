@@ -236,5 +236,22 @@ TEST_F(LeaderHandover, ALeaderStoppedAnywhereInItsRenewCycleReleasesTheLease) {
   }
 }
 
+// Every Lease call is bounded by lease - renew deadline (here 1 s), so a
+// leader stuck on a slow API server (answers after 3 s) fails its renewals
+// and gives up leadership at its renew deadline, by its last renewal + the
+// lease duration, i.e. before any follower may take over. Unbounded (the
+// client's 30 s), it would lead on for as long as its calls hang.
+TEST_F(LeaderHandover, ALeaderWhoseRenewalsHangGivesUpLeadership) {
+  Replica host(cluster_);
+  ASSERT_TRUE(host.ready()) << host.log();
+  ASSERT_TRUE(host.leads()) << host.log();
+  auto slow = cluster_.put("/admin/faults", json::object{{"latencyMs", 3000}});
+  ASSERT_EQ(slow.status, 200u) << slow.body;
+  EXPECT_EQ(host.process().wait(std::chrono::seconds(kWait)), 1) << host.log();
+  EXPECT_NE(host.log().find("lost leadership; exiting"), std::string::npos) << host.log();
+  auto back = cluster_.put("/admin/faults", json::object{{"latencyMs", 0}});
+  EXPECT_EQ(back.status, 200u) << back.body;
+}
+
 }  // namespace
 }  // namespace dynop
