@@ -24,14 +24,7 @@ double number_at(const json::object& o, const char* key) {
 // Twenty sources, mirrored once before any fault.
 class FaultConvergence : public test::MirrorScenario {
  protected:
-  void SetUp() override {
-    start_cluster();
-    if (HasFatalFailure()) return;
-    start_host();
-    if (HasFatalFailure()) return;
-    create_sources(kSources);
-    expect_copies_converge();
-  }
+  void SetUp() override { start_with_mirrored_sources(kSources); }
 
   // Fails this fraction of configmap writes (the test's and the host's)
   // with `code` while every source is updated, then switches it off; the

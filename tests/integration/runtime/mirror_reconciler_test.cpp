@@ -21,14 +21,7 @@ constexpr const char* kConfigMaps = "/api/v1/namespaces/default/configmaps/";
 
 class MirrorReconciler : public test::MirrorScenario {
  protected:
-  void SetUp() override {
-    start_cluster();
-    if (HasFatalFailure()) return;
-    start_host();
-    if (HasFatalFailure()) return;
-    create_sources(2);
-    expect_copies_converge();
-  }
+  void SetUp() override { start_with_mirrored_sources(2); }
 
   // The messages of the Events recorded on `source` with reason Mirrored.
   std::vector<std::string> mirrored_events(const std::string& source) {

@@ -82,6 +82,16 @@ void MirrorScenario::start_host(const std::string& mirror_config) {
   ASSERT_TRUE(host_->ready()) << host_->log();
 }
 
+void MirrorScenario::start_with_mirrored_sources(int count, const std::string& mirror_config) {
+  start_cluster();
+  if (HasFatalFailure()) return;
+  start_host(mirror_config);
+  if (HasFatalFailure()) return;
+  create_sources(count);
+  if (HasFatalFailure()) return;
+  expect_copies_converge();
+}
+
 void MirrorScenario::create_sources(int count) {
   for (int i = 0; i < count; ++i) create_source("src-" + std::to_string(i));
 }

@@ -7,9 +7,8 @@
 //
 //   class MyTest : public test::MirrorScenario {};
 //   TEST_F(MyTest, Converges) {
-//     start_cluster();
-//     start_host("workers: 2");
-//     create_sources(20);
+//     start_with_mirrored_sources(20, "workers: 2");
+//     if (HasFatalFailure()) return;
 //     set_faults({{"writeErrorRate", 0.5}, {"writeErrorCode", 409}});
 //     update_sources(3);
 //     set_faults({{"writeErrorRate", 0}});
@@ -51,6 +50,10 @@ class MirrorScenario : public ::testing::Test {
   // The dynop host with only the mirror plugin, leader election off;
   // `mirror_config` is the plugin's YAML section.
   void start_host(const std::string& mirror_config = "");
+
+  // start_cluster() and start_host(mirror_config), then `count` sources
+  // mirrored before the scenario goes on.
+  void start_with_mirrored_sources(int count, const std::string& mirror_config = "");
 
   // Sources named src-0 .. src-<n-1>, each with data {value: "v0"}.
   void create_sources(int count);
