@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <string>
 
 #include "tests/integration/runtime/mirror_scenario.hpp"
 
@@ -49,7 +50,19 @@ TEST_F(FaultConvergence, DroppedWatches) {
 }
 
 TEST_F(FaultConvergence, CompactedHistoryGivesGoneAndTheHostRelists) {
-  update_sources(kRounds, [&] { admin_post("/admin/faults/compact"); });
+  int round = 0;
+  update_sources(kRounds, [&] {
+    // A write the host does not watch first: the resourceVersion its
+    // ConfigMap watch resumes from is then older than the compacted history
+    // for certain, so the resume gets 410 Gone and the host must relist.
+    auto secret = cluster().post(
+        "/api/v1/namespaces/default/secrets",
+        json::object{{"apiVersion", "v1"},
+                     {"kind", "Secret"},
+                     {"metadata", {{"name", "unwatched-" + std::to_string(++round)}}}});
+    EXPECT_EQ(secret.status, 201u) << secret.body;
+    admin_post("/admin/faults/compact");
+  });
   expect_copies_converge();
   expect_host_healthy();
 }
