@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "tests/support/paths.hpp"
@@ -89,7 +91,8 @@ WatchFeed::WatchFeed(test::LocalCluster& cluster, const std::string& collection,
       if (type == "BOOKMARK" || object == nullptr || !object->is_object()) continue;
       handler_(type, object->get_object());
     }
-    if (watch_.stream->error() != "cancelled")
+    ended_ = watch_.stream->error() != "cancelled";
+    if (ended_)
       std::fprintf(stderr, "watch %s ended: %s\n", collection.c_str(),
                    watch_.stream->error().c_str());
   });
@@ -98,6 +101,52 @@ WatchFeed::WatchFeed(test::LocalCluster& cluster, const std::string& collection,
 WatchFeed::~WatchFeed() {
   if (watch_.stream) watch_.stream->cancel();
   if (reader_.joinable()) reader_.join();
+}
+
+namespace {
+
+json::object graph_manifest(const std::string& name, const std::string& ns) {
+  auto worker = [&](const char* sub_type) {
+    json::object service{{"dynamoNamespace", name},
+                         {"componentType", "worker"},
+                         {"replicas", 1},
+                         {"resources", json::object{{"limits", json::object{{"gpu", "1"}}}}}};
+    if (sub_type != nullptr) service["subComponentType"] = sub_type;
+    return service;
+  };
+  json::object frontend{{"dynamoNamespace", name}, {"componentType", "frontend"}, {"replicas", 1}};
+  return json::object{
+      {"apiVersion", "nvidia.com/v1alpha1"},
+      {"kind", "DynamoGraphDeployment"},
+      {"metadata", json::object{{"name", name}, {"namespace", ns}}},
+      {"spec", json::object{{"services", json::object{{"Frontend", std::move(frontend)},
+                                                      {"decode", worker(nullptr)},
+                                                      {"prefill", worker("prefill")}}}}}};
+}
+
+}  // namespace
+
+std::string create_graphs(test::LocalCluster& cluster, const std::string& ns, int count) {
+  const std::string path = "/apis/nvidia.com/v1alpha1/namespaces/" + ns + "/dynamographdeployments";
+  std::atomic<int> next{0};
+  std::mutex mutex;
+  std::string first_failure;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&] {
+      for (int i = next++; i < count; i = next++) {
+        char name[32];
+        std::snprintf(name, sizeof name, "graph-%04d", i);
+        auto r = cluster.post(path, graph_manifest(name, ns));
+        std::lock_guard guard(mutex);
+        if (r.status != 201 && first_failure.empty())
+          first_failure =
+              "create " + std::string(name) + ": " + std::to_string(r.status) + " " + r.body;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  return first_failure;
 }
 
 std::string name_of(const json::object& object) {
@@ -143,6 +192,18 @@ ProcessSample sample_process(pid_t pid) {
     if (key == "VmHWM:") status >> sample.peak_rss_kib;
   }
   return sample;
+}
+
+std::map<std::string, double> metric_samples(const std::string& text, const std::string& name) {
+  std::map<std::string, double> samples;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.starts_with(name + "{") && !line.starts_with(name + " ")) continue;
+    const auto space = line.rfind(' ');
+    samples[line.substr(name.size(), space - name.size())] = std::stod(line.substr(space + 1));
+  }
+  return samples;
 }
 
 double percentile(std::vector<double> values, double p) {

@@ -7,8 +7,10 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,13 +63,23 @@ class WatchFeed {
 
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
+  // The watch stopped before the feed was destroyed (events may be missing).
+  bool ended() const { return ended_; }
 
  private:
   Handler handler_;
+  std::atomic<bool> ended_{false};
   net::StreamResult watch_;
   std::string error_;
   std::thread reader_;
 };
+
+// The services of the graphs create_graphs makes: Frontend, decode (worker,
+// one GPU) and prefill (worker, prefill, one GPU), one replica each.
+inline constexpr const char* kGraphServices[] = {"Frontend", "decode", "prefill"};
+// Creates `count` such DGDs named graph-0000... in namespace `ns` (which must
+// exist), two clients at once; "" or the first failure.
+std::string create_graphs(test::LocalCluster& cluster, const std::string& ns, int count);
 
 // metadata.name, "" when missing.
 std::string name_of(const boost::json::object& object);
@@ -81,6 +93,10 @@ struct ProcessSample {
   long peak_rss_kib = 0;   // VmHWM
 };
 ProcessSample sample_process(pid_t pid);
+
+// The samples of one metric in Prometheus text ("name{labels} value"
+// lines), by their label text ("" or "{...}").
+std::map<std::string, double> metric_samples(const std::string& text, const std::string& name);
 
 // Nearest-rank percentile (p in (0, 1]) of unsorted values; 0 when empty.
 double percentile(std::vector<double> values, double p);

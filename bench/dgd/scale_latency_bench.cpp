@@ -10,7 +10,11 @@
 //   first pod the first new decode pod seen (dgd plugin's first create)
 //   all pods  the 10th decode pod seen
 //
-//   dgd_scale_latency_bench [--trials N] [--replicas N] [--in-memory]
+// --background N first creates N other DGDs of 3 services (3N pods) in
+// namespace "bench" and waits for the host to be idle again, so the chain is
+// timed with a loaded cache.
+//
+//   dgd_scale_latency_bench [--trials N] [--replicas N] [--background N] [--in-memory]
 
 #include <chrono>
 #include <condition_variable>
@@ -19,6 +23,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "bench/dgd/bench_cluster.hpp"
 #include "tests/support/paths.hpp"
@@ -109,21 +114,75 @@ bool settled(dynop::test::LocalCluster& cluster, int replicas) {
       30);
 }
 
+// N DGDs in namespace "bench", their 3N pods seen, and the host's work
+// queues empty for a second.
+bool load_background(dynop::bench::BenchCluster& bench, int graphs) {
+  auto& cluster = bench.cluster();
+  if (auto failed = bench.kubectl({"create", "namespace", "bench"}); !failed.empty()) {
+    std::fprintf(stderr, "kubectl create namespace: %s\n", failed.c_str());
+    return false;
+  }
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::set<std::string> pods;
+  dynop::bench::WatchFeed feed(cluster, "/api/v1/namespaces/bench/pods",
+                               [&](std::string_view type, const json::object& pod) {
+                                 std::lock_guard guard(mutex);
+                                 if (type == "DELETED") {
+                                   pods.erase(dynop::bench::name_of(pod));
+                                 } else {
+                                   pods.insert(dynop::bench::name_of(pod));
+                                 }
+                                 changed.notify_all();
+                               });
+  if (!feed.ok()) {
+    std::fprintf(stderr, "%s\n", feed.error().c_str());
+    return false;
+  }
+  if (auto failed = dynop::bench::create_graphs(cluster, "bench", graphs); !failed.empty()) {
+    std::fprintf(stderr, "%s\n", failed.c_str());
+    return false;
+  }
+  {
+    std::unique_lock lock(mutex);
+    if (!changed.wait_for(lock, std::chrono::minutes(10),
+                          [&] { return pods.size() == 3u * static_cast<std::size_t>(graphs); })) {
+      std::fprintf(stderr, "%zu of %d background pods after 10 minutes\n", pods.size(), 3 * graphs);
+      return false;
+    }
+  }
+  int quiet = 0;
+  for (int poll = 0; poll < 1200 && quiet < 5; ++poll) {
+    double depth = 0;
+    for (const auto& [labels, value] :
+         dynop::bench::metric_samples(bench.host().get("/metrics").body, "workqueue_depth"))
+      depth += value;
+    quiet = depth == 0 ? quiet + 1 : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  std::printf("background: %d DGDs, %d pods\n", graphs, 3 * graphs);
+  return quiet >= 5;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int trials = 100;
   int replicas = 10;
+  int background = 0;
   dynop::bench::BenchClusterOptions options;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--trials") == 0 && i + 1 < argc) {
       trials = std::atoi(argv[++i]);
     } else if (std::strcmp(argv[i], "--replicas") == 0 && i + 1 < argc) {
       replicas = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--background") == 0 && i + 1 < argc) {
+      background = std::atoi(argv[++i]);
     } else if (std::strcmp(argv[i], "--in-memory") == 0) {
       options.in_memory = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--trials N] [--replicas N] [--in-memory]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--trials N] [--replicas N] [--background N] [--in-memory]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -133,6 +192,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto& cluster = bench.cluster();
+  if (background > 0 && !load_background(bench, background)) return 1;
   if (auto failed = bench.kubectl(
           {"apply", "-f", dynop::test::source_path("examples/backends/sglang/deploy/agg.yaml")});
       !failed.empty()) {

@@ -11,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -19,7 +18,6 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -33,33 +31,6 @@ using dynop::test::field_text;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kNamespace = "bench";
-constexpr const char* kServices[] = {"Frontend", "decode", "prefill"};
-
-std::string dgd_name(int index) {
-  char name[32];
-  std::snprintf(name, sizeof name, "graph-%04d", index);
-  return name;
-}
-
-json::object dgd_manifest(const std::string& name) {
-  auto worker = [&](const char* sub_type) {
-    json::object service{{"dynamoNamespace", name},
-                         {"componentType", "worker"},
-                         {"replicas", 1},
-                         {"resources", json::object{{"limits", json::object{{"gpu", "1"}}}}}};
-    if (sub_type != nullptr) service["subComponentType"] = sub_type;
-    return service;
-  };
-  json::object frontend{{"dynamoNamespace", name}, {"componentType", "frontend"}, {"replicas", 1}};
-  return json::object{
-      {"apiVersion", "nvidia.com/v1alpha1"},
-      {"kind", "DynamoGraphDeployment"},
-      {"metadata", json::object{{"name", name}, {"namespace", kNamespace}}},
-      {"spec", json::object{{"services", json::object{{"Frontend", std::move(frontend)},
-                                                      {"decode", worker(nullptr)},
-                                                      {"prefill", worker("prefill")}}}}}};
-}
-
 // Which objects of a kind are in their converged state, counted as events
 // arrive; `events` counts every add, change and delete seen.
 class Tally {
@@ -108,7 +79,7 @@ bool dgd_converged(const json::object& dgd) {
   if (field_text(doc, {"status", "observedGeneration"}) !=
       field_text(doc, {"metadata", "generation"}))
     return false;
-  for (const char* service : kServices) {
+  for (const char* service : dynop::bench::kGraphServices) {
     if (field_text(doc, {"status", "services", service, "replicas"}) != "1") return false;
   }
   return true;
@@ -118,19 +89,6 @@ bool adapter_converged(const json::object& adapter) {
   const json::value doc(adapter);
   return field_text(doc, {"status", "replicas"}) == "1" &&
          field_text(doc, {"status", "selector"}) != "<missing>";
-}
-
-// A counter's samples in Prometheus text ("name{labels} value" lines), by labels.
-std::map<std::string, double> metric_samples(const std::string& text, const std::string& name) {
-  std::map<std::string, double> samples;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (!line.starts_with(name + "{") && !line.starts_with(name + " ")) continue;
-    const auto space = line.rfind(' ');
-    samples[line.substr(name.size(), space - name.size())] = std::stod(line.substr(space + 1));
-  }
-  return samples;
 }
 
 double seconds(Clock::time_point from, Clock::time_point to) {
@@ -226,26 +184,12 @@ int main(int argc, char** argv) {
   const auto host_before = dynop::bench::sample_process(host_pid);
   const auto cluster_before = dynop::bench::sample_process(cluster_pid);
 
-  // Create, two clients at once.
   const auto start = Clock::now();
-  std::atomic<int> next{0};
-  std::atomic<int> failures{0};
-  std::vector<std::thread> writers;
-  for (int w = 0; w < 2; ++w) {
-    writers.emplace_back([&] {
-      for (int i = next++; i < dgds; i = next++) {
-        auto r = cluster.post(crd_path + "/dynamographdeployments", dgd_manifest(dgd_name(i)));
-        if (r.status != 201 && failures++ == 0)
-          std::fprintf(stderr, "create %s: %u %s\n", dgd_name(i).c_str(), r.status, r.body.c_str());
-      }
-    });
-  }
-  for (auto& t : writers) t.join();
-  const auto created = Clock::now();
-  if (failures > 0) {
-    std::fprintf(stderr, "%d creates failed\n", failures.load());
+  if (auto failed = dynop::bench::create_graphs(cluster, kNamespace, dgds); !failed.empty()) {
+    std::fprintf(stderr, "%s\n", failed.c_str());
     return 1;
   }
+  const auto created = Clock::now();
 
   // Converge.
   const int want = 3 * dgds;
@@ -294,6 +238,12 @@ int main(int argc, char** argv) {
   const long idle_writes = writes() - grace_writes;
   const long lease_writes = leases.events() - lease_start;
   const double window = seconds(window_start, window_end);
+  for (const WatchFeed* feed : {&pod_feed, &adapter_feed, &dgd_feed, &event_feed, &lease_feed}) {
+    if (feed->ended()) {
+      std::fprintf(stderr, "a watch ended early: the write counts are incomplete\n");
+      return 1;
+    }
+  }
 
   std::printf("%d DGDs x 3 services (%d pods, %d adapters), %s storage\n", dgds, want, want,
               options.in_memory ? "in-memory" : "SQLite");
@@ -306,10 +256,12 @@ int main(int argc, char** argv) {
               100 * (host_end.cpu_seconds - host_start.cpu_seconds) / window);
   std::printf("  host RSS / peak RSS         %.1f MiB / %.1f MiB\n", host_end.rss_kib / 1024.0,
               host_end.peak_rss_kib / 1024.0);
-  const auto reconciles_start = metric_samples(metrics_start, "dynop_reconcile_total");
+  const auto reconciles_start =
+      dynop::bench::metric_samples(metrics_start, "dynop_reconcile_total");
   double reconciles = 0;
   std::string by_result;
-  for (const auto& [labels, value] : metric_samples(metrics_end, "dynop_reconcile_total")) {
+  for (const auto& [labels, value] :
+       dynop::bench::metric_samples(metrics_end, "dynop_reconcile_total")) {
     auto it = reconciles_start.find(labels);
     const double delta = value - (it == reconciles_start.end() ? 0 : it->second);
     reconciles += delta;
