@@ -40,6 +40,9 @@ bool AdmissionServer::start(std::string& error) {
   server_options.host = hp.host.empty() ? "0.0.0.0" : hp.host;
   server_options.port = hp.port;
   server_options.threads = options_.threads;
+  // Reviews are short and do not block (a plugin that must look something up
+  // reads the host's cache), so each connection stays on one thread.
+  server_options.pin_connections = true;
   server_options.tls = tls_->provider();
   // Two objects of at most 1.5 MiB each (etcd's limit) plus the envelope.
   server_options.body_limit = 7 * 1024 * 1024;

@@ -10,10 +10,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <condition_variable>
@@ -40,8 +40,17 @@ class SessionBase;
 // by an embedder (a Responder or a stream held past stop()) never outlives
 // the io_context its socket belongs to.
 struct ServerCore {
-  explicit ServerCore(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
-  asio::io_context ioc;
+  explicit ServerCore(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {
+    const int threads = options.threads < 1 ? 1 : options.threads;
+    const int loops = options.pin_connections ? threads : 1;
+    for (int i = 0; i < loops; ++i) {
+      // A loop run by one thread tells Asio so: no wakeups of other threads.
+      contexts.push_back(std::make_unique<asio::io_context>(loops == threads ? 1 : threads));
+    }
+  }
+  // One event loop shared by every thread, or one per thread with
+  // pin_connections (server.hpp).
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
   const ServerOptions options;
   const Handler handler;
   mutable std::mutex mutex;
@@ -198,20 +207,26 @@ struct Exchange {
 
 template <class Stream>
 class Session final : public SessionBase {
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
+  using Clock = std::chrono::steady_clock;
 
  public:
   Session(std::shared_ptr<ServerCore> core, tcp::socket socket, TlsContextPtr tls)
       : SessionBase(std::move(core)),
         tls_(std::move(tls)),
-        stream_(make_stream(std::move(socket))) {
+        stream_(make_stream(std::move(socket))),
+        timer_(lowest().get_executor()) {
     boost::system::error_code ec;
-    auto ep = lowest().socket().remote_endpoint(ec);
+    auto ep = lowest().remote_endpoint(ec);
     if (!ec) {
       remote_ =
           ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
       remote_ += ":" + std::to_string(ep.port());
     }
+    // Beast reads into whatever room the buffer has (at least 512 bytes). A
+    // small buffer makes a request that came in one 16 KiB TLS record cost a
+    // read per 512 bytes, each a trip through the event loop.
+    buffer_.reserve(kReadBufferSize);
   }
 
   void start() {
@@ -219,7 +234,9 @@ class Session final : public SessionBase {
   }
 
   void deliver(Response response) override {
-    asio::post(lowest().get_executor(), [self = self(), r = std::move(response)]() mutable {
+    // Inline when the handler answers on the connection's own thread (the
+    // common case): no second trip through the event loop.
+    asio::dispatch(lowest().get_executor(), [self = self(), r = std::move(response)]() mutable {
       self->write_response(std::move(r));
     });
   }
@@ -261,12 +278,37 @@ class Session final : public SessionBase {
     }
   }
 
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& lowest() { return beast::get_lowest_layer(stream_); }
   const ServerOptions& options() const { return core_->options; }
+
+  // Timeouts. Whatever I/O is pending when the deadline passes is ended by
+  // closing the socket. One lazy timer per connection: moving the deadline
+  // is a store, and the timer is only re-armed when it fires before the
+  // current deadline or must fire sooner, so a keep-alive request costs no
+  // timer operation (Beast's tcp_stream arms and cancels one per read and
+  // write, each a timer-queue update and often a timerfd syscall).
+  void expires_after(Clock::duration timeout) {
+    deadline_ = Clock::now() + timeout;
+    if (!timer_waiting_ || timer_.expiry() > deadline_) wait_for_deadline();
+  }
+  // No deadline until the next expires_after (handler running, stream idle).
+  void expires_never() { deadline_ = Clock::time_point::max(); }
+
+  void wait_for_deadline() {
+    timer_.expires_at(deadline_);  // cancels a pending wait, which then returns early
+    timer_waiting_ = true;
+    timer_.async_wait([self = self()](boost::system::error_code ec) {
+      if (ec == asio::error::operation_aborted) return;  // re-armed or closed
+      self->timer_waiting_ = false;
+      if (self->state_ == State::kClosed || self->deadline_ == Clock::time_point::max()) return;
+      if (Clock::now() < self->deadline_) return self->wait_for_deadline();
+      self->close_socket();
+    });
+  }
 
   void do_start() {
     if constexpr (kTls) {
-      lowest().expires_after(options().idle_timeout);
+      expires_after(options().idle_timeout);
       stream_.async_handshake(
           asio::ssl::stream_base::server, [self = self()](boost::system::error_code ec) {
             if (ec) {
@@ -287,7 +329,7 @@ class Session final : public SessionBase {
     parser_.emplace();
     parser_->body_limit(options().body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(options().header_limit));
-    lowest().expires_after(options().idle_timeout);
+    expires_after(options().idle_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = self()](boost::system::error_code ec, std::size_t) { self->on_header(ec); });
@@ -298,7 +340,20 @@ class Session final : public SessionBase {
     if (state_ == State::kClosed) return;
     state_ = State::kReading;
     if (parser_->is_done()) return dispatch_request();
-    lowest().expires_after(options().read_timeout);
+    // The body usually arrived with the header (one TLS record, one read):
+    // parse what is buffered now instead of through another asynchronous read
+    // that would complete at once, but only after a trip through the event loop.
+    parser_->eager(true);
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      boost::system::error_code put_ec;
+      const std::size_t used = parser_->put(buffer_.data(), put_ec);
+      buffer_.consume(used);
+      if (put_ec == http::error::need_more) break;
+      if (put_ec) return on_read_error(put_ec);
+      if (used == 0) break;
+    }
+    if (parser_->is_done()) return dispatch_request();
+    expires_after(options().read_timeout);
     // A client that sent "Expect: 100-continue" waits for this before the body.
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       continue_ = std::make_unique<http::response<http::empty_body>>(http::status::continue_, 11);
@@ -352,6 +407,7 @@ class Session final : public SessionBase {
 
   void dispatch_request() {
     state_ = State::kHandling;
+    expires_never();  // the handler may take its time; the write sets the next deadline
     auto impl = std::make_unique<Request::Impl>();
     impl->msg = parser_->release();
     impl->remote = remote_;
@@ -385,7 +441,7 @@ class Session final : public SessionBase {
     res_->keep_alive(keep_alive);
     res_->prepare_payload();
     if (head_request_) res_->body().clear();  // Content-Length stays: the size a GET would get
-    lowest().expires_after(options().write_timeout);
+    expires_after(options().write_timeout);
     http::async_write(stream_, *res_,
                       [self = self(), keep_alive](boost::system::error_code ec, std::size_t) {
                         self->res_.reset();
@@ -409,13 +465,13 @@ class Session final : public SessionBase {
     stream_head_.keep_alive(false);
     stream_head_.chunked(true);
     stream_sr_.emplace(stream_head_);
-    lowest().expires_after(options().write_timeout);
+    expires_after(options().write_timeout);
     stream_writing_ = true;
     http::async_write_header(stream_, *stream_sr_,
                              [self = self()](boost::system::error_code ec, std::size_t) {
                                self->stream_writing_ = false;
                                if (ec) return self->close_socket();
-                               self->lowest().expires_never();
+                               self->expires_never();
                                self->probe();
                                self->do_pump();
                              });
@@ -437,19 +493,19 @@ class Session final : public SessionBase {
     bool finish = out_->take(batch_);
     if (!batch_.empty()) {
       stream_writing_ = true;
-      lowest().expires_after(options().write_timeout);
+      expires_after(options().write_timeout);
       asio::async_write(stream_, http::make_chunk(asio::buffer(batch_)),
                         [self = self()](boost::system::error_code ec, std::size_t) {
                           self->stream_writing_ = false;
                           if (ec) return self->close_socket();
-                          self->lowest().expires_never();
+                          self->expires_never();
                           self->do_pump();
                         });
       return;
     }
     if (finish) {
       stream_writing_ = true;
-      lowest().expires_after(options().write_timeout);
+      expires_after(options().write_timeout);
       asio::async_write(stream_, http::make_chunk_last(),
                         [self = self()](boost::system::error_code, std::size_t) {
                           self->stream_writing_ = false;
@@ -479,9 +535,9 @@ class Session final : public SessionBase {
     state_ = State::kClosing;
     if constexpr (!kTls) {
       boost::system::error_code ec;
-      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      lowest().shutdown(tcp::socket::shutdown_send, ec);
     }
-    lowest().expires_after(std::chrono::seconds(2));
+    expires_after(std::chrono::seconds(2));
     drain();
   }
 
@@ -497,11 +553,11 @@ class Session final : public SessionBase {
   void graceful_close() {
     state_ = State::kClosing;
     if constexpr (kTls) {
-      lowest().expires_after(std::chrono::seconds(1));
+      expires_after(std::chrono::seconds(1));
       stream_.async_shutdown([self = self()](boost::system::error_code) { self->close_socket(); });
     } else {
       boost::system::error_code ec;
-      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      lowest().shutdown(tcp::socket::shutdown_send, ec);
       close_socket();
     }
   }
@@ -511,9 +567,12 @@ class Session final : public SessionBase {
     state_ = State::kClosed;
     if constexpr (!kTls) {
       boost::system::error_code ec;
-      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      lowest().shutdown(tcp::socket::shutdown_send, ec);
     }
-    lowest().close();
+    boost::system::error_code ignored;
+    lowest().close(ignored);
+    timer_.cancel();
+    timer_waiting_ = false;
     if (out_) {
       out_->finish();
       out_.reset();
@@ -523,6 +582,9 @@ class Session final : public SessionBase {
 
   TlsContextPtr tls_;  // before stream_: the SSL object must go first
   Stream stream_;
+  asio::steady_timer timer_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timer_waiting_ = false;
   std::string remote_;
   std::optional<PeerCertificate> peer_;
   beast::flat_buffer buffer_;
@@ -543,6 +605,7 @@ class Session final : public SessionBase {
   bool linger_ = false;
   std::size_t drained_ = 0;
   static constexpr std::size_t kMaxDrain = 8 * 1024 * 1024;
+  static constexpr std::size_t kReadBufferSize = 16 * 1024;  // a TLS record's largest plaintext
 };
 
 }  // namespace detail
@@ -570,14 +633,15 @@ const Request& Responder::request() const { return exchange_->request; }
 struct Server::Impl {
   std::shared_ptr<detail::ServerCore> core;
   std::optional<tcp::acceptor> acceptor;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::vector<std::thread> threads;
+  std::size_t next_context = 0;  // accept side only
   std::uint16_t port = 0;
   std::string address;
   bool running = false;
 
   void accept() {
-    acceptor->async_accept(asio::make_strand(core->ioc),
+    acceptor->async_accept(connection_executor(),
                            [this](boost::system::error_code ec, tcp::socket socket) {
                              if (!acceptor->is_open()) return;
                              if (ec) {
@@ -589,6 +653,16 @@ struct Server::Impl {
                              start_session(std::move(socket));
                              accept();
                            });
+  }
+
+  // Where the next connection runs: a strand of the shared loop, or the next
+  // pinned loop in turn (a loop with one thread needs no strand).
+  asio::any_io_executor connection_executor() {
+    auto& contexts = core->contexts;
+    if (contexts.size() == 1 && !core->options.pin_connections) {
+      return asio::make_strand(*contexts.front());
+    }
+    return contexts[next_context++ % contexts.size()]->get_executor();
   }
 
   void start_session(tcp::socket socket) {
@@ -604,14 +678,13 @@ struct Server::Impl {
         spdlog::error("TLS context provider threw: {}", e.what());
       }
       if (!ctx) return;  // refuses this connection; the socket closes here
-      auto s = std::make_shared<detail::Session<beast::ssl_stream<beast::tcp_stream>>>(
+      auto s = std::make_shared<detail::Session<beast::ssl_stream<tcp::socket>>>(
           core, std::move(socket), std::move(ctx));
       session = s;
       if (!track(session)) return;
       s->start();
     } else {
-      auto s =
-          std::make_shared<detail::Session<beast::tcp_stream>>(core, std::move(socket), nullptr);
+      auto s = std::make_shared<detail::Session<tcp::socket>>(core, std::move(socket), nullptr);
       session = s;
       if (!track(session)) return;
       s->start();
@@ -649,7 +722,8 @@ bool Server::start(std::string& error) {
   std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                       std::to_string(options.port);
   boost::system::error_code ec;
-  tcp::resolver resolver(core.ioc);
+  asio::io_context& first = *core.contexts.front();
+  tcp::resolver resolver(first);
   auto results = resolver.resolve(host, std::to_string(options.port),
                                   tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
@@ -657,7 +731,7 @@ bool Server::start(std::string& error) {
     return false;
   }
   tcp::endpoint endpoint = results.begin()->endpoint();
-  impl_->acceptor.emplace(asio::make_strand(core.ioc));
+  impl_->acceptor.emplace(asio::make_strand(first));
   auto& acceptor = *impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -673,7 +747,8 @@ bool Server::start(std::string& error) {
   impl_->address = (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                             : bound.address().to_string()) +
                    ":" + std::to_string(impl_->port);
-  impl_->work.emplace(core.ioc.get_executor());
+  impl_->work.clear();
+  for (auto& context : core.contexts) impl_->work.emplace_back(context->get_executor());
   impl_->accept();
   int threads = options.threads < 1 ? 1 : options.threads;
   for (int i = 0; i < threads; ++i) {
@@ -681,10 +756,12 @@ bool Server::start(std::string& error) {
       std::lock_guard lock(core.mutex);
       ++core.running_threads;
     }
-    impl_->threads.emplace_back([core = impl_->core] {
+    asio::io_context* context =
+        core.contexts[static_cast<std::size_t>(i) % core.contexts.size()].get();
+    impl_->threads.emplace_back([core = impl_->core, context] {
       for (;;) {
         try {
-          core->ioc.run();
+          context->run();
           break;
         } catch (const std::exception& e) {
           // A throwing completion handler must not take the process down.
@@ -736,20 +813,22 @@ void Server::stop(std::chrono::milliseconds deadline) {
   // connections just closed, which hold their sessions) and return on their
   // own; stopping the io_context early would strand those handlers, and with
   // them the sessions and the io_context itself.
-  impl_->work.reset();
+  impl_->work.clear();
   {
     std::unique_lock lock(core.mutex);
     if (!core.cv.wait_for(lock, std::chrono::seconds(2),
                           [&] { return core.running_threads == 0; })) {
-      core.ioc.stop();
+      for (auto& context : core.contexts) context->stop();
     }
   }
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   impl_->acceptor.reset();
   // Whatever is still queued runs here, once, so that nothing keeps a cycle.
-  core.ioc.restart();
-  core.ioc.poll();
+  for (auto& context : core.contexts) {
+    context->restart();
+    context->poll();
+  }
 }
 
 }  // namespace dynop::net

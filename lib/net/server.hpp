@@ -32,7 +32,14 @@ namespace dynop::net {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // address or name; "0.0.0.0" / "::" for all
   std::uint16_t port = 0;
-  int threads = 2;  // worker threads sharing one io_context
+  int threads = 2;  // worker threads
+  // false: the threads share one event loop, so a handler that blocks holds
+  // up only its own thread. true: each thread runs its own loop and a
+  // connection stays on one thread for its life: no lock, strand or
+  // cross-thread wakeup per request (what short, non-blocking handlers such
+  // as admission reviews want), but a handler that blocks delays the other
+  // connections of its thread. Connections are spread round-robin.
+  bool pin_connections = false;
   // Plain HTTP when empty. Otherwise asked once per accepted connection.
   TlsContextProvider tls;
 

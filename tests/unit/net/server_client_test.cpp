@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "lib/net/http_client.hpp"
 #include "lib/net/server.hpp"
@@ -40,11 +41,13 @@ ClientRequest req(const std::string& url, const std::string& method = "GET",
   return r;
 }
 
-class ServerTest : public ::testing::Test {
+// Every server test runs in both threading modes (ServerOptions::pin_connections).
+class ServerTest : public ::testing::TestWithParam<bool> {
  protected:
   void start(Handler handler, ServerOptions options = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
+    options.pin_connections = GetParam();
     server_ = std::make_unique<Server>(options, std::move(handler));
     std::string error;
     ASSERT_TRUE(server_->start(error)) << error;
@@ -75,7 +78,7 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<HttpClient> client_;
 };
 
-TEST_F(ServerTest, CompleteResponseWithRequestDetails) {
+TEST_P(ServerTest, CompleteResponseWithRequestDetails) {
   start([](const Request& req, Responder res) {
     Response r = Response::text(201, std::string(req.method()) + " " + std::string(req.path()) +
                                          " q=" + std::string(req.query()) + " x=" +
@@ -93,7 +96,7 @@ TEST_F(ServerTest, CompleteResponseWithRequestDetails) {
   EXPECT_EQ(r.response->header("content-type"), "text/plain; charset=utf-8");
 }
 
-TEST_F(ServerTest, KeepAliveReusesTheConnection) {
+TEST_P(ServerTest, KeepAliveReusesTheConnection) {
   start([](const Request& req, Responder res) {
     res.respond(Response::text(200, req.remote_address()));
   });
@@ -104,7 +107,7 @@ TEST_F(ServerTest, KeepAliveReusesTheConnection) {
   EXPECT_EQ(a.response->body, b.response->body) << "same client port: one connection";
 }
 
-TEST_F(ServerTest, PooledConnectionClosedByServerIsReplaced) {
+TEST_P(ServerTest, PooledConnectionClosedByServerIsReplaced) {
   ServerOptions options;
   options.idle_timeout = 200ms;
   start([](const Request&, Responder res) { res.respond(Response::text(200, "ok")); }, options);
@@ -115,7 +118,7 @@ TEST_F(ServerTest, PooledConnectionClosedByServerIsReplaced) {
   EXPECT_EQ(r.response->body, "ok");
 }
 
-TEST_F(ServerTest, BodyOverLimitGets413WithEmbedderBodyAndServerKeepsServing) {
+TEST_P(ServerTest, BodyOverLimitGets413WithEmbedderBodyAndServerKeepsServing) {
   ServerOptions options;
   options.body_limit = 1024;
   options.body_too_large = Response::json(0, R"({"kind":"Status","code":413})");
@@ -137,7 +140,7 @@ TEST_F(ServerTest, BodyOverLimitGets413WithEmbedderBodyAndServerKeepsServing) {
   EXPECT_EQ(ok.response->body, "1024");
 }
 
-TEST_F(ServerTest, MalformedRequestGets400) {
+TEST_P(ServerTest, MalformedRequestGets400) {
   start([](const Request&, Responder res) { res.respond(Response::text(200, "ok")); });
   std::string reply = raw_exchange("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 400")) << reply;
@@ -146,7 +149,7 @@ TEST_F(ServerTest, MalformedRequestGets400) {
   EXPECT_EQ(r.response->status, 200);
 }
 
-TEST_F(ServerTest, HeadGetsHeadersWithoutBody) {
+TEST_P(ServerTest, HeadGetsHeadersWithoutBody) {
   start([](const Request&, Responder res) { res.respond(Response::text(200, "twelve bytes")); });
   auto r = client_->request(req(url("/"), "HEAD"));
   ASSERT_TRUE(r.ok()) << r.error;
@@ -158,7 +161,7 @@ TEST_F(ServerTest, HeadGetsHeadersWithoutBody) {
   EXPECT_EQ(after.response->body, "twelve bytes");
 }
 
-TEST_F(ServerTest, ExpectContinueGetsInterimResponse) {
+TEST_P(ServerTest, ExpectContinueGetsInterimResponse) {
   start([](const Request& req, Responder res) { res.respond(Response::text(200, req.body())); });
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::socket socket(ioc);
@@ -177,7 +180,7 @@ TEST_F(ServerTest, ExpectContinueGetsInterimResponse) {
   EXPECT_TRUE(rest.ends_with("\r\n\r\nhello")) << rest;
 }
 
-TEST_F(ServerTest, HandlerThatThrowsOrNeverAnswersGives500) {
+TEST_P(ServerTest, HandlerThatThrowsOrNeverAnswersGives500) {
   start([](const Request& req, Responder res) {
     if (req.path() == "/throw") throw std::runtime_error("boom");
     // "/drop": the Responder goes out of scope unanswered.
@@ -190,7 +193,7 @@ TEST_F(ServerTest, HandlerThatThrowsOrNeverAnswersGives500) {
   EXPECT_EQ(b.response->status, 500);
 }
 
-TEST_F(ServerTest, AnswerFromAnotherThread) {
+TEST_P(ServerTest, AnswerFromAnotherThread) {
   std::vector<std::thread> workers;
   std::mutex m;
   start([&](const Request&, Responder res) {
@@ -207,7 +210,7 @@ TEST_F(ServerTest, AnswerFromAnotherThread) {
   for (auto& t : workers) t.join();
 }
 
-TEST_F(ServerTest, StreamingResponseReadLineByLine) {
+TEST_P(ServerTest, StreamingResponseReadLineByLine) {
   std::thread feeder;
   start([&](const Request&, Responder res) {
     auto stream = res.stream(Response::json(200, ""));
@@ -232,7 +235,7 @@ TEST_F(ServerTest, StreamingResponseReadLineByLine) {
   feeder.join();
 }
 
-TEST_F(ServerTest, ClientDisconnectClosesTheStream) {
+TEST_P(ServerTest, ClientDisconnectClosesTheStream) {
   std::shared_ptr<ResponseStream> stream;
   std::atomic<bool> callback_ran{false};
   std::mutex m;
@@ -258,7 +261,7 @@ TEST_F(ServerTest, ClientDisconnectClosesTheStream) {
   EXPECT_TRUE(immediate) << "on_close after the end runs at once";
 }
 
-TEST_F(ServerTest, SlowReaderIsDroppedInsteadOfBufferingForever) {
+TEST_P(ServerTest, SlowReaderIsDroppedInsteadOfBufferingForever) {
   ServerOptions options;
   options.stream_buffer_limit = 64 * 1024;
   std::shared_ptr<ResponseStream> stream;
@@ -283,7 +286,7 @@ TEST_F(ServerTest, SlowReaderIsDroppedInsteadOfBufferingForever) {
   EXPECT_TRUE(eventually([&] { return stream->closed(); }));
 }
 
-TEST_F(ServerTest, StreamCancelUnblocksReader) {
+TEST_P(ServerTest, StreamCancelUnblocksReader) {
   std::shared_ptr<ResponseStream> keep;
   std::mutex m;
   start([&](const Request&, Responder res) {
@@ -302,7 +305,7 @@ TEST_F(ServerTest, StreamCancelUnblocksReader) {
   canceller.join();
 }
 
-TEST_F(ServerTest, StreamErrorStatusCarriesTheBody) {
+TEST_P(ServerTest, StreamErrorStatusCarriesTheBody) {
   start([](const Request&, Responder res) {
     res.respond(Response::json(410, R"({"kind":"Status","reason":"Expired"})"));
   });
@@ -313,7 +316,7 @@ TEST_F(ServerTest, StreamErrorStatusCarriesTheBody) {
   EXPECT_FALSE(w.stream);
 }
 
-TEST_F(ServerTest, GracefulStopFinishesInFlightRequestsAndEndsStreams) {
+TEST_P(ServerTest, GracefulStopFinishesInFlightRequestsAndEndsStreams) {
   std::thread slow;
   std::shared_ptr<ResponseStream> stream;
   std::atomic<bool> in_flight{false};
@@ -350,7 +353,7 @@ TEST_F(ServerTest, GracefulStopFinishesInFlightRequestsAndEndsStreams) {
   EXPECT_FALSE(after.ok());
 }
 
-TEST_F(ServerTest, ListeningOnABusyPortIsOneClearError) {
+TEST_P(ServerTest, ListeningOnABusyPortIsOneClearError) {
   start([](const Request&, Responder res) { res.respond(Response::text(200, "")); });
   ServerOptions options;
   options.port = server_->port();
@@ -360,6 +363,75 @@ TEST_F(ServerTest, ListeningOnABusyPortIsOneClearError) {
   EXPECT_EQ(error, "cannot listen on 127.0.0.1:" + std::to_string(server_->port()) +
                        ": Address already in use");
 }
+
+TEST_P(ServerTest, ABodyThatNeverArrivesTimesOutAndClosesTheConnection) {
+  ServerOptions options;
+  options.read_timeout = 200ms;
+  std::atomic<int> handled{0};
+  start(
+      [&](const Request&, Responder res) {
+        ++handled;
+        res.respond(Response::text(200, "ok"));
+      },
+      options);
+  // The header promises 10 bytes; none follow. raw_exchange returns when the
+  // server closes the connection.
+  std::string answer = raw_exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n");
+  EXPECT_EQ(answer, "");
+  EXPECT_EQ(handled.load(), 0);
+  EXPECT_TRUE(eventually([&] { return server_->connection_count() == 0; }));
+}
+
+TEST_P(ServerTest, AHandlerSlowerThanTheIdleTimeoutStillAnswers) {
+  // Timeouts cover waiting for the client, never the handler's own time.
+  ServerOptions options;
+  options.idle_timeout = 100ms;
+  options.read_timeout = 100ms;
+  std::vector<std::thread> answers;
+  std::mutex m;
+  start(
+      [&](const Request&, Responder res) {
+        std::lock_guard lock(m);
+        answers.emplace_back([res] {
+          std::this_thread::sleep_for(400ms);
+          res.respond(Response::text(200, "late"));
+        });
+      },
+      options);
+  auto r = client_->request(req(url("/"), "POST", "body"));
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.response->body, "late");
+  std::lock_guard lock(m);
+  for (auto& t : answers) t.join();
+}
+
+TEST_P(ServerTest, ManyConnectionsAtOnceAreAllAnswered) {
+  ServerOptions options;
+  options.threads = 3;
+  start([](const Request& req, Responder res) { res.respond(Response::text(200, req.body())); },
+        options);
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      std::string error;
+      auto client = HttpClient::create({}, error);
+      if (!client) return;
+      for (int i = 0; i < 20; ++i) {
+        std::string body = std::to_string(c) + "-" + std::to_string(i);
+        auto r = client->request(req(url("/"), "POST", body));
+        if (r.ok() && r.response->body == body) ++answered;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(answered.load(), 160);
+}
+
+INSTANTIATE_TEST_SUITE_P(Threading, ServerTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "PinnedConnections" : "SharedLoop";
+                         });
 
 TEST(HttpClient, TransportErrorsNameTheRequestAndCause) {
   std::string error;
