@@ -18,9 +18,6 @@ namespace adm = dynop::admission;
 
 namespace {
 
-constexpr std::string_view kUnknownPath = "unknown";
-constexpr std::string_view kUnknownOperation = "unknown";
-
 std::string_view reason_for(std::int32_t code) {
   switch (code) {
     case 400:
@@ -75,18 +72,26 @@ std::string describe(const adm::AdmissionRequest& request) {
 
 AdmissionDispatcher::AdmissionDispatcher(std::vector<std::shared_ptr<AdmissionPlugin>> plugins,
                                          metrics::Registry& registry)
-    : plugins_(std::move(plugins)), metrics_(registry) {
-  auto& generic = routes_[std::string(kGenericPath)];
+    : plugins_(std::move(plugins)) {
+  auto& generic = routes_[std::string(kGenericPath)].targets;
   for (std::size_t i = 0; i < plugins_.size(); ++i) {
     generic.push_back(Target{i, plugins_[i]->rules()});
     for (const auto& rule : plugins_[i]->rules()) {
       auto path = webhook_path(rule);
       if (!path) continue;
-      auto& targets = routes_[*path];
+      auto& targets = routes_[*path].targets;
       if (targets.empty() || targets.back().plugin != i) targets.push_back(Target{i, {}});
       targets.back().rules.push_back(rule);
     }
   }
+  std::vector<std::string> paths;
+  for (auto& [path, route] : routes_) {
+    route.metrics_slot = paths.size();
+    paths.push_back(path);
+  }
+  std::vector<std::string> names;
+  for (const auto& plugin : plugins_) names.push_back(plugin->name());
+  metrics_ = std::make_unique<AdmissionMetrics>(registry, std::move(paths), std::move(names));
 }
 
 std::vector<std::string> AdmissionDispatcher::paths() const {
@@ -100,7 +105,7 @@ net::Response AdmissionDispatcher::handle(const net::Request& request) const {
   const std::string_view path = request.path();
   auto route = routes_.find(path);
   if (route == routes_.end()) {
-    metrics_.count(kUnknownPath, kUnknownOperation, "not_found");
+    metrics_->count(metrics_->unknown_path(), std::nullopt, ReviewResult::kNotFound);
     std::string served;
     for (const auto& [p, _] : routes_) served += (served.empty() ? "" : ", ") + p;
     return net::Response::text(
@@ -112,17 +117,19 @@ net::Response AdmissionDispatcher::handle(const net::Request& request) const {
     return r;
   }
 
-  auto finish = [&](std::string_view operation, std::string_view result, net::Response response) {
-    metrics_.count(path, operation, result);
-    metrics_.observe_seconds(
-        path, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  const std::size_t slot = route->second.metrics_slot;
+  auto finish = [&](std::optional<adm::Operation> operation, ReviewResult result,
+                    net::Response response) {
+    metrics_->count(slot, operation, result);
+    metrics_->observe_seconds(
+        slot, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return response;
   };
   auto malformed = [&](std::string uid, std::string message) {
     const std::string& from = request.remote_address();
     spdlog::warn("admission {}: malformed request{}{}: {}", path, from.empty() ? "" : " from ",
                  from, message);
-    return finish(kUnknownOperation, "malformed",
+    return finish(std::nullopt, ReviewResult::kMalformed,
                   review_response(400, adm::reject_malformed(std::move(uid), std::move(message))));
   };
 
@@ -139,11 +146,11 @@ net::Response AdmissionDispatcher::handle(const net::Request& request) const {
   adm::RequestDecodeResult decoded = adm::decode_request(request.body(), options);
   if (!decoded.ok()) return malformed(std::move(decoded.uid), std::move(decoded.error));
   const adm::AdmissionRequest& review = *decoded.request;
-  const std::string_view operation = adm::to_string(review.operation);
+  const adm::Operation operation = review.operation;
 
   std::vector<std::string> warnings;
   bool handled = false;
-  for (const Target& target : route->second) {
+  for (const Target& target : route->second.targets) {
     AdmissionPlugin& plugin = *plugins_[target.plugin];
     const auto& rules = target.rules;
     if (std::none_of(rules.begin(), rules.end(),
@@ -166,20 +173,20 @@ net::Response AdmissionDispatcher::handle(const net::Request& request) const {
       adm::AdmissionResponse answer;
       answer.uid = review.uid;
       answer.status = adm::ResponseStatus{500, std::move(message), "InternalError"};
-      return finish(operation, "error", review_response(500, answer));
+      return finish(operation, ReviewResult::kError, review_response(500, answer));
     }
     for (auto& w : verdict.warnings) warnings.push_back(std::move(w));
     if (!verdict.allowed) {
       const std::int32_t code = verdict.code == 0 ? 403 : verdict.code;
       spdlog::info("admission {}: plugin {} denied {} by {}: {}", path, plugin.name(),
                    describe(review), review.user_info.username, verdict.message);
-      metrics_.denial(path, operation, plugin.name());
+      metrics_->denial(slot, operation, target.plugin);
       adm::AdmissionResponse answer;
       answer.uid = review.uid;
       answer.status =
           adm::ResponseStatus{code, std::move(verdict.message), std::string(reason_for(code))};
       answer.warnings = std::move(warnings);
-      return finish(operation, "denied", review_response(200, answer));
+      return finish(operation, ReviewResult::kDenied, review_response(200, answer));
     }
   }
   if (!handled) {
@@ -188,11 +195,11 @@ net::Response AdmissionDispatcher::handle(const net::Request& request) const {
                           " (denied: the webhook fails closed; check the "
                           "ValidatingWebhookConfiguration's rules and the loaded plugins)";
     spdlog::warn("admission {}: {}", path, message);
-    metrics_.denial(path, operation, "none");
-    return finish(operation, "denied",
+    metrics_->denial(slot, operation, std::nullopt);
+    return finish(operation, ReviewResult::kDenied,
                   review_response(200, adm::deny(review.uid, std::move(message))));
   }
-  return finish(operation, "allowed",
+  return finish(operation, ReviewResult::kAllowed,
                 review_response(200, adm::allow(review.uid, std::move(warnings))));
 }
 

@@ -53,9 +53,12 @@ class AdmissionDispatcher {
     std::size_t plugin = 0;  // index into plugins_
     std::vector<AdmissionRule> rules;
   };
-  // Path -> targets, in load order.
-  std::map<std::string, std::vector<Target>, std::less<>> routes_;
-  mutable AdmissionMetrics metrics_;
+  struct Route {
+    std::vector<Target> targets;  // in load order
+    std::size_t metrics_slot = 0;
+  };
+  std::map<std::string, Route, std::less<>> routes_;
+  std::unique_ptr<AdmissionMetrics> metrics_;
 };
 
 }  // namespace dynop::host::admission

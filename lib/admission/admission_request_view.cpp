@@ -11,6 +11,18 @@ namespace dom = simdjson::dom;
 
 constexpr std::string_view kWhere = "AdmissionReview ";
 
+// A field's JSON path, as a parent and a suffix joined only when an error
+// names it: a review reads some twenty fields and names none of them.
+struct Path {
+  Path(const char* whole) : parent(whole) {}         // NOLINT: implicit, as a string
+  Path(std::string_view whole) : parent(whole) {}    // NOLINT
+  Path(const std::string& whole) : parent(whole) {}  // NOLINT
+  Path(std::string_view p, std::string_view s) : parent(p), suffix(s) {}
+  std::string str() const { return std::string(parent).append(suffix); }
+  std::string_view parent;
+  std::string_view suffix;
+};
+
 // Reads the decoded DOM. Every reader returns false after recording the
 // first error; paths are the JSON paths a user would write
 // (`request.userInfo.groups[1]`).
@@ -23,12 +35,12 @@ class Decoder {
     return false;
   }
 
-  bool fail_type(std::string_view path, std::string_view expected, dom::element got) {
-    return fail(std::string(kWhere) + apimachinery::json_type_mismatch(path, expected, got));
+  bool fail_type(const Path& path, std::string_view expected, dom::element got) {
+    return fail(std::string(kWhere) + apimachinery::json_type_mismatch(path.str(), expected, got));
   }
 
   // Go's encoding/json decodes null into "" for a string field; so do we.
-  bool read_string(dom::element value, std::string_view path, std::string& out) {
+  bool read_string(dom::element value, const Path& path, std::string& out) {
     if (value.is_null()) {
       out.clear();
       return true;
@@ -41,7 +53,7 @@ class Decoder {
     return true;
   }
 
-  bool read_bool(dom::element value, std::string_view path, bool& out) {
+  bool read_bool(dom::element value, const Path& path, bool& out) {
     if (value.is_null()) {
       out = false;
       return true;
@@ -50,8 +62,7 @@ class Decoder {
     return true;
   }
 
-  bool read_string_array(dom::element value, const std::string& path,
-                         std::vector<std::string>& out) {
+  bool read_string_array(dom::element value, const Path& path, std::vector<std::string>& out) {
     out.clear();
     if (value.is_null()) return true;
     dom::array array;
@@ -61,16 +72,22 @@ class Decoder {
     out.reserve(array.size());
     std::size_t index = 0;
     for (dom::element item : array) {
-      std::string text;
-      if (!read_string(item, path + "[" + std::to_string(index) + "]", text)) return false;
-      out.push_back(std::move(text));
+      std::string_view text;
+      if (item.is_null()) {
+        out.emplace_back();
+      } else if (item.get_string().get(text) == simdjson::SUCCESS) {
+        out.emplace_back(text);
+      } else {
+        const std::string at = path.str() + "[" + std::to_string(index) + "]";
+        return fail_type(at, "a string", item);
+      }
       ++index;
     }
     return true;
   }
 
   // Objects stay elements; null and absent both mean "none".
-  bool read_object(dom::element value, std::string_view path, std::optional<dom::element>& out) {
+  bool read_object(dom::element value, const Path& path, std::optional<dom::element>& out) {
     out.reset();
     if (value.is_null()) return true;
     if (!value.is_object()) return fail_type(path, "an object", value);
@@ -79,7 +96,7 @@ class Decoder {
   }
 
   template <class OnField>
-  bool for_each_field(dom::element value, std::string_view path, OnField&& on_field) {
+  bool for_each_field(dom::element value, const Path& path, OnField&& on_field) {
     if (value.is_null()) return true;
     dom::object object;
     if (value.get_object().get(object) != simdjson::SUCCESS) {
@@ -92,21 +109,19 @@ class Decoder {
   }
 
   bool read_gvk(dom::element value, std::string_view path, GroupVersionKind& out) {
-    const std::string base(path);
     return for_each_field(value, path, [&](std::string_view key, dom::element v) {
-      if (key == "group") return read_string(v, base + ".group", out.group);
-      if (key == "version") return read_string(v, base + ".version", out.version);
-      if (key == "kind") return read_string(v, base + ".kind", out.kind);
+      if (key == "group") return read_string(v, {path, ".group"}, out.group);
+      if (key == "version") return read_string(v, {path, ".version"}, out.version);
+      if (key == "kind") return read_string(v, {path, ".kind"}, out.kind);
       return true;
     });
   }
 
   bool read_gvr(dom::element value, std::string_view path, GroupVersionResource& out) {
-    const std::string base(path);
     return for_each_field(value, path, [&](std::string_view key, dom::element v) {
-      if (key == "group") return read_string(v, base + ".group", out.group);
-      if (key == "version") return read_string(v, base + ".version", out.version);
-      if (key == "resource") return read_string(v, base + ".resource", out.resource);
+      if (key == "group") return read_string(v, {path, ".group"}, out.group);
+      if (key == "version") return read_string(v, {path, ".version"}, out.version);
+      if (key == "resource") return read_string(v, {path, ".resource"}, out.resource);
       return true;
     });
   }
@@ -121,7 +136,7 @@ class Decoder {
             v, "request.userInfo.extra", [&](std::string_view name, dom::element e) {
               std::string extra_key(name);
               std::vector<std::string> values;
-              if (!read_string_array(e, "request.userInfo.extra." + extra_key, values))
+              if (!read_string_array(e, {"request.userInfo.extra.", extra_key}, values))
                 return false;
               out.extra[std::move(extra_key)] = std::move(values);
               return true;
