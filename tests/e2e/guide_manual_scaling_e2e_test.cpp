@@ -72,8 +72,14 @@ class GuideManualScaling : public test::RunLocalTest {
     EXPECT_TRUE(test::eventually([&] { return decode_replicas() == n; }, kConvergeSeconds))
         << decode_replicas();
     // kubectl get pods -l <the adapter's status.selector>
-    const std::string selector = jsonpath({"dgdsa", "sglang-agg-decode"}, "{.status.selector}");
-    EXPECT_EQ(selector, kDecodeSelector);
+    std::string selector;
+    EXPECT_TRUE(test::eventually(
+        [&] {
+          selector = jsonpath({"dgdsa", "sglang-agg-decode"}, "{.status.selector}");
+          return selector == kDecodeSelector;
+        },
+        kConvergeSeconds))
+        << selector;
     EXPECT_TRUE(eventually_pods(selector, static_cast<std::size_t>(replicas)))
         << ok({"get", "pods", "--show-labels"});
     EXPECT_TRUE(test::eventually([&] { return adapter_replicas_column("sglang-agg-decode") == n; },
@@ -91,23 +97,28 @@ class GuideManualScaling : public test::RunLocalTest {
 };
 
 TEST_F(GuideManualScaling, ViewingScalingAdapters) {
-  // kubectl get dgdsa -n default
+  // kubectl get dgdsa -n default: the header, then a row per adapter. REPLICAS
+  // is the pods the service has, so it reads 1 once the pod exists.
+  const std::set<std::vector<std::string>> want = {
+      {"sglang-agg-frontend", "sglang-agg", "Frontend", "1"},
+      {"sglang-agg-decode", "sglang-agg", "decode", "1"}};
   Rows rows;
-  ASSERT_TRUE(test::eventually(
+  std::set<std::vector<std::string>> adapters;
+  EXPECT_TRUE(test::eventually(
       [&] {
         rows = test::table_rows(ok({"get", "dgdsa", "-n", "default"}));
-        return rows.size() == 3 && rows[1].size() == 5 && rows[2].size() == 5;
+        adapters.clear();
+        for (std::size_t i = 1; i < rows.size(); ++i) {
+          if (rows[i].size() == 5)
+            adapters.insert({rows[i].begin(), rows[i].end() - 1});  // AGE varies
+        }
+        return rows.size() == 3 && adapters == want;
       },
       kConvergeSeconds))
       << ok({"get", "dgdsa", "-n", "default"});
+  ASSERT_FALSE(rows.empty());
   EXPECT_EQ(rows[0], (std::vector<std::string>{"NAME", "DGD", "SERVICE", "REPLICAS", "AGE"}));
-  std::set<std::vector<std::string>> adapters;
-  for (std::size_t i = 1; i < rows.size(); ++i) {
-    adapters.insert({rows[i].begin(), rows[i].end() - 1});  // AGE varies
-  }
-  EXPECT_EQ(adapters, (std::set<std::vector<std::string>>{
-                          {"sglang-agg-frontend", "sglang-agg", "Frontend", "1"},
-                          {"sglang-agg-decode", "sglang-agg", "decode", "1"}}));
+  EXPECT_EQ(adapters, want);
   // The adapter's selector picks exactly its service's pod.
   EXPECT_EQ(jsonpath({"dgdsa", "sglang-agg-decode", "-n", "default"}, "{.status.selector}"),
             kDecodeSelector);

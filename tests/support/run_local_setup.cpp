@@ -93,6 +93,13 @@ std::optional<int> RunLocalSetup::stop() {
     stopped_ = true;
     script_->signal(SIGTERM);
     exit_code_ = script_->wait(60s);
+    // In a sanitizer build the cluster and the host report into their logs;
+    // the script's exit code does not carry their exit codes.
+    const std::string logs = log();
+    for (const char* report :
+         {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+      EXPECT_EQ(logs.find(report), std::string::npos) << report << " in\n" << logs;
+    }
   }
   return exit_code_;
 }
