@@ -136,12 +136,6 @@ json::object MirrorScenario::set_faults(const json::object& fields) {
   return r.json().is_object() ? r.json().as_object() : json::object();
 }
 
-json::object MirrorScenario::faults() {
-  ApiResponse r = cluster_->get("/admin/faults");
-  EXPECT_EQ(r.status, 200u) << r.body;
-  return r.json().is_object() ? r.json().as_object() : json::object();
-}
-
 json::object MirrorScenario::admin_post(const std::string& path) {
   ApiResponse r = cluster_->request("POST", path);
   EXPECT_EQ(r.status, 200u) << path << ": " << r.body;

@@ -66,7 +66,6 @@ class MirrorScenario : public ::testing::Test {
 
   // PUT /admin/faults with these fields; the answer (current fault state).
   boost::json::object set_faults(const boost::json::object& fields);
-  boost::json::object faults();
   // POST /admin/faults/<action> (drop-watches, compact): the answer.
   boost::json::object admin_post(const std::string& path);
   // POST /admin/restart, then waits until the cluster has restarted in
@@ -84,7 +83,6 @@ class MirrorScenario : public ::testing::Test {
 
   LocalCluster& cluster() { return *cluster_; }
   RunningHost& host() { return *host_; }
-  const std::map<std::string, std::string>& last_values() const { return last_value_; }
   std::string context() const;  // host log and cluster stderr, for failure messages
 
  private:
