@@ -36,10 +36,14 @@ BenchCluster::BenchCluster(const BenchClusterOptions& options) {
     error_ = "kubectl wait crd: " + failed;
     return;
   }
-  // The Lease's namespace, as `make run` creates it.
-  if (auto failed = kubectl({"create", "namespace", "dynop-system"}); !failed.empty()) {
-    error_ = "kubectl create namespace: " + failed;
-    return;
+  // The Lease's namespace, as `make run` creates it, and the bench's.
+  std::vector<std::string> namespaces = {"dynop-system"};
+  namespaces.insert(namespaces.end(), options.namespaces.begin(), options.namespaces.end());
+  for (const std::string& ns : namespaces) {
+    if (auto failed = kubectl({"create", "namespace", ns}); !failed.empty()) {
+      error_ = "kubectl create namespace " + ns + ": " + failed;
+      return;
+    }
   }
   std::vector<std::string> args = {"--kubeconfig",      cluster_->kubeconfig(),
                                    "--plugin-dir",      test::binary_path("plugins"),

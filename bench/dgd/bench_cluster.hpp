@@ -24,8 +24,9 @@
 namespace dynop::bench {
 
 struct BenchClusterOptions {
-  bool in_memory = false;              // false: SQLite storage, as `make run` uses
-  std::vector<std::string> host_args;  // added to the host's command line
+  bool in_memory = false;               // false: SQLite storage, as `make run` uses
+  std::vector<std::string> host_args;   // added to the host's command line
+  std::vector<std::string> namespaces;  // created before the host starts
 };
 
 class BenchCluster {

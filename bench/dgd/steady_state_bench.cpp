@@ -118,16 +118,13 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  options.namespaces = {kNamespace};
   dynop::bench::BenchCluster bench(options);
   if (!bench.ok()) {
     std::fprintf(stderr, "%s\n", bench.error().c_str());
     return 1;
   }
   auto& cluster = bench.cluster();
-  if (auto failed = bench.kubectl({"create", "namespace", kNamespace}); !failed.empty()) {
-    std::fprintf(stderr, "kubectl create namespace: %s\n", failed.c_str());
-    return 1;
-  }
 
   std::mutex mutex;
   std::condition_variable changed;
@@ -139,35 +136,24 @@ int main(int argc, char** argv) {
   const std::string ns = std::string("/namespaces/") + kNamespace;
   const std::string crd_path = "/apis/nvidia.com/v1alpha1" + ns;
   using dynop::bench::WatchFeed;
-  WatchFeed pod_feed(cluster, "/api/v1" + ns + "/pods", [&](auto type, const auto& pod) {
-    const std::string name = dynop::bench::name_of(pod);
-    if (type == "DELETED" || dynop::bench::deleting(pod)) {
-      pods.erase(name);
-    } else {
-      pods.set(name, true);
-    }
-    notify();
-  });
+  // Objects of a kind into their tally: converged or not, gone when deleted.
+  auto tally_into = [&](Tally& tally, bool (*converged)(const json::object&)) {
+    return [&tally, converged, &notify](std::string_view type, const json::object& object) {
+      const std::string name = dynop::bench::name_of(object);
+      if (type == "DELETED" || dynop::bench::deleting(object)) {
+        tally.erase(name);
+      } else {
+        tally.set(name, converged(object));
+      }
+      notify();
+    };
+  };
+  WatchFeed pod_feed(cluster, "/api/v1" + ns + "/pods",
+                     tally_into(pods, [](const json::object&) { return true; }));
   WatchFeed adapter_feed(cluster, crd_path + "/dynamographdeploymentscalingadapters",
-                         [&](auto type, const auto& adapter) {
-                           const std::string name = dynop::bench::name_of(adapter);
-                           if (type == "DELETED") {
-                             adapters.erase(name);
-                           } else {
-                             adapters.set(name, adapter_converged(adapter));
-                           }
-                           notify();
-                         });
+                         tally_into(adapters, adapter_converged));
   WatchFeed dgd_feed(cluster, crd_path + "/dynamographdeployments",
-                     [&](auto type, const auto& dgd) {
-                       const std::string name = dynop::bench::name_of(dgd);
-                       if (type == "DELETED") {
-                         graphs.erase(name);
-                       } else {
-                         graphs.set(name, dgd_converged(dgd));
-                       }
-                       notify();
-                     });
+                     tally_into(graphs, dgd_converged));
   WatchFeed event_feed(cluster, "/api/v1" + ns + "/events",
                        [&](auto, const auto&) { events.count(); });
   WatchFeed lease_feed(cluster, "/apis/coordination.k8s.io/v1/namespaces/dynop-system/leases",
@@ -251,6 +237,9 @@ int main(int argc, char** argv) {
   std::printf("converged, from first create: %.1f s (host CPU %.1f s, localcluster CPU %.1f s)\n",
               seconds(start, done), host_converged.cpu_seconds - host_before.cpu_seconds,
               cluster_converged.cpu_seconds - cluster_before.cpu_seconds);
+  // Every object change seen, less the bench's own DGD creates.
+  std::printf("writes until converged:       %ld (%.1f per DGD)\n", converged_writes - dgds,
+              static_cast<double>(converged_writes - dgds) / dgds);
   std::printf("idle window %.0f s:\n", window);
   std::printf("  host CPU                    %.2f%% of one core\n",
               100 * (host_end.cpu_seconds - host_start.cpu_seconds) / window);

@@ -48,6 +48,26 @@ std::size_t times_reconciled(const std::string& key) {
   return reconciled.count(key);
 }
 
+// Adds a reconciler plugin named `name` with the hooks above, described by
+// `descriptor` (filled in here, kept by the caller), and waits for the
+// runtime's informers to sync.
+void add_synced_reconciler(PluginRuntime& runtime, const char* name,
+                           dynop_plugin_descriptor& descriptor) {
+  static const dynop_reconciler_hooks hooks{describe, reconcile, nullptr};
+  descriptor = dynop_plugin_descriptor{};
+  descriptor.name = name;
+  descriptor.capabilities = DYNOP_CAP_RECONCILER;
+  descriptor.reconciler = &hooks;
+  host::ActivePlugin plugin;
+  plugin.name = name;
+  plugin.descriptor = &descriptor;
+  ASSERT_EQ(host::describe_plugin(descriptor, nullptr, plugin.specs), "");
+  auto added = runtime.add_reconciler(plugin);
+  ASSERT_TRUE(added) << added.error().describe();
+  runtime.start_informers();
+  ASSERT_TRUE(runtime.informers().wait_for_sync(std::chrono::seconds(60)));
+}
+
 TEST(PluginRuntime, RunsAReconcilerAndServesTheHostCallbacks) {
   test::LocalCluster cluster;
   ASSERT_TRUE(cluster.ok()) << cluster.error();
@@ -56,19 +76,9 @@ TEST(PluginRuntime, RunsAReconcilerAndServesTheHostCallbacks) {
   metrics::Registry registry;
   PluginRuntime runtime(*client, registry, {"test-host", {}});
 
-  static const dynop_reconciler_hooks hooks{describe, reconcile, nullptr};
   dynop_plugin_descriptor descriptor{};
-  descriptor.name = "copier";
-  descriptor.capabilities = DYNOP_CAP_RECONCILER;
-  descriptor.reconciler = &hooks;
-  host::ActivePlugin plugin;
-  plugin.name = "copier";
-  plugin.descriptor = &descriptor;
-  ASSERT_EQ(host::describe_plugin(descriptor, nullptr, plugin.specs), "");
-  auto added = runtime.add_reconciler(plugin);
-  ASSERT_TRUE(added) << added.error().describe();
-  runtime.start_informers();
-  ASSERT_TRUE(runtime.informers().wait_for_sync(std::chrono::seconds(60)));
+  add_synced_reconciler(runtime, "copier", descriptor);
+  if (HasFatalFailure()) return;
   EXPECT_TRUE(runtime.caches_synced());
   runtime.start_controllers();
 
@@ -147,18 +157,9 @@ TEST(PluginRuntime, ListsBySelectorWithinTheNamespaceAsLabelsChange) {
   ASSERT_NE(client, nullptr);
   metrics::Registry registry;
   PluginRuntime runtime(*client, registry, {"test-host", {}});
-  static const dynop_reconciler_hooks hooks{describe, reconcile, nullptr};
   dynop_plugin_descriptor descriptor{};
-  descriptor.name = "lister";
-  descriptor.capabilities = DYNOP_CAP_RECONCILER;
-  descriptor.reconciler = &hooks;
-  host::ActivePlugin plugin;
-  plugin.name = "lister";
-  plugin.descriptor = &descriptor;
-  ASSERT_EQ(host::describe_plugin(descriptor, nullptr, plugin.specs), "");
-  ASSERT_TRUE(runtime.add_reconciler(plugin));
-  runtime.start_informers();
-  ASSERT_TRUE(runtime.informers().wait_for_sync(std::chrono::seconds(60)));
+  add_synced_reconciler(runtime, "lister", descriptor);
+  if (HasFatalFailure()) return;
 
   auto create = [&](const char* ns, const char* name, const char* team) {
     const ObjectRefView ref{"", "v1", "ConfigMap", ns, name};
