@@ -92,7 +92,9 @@ host_pid=$!
 admission=""
 answered=""
 for _ in $(seq 1 600); do
-  admission="$(sed -n 's|.*serving admission webhooks on https://\([^ ]*\) .*|\1|p' "$run/dynop.log")"
+  # The log may not exist yet: the background job opens it after the fork.
+  admission="$(sed -n 's|.*serving admission webhooks on https://\([^ ]*\) .*|\1|p' \
+    "$run/dynop.log" 2>/dev/null || true)"
   if [[ -n "$admission" ]] &&
     curl -s -o /dev/null --max-time 2 --cacert "$certs/ca.crt" "https://$admission/"; then
     answered=yes
