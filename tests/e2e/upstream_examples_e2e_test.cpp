@@ -245,6 +245,59 @@ TEST_F(UpstreamExamples, EverySglangExampleAppliesWithItsAdaptersAndPods) {
   }
 }
 
+// A multinode service scales by whole groups: `kubectl scale` of its adapter
+// to 2 makes two groups of nodeCount pods, REPLICAS counts each group once,
+// and scaling to 0 removes every pod of the service.
+TEST_F(UpstreamExamples, MultinodeServiceScalesByGroups) {
+  const Example* multinode = nullptr;
+  for (const Example& e : examples_) {
+    if (e.name == "sglang-disagg-multinode") multinode = &e;
+  }
+  if (multinode == nullptr) GTEST_SKIP() << "no sglang-disagg-multinode example";
+  setup_->kubectl_ok({"create", "namespace", kNamespace});
+  setup_->kubectl_ok({"apply", "-n", kNamespace, "-f", multinode->file.string()});
+  const std::string adapter = "sglang-disagg-multinode-decode";
+  const std::string selector = "nvidia.com/selector=" + adapter;
+
+  auto groups_of_pods = [&] {
+    std::map<std::string, int> groups;
+    for (const auto& pod : items({"pods", "-l", selector})) {
+      ++groups[label(pod, "nvidia.com/dynamo-group")];
+    }
+    return groups;
+  };
+  auto status_replicas = [&] {
+    return setup_
+        ->kubectl({"get", "dgdsa", adapter, "-n", kNamespace, "-o", "jsonpath={.status.replicas}"})
+        .out;
+  };
+  ASSERT_TRUE(test::eventually([&] { return groups_of_pods().size() == 1; }, kConvergeSeconds));
+
+  setup_->kubectl_ok({"scale", "dgdsa", adapter, "-n", kNamespace, "--replicas=2"});
+  std::map<std::string, int> groups;
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        groups = groups_of_pods();
+        return groups.size() == 2 && groups.begin()->second == 2 && groups.rbegin()->second == 2;
+      },
+      kConvergeSeconds))
+      << groups.size() << " groups";
+  EXPECT_TRUE(test::eventually([&] { return status_replicas() == "2"; }, kConvergeSeconds))
+      << status_replicas();
+
+  setup_->kubectl_ok({"scale", "dgdsa", adapter, "-n", kNamespace, "--replicas=0"});
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        return items({"pods", "-l", selector}).empty();
+      },
+      kConvergeSeconds));
+  EXPECT_TRUE(test::eventually([&] { return status_replicas() == "0"; }, kConvergeSeconds))
+      << status_replicas();
+  // The other services keep their pods.
+  EXPECT_EQ(items({"pods", "-l", "nvidia.com/selector=sglang-disagg-multinode-prefill"}).size(),
+            2u);
+}
+
 // spec.pvcs and volumeMounts as the contract says: a claim with create: true
 // is created owned by the DGD when missing, a user's claim is used as it is
 // and kept, and what a claim or mount lacks is refused by the CRD schema with
