@@ -148,6 +148,19 @@ TEST_F(GuideManualScaling, ScaleThroughTheAdapterToThreeZeroAndBack) {
   scale_decode({"-n", "default"}, 0);
   // And back to one.
   scale_decode({"-n", "default"}, 1);
+
+  // An adapter deleted while enabled comes back, seeded from the DGD's replicas.
+  const std::string uid = jsonpath({"dgdsa", "sglang-agg-decode"}, "{.metadata.uid}");
+  EXPECT_EQ(ok({"delete", "dgdsa", "sglang-agg-decode"}),
+            "dynamographdeploymentscalingadapter.nvidia.com \"sglang-agg-decode\" deleted\n");
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        const std::string now = jsonpath({"dgdsa", "sglang-agg-decode"}, "{.metadata.uid}");
+        return !now.empty() && now != uid && now.find("kubectl failed") == std::string::npos;
+      },
+      kConvergeSeconds));
+  EXPECT_EQ(jsonpath({"dgdsa", "sglang-agg-decode"}, "{.spec.replicas}"), "1");
+  EXPECT_EQ(decode_replicas(), "1");
 }
 
 // `make run` run again reuses the cluster: what the user scaled stays scaled
