@@ -42,6 +42,37 @@ const PatchField* PatchMetaRegistry::lookup(std::string_view kind,
 
 namespace {
 
+// Every kind with strategic merge patch support: all the built-in kinds
+// dynop-localcluster serves (a unit test there checks it) plus the apps and
+// batch workloads clients patch.
+constexpr const char* kKinds[] = {"Pod",
+                                  "PodTemplate",
+                                  "Node",
+                                  "Service",
+                                  "Namespace",
+                                  "ConfigMap",
+                                  "Secret",
+                                  "ServiceAccount",
+                                  "PersistentVolumeClaim",
+                                  "Event",
+                                  "Endpoints",
+                                  "Lease",
+                                  "Deployment",
+                                  "ReplicaSet",
+                                  "StatefulSet",
+                                  "DaemonSet",
+                                  "Job",
+                                  "CronJob",
+                                  "HorizontalPodAutoscaler",
+                                  "PodDisruptionBudget",
+                                  "ValidatingWebhookConfiguration",
+                                  "MutatingWebhookConfiguration",
+                                  "CustomResourceDefinition",
+                                  "Role",
+                                  "ClusterRole",
+                                  "RoleBinding",
+                                  "ClusterRoleBinding"};
+
 // The table, transcribed from k8s.io/api struct tags (patchStrategy,
 // patchMergeKey) for the fields that carry one, plus the nested struct
 // types needed to reach them.
@@ -59,12 +90,8 @@ PatchMetaRegistry make_builtin() {
   merge("ObjectMeta", "ownerReferences", "uid");
 
   // Generic top level: metadata is ObjectMeta everywhere.
-  for (const char* t :
-       {"Pod", "PodTemplate", "Node", "Service", "Namespace", "ConfigMap", "Secret",
-        "ServiceAccount", "PersistentVolumeClaim", "Event", "Endpoints", "Lease", "Deployment",
-        "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "PodTemplateSpec"}) {
-    obj(t, "metadata", "ObjectMeta");
-  }
+  for (const char* k : kKinds) obj(k, "metadata", "ObjectMeta");
+  obj("PodTemplateSpec", "metadata", "ObjectMeta");
 
   // Pod
   obj("Pod", "spec", "PodSpec");
@@ -124,11 +151,27 @@ PatchMetaRegistry make_builtin() {
   obj("JobTemplateSpec", "metadata", "ObjectMeta");
   obj("JobTemplateSpec", "spec", "JobSpec");
 
-  for (const char* k : {"Pod", "PodTemplate", "Node", "Service", "Namespace", "ConfigMap", "Secret",
-                        "ServiceAccount", "PersistentVolumeClaim", "Event", "Endpoints", "Lease",
-                        "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"}) {
-    r.add_kind(k, k);
+  // admissionregistration.k8s.io/v1 (MutatingWebhook has the same tags)
+  for (const char* k : {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}) {
+    merge(k, "webhooks", "name", "Webhook");
   }
+  merge("Webhook", "matchConditions", "name");
+
+  // autoscaling/v2 (v1 has no tagged fields; the same table serves both)
+  obj("HorizontalPodAutoscaler", "status", "HorizontalPodAutoscalerStatus");
+  merge("HorizontalPodAutoscalerStatus", "conditions", "type");
+
+  // policy/v1: a patched selector replaces the old one rather than merging
+  // matchLabels into it.
+  obj("PodDisruptionBudget", "spec", "PodDisruptionBudgetSpec");
+  obj("PodDisruptionBudget", "status", "PodDisruptionBudgetStatus");
+  r.add_field("PodDisruptionBudgetSpec", "selector", PatchField{"replace", "", ""});
+  merge("PodDisruptionBudgetStatus", "conditions", "type");
+
+  // Lease, Event (core and events.k8s.io), Endpoints, ConfigMap, Secret,
+  // CustomResourceDefinition and the RBAC kinds have no tagged fields beyond
+  // metadata: kube merges their maps and replaces their lists.
+  for (const char* k : kKinds) r.add_kind(k, k);
   return r;
 }
 

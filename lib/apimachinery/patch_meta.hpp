@@ -35,9 +35,12 @@ class PatchMetaRegistry {
  public:
   // The core kinds: Pod, PodTemplate, Node, Service, Namespace, ConfigMap,
   // Secret, ServiceAccount, PersistentVolumeClaim, Event, Endpoints, Lease,
-  // and the apps/batch workloads (Deployment, ReplicaSet, StatefulSet,
-  // DaemonSet, Job, CronJob), with ObjectMeta, PodSpec, Container, PodStatus,
-  // NodeSpec/NodeStatus, ServiceSpec and the workload specs/statuses.
+  // the apps/batch workloads (Deployment, ReplicaSet, StatefulSet,
+  // DaemonSet, Job, CronJob), HorizontalPodAutoscaler, PodDisruptionBudget,
+  // Validating/MutatingWebhookConfiguration, CustomResourceDefinition and the
+  // RBAC kinds, with ObjectMeta, PodSpec, Container, PodStatus,
+  // NodeSpec/NodeStatus, ServiceSpec and the other specs/statuses that carry
+  // tags. Every built-in kind dynop-localcluster serves is here.
   static const PatchMetaRegistry& builtin();
 
   void add_field(std::string type, std::string field, PatchField meta);

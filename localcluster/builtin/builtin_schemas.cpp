@@ -112,10 +112,27 @@ constexpr std::string_view kOpenSpecStatus = R"({"type":"object","properties":{)
 constexpr std::string_view kWebhookConfiguration = R"({"type":"object","description":"Describes the configuration of an admission webhook that accepts or rejects an object.","properties":{)" DYNOP_TYPE_META R"(,
   "webhooks":{"type":"array","x-kubernetes-patch-merge-key":"name","x-kubernetes-patch-strategy":"merge","description":"Webhooks is a list of webhooks and the affected resources and operations.","items":{"type":"object","required":["name"],"x-kubernetes-preserve-unknown-fields":true,"properties":{"name":{"type":"string","description":"The name of the admission webhook."},"failurePolicy":{"type":"string"},"timeoutSeconds":{"type":"integer","format":"int32"},"sideEffects":{"type":"string"},"admissionReviewVersions":{"type":"array","items":{"type":"string"}},"clientConfig":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"rules":{"type":"array","items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}}}}})";
 
+constexpr std::string_view kPolicyRules = R"("rules":{"type":"array","description":"Rules holds all the PolicyRules for this Role.","items":{"type":"object","required":["verbs"],"properties":{"apiGroups":{"type":"array","items":{"type":"string"}},"resources":{"type":"array","items":{"type":"string"}},"resourceNames":{"type":"array","items":{"type":"string"}},"nonResourceURLs":{"type":"array","items":{"type":"string"}},"verbs":{"type":"array","items":{"type":"string"}}}}})";
+
+std::string role_schema() {
+  return std::string(R"({"type":"object","description":"Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding.","properties":{)" DYNOP_TYPE_META ",") + std::string(kPolicyRules) + "}}";
+}
+
+std::string cluster_role_schema() {
+  return std::string(R"({"type":"object","description":"ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding.","properties":{)" DYNOP_TYPE_META ",") + std::string(kPolicyRules) + R"(,
+  "aggregationRule":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"description":"AggregationRule is an optional field that describes how to build the Rules for this ClusterRole."}}})";
+}
+
+constexpr std::string_view kBinding = R"({"type":"object","required":["roleRef"],"description":"A binding references a role and contains a list of subjects (users, groups, or service accounts).","properties":{)" DYNOP_TYPE_META R"(,
+  "roleRef":{"type":"object","required":["apiGroup","kind","name"],"description":"RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace.","properties":{"apiGroup":{"type":"string"},"kind":{"type":"string"},"name":{"type":"string"}}},
+  "subjects":{"type":"array","description":"Subjects holds references to the objects the role applies to.","items":{"type":"object","required":["kind","name"],"properties":{"apiGroup":{"type":"string"},"kind":{"type":"string"},"name":{"type":"string"},"namespace":{"type":"string"}}}}}})";
+
 }  // namespace
 
 std::string_view builtin_schema_text(std::string_view group, std::string_view kind) {
   static const std::string kPod = pod_schema();
+  static const std::string kRole = role_schema();
+  static const std::string kClusterRole = cluster_role_schema();
   if (group.empty()) {
     if (kind == "Namespace") return kNamespace;
     if (kind == "Pod") return kPod;
@@ -132,6 +149,11 @@ std::string_view builtin_schema_text(std::string_view group, std::string_view ki
   if (group == "events.k8s.io") return kEventsV1Event;
   if (group == "coordination.k8s.io") return kLease;
   if (group == "admissionregistration.k8s.io") return kWebhookConfiguration;
+  if (group == "rbac.authorization.k8s.io") {
+    if (kind == "Role") return kRole;
+    if (kind == "ClusterRole") return kClusterRole;
+    return kBinding;
+  }
   return kOpenSpecStatus;
 }
 

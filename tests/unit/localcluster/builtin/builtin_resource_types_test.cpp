@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/patch_meta.hpp"
 #include "localcluster/schema/custom_object.hpp"
 
 namespace dynop::localcluster::builtin {
@@ -34,7 +35,12 @@ TEST(BuiltinResourceTypes, ServeTheKindsKubectlAndTheHostUse) {
            {"apiextensions.k8s.io", "v1", "customresourcedefinitions"},
            {"admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations"},
            {"autoscaling", "v2", "horizontalpodautoscalers"},
-           {"apps", "v1", "deployments"}}) {
+           {"apps", "v1", "deployments"},
+           {"policy", "v1", "poddisruptionbudgets"},
+           {"rbac.authorization.k8s.io", "v1", "clusterroles"},
+           {"rbac.authorization.k8s.io", "v1", "clusterrolebindings"},
+           {"rbac.authorization.k8s.io", "v1", "roles"},
+           {"rbac.authorization.k8s.io", "v1", "rolebindings"}}) {
     const auto* t = find(all, g, v, p);
     ASSERT_NE(t, nullptr) << g << "/" << v << "/" << p;
     EXPECT_TRUE(t->schema) << p;
@@ -105,6 +111,37 @@ TEST(BuiltinResourceTypes, StrictDetectsUnknownFieldsWhereSchemasAreComplete) {
   EXPECT_TRUE(pr.bad_request.empty()) << pr.bad_request;
   EXPECT_TRUE(pr.errors.empty());
   EXPECT_EQ(pod.at("spec").at("containers").at(0).at("stdin"), true);
+}
+
+// kubectl apply sends a strategic merge patch for every built-in kind, as
+// kube-apiserver accepts one for each; only custom resources answer 415.
+TEST(BuiltinResourceTypes, EveryBuiltinKindTakesAStrategicMergePatch) {
+  for (const auto& t : builtin_resource_types()) {
+    EXPECT_TRUE(apimachinery::PatchMetaRegistry::builtin().root_type(t.kind).has_value())
+        << t.group << "/" << t.version << " " << t.kind;
+  }
+}
+
+TEST(BuiltinResourceTypes, RbacObjectsPassStrictValidation) {
+  const auto all = builtin_resource_types();
+  const auto* role = find(all, "rbac.authorization.k8s.io", "v1", "clusterroles");
+  auto obj = boost::json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+    "kind":"ClusterRole","metadata":{"name":"dynop"},
+    "rules":[{"apiGroups":["nvidia.com"],"resources":["dynamographdeployments"],
+              "verbs":["get","list","watch"]}]})");
+  auto r = schema::prepare_custom_object(*role, role->structural_schema.get(), obj,
+                                         schema::FieldValidation::kStrict);
+  EXPECT_TRUE(r.bad_request.empty()) << r.bad_request;
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(obj.at("rules").at(0).at("verbs").as_array().size(), 3u);
+  const auto* binding = find(all, "rbac.authorization.k8s.io", "v1", "clusterrolebindings");
+  auto b = boost::json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+    "kind":"ClusterRoleBinding","metadata":{"name":"dynop"},
+    "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"dynop"},
+    "subjects":[{"kind":"ServiceAccount","name":"dynop","namespace":"dynop-system"}],"x":1})");
+  auto br = schema::prepare_custom_object(*binding, binding->structural_schema.get(), b,
+                                          schema::FieldValidation::kStrict);
+  EXPECT_NE(br.bad_request.find("unknown field \"x\""), std::string::npos) << br.bad_request;
 }
 
 }  // namespace
