@@ -1,0 +1,174 @@
+// packaging/rbac grants the operator exactly what the host and the default
+// plugins use: the kinds they read come from the plugins' own reconciler
+// specs (primary and watched kinds are listed and watched by the host's
+// informers), and the writes, which no spec declares, are listed below with
+// the code that makes them. A plugin that starts writing something new fails
+// on a real cluster with 403; keep this table and operator.yaml in step.
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "localcluster/builtin/builtin_resource_types.hpp"
+#include "plugins/dgd/reconciler.hpp"
+#include "plugins/dgdsa/reconciler.hpp"
+#include "tests/support/paths.hpp"
+
+namespace dynop::packaging {
+namespace {
+
+// (apiGroup, resource, verb)
+using Grant = std::tuple<std::string, std::string, std::string>;
+
+std::vector<YAML::Node> documents(const std::string& relative) {
+  std::vector<YAML::Node> out;
+  for (const YAML::Node& doc : YAML::LoadAllFromFile(test::source_path(relative)))
+    if (doc && doc.IsMap()) out.push_back(doc);
+  return out;
+}
+
+YAML::Node find(const std::vector<YAML::Node>& docs, const std::string& kind,
+                const std::string& name) {
+  for (const YAML::Node& doc : docs)
+    if (doc["kind"].as<std::string>() == kind && doc["metadata"]["name"].as<std::string>() == name)
+      return doc;
+  ADD_FAILURE() << "no " << kind << " " << name;
+  return YAML::Node();
+}
+
+std::set<Grant> grants(const YAML::Node& role) {
+  std::set<Grant> out;
+  for (const YAML::Node& rule : role["rules"]) {
+    if (!rule["resources"]) continue;  // nonResourceURLs
+    EXPECT_FALSE(rule["resourceNames"]) << "the operator's objects have user-chosen names";
+    for (const YAML::Node& group : rule["apiGroups"])
+      for (const YAML::Node& resource : rule["resources"])
+        for (const YAML::Node& verb : rule["verbs"])
+          out.insert({group.as<std::string>(), resource.as<std::string>(), verb.as<std::string>()});
+  }
+  return out;
+}
+
+// The plural of a kind, from the served built-in kinds and from crds/.
+std::string plural_of(const sdk::Gvk& gvk) {
+  for (const auto& t : localcluster::builtin::builtin_resource_types())
+    if (t.group == gvk.group && t.kind == gvk.kind) return t.plural;
+  for (const auto& entry : std::filesystem::directory_iterator(test::source_path("crds"))) {
+    const YAML::Node crd = YAML::LoadFile(entry.path().string());
+    if (crd["spec"]["group"].as<std::string>() == gvk.group &&
+        crd["spec"]["names"]["kind"].as<std::string>() == gvk.kind)
+      return crd["spec"]["names"]["plural"].as<std::string>();
+  }
+  ADD_FAILURE() << "no resource for kind " << gvk.kind;
+  return "";
+}
+
+std::set<Grant> operator_needs() {
+  std::set<Grant> need;
+  // Read: every kind a default plugin reconciles or watches.
+  std::vector<sdk::Gvk> read;
+  for (const sdk::ReconcilerSpec& spec :
+       {plugins::dgd::dgd_reconciler_spec({}), plugins::dgdsa::dgdsa_reconciler_spec({})}) {
+    read.push_back(spec.primary);
+    for (const auto& watch : spec.watches) read.push_back(watch.gvk);
+  }
+  for (const sdk::Gvk& gvk : read)
+    for (const char* verb : {"get", "list", "watch"})
+      need.insert({gvk.group, plural_of(gvk), verb});
+  EXPECT_EQ(read.size(), 7u) << "a plugin declares a new kind: check its writes below";
+
+  // Write: not declared anywhere, hence listed.
+  const std::string dgds = "dynamographdeployments";
+  const std::string dgdsas = "dynamographdeploymentscalingadapters";
+  need.insert({
+      {"nvidia.com", dgds, "patch"},                   // dgdsa reconciler: replicas merge patch
+      {"nvidia.com", dgds + "/status", "update"},      // dgd reconciler: update_status
+      {"nvidia.com", dgds + "/finalizers", "update"},  // blockOwnerDeletion (common/names.cpp)
+      {"nvidia.com", dgdsas, "create"},                // dgd reconciler: one adapter a service
+      {"nvidia.com", dgdsas, "delete"},                // dgd reconciler: disabled adapters
+      {"nvidia.com", dgdsas + "/status", "update"},    // dgdsa reconciler: update_status
+      {"", "pods", "create"},                          // dgd reconciler
+      {"", "pods", "delete"},                          // dgd reconciler: scale down, rollout
+      {"", "persistentvolumeclaims", "create"},        // dgd reconciler: spec.pvcs
+      {"", "events", "create"},                        // host event recorder
+      {"", "events", "patch"},                         // host event recorder: repeats
+  });
+  return need;
+}
+
+TEST(RbacManifests, EveryManifestIsAKnownRbacOrCoreKind) {
+  for (const char* file : {"packaging/rbac/operator.yaml", "packaging/rbac/planner.yaml"}) {
+    const auto docs = documents(file);
+    EXPECT_FALSE(docs.empty()) << file;
+    for (const YAML::Node& doc : docs) {
+      const auto api_version = doc["apiVersion"].as<std::string>();
+      const auto kind = doc["kind"].as<std::string>();
+      const bool rbac = api_version == "rbac.authorization.k8s.io/v1" &&
+                        (kind == "ClusterRole" || kind == "ClusterRoleBinding" || kind == "Role" ||
+                         kind == "RoleBinding");
+      const bool core = api_version == "v1" && (kind == "ServiceAccount" || kind == "Namespace");
+      EXPECT_TRUE(rbac || core) << file << ": " << api_version << " " << kind;
+    }
+  }
+}
+
+TEST(RbacManifests, OperatorClusterRoleGrantsExactlyWhatTheDefaultPluginsUse) {
+  const auto docs = documents("packaging/rbac/operator.yaml");
+  EXPECT_EQ(grants(find(docs, "ClusterRole", "dynop")), operator_needs());
+}
+
+TEST(RbacManifests, OperatorIdentityIsBoundAndIsTheWebhookDeploymentsServiceAccount) {
+  const auto docs = documents("packaging/rbac/operator.yaml");
+  const YAML::Node sa = find(docs, "ServiceAccount", "dynop");
+  EXPECT_EQ(sa["metadata"]["namespace"].as<std::string>(), "dynop-system");
+  for (const auto& [kind, role_kind, name] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"ClusterRoleBinding", "ClusterRole", "dynop"},
+           {"RoleBinding", "Role", "dynop-leader-election"}}) {
+    const YAML::Node binding = find(docs, kind, name);
+    EXPECT_EQ(binding["roleRef"]["kind"].as<std::string>(), role_kind);
+    EXPECT_EQ(binding["roleRef"]["name"].as<std::string>(), name);
+    ASSERT_EQ(binding["subjects"].size(), 1u);
+    EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
+    EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "dynop");
+    EXPECT_EQ(binding["subjects"][0]["namespace"].as<std::string>(), "dynop-system");
+  }
+  // Leader election (host/controller/leader_elector.cpp): get, create and
+  // update of the Lease, and a watch on it, in the pod's namespace.
+  const YAML::Node role = find(docs, "Role", "dynop-leader-election");
+  EXPECT_EQ(role["metadata"]["namespace"].as<std::string>(), "dynop-system");
+  EXPECT_EQ(grants(role), (std::set<Grant>{{"coordination.k8s.io", "leases", "get"},
+                                           {"coordination.k8s.io", "leases", "create"},
+                                           {"coordination.k8s.io", "leases", "update"},
+                                           {"coordination.k8s.io", "leases", "watch"}}));
+
+  const auto webhook = documents("packaging/webhook/webhook.yaml");
+  const YAML::Node deployment = find(webhook, "Deployment", "dynop");
+  EXPECT_EQ(deployment["metadata"]["namespace"].as<std::string>(), "dynop-system");
+  EXPECT_EQ(deployment["spec"]["template"]["spec"]["serviceAccountName"].as<std::string>(),
+            "dynop");
+}
+
+TEST(RbacManifests, PlannerRoleScalesAdaptersAndNothingElse) {
+  const auto docs = documents("packaging/rbac/planner.yaml");
+  const std::string dgdsas = "dynamographdeploymentscalingadapters";
+  EXPECT_EQ(grants(find(docs, "ClusterRole", "dynop-planner")),
+            (std::set<Grant>{{"nvidia.com", dgdsas, "get"},
+                             {"nvidia.com", dgdsas, "list"},
+                             {"nvidia.com", dgdsas, "watch"},
+                             {"nvidia.com", dgdsas + "/scale", "get"},
+                             {"nvidia.com", dgdsas + "/scale", "update"},
+                             {"nvidia.com", dgdsas + "/scale", "patch"}}));
+  // The example binds the webhook plugin's default planner identity.
+  const YAML::Node binding = find(docs, "RoleBinding", "dynop-planner");
+  EXPECT_EQ(binding["roleRef"]["kind"].as<std::string>(), "ClusterRole");
+  EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "planner-serviceaccount");
+}
+
+}  // namespace
+}  // namespace dynop::packaging
