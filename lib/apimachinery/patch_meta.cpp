@@ -78,11 +78,18 @@ constexpr const char* kKinds[] = {"Pod",
 // types needed to reach them.
 PatchMetaRegistry make_builtin() {
   PatchMetaRegistry r;
-  auto obj = [&](const char* type, const char* f, const char* sub) {
+  auto obj = [&](const std::string& type, const char* f, const std::string& sub) {
     r.add_field(type, f, PatchField{"", "", sub});
   };
-  auto merge = [&](const char* type, const char* f, const char* key, const char* sub = "") {
+  auto merge = [&](const std::string& type, const char* f, const char* key, const char* sub = "") {
     r.add_field(type, f, PatchField{"merge", key, sub});
+  };
+  // The usual kind: <Kind>Spec and <Kind>Status, with status.conditions
+  // merged by type.
+  auto spec_and_status = [&](const std::string& kind) {
+    obj(kind, "spec", kind + "Spec");
+    obj(kind, "status", kind + "Status");
+    merge(kind + "Status", "conditions", "type");
   };
 
   // metav1.ObjectMeta
@@ -117,17 +124,13 @@ PatchMetaRegistry make_builtin() {
   merge("PodStatus", "resourceClaimStatuses", "name");
 
   // Node
-  obj("Node", "spec", "NodeSpec");
-  obj("Node", "status", "NodeStatus");
+  spec_and_status("Node");
   merge("NodeSpec", "podCIDRs", "");
-  merge("NodeStatus", "conditions", "type");
   merge("NodeStatus", "addresses", "type");
 
   // Service, Namespace, PVC, ServiceAccount
-  obj("Service", "spec", "ServiceSpec");
-  obj("Service", "status", "ServiceStatus");
+  spec_and_status("Service");
   merge("ServiceSpec", "ports", "port");
-  merge("ServiceStatus", "conditions", "type");
   obj("Namespace", "status", "NamespaceStatus");
   merge("NamespaceStatus", "conditions", "type");
   obj("PersistentVolumeClaim", "status", "PersistentVolumeClaimStatus");
@@ -137,12 +140,8 @@ PatchMetaRegistry make_builtin() {
 
   // apps/v1 and batch/v1 workloads
   for (const char* k : {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"}) {
-    std::string spec = std::string(k) + "Spec";
-    std::string status = std::string(k) + "Status";
-    r.add_field(k, "spec", PatchField{"", "", spec});
-    r.add_field(k, "status", PatchField{"", "", status});
-    r.add_field(spec, "template", PatchField{"", "", "PodTemplateSpec"});
-    r.add_field(status, "conditions", PatchField{"merge", "type", ""});
+    spec_and_status(k);
+    obj(std::string(k) + "Spec", "template", "PodTemplateSpec");
   }
   r.add_field("DeploymentSpec", "strategy", PatchField{"retainKeys", "", ""});
   r.add_field("DaemonSetSpec", "updateStrategy", PatchField{"retainKeys", "", ""});
@@ -158,15 +157,12 @@ PatchMetaRegistry make_builtin() {
   merge("Webhook", "matchConditions", "name");
 
   // autoscaling/v2 (v1 has no tagged fields; the same table serves both)
-  obj("HorizontalPodAutoscaler", "status", "HorizontalPodAutoscalerStatus");
-  merge("HorizontalPodAutoscalerStatus", "conditions", "type");
+  spec_and_status("HorizontalPodAutoscaler");
 
   // policy/v1: a patched selector replaces the old one rather than merging
   // matchLabels into it.
-  obj("PodDisruptionBudget", "spec", "PodDisruptionBudgetSpec");
-  obj("PodDisruptionBudget", "status", "PodDisruptionBudgetStatus");
+  spec_and_status("PodDisruptionBudget");
   r.add_field("PodDisruptionBudgetSpec", "selector", PatchField{"replace", "", ""});
-  merge("PodDisruptionBudgetStatus", "conditions", "type");
 
   // Lease, Event (core and events.k8s.io), Endpoints, ConfigMap, Secret,
   // CustomResourceDefinition and the RBAC kinds have no tagged fields beyond

@@ -3,7 +3,6 @@
 // commands leave behind. Each test starts its own cluster (ctest runs every
 // test in its own process), so tests can run in parallel.
 
-#include "tests/support/reference_dir.hpp"
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -13,8 +12,10 @@
 #include <regex>
 #include <thread>
 
+#include "tests/support/kubectl.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/reference_dir.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace dynop::e2e {
@@ -23,7 +24,7 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-constexpr char kKubectl[] = "/usr/bin/kubectl";
+constexpr const char* kKubectl = test::kKubectlPath;
 
 std::string upstream(const std::string& file) {
   return dynop::test::reference_dir() + "/upstream-dynamo-0.8/" + file;
@@ -77,31 +78,18 @@ class KubectlE2E : public ::testing::Test {
     return args;
   }
 
-  test::RunResult kubectl(std::vector<std::string> args, const std::string& stdin_text = "") {
-    test::SpawnOptions options;
-    options.stdin_text = stdin_text;
-    options.unset_env = {"KUBECONFIG"};
-    return test::run(kKubectl, with_flags(std::move(args)), 120s, options);
+  test::RunResult kubectl(const std::vector<std::string>& args,
+                          const std::string& stdin_text = "") {
+    return test::Kubectl(kubeconfig_, dir_.path() / "kube-cache").run(args, stdin_text);
   }
 
   // Runs kubectl and expects exit code 0; returns stdout.
-  std::string ok(std::vector<std::string> args, const std::string& stdin_text = "") {
-    std::string line;
-    for (const auto& a : args) line += a + " ";
-    auto r = kubectl(std::move(args), stdin_text);
-    EXPECT_EQ(r.exit_code, 0) << "kubectl " << line << "\nstdout: " << r.out
-                              << "\nstderr: " << r.err;
-    return r.out;
+  std::string ok(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+    return test::Kubectl(kubeconfig_, dir_.path() / "kube-cache").ok(args, stdin_text);
   }
 
-  json::value get_json(std::vector<std::string> args) {
-    args.insert(args.begin(), "get");
-    args.insert(args.end(), {"-o", "json"});
-    const auto out = ok(std::move(args));
-    boost::system::error_code ec;
-    auto v = json::parse(out, ec);
-    EXPECT_FALSE(ec) << out;
-    return ec ? json::value() : v;
+  json::value get_json(const std::vector<std::string>& args) {
+    return test::Kubectl(kubeconfig_, dir_.path() / "kube-cache").get_json(args);
   }
 
   void apply_crds() {

@@ -7,22 +7,20 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "tests/integration/localcluster/local_cluster.hpp"
+#include "tests/support/kubectl.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
-#include "tests/support/run_local_setup.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace dynop::e2e {
 namespace {
 
 namespace json = boost::json;
-using namespace std::chrono_literals;
 
 std::string read_source(const std::string& relative) {
   std::ifstream in(test::source_path(relative));
@@ -62,38 +60,16 @@ class ReapplyE2E : public ::testing::Test {
     ASSERT_TRUE(cluster_.ok()) << cluster_.error();
   }
 
-  test::RunResult kubectl(std::vector<std::string> args, const std::string& stdin_text = "") {
-    args.insert(args.begin(), {"--kubeconfig", cluster_.kubeconfig(), "--cache-dir",
-                               (dir_.path() / "kube-cache").string()});
-    test::SpawnOptions options;
-    options.stdin_text = stdin_text;
-    options.unset_env = {"KUBECONFIG"};
-    return test::run(test::kKubectlPath, args, 120s, options);
+  test::RunResult kubectl(const std::vector<std::string>& args) { return kubectl_.run(args); }
+  std::string ok(const std::vector<std::string>& args) { return kubectl_.ok(args); }
+  std::string apply(const std::string& manifest) {
+    return kubectl_.ok({"apply", "-f", "-"}, manifest);
   }
-
-  std::string ok(std::vector<std::string> args, const std::string& stdin_text = "") {
-    std::string line;
-    for (const auto& a : args) line += a + " ";
-    auto r = kubectl(std::move(args), stdin_text);
-    EXPECT_EQ(r.exit_code, 0) << "kubectl " << line << "\nstdout: " << r.out
-                              << "\nstderr: " << r.err;
-    return r.out;
-  }
-
-  std::string apply(const std::string& manifest) { return ok({"apply", "-f", "-"}, manifest); }
-
-  json::value get_json(std::vector<std::string> args) {
-    args.insert(args.begin(), "get");
-    args.insert(args.end(), {"-o", "json"});
-    const auto out = ok(std::move(args));
-    boost::system::error_code ec;
-    auto v = json::parse(out, ec);
-    EXPECT_FALSE(ec) << out;
-    return ec ? json::value() : v;
-  }
+  json::value get_json(const std::vector<std::string>& args) { return kubectl_.get_json(args); }
 
   test::TempDir dir_{"dynop-reapply-e2e"};
   test::LocalCluster cluster_;
+  test::Kubectl kubectl_{cluster_.kubeconfig(), dir_.path() / "kube-cache"};
 };
 
 TEST_F(ReapplyE2E, GuideHpaExampleAppliesAgainAfterAChange) {

@@ -22,12 +22,6 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-std::string joined(const std::vector<std::string>& args) {
-  std::string line;
-  for (const auto& a : args) line += " " + a;
-  return line;
-}
-
 }  // namespace
 
 std::string RunLocalSetup::missing_prerequisite() {
@@ -70,21 +64,12 @@ RunLocalSetup::~RunLocalSetup() {
 
 RunResult RunLocalSetup::kubectl(const std::vector<std::string>& args,
                                  const std::string& stdin_text) const {
-  std::vector<std::string> full = {"--kubeconfig", kubeconfig_, "--cache-dir",
-                                   (dir_.path() / "kube-cache").string()};
-  full.insert(full.end(), args.begin(), args.end());
-  SpawnOptions options;
-  options.stdin_text = stdin_text;
-  options.unset_env = {"KUBECONFIG"};
-  return run(kKubectlPath, full, 120s, options);
+  return Kubectl(kubeconfig_, dir_.path() / "kube-cache").run(args, stdin_text);
 }
 
 std::string RunLocalSetup::kubectl_ok(const std::vector<std::string>& args,
                                       const std::string& stdin_text) const {
-  RunResult r = kubectl(args, stdin_text);
-  EXPECT_EQ(r.exit_code, 0) << "kubectl" << joined(args) << "\nstdout: " << r.out
-                            << "\nstderr: " << r.err << r.spawn_error;
-  return r.out;
+  return Kubectl(kubeconfig_, dir_.path() / "kube-cache").ok(args, stdin_text);
 }
 
 std::optional<int> RunLocalSetup::stop() {

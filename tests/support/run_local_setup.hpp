@@ -23,12 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/kubectl.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace dynop::test {
-
-inline constexpr char kKubectlPath[] = "/usr/bin/kubectl";
 
 class RunLocalSetup {
  public:
