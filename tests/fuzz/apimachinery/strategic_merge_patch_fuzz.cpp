@@ -1,6 +1,8 @@
 // libFuzzer entry point for strategic merge patch (PATCH with
 // application/strategic-merge-patch+json on built-in kinds).
-// Input: a JSON array [original, patch]; applied as a Pod and as a Deployment.
+// Input: a JSON array [original, patch]; applied as a Pod, a Deployment, a
+// ValidatingWebhookConfiguration (nested merge lists) and a
+// PodDisruptionBudget (a replaced map).
 #include <boost/json/parse.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -18,5 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& patch = input.get_array()[1];
   (void)strategic_merge_patch(original, patch, "Pod");
   (void)strategic_merge_patch(original, patch, "Deployment");
+  (void)strategic_merge_patch(original, patch, "ValidatingWebhookConfiguration");
+  (void)strategic_merge_patch(original, patch, "PodDisruptionBudget");
   return 0;
 }
