@@ -1,8 +1,7 @@
 #include "localcluster/storage/object_store.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <mutex>
 
 #include "localcluster/storage/continue_token.hpp"
@@ -40,7 +39,8 @@ ObjectStore::ObjectStore(StoreOptions options) : options_(std::move(options)) {
     stored.attrs = std::make_shared<const ObjectAttrs>(extract_attrs(resource, doc.get_object()));
     std::string inner(key.substr(slash + 1));
     if (!stored.attrs->uid.empty()) {
-      uids_[stored.attrs->uid] = ObjectRef{resource, stored.attrs->namespace_name, stored.attrs->name};
+      uids_[stored.attrs->uid] =
+          ObjectRef{resource, stored.attrs->namespace_name, stored.attrs->name};
     }
     index_owners(resource, inner, nullptr, stored.attrs.get());
     buckets_[resource][inner] = std::move(stored);
@@ -90,7 +90,8 @@ StoreResult<StoredObject> ObjectStore::create(const std::string& resource, const
   std::unique_lock lock(mutex_);
   std::string key = bucket_key(ns, name);
   auto& bucket = buckets_[resource];
-  if (bucket.count(key)) return StoreError{StoreErrorCode::kAlreadyExists, "already exists", {}, 0};
+  if (bucket.find(key) != bucket.end())
+    return StoreError{StoreErrorCode::kAlreadyExists, "already exists", {}, 0};
   if (dry_run) {
     StoredObject preview = make_object(resource, object, 0);
     metadata_of(object).erase("resourceVersion");
@@ -101,7 +102,7 @@ StoreResult<StoredObject> ObjectStore::create(const std::string& resource, const
   StoredObject stored = make_object(resource, object, rv);
   if (auto error = persist(resource, key, &stored, rv)) return *error;
   rv_ = rv;
-  bucket.emplace(key, stored);
+  bucket.insert({key, stored});
   index_owners(resource, key, nullptr, stored.attrs.get());
   if (!stored.attrs->uid.empty()) uids_[stored.attrs->uid] = ObjectRef{resource, ns, name};
   publish(HistoryEntry{WatchEventType::kAdded, rv, resource, stored, {}, nullptr});
@@ -156,19 +157,13 @@ ListResult ObjectStore::list(const Selection& selection, const ListOptions& opti
   auto bucket = buckets_.find(selection.resource);
   if (bucket == buckets_.end()) return result;
   const Bucket& objects = bucket->second;
-  // Keys sort as "ns/name": one namespace is one contiguous range.
+  // Keys sort as "ns/name": one namespace is the contiguous range ["ns/", "ns0").
   std::string prefix = selection.namespace_name.empty() ? "" : selection.namespace_name + "/";
-  auto it = prefix.empty() ? objects.begin() : objects.lower_bound(prefix);
-  if (!options.continue_start.empty()) {
-    auto from = objects.lower_bound(prefix + options.continue_start);
-    if (from != objects.end() && (it == objects.end() || from->first > it->first)) it = from;
-    if (from == objects.end()) it = from;
-  }
-  const auto in_range = [&](Bucket::const_iterator at) {
-    return at != objects.end() &&
-           (prefix.empty() || at->first.compare(0, prefix.size(), prefix) == 0);
-  };
-  for (; in_range(it); ++it) {
+  const auto end =
+      prefix.empty() ? objects.end() : objects.lower_bound(selection.namespace_name + "0");
+  // A continue key sorts after the prefix, so seeking to it never leaves the range's start.
+  auto it = objects.lower_bound(prefix + options.continue_start);
+  for (; it != end; ++it) {
     if (!selection.matches(*it->second.attrs)) continue;
     if (options.limit > 0 && static_cast<std::int64_t>(result.items.size()) >= options.limit) {
       result.continue_token =
@@ -176,9 +171,10 @@ ListResult ObjectStore::list(const Selection& selection, const ListOptions& opti
       // kube-apiserver reports remainingItemCount only for unfiltered lists; with a
       // predicate, counting would mean matching the whole rest of the list on every page.
       if (!selection.predicate) {
-        std::int64_t remaining = 0;
-        for (; in_range(it); ++it) ++remaining;
-        result.remaining_items = remaining;
+        const std::size_t end_rank =
+            end == objects.end() ? objects.size() : objects.order_of_key(end->first);
+        result.remaining_items =
+            static_cast<std::int64_t>(end_rank - objects.order_of_key(it->first));
       }
       break;
     }
@@ -190,11 +186,11 @@ ListResult ObjectStore::list(const Selection& selection, const ListOptions& opti
 WatchStart ObjectStore::watch(const Selection& selection, std::optional<std::uint64_t> from_rv) {
   std::unique_lock lock(mutex_);
   if (from_rv && *from_rv < history_floor_) {
-    return WatchStart{nullptr,
-                      StoreError{StoreErrorCode::kGone,
-                                 "too old resource version: " + std::to_string(*from_rv) + " (" +
-                                     std::to_string(history_floor_ + 1) + ")",
-                                 {}, 0}};
+    return WatchStart{nullptr, StoreError{StoreErrorCode::kGone,
+                                          "too old resource version: " + std::to_string(*from_rv) +
+                                              " (" + std::to_string(history_floor_ + 1) + ")",
+                                          {},
+                                          0}};
   }
   auto channel = std::make_shared<WatchChannel>(selection, options_.watch_queue_limit);
   if (!from_rv) {
@@ -241,8 +237,7 @@ void ObjectStore::deliver(const HistoryEntry& entry, WatchChannel& channel) cons
     case WatchEventType::kModified:
       if (now) {
         channel.push(WatchEvent{before ? WatchEventType::kModified : WatchEventType::kAdded,
-                                entry.resource, entry.rv, entry.current.json,
-                                entry.current.attrs});
+                                entry.resource, entry.rv, entry.current.json, entry.current.attrs});
       } else if (before) {
         // Leaving the selection reads as a deletion of the object as it was
         // before, stamped with the new resourceVersion (trace 10-watch-01).
@@ -331,7 +326,8 @@ std::vector<ObjectRef> ObjectStore::dependents(const std::string& uid) const {
     if (bucket == buckets_.end()) continue;
     auto object = bucket->second.find(key);
     if (object == bucket->second.end()) continue;
-    out.push_back(ObjectRef{resource, object->second.attrs->namespace_name, object->second.attrs->name});
+    out.push_back(
+        ObjectRef{resource, object->second.attrs->namespace_name, object->second.attrs->name});
   }
   return out;
 }

@@ -9,7 +9,6 @@
 // Reads take a shared lock and copy pointers.
 
 #include <boost/json/object.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -19,11 +18,12 @@
 #include <optional>
 #include <set>
 #include <shared_mutex>
-#include <utility>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "localcluster/storage/ranked_map.hpp"
 #include "localcluster/storage/selection.hpp"
 #include "localcluster/storage/sqlite_backend.hpp"
 #include "localcluster/storage/store_result.hpp"
@@ -35,16 +35,16 @@ namespace dynop::localcluster::storage {
 struct StoreOptions {
   std::string sqlite_path;  // empty: in memory only
   Durability durability = Durability::kProcessCrash;
-  std::size_t history_limit = 20000;         // events kept for watches from an old RV
-  std::size_t watch_queue_limit = 200000;    // pending events per watcher before it is dropped
+  std::size_t history_limit = 20000;       // events kept for watches from an old RV
+  std::size_t watch_queue_limit = 200000;  // pending events per watcher before it is dropped
 };
 
 // What an update's mutator decided.
 enum class WriteAction { kWrite, kDelete, kSkip };
 
 struct ListOptions {
-  std::int64_t limit = 0;     // 0: no limit
-  std::string continue_start; // from a decoded continue token
+  std::int64_t limit = 0;      // 0: no limit
+  std::string continue_start;  // from a decoded continue token
   std::uint64_t continue_rv = 0;
 };
 
@@ -76,8 +76,8 @@ class ObjectStore {
   // Receives the current object (a mutable copy) and changes it in place, or
   // asks for its deletion, or returns an error that aborts the write. Runs
   // under the store's write lock: keep it short and never call the store.
-  using Mutator = std::function<std::optional<StoreError>(boost::json::object& object,
-                                                          WriteAction& action)>;
+  using Mutator =
+      std::function<std::optional<StoreError>(boost::json::object& object, WriteAction& action)>;
 
   StoreResult<StoredObject> get(const std::string& resource, const std::string& ns,
                                 const std::string& name) const;
@@ -132,7 +132,8 @@ class ObjectStore {
     StoredObject previous;  // empty for kAdded
     mutable std::shared_ptr<const std::string> previous_restamped;  // lazily built
   };
-  using Bucket = std::map<std::string, StoredObject>;  // "ns/name" or "name"
+  // "ns/name" or "name"; ranked so a page counts what remains without walking it.
+  using Bucket = RankedMap<StoredObject>;
 
   static std::string bucket_key(const std::string& ns, const std::string& name);
   StoredObject make_object(const std::string& resource, boost::json::object& object,

@@ -4,6 +4,9 @@
 
 #include <boost/filesystem.hpp>
 #include <boost/json.hpp>
+#include <functional>
+#include <utility>
+#include <vector>
 
 #include "localcluster/storage/continue_token.hpp"
 
@@ -78,6 +81,51 @@ TEST(ObjectStore, ListPaginatesWithContinueAndRemainingCount) {
   EXPECT_EQ(store.list({"pods", "", nullptr}).items.size(), 6u);
 }
 
+// Every page of an unfiltered list reports what is left after it, in one
+// namespace (whose neighbours "default-a", "default.b", "default0" sort right
+// around "default/") and across all of them, also when objects come and go
+// between pages.
+TEST(ObjectStore, RemainingCountIsExactOnEveryPage) {
+  ObjectStore store({});
+  for (const std::string ns : {"default-a", "default.b", "default", "default0"}) {
+    for (int i = 0; i < 7; ++i) {
+      std::string name = "p" + std::to_string(i);
+      store.create("pods", ns, name, pod(ns, name));
+    }
+  }
+  const auto walk = [&](const Selection& sel, const std::function<void(int page)>& between) {
+    std::vector<std::pair<std::size_t, std::int64_t>> pages;  // (items, remaining)
+    ListResult page = store.list(sel, {3, "", 0});
+    for (int n = 0;; ++n) {
+      pages.emplace_back(page.items.size(), page.remaining_items.value_or(-1));
+      if (page.continue_token.empty()) break;
+      between(n);
+      auto token = decode_continue(page.continue_token);
+      EXPECT_TRUE(token);
+      if (!token) break;
+      page = store.list(sel, {3, token->start, token->resource_version});
+    }
+    return pages;
+  };
+  using Pages = std::vector<std::pair<std::size_t, std::int64_t>>;
+  EXPECT_EQ(walk({"pods", "default", nullptr}, [](int) {}), (Pages{{3, 4}, {3, 1}, {1, -1}}));
+  EXPECT_EQ(walk({"pods", "", nullptr}, [](int) {}).front(),
+            (std::pair<std::size_t, std::int64_t>{3, 25}));
+  // After page 0 of "default" (p0-p2 seen): p5 goes, p7 and p8 arrive, and a
+  // neighbour namespace grows; only "default"'s own rest counts.
+  auto changing = walk({"pods", "default", nullptr}, [&](int n) {
+    if (n != 0) return;
+    store.update("pods", "default", "p5", [](boost::json::object&, WriteAction& action) {
+      action = WriteAction::kDelete;
+      return std::optional<StoreError>();
+    });
+    for (const std::string name : {"p7", "p8"})
+      store.create("pods", "default", name, pod("default", name));
+    store.create("pods", "default0", "a", pod("default0", "a"));
+  });
+  EXPECT_EQ(changing, (Pages{{3, 4}, {3, 2}, {2, -1}}));
+}
+
 // As kube-apiserver: a filtered list cut by a limit still hands out a continue
 // token but no remainingItemCount (it would cost a match of the whole rest).
 TEST(ObjectStore, FilteredPageHasContinueButNoRemainingCount) {
@@ -105,9 +153,8 @@ TEST(ObjectStore, WatchReplaysHistoryAndReportsSelectorTransitions) {
   ObjectStore store({});
   store.create("pods", "default", "a", pod("default", "a"));
   auto start_rv = store.current_resource_version();
-  Selection unbound{"pods", "", [](const ObjectAttrs& attrs) {
-                      return *attrs.field("spec.nodeName") == "";
-                    }};
+  Selection unbound{"pods", "",
+                    [](const ObjectAttrs& attrs) { return *attrs.field("spec.nodeName") == ""; }};
   auto w = store.watch(unbound, start_rv);
   ASSERT_TRUE(w.channel);
   store.update("pods", "default", "a", [](boost::json::object& o, WriteAction&) {
@@ -195,10 +242,14 @@ TEST(ObjectStore, SqliteKeepsObjectsAndSequenceAcrossRestart) {
     ObjectStore store(options);
     store.create("pods", "default", "a", pod("default", "a"));
     store.create("pods", "default", "b", pod("default", "b"));
-    last = store.update("pods", "default", "b", [](boost::json::object&, WriteAction& a) {
-                  a = WriteAction::kDelete;
-                  return std::optional<StoreError>();
-                }).value().resource_version;
+    last = store
+               .update("pods", "default", "b",
+                       [](boost::json::object&, WriteAction& a) {
+                         a = WriteAction::kDelete;
+                         return std::optional<StoreError>();
+                       })
+               .value()
+               .resource_version;
   }
   {
     ObjectStore store(options);
