@@ -80,6 +80,7 @@ PluginRuntime::PluginRuntime(kube::Client& client, metrics::Registry& registry,
       registry_(registry),
       options_(std::move(options)),
       informers_(kube::make_informer_factory(client)) {
+  informers_->set_metrics(registry_);
   if (auto sink = make_kube_event_sink(client)) {
     event_sink_ = std::move(sink.value());
     EventRecorderOptions event_options;

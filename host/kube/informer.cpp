@@ -2,13 +2,30 @@
 
 #include <algorithm>
 
+#include "lib/metrics/registry.hpp"
+
 namespace dynop::host::kube {
+namespace {
+
+using ListReason = InformerMetrics::ListReason;
+using WatchEndReason = InformerMetrics::WatchEndReason;
+
+metrics::Registry& registry_for(const InformerOptions& options,
+                                std::unique_ptr<metrics::Registry>& own) {
+  if (options.metrics) return *options.metrics;
+  own = std::make_unique<metrics::Registry>();
+  return *own;
+}
+
+}  // namespace
 
 Informer::Informer(InformerOptions options, std::unique_ptr<ListerWatcher> lister_watcher)
     : options_(std::move(options)),
       lister_watcher_(std::move(lister_watcher)),
       decoder_(options_.projection, options_.api_version, options_.kind),
       store_(options_.indexers),
+      metrics_(registry_for(options_, own_registry_),
+               options_.resource.empty() ? options_.kind : options_.resource),
       jitter_(static_cast<unsigned>(std::hash<std::string>{}(options_.kind)) | 1u) {}
 
 Informer::~Informer() { stop(); }
@@ -95,12 +112,13 @@ bool Informer::sleep_backoff() {
   return !stopping_;
 }
 
-bool Informer::list_all() {
+bool Informer::list_all(ListReason reason) {
   for (;;) {
     {
       std::lock_guard guard(mutex_);
       if (stopping_) return false;
     }
+    metrics_.on_list_started(reason);
     std::vector<ObjectPtr> objects;
     ListOptions list_options;
     list_options.label_selector = options_.label_selector;
@@ -113,6 +131,8 @@ bool Informer::list_all() {
       if (!body) {
         if (body.error().gone() && !list_options.continue_token.empty()) {
           // The continue token expired mid-list: start over.
+          metrics_.on_list_done(false);
+          metrics_.on_list_started(ListReason::kGone);
           objects.clear();
           list_options.continue_token.clear();
           continue;
@@ -133,14 +153,18 @@ bool Informer::list_all() {
       if (list_options.continue_token.empty()) break;
     }
     if (failed) {
+      metrics_.on_list_done(false);
       if (!sleep_backoff()) return false;
+      reason = ListReason::kError;
       continue;
     }
     {
       std::lock_guard dispatch_guard(dispatch_mutex_);
       store_.replace(std::move(objects),
                      [&](const ObjectPtr& old, const ObjectPtr& now) { dispatch(old, now); });
+      metrics_.set_objects(store_.size());
     }
+    metrics_.on_list_done(true);
     {
       std::lock_guard guard(mutex_);
       resource_version_ = resource_version;
@@ -165,13 +189,16 @@ Informer::WatchEnd Informer::watch_once() {
     watch_options.timeout_seconds =
         min + static_cast<long long>((jitter_ >> 8) % (min > 0 ? min : 1));
   }
+  metrics_.on_watch_started();
   auto stream = lister_watcher_->watch(watch_options);
   if (!stream) {
     if (stream.error().gone()) {
+      metrics_.on_watch_end(WatchEndReason::kGone);
       std::lock_guard guard(mutex_);
       ++stats_.relists_after_gone;
       return WatchEnd::kRelist;
     }
+    metrics_.on_watch_end(WatchEndReason::kError);
     set_error("watch " + options_.kind + ": " + stream.error().describe());
     return WatchEnd::kRetry;
   }
@@ -188,6 +215,7 @@ Informer::WatchEnd Informer::watch_once() {
     if (line.empty()) continue;
     auto event = decoder_.decode_event(line);
     if (!event) {
+      metrics_.on_watch_end(WatchEndReason::kError);
       std::lock_guard guard(mutex_);
       ++stats_.decode_errors;
       stats_.last_error = "watch " + options_.kind + ": " + event.error().describe();
@@ -195,17 +223,20 @@ Informer::WatchEnd Informer::watch_once() {
       ended_by_event = true;
       break;
     }
+    metrics_.on_event(event->type);
     switch (event->type) {
       case EventType::kAdded:
       case EventType::kModified: {
         std::lock_guard dispatch_guard(dispatch_mutex_);
         ObjectPtr old = store_.upsert(event->object);
+        if (!old) metrics_.on_object_added();
         dispatch(old, event->object);
         break;
       }
       case EventType::kDeleted: {
         std::lock_guard dispatch_guard(dispatch_mutex_);
         ObjectPtr old = store_.remove(event->object->key());
+        if (old) metrics_.on_object_removed();
         dispatch(old ? old : event->object, nullptr);
         break;
       }
@@ -214,10 +245,12 @@ Informer::WatchEnd Informer::watch_once() {
       case EventType::kError:
         ended_by_event = true;
         if (event->error && event->error->gone()) {
+          metrics_.on_watch_end(WatchEndReason::kGone);
           std::lock_guard guard(mutex_);
           ++stats_.relists_after_gone;
           end = WatchEnd::kRelist;
         } else {
+          metrics_.on_watch_end(WatchEndReason::kError);
           set_error("watch " + options_.kind + ": " +
                     (event->error ? event->error->describe() : std::string("error event")));
           end = WatchEnd::kRetry;
@@ -235,14 +268,18 @@ Informer::WatchEnd Informer::watch_once() {
   if (stopping_) return WatchEnd::kStopped;
   if (ended_by_event) return end;
   const std::string error = (*stream)->error();
-  if (error.empty()) return WatchEnd::kResume;  // the server ended the watch (timeout)
+  if (error.empty()) {  // the server ended the watch (timeout)
+    metrics_.on_watch_end(WatchEndReason::kClosed);
+    return WatchEnd::kResume;
+  }
+  metrics_.on_watch_end(WatchEndReason::kError);
   stats_.last_error = "watch " + options_.kind + ": " + error;
   return WatchEnd::kRetry;
 }
 
 void Informer::run() {
-  for (;;) {
-    if (!list_all()) return;
+  for (ListReason reason = ListReason::kInitial;; reason = ListReason::kGone) {
+    if (!list_all(reason)) return;
     for (;;) {
       const WatchEnd end = watch_once();
       if (end == WatchEnd::kStopped) return;

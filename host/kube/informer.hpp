@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "host/kube/indexer.hpp"
+#include "host/kube/informer_metrics.hpp"
 #include "host/kube/list_watch.hpp"
 #include "host/kube/object_decoder.hpp"
 #include "host/kube/projection.hpp"
@@ -48,6 +49,11 @@ struct InformerOptions {
   // Watches are ended by the server after a random time in [min, 2*min), as
   // client-go does, so connections get rebalanced.
   std::chrono::seconds min_watch_timeout{300};
+  // Where the informer's metrics go (informer_metrics.hpp), labelled
+  // resource=`resource` ("pods"; the kind when empty). Null: a registry of
+  // the informer's own, so the event path never checks.
+  metrics::Registry* metrics = nullptr;
+  std::string resource;
 };
 
 struct InformerStats {
@@ -86,7 +92,7 @@ class Informer {
  private:
   enum class WatchEnd { kStopped, kRelist, kRetry, kResume };
   void run();
-  bool list_all();  // false when stopping
+  bool list_all(InformerMetrics::ListReason reason);  // false when stopping
   WatchEnd watch_once();
   bool sleep_backoff();
   void dispatch(const ObjectPtr& old, const ObjectPtr& now);
@@ -96,6 +102,8 @@ class Informer {
   std::unique_ptr<ListerWatcher> lister_watcher_;
   ObjectDecoder decoder_;
   Indexer store_;
+  std::unique_ptr<metrics::Registry> own_registry_;  // when options_.metrics is null
+  InformerMetrics metrics_;
 
   mutable std::mutex mutex_;  // handlers_, stream_, stopping_, resource_version_, stats_
   std::condition_variable cv_;

@@ -14,6 +14,11 @@ InformerFactory::InformerFactory(Resolve resolve, MakeListerWatcher make)
 
 InformerFactory::~InformerFactory() { stop(); }
 
+void InformerFactory::set_metrics(metrics::Registry& registry) {
+  std::lock_guard guard(mutex_);
+  defaults_.metrics = &registry;
+}
+
 Status InformerFactory::configure(const std::string& api_version, const std::string& kind,
                                   const KindOptions& options) {
   std::lock_guard guard(mutex_);
@@ -54,6 +59,7 @@ Result<Informer*> InformerFactory::informer_for(const std::string& api_version,
   InformerOptions options = defaults_;
   options.api_version = api_version;
   options.kind = kind;
+  options.resource = resource_label(*resource);
   if (auto configured = kind_options_.find(key); configured != kind_options_.end()) {
     options.label_selector = configured->second.label_selector;
     options.field_selector = configured->second.field_selector;

@@ -52,6 +52,10 @@ class InformerFactory {
   bool wait_for_sync(std::chrono::milliseconds timeout);
   std::vector<std::pair<std::string, Informer*>> informers() const;
 
+  // Informers made later export their metrics (informer_metrics.hpp) to
+  // `registry`, which must outlive this factory.
+  void set_metrics(metrics::Registry& registry);
+
   // Test and bench hook: page size and backoff for informers made later.
   InformerOptions& defaults() { return defaults_; }
 

@@ -41,12 +41,16 @@ class FaultConvergence : public test::MirrorScenario {
 };
 
 TEST_F(FaultConvergence, DroppedWatches) {
+  const double watches_before = configmap_informer("watches_total");
   double dropped = 0;
   update_sources(
       kRounds, [&] { dropped += number_at(admin_post("/admin/faults/drop-watches"), "dropped"); });
   EXPECT_GT(dropped, 0);  // the host's ConfigMap watch among them
   expect_copies_converge();
   expect_host_healthy();
+  // The host watched again after each drop, resuming rather than relisting.
+  EXPECT_GT(configmap_informer("watches_total"), watches_before) << context();
+  EXPECT_EQ(configmap_informer("relists_total", R"(reason="gone")"), 0) << context();
 }
 
 TEST_F(FaultConvergence, CompactedHistoryGivesGoneAndTheHostRelists) {
@@ -65,6 +69,9 @@ TEST_F(FaultConvergence, CompactedHistoryGivesGoneAndTheHostRelists) {
   });
   expect_copies_converge();
   expect_host_healthy();
+  EXPECT_GE(configmap_informer("watch_ends_total", R"(reason="gone")"), 1) << context();
+  EXPECT_GE(configmap_informer("relists_total", R"(reason="gone")"), 1) << context();
+  EXPECT_EQ(configmap_informer("relists_total", R"(reason="initial")"), 1) << context();
 }
 
 TEST_F(FaultConvergence, HalfOfTheWritesConflict) {

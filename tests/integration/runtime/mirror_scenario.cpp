@@ -205,6 +205,12 @@ double MirrorScenario::reconciles(const std::string& result) {
       .value_or(0);
 }
 
+double MirrorScenario::configmap_informer(const std::string& name, const std::string& label) {
+  std::vector<std::string> labels{R"(resource="configmaps")"};
+  if (!label.empty()) labels.push_back(label);
+  return host_->metric("dynop_informer_" + name, labels).value_or(0);
+}
+
 std::string MirrorScenario::context() const {
   std::string out;
   if (host_) out += "--- host log ---\n" + host_->log();

@@ -80,6 +80,9 @@ class MirrorScenario : public ::testing::Test {
 
   // dynop_reconcile_total{controller="mirror",result=...}.
   double reconciles(const std::string& result);
+  // A series of the host's ConfigMap informer, dynop_informer_<name> with
+  // resource="configmaps" and `label` (e.g. R"(reason="gone")"); 0 if absent.
+  double configmap_informer(const std::string& name, const std::string& label = "");
 
   LocalCluster& cluster() { return *cluster_; }
   RunningHost& host() { return *host_; }

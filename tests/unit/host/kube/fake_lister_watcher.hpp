@@ -47,10 +47,27 @@ class FakeServer {
     history_.clear();
     compacted_ = rv_;
   }
+  // In one step, so no watcher can catch up in between: moves the
+  // resourceVersion on, forgets history and drops every open watch. Every
+  // resume then gets 410 Gone.
+  void expire_watches() {
+    std::lock_guard guard(mutex_);
+    compacted_ = ++rv_;
+    history_.clear();
+    ++drop_generation_;
+    cv_.notify_all();
+  }
   // Ends every open watch with a transport error.
   void drop_watches() {
     std::lock_guard guard(mutex_);
     ++drop_generation_;
+    cv_.notify_all();
+  }
+  // Ends every open watch normally, as a server does when a watch's
+  // timeoutSeconds is up.
+  void close_watches() {
+    std::lock_guard guard(mutex_);
+    ++close_generation_;
     cv_.notify_all();
   }
   void bookmark() {
@@ -110,7 +127,8 @@ class FakeServer {
       return error_from_response(
           410,
           R"({"kind":"Status","reason":"Expired","message":"too old resource version","code":410})");
-    return std::unique_ptr<EventStream>(std::make_unique<Stream>(*this, from, drop_generation_));
+    return std::unique_ptr<EventStream>(
+        std::make_unique<Stream>(*this, from, drop_generation_, close_generation_));
   }
 
   ListOptions last_watch_options;
@@ -125,8 +143,11 @@ class FakeServer {
 
   class Stream : public EventStream {
    public:
-    Stream(FakeServer& server, long long from, int generation)
-        : server_(server), from_(from), generation_(generation) {}
+    Stream(FakeServer& server, long long from, int generation, int close_generation)
+        : server_(server),
+          from_(from),
+          generation_(generation),
+          close_generation_(close_generation) {}
     bool next_line(std::string& line) override {
       std::unique_lock lock(server_.mutex_);
       for (;;) {
@@ -138,6 +159,7 @@ class FakeServer {
           error_ = "connection reset by peer";
           return false;
         }
+        if (server_.close_generation_ != close_generation_) return false;
         for (const Event& event : server_.history_) {
           if (event.seq <= seq_) continue;
           const bool bookmark = event.type == "BOOKMARK";
@@ -169,6 +191,7 @@ class FakeServer {
     FakeServer& server_;
     long long from_;
     int generation_;
+    int close_generation_;
     bool cancelled_ = false;
     long long seq_ = -1;
     std::string error_;
@@ -188,6 +211,7 @@ class FakeServer {
   long long seq_ = 0;
   long long compacted_ = 0;
   int drop_generation_ = 0;
+  int close_generation_ = 0;
   int failing_lists_ = 0;
   int lists_ = 0;
   int watches_ = 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lib/metrics/registry.hpp"
 #include "tests/unit/host/kube/fake_lister_watcher.hpp"
 
 namespace dynop::host::kube {
@@ -68,6 +69,24 @@ TEST(InformerFactory, ProjectionsMergeAndSelectorsMustAgree) {
   EXPECT_NE(std::find(paths.begin(), paths.end(), "status.phase"), paths.end());
   EXPECT_EQ((*informer)->options().label_selector, "app=web");
   EXPECT_FALSE(f.factory.configure("v1", "Pod", a));  // too late once created
+}
+
+TEST(InformerFactory, InformersExportMetricsLabelledWithTheirResource) {
+  Fixture f;
+  metrics::Registry registry;
+  f.factory.set_metrics(registry);
+  f.server.apply(boost::json::object{{"kind", "ConfigMap"},
+                                     {"apiVersion", "v1"},
+                                     {"metadata", {{"name", "a"}, {"namespace", "default"}}}});
+  ASSERT_TRUE(f.factory.informer_for("v1", "ConfigMap"));
+  f.factory.start();
+  ASSERT_TRUE(f.factory.wait_for_sync(std::chrono::seconds(20)));
+  EXPECT_EQ(registry.gauge("dynop_informer_objects", "").with({{"resource", "things"}}).value(), 1);
+  const std::string text = registry.serialize();
+  EXPECT_NE(text.find("dynop_informer_lists_total{resource=\"things\",result=\"success\"} 1\n"),
+            std::string::npos)
+      << text;
+  f.factory.stop();
 }
 
 }  // namespace

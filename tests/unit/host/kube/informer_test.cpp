@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "lib/metrics/registry.hpp"
 #include "tests/unit/host/kube/fake_lister_watcher.hpp"
 
 namespace dynop::host::kube {
@@ -65,6 +66,21 @@ InformerOptions fast_options() {
   options.initial_backoff = std::chrono::milliseconds(1);
   options.max_backoff = std::chrono::milliseconds(5);
   return options;
+}
+
+// fast_options() exporting to `registry` as resource "configmaps".
+InformerOptions options_with_metrics(metrics::Registry& registry) {
+  InformerOptions options = fast_options();
+  options.metrics = &registry;
+  options.resource = "configmaps";
+  return options;
+}
+
+// One configmaps series of an informer metric: a counter, or the objects gauge.
+double metric(metrics::Registry& registry, const std::string& name, metrics::Labels labels = {}) {
+  labels.emplace_back("resource", "configmaps");
+  if (name == "dynop_informer_objects") return registry.gauge(name, "").with(labels).value();
+  return registry.counter(name, "").with(labels).value();
 }
 
 std::string value_of(const ObjectPtr& object) {
@@ -217,6 +233,122 @@ TEST(Informer, StopEndsABlockedWatch) {
   ASSERT_TRUE(eventually([&] { return server.watches() == 1; }));
   informer.stop();  // returns: the watch was cancelled
   SUCCEED();
+}
+
+TEST(InformerMetrics, CountListsWatchesEventsAndCachedObjects) {
+  FakeServer server;
+  server.apply(config_map("a", "1"));
+  server.apply(config_map("b", "1"));
+  metrics::Registry registry;
+  Informer informer(options_with_metrics(registry), std::make_unique<FakeListerWatcher>(server));
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
+  ASSERT_TRUE(eventually([&] { return server.watches() == 1; }));
+  EXPECT_EQ(metric(registry, "dynop_informer_objects"), 2);
+
+  server.apply(config_map("a", "2"));
+  server.apply(config_map("c", "1"));
+  server.apply(config_map("d", "1"));
+  server.remove("default/b");
+  server.bookmark();
+  ASSERT_TRUE(eventually([&] {
+    return metric(registry, "dynop_informer_events_total", {{"type", "BOOKMARK"}}) == 1;
+  }));
+  EXPECT_EQ(metric(registry, "dynop_informer_events_total", {{"type", "ADDED"}}), 2);
+  EXPECT_EQ(metric(registry, "dynop_informer_events_total", {{"type", "MODIFIED"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_events_total", {{"type", "DELETED"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_objects"), 3);  // a, c, d
+  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "initial"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_lists_total", {{"result", "success"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_watches_total"), 1);
+
+  // A watch the server ends normally is resumed, not relisted.
+  server.close_watches();
+  ASSERT_TRUE(eventually([&] { return metric(registry, "dynop_informer_watches_total") == 2; }));
+  EXPECT_EQ(metric(registry, "dynop_informer_watch_ends_total", {{"reason", "closed"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_lists_total", {{"result", "success"}}), 1);
+
+  // What /metrics shows.
+  const std::string text = registry.serialize();
+  EXPECT_NE(text.find("# TYPE dynop_informer_events_total counter\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("dynop_informer_events_total{resource=\"configmaps\",type=\"ADDED\"} 2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("dynop_informer_objects{resource=\"configmaps\"} 3\n"), std::string::npos)
+      << text;
+}
+
+TEST(InformerMetrics, ADroppedWatchEndsWithErrorAndANewWatchStarts) {
+  FakeServer server;
+  server.apply(config_map("a", "1"));
+  metrics::Registry registry;
+  Informer informer(options_with_metrics(registry), std::make_unique<FakeListerWatcher>(server));
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
+  ASSERT_TRUE(eventually([&] { return server.watches() == 1; }));
+  server.drop_watches();
+  ASSERT_TRUE(eventually([&] { return metric(registry, "dynop_informer_watches_total") == 2; }));
+  EXPECT_EQ(metric(registry, "dynop_informer_watch_ends_total", {{"reason", "error"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "gone"}}), 0);
+}
+
+TEST(InformerMetrics, GoneCountsAWatchEndAndARelistWithReasonGone) {
+  FakeServer server;
+  server.apply(config_map("old", "1"));
+  metrics::Registry registry;
+  Informer informer(options_with_metrics(registry), std::make_unique<FakeListerWatcher>(server));
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
+  ASSERT_TRUE(eventually([&] { return server.watches() == 1; }));
+  server.remove("default/old");
+  server.apply(config_map("new", "1"));
+  server.apply(config_map("newer", "1"));
+  server.expire_watches();
+  ASSERT_TRUE(eventually([&] {
+    return metric(registry, "dynop_informer_relists_total", {{"reason", "gone"}}) == 1;
+  }));
+  ASSERT_TRUE(eventually([&] {
+    return metric(registry, "dynop_informer_lists_total", {{"result", "success"}}) == 2;
+  }));
+  EXPECT_EQ(metric(registry, "dynop_informer_watch_ends_total", {{"reason", "gone"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "initial"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_objects"), 2);  // set from the relist
+}
+
+TEST(InformerMetrics, FailedListsAreCountedAndRetriedWithReasonError) {
+  FakeServer server;
+  server.apply(config_map("a", "1"));
+  server.fail_next_lists(3);
+  metrics::Registry registry;
+  Informer informer(options_with_metrics(registry), std::make_unique<FakeListerWatcher>(server));
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
+  EXPECT_EQ(metric(registry, "dynop_informer_lists_total", {{"result", "error"}}), 3);
+  EXPECT_EQ(metric(registry, "dynop_informer_lists_total", {{"result", "success"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "initial"}}), 1);
+  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "error"}}), 3);
+}
+
+TEST(InformerMetrics, WithoutARegistryTheInformerStillWorks) {
+  FakeServer server;
+  server.apply(config_map("a", "1"));
+  Informer informer(fast_options(), std::make_unique<FakeListerWatcher>(server));
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
+  server.apply(config_map("b", "1"));
+  ASSERT_TRUE(eventually([&] { return informer.cache().size() == 2; }));
+}
+
+TEST(InformerMetrics, ResourceLabelIsPluralDotGroup) {
+  ResourceInfo pods;
+  pods.version = "v1";
+  pods.resource = "pods";
+  EXPECT_EQ(resource_label(pods), "pods");
+  ResourceInfo dgds;
+  dgds.group = "nvidia.com";
+  dgds.version = "v1alpha1";
+  dgds.resource = "dynamographdeployments";
+  EXPECT_EQ(resource_label(dgds), "dynamographdeployments.nvidia.com");
 }
 
 }  // namespace
