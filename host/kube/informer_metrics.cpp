@@ -16,23 +16,19 @@ InformerMetrics::InformerMetrics(metrics::Registry& registry, const std::string&
                                  "Complete lists (every page) of a resource, by result.");
   lists_ok_ = with(lists, "result", "success");
   lists_failed_ = with(lists, "result", "error");
-
+  // In enum order.
   auto& relists = registry.counter(
       "dynop_informer_relists_total",
       "Lists started, by reason: initial, gone (410 Gone) or error (retry of a failed list).");
-  list_reasons_[index(ListReason::kInitial)] = with(relists, "reason", "initial");
-  list_reasons_[index(ListReason::kGone)] = with(relists, "reason", "gone");
-  list_reasons_[index(ListReason::kError)] = with(relists, "reason", "error");
-
+  for (std::size_t i = 0; const char* reason : {"initial", "gone", "error"})
+    list_reasons_[i++] = with(relists, "reason", reason);
   watches_ = &registry.counter("dynop_informer_watches_total", "Watch requests made.")
                   .with({{"resource", resource}});
-
   auto& ends = registry.counter(
       "dynop_informer_watch_ends_total",
       "Watches that ended, by reason: closed (by the server), error, or gone (410 Gone).");
-  watch_ends_[index(WatchEndReason::kClosed)] = with(ends, "reason", "closed");
-  watch_ends_[index(WatchEndReason::kError)] = with(ends, "reason", "error");
-  watch_ends_[index(WatchEndReason::kGone)] = with(ends, "reason", "gone");
+  for (std::size_t i = 0; const char* reason : {"closed", "error", "gone"})
+    watch_ends_[i++] = with(ends, "reason", reason);
 
   static_assert(static_cast<int>(EventType::kBookmark) == 3 &&
                 static_cast<int>(EventType::kError) == 4);

@@ -68,21 +68,6 @@ InformerOptions fast_options() {
   return options;
 }
 
-// fast_options() exporting to `registry` as resource "configmaps".
-InformerOptions options_with_metrics(metrics::Registry& registry) {
-  InformerOptions options = fast_options();
-  options.metrics = &registry;
-  options.resource = "configmaps";
-  return options;
-}
-
-// One configmaps series of an informer metric: a counter, or the objects gauge.
-double metric(metrics::Registry& registry, const std::string& name, metrics::Labels labels = {}) {
-  labels.emplace_back("resource", "configmaps");
-  if (name == "dynop_informer_objects") return registry.gauge(name, "").with(labels).value();
-  return registry.counter(name, "").with(labels).value();
-}
-
 std::string value_of(const ObjectPtr& object) {
   auto json = boost::json::parse(object->json()).as_object();
   return std::string(json["data"].as_object()["value"].as_string());
@@ -235,41 +220,66 @@ TEST(Informer, StopEndsABlockedWatch) {
   SUCCEED();
 }
 
-TEST(InformerMetrics, CountListsWatchesEventsAndCachedObjects) {
-  FakeServer server;
-  server.apply(config_map("a", "1"));
-  server.apply(config_map("b", "1"));
-  metrics::Registry registry;
-  Informer informer(options_with_metrics(registry), std::make_unique<FakeListerWatcher>(server));
-  informer.start();
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
-  ASSERT_TRUE(eventually([&] { return server.watches() == 1; }));
-  EXPECT_EQ(metric(registry, "dynop_informer_objects"), 2);
+// An informer exporting its metrics to `registry_` as resource "configmaps".
+class InformerMetricsTest : public ::testing::Test {
+ protected:
+  // Starts the informer; waits until it has listed and opened its first watch.
+  void start() {
+    InformerOptions options = fast_options();
+    options.metrics = &registry_;
+    options.resource = "configmaps";
+    informer_ = std::make_unique<Informer>(options, std::make_unique<FakeListerWatcher>(server_));
+    informer_->start();
+    ASSERT_TRUE(informer_->wait_for_sync(std::chrono::seconds(20)));
+    ASSERT_TRUE(eventually([&] { return server_.watches() == 1; }));
+  }
+  // dynop_informer_<name>{resource="configmaps",<label>}: a counter, or the objects gauge.
+  double metric(const std::string& name, const std::string& key = "",
+                const std::string& value = "") {
+    metrics::Labels labels{{"resource", "configmaps"}};
+    if (!key.empty()) labels.emplace_back(key, value);
+    const std::string full = "dynop_informer_" + name;
+    if (name == "objects") return registry_.gauge(full, "").with(labels).value();
+    return registry_.counter(full, "").with(labels).value();
+  }
+  bool eventually_metric(const std::string& name, const std::string& key, const std::string& value,
+                         double want) {
+    return eventually([&] { return metric(name, key, value) == want; });
+  }
 
-  server.apply(config_map("a", "2"));
-  server.apply(config_map("c", "1"));
-  server.apply(config_map("d", "1"));
-  server.remove("default/b");
-  server.bookmark();
-  ASSERT_TRUE(eventually([&] {
-    return metric(registry, "dynop_informer_events_total", {{"type", "BOOKMARK"}}) == 1;
-  }));
-  EXPECT_EQ(metric(registry, "dynop_informer_events_total", {{"type", "ADDED"}}), 2);
-  EXPECT_EQ(metric(registry, "dynop_informer_events_total", {{"type", "MODIFIED"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_events_total", {{"type", "DELETED"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_objects"), 3);  // a, c, d
-  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "initial"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_lists_total", {{"result", "success"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_watches_total"), 1);
+  FakeServer server_;
+  metrics::Registry registry_;
+  std::unique_ptr<Informer> informer_;
+};
+
+TEST_F(InformerMetricsTest, CountListsWatchesEventsAndCachedObjects) {
+  server_.apply(config_map("a", "1"));
+  server_.apply(config_map("b", "1"));
+  start();
+  EXPECT_EQ(metric("objects"), 2);
+
+  server_.apply(config_map("a", "2"));
+  server_.apply(config_map("c", "1"));
+  server_.apply(config_map("d", "1"));
+  server_.remove("default/b");
+  server_.bookmark();
+  ASSERT_TRUE(eventually_metric("events_total", "type", "BOOKMARK", 1));
+  EXPECT_EQ(metric("events_total", "type", "ADDED"), 2);
+  EXPECT_EQ(metric("events_total", "type", "MODIFIED"), 1);
+  EXPECT_EQ(metric("events_total", "type", "DELETED"), 1);
+  EXPECT_EQ(metric("objects"), 3);  // a, c, d
+  EXPECT_EQ(metric("relists_total", "reason", "initial"), 1);
+  EXPECT_EQ(metric("lists_total", "result", "success"), 1);
+  EXPECT_EQ(metric("watches_total"), 1);
 
   // A watch the server ends normally is resumed, not relisted.
-  server.close_watches();
-  ASSERT_TRUE(eventually([&] { return metric(registry, "dynop_informer_watches_total") == 2; }));
-  EXPECT_EQ(metric(registry, "dynop_informer_watch_ends_total", {{"reason", "closed"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_lists_total", {{"result", "success"}}), 1);
+  server_.close_watches();
+  ASSERT_TRUE(eventually_metric("watches_total", "", "", 2));
+  EXPECT_EQ(metric("watch_ends_total", "reason", "closed"), 1);
+  EXPECT_EQ(metric("lists_total", "result", "success"), 1);
 
   // What /metrics shows.
-  const std::string text = registry.serialize();
+  const std::string text = registry_.serialize();
   EXPECT_NE(text.find("# TYPE dynop_informer_events_total counter\n"), std::string::npos) << text;
   EXPECT_NE(text.find("dynop_informer_events_total{resource=\"configmaps\",type=\"ADDED\"} 2\n"),
             std::string::npos)
@@ -278,55 +288,37 @@ TEST(InformerMetrics, CountListsWatchesEventsAndCachedObjects) {
       << text;
 }
 
-TEST(InformerMetrics, ADroppedWatchEndsWithErrorAndANewWatchStarts) {
-  FakeServer server;
-  server.apply(config_map("a", "1"));
-  metrics::Registry registry;
-  Informer informer(options_with_metrics(registry), std::make_unique<FakeListerWatcher>(server));
-  informer.start();
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
-  ASSERT_TRUE(eventually([&] { return server.watches() == 1; }));
-  server.drop_watches();
-  ASSERT_TRUE(eventually([&] { return metric(registry, "dynop_informer_watches_total") == 2; }));
-  EXPECT_EQ(metric(registry, "dynop_informer_watch_ends_total", {{"reason", "error"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "gone"}}), 0);
+TEST_F(InformerMetricsTest, ADroppedWatchEndsWithErrorAndANewWatchStarts) {
+  server_.apply(config_map("a", "1"));
+  start();
+  server_.drop_watches();
+  ASSERT_TRUE(eventually_metric("watches_total", "", "", 2));
+  EXPECT_EQ(metric("watch_ends_total", "reason", "error"), 1);
+  EXPECT_EQ(metric("relists_total", "reason", "gone"), 0);
 }
 
-TEST(InformerMetrics, GoneCountsAWatchEndAndARelistWithReasonGone) {
-  FakeServer server;
-  server.apply(config_map("old", "1"));
-  metrics::Registry registry;
-  Informer informer(options_with_metrics(registry), std::make_unique<FakeListerWatcher>(server));
-  informer.start();
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
-  ASSERT_TRUE(eventually([&] { return server.watches() == 1; }));
-  server.remove("default/old");
-  server.apply(config_map("new", "1"));
-  server.apply(config_map("newer", "1"));
-  server.expire_watches();
-  ASSERT_TRUE(eventually([&] {
-    return metric(registry, "dynop_informer_relists_total", {{"reason", "gone"}}) == 1;
-  }));
-  ASSERT_TRUE(eventually([&] {
-    return metric(registry, "dynop_informer_lists_total", {{"result", "success"}}) == 2;
-  }));
-  EXPECT_EQ(metric(registry, "dynop_informer_watch_ends_total", {{"reason", "gone"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "initial"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_objects"), 2);  // set from the relist
+TEST_F(InformerMetricsTest, GoneCountsAWatchEndAndARelistWithReasonGone) {
+  server_.apply(config_map("old", "1"));
+  start();
+  server_.remove("default/old");
+  server_.apply(config_map("new", "1"));
+  server_.apply(config_map("newer", "1"));
+  server_.expire_watches();
+  ASSERT_TRUE(eventually_metric("relists_total", "reason", "gone", 1));
+  ASSERT_TRUE(eventually_metric("lists_total", "result", "success", 2));
+  EXPECT_EQ(metric("watch_ends_total", "reason", "gone"), 1);
+  EXPECT_EQ(metric("relists_total", "reason", "initial"), 1);
+  EXPECT_EQ(metric("objects"), 2);  // set from the relist
 }
 
-TEST(InformerMetrics, FailedListsAreCountedAndRetriedWithReasonError) {
-  FakeServer server;
-  server.apply(config_map("a", "1"));
-  server.fail_next_lists(3);
-  metrics::Registry registry;
-  Informer informer(options_with_metrics(registry), std::make_unique<FakeListerWatcher>(server));
-  informer.start();
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
-  EXPECT_EQ(metric(registry, "dynop_informer_lists_total", {{"result", "error"}}), 3);
-  EXPECT_EQ(metric(registry, "dynop_informer_lists_total", {{"result", "success"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "initial"}}), 1);
-  EXPECT_EQ(metric(registry, "dynop_informer_relists_total", {{"reason", "error"}}), 3);
+TEST_F(InformerMetricsTest, FailedListsAreCountedAndRetriedWithReasonError) {
+  server_.apply(config_map("a", "1"));
+  server_.fail_next_lists(3);
+  start();
+  EXPECT_EQ(metric("lists_total", "result", "error"), 3);
+  EXPECT_EQ(metric("lists_total", "result", "success"), 1);
+  EXPECT_EQ(metric("relists_total", "reason", "initial"), 1);
+  EXPECT_EQ(metric("relists_total", "reason", "error"), 3);
 }
 
 TEST(InformerMetrics, WithoutARegistryTheInformerStillWorks) {
