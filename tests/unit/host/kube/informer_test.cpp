@@ -321,16 +321,6 @@ TEST_F(InformerMetricsTest, FailedListsAreCountedAndRetriedWithReasonError) {
   EXPECT_EQ(metric("relists_total", "reason", "error"), 3);
 }
 
-TEST(InformerMetrics, WithoutARegistryTheInformerStillWorks) {
-  FakeServer server;
-  server.apply(config_map("a", "1"));
-  Informer informer(fast_options(), std::make_unique<FakeListerWatcher>(server));
-  informer.start();
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(20)));
-  server.apply(config_map("b", "1"));
-  ASSERT_TRUE(eventually([&] { return informer.cache().size() == 2; }));
-}
-
 TEST(InformerMetrics, ResourceLabelIsPluralDotGroup) {
   ResourceInfo pods;
   pods.version = "v1";
