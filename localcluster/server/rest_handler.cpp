@@ -324,6 +324,12 @@ void RestHandler::list(Context& ctx, net::Responder responder) {
     }
   }
   storage::ListResult result = store_.list(selection, options);
+  if (result.error) {
+    // kube-apiserver's answer when etcd compacted the revision of the first page.
+    return responder.respond(error_response(
+        ctx, gone("The provided continue parameter is too old to display a consistent list "
+                  "result. You can start a new list without the continue parameter.")));
+  }
   bool has_selector = !param_or(ctx.info, "labelSelector").empty() ||
                       !param_or(ctx.info, "fieldSelector").empty();
   if (ctx.wants_table() && hooks_.render_table) {

@@ -153,32 +153,71 @@ StoreResult<StoredObject> ObjectStore::update(const std::string& resource, const
 ListResult ObjectStore::list(const Selection& selection, const ListOptions& options) const {
   std::shared_lock lock(mutex_);
   ListResult result;
-  result.resource_version = options.continue_rv ? options.continue_rv : rv_;
+  const std::uint64_t at = options.continue_rv ? options.continue_rv : rv_;
+  result.resource_version = at;
+  if (at < history_floor_) {
+    result.error = StoreError{StoreErrorCode::kGone,
+                              "too old resource version: " + std::to_string(at) + " (" +
+                                  std::to_string(history_floor_ + 1) + ")",
+                              {},
+                              0};
+    return result;
+  }
   auto bucket = buckets_.find(selection.resource);
-  if (bucket == buckets_.end()) return result;
-  const Bucket& objects = bucket->second;
+  const Bucket empty;
+  const Bucket& objects = bucket == buckets_.end() ? empty : bucket->second;
   // Keys sort as "ns/name": one namespace is the contiguous range ["ns/", "ns0").
-  std::string prefix = selection.namespace_name.empty() ? "" : selection.namespace_name + "/";
-  const auto end =
-      prefix.empty() ? objects.end() : objects.lower_bound(selection.namespace_name + "0");
-  // A continue key sorts after the prefix, so seeking to it never leaves the range's start.
-  auto it = objects.lower_bound(prefix + options.continue_start);
-  for (; it != end; ++it) {
-    if (!selection.matches(*it->second.attrs)) continue;
+  const std::string prefix = selection.namespace_name.empty() ? "" : selection.namespace_name + "/";
+  const std::string first = prefix + options.continue_start;
+  const std::string range_end = prefix.empty() ? "" : selection.namespace_name + "0";
+  const auto in_range = [&](const std::string& key) {
+    return key >= first && (range_end.empty() || key < range_end);
+  };
+  // The state at `at` of every key in range changed since: the state before
+  // its first later change (null: it did not exist then).
+  std::map<std::string, const StoredObject*> then;
+  auto since = std::partition_point(history_.begin(), history_.end(),
+                                    [&](const HistoryEntry& entry) { return entry.rv <= at; });
+  for (; since != history_.end(); ++since) {
+    if (since->resource != selection.resource) continue;
+    std::string key = bucket_key(since->current.attrs->namespace_name, since->current.attrs->name);
+    if (!in_range(key)) continue;
+    then.try_emplace(std::move(key),
+                     since->type == WatchEventType::kAdded ? nullptr : &since->previous);
+  }
+
+  const auto end = range_end.empty() ? objects.end() : objects.lower_bound(range_end);
+  auto live = objects.lower_bound(first);
+  auto changed = then.begin();
+  while (live != end || changed != then.end()) {
+    // The next key in order, from the live objects or from the undone changes.
+    const bool from_changed =
+        live == end || (changed != then.end() && changed->first <= live->first);
+    const std::string& key = from_changed ? changed->first : live->first;
+    const StoredObject* object = from_changed ? changed->second : &live->second;
+    // Step past this key in both sequences (a changed key may still be live);
+    // `key` stays valid, as nothing is erased.
+    if (live != end && live->first == key) ++live;
+    if (from_changed) ++changed;
+    if (!object || !selection.matches(*object->attrs)) continue;
     if (options.limit > 0 && static_cast<std::int64_t>(result.items.size()) >= options.limit) {
-      result.continue_token =
-          encode_continue({result.resource_version, it->first.substr(prefix.size())});
+      result.continue_token = encode_continue({at, key.substr(prefix.size())});
       // kube-apiserver reports remainingItemCount only for unfiltered lists; with a
       // predicate, counting would mean matching the whole rest of the list on every page.
       if (!selection.predicate) {
+        // Live objects from `key` on, by rank, corrected by the changes undone there.
         const std::size_t end_rank =
             end == objects.end() ? objects.size() : objects.order_of_key(end->first);
-        result.remaining_items =
-            static_cast<std::int64_t>(end_rank - objects.order_of_key(it->first));
+        auto remaining = static_cast<std::int64_t>(end_rank - objects.order_of_key(key));
+        for (auto it = then.lower_bound(key); it != then.end(); ++it) {
+          const bool exists_now = objects.find(it->first) != objects.end();
+          remaining += (it->second ? 1 : 0) - (exists_now ? 1 : 0);
+        }
+        result.remaining_items = remaining;
       }
       break;
     }
-    result.items.push_back(it->second);
+    result.items.push_back(*object);
   }
   return result;
 }

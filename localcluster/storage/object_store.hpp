@@ -53,6 +53,9 @@ struct ListResult {
   std::uint64_t resource_version = 0;
   std::string continue_token;                   // empty on the last page
   std::optional<std::int64_t> remaining_items;  // set only when a limit cut the list
+  // kGone when a continue token's resourceVersion is older than the event
+  // history, so its snapshot can no longer be rebuilt (kube: 410 Expired).
+  std::optional<StoreError> error;
 };
 
 // Where an object lives, for controllers walking owner references.
@@ -96,6 +99,10 @@ class ObjectStore {
                                    const std::string& name, const Mutator& mutate,
                                    bool dry_run = false);
 
+  // A continued page (continue_rv set) shows the objects as they were at
+  // continue_rv, as kube-apiserver's pages all read the first page's etcd
+  // revision: changes since then are undone from the event history, so a page
+  // costs its own items plus the events since the first page.
   ListResult list(const Selection& selection, const ListOptions& options = {}) const;
 
   // from_rv nullopt: the channel first receives ADDED for every matching

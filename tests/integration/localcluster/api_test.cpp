@@ -209,6 +209,67 @@ TEST_F(ApiTest, ListPaginatesWithContinueTokens) {
   EXPECT_EQ(c().get("/api/v1/namespaces/paging/configmaps?limit=2&continue=garbage").status, 400u);
 }
 
+// As kube-apiserver, every page of a list reads the first page's
+// resourceVersion: later creates, updates and deletes do not show up.
+TEST_F(ApiTest, ContinuedPagesShowTheFirstPagesSnapshot) {
+  make_namespace("snapshot");
+  const std::string path = "/api/v1/namespaces/snapshot/configmaps";
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(c().post(path, config_map("cm-" + std::to_string(i))).status, 201u);
+  }
+  auto page1 = c().get(path + "?limit=2");
+  ASSERT_EQ(page1.status, 200u) << page1.body;
+  const std::string rv = field_text(page1.json(), {"metadata", "resourceVersion"});
+  ASSERT_EQ(c().patch(path + "/cm-2", R"({"data":{"k":"changed"}})").status, 200u);
+  ASSERT_EQ(c().del(path + "/cm-3").status, 200u);
+  ASSERT_EQ(c().post(path, config_map("cm-4")).status, 201u);
+  auto page2 =
+      c().get(path + "?limit=2&continue=" + field_text(page1.json(), {"metadata", "continue"}));
+  ASSERT_EQ(page2.status, 200u) << page2.body;
+  EXPECT_EQ(field_text(page2.json(), {"metadata", "resourceVersion"}), rv);
+  std::vector<std::string> seen;
+  for (const auto& item : items(page2)) {
+    seen.push_back(field_text(item, {"metadata", "name"}) + "=" + field_text(item, {"data", "k"}));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"cm-2=v", "cm-3=v"}));
+  EXPECT_EQ(field_text(page2.json(), {"metadata", "continue"}), "<missing>");
+  // A new list sees the changes.
+  auto fresh = c().get(path);
+  ASSERT_EQ(fresh.status, 200u);
+  EXPECT_EQ(items(fresh).size(), 4u);
+}
+
+// When the history no longer reaches back to the first page (kube: etcd
+// compacted that revision), continuing is 410 Expired with kube's message.
+TEST(ApiPagination, ContinueOlderThanTheHistoryIs410Expired) {
+  LocalCluster cluster(LocalCluster::Options{true, {"--watch-history", "2"}});
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  const std::string path = "/api/v1/namespaces/default/configmaps";
+  for (int i = 0; i < 3; ++i) {
+    json::object cm{{"apiVersion", "v1"},
+                    {"kind", "ConfigMap"},
+                    {"metadata", json::object{{"name", "cm-" + std::to_string(i)}}}};
+    ASSERT_EQ(cluster.post(path, cm).status, 201u);
+  }
+  auto page1 = cluster.get(path + "?limit=1");
+  ASSERT_EQ(page1.status, 200u) << page1.body;
+  const std::string token = field_text(page1.json(), {"metadata", "continue"});
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(
+        cluster.patch(path + "/cm-0", R"({"data":{"i":")" + std::to_string(i) + R"("}})").status,
+        200u);
+  }
+  auto expired = cluster.get(path + "?limit=1&continue=" + token);
+  EXPECT_EQ(expired.status, 410u);
+  EXPECT_EQ(field_text(expired.json(), {"reason"}), "Expired");
+  EXPECT_EQ(field_text(expired.json(), {"message"}),
+            "The provided continue parameter is too old to display a consistent list result. "
+            "You can start a new list without the continue parameter.");
+  // Starting over works.
+  auto again = cluster.get(path + "?limit=1");
+  EXPECT_EQ(again.status, 200u);
+}
+
 TEST_F(ApiTest, LabelAndFieldSelectors) {
   make_namespace("selectors");
   ASSERT_EQ(c().post("/api/v1/namespaces/selectors/pods", pod("a", "node-1", "web")).status, 201u);

@@ -112,7 +112,7 @@ TEST(ObjectStore, RemainingCountIsExactOnEveryPage) {
   EXPECT_EQ(walk({"pods", "", nullptr}, [](int) {}).front(),
             (std::pair<std::size_t, std::int64_t>{3, 25}));
   // After page 0 of "default" (p0-p2 seen): p5 goes, p7 and p8 arrive, and a
-  // neighbour namespace grows; only "default"'s own rest counts.
+  // neighbour namespace grows; later pages still read page 0's snapshot.
   auto changing = walk({"pods", "default", nullptr}, [&](int n) {
     if (n != 0) return;
     store.update("pods", "default", "p5", [](boost::json::object&, WriteAction& action) {
@@ -123,7 +123,79 @@ TEST(ObjectStore, RemainingCountIsExactOnEveryPage) {
       store.create("pods", "default", name, pod("default", name));
     store.create("pods", "default0", "a", pod("default0", "a"));
   });
-  EXPECT_EQ(changing, (Pages{{3, 4}, {3, 2}, {2, -1}}));
+  EXPECT_EQ(changing, (Pages{{3, 4}, {3, 1}, {1, -1}}));
+  // A new list reads the present: p0-p4, p6, p7, p8.
+  EXPECT_EQ(walk({"pods", "default", nullptr}, [](int) {}), (Pages{{3, 5}, {3, 2}, {2, -1}}));
+}
+
+// A continued page shows each object as it was at the first page's
+// resourceVersion: updated ones in their old state, deleted ones still there,
+// created ones not yet, as etcd serves every page at the first revision.
+TEST(ObjectStore, ContinuedPageReadsTheFirstPagesSnapshot) {
+  ObjectStore store({});
+  for (const std::string name : {"a", "b", "c", "d"}) {
+    store.create("pods", "default", name, pod("default", name));
+  }
+  Selection sel{"pods", "default", nullptr};
+  auto page1 = store.list(sel, {1, "", 0});
+  auto token = decode_continue(page1.continue_token);
+  ASSERT_TRUE(token);
+  store.update("pods", "default", "b", [](boost::json::object& o, WriteAction&) {
+    o["spec"].as_object()["nodeName"] = "n1";
+    return std::optional<StoreError>();
+  });
+  store.update("pods", "default", "c", [](boost::json::object&, WriteAction& action) {
+    action = WriteAction::kDelete;
+    return std::optional<StoreError>();
+  });
+  store.create("pods", "default", "bb", pod("default", "bb"));
+  store.create("pods", "default", "c", pod("default", "c", "n2"));  // recreated
+  auto page2 = store.list(sel, {10, token->start, token->resource_version});
+  ASSERT_FALSE(page2.error);
+  EXPECT_EQ(page2.resource_version, page1.resource_version);
+  std::vector<std::string> seen;
+  for (const auto& item : page2.items) {
+    seen.push_back(item.attrs->name + ":" + *item.attrs->field("spec.nodeName"));
+    EXPECT_LE(item.resource_version, page1.resource_version);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"b:", "c:", "d:"}));
+  // A selector sees the old state too: nothing was on n1 or n2 back then.
+  Selection on_node{"pods", "default",
+                    [](const ObjectAttrs& attrs) { return *attrs.field("spec.nodeName") != ""; }};
+  EXPECT_TRUE(store.list(on_node, {10, token->start, token->resource_version}).items.empty());
+  EXPECT_EQ(store.list(on_node).items.size(), 2u);
+}
+
+// kube-apiserver answers 410 Expired when etcd compacted the first page's
+// revision; here, when the event history no longer reaches back to it.
+TEST(ObjectStore, ContinueOlderThanTheHistoryIsGone) {
+  StoreOptions options;
+  options.history_limit = 2;
+  ObjectStore store(options);
+  for (const std::string name : {"a", "b", "c"}) {
+    store.create("pods", "default", name, pod("default", name));
+  }
+  Selection sel{"pods", "default", nullptr};
+  auto page1 = store.list(sel, {1, "", 0});
+  auto token = decode_continue(page1.continue_token);
+  ASSERT_TRUE(token);
+  store.create("pods", "default", "d", pod("default", "d"));
+  auto still = store.list(sel, {1, token->start, token->resource_version});
+  EXPECT_FALSE(still.error);
+  ASSERT_EQ(still.items.size(), 1u);
+  EXPECT_EQ(*still.remaining_items, 1);  // c, not d
+  for (const std::string name : {"e", "f"}) {
+    store.create("pods", "default", name, pod("default", name));
+  }
+  auto gone = store.list(sel, {1, token->start, token->resource_version});
+  ASSERT_TRUE(gone.error);
+  EXPECT_EQ(gone.error->code, StoreErrorCode::kGone);
+  EXPECT_TRUE(gone.items.empty());
+  store.compact();
+  auto fresh = store.list(sel, {1, "", 0});
+  EXPECT_FALSE(fresh.error);
+  auto compacted = store.list(sel, {1, "b", page1.resource_version});
+  EXPECT_TRUE(compacted.error);
 }
 
 // As kube-apiserver: a filtered list cut by a limit still hands out a continue
