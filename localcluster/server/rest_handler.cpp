@@ -350,6 +350,10 @@ void RestHandler::list(Context& ctx, net::Responder responder) {
   if (!result.continue_token.empty()) {
     meta["continue"] = result.continue_token;
     if (result.remaining_items && !has_selector) meta["remainingItemCount"] = *result.remaining_items;
+  } else if (ctx.type->is_custom()) {
+    // Custom resources are served unstructured, which keeps the empty field
+    // (traces 04-dgdsa-03d, 11b); built-in lists omit it.
+    meta["continue"] = "";
   }
   std::string head = "{\"kind\":";
   head += json::serialize(json::value(ctx.type->list_kind.empty() ? ctx.type->kind + "List"

@@ -211,5 +211,29 @@ TEST_F(CrdTest, CustomObjectDeleteAnswersSuccessStatus) {
   EXPECT_EQ(c().get(base + "/to-delete").status, 404u);
 }
 
+// Custom resource lists carry "continue" even when it is empty, as the
+// unstructured lists of kube-apiserver do (traces 04-dgdsa-03d, 11, 11b).
+TEST_F(CrdTest, CustomListsPaginateAndKeepAnEmptyContinue) {
+  auto ns = c().post("/api/v1/namespaces",
+                     json::object{{"apiVersion", "v1"},
+                                  {"kind", "Namespace"},
+                                  {"metadata", json::object{{"name", "widget-pages"}}}});
+  ASSERT_EQ(ns.status, 201u) << ns.body;
+  const std::string path = "/apis/example.com/v1/namespaces/widget-pages/widgets";
+  for (const char* name : {"w-a", "w-b"}) ASSERT_EQ(c().post(path, widget(name, 1)).status, 201u);
+  auto page1 = c().get(path + "?limit=1");
+  ASSERT_EQ(page1.status, 200u) << page1.body;
+  EXPECT_EQ(field_text(page1.json(), {"metadata", "remainingItemCount"}), "1");
+  const std::string token = field_text(page1.json(), {"metadata", "continue"});
+  ASSERT_FALSE(token.empty());
+  auto page2 = c().get(path + "?limit=1&continue=" + token);
+  ASSERT_EQ(page2.status, 200u) << page2.body;
+  ASSERT_EQ(items(page2).size(), 1u);
+  EXPECT_EQ(field_text(items(page2)[0], {"metadata", "name"}), "w-b");
+  EXPECT_EQ(field_text(page2.json(), {"metadata", "continue"}), "");
+  EXPECT_EQ(field_text(page2.json(), {"metadata", "remainingItemCount"}), "<missing>");
+  EXPECT_EQ(field_text(c().get(path).json(), {"metadata", "continue"}), "");
+}
+
 }  // namespace
 }  // namespace dynop::test
