@@ -180,6 +180,9 @@ ListResult ObjectStore::list(const Selection& selection, const ListOptions& opti
                                     [&](const HistoryEntry& entry) { return entry.rv <= at; });
   for (; since != history_.end(); ++since) {
     if (since->resource != selection.resource) continue;
+    if (!prefix.empty() && since->current.attrs->namespace_name != selection.namespace_name) {
+      continue;
+    }
     std::string key = bucket_key(since->current.attrs->namespace_name, since->current.attrs->name);
     if (!in_range(key)) continue;
     then.try_emplace(std::move(key),
