@@ -118,6 +118,11 @@ class FakeLeaseClient : public LeaseClient {
 
   std::function<void()> before_update;  // runs outside the lock
   bool fail_all = false;
+  int watch_count() {
+    std::lock_guard guard(mutex_);
+    return watches;
+  }
+
   bool watchable = false;  // set before the elector starts
   int gets = 0;
   int updates = 0;

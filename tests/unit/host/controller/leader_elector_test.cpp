@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "tests/unit/host/controller/fake_lease_client.hpp"
@@ -194,10 +195,12 @@ TEST(LeaderElectorLoop, StopsLeadingWhenItCannotRenewInTime) {
   EXPECT_EQ(stopped.load(), 2);
 }
 
-// Waits (bounded, in real time) for `done` without moving the fake clock.
+// Waits (bounded, in real time: generous, for a loaded sanitizer run) for
+// `done` without moving the fake clock.
 template <typename Pred>
 bool without_time_passing(Pred done) {
-  for (int i = 0; i < 2000000 && !done(); ++i) std::this_thread::yield();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
   return done();
 }
 
@@ -212,8 +215,11 @@ TEST(LeaderElectorLoop, WatchingCandidateTakesAReleasedLeaseWithoutWaitingForIts
   config.on_started_leading = [&] { ++started; };
   LeaderElector b(config, leases, clock);
   b.start();
-  // b has seen a's lease and sleeps until its next retry (2 s or more away).
-  ASSERT_TRUE(without_time_passing([&] { return b.leader() == "a" && clock.waiters() == 1; }));
+  // b has seen a's lease, watches it, and sleeps until its next retry (2 s or
+  // more away). The fake's watch has no initial event, so b must be watching
+  // before the release or it would only see it at that retry.
+  ASSERT_TRUE(without_time_passing(
+      [&] { return b.leader() == "a" && clock.waiters() == 1 && leases.watch_count() == 1; }));
   ASSERT_TRUE(a.release());
   // The release's watch event wakes b: it leads while the clock stands still.
   EXPECT_TRUE(without_time_passing([&] { return started.load() == 1; }));
