@@ -72,8 +72,8 @@ std::string http_get(const std::string& url) {
   return std::to_string(r.response->status) + " " + r.response->body;
 }
 
-TEST(HostWithKubernetes, ReconcilesTheSglangExampleWhileLeadingAndReleasesTheLease) {
-  test::LocalCluster cluster;
+// The cluster with the CRDs, the Lease's namespace and the sglang example.
+void prepare(test::LocalCluster& cluster) {
   ASSERT_TRUE(cluster.ok()) << cluster.error();
   auto crds = kubectl(cluster, {"apply", "-f", test::source_path("crds")});
   ASSERT_EQ(crds.exit_code, 0) << crds.err;
@@ -82,14 +82,26 @@ TEST(HostWithKubernetes, ReconcilesTheSglangExampleWhileLeadingAndReleasesTheLea
   auto dgd = kubectl(
       cluster, {"apply", "-f", test::source_path("examples/backends/sglang/deploy/agg.yaml")});
   ASSERT_EQ(dgd.exit_code, 0) << dgd.err;
+}
 
+std::unique_ptr<test::Process> start_host(const test::LocalCluster& cluster,
+                                          std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {
+      "--kubeconfig", cluster.kubeconfig(), "--plugin-dir",      test::binary_path("plugins"),
+      "--plugins",    "dgd,dgdsa",          "--metrics-address", "127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
   std::string error;
-  auto host = test::Process::spawn(
-      test::binary_path("bin/dynop"),
-      {"--kubeconfig", cluster.kubeconfig(), "--plugin-dir", test::binary_path("plugins"),
-       "--plugins", "dgd,dgdsa", "--metrics-address", "127.0.0.1:0"},
-      error, host_spawn_options());
-  ASSERT_TRUE(host) << error;
+  auto host =
+      test::Process::spawn(test::binary_path("bin/dynop"), args, error, host_spawn_options());
+  EXPECT_TRUE(host) << error;
+  return host;
+}
+
+TEST(HostWithKubernetes, ReconcilesTheSglangExampleWhileLeadingAndReleasesTheLease) {
+  test::LocalCluster cluster;
+  ASSERT_NO_FATAL_FAILURE(prepare(cluster));
+  auto host = start_host(cluster);
+  ASSERT_TRUE(host);
   auto address = host->wait_for_match(
       std::regex(R"(serving metrics and health on http://([0-9.]+:[0-9]+))"), 30s);
   ASSERT_TRUE(address) << host->stderr_text();
@@ -117,31 +129,6 @@ TEST(HostWithKubernetes, ReconcilesTheSglangExampleWhileLeadingAndReleasesTheLea
   ASSERT_TRUE(host->signal(SIGTERM));
   EXPECT_EQ(host->wait(60s), 0) << host->stderr_text();
   EXPECT_EQ(lease_holder(cluster), "");
-}
-
-// The cluster with the CRDs, the Lease's namespace and the sglang example.
-void prepare(test::LocalCluster& cluster) {
-  ASSERT_TRUE(cluster.ok()) << cluster.error();
-  auto crds = kubectl(cluster, {"apply", "-f", test::source_path("crds")});
-  ASSERT_EQ(crds.exit_code, 0) << crds.err;
-  auto ns = kubectl(cluster, {"create", "namespace", "dynop-system"});
-  ASSERT_EQ(ns.exit_code, 0) << ns.err;
-  auto dgd = kubectl(
-      cluster, {"apply", "-f", test::source_path("examples/backends/sglang/deploy/agg.yaml")});
-  ASSERT_EQ(dgd.exit_code, 0) << dgd.err;
-}
-
-std::unique_ptr<test::Process> start_host(const test::LocalCluster& cluster,
-                                          std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {
-      "--kubeconfig", cluster.kubeconfig(), "--plugin-dir",      test::binary_path("plugins"),
-      "--plugins",    "dgd,dgdsa",          "--metrics-address", "127.0.0.1:0"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  std::string error;
-  auto host =
-      test::Process::spawn(test::binary_path("bin/dynop"), args, error, host_spawn_options());
-  EXPECT_TRUE(host) << error;
-  return host;
 }
 
 // CRDs applied after the host started (as a user following the guide may

@@ -30,20 +30,34 @@ LeaderElectionConfig config_for(const std::string& identity, std::atomic<int>& l
   return config;
 }
 
-TEST(LeaderElection, OneLeaderAndAQuickHandoverOnRelease) {
-  test::LocalCluster cluster;
-  ASSERT_TRUE(cluster.ok()) << cluster.error();
-  auto client_a = client_for(cluster);
-  auto client_b = client_for(cluster);
-  ASSERT_TRUE(client_a && client_b);
-  auto leases_a = host::controller::make_kube_lease_client(*client_a);
-  auto leases_b = host::controller::make_kube_lease_client(*client_b);
-  ASSERT_TRUE(leases_a && leases_b);
+// One cluster and two replicas, each with its own client and Lease client,
+// as two dynop processes would have.
+class LeaderElection : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(cluster.ok()) << cluster.error();
+    client_a = client_for(cluster);
+    client_b = client_for(cluster);
+    ASSERT_TRUE(client_a && client_b);
+    auto a = host::controller::make_kube_lease_client(*client_a);
+    auto b = host::controller::make_kube_lease_client(*client_b);
+    ASSERT_TRUE(a && b);
+    leases_a = std::move(*a);
+    leases_b = std::move(*b);
+  }
 
+  test::LocalCluster cluster;
+  std::unique_ptr<host::kube::Client> client_a;
+  std::unique_ptr<host::kube::Client> client_b;
+  std::unique_ptr<host::controller::LeaseClient> leases_a;
+  std::unique_ptr<host::controller::LeaseClient> leases_b;
+};
+
+TEST_F(LeaderElection, OneLeaderAndAQuickHandoverOnRelease) {
   std::atomic<int> a_leading{0};
   std::atomic<int> b_leading{0};
-  auto a = std::make_unique<LeaderElector>(config_for("replica-a", a_leading), **leases_a);
-  LeaderElector b(config_for("replica-b", b_leading), **leases_b);
+  auto a = std::make_unique<LeaderElector>(config_for("replica-a", a_leading), *leases_a);
+  LeaderElector b(config_for("replica-b", b_leading), *leases_b);
   a->start();
   ASSERT_TRUE(eventually([&] { return a_leading.load() == 1; }, 30));
   b.start();
@@ -73,21 +87,13 @@ TEST(LeaderElection, OneLeaderAndAQuickHandoverOnRelease) {
   b.stop();
 }
 
-TEST(LeaderElection, ACrashedLeaderIsReplacedAfterTheLeaseExpires) {
-  test::LocalCluster cluster;
-  ASSERT_TRUE(cluster.ok()) << cluster.error();
-  auto client_a = client_for(cluster);
-  auto client_b = client_for(cluster);
-  ASSERT_TRUE(client_a && client_b);
-  auto leases_a = host::controller::make_kube_lease_client(*client_a);
-  auto leases_b = host::controller::make_kube_lease_client(*client_b);
-  ASSERT_TRUE(leases_a && leases_b);
+TEST_F(LeaderElection, ACrashedLeaderIsReplacedAfterTheLeaseExpires) {
   std::atomic<int> a_leading{0};
   std::atomic<int> b_leading{0};
   auto a_config = config_for("replica-a", a_leading);
   a_config.release_on_stop = false;  // as if the process died
-  auto a = std::make_unique<LeaderElector>(a_config, **leases_a);
-  LeaderElector b(config_for("replica-b", b_leading), **leases_b);
+  auto a = std::make_unique<LeaderElector>(a_config, *leases_a);
+  LeaderElector b(config_for("replica-b", b_leading), *leases_b);
   a->start();
   ASSERT_TRUE(eventually([&] { return a_leading.load() == 1; }, 30));
   b.start();
