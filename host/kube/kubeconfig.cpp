@@ -1,11 +1,12 @@
 #include "host/kube/kubeconfig.hpp"
 
-#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "lib/apimachinery/base64.hpp"
 
 namespace dynop::host::kube {
 namespace fs = std::filesystem;
@@ -18,22 +19,6 @@ std::optional<std::string> read_file(const fs::path& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-std::optional<std::string> base64_decode(std::string text) {
-  std::erase_if(text, [](char c) { return c == '\n' || c == '\r' || c == ' ' || c == '\t'; });
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t len = static_cast<std::size_t>(n);
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  if (!text.empty() && text.back() == '=') --len;
-  if (text.size() > 1 && text[text.size() - 2] == '=') --len;
-  out.resize(len);
-  return out;
 }
 
 std::string scalar(const YAML::Node& node, const char* key) {
@@ -54,7 +39,7 @@ std::optional<Error> load_pem(const YAML::Node& node, const std::string& field,
                               const fs::path& base, const std::string& what, std::string& out) {
   const std::string data = scalar(node, (field + "-data").c_str());
   if (!data.empty()) {
-    auto decoded = base64_decode(data);
+    auto decoded = apimachinery::base64_decode(data);
     if (!decoded) return config_error(what + ": " + field + "-data is not valid base64");
     out = std::move(*decoded);
     return std::nullopt;

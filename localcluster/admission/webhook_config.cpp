@@ -1,10 +1,9 @@
 #include "localcluster/admission/webhook_config.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cctype>
+
+#include "lib/apimachinery/base64.hpp"
 
 namespace dynop::localcluster::admission {
 
@@ -25,24 +24,6 @@ std::vector<std::string> strings_field(const json::object& object, std::string_v
     if (item.is_string()) out.emplace_back(item.get_string());
   }
   return out;
-}
-
-bool decode_base64(std::string_view text, std::string& out) {
-  std::string clean;
-  for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) clean += c;
-  }
-  if (clean.size() % 4 != 0) return false;
-  out.assign(3 * clean.size() / 4, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return false;
-  std::size_t padding = 0;
-  if (!clean.empty() && clean.back() == '=') ++padding;
-  if (clean.size() > 1 && clean[clean.size() - 2] == '=') ++padding;
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return true;
 }
 
 apimachinery::LabelSelector selector_field(const json::object& object, std::string_view key,
@@ -74,8 +55,12 @@ Webhook parse_webhook(const json::object& item, const std::string& configuration
       }
     }
     std::string bundle = string_field(config, "caBundle");
-    if (!bundle.empty() && !decode_base64(bundle, webhook.client.ca_pem)) {
-      webhook.error = "clientConfig.caBundle is not valid base64";
+    if (!bundle.empty()) {
+      if (auto pem = apimachinery::base64_decode(bundle)) {
+        webhook.client.ca_pem = std::move(*pem);
+      } else {
+        webhook.error = "clientConfig.caBundle is not valid base64";
+      }
     }
   }
   if (webhook.client.url.empty() && webhook.client.service_name.empty() && webhook.error.empty()) {

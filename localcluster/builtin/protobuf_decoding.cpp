@@ -6,6 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "lib/apimachinery/base64.hpp"
+
 namespace dynop::localcluster::builtin {
 namespace {
 
@@ -67,35 +69,6 @@ std::optional<std::vector<Field>> fields_of(std::string_view data) {
   return out;
 }
 
-std::string base64(std::string_view in) {
-  static const char kTable[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out += kTable[(n >> 18) & 63];
-    out += kTable[(n >> 12) & 63];
-    out += kTable[(n >> 6) & 63];
-    out += kTable[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    const unsigned n = static_cast<unsigned char>(in[i]) << 16;
-    out += kTable[(n >> 18) & 63];
-    out += kTable[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const unsigned n =
-        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kTable[(n >> 18) & 63];
-    out += kTable[(n >> 12) & 63];
-    out += kTable[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
 // A decoded message is valid JSON-able data or a failure.
 using Decoder = std::function<bool(std::string_view, json::object&)>;
 
@@ -108,7 +81,7 @@ bool decode_map(std::string_view entry, json::object& into, bool bytes_values) {
     if (f.number == 1) key = std::string(f.bytes);
     if (f.number == 2) value = std::string(f.bytes);
   }
-  into[key] = bytes_values ? base64(value) : value;
+  into[key] = bytes_values ? apimachinery::base64_encode(value) : value;
   return true;
 }
 

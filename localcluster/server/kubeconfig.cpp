@@ -1,26 +1,14 @@
 #include "localcluster/server/kubeconfig.hpp"
 
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
 #include <fstream>
 
+#include "lib/apimachinery/base64.hpp"
+
 namespace dynop::localcluster::server {
-
-namespace {
-
-std::string base64(const std::string& text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-}  // namespace
 
 std::string render_kubeconfig(const KubeconfigParams& params) {
   YAML::Emitter out;
@@ -31,7 +19,8 @@ std::string render_kubeconfig(const KubeconfigParams& params) {
   out << YAML::Key << "name" << YAML::Value << params.name;
   out << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "server" << YAML::Value << params.server;
-  out << YAML::Key << "certificate-authority-data" << YAML::Value << base64(params.ca_pem);
+  out << YAML::Key << "certificate-authority-data" << YAML::Value
+      << apimachinery::base64_encode(params.ca_pem);
   out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
   out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << params.name + "-admin";

@@ -1,11 +1,9 @@
 #include "localcluster/server/strategies.hpp"
 
-#include <openssl/evp.h>
-
+#include <atomic>
 #include <boost/json.hpp>
 
-#include <atomic>
-
+#include "lib/apimachinery/base64.hpp"
 #include "lib/apimachinery/go_quote.hpp"
 #include "lib/apimachinery/time.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
@@ -86,15 +84,6 @@ void prepare_pod(boost::json::object& pod) {
   pod["status"] = std::move(status);
 }
 
-std::string base64(std::string_view text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
 std::string next_cluster_ip() {
   static std::atomic<unsigned> counter{10};
   unsigned n = counter++;
@@ -167,11 +156,13 @@ void prepare_for_create(const ResourceType& type, boost::json::object& object) {
     object["status"] = boost::json::object{{"loadBalancer", boost::json::object()}};
   } else if (is_core(type, "secrets")) {
     set_default(object, "type", "Opaque");
-    if (auto* string_data = object.if_contains("stringData"); string_data && string_data->is_object()) {
+    if (auto* string_data = object.if_contains("stringData");
+        string_data && string_data->is_object()) {
       auto& data = object["data"];
       if (!data.is_object()) data = boost::json::object();
       for (const auto& kv : string_data->get_object()) {
-        if (kv.value().is_string()) data.get_object()[kv.key()] = base64(kv.value().get_string());
+        if (kv.value().is_string())
+          data.get_object()[kv.key()] = apimachinery::base64_encode(kv.value().get_string());
       }
       object.erase("stringData");
     }
@@ -191,10 +182,10 @@ void prepare_for_create(const ResourceType& type, boost::json::object& object) {
         }
       }
     }
-    object["status"] = boost::json::object{
-        {"conditions", nullptr},
-        {"acceptedNames", boost::json::object{{"plural", ""}, {"kind", ""}}},
-        {"storedVersions", std::move(stored)}};
+    object["status"] =
+        boost::json::object{{"conditions", nullptr},
+                            {"acceptedNames", boost::json::object{{"plural", ""}, {"kind", ""}}},
+                            {"storedVersions", std::move(stored)}};
   }
 }
 
@@ -245,8 +236,8 @@ std::optional<ApiError> decode_typed_fields(const ResourceType& type, boost::jso
     if (!value || !value->is_string()) continue;
     auto parsed = apimachinery::parse_micro_time(value->get_string());
     if (!parsed) {
-      return bad_request(type.kind + " in version \"" + type.version + "\" cannot be handled as a " +
-                         type.kind + ": " + parsed.error());
+      return bad_request(type.kind + " in version \"" + type.version +
+                         "\" cannot be handled as a " + type.kind + ": " + parsed.error());
     }
     *value = apimachinery::format_micro_time(*parsed);
   }

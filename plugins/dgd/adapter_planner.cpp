@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "plugins/common/json_fields.hpp"
 #include "plugins/common/names.hpp"
 
 namespace dynop::plugins::dgd {
@@ -13,15 +14,8 @@ namespace {
 
 namespace json = boost::json;
 
-std::string string_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
-}
+using common::object_at;
+using common::string_at;
 
 struct SeenAdapter {
   std::string name;

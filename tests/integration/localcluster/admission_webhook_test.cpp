@@ -4,7 +4,6 @@
 // real kubectl. Expected texts follow traces 07-webhook-03..05.
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <chrono>
 #include <functional>
@@ -13,6 +12,7 @@
 
 #include "lib/admission/admission_request.hpp"
 #include "lib/admission/admission_response.hpp"
+#include "lib/apimachinery/base64.hpp"
 #include "lib/net/certificates.hpp"
 #include "lib/net/server.hpp"
 #include "lib/net/tls.hpp"
@@ -28,15 +28,6 @@ using namespace std::chrono_literals;
 constexpr const char* kWebhookName = "validate.configmaps.example.com";
 constexpr const char* kConfigurations =
     "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations";
-
-std::string base64(const std::string& text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 // A webhook server on 127.0.0.1 that records every AdmissionReview request
 // and answers with `policy` (allow everything by default).
@@ -80,7 +71,7 @@ class TestWebhook {
   }
 
   std::uint16_t port() const { return server_->port(); }
-  std::string ca_bundle() const { return base64(ca_pem_); }
+  std::string ca_bundle() const { return apimachinery::base64_encode(ca_pem_); }
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port()) + "/validate"; }
 
   void set_policy(Policy policy) {
