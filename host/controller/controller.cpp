@@ -40,6 +40,7 @@ Controller::Controller(ControllerOptions options, Reconciler& reconciler)
     requeued_ = &total.with({{"controller", options_.name}, {"result", "requeue_after"}});
     errors_ = &total.with({{"controller", options_.name}, {"result", "error"}});
     terminal_ = &total.with({{"controller", options_.name}, {"result", "terminal_error"}});
+    conflicts_ = &total.with({{"controller", options_.name}, {"result", "conflict"}});
     duration_ = &options_.metrics
                      ->histogram("dynop_reconcile_duration_seconds", "Time spent in reconcile.",
                                  metrics::exponential_buckets(1e-6, 4, 14))
@@ -122,6 +123,11 @@ void Controller::work() {
       case ReconcileResult::Outcome::kError:
         queue_->add_rate_limited(*request);
         if (errors_) errors_->inc();
+        if (options_.on_failure) options_.on_failure(*request, result);
+        break;
+      case ReconcileResult::Outcome::kConflict:
+        queue_->add_rate_limited(*request);
+        if (conflicts_) conflicts_->inc();
         if (options_.on_failure) options_.on_failure(*request, result);
         break;
       case ReconcileResult::Outcome::kTerminalError:

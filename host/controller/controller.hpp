@@ -42,7 +42,7 @@ struct ControllerOptions {
   RateLimiterOptions rate_limiter;
   Clock* clock = nullptr;                // real clock when null
   metrics::Registry* metrics = nullptr;  // no metrics when null
-  // Called with each error and terminal error (logging); may be null.
+  // Called with each error, terminal error and conflict (logging); may be null.
   std::function<void(const Request&, const ReconcileResult&)> on_failure;
 };
 
@@ -80,6 +80,7 @@ class Controller {
   metrics::Counter* requeued_ = nullptr;
   metrics::Counter* errors_ = nullptr;
   metrics::Counter* terminal_ = nullptr;
+  metrics::Counter* conflicts_ = nullptr;
   metrics::Histogram* duration_ = nullptr;
 };
 

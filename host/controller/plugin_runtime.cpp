@@ -38,6 +38,8 @@ class PluginReconciler final : public Reconciler {
                    : ReconcileResult::done();
       case DYNOP_TERMINAL_ERROR:
         return ReconcileResult::terminal(std::move(message));
+      case DYNOP_CONFLICT:
+        return ReconcileResult::conflict(std::move(message));
       default:
         return ReconcileResult::error(std::move(message));
     }
@@ -119,6 +121,11 @@ kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
   controller_options.metrics = &registry_;
   const std::string name = plugin.name;
   controller_options.on_failure = [name](const Request& request, const ReconcileResult& result) {
+    if (result.outcome == ReconcileResult::Outcome::kConflict) {
+      spdlog::debug("plugin {}: reconcile {} conflicted, retrying: {}", name, request.key(),
+                    result.message);
+      return;
+    }
     spdlog::warn("plugin {}: reconcile {} failed{}: {}", name, request.key(),
                  result.outcome == ReconcileResult::Outcome::kTerminalError ? " (terminal)" : "",
                  result.message);

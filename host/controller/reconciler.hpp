@@ -18,6 +18,8 @@ struct ReconcileResult {
     kRequeueAfter,   // run again after `requeue_after`
     kError,          // retry with per-key exponential backoff
     kTerminalError,  // log `message`; no retry until the key is added again
+    kConflict,       // a write lost an optimistic-concurrency race: retried with
+                     // backoff like kError, but expected, so logged quietly
   };
   Outcome outcome = Outcome::kDone;
   Duration requeue_after{0};
@@ -30,6 +32,9 @@ struct ReconcileResult {
   }
   static ReconcileResult terminal(std::string message) {
     return {Outcome::kTerminalError, Duration{0}, std::move(message)};
+  }
+  static ReconcileResult conflict(std::string message) {
+    return {Outcome::kConflict, Duration{0}, std::move(message)};
   }
 };
 

@@ -10,7 +10,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "plugins/common/conflict_retry.hpp"
 #include "plugins/common/dgd_view.hpp"
 #include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
@@ -198,7 +197,7 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   auto finish = [&](ReconcileResult otherwise) {
     if (failures.any()) return ReconcileResult::error(failures.first());
     if (!status_conflict.empty()) {
-      return common::retry_after_conflict(logger_, key, "the DGD status write", status_conflict);
+      return ReconcileResult::conflict("the DGD status write: " + status_conflict);
     }
     return otherwise;
   };

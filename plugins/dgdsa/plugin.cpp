@@ -18,9 +18,7 @@ class DgdsaPlugin : public sdk::Plugin {
   static constexpr sdk::Capabilities kCapabilities = sdk::kReconciler;
 
   DgdsaPlugin(sdk::Host& host, std::string_view config_yaml)
-      : Plugin(host),
-        config_(parse_dgdsa_plugin_config(config_yaml)),
-        reconciler_(client(), logger()) {}
+      : Plugin(host), config_(parse_dgdsa_plugin_config(config_yaml)), reconciler_(client()) {}
 
   sdk::ReconcilerSpec reconciler_spec() { return dgdsa_reconciler_spec(config_); }
   sdk::ReconcileResult reconcile(const sdk::Key& key) { return reconciler_.reconcile(key); }

@@ -7,7 +7,6 @@
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
 
-#include "plugins/common/conflict_retry.hpp"
 #include "plugins/common/dgd_view.hpp"
 #include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
@@ -90,9 +89,8 @@ std::vector<sdk::Key> map_adapters_of(std::size_t watch_index, std::string_view 
   return keys;
 }
 
-DgdsaReconciler::DgdsaReconciler(const sdk::Client& client, const sdk::Logger& logger,
-                                 common::Clock clock)
-    : client_(client), logger_(logger), clock_(std::move(clock)) {}
+DgdsaReconciler::DgdsaReconciler(const sdk::Client& client, common::Clock clock)
+    : client_(client), clock_(std::move(clock)) {}
 
 sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
   const sdk::ObjectRef adapter_ref{common::dgdsa_gvk(), key.ns, key.name};
@@ -141,8 +139,7 @@ sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
     // The patch carries the DGD's resourceVersion: a 409 means the DGD changed
     // since we read it, and the next attempt decides again on the new one.
     if (r.status.code() == StatusCode::kConflict) {
-      return common::retry_after_conflict(logger_, key, "the DGD replicas write",
-                                          r.status.message());
+      return ReconcileResult::conflict("the DGD replicas write: " + r.status.message());
     }
     if (!r.is_ok()) {
       Event e = update_failed_event(view, r.status.message());
@@ -158,8 +155,7 @@ sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
     updated["status"] = std::move(*plan.status);
     auto r = client_.update_status(adapter_ref, json::serialize(updated));
     if (r.status.code() == StatusCode::kConflict) {
-      return common::retry_after_conflict(logger_, key, "the adapter status write",
-                                          r.status.message());
+      return ReconcileResult::conflict("the adapter status write: " + r.status.message());
     }
     if (!r.is_ok()) {
       return ReconcileResult::error("writing the adapter status: " + r.status.message());

@@ -29,14 +29,12 @@ std::vector<sdk::Key> map_adapters_of(std::size_t watch_index, std::string_view 
 
 class DgdsaReconciler {
  public:
-  DgdsaReconciler(const sdk::Client& client, const sdk::Logger& logger,
-                  common::Clock clock = common::rfc3339_now);
+  explicit DgdsaReconciler(const sdk::Client& client, common::Clock clock = common::rfc3339_now);
 
   sdk::ReconcileResult reconcile(const sdk::Key& key);
 
  private:
   const sdk::Client& client_;
-  const sdk::Logger& logger_;
   common::Clock clock_;
 };
 

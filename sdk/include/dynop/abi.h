@@ -343,6 +343,10 @@ typedef struct dynop_reconciler_hooks {
    *   DYNOP_OK, requeue_after_ms 0    done: forget the key
    *   DYNOP_OK, requeue_after_ms > 0  run again after that delay
    *   DYNOP_TERMINAL_ERROR            log the message; no retry
+   *   DYNOP_CONFLICT                  a write lost an optimistic-concurrency
+   *                                   race: retried like an error, but
+   *                                   logged at debug (an expected cost of
+   *                                   concurrent writers, not a problem)
    *   any other code                  error: log, retry with per-key
    *                                   exponential backoff
    * The hook reads objects through host->get_object/list_objects and must

@@ -52,7 +52,9 @@ struct ReconcilerSpec {
 };
 
 // What reconcile() returns: done, error (retried with backoff), terminal
-// error (not retried) or a delayed retry.
+// error (not retried), conflict (a write lost an optimistic-concurrency race:
+// retried with backoff and logged at debug, as the normal cost of
+// concurrent writers) or a delayed retry.
 class ReconcileResult {
  public:
   static ReconcileResult done() { return {}; }
@@ -61,6 +63,9 @@ class ReconcileResult {
   }
   static ReconcileResult terminal_error(std::string message) {
     return ReconcileResult(Status::terminal_error(std::move(message)), 0);
+  }
+  static ReconcileResult conflict(std::string message) {
+    return ReconcileResult(Status(StatusCode::kConflict, std::move(message)), 0);
   }
   static ReconcileResult requeue_after(std::chrono::milliseconds delay) {
     return ReconcileResult(Status::ok(),

@@ -60,6 +60,7 @@ class ScriptedReconciler : public Reconciler {
     if (request.name == "throws" && count < 3) throw std::runtime_error("boom");
     if (request.name == "fails" && count < 4) return ReconcileResult::error("not yet");
     if (request.name == "terminal") return ReconcileResult::terminal("bad spec");
+    if (request.name == "conflicts" && count < 3) return ReconcileResult::conflict("stale copy");
     return ReconcileResult::done();
   }
   int count(const std::string& key) {
@@ -141,6 +142,39 @@ TEST(Controller, ErrorsAndExceptionsAreRetriedWithBackoff) {
   EXPECT_NE(std::find(failures.begin(), failures.end(), "throws: reconcile threw: boom"),
             failures.end());
   EXPECT_NE(std::find(failures.begin(), failures.end(), "terminal: bad spec"), failures.end());
+}
+
+// A lost optimistic-concurrency race is retried with backoff like an error,
+// reported to on_failure (which logs it quietly) and counted on its own.
+TEST(Controller, ConflictsAreRetriedWithBackoffAndCountedApart) {
+  ScriptedReconciler reconciler;
+  metrics::Registry registry;
+  std::mutex mutex;
+  std::vector<ReconcileResult::Outcome> outcomes;
+  ControllerOptions options;
+  options.name = "racer";
+  options.metrics = &registry;
+  options.rate_limiter.base_delay = std::chrono::milliseconds(1);
+  options.rate_limiter.max_delay = std::chrono::milliseconds(4);
+  options.on_failure = [&](const Request&, const ReconcileResult& result) {
+    std::lock_guard guard(mutex);
+    outcomes.push_back(result.outcome);
+  };
+  Controller controller(options, reconciler);
+  controller.start();
+  controller.queue().add(Request{"ns", "conflicts"});
+  ASSERT_TRUE(eventually([&] { return reconciler.count("ns/conflicts") == 3; }));
+  controller.stop();
+  const std::string text = registry.serialize();
+  EXPECT_NE(text.find(R"(dynop_reconcile_total{controller="racer",result="conflict"} 2)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(dynop_reconcile_total{controller="racer",result="error"} 0)"),
+            std::string::npos)
+      << text;
+  std::lock_guard guard(mutex);
+  EXPECT_EQ(outcomes,
+            std::vector<ReconcileResult::Outcome>(2, ReconcileResult::Outcome::kConflict));
 }
 
 TEST(Controller, KeysQueuedBeforeStartRunOnceStarted) {
