@@ -23,6 +23,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "lib/net/event_loop_impl.hpp"
 #include "lib/net/message_impl.hpp"
 
 namespace dynop::net {
@@ -41,16 +42,24 @@ class SessionBase;
 // the io_context its socket belongs to.
 struct ServerCore {
   explicit ServerCore(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {
+    if (options.loop != nullptr) {
+      for (auto& context : options.loop->impl().contexts) contexts.push_back(context.get());
+      return;
+    }
     const int threads = options.threads < 1 ? 1 : options.threads;
     const int loops = options.pin_connections ? threads : 1;
     for (int i = 0; i < loops; ++i) {
       // A loop run by one thread tells Asio so: no wakeups of other threads.
-      contexts.push_back(std::make_unique<asio::io_context>(loops == threads ? 1 : threads));
+      owned_contexts.push_back(std::make_unique<asio::io_context>(loops == threads ? 1 : threads));
+      contexts.push_back(owned_contexts.back().get());
     }
   }
-  // One event loop shared by every thread, or one per thread with
-  // pin_connections (server.hpp).
-  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  // Each connection runs on one of these: one event loop shared by every
+  // thread, one per thread with pin_connections (server.hpp), or a shared
+  // EventLoop's (each single-threaded, like pinned ones).
+  std::vector<asio::io_context*> contexts;
+  std::vector<std::unique_ptr<asio::io_context>> owned_contexts;
+  bool shared_loop() const { return options.loop != nullptr; }
   const ServerOptions options;
   const Handler handler;
   mutable std::mutex mutex;
@@ -630,36 +639,39 @@ std::shared_ptr<ResponseStream> Responder::stream(Response head) const {
 bool Responder::answered() const { return exchange_->answered.load(); }
 const Request& Responder::request() const { return exchange_->request; }
 
-struct Server::Impl {
+// The listening socket and what it does with each connection. Shared with
+// its pending accept, so that on a shared EventLoop (whose threads outlive
+// the Server) the aborted accept that stop() leaves behind finds it alive.
+struct Listener : std::enable_shared_from_this<Listener> {
+  Listener(std::shared_ptr<detail::ServerCore> c, asio::io_context& context)
+      : core(std::move(c)), acceptor(asio::make_strand(context)) {}
+
   std::shared_ptr<detail::ServerCore> core;
-  std::optional<tcp::acceptor> acceptor;
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::vector<std::thread> threads;
+  tcp::acceptor acceptor;
   std::size_t next_context = 0;  // accept side only
-  std::uint16_t port = 0;
   std::string address;
-  bool running = false;
 
   void accept() {
-    acceptor->async_accept(connection_executor(),
-                           [this](boost::system::error_code ec, tcp::socket socket) {
-                             if (!acceptor->is_open()) return;
-                             if (ec) {
-                               // EMFILE and friends: keep accepting, the condition is usually
-                               // transient.
-                               spdlog::warn("accept on {} failed: {}", address, ec.message());
-                               return accept();
-                             }
-                             start_session(std::move(socket));
-                             accept();
-                           });
+    acceptor.async_accept(
+        connection_executor(),
+        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+          if (!self->acceptor.is_open()) return;
+          if (ec) {
+            // EMFILE and friends: keep accepting, the condition is usually
+            // transient.
+            spdlog::warn("accept on {} failed: {}", self->address, ec.message());
+            return self->accept();
+          }
+          self->start_session(std::move(socket));
+          self->accept();
+        });
   }
 
   // Where the next connection runs: a strand of the shared loop, or the next
-  // pinned loop in turn (a loop with one thread needs no strand).
+  // single-threaded loop in turn (a loop with one thread needs no strand).
   asio::any_io_executor connection_executor() {
     auto& contexts = core->contexts;
-    if (contexts.size() == 1 && !core->options.pin_connections) {
+    if (contexts.size() == 1 && !core->options.pin_connections && !core->shared_loop()) {
       return asio::make_strand(*contexts.front());
     }
     return contexts[next_context++ % contexts.size()]->get_executor();
@@ -697,6 +709,16 @@ struct Server::Impl {
     core->sessions.emplace(session.get(), session);
     return true;
   }
+};
+
+struct Server::Impl {
+  std::shared_ptr<detail::ServerCore> core;
+  std::shared_ptr<Listener> listener;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  std::string address;
+  bool running = false;
 
   std::vector<std::shared_ptr<detail::SessionBase>> live_sessions() {
     std::vector<std::shared_ptr<detail::SessionBase>> out;
@@ -731,15 +753,17 @@ bool Server::start(std::string& error) {
     return false;
   }
   tcp::endpoint endpoint = results.begin()->endpoint();
-  impl_->acceptor.emplace(asio::make_strand(first));
-  auto& acceptor = *impl_->acceptor;
+  asio::io_context& accept_context =
+      core.shared_loop() ? options.loop->impl().next_context() : first;
+  impl_->listener = std::make_shared<Listener>(impl_->core, accept_context);
+  auto& acceptor = impl_->listener->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     error = "cannot listen on " + where + ": " + ec.message();
-    impl_->acceptor.reset();
+    impl_->listener.reset();
     return false;
   }
   tcp::endpoint bound = acceptor.local_endpoint(ec);
@@ -747,17 +771,21 @@ bool Server::start(std::string& error) {
   impl_->address = (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                             : bound.address().to_string()) +
                    ":" + std::to_string(impl_->port);
+  impl_->listener->address = impl_->address;
+  impl_->listener->accept();
+  if (core.shared_loop()) {  // the loop's threads run it
+    impl_->running = true;
+    return true;
+  }
   impl_->work.clear();
-  for (auto& context : core.contexts) impl_->work.emplace_back(context->get_executor());
-  impl_->accept();
+  for (auto* context : core.contexts) impl_->work.emplace_back(context->get_executor());
   int threads = options.threads < 1 ? 1 : options.threads;
   for (int i = 0; i < threads; ++i) {
     {
       std::lock_guard lock(core.mutex);
       ++core.running_threads;
     }
-    asio::io_context* context =
-        core.contexts[static_cast<std::size_t>(i) % core.contexts.size()].get();
+    asio::io_context* context = core.contexts[static_cast<std::size_t>(i) % core.contexts.size()];
     impl_->threads.emplace_back([core = impl_->core, context] {
       for (;;) {
         try {
@@ -790,9 +818,9 @@ void Server::stop(std::chrono::milliseconds deadline) {
   impl_->running = false;
   auto& core = *impl_->core;
   std::promise<void> closed;
-  asio::post(impl_->acceptor->get_executor(), [this, &closed] {
+  asio::post(impl_->listener->acceptor.get_executor(), [listener = impl_->listener, &closed] {
     boost::system::error_code ignored;
-    impl_->acceptor->close(ignored);
+    listener->acceptor.close(ignored);
     closed.set_value();
   });
   closed.get_future().wait();
@@ -809,6 +837,12 @@ void Server::stop(std::chrono::milliseconds deadline) {
     for (auto& s : impl_->live_sessions()) s->shutdown(true);
     wait_empty(std::chrono::seconds(2));
   }
+  if (core.shared_loop()) {
+    // The loop's threads run the completions still queued; the listener and
+    // the closed sessions live until they have.
+    impl_->listener.reset();
+    return;
+  }
   // Let the io threads finish what is queued (the completions of the
   // connections just closed, which hold their sessions) and return on their
   // own; stopping the io_context early would strand those handlers, and with
@@ -823,9 +857,9 @@ void Server::stop(std::chrono::milliseconds deadline) {
   }
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
-  impl_->acceptor.reset();
+  impl_->listener.reset();
   // Whatever is still queued runs here, once, so that nothing keeps a cycle.
-  for (auto& context : core.contexts) {
+  for (auto* context : core.contexts) {
     context->restart();
     context->poll();
   }

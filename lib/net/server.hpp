@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 
+#include "lib/net/event_loop.hpp"
 #include "lib/net/handler.hpp"
 #include "lib/net/message.hpp"
 #include "lib/net/tls.hpp"
@@ -33,6 +34,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";  // address or name; "0.0.0.0" / "::" for all
   std::uint16_t port = 0;
   int threads = 2;  // worker threads
+  // Run on this shared EventLoop instead of threads of the server's own
+  // (threads and pin_connections are then ignored). See event_loop.hpp: the
+  // loop must outlive the server.
+  EventLoop* loop = nullptr;
   // false: the threads share one event loop, so a handler that blocks holds
   // up only its own thread. true: each thread runs its own loop and a
   // connection stays on one thread for its life: no lock, strand or

@@ -41,13 +41,22 @@ ClientRequest req(const std::string& url, const std::string& method = "GET",
   return r;
 }
 
-// Every server test runs in both threading modes (ServerOptions::pin_connections).
-class ServerTest : public ::testing::TestWithParam<bool> {
+// How a server runs its connections: threads sharing one loop, a loop per
+// thread (ServerOptions::pin_connections), or an EventLoop shared with other
+// servers (ServerOptions::loop).
+enum class Threading { kOneLoop, kPinnedConnections, kSharedEventLoop };
+
+// Every server test runs in each threading mode.
+class ServerTest : public ::testing::TestWithParam<Threading> {
  protected:
   void start(Handler handler, ServerOptions options = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
-    options.pin_connections = GetParam();
+    options.pin_connections = GetParam() == Threading::kPinnedConnections;
+    if (GetParam() == Threading::kSharedEventLoop) {
+      loop_ = std::make_unique<EventLoop>(2);
+      options.loop = loop_.get();
+    }
     server_ = std::make_unique<Server>(options, std::move(handler));
     std::string error;
     ASSERT_TRUE(server_->start(error)) << error;
@@ -74,6 +83,7 @@ class ServerTest : public ::testing::TestWithParam<bool> {
     if (server_) server_->stop(5s);
   }
 
+  std::unique_ptr<EventLoop> loop_;  // before server_: outlives it
   std::unique_ptr<Server> server_;
   std::unique_ptr<HttpClient> client_;
 };
@@ -428,10 +438,71 @@ TEST_P(ServerTest, ManyConnectionsAtOnceAreAllAnswered) {
   EXPECT_EQ(answered.load(), 160);
 }
 
-INSTANTIATE_TEST_SUITE_P(Threading, ServerTest, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& param) {
-                           return param.param ? "PinnedConnections" : "SharedLoop";
+INSTANTIATE_TEST_SUITE_P(Threading, ServerTest,
+                         ::testing::Values(Threading::kOneLoop, Threading::kPinnedConnections,
+                                           Threading::kSharedEventLoop),
+                         [](const ::testing::TestParamInfo<Threading>& param) {
+                           switch (param.param) {
+                             case Threading::kOneLoop:
+                               return "SharedLoop";
+                             case Threading::kPinnedConnections:
+                               return "PinnedConnections";
+                             case Threading::kSharedEventLoop:
+                               return "SharedEventLoop";
+                           }
+                           return "";
                          });
+
+// dynop-sim serves every simulated pod on its own loopback address: many
+// servers, each on an address of 127.0.0.0/8 other than 127.0.0.1, all on
+// one EventLoop thread, each answering on its own address and stopping alone.
+TEST(EventLoop, ManyServersOnLoopbackAddressesShareOneThread) {
+  EventLoop loop(1);
+  std::vector<std::unique_ptr<Server>> servers;
+  for (int i = 0; i < 20; ++i) {
+    ServerOptions options;
+    options.host = "127.0.3." + std::to_string(i + 1);
+    options.port = 0;
+    options.loop = &loop;
+    auto server = std::make_unique<Server>(options, [i](const Request& r, Responder res) {
+      res.respond(Response::text(200, "pod " + std::to_string(i) + " " + std::string(r.path())));
+    });
+    std::string error;
+    ASSERT_TRUE(server->start(error)) << error;
+    EXPECT_EQ(server->address(), options.host + ":" + std::to_string(server->port()));
+    servers.push_back(std::move(server));
+  }
+  std::string error;
+  auto client = HttpClient::create({}, error);
+  ASSERT_TRUE(client) << error;
+  for (int i = 0; i < 20; ++i) {
+    auto res = client->request(req("http://" + servers[i]->address() + "/metrics"));
+    ASSERT_TRUE(res.ok()) << res.error;
+    EXPECT_EQ(res.response->body, "pod " + std::to_string(i) + " /metrics");
+  }
+  const std::string first = servers[0]->address();
+  servers[0]->stop(1s);
+  servers[0].reset();
+  EXPECT_FALSE(client->request(req("http://" + first + "/metrics")).ok());
+  auto still = client->request(req("http://" + servers[1]->address() + "/metrics"));
+  ASSERT_TRUE(still.ok()) << still.error;
+  EXPECT_EQ(still.response->body, "pod 1 /metrics");
+  // The same address and port can be bound again once the server is gone.
+  ServerOptions again;
+  again.host = first.substr(0, first.find(':'));
+  again.port = static_cast<std::uint16_t>(std::stoi(first.substr(first.find(':') + 1)));
+  again.loop = &loop;
+  Server rebound(again,
+                 [](const Request&, Responder res) { res.respond(Response::text(200, "back")); });
+  ASSERT_TRUE(rebound.start(error)) << error;
+  auto back = client->request(req("http://" + first + "/"));
+  ASSERT_TRUE(back.ok()) << back.error;
+  EXPECT_EQ(back.response->body, "back");
+  rebound.stop(1s);
+  for (auto& s : servers) {
+    if (s) s->stop(1s);
+  }
+}
 
 TEST(HttpClient, TransportErrorsNameTheRequestAndCause) {
   std::string error;
