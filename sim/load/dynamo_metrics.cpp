@@ -1,16 +1,19 @@
 #include "sim/load/dynamo_metrics.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace dynop::sim {
 
 std::vector<double> dynamo_log_buckets(double min, double max, int count) {
   std::vector<double> buckets{0.0};
+  // Two significant figures, as the nearest double to that decimal (0.084,
+  // not upstream's arithmetic 0.08400000000000001), so le="0.084" as documented.
   auto round2 = [](double v) {
-    if (v == 0) return 0.0;
-    const double magnitude = std::floor(std::log10(std::abs(v)));
-    const double scale = std::pow(10.0, 1.0 - magnitude);
-    return std::round(v * scale) / scale;
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1e", v);
+    return std::strtod(text, nullptr);
   };
   for (int i = 1; i < count; ++i) {
     const double lv =

@@ -1,14 +1,12 @@
 #include "sim/load/pod_endpoints.hpp"
 
-#include <prometheus/text_serializer.h>
-
 #include <chrono>
+
+#include "sim/load/text_exposition.hpp"
 
 namespace dynop::sim {
 
-std::string serialize_registry(prometheus::Registry& registry) {
-  return prometheus::TextSerializer().Serialize(registry.Collect());
-}
+std::string serialize_registry(prometheus::Registry& registry) { return text_exposition(registry); }
 
 PodEndpoints::PodEndpoints(const LoadSimulator& load, int threads) : load_(load), loop_(threads) {}
 

@@ -20,8 +20,8 @@ std::shared_ptr<const profiling::EngineProfile> h200() {
 }
 
 // One family's sample value by name and a label it must carry.
-double value(prometheus::Registry& registry, const std::string& name,
-             const std::string& label = "", const std::string& label_value = "") {
+double value(prometheus::Registry& registry, const std::string& name, const std::string& label = "",
+             const std::string& label_value = "") {
   for (const auto& family : registry.Collect()) {
     if (family.name != name) continue;
     for (const auto& m : family.metric) {
@@ -86,8 +86,7 @@ TEST(GraphLoad, OneRequestTakesTheProfilesTimes) {
   auto& reg = *graph.registry(fe);
   const double ttft = 1117 / 29017.410472261345;
   EXPECT_NEAR(value(reg, "dynamo_frontend_time_to_first_token_seconds"), ttft, 1e-8);
-  EXPECT_NEAR(value(reg, "dynamo_frontend_request_duration_seconds"), ttft + 2 * 0.004379871,
-              1e-8);
+  EXPECT_NEAR(value(reg, "dynamo_frontend_request_duration_seconds"), ttft + 2 * 0.004379871, 1e-8);
   EXPECT_NEAR(value(reg, "dynamo_frontend_inter_token_latency_seconds"), 2 * 0.004379871, 1e-8);
   EXPECT_EQ(count(reg, "dynamo_frontend_inter_token_latency_seconds"), 2u);
   EXPECT_EQ(value(reg, "dynamo_frontend_output_tokens_total"), 3);
