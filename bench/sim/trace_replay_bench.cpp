@@ -26,7 +26,7 @@ void BM_ReplayAzureTraceDisaggregated(benchmark::State& state) {
   const std::string data = test::reference_dir() + "/bench-data";
   auto config = parse_load_config(
       "graphs:\n- namespace: default\n  dgd: vllm-disagg\n  profile: "
-      "profiles/dynamo_h200_llama31_8b_fp8_vllm.json\n  load:\n    trace: {file: "
+      "profiles/dynamo_h200_llama31_8b_fp8_vllm.json\n  load:\n    start: 1s\n    trace: {file: "
       "traces/azure_llm_2023_conv.csv}\n",
       "bench.yaml", data);
   if (!config.ok()) {
@@ -57,7 +57,14 @@ void BM_ReplayAzureTraceDisaggregated(benchmark::State& state) {
     cpu += cpu_seconds() - start;
     auto stats = load.stats("default", "vllm-disagg");
     requests += stats->completed;
-    if (stats->completed != 19366) state.SkipWithError("not every request completed");
+    if (stats->completed != 19366) {
+      const std::string what = "completed " + std::to_string(stats->completed) + " of " +
+                                std::to_string(stats->arrived) + ", dropped " +
+                                std::to_string(stats->dropped) + ", waiting " +
+                                std::to_string(stats->waiting);
+      state.SkipWithError(what.c_str());
+      break;
+    }
   }
   state.counters["sim_requests_per_cpu_second"] = static_cast<double>(requests) / cpu;
   state.counters["sim_seconds_per_cpu_second"] =
