@@ -3,8 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
+
+#include "lib/files/read_file.hpp"
 
 namespace dynop::profiling {
 namespace {
@@ -200,11 +201,9 @@ Result<EngineProfile> parse_engine_profile(std::string_view text, std::string_vi
 }
 
 Result<EngineProfile> load_engine_profile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot read the profile"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_engine_profile(text.str(), path);
+  auto text = files::read_file(path, "the profile");
+  if (!text) return Error{text.error()};
+  return parse_engine_profile(*text, path);
 }
 
 }  // namespace dynop::profiling

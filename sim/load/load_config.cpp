@@ -4,11 +4,11 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "lib/apimachinery/quantity.hpp"
+#include "lib/files/read_file.hpp"
 
 namespace dynop::sim {
 
@@ -438,11 +438,9 @@ Result<LoadConfig> parse_load_config(std::string_view text, std::string_view sou
 }
 
 Result<LoadConfig> load_load_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot read the load file"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_load_config(text.str(), path, std::filesystem::path(path).parent_path().string());
+  auto text = files::read_file(path, "the load file");
+  if (!text) return Error{text.error()};
+  return parse_load_config(*text, path, std::filesystem::path(path).parent_path().string());
 }
 
 }  // namespace dynop::sim

@@ -2,8 +2,8 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+
+#include "lib/files/read_file.hpp"
 
 namespace dynop::sim {
 namespace {
@@ -131,11 +131,9 @@ Result<Trace> parse_trace(std::string_view text, std::string_view source) {
 }
 
 Result<Trace> load_trace(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot read the trace"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_trace(text.str(), path);
+  auto text = files::read_file(path, "the trace");
+  if (!text) return Error{text.error()};
+  return parse_trace(*text, path);
 }
 
 }  // namespace dynop::sim
