@@ -3,8 +3,8 @@
 #
 # Builds one dynop plugin: a MODULE library named exactly <name>.so (no "lib"
 # prefix; the host loads every *.so in its plugin folder), compiled as C++20
-# with hidden visibility so the only exported symbol is the entry symbol that
-# DYNOP_PLUGIN() defines. Used in-tree and, installed with the SDK package,
+# with hidden visibility so the only exported symbols are the entry function
+# DYNOP_PLUGIN() defines and its ABI 1.0 form (see "Entry function" in abi.h). Used in-tree and, installed with the SDK package,
 # by out-of-tree plugins after find_package(dynop-sdk).
 #
 # In the dynop tree, plugins without OUTPUT_DIRECTORY land together in
@@ -33,13 +33,14 @@ function(dynop_add_plugin)
   if(ARG_INSTALL_DESTINATION)
     install(TARGETS ${ARG_NAME} LIBRARY DESTINATION "${ARG_INSTALL_DESTINATION}" COMPONENT plugins)
   endif()
-  # Only the entry symbol leaves the plugin. Hidden visibility is not enough:
+  # Only the entry symbols leave the plugin. Hidden visibility is not enough:
   # static libraries linked in were not necessarily compiled hidden, and some
   # headers (Boost.System) force default visibility on their classes. Exported
   # extra symbols would interpose between plugins and the host.
   if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
     set(_exports "${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}.exports")
-    file(WRITE "${_exports}" "{\n  global: dynop_plugin_entry;\n  local: *;\n};\n")
+    file(WRITE "${_exports}"
+         "{\n  global: dynop_plugin_get_descriptor; dynop_plugin_entry;\n  local: *;\n};\n")
     target_link_options(${ARG_NAME} PRIVATE "LINKER:--exclude-libs,ALL"
                         "LINKER:--version-script=${_exports}")
     set_property(TARGET ${ARG_NAME} APPEND PROPERTY LINK_DEPENDS "${_exports}")

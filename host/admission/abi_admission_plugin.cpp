@@ -4,6 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include "host/plugins/plugin_abi.hpp"
+
 namespace dynop::host::admission {
 
 namespace {
@@ -25,7 +27,7 @@ PluginVerdict AbiAdmissionPlugin::review(std::string_view request_json) {
     verdict.error = "the plugin has no review hook";
     return verdict;
   }
-  dynop_admission_response out{};
+  auto out = out_struct<dynop_admission_response>();
   dynop_status status{};
   try {
     status = hooks_.review(instance_, dynop_str{request_json.data(), request_json.size()}, &out);
@@ -61,15 +63,12 @@ std::vector<std::shared_ptr<AdmissionPlugin>> admission_plugins_of(
     const std::vector<ActivePlugin>& plugins) {
   std::vector<std::shared_ptr<AdmissionPlugin>> out;
   for (const auto& plugin : plugins) {
-    if (plugin.descriptor == nullptr || plugin.descriptor->admission == nullptr ||
-        !plugin.specs.admission) {
-      continue;
-    }
+    if (plugin.hooks.admission.review == nullptr || !plugin.specs.admission) continue;
     std::vector<AdmissionRule> rules;
     for (const auto& rule : plugin.specs.admission->rules) {
       rules.push_back(AdmissionRule{rule.group, rule.version, rule.resource, rule.operations});
     }
-    out.push_back(std::make_shared<AbiAdmissionPlugin>(plugin.name, *plugin.descriptor->admission,
+    out.push_back(std::make_shared<AbiAdmissionPlugin>(plugin.name, plugin.hooks.admission,
                                                        plugin.instance, std::move(rules)));
   }
   return out;

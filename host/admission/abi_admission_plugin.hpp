@@ -15,8 +15,9 @@ namespace dynop::host::admission {
 
 class AbiAdmissionPlugin final : public AdmissionPlugin {
  public:
-  // `hooks` and `instance` must stay valid while the server may call review:
-  // stop the admission server before the plugins stop.
+  // `hooks` is copied; `instance` (and the library behind the hooks) must
+  // stay valid while the server may call review: stop the admission server
+  // before the plugins stop.
   AbiAdmissionPlugin(std::string name, const dynop_admission_hooks& hooks, dynop_plugin* instance,
                      std::vector<AdmissionRule> rules);
 
@@ -28,7 +29,7 @@ class AbiAdmissionPlugin final : public AdmissionPlugin {
 
  private:
   std::string name_;
-  const dynop_admission_hooks& hooks_;
+  const dynop_admission_hooks hooks_;  // a copy, read by the plugin's ABI version
   dynop_plugin* instance_;
   std::vector<AdmissionRule> rules_;
 };

@@ -4,6 +4,7 @@
 
 #include "host/controller/kube_event_sink.hpp"
 #include "host/kube/object_decoder.hpp"
+#include "host/plugins/plugin_abi.hpp"
 #include "lib/apimachinery/label_selector.hpp"
 
 namespace dynop::host::controller {
@@ -24,12 +25,12 @@ ServiceResult from(kube::Result<std::string> result) {
 // Calls the plugin's reconcile hook and turns its status into a result.
 class PluginReconciler final : public Reconciler {
  public:
-  PluginReconciler(const dynop_reconciler_hooks* hooks, dynop_plugin* instance)
+  PluginReconciler(const dynop_reconciler_hooks& hooks, dynop_plugin* instance)
       : hooks_(hooks), instance_(instance) {}
   ReconcileResult reconcile(const Request& request) override {
     dynop_key key{view(request.ns), view(request.name)};
-    dynop_reconcile_result out{0};
-    const dynop_status status = hooks_->reconcile(instance_, key, &out);
+    auto out = out_struct<dynop_reconcile_result>();
+    const dynop_status status = hooks_.reconcile(instance_, key, &out);
     std::string message = str(status.message);  // [plugin-out]: copy before anything else
     switch (status.code) {
       case DYNOP_OK:
@@ -46,7 +47,7 @@ class PluginReconciler final : public Reconciler {
   }
 
  private:
-  const dynop_reconciler_hooks* hooks_;
+  const dynop_reconciler_hooks hooks_;  // a copy: ActivePlugin values are short-lived
   dynop_plugin* instance_;
 };
 
@@ -102,8 +103,8 @@ PluginRuntime::~PluginRuntime() {
 
 kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
   // The loader called describe once at load and kept the checked answer.
-  const dynop_reconciler_hooks* hooks = plugin.descriptor ? plugin.descriptor->reconciler : nullptr;
-  if (!hooks || !hooks->reconcile || !plugin.specs.reconciler) return kube::Ok{};
+  const dynop_reconciler_hooks hooks = plugin.hooks.reconciler;
+  if (!hooks.reconcile || !plugin.specs.reconciler) return kube::Ok{};
   const ReconcilerSpec& spec = *plugin.specs.reconciler;
   const std::string primary_api_version = api_version_of(spec.primary.group, spec.primary.version);
   const std::string primary_kind = spec.primary.kind;
@@ -147,7 +148,7 @@ kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
         map = map_same_key();
         break;
       case DYNOP_MAP_FUNCTION: {
-        if (!hooks->map_to_primary)
+        if (!hooks.map_to_primary)
           return kube::config_error("plugin " + plugin.name + ": watch of " + kind +
                                     " maps by function but map_to_primary is missing");
         dynop_plugin* instance = plugin.instance;
@@ -155,7 +156,7 @@ kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
           dynop_key_list keys{nullptr, 0};
           const std::string_view json = object->json();
           const dynop_status status =
-              hooks->map_to_primary(instance, i, dynop_str{json.data(), json.size()}, &keys);
+              hooks.map_to_primary(instance, i, dynop_str{json.data(), json.size()}, &keys);
           std::vector<Request> out;
           if (status.code != DYNOP_OK) return out;
           for (std::size_t k = 0; k < keys.count; ++k)

@@ -61,7 +61,7 @@ struct PluginManager::Impl {
     std::filesystem::path file;
     std::unique_ptr<PluginHostApi> api;
     boost::dll::shared_library library;
-    const dynop_plugin_descriptor* descriptor = nullptr;
+    PluginHooks hooks;
     dynop_plugin* instance = nullptr;
     PluginSpecs specs;
   };
@@ -131,15 +131,21 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
            std::string("cannot load the shared library: ") + (why ? why : ec.message()));
     return;
   }
-  if (!entry->library.has(DYNOP_PLUGIN_ENTRY_SYMBOL)) {
+  // The entry function, or the data symbol that ABI 1.0 exported instead
+  // (a pointer to that function, Boost.DLL's alias layout): see abi.h.
+  const bool has_function = entry->library.has(DYNOP_PLUGIN_ENTRY_FUNCTION);
+  if (!has_function && !entry->library.has(DYNOP_PLUGIN_ENTRY_SYMBOL)) {
     refuse(file, stem,
-           "not a dynop plugin: it does not export the " DYNOP_PLUGIN_ENTRY_SYMBOL " symbol");
+           "not a dynop plugin: it exports neither the " DYNOP_PLUGIN_ENTRY_FUNCTION
+           " function nor ABI 1.0's " DYNOP_PLUGIN_ENTRY_SYMBOL " symbol");
     return;
   }
   const dynop_plugin_descriptor* descriptor = nullptr;
   try {
-    auto& entry_fn =
-        entry->library.get_alias<const dynop_plugin_descriptor*()>(DYNOP_PLUGIN_ENTRY_SYMBOL);
+    using EntryFunction = const dynop_plugin_descriptor*();
+    EntryFunction& entry_fn =
+        has_function ? entry->library.get<EntryFunction>(DYNOP_PLUGIN_ENTRY_FUNCTION)
+                     : entry->library.get_alias<EntryFunction>(DYNOP_PLUGIN_ENTRY_SYMBOL);
     CrashReporter guard(file.string(), "reading its descriptor");
     descriptor = entry_fn();
   } catch (const std::exception& e) {
@@ -178,10 +184,11 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   const size_t index = add_status(name, file);
   {
     std::lock_guard lock(mutex);
-    statuses[index].version = descriptor->version ? descriptor->version : "";
+    statuses[index].version = check.version;
   }
   entry->status_index = index;
-  entry->descriptor = descriptor;
+  entry->hooks = check.hooks;
+  const PluginHooks& hooks = entry->hooks;
   entry->api = std::make_unique<PluginHostApi>(name, registry, services);
 
   std::string config;
@@ -193,7 +200,7 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   try {
     CrashReporter guard(file.string(), "init");
     entry->instance =
-        descriptor->lifecycle.init(entry->api->table(), config.data(), config.size(), &error);
+        hooks.lifecycle.init(entry->api->table(), config.data(), config.size(), &error);
     if (entry->instance == nullptr) failure = message_of(error);
   } catch (const std::exception& e) {
     // Only a plugin not using the SDK can get here; the SDK catches everything.
@@ -204,11 +211,11 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   if (failure.empty()) {
     // The ABI's order: init, then describe each capability, then start.
     CrashReporter guard(file.string(), "describe");
-    failure = describe_plugin(*descriptor, entry->instance, entry->specs);
+    failure = describe_plugin(hooks, entry->instance, entry->specs);
     if (!failure.empty()) {
       CrashReporter destroy_guard(file.string(), "destroy");
       try {
-        descriptor->lifecycle.destroy(entry->instance);
+        hooks.lifecycle.destroy(entry->instance);
       } catch (...) {
         spdlog::warn("plugin {}: destroy threw across the plugin boundary", name);
       }
@@ -222,7 +229,7 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   }
   set_state(index, PluginState::kLoaded);
   spdlog::info("plugin {} {} loaded from {} (capabilities: {})", name, statuses[index].version,
-               file.string(), capability_names(descriptor->capabilities));
+               file.string(), capability_names(hooks.capabilities));
   loaded.push_back(std::move(entry));
 }
 
@@ -280,10 +287,10 @@ void PluginManager::start_all() {
     if (statuses()[entry->status_index].state != PluginState::kLoaded) continue;
     const std::string name = entry->api->plugin_name();
     std::string failure;
-    if (entry->descriptor->lifecycle.start != nullptr) {
+    if (entry->hooks.lifecycle.start != nullptr) {
       try {
         CrashReporter guard(entry->file.string(), "start");
-        dynop_status s = entry->descriptor->lifecycle.start(entry->instance);
+        dynop_status s = entry->hooks.lifecycle.start(entry->instance);
         if (s.code != DYNOP_OK) failure = message_of(s);
       } catch (...) {
         failure = "start threw across the plugin boundary";
@@ -304,10 +311,10 @@ void PluginManager::stop_all() {
     auto& entry = **it;
     const PluginState state = statuses()[entry.status_index].state;
     if (state != PluginState::kStarted && state != PluginState::kLoaded) continue;
-    if (state == PluginState::kStarted && entry.descriptor->lifecycle.stop != nullptr) {
+    if (state == PluginState::kStarted && entry.hooks.lifecycle.stop != nullptr) {
       try {
         CrashReporter guard(entry.file.string(), "stop");
-        dynop_status s = entry.descriptor->lifecycle.stop(entry.instance);
+        dynop_status s = entry.hooks.lifecycle.stop(entry.instance);
         if (s.code != DYNOP_OK) {
           spdlog::warn("plugin {}: stop failed: {}", entry.api->plugin_name(), message_of(s));
         }
@@ -329,7 +336,7 @@ void PluginManager::unload_all() {
     const std::string file = entry->file.string();
     try {
       CrashReporter guard(file, "destroy");
-      entry->descriptor->lifecycle.destroy(entry->instance);
+      entry->hooks.lifecycle.destroy(entry->instance);
     } catch (...) {
       spdlog::warn("plugin {}: destroy threw across the plugin boundary",
                    entry->api->plugin_name());
@@ -354,8 +361,8 @@ std::vector<ActivePlugin> PluginManager::active_plugins() const {
   for (const auto& entry : impl_->loaded) {
     const PluginState state = current[entry->status_index].state;
     if (state == PluginState::kLoaded || state == PluginState::kStarted) {
-      out.push_back(ActivePlugin{entry->api->plugin_name(), entry->descriptor, entry->instance,
-                                 entry->specs});
+      out.push_back(
+          ActivePlugin{entry->api->plugin_name(), entry->hooks, entry->instance, entry->specs});
     }
   }
   return out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dynop/abi.h"
+#include "host/plugins/plugin_hooks.hpp"
 #include "host/plugins/plugin_specs.hpp"
 
 namespace dynop::metrics {
@@ -51,7 +52,7 @@ struct PluginStatus {
 // capability hooks. Pointers stay valid until unload_all().
 struct ActivePlugin {
   std::string name;
-  const dynop_plugin_descriptor* descriptor = nullptr;
+  PluginHooks hooks;  // read by the plugin's ABI version; NULL where it has none
   dynop_plugin* instance = nullptr;
   PluginSpecs specs;  // what its describe hooks declared, checked at load
 };

@@ -1,11 +1,12 @@
 #pragma once
 // What the host offers plugins beyond logging and metrics: cached reads,
 // writes, events and requeues. The loader forwards those callbacks of the C
-// ABI (dynop_host in sdk/include/dynop/abi.h) to this interface; each method
-// the host does not implement yet answers DYNOP_NOT_IMPLEMENTED. The parts of
+// ABI (dynop_host in sdk/include/dynop/abi.h) to this interface. The parts of
 // the host that own caches, the API client, the event recorder and the work
-// queues implement it in one place and hand it to
-// PluginManager::set_services before load_all.
+// queues implement it in one place (controller::PluginRuntime) and hand it to
+// PluginManager::set_services before load_all; a host running without a
+// cluster connection (admission only) keeps these defaults, which answer
+// DYNOP_NOT_IMPLEMENTED.
 //
 // Threading: called from any plugin thread, concurrently; implementations
 // must be thread-safe. Every view argument is valid only during the call.
@@ -89,7 +90,9 @@ class PluginServices {
 
   static ServiceResult not_implemented(std::string_view what) {
     return ServiceResult::error(DYNOP_NOT_IMPLEMENTED,
-                                std::string(what) + " is not implemented by this host version yet");
+                                std::string(what) +
+                                    " needs a Kubernetes API server, and this host runs without "
+                                    "one (no --kubeconfig, $KUBECONFIG or in-cluster account)");
   }
 };
 

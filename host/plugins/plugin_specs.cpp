@@ -3,6 +3,8 @@
 #include <exception>
 #include <utility>
 
+#include "host/plugins/plugin_abi.hpp"
+
 namespace dynop::host {
 namespace {
 
@@ -15,9 +17,9 @@ std::string message_of(const dynop_status& s) {
   return m.empty() ? "status code " + std::to_string(s.code) : m;
 }
 
-std::string describe_reconciler(const dynop_reconciler_hooks& hooks, dynop_plugin* instance,
-                                ReconcilerSpec& out) {
-  dynop_reconciler_spec spec{};
+std::string describe_reconciler(const dynop_reconciler_hooks& hooks, uint16_t abi_minor,
+                                dynop_plugin* instance, ReconcilerSpec& out) {
+  auto spec = out_struct<dynop_reconciler_spec>();
   dynop_status s = hooks.describe(instance, &spec);
   if (s.code != DYNOP_OK) return message_of(s);
   out.primary = kind_of(spec.primary);
@@ -25,17 +27,20 @@ std::string describe_reconciler(const dynop_reconciler_hooks& hooks, dynop_plugi
     return "the primary kind needs a version and a kind";
   }
   out.workers = spec.workers == 0 ? 1 : spec.workers;
-  if (spec.watch_count > 0 && spec.watches == nullptr) return "watch_count without watches";
-  for (size_t i = 0; i < spec.watch_count; ++i) {
-    WatchSpec w{kind_of(spec.watches[i].gvk),
-                static_cast<dynop_watch_mapping>(spec.watches[i].mapping)};
+  std::vector<dynop_watch> watches;
+  std::string error;
+  if (!read_plugin_array(abi_minor, spec.watches, spec.watch_count, "its watch", watches, error)) {
+    return error;
+  }
+  for (size_t i = 0; i < watches.size(); ++i) {
+    WatchSpec w{kind_of(watches[i].gvk), static_cast<dynop_watch_mapping>(watches[i].mapping)};
     if (w.kind.kind.empty() || w.kind.version.empty()) {
       return "watch " + std::to_string(i) + " needs a version and a kind";
     }
-    if (spec.watches[i].mapping < DYNOP_MAP_CONTROLLER_OWNER ||
-        spec.watches[i].mapping > DYNOP_MAP_FUNCTION) {
+    if (watches[i].mapping < DYNOP_MAP_CONTROLLER_OWNER ||
+        watches[i].mapping > DYNOP_MAP_FUNCTION) {
       return "watch of " + w.kind.kind + " has unknown mapping " +
-             std::to_string(spec.watches[i].mapping);
+             std::to_string(watches[i].mapping);
     }
     if (w.mapping == DYNOP_MAP_FUNCTION && hooks.map_to_primary == nullptr) {
       return "watch of " + w.kind.kind + " maps through map_to_primary, which is missing";
@@ -45,16 +50,22 @@ std::string describe_reconciler(const dynop_reconciler_hooks& hooks, dynop_plugi
   return {};
 }
 
-std::string describe_admission(const dynop_admission_hooks& hooks, dynop_plugin* instance,
-                               AdmissionSpec& out) {
-  dynop_admission_spec spec{};
+std::string describe_admission(const dynop_admission_hooks& hooks, uint16_t abi_minor,
+                               dynop_plugin* instance, AdmissionSpec& out) {
+  auto spec = out_struct<dynop_admission_spec>();
   dynop_status s = hooks.describe(instance, &spec);
   if (s.code != DYNOP_OK) return message_of(s);
   if (spec.rule_count == 0 || spec.rules == nullptr) return "it declares no admission rule";
+  std::vector<dynop_admission_rule> rules;
+  std::string error;
+  if (!read_plugin_array(abi_minor, spec.rules, spec.rule_count, "its admission rule", rules,
+                         error)) {
+    return error;
+  }
   constexpr uint32_t kKnownOps =
       DYNOP_OP_CREATE | DYNOP_OP_UPDATE | DYNOP_OP_DELETE | DYNOP_OP_CONNECT;
-  for (size_t i = 0; i < spec.rule_count; ++i) {
-    const dynop_admission_rule& r = spec.rules[i];
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const dynop_admission_rule& r = rules[i];
     AdmissionRuleSpec rule{str(r.group), str(r.version), str(r.resource), r.operations};
     if (rule.resource.empty() || rule.version.empty()) {
       return "admission rule " + std::to_string(i) + " needs a version and a resource";
@@ -69,7 +80,7 @@ std::string describe_admission(const dynop_admission_hooks& hooks, dynop_plugin*
 
 std::string describe_placement(const dynop_placement_hooks& hooks, dynop_plugin* instance,
                                PlacementSpec& out) {
-  dynop_placement_spec spec{};
+  auto spec = out_struct<dynop_placement_spec>();
   dynop_status s = hooks.describe(instance, &spec);
   if (s.code != DYNOP_OK) return message_of(s);
   out.scheduler_name = str(spec.scheduler_name);
@@ -79,7 +90,7 @@ std::string describe_placement(const dynop_placement_hooks& hooks, dynop_plugin*
 
 std::string describe_autoscaler(const dynop_autoscaler_hooks& hooks, dynop_plugin* instance,
                                 AutoscalerSpec& out) {
-  dynop_autoscaler_spec spec{};
+  auto spec = out_struct<dynop_autoscaler_spec>();
   dynop_status s = hooks.describe(instance, &spec);
   if (s.code != DYNOP_OK) return message_of(s);
   out.interval_ms = spec.interval_ms == 0 ? 15000 : spec.interval_ms;
@@ -101,41 +112,43 @@ std::string guarded(const char* capability, F&& call) {
 
 }  // namespace
 
-std::string describe_plugin(const dynop_plugin_descriptor& d, dynop_plugin* instance,
-                            PluginSpecs& out) {
+std::string describe_plugin(const PluginHooks& hooks, dynop_plugin* instance, PluginSpecs& out) {
   out = PluginSpecs{};
-  if (d.capabilities & DYNOP_CAP_RECONCILER) {
+  const uint16_t minor = hooks.abi_minor;
+  if (hooks.capabilities & DYNOP_CAP_RECONCILER) {
     out.reconciler.emplace();
-    if (auto e =
-            guarded("reconciler",
-                    [&] { return describe_reconciler(*d.reconciler, instance, *out.reconciler); });
+    if (auto e = guarded("reconciler",
+                         [&] {
+                           return describe_reconciler(hooks.reconciler, minor, instance,
+                                                      *out.reconciler);
+                         });
         !e.empty()) {
       return e;
     }
   }
-  if (d.capabilities & DYNOP_CAP_ADMISSION) {
+  if (hooks.capabilities & DYNOP_CAP_ADMISSION) {
     out.admission.emplace();
-    if (auto e =
-            guarded("admission",
-                    [&] { return describe_admission(*d.admission, instance, *out.admission); });
+    if (auto e = guarded(
+            "admission",
+            [&] { return describe_admission(hooks.admission, minor, instance, *out.admission); });
         !e.empty()) {
       return e;
     }
   }
-  if (d.capabilities & DYNOP_CAP_PLACEMENT) {
+  if (hooks.capabilities & DYNOP_CAP_PLACEMENT) {
     out.placement.emplace();
     if (auto e =
             guarded("placement",
-                    [&] { return describe_placement(*d.placement, instance, *out.placement); });
+                    [&] { return describe_placement(hooks.placement, instance, *out.placement); });
         !e.empty()) {
       return e;
     }
   }
-  if (d.capabilities & DYNOP_CAP_AUTOSCALER) {
+  if (hooks.capabilities & DYNOP_CAP_AUTOSCALER) {
     out.autoscaler.emplace();
-    if (auto e =
-            guarded("autoscaler",
-                    [&] { return describe_autoscaler(*d.autoscaler, instance, *out.autoscaler); });
+    if (auto e = guarded(
+            "autoscaler",
+            [&] { return describe_autoscaler(hooks.autoscaler, instance, *out.autoscaler); });
         !e.empty()) {
       return e;
     }

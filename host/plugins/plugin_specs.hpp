@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dynop/abi.h"
+#include "host/plugins/plugin_hooks.hpp"
 
 namespace dynop::host {
 
@@ -57,11 +58,11 @@ struct PluginSpecs {
   std::optional<AutoscalerSpec> autoscaler;
 };
 
-// Calls the describe hook of every capability `descriptor` declares (the
-// descriptor passed check_descriptor), copies and checks the answers. Returns
-// "" and fills `out`, or why the plugin cannot run ("describe (reconciler):
-// ..."). Exceptions escaping a hook are caught and reported.
-std::string describe_plugin(const dynop_plugin_descriptor& descriptor, dynop_plugin* instance,
-                            PluginSpecs& out);
+// Calls the describe hook of every capability `hooks` declares (read from a
+// descriptor that passed check_descriptor), copies and checks the answers,
+// reading them by the plugin's ABI version. Returns "" and fills `out`, or why
+// the plugin cannot run ("describe (reconciler): ..."). Exceptions escaping a
+// hook are caught and reported.
+std::string describe_plugin(const PluginHooks& hooks, dynop_plugin* instance, PluginSpecs& out);
 
 }  // namespace dynop::host

@@ -1,19 +1,23 @@
 #pragma once
 // The rules a plugin descriptor must pass before the host calls into it:
-// ABI version (same major, host minor >= required minor), a sane name, known
-// capabilities, and every hook its capabilities require. Pure functions, so
-// they are tested without loading anything.
+// ABI version (same major, host minor >= required minor), struct sizes that
+// fit that version, a sane name, known capabilities, and every hook its
+// capabilities require. Pure functions, so they are tested without loading
+// anything.
 
 #include <cstdint>
 #include <string>
 
 #include "dynop/abi.h"
+#include "host/plugins/plugin_hooks.hpp"
 
 namespace dynop::host {
 
 struct DescriptorCheck {
-  std::string name;   // descriptor name when readable, else ""
-  std::string error;  // why the plugin is refused; "" when it passes
+  std::string name;     // descriptor name when readable, else ""
+  std::string version;  // plugin version when it passes
+  std::string error;    // why the plugin is refused; "" when it passes
+  PluginHooks hooks;    // what the host calls, when it passes
   bool ok() const { return error.empty(); }
 };
 

@@ -10,11 +10,58 @@
  *   - a plugin states the ABI version it was built against in its descriptor
  *     (abi_major/abi_minor, normally DYNOP_ABI_VERSION_MAJOR/MINOR);
  *   - the host loads it only if the majors are equal and the host's minor is
- *     >= the plugin's minor. Otherwise it refuses the plugin with a log line.
- *   - A minor version only ever APPENDS: new fields at the end of structs, new
- *     status codes, new capability bits. Structs that grow carry `struct_size`
- *     so each side knows which fields the other one has. Anything else is a
- *     new major version.
+ *     >= the plugin's minor: a plugin built against SDK 1.Y loads in every
+ *     host 1.Z with Z >= Y. Otherwise the host refuses it with one log line
+ *     naming the file and both versions:
+ *       "it needs plugin ABI 1.Y but this host only provides 1.Z; upgrade the
+ *        host or rebuild the plugin against an older SDK"
+ *       "it was built for plugin ABI X.Y but this host speaks ABI 1.Z (the
+ *        major version must match); rebuild it against the SDK of this host"
+ *
+ * How structs grow (what keeps the rule above true in code):
+ *   - Every struct that may grow carries `struct_size`, its size in bytes as
+ *     the side that owns its memory compiled it. The descriptor and the host
+ *     table have had it first since 1.0. The structs of 1.0 that had none got
+ *     a `size_t struct_size` appended in 1.1, right after their 1.0 fields:
+ *     inserting it first would have moved the fields 1.0 plugins write, and a
+ *     size_t there starts exactly where the 1.0 struct ended. Structs added
+ *     after 1.1 have it first.
+ *   - A plugin that declares abi_minor 0 has no struct_size in those structs;
+ *     the host then takes their 1.0 size (the offset of struct_size).
+ *   - Plugin memory the host reads (the descriptor, hook tables, array
+ *     elements a hook returns): the plugin sets struct_size; the host reads
+ *     only the fields that lie within it and takes 0/NULL, each field's
+ *     documented default, for the others. In an array every element has the
+ *     same struct_size, which is also the array's stride.
+ *   - Host memory a hook fills (marked "out" below: specs, results,
+ *     responses): the host zeroes it, sets struct_size to its own size and
+ *     its defaults; the plugin writes only the fields that lie within that
+ *     struct_size and leaves struct_size alone.
+ *   - The host table: a plugin calls a slot only if the host's struct_size
+ *     covers it (DYNOP_HOST_HAS below); the C++ layer answers
+ *     DYNOP_NOT_IMPLEMENTED for a slot the host lacks.
+ *   - Fixed forever (a change is a new major): dynop_str, dynop_status,
+ *     dynop_gvk, dynop_object_ref, dynop_key, dynop_label, dynop_key_list,
+ *     dynop_scale_decision_list, and dynop_lifecycle_hooks (embedded in the
+ *     descriptor, so it cannot grow: new lifecycle hooks are appended to the
+ *     descriptor instead).
+ *
+ * Adding to the ABI (a new minor version):
+ *   1. Append: new fields go at the end of a struct, after every field of
+ *      earlier versions, with a "since 1.N" comment. Never insert, reorder,
+ *      retype or remove a field, a status code or a capability bit; that is a
+ *      new major version.
+ *   2. Zero means "as before": a new field's default is 0/NULL, because that
+ *      is what the host reads for a plugin whose struct predates the field.
+ *   3. A new host callback is a slot appended to dynop_host; plugins test it
+ *      with DYNOP_HOST_HAS, and its C++ wrapper answers DYNOP_NOT_IMPLEMENTED
+ *      when the host lacks it.
+ *   4. A new capability is a new DYNOP_CAP_* bit (added to DYNOP_CAP_ALL), a
+ *      new hook table with struct_size first, and a pointer to it appended to
+ *      dynop_plugin_descriptor.
+ *   5. Bump DYNOP_ABI_VERSION_MINOR once per change that lands, and keep the
+ *      frozen 1.0 plugin (tests/fixtures/abi-1.0) loading and working: it is
+ *      how every later change is checked against a real old plugin.
  *
  * Strings: every string crossing the boundary is a dynop_str (pointer + byte
  * length, UTF-8, NOT necessarily NUL-terminated), except the descriptor's
@@ -47,9 +94,11 @@ extern "C" {
 #endif
 
 #define DYNOP_ABI_VERSION_MAJOR 1
-#define DYNOP_ABI_VERSION_MINOR 0
+#define DYNOP_ABI_VERSION_MINOR 1
 
-/* Name of the one symbol a plugin exports (see "Entry symbol" at the end). */
+/* The function a plugin exports to hand the host its descriptor, and the
+ * ABI 1.0 form of the entry (see "Entry function" at the end). */
+#define DYNOP_PLUGIN_ENTRY_FUNCTION "dynop_plugin_get_descriptor"
 #define DYNOP_PLUGIN_ENTRY_SYMBOL "dynop_plugin_entry"
 
 /* ------------------------------------------------------------------------ */
@@ -84,9 +133,11 @@ typedef enum dynop_status_code {
   DYNOP_CONFLICT = 5,
   /* Transient: API server unreachable, cache not yet synced, throttled. */
   DYNOP_UNAVAILABLE = 6,
-  /* The callee does not implement this call (yet). Host callbacks whose
-   * implementation lands in a later host release return this; plugins must
-   * treat it as "feature unavailable", never as a crash. */
+  /* The callee cannot serve this call: a host callback the host's table
+   * lacks (the C++ layer answers this for slots beyond host->struct_size),
+   * or a Kubernetes callback of a host running without a cluster connection
+   * (admission only). Plugins treat it as "feature unavailable", never as a
+   * crash. */
   DYNOP_NOT_IMPLEMENTED = 7,
   /* placement.filter/reserve/bind: the pod does not fit this node now, but
    * might later (e.g. GPUs in use). */
@@ -112,9 +163,20 @@ typedef struct dynop_status {
 #define DYNOP_CAP_ADMISSION (UINT64_C(1) << 1)
 #define DYNOP_CAP_PLACEMENT (UINT64_C(1) << 2)
 #define DYNOP_CAP_AUTOSCALER (UINT64_C(1) << 3)
-/* Every bit this ABI version knows; the host refuses plugins with others. */
+/* The bits of ABI 1.0. */
 #define DYNOP_CAP_ALL_V1_0 \
   (DYNOP_CAP_RECONCILER | DYNOP_CAP_ADMISSION | DYNOP_CAP_PLACEMENT | DYNOP_CAP_AUTOSCALER)
+/* Every bit this ABI version knows; the host refuses plugins with others. */
+#define DYNOP_CAP_ALL DYNOP_CAP_ALL_V1_0
+
+/* Where `field` of struct `type` ends, in bytes from the struct's start. */
+#ifdef __cplusplus
+#define DYNOP_FIELD_END(type, field) (offsetof(type, field) + sizeof(type::field))
+#else
+#define DYNOP_FIELD_END(type, field) (offsetof(type, field) + sizeof(((const type*)0)->field))
+#endif
+/* Non-zero when a `type` whose struct_size is `size` holds `field`. */
+#define DYNOP_HAS_FIELD(type, size, field) (DYNOP_FIELD_END(type, field) <= (size))
 
 /* A kind, e.g. {"nvidia.com", "v1alpha1", "DynamoGraphDeployment"}. The core
  * group is the empty string. */
@@ -198,13 +260,13 @@ typedef enum dynop_event_type { DYNOP_EVENT_NORMAL = 0, DYNOP_EVENT_WARNING = 1 
  * destroy hook has returned, nor from threads the plugin still runs after
  * stop has returned.
  *
- * A slot may be NULL only when host->struct_size says the host predates it;
- * since ABI 1.0 every slot below is present. Slots marked "later" exist and
- * have their final signature, but a host may answer DYNOP_NOT_IMPLEMENTED
- * until the feature behind them ships.
+ * A host of an older minor has a shorter table: call a slot only when
+ * DYNOP_HOST_HAS(host, slot) holds. Every slot of ABI 1.0 (log up to
+ * requeue_after) is in every host's table.
  */
 typedef struct dynop_host {
-  /* sizeof(dynop_host) as the host compiled it. */
+  /* sizeof(dynop_host) as the host compiled it; at least
+   * DYNOP_HOST_SIZE_V1_0. */
   uint32_t struct_size;
   uint16_t abi_major;
   uint16_t abi_minor;
@@ -232,7 +294,7 @@ typedef struct dynop_host {
   dynop_status (*metric_update)(dynop_host_context* ctx, dynop_metric metric, int32_t op,
                                 const dynop_label* labels, size_t label_count, double value);
 
-  /* ---- cached reads (later): served from the host's informer caches ---- */
+  /* ---- cached reads: served from the host's informer caches ---- */
 
   /* Object `ref` as JSON in *out_json [host-out]. DYNOP_NOT_FOUND when it
    * is not in the cache; DYNOP_UNAVAILABLE before the cache synced. */
@@ -245,7 +307,7 @@ typedef struct dynop_host {
   dynop_status (*list_objects)(dynop_host_context* ctx, const dynop_object_ref* ref,
                                dynop_str label_selector, dynop_str* out_json);
 
-  /* ---- writes (later): go to the API server, not the cache ---- */
+  /* ---- writes: go to the API server, not the cache ---- */
   /* For each: object/patch [in]; on success *out_json [host-out] is the
    * object the server returned (may be NULL to ignore it). Errors map the
    * API server's answer: 404 DYNOP_NOT_FOUND, 409 DYNOP_CONFLICT, 422/400
@@ -274,7 +336,7 @@ typedef struct dynop_host {
   dynop_status (*update_scale)(dynop_host_context* ctx, const dynop_object_ref* ref,
                                int32_t replicas, dynop_str* out_json);
 
-  /* ---- events (later) ---- */
+  /* ---- events ---- */
 
   /* Records an Event on `involved` (an object reference; the host fills
    * uid and resourceVersion from its cache). reason: UpperCamelCase, short;
@@ -283,13 +345,22 @@ typedef struct dynop_host {
   dynop_status (*record_event)(dynop_host_context* ctx, const dynop_object_ref* involved,
                                int32_t type, dynop_str reason, dynop_str message);
 
-  /* ---- work queue (later) ---- */
+  /* ---- work queue ---- */
 
   /* Adds `key` to this plugin's reconciler queue after delay_ms (0: now),
    * deduplicated with keys already queued. DYNOP_INVALID_ARGUMENT if the
    * plugin has no reconciler capability. key [in]. */
   dynop_status (*requeue_after)(dynop_host_context* ctx, dynop_key key, uint64_t delay_ms);
+
+  /* New slots are appended here (see "Adding to the ABI"). */
 } dynop_host;
+
+/* The size of the table of an ABI 1.0 host: every host's table is at least
+ * this large. */
+#define DYNOP_HOST_SIZE_V1_0 DYNOP_FIELD_END(dynop_host, requeue_after)
+/* Non-zero when the host's table has `slot` (a field name of dynop_host). */
+#define DYNOP_HOST_HAS(host, slot) \
+  (DYNOP_HAS_FIELD(dynop_host, (host)->struct_size, slot) && (host)->slot != NULL)
 
 /* ------------------------------------------------------------------------ */
 /* Capability: reconciler (controller-runtime style, level-based).          */
@@ -305,24 +376,30 @@ typedef enum dynop_watch_mapping {
   DYNOP_MAP_FUNCTION = 2
 } dynop_watch_mapping;
 
+/* One element of dynop_reconciler_spec.watches (plugin memory). */
 typedef struct dynop_watch {
   dynop_gvk gvk;
   int32_t mapping; /* dynop_watch_mapping */
+  /* since 1.1: sizeof(dynop_watch) as the plugin compiled it; the same in
+   * every element of the array, and the array's stride. */
+  size_t struct_size;
 } dynop_watch;
 
-/* Filled by reconciler.describe; all pointers [plugin-out], but since the
- * host reads it once, static storage is the natural choice. */
+/* out: filled by reconciler.describe. All pointers [plugin-out], but since
+ * the host reads them once, static storage is the natural choice. */
 typedef struct dynop_reconciler_spec {
   dynop_gvk primary;          /* the kind whose keys reconcile() receives */
   const dynop_watch* watches; /* owned/watched kinds; may be NULL if count 0 */
   size_t watch_count;
-  uint32_t workers; /* concurrent reconciles; 0 means 1 */
+  uint32_t workers;   /* concurrent reconciles; 0 means 1 */
+  size_t struct_size; /* since 1.1; set by the host */
 } dynop_reconciler_spec;
 
-/* Filled by reconcile(). requeue_after_ms is read only when the status is
- * DYNOP_OK: 0 means done (forget the key), >0 a delayed retry. */
+/* out: filled by reconcile(). requeue_after_ms is read only when the status
+ * is DYNOP_OK: 0 means done (forget the key), >0 a delayed retry. */
 typedef struct dynop_reconcile_result {
   uint64_t requeue_after_ms;
+  size_t struct_size; /* since 1.1; set by the host */
 } dynop_reconcile_result;
 
 /* Keys returned by map_to_primary; array [plugin-out]. */
@@ -359,6 +436,9 @@ typedef struct dynop_reconciler_hooks {
    * fast and must not call write callbacks. */
   dynop_status (*map_to_primary)(dynop_plugin* plugin, size_t watch_index, dynop_str object_json,
                                  dynop_key_list* out);
+
+  /* since 1.1: sizeof(dynop_reconciler_hooks) as the plugin compiled it. */
+  size_t struct_size;
 } dynop_reconciler_hooks;
 
 /* ------------------------------------------------------------------------ */
@@ -377,21 +457,26 @@ typedef struct dynop_admission_rule {
   dynop_str version;
   dynop_str resource;
   uint32_t operations; /* DYNOP_OP_* bits */
+  /* since 1.1: sizeof(dynop_admission_rule) as the plugin compiled it; the
+   * same in every element of the array, and the array's stride. */
+  size_t struct_size;
 } dynop_admission_rule;
 
-/* Filled by admission.describe; pointers [plugin-out], read once. */
+/* out: filled by admission.describe; pointers [plugin-out], read once. */
 typedef struct dynop_admission_spec {
   const dynop_admission_rule* rules;
   size_t rule_count;
+  size_t struct_size; /* since 1.1; set by the host */
 } dynop_admission_spec;
 
-/* Filled by review; all pointers [plugin-out]. */
+/* out: filled by review; all pointers [plugin-out]. */
 typedef struct dynop_admission_response {
   int32_t allowed;           /* non-zero: allowed */
   int32_t http_code;         /* status.code when denied (0: 403 when denied) */
   dynop_str message;         /* status.message when denied (shown by kubectl) */
   const dynop_str* warnings; /* shown by kubectl as "Warning: ..." */
   size_t warning_count;
+  size_t struct_size; /* since 1.1; set by the host */
 } dynop_admission_response;
 
 typedef struct dynop_admission_hooks {
@@ -406,6 +491,9 @@ typedef struct dynop_admission_hooks {
    * API server's request. */
   dynop_status (*review)(dynop_plugin* plugin, dynop_str request_json,
                          dynop_admission_response* out);
+
+  /* since 1.1: sizeof(dynop_admission_hooks) as the plugin compiled it. */
+  size_t struct_size;
 } dynop_admission_hooks;
 
 /* ------------------------------------------------------------------------ */
@@ -415,10 +503,14 @@ typedef struct dynop_admission_hooks {
  * runs one scheduling cycle: filter(pod, node) for each candidate node,
  * score(pod, node) for each node that passed, reserve(pod, best) and then
  * bind(pod, best); if reserve or bind fails, unreserve(pod, best). pod_json
- * and node_json are [in]. Every hook returns dynop_status. */
+ * and node_json are [in]. Every hook returns dynop_status.
+ * Not run yet: this host loads, checks and describes placement plugins but
+ * runs no scheduling cycle (that lands with the GPU placement work). */
 
+/* out: filled by placement.describe. */
 typedef struct dynop_placement_spec {
   dynop_str scheduler_name; /* pods with this spec.schedulerName */
+  size_t struct_size;       /* since 1.1; set by the host */
 } dynop_placement_spec;
 
 typedef struct dynop_placement_hooks {
@@ -449,14 +541,19 @@ typedef struct dynop_placement_hooks {
   /* Optional (NULL or DYNOP_SKIP: the host posts pods/binding itself). May
    * run on a binding thread, concurrently for different pods. */
   dynop_status (*bind)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_name);
+
+  /* since 1.1: sizeof(dynop_placement_hooks) as the plugin compiled it. */
+  size_t struct_size;
 } dynop_placement_hooks;
 
 /* ------------------------------------------------------------------------ */
 /* Capability: autoscaler.                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* out: filled by autoscaler.describe. */
 typedef struct dynop_autoscaler_spec {
   uint32_t interval_ms; /* how often evaluate runs; 0 means 15000 */
+  size_t struct_size;   /* since 1.1; set by the host */
 } dynop_autoscaler_spec;
 
 /* One decision: set the `scale` subresource of `target` to
@@ -465,13 +562,19 @@ typedef struct dynop_scale_decision {
   dynop_object_ref target;
   int32_t desired_replicas;
   dynop_str reason;
+  /* since 1.1: sizeof(dynop_scale_decision) as the plugin compiled it; the
+   * same in every element of the array, and the array's stride. */
+  size_t struct_size;
 } dynop_scale_decision;
 
+/* out: filled by evaluate. */
 typedef struct dynop_scale_decision_list {
   const dynop_scale_decision* decisions; /* [plugin-out] */
   size_t count;
 } dynop_scale_decision_list;
 
+/* Not run yet: this host loads, checks and describes autoscaler plugins but
+ * never calls evaluate (that lands with the autoscaler work). */
 typedef struct dynop_autoscaler_hooks {
   /* Required. Called once by the host's main thread after init. */
   dynop_status (*describe)(dynop_plugin* plugin, dynop_autoscaler_spec* out);
@@ -482,6 +585,9 @@ typedef struct dynop_autoscaler_hooks {
    * targets absent from the list are left alone. The host writes each
    * target's /scale (only when the value differs). */
   dynop_status (*evaluate)(dynop_plugin* plugin, dynop_scale_decision_list* out);
+
+  /* since 1.1: sizeof(dynop_autoscaler_hooks) as the plugin compiled it. */
+  size_t struct_size;
 } dynop_autoscaler_hooks;
 
 /* ------------------------------------------------------------------------ */
@@ -524,7 +630,7 @@ typedef struct dynop_lifecycle_hooks {
 } dynop_lifecycle_hooks;
 
 /*
- * What the entry symbol returns. Static storage in the plugin: the host
+ * What the entry function returns. Static storage in the plugin: the host
  * reads it until it unloads the library and never writes it.
  * A capability bit set in `capabilities` requires the matching hook table
  * to be non-NULL with its required hooks set; the host refuses the plugin
@@ -534,7 +640,7 @@ typedef struct dynop_plugin_descriptor {
   uint32_t struct_size;    /* sizeof(dynop_plugin_descriptor) */
   uint16_t abi_major;      /* DYNOP_ABI_VERSION_MAJOR the plugin was built against */
   uint16_t abi_minor;      /* the minor it needs (usually DYNOP_ABI_VERSION_MINOR) */
-  const char* name;        /* unique, [a-z0-9-]+, NUL-terminated; the config key */
+  const char* name;        /* unique, [a-z0-9_-]{1,63}, NUL-terminated; the config key */
   const char* version;     /* plugin version, e.g. "1.2.0" */
   const char* description; /* one line; may be NULL */
   uint64_t capabilities;   /* DYNOP_CAP_* bits */
@@ -543,16 +649,39 @@ typedef struct dynop_plugin_descriptor {
   const dynop_admission_hooks* admission;
   const dynop_placement_hooks* placement;
   const dynop_autoscaler_hooks* autoscaler;
+  /* New fields are appended here (see "Adding to the ABI"). */
 } dynop_plugin_descriptor;
 
+/* The size of an ABI 1.0 descriptor: the smallest the host accepts. */
+#define DYNOP_DESCRIPTOR_SIZE_V1_0 DYNOP_FIELD_END(dynop_plugin_descriptor, autoscaler)
+
 /*
- * Entry symbol. A plugin exports exactly one symbol, "dynop_plugin_entry":
- * a DATA symbol holding a pointer to a function returning the descriptor,
- * the layout Boost.DLL's BOOST_DLL_ALIAS produces (the host reads it with
- * boost::dll::shared_library::get_alias). The C++ layer's DYNOP_PLUGIN()
- * defines it; a plugin written against this header alone writes
- *   DYNOP_EXPORT_PLUGIN_ENTRY(my_entry_function);
- * at file scope.
+ * Entry function. A plugin exports one plain C function,
+ *
+ *   const dynop_plugin_descriptor* dynop_plugin_get_descriptor(void);
+ *
+ * which the host looks up by name (dlsym, or Boost.DLL's
+ * shared_library::get) and calls once, right after loading the library, as
+ * Envoy's dynamic modules and Falco's plugins export theirs. A plugin in C
+ * defines it directly:
+ *
+ *   DYNOP_ABI_EXPORT const dynop_plugin_descriptor* dynop_plugin_get_descriptor(void) {
+ *     return &my_descriptor;
+ *   }
+ *
+ * or writes DYNOP_EXPORT_PLUGIN_ENTRY(my_function); at file scope, which
+ * also defines the 1.0 symbol below. The C++ layer's DYNOP_PLUGIN() does
+ * the same.
+ *
+ * ABI 1.0 exported "dynop_plugin_entry" instead: a DATA symbol holding a
+ * pointer to that function (what Boost.DLL's BOOST_DLL_ALIAS produces). A
+ * plain function is better: C, Rust or Go plugins and anyone with dlsym
+ * export and call it without knowing Boost.DLL's alias layout, and the SDK
+ * needs no Boost at all. The host still reads dynop_plugin_entry when a
+ * plugin has no dynop_plugin_get_descriptor, so 1.0 plugins keep loading;
+ * DYNOP_EXPORT_PLUGIN_ENTRY and DYNOP_PLUGIN() keep defining it, so that a
+ * host of ABI 1.0, which knows only that symbol, refuses a newer plugin with
+ * the version message rather than "not a dynop plugin".
  */
 typedef const dynop_plugin_descriptor* (*dynop_plugin_entry_fn)(void);
 
@@ -563,13 +692,20 @@ typedef const dynop_plugin_descriptor* (*dynop_plugin_entry_fn)(void);
 #endif
 
 #ifdef __cplusplus
-#define DYNOP_EXPORT_PLUGIN_ENTRY(fn)                                         \
-  extern "C" DYNOP_ABI_EXPORT const dynop_plugin_entry_fn dynop_plugin_entry; \
-  extern "C" DYNOP_ABI_EXPORT const dynop_plugin_entry_fn dynop_plugin_entry = &(fn)
+#define DYNOP_ABI_EXTERN_C extern "C"
 #else
-#define DYNOP_EXPORT_PLUGIN_ENTRY(fn) \
-  DYNOP_ABI_EXPORT const dynop_plugin_entry_fn dynop_plugin_entry = &(fn)
+#define DYNOP_ABI_EXTERN_C
 #endif
+
+#define DYNOP_EXPORT_PLUGIN_ENTRY(fn)                                                             \
+  DYNOP_ABI_EXTERN_C DYNOP_ABI_EXPORT const dynop_plugin_descriptor* dynop_plugin_get_descriptor( \
+      void);                                                                                      \
+  DYNOP_ABI_EXTERN_C DYNOP_ABI_EXPORT const dynop_plugin_descriptor* dynop_plugin_get_descriptor( \
+      void) {                                                                                     \
+    return (fn)();                                                                                \
+  }                                                                                               \
+  DYNOP_ABI_EXTERN_C DYNOP_ABI_EXPORT const dynop_plugin_entry_fn dynop_plugin_entry;             \
+  DYNOP_ABI_EXTERN_C DYNOP_ABI_EXPORT const dynop_plugin_entry_fn dynop_plugin_entry = &(fn)
 
 #ifdef __cplusplus
 } /* extern "C" */

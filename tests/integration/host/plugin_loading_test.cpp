@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "dynop/abi.h"
 #include "lib/net/http_client.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
@@ -51,14 +52,24 @@ struct Refusal {
   const char* plugin;  // label in dynop_plugin_status (file stem if refused before the name)
   const char* file;
   const char* state;
-  const char* reason;
+  std::string reason;
 };
+
+// This host's ABI version and the fixtures' (tests/fixtures/plugins): one
+// minor newer, one major newer.
+const std::string kHostAbi =
+    std::to_string(DYNOP_ABI_VERSION_MAJOR) + "." + std::to_string(DYNOP_ABI_VERSION_MINOR);
+const std::string kNewerMinorAbi =
+    std::to_string(DYNOP_ABI_VERSION_MAJOR) + "." + std::to_string(DYNOP_ABI_VERSION_MINOR + 1);
+const std::string kOtherMajorAbi =
+    std::to_string(DYNOP_ABI_VERSION_MAJOR + 1) + "." + std::to_string(DYNOP_ABI_VERSION_MINOR);
 
 const Refusal kRefusals[] = {
     {"newer-minor", "fixture_newer_minor.so", "refused",
-     "it needs plugin ABI 1.1 but this host only provides 1.0"},
+     "it needs plugin ABI " + kNewerMinorAbi + " but this host only provides " + kHostAbi +
+         "; upgrade the host or rebuild the plugin against an older SDK"},
     {"fixture_other_major", "fixture_other_major.so", "refused",
-     "it was built for plugin ABI 2.0 but this host speaks ABI 1.0"},
+     "it was built for plugin ABI " + kOtherMajorAbi + " but this host speaks ABI " + kHostAbi},
     {"missing-hook", "fixture_missing_hook.so", "refused",
      "missing required hook for its capabilities (reconciler): reconciler.reconcile"},
     {"init-throws", "fixture_init_throws.so", "init_failed",
@@ -66,7 +77,8 @@ const Refusal kRefusals[] = {
     {"init-error", "fixture_init_error.so", "init_failed",
      "init failed: setting `endpoint` is required"},
     {"fixture_not_a_plugin", "fixture_not_a_plugin.so", "refused",
-     "not a dynop plugin: it does not export the dynop_plugin_entry symbol"},
+     "not a dynop plugin: it exports neither the dynop_plugin_get_descriptor function nor ABI "
+     "1.0's dynop_plugin_entry symbol"},
     {"garbage", "garbage.so", "refused", "cannot load the shared library"},
 };
 
@@ -118,8 +130,8 @@ TEST(PluginLoading, BadPluginsAreReportedAndTheGoodOnesRun) {
 
 TEST(PluginLoading, OnlyTheEnabledPluginsLoad) {
   PluginFolder folder({"good", "good2"});
-  RunningHost host({"--plugin-dir", folder.path().string(), "--plugins", "second", "--metrics-address",
-             "127.0.0.1:0"});
+  RunningHost host({"--plugin-dir", folder.path().string(), "--plugins", "second",
+                    "--metrics-address", "127.0.0.1:0"});
   ASSERT_TRUE(host.ready());
   auto metrics = host.get("/metrics");
   EXPECT_THAT(metrics.body,
@@ -133,7 +145,7 @@ TEST(PluginLoading, OnlyTheEnabledPluginsLoad) {
 TEST(PluginLoading, EnabledPluginThatIsNotThereIsReported) {
   PluginFolder folder({"good"});
   RunningHost host({"--plugin-dir", folder.path().string(), "--plugins", "good,planner",
-             "--metrics-address", "127.0.0.1:0"});
+                    "--metrics-address", "127.0.0.1:0"});
   ASSERT_TRUE(host.ready());
   EXPECT_THAT(host.log(), HasSubstr("plugin planner is enabled in the configuration but no "
                                     "plugin of that name is in the folder"));

@@ -48,20 +48,15 @@ std::size_t times_reconciled(const std::string& key) {
   return reconciled.count(key);
 }
 
-// Adds a reconciler plugin named `name` with the hooks above, described by
-// `descriptor` (filled in here, kept by the caller), and waits for the
-// runtime's informers to sync.
-void add_synced_reconciler(PluginRuntime& runtime, const char* name,
-                           dynop_plugin_descriptor& descriptor) {
-  static const dynop_reconciler_hooks hooks{describe, reconcile, nullptr};
-  descriptor = dynop_plugin_descriptor{};
-  descriptor.name = name;
-  descriptor.capabilities = DYNOP_CAP_RECONCILER;
-  descriptor.reconciler = &hooks;
+// Adds a reconciler plugin named `name` with the hooks above and waits for
+// the runtime's informers to sync.
+void add_synced_reconciler(PluginRuntime& runtime, const char* name) {
   host::ActivePlugin plugin;
   plugin.name = name;
-  plugin.descriptor = &descriptor;
-  ASSERT_EQ(host::describe_plugin(descriptor, nullptr, plugin.specs), "");
+  plugin.hooks.abi_minor = DYNOP_ABI_VERSION_MINOR;
+  plugin.hooks.capabilities = DYNOP_CAP_RECONCILER;
+  plugin.hooks.reconciler = {describe, reconcile, nullptr, sizeof(dynop_reconciler_hooks)};
+  ASSERT_EQ(host::describe_plugin(plugin.hooks, nullptr, plugin.specs), "");
   auto added = runtime.add_reconciler(plugin);
   ASSERT_TRUE(added) << added.error().describe();
   runtime.start_informers();
@@ -76,8 +71,7 @@ TEST(PluginRuntime, RunsAReconcilerAndServesTheHostCallbacks) {
   metrics::Registry registry;
   PluginRuntime runtime(*client, registry, {"test-host", {}});
 
-  dynop_plugin_descriptor descriptor{};
-  add_synced_reconciler(runtime, "copier", descriptor);
+  add_synced_reconciler(runtime, "copier");
   if (HasFatalFailure()) return;
   EXPECT_TRUE(runtime.caches_synced());
   runtime.start_controllers();
@@ -157,8 +151,7 @@ TEST(PluginRuntime, ListsBySelectorWithinTheNamespaceAsLabelsChange) {
   ASSERT_NE(client, nullptr);
   metrics::Registry registry;
   PluginRuntime runtime(*client, registry, {"test-host", {}});
-  dynop_plugin_descriptor descriptor{};
-  add_synced_reconciler(runtime, "lister", descriptor);
+  add_synced_reconciler(runtime, "lister");
   if (HasFatalFailure()) return;
 
   auto create = [&](const char* ns, const char* name, const char* team) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstddef>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -16,10 +18,12 @@
 #include "dynop/sdk/testing/fake_host.hpp"
 
 extern "C" const dynop_plugin_descriptor* dynop_abi_c_test_descriptor(void);
+extern "C" int dynop_abi_c_test_host_has_requeue_after(const dynop_host* host);
 
 namespace {
 
 using dynop::sdk::to_string_view;
+using dynop::sdk::testing::out_struct;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -138,7 +142,7 @@ TEST_F(SdkTest, DescriptorCarriesTheClassDeclarations) {
   EXPECT_STREQ(d.name, "everything");
   EXPECT_STREQ(d.version, "2.0.1");
   EXPECT_STREQ(d.description, "implements every capability");
-  EXPECT_EQ(d.capabilities, DYNOP_CAP_ALL_V1_0);
+  EXPECT_EQ(d.capabilities, DYNOP_CAP_ALL);
   ASSERT_NE(d.reconciler, nullptr);
   EXPECT_NE(d.reconciler->map_to_primary, nullptr);
   ASSERT_NE(d.placement, nullptr);
@@ -185,7 +189,8 @@ TEST_F(SdkTest, HookExceptionBecomesErrorStatus) {
   EXPECT_EQ(s.code, DYNOP_ERROR);
   EXPECT_EQ(str(s.message), "stop threw: stop is broken");
 
-  dynop_reconcile_result r{123};
+  auto r = out_struct<dynop_reconcile_result>();
+  r.requeue_after_ms = 123;
   s = everything().reconciler->reconcile(p, dynop_key{{"ns", 2}, {"boom", 4}}, &r);
   EXPECT_EQ(s.code, DYNOP_ERROR);
   EXPECT_EQ(str(s.message), "reconcile threw: no idea what ns/boom is");
@@ -201,7 +206,7 @@ TEST_F(SdkTest, ReconcileResultsMapToStatusAndDelay) {
     return everything().reconciler->reconcile(
         p, dynop_key{{"default", 7}, {name, std::char_traits<char>::length(name)}}, r);
   };
-  dynop_reconcile_result r{};
+  auto r = out_struct<dynop_reconcile_result>();
   EXPECT_EQ(run("done", &r).code, DYNOP_OK);
   EXPECT_EQ(r.requeue_after_ms, 0u);
   EXPECT_EQ(run("later", &r).code, DYNOP_OK);
@@ -219,7 +224,7 @@ TEST_F(SdkTest, DescribeAndMapToPrimary) {
   dynop_status error{};
   dynop_plugin* p = init(everything(), "", &error);
   ASSERT_NE(p, nullptr);
-  dynop_reconciler_spec spec{};
+  auto spec = out_struct<dynop_reconciler_spec>();
   ASSERT_EQ(everything().reconciler->describe(p, &spec).code, DYNOP_OK);
   EXPECT_EQ(str(spec.primary.kind), "DynamoGraphDeployment");
   EXPECT_EQ(str(spec.primary.group), "nvidia.com");
@@ -242,7 +247,7 @@ TEST_F(SdkTest, FunctionWatchWithoutMapperIsATerminalDescribeError) {
   dynop_status error{};
   dynop_plugin* p = init(d, "", &error);
   ASSERT_NE(p, nullptr);
-  dynop_reconciler_spec spec{};
+  auto spec = out_struct<dynop_reconciler_spec>();
   dynop_status s = d.reconciler->describe(p, &spec);
   EXPECT_EQ(s.code, DYNOP_TERMINAL_ERROR);
   EXPECT_THAT(str(s.message),
@@ -254,13 +259,13 @@ TEST_F(SdkTest, AdmissionResponses) {
   dynop_status error{};
   dynop_plugin* p = init(everything(), "", &error);
   ASSERT_NE(p, nullptr);
-  dynop_admission_spec spec{};
+  auto spec = out_struct<dynop_admission_spec>();
   ASSERT_EQ(everything().admission->describe(p, &spec).code, DYNOP_OK);
   ASSERT_EQ(spec.rule_count, 1u);
   EXPECT_EQ(str(spec.rules[0].resource), "dynamographdeployments");
   EXPECT_EQ(spec.rules[0].operations, DYNOP_OP_CREATE | DYNOP_OP_UPDATE);
 
-  dynop_admission_response r{};
+  auto r = out_struct<dynop_admission_response>();
   ASSERT_EQ(everything().admission->review(p, dynop_str{"deny", 4}, &r).code, DYNOP_OK);
   EXPECT_EQ(r.allowed, 0);
   EXPECT_EQ(r.http_code, 422);
@@ -278,7 +283,7 @@ TEST_F(SdkTest, PlacementHooks) {
   dynop_status error{};
   dynop_plugin* p = init(everything(), "", &error);
   ASSERT_NE(p, nullptr);
-  dynop_placement_spec spec{};
+  auto spec = out_struct<dynop_placement_spec>();
   ASSERT_EQ(everything().placement->describe(p, &spec).code, DYNOP_OK);
   EXPECT_EQ(str(spec.scheduler_name), "dynop-gpu");
   dynop_status s = everything().placement->filter(p, dynop_str{"{}", 2}, dynop_str{"small", 5});
@@ -296,7 +301,7 @@ TEST_F(SdkTest, AutoscalerDecisions) {
   dynop_status error{};
   dynop_plugin* p = init(everything(), "", &error);
   ASSERT_NE(p, nullptr);
-  dynop_autoscaler_spec spec{};
+  auto spec = out_struct<dynop_autoscaler_spec>();
   ASSERT_EQ(everything().autoscaler->describe(p, &spec).code, DYNOP_OK);
   EXPECT_EQ(spec.interval_ms, 3000u);
   dynop_scale_decision_list list{};
@@ -309,6 +314,82 @@ TEST_F(SdkTest, AutoscalerDecisions) {
   everything().lifecycle.destroy(p);
 }
 
+TEST_F(SdkTest, EveryGrowableStructCarriesItsSize) {
+  const dynop_plugin_descriptor& d = everything();
+  EXPECT_EQ(d.reconciler->struct_size, sizeof(dynop_reconciler_hooks));
+  EXPECT_EQ(d.admission->struct_size, sizeof(dynop_admission_hooks));
+  EXPECT_EQ(d.placement->struct_size, sizeof(dynop_placement_hooks));
+  EXPECT_EQ(d.autoscaler->struct_size, sizeof(dynop_autoscaler_hooks));
+  dynop_status error{};
+  dynop_plugin* p = init(d, "", &error);
+  ASSERT_NE(p, nullptr);
+  auto spec = out_struct<dynop_reconciler_spec>();
+  ASSERT_EQ(d.reconciler->describe(p, &spec).code, DYNOP_OK);
+  EXPECT_EQ(spec.struct_size, sizeof(dynop_reconciler_spec));  // the host's, left alone
+  for (size_t i = 0; i < spec.watch_count; ++i) {
+    EXPECT_EQ(spec.watches[i].struct_size, sizeof(dynop_watch));
+  }
+  auto rules = out_struct<dynop_admission_spec>();
+  ASSERT_EQ(d.admission->describe(p, &rules).code, DYNOP_OK);
+  EXPECT_EQ(rules.rules[0].struct_size, sizeof(dynop_admission_rule));
+  dynop_scale_decision_list list{};
+  ASSERT_EQ(d.autoscaler->evaluate(p, &list).code, DYNOP_OK);
+  EXPECT_EQ(list.decisions[0].struct_size, sizeof(dynop_scale_decision));
+  d.lifecycle.destroy(p);
+}
+
+// A host whose struct is shorter than the plugin's (an older minor) gets only
+// the fields it has: the SDK never writes past the host's struct_size.
+TEST_F(SdkTest, FillsOnlyWhatTheHostsStructHolds) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  union {
+    dynop_reconciler_spec spec;
+    unsigned char bytes[sizeof(dynop_reconciler_spec)];
+  } buffer;
+  std::memset(buffer.bytes, 0xab, sizeof(buffer.bytes));
+  const size_t host_size = offsetof(dynop_reconciler_spec, workers);  // no `workers`
+  buffer.spec.struct_size = host_size;
+  ASSERT_EQ(everything().reconciler->describe(p, &buffer.spec).code, DYNOP_OK);
+  EXPECT_EQ(str(buffer.spec.primary.kind), "DynamoGraphDeployment");
+  EXPECT_EQ(buffer.spec.watch_count, 2u);
+  for (size_t i = host_size; i < offsetof(dynop_reconciler_spec, struct_size); ++i) {
+    EXPECT_EQ(buffer.bytes[i], 0xab) << "byte " << i << " is past the host's struct";
+  }
+  EXPECT_EQ(buffer.spec.struct_size, host_size);
+  everything().lifecycle.destroy(p);
+}
+
+// The client answers kNotImplemented for a callback the host's table lacks,
+// without calling past the table.
+TEST_F(SdkTest, ClientCallsOnlySlotsTheHostHas) {
+  host_.table().struct_size = offsetof(dynop_host, record_event);  // ends before record_event
+  const dynop::sdk::Client& client = host_.host().client();
+  dynop::sdk::ObjectRef ref{{"", "v1", "ConfigMap"}, "default", "c"};
+  dynop::sdk::Status s = client.record_event(ref, DYNOP_EVENT_NORMAL, "Why", "what");
+  EXPECT_EQ(s.code(), dynop::sdk::StatusCode::kNotImplemented);
+  EXPECT_EQ(s.message(), "this host (plugin ABI " + std::to_string(DYNOP_ABI_VERSION_MAJOR) + "." +
+                             std::to_string(DYNOP_ABI_VERSION_MINOR) +
+                             ") has no record_event callback");
+  EXPECT_EQ(client.requeue_after({"default", "c"}, std::chrono::seconds(1)).code(),
+            dynop::sdk::StatusCode::kNotImplemented);
+  EXPECT_TRUE(host_.events().empty());
+  EXPECT_TRUE(host_.requeues().empty());
+  // Slots inside the table still work.
+  EXPECT_EQ(client.create(ref, R"({"kind":"ConfigMap"})").status.code(),
+            dynop::sdk::StatusCode::kOk);
+  EXPECT_EQ(host_.writes().size(), 1u);
+}
+
+TEST_F(SdkTest, InitRefusesAHostTableSmallerThanAbi10s) {
+  host_.table().struct_size = DYNOP_HOST_SIZE_V1_0 - sizeof(void*);
+  dynop_status error{};
+  EXPECT_EQ(init(everything(), "", &error), nullptr);
+  EXPECT_EQ(error.code, DYNOP_TERMINAL_ERROR);
+  EXPECT_THAT(str(error.message), HasSubstr("is not one of plugin ABI 1.x"));
+}
+
 TEST_F(SdkTest, MetricRegistrationErrorThrows) {
   dynop::sdk::Host host(host_.raw());
   host.metrics().counter("x_total", "x");
@@ -316,5 +397,15 @@ TEST_F(SdkTest, MetricRegistrationErrorThrows) {
 }
 
 TEST(AbiC, HeaderCompilesAsC) { EXPECT_STREQ(dynop_abi_c_test_descriptor()->name, "c-plugin"); }
+
+TEST(AbiC, HostHasSeesTheTablesSize) {
+  dynop::sdk::testing::FakeHost host;
+  EXPECT_EQ(dynop_abi_c_test_host_has_requeue_after(host.raw()), 1);
+  host.table().struct_size = offsetof(dynop_host, requeue_after);
+  EXPECT_EQ(dynop_abi_c_test_host_has_requeue_after(host.raw()), 0);
+  host.table().struct_size = sizeof(dynop_host);
+  host.table().requeue_after = nullptr;
+  EXPECT_EQ(dynop_abi_c_test_host_has_requeue_after(host.raw()), 0);
+}
 
 }  // namespace

@@ -105,7 +105,7 @@ constexpr bool check_plugin_class() {
                 "DYNOP_PLUGIN: the plugin class needs a constructor "
                 "`(dynop::sdk::Host& host, std::string_view config_yaml)`");
   if constexpr (HasCapabilities<P>) {
-    static_assert((P::kCapabilities & ~Capabilities{DYNOP_CAP_ALL_V1_0}) == 0,
+    static_assert((P::kCapabilities & ~Capabilities{DYNOP_CAP_ALL}) == 0,
                   "DYNOP_PLUGIN: kCapabilities has bits this SDK does not know");
     static_assert(P::kCapabilities != 0, "DYNOP_PLUGIN: kCapabilities declares no capability");
     if constexpr (has_capability<P>(kReconciler)) {

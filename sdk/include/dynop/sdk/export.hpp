@@ -2,18 +2,15 @@
 // DYNOP_PLUGIN(MyPlugin): exports a C++ plugin class through the C ABI.
 //
 // It checks the class at compile time (capabilities.hpp), builds the
-// descriptor and hook tables, and defines the entry symbol with
-// BOOST_DLL_ALIAS. Every call from the host into the plugin goes through an
-// adapter here that catches exceptions and returns them as an error status
-// carrying the exception's message, so no exception crosses the boundary.
-// Use it once per plugin, at global scope, in the .cpp that defines the class.
+// descriptor and hook tables, and defines the entry function
+// (dynop_plugin_get_descriptor, see abi.h). Every call from the host into the
+// plugin goes through an adapter here that catches exceptions and returns
+// them as an error status carrying the exception's message, so no exception
+// crosses the boundary. Use it once per plugin, at global scope, in the .cpp
+// that defines the class.
 
-// Boost.DLL on std::filesystem: otherwise alias.hpp drags in Boost.System,
-// whose classes have default visibility and would be exported by the plugin.
-#ifndef BOOST_DLL_USE_STD_FS
-#define BOOST_DLL_USE_STD_FS
-#endif
-#include <boost/dll/alias.hpp>
+#include <algorithm>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -76,6 +73,16 @@ inline dynop_gvk to_c_gvk(const Gvk& g) {
   return dynop_gvk{to_c(g.group), to_c(g.version), to_c(g.kind)};
 }
 
+// Fills an "out" struct of the host's: only the fields that lie within the
+// host's struct_size (a host of an older minor has fewer; the others keep
+// the host's defaults), and struct_size stays the host's.
+template <class T>
+void write_out(T* out, T value) noexcept {
+  const size_t host_size = out->struct_size;
+  value.struct_size = host_size;
+  std::memcpy(static_cast<void*>(out), &value, std::min(sizeof(T), host_size));
+}
+
 template <class P>
 struct Instance {
   explicit Instance(const dynop_host* raw) : host(raw) {}
@@ -101,9 +108,13 @@ struct Adapter {
                             dynop_status* out_error) noexcept {
     std::unique_ptr<Instance<P>> instance;
     dynop_status s = guard("init", [&] {
+      // The host refuses plugins of a newer minor, so its table has every
+      // slot of ABI 1.0; newer slots are checked where they are called.
       if (host == nullptr || host->abi_major != DYNOP_ABI_VERSION_MAJOR ||
-          host->struct_size < sizeof(dynop_host)) {
-        return make_status(Status::terminal_error("host ABI is older than the plugin's SDK"));
+          host->struct_size < DYNOP_HOST_SIZE_V1_0) {
+        return make_status(
+            Status::terminal_error("the host's callback table is not one of plugin ABI " +
+                                   std::to_string(DYNOP_ABI_VERSION_MAJOR) + ".x"));
       }
       instance = std::make_unique<Instance<P>>(host);
       instance->plugin = std::make_unique<P>(
@@ -134,21 +145,30 @@ struct Adapter {
               "a watch of kind " + w.gvk.kind +
               " uses WatchMapping::kFunction but the plugin has no map_to_primary()"));
         }
-        inst.c_watches.push_back(dynop_watch{to_c_gvk(w.gvk), static_cast<int32_t>(w.mapping)});
+        dynop_watch c{};
+        c.gvk = to_c_gvk(w.gvk);
+        c.mapping = static_cast<int32_t>(w.mapping);
+        c.struct_size = sizeof(dynop_watch);
+        inst.c_watches.push_back(c);
       }
-      *out = dynop_reconciler_spec{to_c_gvk(inst.reconciler_spec.primary),
-                                   inst.c_watches.empty() ? nullptr : inst.c_watches.data(),
-                                   inst.c_watches.size(), inst.reconciler_spec.workers};
+      dynop_reconciler_spec spec{};
+      spec.primary = to_c_gvk(inst.reconciler_spec.primary);
+      spec.watches = inst.c_watches.empty() ? nullptr : inst.c_watches.data();
+      spec.watch_count = inst.c_watches.size();
+      spec.workers = inst.reconciler_spec.workers;
+      write_out(out, spec);
       return make_status(Status::ok());
     });
   }
   static dynop_status reconcile(dynop_plugin* p, dynop_key key,
                                 dynop_reconcile_result* out) noexcept {
-    out->requeue_after_ms = 0;
+    write_out(out, dynop_reconcile_result{});
     return guard("reconcile", [&] {
       ReconcileResult r = self<P>(p).plugin->reconcile(
           Key{std::string(to_string_view(key.ns)), std::string(to_string_view(key.name))});
-      out->requeue_after_ms = r.status().is_ok() ? r.requeue_after_ms() : 0;
+      dynop_reconcile_result result{};
+      result.requeue_after_ms = r.status().is_ok() ? r.requeue_after_ms() : 0;
+      write_out(out, result);
       return make_status(r.status());
     });
   }
@@ -172,25 +192,36 @@ struct Adapter {
       inst.admission_spec = inst.plugin->admission_spec();
       inst.c_rules.clear();
       for (const AdmissionRule& r : inst.admission_spec.rules) {
-        inst.c_rules.push_back(
-            dynop_admission_rule{to_c(r.group), to_c(r.version), to_c(r.resource), r.operations});
+        dynop_admission_rule c{};
+        c.group = to_c(r.group);
+        c.version = to_c(r.version);
+        c.resource = to_c(r.resource);
+        c.operations = r.operations;
+        c.struct_size = sizeof(dynop_admission_rule);
+        inst.c_rules.push_back(c);
       }
-      *out = dynop_admission_spec{inst.c_rules.empty() ? nullptr : inst.c_rules.data(),
-                                  inst.c_rules.size()};
+      dynop_admission_spec spec{};
+      spec.rules = inst.c_rules.empty() ? nullptr : inst.c_rules.data();
+      spec.rule_count = inst.c_rules.size();
+      write_out(out, spec);
       return make_status(Status::ok());
     });
   }
   static dynop_status review(dynop_plugin* p, dynop_str request_json,
                              dynop_admission_response* out) noexcept {
-    *out = dynop_admission_response{0, 0, {nullptr, 0}, nullptr, 0};
+    write_out(out, dynop_admission_response{});
     return guard("review", [&] {
       OutBuffers& b = out_buffers();
       b.admission = self<P>(p).plugin->review(to_string_view(request_json));
       b.c_warnings.clear();
       for (const std::string& w : b.admission.warnings) b.c_warnings.push_back(to_c(w));
-      *out = dynop_admission_response{
-          b.admission.allowed ? 1 : 0, b.admission.http_code, to_c(b.admission.message),
-          b.c_warnings.empty() ? nullptr : b.c_warnings.data(), b.c_warnings.size()};
+      dynop_admission_response response{};
+      response.allowed = b.admission.allowed ? 1 : 0;
+      response.http_code = b.admission.http_code;
+      response.message = to_c(b.admission.message);
+      response.warnings = b.c_warnings.empty() ? nullptr : b.c_warnings.data();
+      response.warning_count = b.c_warnings.size();
+      write_out(out, response);
       return make_status(Status::ok());
     });
   }
@@ -200,7 +231,9 @@ struct Adapter {
     return guard("describe", [&] {
       Instance<P>& inst = self<P>(p);
       inst.placement_spec = inst.plugin->placement_spec();
-      *out = dynop_placement_spec{to_c(inst.placement_spec.scheduler_name)};
+      dynop_placement_spec spec{};
+      spec.scheduler_name = to_c(inst.placement_spec.scheduler_name);
+      write_out(out, spec);
       return make_status(Status::ok());
     });
   }
@@ -239,7 +272,9 @@ struct Adapter {
   static dynop_status describe_autoscaler(dynop_plugin* p, dynop_autoscaler_spec* out) noexcept {
     return guard("describe", [&] {
       AutoscalerSpec spec = self<P>(p).plugin->autoscaler_spec();
-      *out = dynop_autoscaler_spec{static_cast<uint32_t>(spec.interval.count())};
+      dynop_autoscaler_spec c{};
+      c.interval_ms = static_cast<uint32_t>(spec.interval.count());
+      write_out(out, c);
       return make_status(Status::ok());
     });
   }
@@ -250,9 +285,12 @@ struct Adapter {
       b.decisions = self<P>(p).plugin->evaluate();
       b.c_decisions.clear();
       for (const ScaleDecision& d : b.decisions) {
-        b.c_decisions.push_back(dynop_scale_decision{
-            dynop_object_ref{to_c_gvk(d.target.gvk), to_c(d.target.ns), to_c(d.target.name)},
-            d.desired_replicas, to_c(d.reason)});
+        dynop_scale_decision c{};
+        c.target = dynop_object_ref{to_c_gvk(d.target.gvk), to_c(d.target.ns), to_c(d.target.name)};
+        c.desired_replicas = d.desired_replicas;
+        c.reason = to_c(d.reason);
+        c.struct_size = sizeof(dynop_scale_decision);
+        b.c_decisions.push_back(c);
       }
       *out = dynop_scale_decision_list{b.c_decisions.data(), b.c_decisions.size()};
       return make_status(Status::ok());
@@ -266,23 +304,27 @@ struct Exported {
   using A = Adapter<P>;
 
   static constexpr dynop_reconciler_hooks make_reconciler() {
+    dynop_reconciler_hooks h{};
+    h.struct_size = sizeof(h);
     if constexpr (HasReconcilerSpec<P> && HasReconcile<P>) {
-      dynop_reconciler_hooks h{&A::describe_reconciler, &A::reconcile, nullptr};
+      h.describe = &A::describe_reconciler;
+      h.reconcile = &A::reconcile;
       if constexpr (HasMapToPrimary<P>) h.map_to_primary = &A::map_to_primary;
-      return h;
-    } else {
-      return {};
     }
+    return h;
   }
   static constexpr dynop_admission_hooks make_admission() {
+    dynop_admission_hooks h{};
+    h.struct_size = sizeof(h);
     if constexpr (HasAdmissionSpec<P> && HasReview<P>) {
-      return {&A::describe_admission, &A::review};
-    } else {
-      return {};
+      h.describe = &A::describe_admission;
+      h.review = &A::review;
     }
+    return h;
   }
   static constexpr dynop_placement_hooks make_placement() {
     dynop_placement_hooks h{};
+    h.struct_size = sizeof(h);
     if constexpr (HasPlacementSpec<P> && HasFilter<P> && HasScore<P>) {
       h.describe = &A::describe_placement;
       h.filter = &A::filter;
@@ -296,11 +338,13 @@ struct Exported {
     return h;
   }
   static constexpr dynop_autoscaler_hooks make_autoscaler() {
+    dynop_autoscaler_hooks h{};
+    h.struct_size = sizeof(h);
     if constexpr (HasAutoscalerSpec<P> && HasEvaluate<P>) {
-      return {&A::describe_autoscaler, &A::evaluate};
-    } else {
-      return {};
+      h.describe = &A::describe_autoscaler;
+      h.evaluate = &A::evaluate;
     }
+    return h;
   }
   static constexpr const char* description() {
     if constexpr (requires { P::kDescription; }) {
@@ -339,4 +383,4 @@ struct Exported {
 #define DYNOP_PLUGIN(PluginClass)                                        \
   static_assert(::dynop::sdk::detail::check_plugin_class<PluginClass>(), \
                 "DYNOP_PLUGIN: see the errors above");                   \
-  BOOST_DLL_ALIAS(::dynop::sdk::detail::Exported<PluginClass>::entry, dynop_plugin_entry)
+  DYNOP_EXPORT_PLUGIN_ENTRY(::dynop::sdk::detail::Exported<PluginClass>::entry);

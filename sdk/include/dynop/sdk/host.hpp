@@ -2,6 +2,11 @@
 // Typed wrappers over the host callback table (dynop_host): logging, metrics
 // and the host's Kubernetes client. They are cheap views: copy them freely;
 // they stay valid until the plugin is destroyed.
+//
+// A call whose slot the host's table lacks (a host of an older minor than
+// the slot, see DYNOP_HOST_HAS in abi.h) answers StatusCode::kNotImplemented
+// without calling anything. The slots of ABI 1.0 are in every host's table
+// (the SDK checks that at init).
 
 #include <initializer_list>
 #include <optional>
@@ -126,6 +131,15 @@ class Metrics {
   const dynop_host* host_;
 };
 
+namespace detail {
+// What a call answers when the host's table lacks its slot.
+inline Status missing_slot(const dynop_host* host, const char* slot) {
+  return Status(StatusCode::kNotImplemented,
+                std::string("this host (plugin ABI ") + std::to_string(host->abi_major) + "." +
+                    std::to_string(host->abi_minor) + ") has no " + slot + " callback");
+}
+}  // namespace detail
+
 // A value or a status; what the client calls return.
 template <class T>
 struct Result {
@@ -141,6 +155,7 @@ class Client {
   explicit Client(const dynop_host* host) : host_(host) {}
 
   Result<std::string> get(const ObjectRef& ref) const {
+    if (!DYNOP_HOST_HAS(host_, get_object)) return missing("get_object");
     return with_ref(ref, [&](const dynop_object_ref& r, dynop_str* out) {
       return host_->get_object(host_->ctx, &r, out);
     });
@@ -148,57 +163,70 @@ class Client {
   // A JSON array of the matching objects.
   Result<std::string> list(const Gvk& gvk, std::string_view ns,
                            std::string_view label_selector = {}) const {
+    if (!DYNOP_HOST_HAS(host_, list_objects)) return missing("list_objects");
     return with_ref(ObjectRef{gvk, std::string(ns), {}},
                     [&](const dynop_object_ref& r, dynop_str* out) {
                       return host_->list_objects(host_->ctx, &r, to_c(label_selector), out);
                     });
   }
   Result<std::string> create(const ObjectRef& ref, std::string_view object_json) const {
+    if (!DYNOP_HOST_HAS(host_, create_object)) return missing("create_object");
     return with_ref(ref, [&](const dynop_object_ref& r, dynop_str* out) {
       return host_->create_object(host_->ctx, &r, to_c(object_json), out);
     });
   }
   Result<std::string> update(const ObjectRef& ref, std::string_view object_json) const {
+    if (!DYNOP_HOST_HAS(host_, update_object)) return missing("update_object");
     return with_ref(ref, [&](const dynop_object_ref& r, dynop_str* out) {
       return host_->update_object(host_->ctx, &r, to_c(object_json), out);
     });
   }
   Result<std::string> patch(const ObjectRef& ref, dynop_patch_type type,
                             std::string_view patch) const {
+    if (!DYNOP_HOST_HAS(host_, patch_object)) return missing("patch_object");
     return with_ref(ref, [&](const dynop_object_ref& r, dynop_str* out) {
       return host_->patch_object(host_->ctx, &r, type, to_c(patch), out);
     });
   }
   Status remove(const ObjectRef& ref) const {
+    if (!DYNOP_HOST_HAS(host_, delete_object)) return detail::missing_slot(host_, "delete_object");
     dynop_object_ref r = to_c_ref(ref);
     return Status::from_c(host_->delete_object(host_->ctx, &r));
   }
   Result<std::string> update_status(const ObjectRef& ref, std::string_view object_json) const {
+    if (!DYNOP_HOST_HAS(host_, update_status)) return missing("update_status");
     return with_ref(ref, [&](const dynop_object_ref& r, dynop_str* out) {
       return host_->update_status(host_->ctx, &r, to_c(object_json), out);
     });
   }
   Result<std::string> get_scale(const ObjectRef& ref) const {
+    if (!DYNOP_HOST_HAS(host_, get_scale)) return missing("get_scale");
     return with_ref(ref, [&](const dynop_object_ref& r, dynop_str* out) {
       return host_->get_scale(host_->ctx, &r, out);
     });
   }
   Result<std::string> update_scale(const ObjectRef& ref, int32_t replicas) const {
+    if (!DYNOP_HOST_HAS(host_, update_scale)) return missing("update_scale");
     return with_ref(ref, [&](const dynop_object_ref& r, dynop_str* out) {
       return host_->update_scale(host_->ctx, &r, replicas, out);
     });
   }
   Status record_event(const ObjectRef& involved, dynop_event_type type, std::string_view reason,
                       std::string_view message) const {
+    if (!DYNOP_HOST_HAS(host_, record_event)) return detail::missing_slot(host_, "record_event");
     dynop_object_ref r = to_c_ref(involved);
     return Status::from_c(host_->record_event(host_->ctx, &r, type, to_c(reason), to_c(message)));
   }
   Status requeue_after(const Key& key, std::chrono::milliseconds delay) const {
+    if (!DYNOP_HOST_HAS(host_, requeue_after)) return detail::missing_slot(host_, "requeue_after");
     return Status::from_c(host_->requeue_after(host_->ctx, dynop_key{to_c(key.ns), to_c(key.name)},
                                                static_cast<uint64_t>(delay.count())));
   }
 
  private:
+  Result<std::string> missing(const char* slot) const {
+    return Result<std::string>{detail::missing_slot(host_, slot), {}};
+  }
   static dynop_object_ref to_c_ref(const ObjectRef& ref) {
     return dynop_object_ref{
         dynop_gvk{to_c(ref.gvk.group), to_c(ref.gvk.version), to_c(ref.gvk.kind)}, to_c(ref.ns),
@@ -224,7 +252,8 @@ class Host {
   const Logger& logger() const { return logger_; }
   const Metrics& metrics() const { return metrics_; }
   const Client& client() const { return client_; }
-  // The C table, for callbacks newer than this C++ layer.
+  // The C table, for callbacks newer than this C++ layer (check them with
+  // DYNOP_HOST_HAS before calling).
   const dynop_host* raw() const { return raw_; }
 
  private:

@@ -45,7 +45,7 @@ dynop_status scripted_review(dynop_plugin*, dynop_str request, dynop_admission_r
 
 dynop_status describe(dynop_plugin*, dynop_admission_spec*) { return {DYNOP_OK, {nullptr, 0}}; }
 
-const dynop_admission_hooks kHooks{&describe, &scripted_review};
+const dynop_admission_hooks kHooks{&describe, &scripted_review, sizeof(dynop_admission_hooks)};
 
 AbiAdmissionPlugin plugin() {
   return AbiAdmissionPlugin(
@@ -90,17 +90,15 @@ TEST(AbiAdmissionPlugin, AnExceptionAcrossTheBoundaryIsAFailedReview) {
 }
 
 TEST(AdmissionPluginsOf, SkipsPluginsWithoutTheAdmissionCapability) {
-  dynop_plugin_descriptor with{};
-  with.admission = &kHooks;
-  dynop_plugin_descriptor without{};
   ActivePlugin a;
   a.name = "webhook";
-  a.descriptor = &with;
+  a.hooks.capabilities = DYNOP_CAP_ADMISSION;
+  a.hooks.admission = kHooks;
   a.specs.admission = AdmissionSpec{
       {AdmissionRuleSpec{"nvidia.com", "v1alpha1", "dynamographdeployments", DYNOP_OP_UPDATE}}};
   ActivePlugin b;
   b.name = "dgd";
-  b.descriptor = &without;
+  b.hooks.capabilities = DYNOP_CAP_RECONCILER;
   auto plugins = admission_plugins_of({a, b});
   ASSERT_EQ(plugins.size(), 1u);
   EXPECT_EQ(plugins[0]->name(), "webhook");

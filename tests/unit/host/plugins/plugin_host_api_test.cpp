@@ -89,7 +89,9 @@ TEST(PluginHostApi, KubernetesSlotsAreNotImplementedWithoutServices) {
   dynop_str out{};
   dynop_status s = h->get_object(h->ctx, &kPod, &out);
   EXPECT_EQ(s.code, DYNOP_NOT_IMPLEMENTED);
-  EXPECT_EQ(str(s.message), "get_object is not implemented by this host version yet");
+  EXPECT_EQ(str(s.message),
+            "get_object needs a Kubernetes API server, and this host runs without one (no "
+            "--kubeconfig, $KUBECONFIG or in-cluster account)");
   EXPECT_EQ(h->requeue_after(h->ctx, dynop_key{c("default"), c("g")}, 10).code,
             DYNOP_NOT_IMPLEMENTED);
   EXPECT_EQ(h->record_event(h->ctx, &kPod, DYNOP_EVENT_NORMAL, c("R"), c("m")).code,

@@ -104,7 +104,7 @@ TEST_F(PluginManagerTest, GoodPluginGetsItsConfigAndRunsThroughItsLifecycle) {
   ASSERT_EQ(manager.active_plugins().size(), 1u);
   const ActivePlugin active = manager.active_plugins()[0];
   EXPECT_EQ(active.name, "good");
-  EXPECT_TRUE(active.descriptor->capabilities & DYNOP_CAP_AUTOSCALER);
+  EXPECT_TRUE(active.hooks.capabilities & DYNOP_CAP_AUTOSCALER);
   // What its describe hooks declared, read at load.
   ASSERT_TRUE(active.specs.reconciler);
   EXPECT_EQ(active.specs.reconciler->primary.kind, "ConfigMap");
@@ -155,7 +155,7 @@ struct BadCase {
   const char* file;     // the .so in it
   const char* name;     // name in the status (file stem when refused before the name is known)
   PluginState state;
-  const char* reason;  // substring of the status reason and of the log line
+  std::string reason;  // substring of the status reason and of the log line
 };
 
 class BadPluginTest : public PluginManagerTest, public ::testing::WithParamInterface<BadCase> {};
@@ -201,19 +201,27 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, BadPluginTest,
     ::testing::Values(
         BadCase{"newer-minor", "fixture_newer_minor.so", "newer-minor", PluginState::kRefused,
-                "it needs plugin ABI 1.1 but this host only provides 1.0"},
+                "it needs plugin ABI " + std::to_string(DYNOP_ABI_VERSION_MAJOR) + "." +
+                    std::to_string(DYNOP_ABI_VERSION_MINOR + 1) + " but this host only provides " +
+                    std::to_string(DYNOP_ABI_VERSION_MAJOR) + "." +
+                    std::to_string(DYNOP_ABI_VERSION_MINOR)},
         BadCase{"other-major", "fixture_other_major.so", "fixture_other_major",
                 PluginState::kRefused,
-                "it was built for plugin ABI 2.0 but this host speaks ABI 1.0"},
+                "it was built for plugin ABI " + std::to_string(DYNOP_ABI_VERSION_MAJOR + 1) + "." +
+                    std::to_string(DYNOP_ABI_VERSION_MINOR) + " but this host speaks ABI " +
+                    std::to_string(DYNOP_ABI_VERSION_MAJOR) + "." +
+                    std::to_string(DYNOP_ABI_VERSION_MINOR)},
         BadCase{"missing-hook", "fixture_missing_hook.so", "missing-hook", PluginState::kRefused,
                 "missing required hook for its capabilities (reconciler): reconciler.reconcile"},
         BadCase{"init-throws", "fixture_init_throws.so", "init-throws", PluginState::kInitFailed,
                 "init threw: setting `target` is required"},
         BadCase{"init-error", "fixture_init_error.so", "init-error", PluginState::kInitFailed,
                 "setting `endpoint` is required"},
-        BadCase{"not-a-plugin", "fixture_not_a_plugin.so", "fixture_not_a_plugin",
-                PluginState::kRefused,
-                "not a dynop plugin: it does not export the dynop_plugin_entry symbol"},
+        BadCase{
+            "not-a-plugin", "fixture_not_a_plugin.so", "fixture_not_a_plugin",
+            PluginState::kRefused,
+            "not a dynop plugin: it exports neither the dynop_plugin_get_descriptor function nor "
+            "ABI 1.0's dynop_plugin_entry symbol"},
         BadCase{"not-elf", "garbage.so", "garbage", PluginState::kRefused,
                 "cannot load the shared library"}),
     [](const ::testing::TestParamInfo<BadCase>& param_info) {

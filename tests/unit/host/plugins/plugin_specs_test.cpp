@@ -10,6 +10,7 @@
 #include "dynop/sdk/export.hpp"
 #include "dynop/sdk/plugin.hpp"
 #include "dynop/sdk/testing/fake_host.hpp"
+#include "host/plugins/plugin_validation.hpp"
 
 namespace dynop::host {
 namespace {
@@ -56,7 +57,9 @@ class PluginSpecsTest : public ::testing::Test {
     dynop_status error{};
     dynop_plugin* p = d.lifecycle.init(fake_.raw(), nullptr, 0, &error);
     EXPECT_NE(p, nullptr);
-    std::string result = describe_plugin(d, p, specs);
+    const DescriptorCheck check = check_descriptor(&d);
+    EXPECT_TRUE(check.ok()) << check.error;
+    std::string result = describe_plugin(check.hooks, p, specs);
     d.lifecycle.destroy(p);
     return result;
   }

@@ -24,6 +24,7 @@ class DescriptorTest : public ::testing::Test {
     placement_.describe = &fake_describe;
     placement_.filter = &fake_status;
     placement_.score = &fake_score;
+    placement_.struct_size = sizeof(placement_);
     d_.struct_size = sizeof(dynop_plugin_descriptor);
     d_.abi_major = DYNOP_ABI_VERSION_MAJOR;
     d_.abi_minor = DYNOP_ABI_VERSION_MINOR;
@@ -50,6 +51,59 @@ TEST_F(DescriptorTest, OlderMinorLoadsInNewerHost) {
   EXPECT_TRUE(check_descriptor(&d_, 1, 3).ok());
 }
 
+// A 1.0 plugin's tables have no struct_size: the host reads their 1.0
+// fields and never looks where struct_size would be.
+TEST_F(DescriptorTest, AnAbi10PluginsTablesAreReadBy10Sizes) {
+  d_.abi_minor = 0;
+  placement_.struct_size = 3;  // where a 1.0 table ends: not the plugin's, never read
+  DescriptorCheck c = check_descriptor(&d_, 1, 1);
+  ASSERT_TRUE(c.ok()) << c.error;
+  EXPECT_EQ(c.hooks.abi_minor, 0);
+  EXPECT_EQ(c.hooks.placement.describe, &fake_describe);
+  EXPECT_EQ(c.hooks.placement.score, &fake_score);
+}
+
+TEST_F(DescriptorTest, HooksAreCopiedForTheHost) {
+  DescriptorCheck c = check_descriptor(&d_);
+  ASSERT_TRUE(c.ok()) << c.error;
+  EXPECT_EQ(c.version, "0.1.0");
+  EXPECT_EQ(c.hooks.capabilities, DYNOP_CAP_PLACEMENT);
+  EXPECT_EQ(c.hooks.lifecycle.init, &fake_init);
+  EXPECT_EQ(c.hooks.placement.filter, &fake_status);
+  EXPECT_EQ(c.hooks.reconciler.reconcile, nullptr);
+}
+
+// A table from a newer SDK (larger, from a plugin declaring an older minor)
+// is read up to this host's size.
+TEST_F(DescriptorTest, ATableLargerThanTheHostsIsReadUpToItsSize) {
+  struct NewerTable {
+    dynop_placement_hooks known;
+    void (*appended_later)(void);
+  } newer{placement_, nullptr};
+  newer.known.struct_size = sizeof(NewerTable);
+  d_.placement = &newer.known;
+  DescriptorCheck c = check_descriptor(&d_);
+  ASSERT_TRUE(c.ok()) << c.error;
+  EXPECT_EQ(c.hooks.placement.score, &fake_score);
+  EXPECT_EQ(c.hooks.placement.struct_size, sizeof(NewerTable));
+}
+
+TEST_F(DescriptorTest, AHookTableWithoutItsSizeIsRefused) {
+  placement_.struct_size = 0;
+  DescriptorCheck c = check_descriptor(&d_);
+  EXPECT_FALSE(c.ok());
+  EXPECT_THAT(c.error, HasSubstr("its placement hook table has struct_size 0; a plugin of ABI "
+                                 "1.1 or later sets it to the struct's sizeof"));
+}
+
+TEST_F(DescriptorTest, ADescriptorSmallerThan10sIsRefused) {
+  d_.struct_size = DYNOP_DESCRIPTOR_SIZE_V1_0 - 8;
+  DescriptorCheck c = check_descriptor(&d_);
+  EXPECT_EQ(c.error, "its descriptor is " + std::to_string(DYNOP_DESCRIPTOR_SIZE_V1_0 - 8) +
+                         " bytes, smaller than ABI 1.0's (" +
+                         std::to_string(DYNOP_DESCRIPTOR_SIZE_V1_0) + ")");
+}
+
 TEST_F(DescriptorTest, NewerMinorIsRefusedWithBothVersions) {
   d_.abi_major = 1;
   d_.abi_minor = 4;
@@ -62,6 +116,7 @@ TEST_F(DescriptorTest, NewerMinorIsRefusedWithBothVersions) {
 
 TEST_F(DescriptorTest, OtherMajorIsRefusedWithoutReadingFurther) {
   d_.abi_major = 0;
+  d_.abi_minor = 0;
   d_.name = nullptr;  // never read: the layout of another major is unknown
   DescriptorCheck c = check_descriptor(&d_, 1, 0);
   EXPECT_THAT(c.error, HasSubstr("built for plugin ABI 0.0 but this host speaks ABI 1.0"));
@@ -84,7 +139,8 @@ TEST_F(DescriptorTest, NoCapability) {
 
 TEST_F(DescriptorTest, UnknownCapabilityBits) {
   d_.capabilities |= UINT64_C(1) << 40;
-  EXPECT_THAT(check_descriptor(&d_).error, HasSubstr("capability bits unknown to ABI 1.0"));
+  EXPECT_THAT(check_descriptor(&d_, 1, 1).error,
+              HasSubstr("capability bits unknown to ABI 1.1 (0x10000000000)"));
 }
 
 TEST_F(DescriptorTest, CapabilityWithoutTable) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "host/plugins/plugin_abi.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "lib/metrics/registry.hpp"
 
@@ -39,16 +40,16 @@ TEST(PluginLoad, DgdAndDgdsaLoadAndDescribeTheirReconcilers) {
     EXPECT_EQ(s->state, host::PluginState::kLoaded) << name << ": " << s->reason;
   }
   for (const host::ActivePlugin& p : manager.active_plugins()) {
-    ASSERT_NE(p.descriptor->reconciler, nullptr) << p.name;
-    dynop_reconciler_spec spec{};
-    dynop_status st = p.descriptor->reconciler->describe(p.instance, &spec);
+    ASSERT_NE(p.hooks.reconciler.describe, nullptr) << p.name;
+    auto spec = host::out_struct<dynop_reconciler_spec>();
+    dynop_status st = p.hooks.reconciler.describe(p.instance, &spec);
     ASSERT_EQ(st.code, DYNOP_OK) << p.name;
     if (p.name == "dgd") {
       EXPECT_EQ(kind_of(spec.primary), "DynamoGraphDeployment");
       EXPECT_EQ(spec.workers, 3u);
     } else {
       EXPECT_EQ(kind_of(spec.primary), "DynamoGraphDeploymentScalingAdapter");
-      EXPECT_NE(p.descriptor->reconciler->map_to_primary, nullptr);
+      EXPECT_NE(p.hooks.reconciler.map_to_primary, nullptr);
     }
   }
   manager.unload_all();

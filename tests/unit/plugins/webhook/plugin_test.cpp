@@ -50,7 +50,7 @@ class WebhookPluginTest : public ::testing::Test {
   }
 
   Answer review(const std::string& request) {
-    dynop_admission_response out{};
+    auto out = sdk::testing::out_struct<dynop_admission_response>();
     auto status =
         descriptor().admission->review(plugin_, dynop_str{request.data(), request.size()}, &out);
     EXPECT_EQ(status.code, DYNOP_OK) << str(status.message);
@@ -75,7 +75,7 @@ TEST_F(WebhookPluginTest, DescribesItselfAsAnAdmissionPlugin) {
   EXPECT_EQ(descriptor().capabilities, DYNOP_CAP_ADMISSION);
   ASSERT_NE(descriptor().admission, nullptr);
   init();
-  dynop_admission_spec spec{};
+  auto spec = sdk::testing::out_struct<dynop_admission_spec>();
   ASSERT_EQ(descriptor().admission->describe(plugin_, &spec).code, DYNOP_OK);
   ASSERT_EQ(spec.rule_count, 2u);
   EXPECT_EQ(str(spec.rules[0].group), "nvidia.com");
@@ -181,12 +181,16 @@ TEST_F(WebhookPluginTest, AnUnreadableRequestIsDeniedAndLogged) {
             "\"MUTATE\"; expected CREATE, UPDATE, DELETE or CONNECT");
 }
 
-// The shared library the host loads exports the entry symbol, and only its
-// descriptor's name identifies it.
+// The shared library the host loads exports the entry function (and its ABI
+// 1.0 form), and only its descriptor's name identifies it.
 TEST(WebhookPluginLibrary, ExportsTheEntrySymbol) {
   const std::string path = DYNOP_WEBHOOK_PLUGIN_PATH;
   void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   ASSERT_NE(library, nullptr) << dlerror();
+  auto entry_function =
+      reinterpret_cast<dynop_plugin_entry_fn>(dlsym(library, DYNOP_PLUGIN_ENTRY_FUNCTION));
+  ASSERT_NE(entry_function, nullptr) << dlerror();
+  EXPECT_STREQ(entry_function()->name, "webhook");
   auto* entry =
       static_cast<const dynop_plugin_entry_fn*>(dlsym(library, DYNOP_PLUGIN_ENTRY_SYMBOL));
   ASSERT_NE(entry, nullptr) << dlerror();

@@ -30,6 +30,18 @@
 
 namespace dynop::sdk::testing {
 
+// What a host hands a hook to fill ("out" structs in abi.h): zeroed, with
+// struct_size set, as the real host does. For tests that call hooks through
+// the C ABI:
+//   auto spec = out_struct<dynop_reconciler_spec>();
+//   descriptor->reconciler->describe(instance, &spec);
+template <class T>
+T out_struct() {
+  T out{};
+  out.struct_size = sizeof(T);
+  return out;
+}
+
 class FakeHost {
  public:
   struct LogLine {
