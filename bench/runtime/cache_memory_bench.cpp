@@ -16,15 +16,15 @@
 #include <string>
 
 #include "bench/runtime/bench_data.hpp"
-#include "host/kube/indexer.hpp"
-#include "host/kube/object_decoder.hpp"
+#include "lib/kube/cache/indexer.hpp"
+#include "lib/kube/cache/object_decoder.hpp"
 
 namespace {
 
-using dynop::host::kube::Indexer;
-using dynop::host::kube::ObjectDecoder;
-using dynop::host::kube::ObjectPtr;
-using dynop::host::kube::Projection;
+using dynop::kube::Indexer;
+using dynop::kube::ObjectDecoder;
+using dynop::kube::ObjectPtr;
+using dynop::kube::Projection;
 
 std::size_t heap_in_use() {
   malloc_trim(0);

@@ -16,16 +16,16 @@
 #include <thread>
 
 #include "bench/runtime/bench_data.hpp"
-#include "host/controller/controller.hpp"
-#include "host/kube/client.hpp"
-#include "host/kube/informer.hpp"
-#include "host/kube/kubeconfig.hpp"
+#include "lib/controller/controller.hpp"
+#include "lib/kube/cache/informer.hpp"
+#include "lib/kube/client/client.hpp"
+#include "lib/kube/client/kubeconfig.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 
 namespace {
 
 namespace json = boost::json;
-using namespace dynop::host;
+using namespace dynop;
 using Clock = std::chrono::steady_clock;
 
 std::unique_ptr<kube::Client> connect(const dynop::test::LocalCluster& cluster) {

@@ -7,17 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "host/controller/controller.hpp"
+#include "lib/controller/controller.hpp"
 #include "lib/metrics/registry.hpp"
 
 namespace {
 
-using dynop::host::controller::Controller;
-using dynop::host::controller::ControllerOptions;
-using dynop::host::controller::Reconciler;
-using dynop::host::controller::ReconcileResult;
-using dynop::host::controller::Request;
-using dynop::host::controller::RequestQueue;
+using dynop::controller::Controller;
+using dynop::controller::ControllerOptions;
+using dynop::controller::Reconciler;
+using dynop::controller::ReconcileResult;
+using dynop::controller::Request;
+using dynop::controller::RequestQueue;
 
 std::vector<Request> keys(int count) {
   std::vector<Request> out;

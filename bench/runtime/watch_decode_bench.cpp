@@ -5,12 +5,12 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/runtime/bench_data.hpp"
-#include "host/kube/object_decoder.hpp"
+#include "lib/kube/cache/object_decoder.hpp"
 
 namespace {
 
-using dynop::host::kube::ObjectDecoder;
-using dynop::host::kube::Projection;
+using dynop::kube::ObjectDecoder;
+using dynop::kube::Projection;
 
 const std::vector<std::string>& events() {
   static const std::vector<std::string> lines = dynop::bench::load_pod_events();

@@ -109,7 +109,7 @@ std::unique_ptr<KubeRuntime> KubeRuntime::connect(
     }
     // Discovery of the Lease resource is the first request: it proves the
     // API server is reachable and we are allowed in.
-    auto leases = controller::make_kube_lease_client(**lease_client);
+    auto leases = leaderelection::make_kube_lease_client(**lease_client);
     if (!leases) {
       spdlog::error("cannot reach the Kubernetes API server at {}: {}; retrying in {}ms",
                     rest->server, leases.error().message, retry.count());
@@ -124,10 +124,10 @@ std::unique_ptr<KubeRuntime> KubeRuntime::connect(
   }
   spdlog::info("connected to Kubernetes at {}{}", out->rest_.server,
                out->rest_.context.empty() ? "" : " (context " + out->rest_.context + ")");
-  controller::PluginRuntimeOptions options;
+  manager::PluginRuntimeOptions options;
   options.instance = config.leader_election_identity.empty() ? default_identity()
                                                              : config.leader_election_identity;
-  out->runtime_ = std::make_unique<controller::PluginRuntime>(*out->client_, registry, options);
+  out->runtime_ = std::make_unique<manager::PluginRuntime>(*out->client_, registry, options);
   return out;
 }
 
@@ -211,7 +211,7 @@ void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
     controllers_started_ = true;
     return;
   }
-  controller::LeaderElectionConfig election;
+  leaderelection::LeaderElectionConfig election;
   election.lease_namespace = config_.leader_election_namespace.empty()
                                  ? default_lease_namespace()
                                  : config_.leader_election_namespace;
@@ -243,7 +243,7 @@ void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
   };
   spdlog::info("leader election on Lease {}/{} as {}", election.lease_namespace,
                election.lease_name, election.identity);
-  elector_ = std::make_unique<controller::LeaderElector>(std::move(election), *lease_client_);
+  elector_ = std::make_unique<leaderelection::LeaderElector>(std::move(election), *lease_client_);
   elector_->start();
   controllers_started_ = true;
 }

@@ -38,11 +38,11 @@
 #include <vector>
 
 #include "host/config/config.hpp"
-#include "host/controller/kube_lease_client.hpp"
-#include "host/controller/leader_elector.hpp"
-#include "host/controller/plugin_runtime.hpp"
-#include "host/kube/client.hpp"
-#include "host/kube/kubeconfig.hpp"
+#include "host/manager/plugin_runtime.hpp"
+#include "lib/kube/client/client.hpp"
+#include "lib/kube/client/kubeconfig.hpp"
+#include "lib/leaderelection/kube_lease_client.hpp"
+#include "lib/leaderelection/leader_elector.hpp"
 
 namespace dynop::metrics {
 class Registry;
@@ -94,9 +94,9 @@ class KubeRuntime {
   kube::RestConfig rest_;
   std::unique_ptr<kube::Client> client_;
   std::unique_ptr<kube::Client> lease_http_;  // short timeouts, for the Lease only
-  std::unique_ptr<controller::LeaseClient> lease_client_;
-  std::unique_ptr<controller::PluginRuntime> runtime_;
-  std::unique_ptr<controller::LeaderElector> elector_;
+  std::unique_ptr<leaderelection::LeaseClient> lease_client_;
+  std::unique_ptr<manager::PluginRuntime> runtime_;
+  std::unique_ptr<leaderelection::LeaderElector> elector_;
   std::atomic<bool> stopping_{false};
   bool controllers_started_ = false;
   bool informers_running_ = false;

@@ -9,9 +9,9 @@
 namespace dynop::runtime_test {
 namespace {
 
-using host::kube::ErrorKind;
-using host::kube::ListOptions;
-using host::kube::PatchType;
+using kube::ErrorKind;
+using kube::ListOptions;
+using kube::PatchType;
 
 class ClientTest : public ::testing::Test {
  protected:
@@ -24,8 +24,8 @@ class ClientTest : public ::testing::Test {
     config_maps = *resource;
   }
   test::LocalCluster cluster;
-  std::unique_ptr<host::kube::Client> client;
-  host::kube::ResourceInfo config_maps;
+  std::unique_ptr<kube::Client> client;
+  kube::ResourceInfo config_maps;
 };
 
 TEST_F(ClientTest, DiscoveryMapsKindsToResources) {

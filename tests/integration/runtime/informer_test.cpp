@@ -2,7 +2,7 @@
 // watch, a server restart with its watch history gone (410 -> relist), and a
 // controller converging through all of it.
 
-#include "host/kube/informer.hpp"
+#include "lib/kube/cache/informer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,17 +10,17 @@
 #include <mutex>
 #include <set>
 
-#include "host/controller/controller.hpp"
-#include "host/kube/informer_factory.hpp"
+#include "lib/controller/controller.hpp"
+#include "lib/kube/cache/informer_factory.hpp"
 #include "tests/integration/runtime/runtime_cluster.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace dynop::runtime_test {
 namespace {
 
-using host::kube::Informer;
-using host::kube::InformerOptions;
-using host::kube::ListOptions;
+using kube::Informer;
+using kube::InformerOptions;
+using kube::ListOptions;
 using test::eventually;
 
 InformerOptions fast(const std::string& kind) {
@@ -49,19 +49,19 @@ TEST(Informer, SyncsPaginatedAndFollowsTheWatch) {
     ASSERT_TRUE(
         client->create(*config_maps, "default", config_map("cm-" + std::to_string(i), "0")));
 
-  auto factory = host::kube::make_informer_factory(*client);
+  auto factory = kube::make_informer_factory(*client);
   factory->defaults() = fast("ConfigMap");
   auto informer = factory->informer_for("v1", "ConfigMap");
   ASSERT_TRUE(informer) << informer.error().describe();
   factory->start();
   ASSERT_TRUE(factory->wait_for_sync(std::chrono::seconds(60)));
   EXPECT_GE((*informer)->cache().size(), 30u);  // plus whatever the server creates itself
-  EXPECT_EQ((*informer)->cache().by_index(host::kube::kNamespaceIndex, "default").size(),
+  EXPECT_EQ((*informer)->cache().by_index(kube::kNamespaceIndex, "default").size(),
             (*informer)->cache().size() -
-                (*informer)->cache().by_index(host::kube::kNamespaceIndex, "kube-system").size() -
-                (*informer)->cache().by_index(host::kube::kNamespaceIndex, "kube-public").size());
+                (*informer)->cache().by_index(kube::kNamespaceIndex, "kube-system").size() -
+                (*informer)->cache().by_index(kube::kNamespaceIndex, "kube-public").size());
 
-  ASSERT_TRUE(client->patch(*config_maps, "default", "cm-3", host::kube::PatchType::kMerge,
+  ASSERT_TRUE(client->patch(*config_maps, "default", "cm-3", kube::PatchType::kMerge,
                             R"({"data":{"value":"changed"}})"));
   ASSERT_TRUE(client->remove(*config_maps, "default", "cm-4"));
   ASSERT_TRUE(client->create(*config_maps, "default", config_map("late", "1")));
@@ -79,17 +79,16 @@ TEST(Informer, SyncsPaginatedAndFollowsTheWatch) {
 
 // Lets a test hold the informer's watch reconnects while it changes the
 // server, so the resume happens exactly when the test wants.
-class GatedListerWatcher : public host::kube::ListerWatcher {
+class GatedListerWatcher : public kube::ListerWatcher {
  public:
-  GatedListerWatcher(std::unique_ptr<host::kube::ListerWatcher> inner, std::mutex& mutex,
+  GatedListerWatcher(std::unique_ptr<kube::ListerWatcher> inner, std::mutex& mutex,
                      std::condition_variable& cv, bool& open)
       : inner_(std::move(inner)), mutex_(mutex), cv_(cv), open_(open) {}
-  host::kube::Result<std::string> list(const ListOptions& options) override {
+  kube::Result<std::string> list(const ListOptions& options) override {
     wait();
     return inner_->list(options);
   }
-  host::kube::Result<std::unique_ptr<host::kube::EventStream>> watch(
-      const ListOptions& options) override {
+  kube::Result<std::unique_ptr<kube::EventStream>> watch(const ListOptions& options) override {
     wait();
     return inner_->watch(options);
   }
@@ -99,7 +98,7 @@ class GatedListerWatcher : public host::kube::ListerWatcher {
     std::unique_lock lock(mutex_);
     cv_.wait_for(lock, std::chrono::seconds(60), [&] { return open_; });
   }
-  std::unique_ptr<host::kube::ListerWatcher> inner_;
+  std::unique_ptr<kube::ListerWatcher> inner_;
   std::mutex& mutex_;
   std::condition_variable& cv_;
   bool& open_;
@@ -128,8 +127,8 @@ TEST(Informer, RelistsAfterRestartWithCompactedHistoryAndLosesNoUpdate) {
                                            client->lister_watcher(*config_maps), mutex, cv, open));
   std::mutex seen_mutex;
   std::set<std::string> deleted;
-  host::kube::EventHandler handler;
-  handler.on_delete = [&](const host::kube::ObjectPtr& object) {
+  kube::EventHandler handler;
+  handler.on_delete = [&](const kube::ObjectPtr& object) {
     std::lock_guard guard(seen_mutex);
     deleted.insert(std::string(object->key()));
   };
@@ -151,7 +150,7 @@ TEST(Informer, RelistsAfterRestartWithCompactedHistoryAndLosesNoUpdate) {
   auto writer = client_for(second);
   ASSERT_NE(writer, nullptr);
   ASSERT_TRUE(writer->remove(*config_maps, "default", "deleted-while-away"));
-  ASSERT_TRUE(writer->patch(*config_maps, "default", "stays", host::kube::PatchType::kMerge,
+  ASSERT_TRUE(writer->patch(*config_maps, "default", "stays", kube::PatchType::kMerge,
                             R"({"data":{"value":"2"}})"));
   for (int i = 0; i < 5; ++i)  // push the informer's resourceVersion out of the history
     ASSERT_TRUE(
@@ -183,34 +182,34 @@ TEST(Informer, RelistsAfterRestartWithCompactedHistoryAndLosesNoUpdate) {
 
 // A reconciler that keeps "<name>-copy" equal to every ConfigMap "<name>"
 // labelled copy=source: level-based, with optimistic concurrency.
-class CopyReconciler : public host::controller::Reconciler {
+class CopyReconciler : public controller::Reconciler {
  public:
-  CopyReconciler(host::kube::Client& client, host::kube::ResourceInfo config_maps, Informer& cache)
+  CopyReconciler(kube::Client& client, kube::ResourceInfo config_maps, Informer& cache)
       : client_(client), config_maps_(std::move(config_maps)), cache_(cache) {}
-  host::controller::ReconcileResult reconcile(const host::controller::Request& request) override {
+  controller::ReconcileResult reconcile(const controller::Request& request) override {
     auto source = cache_.cache().get(request.ns, request.name);
-    if (!source) return host::controller::ReconcileResult::done();
+    if (!source) return controller::ReconcileResult::done();
     const std::string value = field(std::string(source->json()), {"data", "value"});
     const std::string copy_name = request.name + "-copy";
     auto copy = client_.get(config_maps_, request.ns, copy_name);
     if (!copy && copy.error().not_found()) {
       auto created = client_.create(config_maps_, request.ns, config_map(copy_name, value));
       if (!created && !created.error().already_exists())
-        return host::controller::ReconcileResult::error(created.error().describe());
-      return host::controller::ReconcileResult::requeue(std::chrono::milliseconds(1));
+        return controller::ReconcileResult::error(created.error().describe());
+      return controller::ReconcileResult::requeue(std::chrono::milliseconds(1));
     }
-    if (!copy) return host::controller::ReconcileResult::error(copy.error().describe());
-    if (field(*copy, {"data", "value"}) == value) return host::controller::ReconcileResult::done();
+    if (!copy) return controller::ReconcileResult::error(copy.error().describe());
+    if (field(*copy, {"data", "value"}) == value) return controller::ReconcileResult::done();
     auto updated =
         client_.update(config_maps_, request.ns, copy_name,
                        config_map(copy_name, value, field(*copy, {"metadata", "resourceVersion"})));
-    if (!updated) return host::controller::ReconcileResult::error(updated.error().describe());
-    return host::controller::ReconcileResult::done();
+    if (!updated) return controller::ReconcileResult::error(updated.error().describe());
+    return controller::ReconcileResult::done();
   }
 
  private:
-  host::kube::Client& client_;
-  host::kube::ResourceInfo config_maps_;
+  kube::Client& client_;
+  kube::ResourceInfo config_maps_;
   Informer& cache_;
 };
 
@@ -225,11 +224,11 @@ TEST(Controller, KeepsCopiesInStepThroughManyWrites) {
   options.label_selector = "copy=source";
   Informer sources(options, client->lister_watcher(*config_maps));
   CopyReconciler reconciler(*client, *config_maps, sources);
-  host::controller::ControllerOptions controller_options;
+  controller::ControllerOptions controller_options;
   controller_options.name = "copy";
   controller_options.workers = 2;
-  host::controller::Controller controller(controller_options, reconciler);
-  controller.watch(sources, host::controller::map_same_key());
+  controller::Controller controller(controller_options, reconciler);
+  controller.watch(sources, controller::map_same_key());
   sources.start();
   ASSERT_TRUE(sources.wait_for_sync(std::chrono::seconds(60)));
   controller.start();
@@ -244,7 +243,7 @@ TEST(Controller, KeepsCopiesInStepThroughManyWrites) {
   for (int round = 1; round <= 10; ++round)
     for (int i = 0; i < 5; ++i)
       ASSERT_TRUE(client->patch(*config_maps, "default", "s" + std::to_string(i),
-                                host::kube::PatchType::kMerge,
+                                kube::PatchType::kMerge,
                                 R"({"data":{"value":")" + std::to_string(round) + R"("}})"));
   EXPECT_TRUE(eventually(
       [&] {

@@ -6,15 +6,15 @@
 
 #include <atomic>
 
-#include "host/controller/kube_lease_client.hpp"
-#include "host/controller/leader_elector.hpp"
+#include "lib/leaderelection/kube_lease_client.hpp"
+#include "lib/leaderelection/leader_elector.hpp"
 #include "tests/integration/runtime/runtime_cluster.hpp"
 
 namespace dynop::runtime_test {
 namespace {
 
-using host::controller::LeaderElectionConfig;
-using host::controller::LeaderElector;
+using leaderelection::LeaderElectionConfig;
+using leaderelection::LeaderElector;
 using test::eventually;
 
 LeaderElectionConfig config_for(const std::string& identity, std::atomic<int>& leading) {
@@ -39,18 +39,18 @@ class LeaderElection : public ::testing::Test {
     client_a = client_for(cluster);
     client_b = client_for(cluster);
     ASSERT_TRUE(client_a && client_b);
-    auto a = host::controller::make_kube_lease_client(*client_a);
-    auto b = host::controller::make_kube_lease_client(*client_b);
+    auto a = leaderelection::make_kube_lease_client(*client_a);
+    auto b = leaderelection::make_kube_lease_client(*client_b);
     ASSERT_TRUE(a && b);
     leases_a = std::move(*a);
     leases_b = std::move(*b);
   }
 
   test::LocalCluster cluster;
-  std::unique_ptr<host::kube::Client> client_a;
-  std::unique_ptr<host::kube::Client> client_b;
-  std::unique_ptr<host::controller::LeaseClient> leases_a;
-  std::unique_ptr<host::controller::LeaseClient> leases_b;
+  std::unique_ptr<kube::Client> client_a;
+  std::unique_ptr<kube::Client> client_b;
+  std::unique_ptr<leaderelection::LeaseClient> leases_a;
+  std::unique_ptr<leaderelection::LeaseClient> leases_b;
 };
 
 TEST_F(LeaderElection, OneLeaderAndAQuickHandoverOnRelease) {

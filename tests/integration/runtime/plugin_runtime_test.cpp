@@ -4,7 +4,7 @@
 // from the cache and write through the API with kube's errors mapped to
 // dynop status codes.
 
-#include "host/controller/plugin_runtime.hpp"
+#include "host/manager/plugin_runtime.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,7 +19,7 @@ namespace dynop::runtime_test {
 namespace {
 
 using host::ObjectRefView;
-using host::controller::PluginRuntime;
+using host::manager::PluginRuntime;
 using test::eventually;
 
 std::mutex reconciled_mutex;

@@ -7,17 +7,17 @@
 #include <memory>
 #include <string>
 
-#include "host/kube/client.hpp"
-#include "host/kube/kubeconfig.hpp"
+#include "lib/kube/client/client.hpp"
+#include "lib/kube/client/kubeconfig.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 
 namespace dynop::runtime_test {
 
-inline std::unique_ptr<host::kube::Client> client_for(const test::LocalCluster& cluster) {
-  auto config = host::kube::load_kubeconfig(cluster.kubeconfig());
+inline std::unique_ptr<kube::Client> client_for(const test::LocalCluster& cluster) {
+  auto config = kube::load_kubeconfig(cluster.kubeconfig());
   EXPECT_TRUE(config) << (config ? "" : config.error().describe());
   if (!config) return nullptr;
-  auto client = host::kube::Client::create(*config);
+  auto client = kube::Client::create(*config);
   EXPECT_TRUE(client) << (client ? "" : client.error().describe());
   if (!client) return nullptr;
   return std::move(client.value());

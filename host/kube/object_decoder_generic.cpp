@@ -1,3 +1,0 @@
-// The decoder for any CPU (simdjson's best kernel for the compile flags).
-#define DYNOP_DECODER_KERNEL kernel_generic
-#include "host/kube/object_decoder_kernel.ipp"
