@@ -3,10 +3,17 @@
 // watch, create, update, patch, delete, deletecollection, and the status,
 // scale and binding subresources. HTTP-level concerns (TLS, auth, routing of
 // non-resource paths) live in api_server.hpp.
-
-#include <boost/json/value.hpp>
+//
+// One request path per file, as kube-apiserver's endpoints/handlers: the
+// dispatcher in rest_handler.cpp, then get_handler.cpp, list_handler.cpp,
+// watch_handler.cpp, create_handler.cpp, update_handler.cpp,
+// patch_handler.cpp, delete_handler.cpp and the subresources
+// (status_handler.cpp, scale_handler.cpp, binding_handler.cpp). What they
+// share: rest_context.hpp (the request context), write_path.cpp (validation,
+// admission, the optimistic write loop), responses.cpp and table_response.cpp.
 
 #include <atomic>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -75,9 +82,9 @@ class RestHandler {
   // Optimistic read-compute-write loop: heavy work (validation, admission)
   // happens outside the store lock; a concurrent write retries the compute.
   std::variant<storage::StoredObject, ApiError> write(Context& ctx, const std::string& name,
-                                                     const Compute& compute);
+                                                      const Compute& compute);
   std::variant<Decision, ApiError> finish_update(Context& ctx, const boost::json::object& current,
-                                                boost::json::object next, bool status_only);
+                                                 boost::json::object next, bool status_only);
   std::optional<ApiError> prepare_write(Context& ctx, const boost::json::object* old_object,
                                         boost::json::object& object, bool status_only);
   std::optional<ApiError> check_namespace(Context& ctx);
@@ -89,6 +96,11 @@ class RestHandler {
   net::Response object_response(Context& ctx, unsigned status, const storage::StoredObject& obj);
   net::Response respond_json(Context& ctx, unsigned status, std::string body);
   net::Response error_response(Context& ctx, const ApiError& error);
+  // Whether the client asked for a Table and this server renders them.
+  bool serves_table(const Context& ctx) const;
+  net::Response table_response(Context& ctx, unsigned status,
+                               const std::vector<boost::json::value>& objects,
+                               const TableRequest& request);
 
   storage::ObjectStore& store_;
   ResourceRegistry& registry_;
@@ -96,8 +108,8 @@ class RestHandler {
   RestOptions options_;
 
   std::mutex schema_mutex_;
-  std::map<const boost::json::value*, std::pair<std::shared_ptr<const boost::json::value>,
-                                                schema::SchemaPtr>>
+  std::map<const boost::json::value*,
+           std::pair<std::shared_ptr<const boost::json::value>, schema::SchemaPtr>>
       schemas_;
 
   std::mutex watch_mutex_;
