@@ -168,11 +168,15 @@ TEST(Informer, RelistsAfterRestartWithCompactedHistoryAndLosesNoUpdate) {
                value_in_cache(informer, "default/new-4") == "1";
       },
       60));
-  EXPECT_GT(informer.stats().lists, lists_before);  // it relisted
-  {
-    std::lock_guard guard(seen_mutex);
-    EXPECT_EQ(deleted.count("default/deleted-while-away"), 1u);  // the relist's difference
-  }
+  // The relist replaces the cache before it calls the handlers and counts
+  // itself, so a reader can see the new cache a moment before both.
+  EXPECT_TRUE(eventually([&] { return informer.stats().lists > lists_before; }, 60));  // relisted
+  EXPECT_TRUE(eventually(
+      [&] {
+        std::lock_guard guard(seen_mutex);
+        return deleted.count("default/deleted-while-away") == 1u;  // the relist's difference
+      },
+      60));
   // And it watches again after the relist.
   ASSERT_TRUE(writer->create(*config_maps, "default", config_map("after-relist", "1")));
   EXPECT_TRUE(
