@@ -1,4 +1,4 @@
-// libFuzzer entry point for kubeconfig files (host/kube/kubeconfig.hpp): any
+// libFuzzer entry point for kubeconfig files (lib/kube/client/kubeconfig.hpp): any
 // bytes give a config or an error, never an exception or a crash. Invariant:
 // groups, uid and extra are never impersonated without a user.
 #include <cstddef>

@@ -138,7 +138,7 @@ TEST(RbacManifests, OperatorIdentityIsBoundAndIsTheWebhookDeploymentsServiceAcco
     EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "dynop");
     EXPECT_EQ(binding["subjects"][0]["namespace"].as<std::string>(), "dynop-system");
   }
-  // Leader election (host/controller/leader_elector.cpp): get, create and
+  // Leader election (lib/leaderelection/leader_elector.cpp): get, create and
   // update of the Lease, and a watch on it, in the pod's namespace.
   const YAML::Node role = find(docs, "Role", "dynop-leader-election");
   EXPECT_EQ(role["metadata"]["namespace"].as<std::string>(), "dynop-system");
