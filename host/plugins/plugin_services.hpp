@@ -3,7 +3,7 @@
 // writes, events and requeues. The loader forwards those callbacks of the C
 // ABI (dynop_host in sdk/include/dynop/abi.h) to this interface. The parts of
 // the host that own caches, the API client, the event recorder and the work
-// queues implement it in one place (controller::PluginRuntime) and hand it to
+// queues implement it in one place (manager::PluginRuntime) and hand it to
 // PluginManager::set_services before load_all; a host running without a
 // cluster connection (admission only) keeps these defaults, which answer
 // DYNOP_NOT_IMPLEMENTED.
