@@ -130,12 +130,12 @@ bool embed(std::string_view text, std::string_view field, boost::json::value& ou
     out = nullptr;
     return true;
   }
-  boost::system::error_code code;
-  out = boost::json::parse(text, code);
-  if (code) {
-    error = "request." + std::string(field) + " is not valid JSON: " + code.message();
+  auto decoded = apimachinery::decode_json(text);
+  if (!decoded) {
+    error = "request." + std::string(field) + " is not valid JSON: " + decoded.error();
     return false;
   }
+  out = std::move(decoded).value();
   return true;
 }
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "lib/admission/admission_request.hpp"
+#include "lib/apimachinery/json_decode.hpp"
 
 namespace dynop::admission {
 namespace {
@@ -117,12 +118,12 @@ std::string encode_response(const AdmissionResponse& response) {
 
 ResponseDecodeResult decode_response(std::string_view body, std::string_view expected_uid) {
   ResponseDecodeResult result;
-  boost::system::error_code code;
-  boost::json::value parsed = boost::json::parse(body, code);
-  if (code) {
-    result.error = "webhook response is not valid JSON: " + code.message();
+  auto decoded = apimachinery::decode_json(body);
+  if (!decoded) {
+    result.error = "webhook response is not valid JSON: " + decoded.error();
     return result;
   }
+  const boost::json::value& parsed = *decoded;
   if (!parsed.is_object()) {
     result.error = "webhook response must be a JSON object (an AdmissionReview), got " +
                    std::string(kind_name(parsed));

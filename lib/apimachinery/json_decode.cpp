@@ -102,21 +102,6 @@ Result<json::value> JsonDecoder::decode(std::string_view bytes) {
   return to_boost_json(*e);
 }
 
-Result<WatchEvent> JsonDecoder::decode_watch_event(std::string_view line) {
-  auto e = parse_view(line);
-  if (!e) return Error{e.error()};
-  simdjson::dom::object obj;
-  if (e->get_object().get(obj)) return Error{"watch event is not a JSON object"};
-  std::string_view type;
-  if (obj["type"].get_string().get(type)) return Error{"watch event has no string \"type\""};
-  simdjson::dom::element object;
-  if (obj["object"].get(object)) return Error{"watch event has no \"object\""};
-  WatchEvent ev;
-  ev.type = std::string(type);
-  ev.object = to_boost_json(object);
-  return ev;
-}
-
 namespace {
 JsonDecoder& thread_decoder() {
   thread_local JsonDecoder decoder;
@@ -125,9 +110,6 @@ JsonDecoder& thread_decoder() {
 }  // namespace
 
 Result<json::value> decode_json(std::string_view bytes) { return thread_decoder().decode(bytes); }
-Result<WatchEvent> decode_watch_event(std::string_view line) {
-  return thread_decoder().decode_watch_event(line);
-}
 
 std::string_view json_type_name(simdjson::dom::element_type type) {
   using simdjson::dom::element_type;

@@ -1,14 +1,12 @@
 #pragma once
-// Fast JSON decoding for list and watch bodies: simdjson parses (several
-// GB/s), and the result is either used in place (zero-copy view, valid until
-// the next parse with the same decoder) or converted to a mutable
-// boost::json::value when a document must be kept or edited.
+// Reading JSON text: simdjson parses (several GB/s), and the result is either
+// used in place (parse_view: a zero-copy, read-only DOM view, valid until the
+// next parse with the same decoder) or converted to a mutable
+// boost::json::value (decode) when a document must be kept or edited. Which
+// reader is for which job: README.md, "Reading JSON".
 //
 // Errors say where and what: `invalid JSON at byte 17: syntax error` (the
 // byte offset comes from a second, slower pass only on failure).
-//
-// Watch streams are newline-delimited events {"type": ..., "object": ...};
-// decode_watch_event handles one line.
 //
 // A JsonDecoder is not thread-safe; use one per thread (decode_json uses a
 // thread_local one).
@@ -27,11 +25,6 @@ namespace dynop::apimachinery {
 // keep the last value, as Go's encoding/json does.
 boost::json::value to_boost_json(simdjson::dom::element element);
 
-struct WatchEvent {
-  std::string type;  // ADDED, MODIFIED, DELETED, BOOKMARK, ERROR
-  boost::json::value object;
-};
-
 class JsonDecoder {
  public:
   JsonDecoder() = default;
@@ -46,7 +39,6 @@ class JsonDecoder {
   Result<simdjson::dom::element> parse_view_padded(simdjson::padded_string_view bytes);
 
   Result<boost::json::value> decode(std::string_view bytes);
-  Result<WatchEvent> decode_watch_event(std::string_view line);
 
  private:
   simdjson::dom::parser parser_;
@@ -54,7 +46,6 @@ class JsonDecoder {
 
 // decode() with a thread_local decoder.
 Result<boost::json::value> decode_json(std::string_view bytes);
-Result<WatchEvent> decode_watch_event(std::string_view line);
 
 // The error text used above, for callers that parse by other means.
 std::string describe_json_error(std::string_view bytes, simdjson::error_code simdjson_error);

@@ -2,10 +2,10 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "lib/apimachinery/field_error_format.hpp"
+#include "lib/apimachinery/json_decode.hpp"
 #include "lib/apimachinery/go_quote.hpp"
 
 namespace dynop::apimachinery {
@@ -125,9 +125,9 @@ Result<Status> parse_status(const json::value& v) {
 }
 
 std::optional<Status> parse_status_body(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) return std::nullopt;
+  auto decoded = decode_json(body);
+  if (!decoded || !decoded->is_object()) return std::nullopt;
+  const json::value& v = *decoded;
   auto* kind = v.get_object().if_contains("kind");
   if (!kind || !kind->is_string() || kind->get_string() != "Status") return std::nullopt;
   auto s = parse_status(v);

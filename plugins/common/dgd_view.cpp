@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 #include <set>
 
 #include "lib/apimachinery/field_error_format.hpp"
+#include "lib/apimachinery/field_reader.hpp"
+#include "lib/apimachinery/json_decode.hpp"
 #include "lib/apimachinery/quantity.hpp"
 #include "lib/apimachinery/validation.hpp"
 #include "plugins/common/names.hpp"
@@ -15,170 +16,96 @@ namespace dynop::plugins::common {
 namespace {
 
 namespace json = boost::json;
+namespace dom = simdjson::dom;
 using apimachinery::FieldError;
 using apimachinery::FieldErrors;
 using apimachinery::FieldErrorType;
 
-class Checker {
- public:
-  explicit Checker(FieldErrors& errors) : errors_(errors) {}
+using apimachinery::field_of;
+using apimachinery::join_field_path;
+using apimachinery::whole_number;
+using Checker = apimachinery::FieldReader;
 
-  void add_all(FieldErrors more) {
-    for (FieldError& e : more) errors_.push_back(std::move(e));
-  }
-  void add(FieldErrorType type, std::string field, std::string bad_value, std::string detail) {
-    errors_.push_back(FieldError{type, std::move(field), std::move(bad_value), std::move(detail)});
-  }
-  void invalid(const std::string& field, const json::value& v, std::string detail) {
-    add(FieldErrorType::kInvalid, field, apimachinery::render_bad_value(v), std::move(detail));
-  }
-  void type_error(const std::string& field, const json::value& v, std::string_view want) {
-    add(FieldErrorType::kTypeInvalid, field, apimachinery::render_bad_value(v),
-        fmt::format("must be {}", want));
-  }
-
-  // Each accessor returns the typed value or nullptr/fallback, recording a
-  // type error when the field is present with the wrong type.
-  const json::object* object(const json::object& parent, std::string_view key,
-                             const std::string& path) {
-    const json::value* v = parent.if_contains(key);
-    if (v == nullptr || v->is_null()) return nullptr;
-    if (!v->is_object()) {
-      type_error(path, *v, "an object");
-      return nullptr;
+// A list of EnvVar: each an object with a non-empty name; kept as written.
+json::array env_list(Checker& check, dom::object parent, std::string_view key,
+                     std::string_view at) {
+  json::array out;
+  auto a = check.array(parent, key, at);
+  if (!a) return out;
+  std::size_t i = 0;
+  for (dom::element item : *a) {
+    std::string item_path = fmt::format("{}[{}]", join_field_path(at, key), i++);
+    if (!item.is_object()) {
+      check.type_error(item_path, item, "an object");
+      continue;
     }
-    return &v->get_object();
+    std::string_view name;
+    if (dom::object(item).at_key("name").get(name) != simdjson::SUCCESS || name.empty()) {
+      check.add(FieldErrorType::kRequired, item_path + ".name", "", "");
+      continue;
+    }
+    out.push_back(apimachinery::to_boost_json(item));
   }
-  const json::array* array(const json::object& parent, std::string_view key,
-                           const std::string& path) {
-    const json::value* v = parent.if_contains(key);
-    if (v == nullptr || v->is_null()) return nullptr;
-    if (!v->is_array()) {
-      type_error(path, *v, "a list");
-      return nullptr;
-    }
-    return &v->get_array();
-  }
-  std::string string(const json::object& parent, std::string_view key, const std::string& path) {
-    const json::value* v = parent.if_contains(key);
-    if (v == nullptr || v->is_null()) return {};
-    if (!v->is_string()) {
-      type_error(path, *v, "a string");
-      return {};
-    }
-    return std::string(v->get_string());
-  }
-  std::optional<bool> boolean(const json::object& parent, std::string_view key,
-                              const std::string& path) {
-    const json::value* v = parent.if_contains(key);
-    if (v == nullptr || v->is_null()) return std::nullopt;
-    if (!v->is_bool()) {
-      type_error(path, *v, "a boolean");
-      return std::nullopt;
-    }
-    return v->get_bool();
-  }
-  // An int32 with a minimum; nullopt when absent or invalid.
-  std::optional<std::int32_t> int32(const json::object& parent, std::string_view key,
-                                    const std::string& path, std::int64_t minimum) {
-    const json::value* v = parent.if_contains(key);
-    if (v == nullptr || v->is_null()) return std::nullopt;
-    std::int64_t n = 0;
-    if (v->is_int64()) {
-      n = v->get_int64();
-    } else if (v->is_uint64() && v->get_uint64() <= INT32_MAX) {
-      n = static_cast<std::int64_t>(v->get_uint64());
-    } else if (v->is_double() &&
-               v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double()))) {
-      n = static_cast<std::int64_t>(v->get_double());
-    } else {
-      type_error(path, *v, "an integer");
-      return std::nullopt;
-    }
-    if (n < minimum) {
-      invalid(path, *v, fmt::format("must be greater than or equal to {}", minimum));
-      return std::nullopt;
-    }
-    if (n > INT32_MAX) {
-      invalid(path, *v, "must be at most 2147483647");
-      return std::nullopt;
-    }
-    return static_cast<std::int32_t>(n);
-  }
-  std::map<std::string, std::string> strings(const json::object& parent, std::string_view key,
-                                             const std::string& path) {
-    std::map<std::string, std::string> out;
-    const json::object* o = object(parent, key, path);
-    if (o == nullptr) return out;
-    for (const auto& [k, v] : *o) {
-      if (!v.is_string()) {
-        type_error(fmt::format("{}[{}]", path, std::string_view(k)), v, "a string");
-        continue;
-      }
-      out.emplace(std::string(k), std::string(v.get_string()));
-    }
-    return out;
-  }
-  json::array env_list(const json::object& parent, std::string_view key, const std::string& path) {
-    json::array out;
-    const json::array* a = array(parent, key, path);
-    if (a == nullptr) return out;
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const json::value& item = (*a)[i];
-      std::string item_path = fmt::format("{}[{}]", path, i);
-      if (!item.is_object()) {
-        type_error(item_path, item, "an object");
-        continue;
-      }
-      const json::value* name = item.get_object().if_contains("name");
-      if (name == nullptr || !name->is_string() || name->get_string().empty()) {
-        add(FieldErrorType::kRequired, item_path + ".name", "", "");
-        continue;
-      }
-      out.push_back(item);
-    }
-    return out;
-  }
-
- private:
-  FieldErrors& errors_;
-};
+  return out;
+}
 
 // A quantity field: kept as written when it parses, else an error with kube's wording.
-std::string quantity(Checker& check, const json::object& o, std::string_view key,
-                     const std::string& path) {
-  std::string text = check.string(o, key, path);
+std::string quantity(Checker& check, dom::object o, std::string_view key, std::string_view at,
+                     std::string field_path = {}) {
+  if (field_path.empty()) field_path = join_field_path(at, key);
+  auto v = field_of(o, key);
+  if (!v) return {};
+  if (!v->is_string()) {
+    check.type_error(field_path, *v, "a string");
+    return {};
+  }
+  std::string text{std::string_view(*v)};
   if (text.empty()) return text;
   auto q = apimachinery::Quantity::parse(text);
   if (!q.ok()) {
-    check.invalid(path, json::value(text), q.error());
+    check.invalid_string(field_path, text, q.error());
     return {};
   }
   if (q->sign() < 0) {
-    check.invalid(path, json::value(text), "must be greater than or equal to 0");
+    check.invalid_string(field_path, text, "must be greater than or equal to 0");
     return {};
   }
   return text;
 }
 
-ResourceFigures parse_figures(Checker& check, const json::object& resources, std::string_view key,
-                              const std::string& path) {
-  ResourceFigures f;
-  const json::object* o = check.object(resources, key, path);
-  if (o == nullptr) return f;
-  f.cpu = quantity(check, *o, "cpu", path + ".cpu");
-  f.memory = quantity(check, *o, "memory", path + ".memory");
-  f.gpu = quantity(check, *o, "gpu", path + ".gpu");
-  f.gpu_type = check.string(*o, "gpuType", path + ".gpuType");
-  if (!f.gpu_type.empty() && !apimachinery::is_qualified_name(f.gpu_type).empty()) {
-    check.invalid(path + ".gpuType", json::value(f.gpu_type),
-                  apimachinery::aggregate_strings(apimachinery::is_qualified_name(f.gpu_type)));
-    f.gpu_type.clear();
+// A quantity written as a string or a number (sharedMemory.size, pvcs[].size),
+// in its canonical form.
+std::string canonical_quantity(Checker& check, dom::object o, std::string_view key,
+                               std::string_view at) {
+  auto v = field_of(o, key);
+  if (!v) return {};
+  auto q = apimachinery::Quantity::from_json(apimachinery::to_boost_json(*v));
+  if (!q.ok()) {
+    check.invalid(join_field_path(at, key), *v, q.error());
+    return {};
   }
-  if (const json::object* custom = check.object(*o, "custom", path + ".custom")) {
-    for (const auto& [name, value] : *custom) {
-      std::string sub = fmt::format("{}.custom[{}]", path, std::string_view(name));
-      std::string q = quantity(check, *custom, name, sub);
+  return q->to_string();
+}
+
+ResourceFigures parse_figures(Checker& check, dom::object resources, std::string_view key,
+                              std::string_view at) {
+  ResourceFigures f;
+  auto o = check.object(resources, key, at);
+  if (!o) return f;
+  const std::string path = join_field_path(at, key);
+  f.cpu = quantity(check, *o, "cpu", path);
+  f.memory = quantity(check, *o, "memory", path);
+  f.gpu = quantity(check, *o, "gpu", path);
+  f.gpu_type = check.string(*o, "gpuType", path);
+  if (!f.gpu_type.empty()) {
+    if (auto msgs = apimachinery::is_qualified_name(f.gpu_type); !msgs.empty()) {
+      check.invalid_string(path + ".gpuType", f.gpu_type, apimachinery::aggregate_strings(msgs));
+      f.gpu_type.clear();
+    }
+  }
+  if (auto custom = check.object(*o, "custom", path)) {
+    for (auto [name, value] : *custom) {
+      std::string q = quantity(check, *custom, name, "", fmt::format("{}.custom[{}]", path, name));
       if (!q.empty()) f.custom.emplace(std::string(name), std::move(q));
     }
   }
@@ -186,73 +113,79 @@ ResourceFigures parse_figures(Checker& check, const json::object& resources, std
   if (!f.gpu.empty()) {
     auto q = apimachinery::Quantity::parse(f.gpu);
     if (q->milli_value() % 1000 != 0) {
-      check.invalid(path + ".gpu", json::value(f.gpu), "must be a whole number of GPUs");
+      check.invalid_string(path + ".gpu", f.gpu, "must be a whole number of GPUs");
       f.gpu.clear();
     }
   }
   return f;
 }
 
-ServiceView parse_service(Checker& check, std::string_view name, const json::object& s,
-                          const std::string& path) {
-  ServiceView svc;
-  svc.name = std::string(name);
-  svc.component_type = check.string(s, "componentType", path + ".componentType");
-  svc.sub_component_type = check.string(s, "subComponentType", path + ".subComponentType");
+json::object as_object(const std::map<std::string, std::string>& m) {
+  json::object o;
+  for (const auto& [k, v] : m) o[k] = v;
+  return o;
+}
+
+// The fields scaling and admission decide from.
+void parse_scaling(Checker& check, dom::object s, const std::string& path, ServiceView& svc) {
+  svc.component_type = check.string(s, "componentType", path);
+  svc.sub_component_type = check.string(s, "subComponentType", path);
   // Both become pod label values.
-  for (auto [field, value] :
+  for (auto [key, value] :
        {std::pair<std::string_view, std::string*>{"componentType", &svc.component_type},
         {"subComponentType", &svc.sub_component_type}}) {
+    if (value->empty()) continue;
     if (auto msgs = apimachinery::is_valid_label_value(*value); !msgs.empty()) {
-      check.invalid(fmt::format("{}.{}", path, field), json::value(*value),
-                    apimachinery::aggregate_strings(msgs));
+      check.invalid_string(join_field_path(path, key), *value,
+                           apimachinery::aggregate_strings(msgs));
       value->clear();
     }
   }
-  if (auto r = check.int32(s, "replicas", path + ".replicas", 0)) {
+  if (auto r = check.int32(s, "replicas", path, 0)) {
     svc.replicas = *r;
     svc.replicas_set = true;
   }
-  if (const json::object* res = check.object(s, "resources", path + ".resources")) {
-    svc.resources.requests = parse_figures(check, *res, "requests", path + ".resources.requests");
-    svc.resources.limits = parse_figures(check, *res, "limits", path + ".resources.limits");
-    if (const json::array* claims = check.array(*res, "claims", path + ".resources.claims")) {
-      svc.resources.claims = *claims;
-    }
-  }
-  if (const json::object* mn = check.object(s, "multinode", path + ".multinode")) {
+  if (auto mn = check.object(s, "multinode", path)) {
     svc.multinode = true;
-    svc.node_count =
-        check.int32(*mn, "nodeCount", path + ".multinode.nodeCount", 2).value_or(kDefaultNodeCount);
+    svc.node_count = check.int32(*mn, "nodeCount", join_field_path(path, "multinode"), 2)
+                         .value_or(kDefaultNodeCount);
   }
-  if (const json::object* sa = check.object(s, "scalingAdapter", path + ".scalingAdapter")) {
-    bool disable = check.boolean(*sa, "disable", path + ".scalingAdapter.disable").value_or(false);
-    bool enabled = check.boolean(*sa, "enabled", path + ".scalingAdapter.enabled").value_or(true);
+  if (auto sa = check.object(s, "scalingAdapter", path)) {
+    const std::string at = join_field_path(path, "scalingAdapter");
+    bool disable = check.boolean(*sa, "disable", at).value_or(false);
+    bool enabled = check.boolean(*sa, "enabled", at).value_or(true);
     svc.adapter_enabled = !disable && enabled;
   }
-  svc.envs = check.env_list(s, "envs", path + ".envs");
-  svc.env_from_secret = check.string(s, "envFromSecret", path + ".envFromSecret");
-  if (const json::object* eps = check.object(s, "extraPodSpec", path + ".extraPodSpec")) {
-    svc.extra_pod_spec = *eps;
-    svc.extra_pod_spec.erase("mainContainer");
-    if (const json::object* mc =
-            check.object(*eps, "mainContainer", path + ".extraPodSpec.mainContainer")) {
-      svc.main_container = *mc;
+  svc.has_autoscaling = field_of(s, "autoscaling").has_value();
+}
+
+// What rendering the service's pods needs.
+void parse_pod_parts(Checker& check, dom::object s, const std::string& path, ServiceView& svc) {
+  if (auto res = check.object(s, "resources", path)) {
+    const std::string at = join_field_path(path, "resources");
+    svc.resources.requests = parse_figures(check, *res, "requests", at);
+    svc.resources.limits = parse_figures(check, *res, "limits", at);
+    if (check.array(*res, "claims", at)) {
+      svc.resources.claims =
+          std::move(apimachinery::to_boost_json(*field_of(*res, "claims")).as_array());
     }
   }
-  if (const json::object* epm = check.object(s, "extraPodMetadata", path + ".extraPodMetadata")) {
-    svc.extra_pod_labels = check.strings(*epm, "labels", path + ".extraPodMetadata.labels");
-    svc.extra_pod_annotations =
-        check.strings(*epm, "annotations", path + ".extraPodMetadata.annotations");
+  svc.envs = env_list(check, s, "envs", path);
+  svc.env_from_secret = check.string(s, "envFromSecret", path);
+  if (auto eps = check.object(s, "extraPodSpec", path)) {
+    svc.extra_pod_spec = check.document(s, "extraPodSpec", path);
+    svc.extra_pod_spec.erase("mainContainer");
+    svc.main_container =
+        check.document(*eps, "mainContainer", join_field_path(path, "extraPodSpec"));
   }
-  svc.labels = check.strings(s, "labels", path + ".labels");
-  svc.annotations = check.strings(s, "annotations", path + ".annotations");
+  if (auto epm = check.object(s, "extraPodMetadata", path)) {
+    const std::string at = join_field_path(path, "extraPodMetadata");
+    svc.extra_pod_labels = check.strings(*epm, "labels", at);
+    svc.extra_pod_annotations = check.strings(*epm, "annotations", at);
+  }
+  svc.labels = check.strings(s, "labels", path);
+  svc.annotations = check.strings(s, "annotations", path);
   // They end up in pod metadata: refuse here what the API server would refuse there.
-  auto as_object = [](const std::map<std::string, std::string>& m) {
-    json::object o;
-    for (const auto& [k, v] : m) o[k] = v;
-    return o;
-  };
   check.add_all(apimachinery::validate_labels(as_object(svc.labels), path + ".labels"));
   check.add_all(apimachinery::validate_labels(as_object(svc.extra_pod_labels),
                                               path + ".extraPodMetadata.labels"));
@@ -260,28 +193,22 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
       apimachinery::validate_annotations(as_object(svc.annotations), path + ".annotations"));
   check.add_all(apimachinery::validate_annotations(as_object(svc.extra_pod_annotations),
                                                    path + ".extraPodMetadata.annotations"));
-  if (const json::object* p = check.object(s, "livenessProbe", path + ".livenessProbe")) {
-    svc.liveness_probe = *p;
-  }
-  if (const json::object* p = check.object(s, "readinessProbe", path + ".readinessProbe")) {
-    svc.readiness_probe = *p;
-  }
-  const json::value* autoscaling = s.if_contains("autoscaling");
-  svc.has_autoscaling = autoscaling != nullptr && !autoscaling->is_null();
-  if (const json::array* mounts = check.array(s, "volumeMounts", path + ".volumeMounts")) {
-    for (std::size_t i = 0; i < mounts->size(); ++i) {
-      std::string item_path = fmt::format("{}.volumeMounts[{}]", path, i);
-      if (!(*mounts)[i].is_object()) {
-        check.type_error(item_path, (*mounts)[i], "an object");
+  svc.liveness_probe = check.document(s, "livenessProbe", path);
+  svc.readiness_probe = check.document(s, "readinessProbe", path);
+  if (auto mounts = check.array(s, "volumeMounts", path)) {
+    std::size_t i = 0;
+    for (dom::element item : *mounts) {
+      std::string item_path = fmt::format("{}.volumeMounts[{}]", path, i++);
+      if (!item.is_object()) {
+        check.type_error(item_path, item, "an object");
         continue;
       }
-      const json::object& m = (*mounts)[i].get_object();
+      dom::object m(item);
       VolumeMountView vm;
-      vm.name = check.string(m, "name", item_path + ".name");
-      vm.mount_point = check.string(m, "mountPoint", item_path + ".mountPoint");
+      vm.name = check.string(m, "name", item_path);
+      vm.mount_point = check.string(m, "mountPoint", item_path);
       vm.use_as_compilation_cache =
-          check.boolean(m, "useAsCompilationCache", item_path + ".useAsCompilationCache")
-              .value_or(false);
+          check.boolean(m, "useAsCompilationCache", item_path).value_or(false);
       // The CRD schema refuses both omissions already; a server without our
       // schema still gets them reported, never silently dropped. A compilation
       // cache without mountPoint gets its backend's default (parse_dgd).
@@ -296,20 +223,92 @@ ServiceView parse_service(Checker& check, std::string_view name, const json::obj
       }
     }
   }
-  if (const json::object* shm = check.object(s, "sharedMemory", path + ".sharedMemory")) {
-    bool disabled =
-        check.boolean(*shm, "disabled", path + ".sharedMemory.disabled").value_or(false);
+  if (auto shm = check.object(s, "sharedMemory", path)) {
+    const std::string at = join_field_path(path, "sharedMemory");
+    bool disabled = check.boolean(*shm, "disabled", at).value_or(false);
     svc.shared_memory.set = !disabled;
-    if (const json::value* size = shm->if_contains("size"); size != nullptr && !size->is_null()) {
-      auto q = apimachinery::Quantity::from_json(*size);
-      if (!q.ok()) {
-        check.invalid(path + ".sharedMemory.size", *size, q.error());
-      } else {
-        svc.shared_memory.size = q->to_string();
+    svc.shared_memory.size = canonical_quantity(check, *shm, "size", at);
+  }
+}
+
+std::vector<PvcView> parse_pvcs(Checker& check, dom::object spec, FieldErrors& errors) {
+  std::vector<PvcView> out;
+  auto pvcs = check.array(spec, "pvcs", "spec");
+  if (!pvcs) return out;
+  std::size_t i = 0;
+  for (dom::element item : *pvcs) {
+    std::string item_path = fmt::format("spec.pvcs[{}]", i++);
+    if (!item.is_object()) {
+      check.type_error(item_path, item, "an object");
+      continue;
+    }
+    dom::object p(item);
+    PvcView pvc;
+    pvc.name = check.string(p, "name", item_path);
+    pvc.create = check.boolean(p, "create", item_path).value_or(false);
+    pvc.size = canonical_quantity(check, p, "size", item_path);
+    pvc.storage_class = check.string(p, "storageClass", item_path);
+    pvc.access_mode = check.string(p, "volumeAccessMode", item_path);
+    bool usable = true;
+    if (pvc.name.empty()) {
+      check.add(FieldErrorType::kRequired, item_path + ".name", "", "");
+      usable = false;
+    } else if (auto msgs = apimachinery::is_dns1123_subdomain(pvc.name); !msgs.empty()) {
+      check.invalid_string(item_path + ".name", pvc.name, apimachinery::aggregate_strings(msgs));
+      usable = false;
+    }
+    if (pvc.create) {
+      // What a claim to create needs; without them the API server would
+      // refuse the claim later, with a message about a claim the user never wrote.
+      for (auto [key, value] : {std::pair<std::string_view, const std::string*>{"size", &pvc.size},
+                                {"storageClass", &pvc.storage_class},
+                                {"volumeAccessMode", &pvc.access_mode}}) {
+        if (value->empty()) {
+          check.add(FieldErrorType::kRequired, join_field_path(item_path, key), "",
+                    "required when create is true");
+          usable = false;
+        }
+      }
+      if (!pvc.access_mode.empty() && std::find(kPvcAccessModes.begin(), kPvcAccessModes.end(),
+                                                pvc.access_mode) == kPvcAccessModes.end()) {
+        errors.push_back(apimachinery::not_supported_error(
+            item_path + ".volumeAccessMode", apimachinery::render_bad_string(pvc.access_mode),
+            {kPvcAccessModes.begin(), kPvcAccessModes.end()}));
+        usable = false;
+      }
+    }
+    if (usable) out.push_back(std::move(pvc));
+  }
+  return out;
+}
+
+// Mounts name claims of spec.pvcs; a compilation cache without a mount point
+// gets its backend's default.
+void resolve_mounts(DgdView& view, FieldErrors& errors) {
+  for (ServiceView& svc : view.services) {
+    for (std::size_t i = 0; i < svc.volume_mounts.size(); ++i) {
+      VolumeMountView& mount = svc.volume_mounts[i];
+      if (mount.mount_point.empty()) {
+        mount.mount_point = compilation_cache_mount_point(view.backend_framework);
+        if (mount.mount_point.empty()) {
+          errors.push_back(FieldError{
+              FieldErrorType::kRequired,
+              fmt::format("spec.services[{}].volumeMounts[{}].mountPoint", svc.name, i), "",
+              "a compilation cache has a default mount point only when "
+              "spec.backendFramework is set (sglang, vllm or trtllm); set one of them"});
+        }
+      }
+      const std::string& claim = mount.name;
+      bool known = std::any_of(view.pvcs.begin(), view.pvcs.end(),
+                               [&](const PvcView& p) { return p.name == claim; });
+      if (!known) {
+        errors.push_back(FieldError{
+            FieldErrorType::kNotFound,
+            fmt::format("spec.services[{}].volumeMounts[{}].name", svc.name, i),
+            apimachinery::render_bad_string(claim), "no claim of that name in spec.pvcs"});
       }
     }
   }
-  return svc;
 }
 
 }  // namespace
@@ -329,111 +328,49 @@ const ServiceView* DgdView::find_service(std::string_view service) const {
   return nullptr;
 }
 
-std::map<std::string, std::string> string_map(const boost::json::object& o, std::string_view key) {
-  std::map<std::string, std::string> out;
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_object()) return out;
-  for (const auto& [k, val] : v->get_object()) {
-    if (val.is_string()) out.emplace(std::string(k), std::string(val.get_string()));
-  }
-  return out;
-}
-
-DgdParseResult parse_dgd(const boost::json::value& dgd) {
+DgdParseResult parse_dgd(simdjson::dom::element dgd, DgdParts parts) {
   DgdParseResult result;
   Checker check(result.errors);
   DgdView& view = result.view;
+  const bool all = parts == DgdParts::kAll;
   if (!dgd.is_object()) {
     check.type_error("", dgd, "an object");
     return result;
   }
-  const json::object& root = dgd.get_object();
-  if (const json::object* meta = check.object(root, "metadata", "metadata")) {
-    view.name = check.string(*meta, "name", "metadata.name");
-    view.k8s_namespace = check.string(*meta, "namespace", "metadata.namespace");
-    view.uid = check.string(*meta, "uid", "metadata.uid");
-    view.resource_version = check.string(*meta, "resourceVersion", "metadata.resourceVersion");
-    if (const json::value* g = meta->if_contains("generation"); g != nullptr && g->is_number()) {
-      view.generation = g->to_number<std::int64_t>();
-    }
-    const json::value* del = meta->if_contains("deletionTimestamp");
-    view.deleting = del != nullptr && !del->is_null();
+  dom::object root(dgd);
+  if (auto meta = check.object(root, "metadata", "")) {
+    view.name = check.string(*meta, "name", "metadata");
+    view.k8s_namespace = check.string(*meta, "namespace", "metadata");
+    view.uid = check.string(*meta, "uid", "metadata");
+    view.resource_version = check.string(*meta, "resourceVersion", "metadata");
+    if (auto g = field_of(*meta, "generation")) view.generation = whole_number(*g).value_or(0);
+    view.deleting = field_of(*meta, "deletionTimestamp").has_value();
   }
-  if (view.name.empty()) check.add(FieldErrorType::kRequired, "metadata.name", "", "");
-  if (const json::value* st = root.if_contains("status"); st != nullptr && st->is_object()) {
-    view.status = st->get_object();
+  if (all) {
+    if (auto st = field_of(root, "status"); st && st->is_object()) {
+      view.status = std::move(apimachinery::to_boost_json(*st).as_object());
+    }
   }
 
-  const json::object* spec = check.object(root, "spec", "spec");
-  if (spec == nullptr) {
+  auto spec = check.object(root, "spec", "");
+  if (!spec) {
     check.add(FieldErrorType::kRequired, "spec", "", "");
     return result;
   }
-  view.backend_framework = check.string(*spec, "backendFramework", "spec.backendFramework");
+  view.backend_framework = check.string(*spec, "backendFramework", "spec");
   if (!view.backend_framework.empty() && view.backend_framework != "sglang" &&
       view.backend_framework != "vllm" && view.backend_framework != "trtllm") {
     result.errors.push_back(apimachinery::not_supported_error(
         "spec.backendFramework", apimachinery::render_bad_string(view.backend_framework),
         {"sglang", "vllm", "trtllm"}));
   }
-  view.envs = check.env_list(*spec, "envs", "spec.envs");
-  if (const json::array* pvcs = check.array(*spec, "pvcs", "spec.pvcs")) {
-    for (std::size_t i = 0; i < pvcs->size(); ++i) {
-      std::string item_path = fmt::format("spec.pvcs[{}]", i);
-      if (!(*pvcs)[i].is_object()) {
-        check.type_error(item_path, (*pvcs)[i], "an object");
-        continue;
-      }
-      const json::object& p = (*pvcs)[i].get_object();
-      PvcView pvc;
-      pvc.name = check.string(p, "name", item_path + ".name");
-      pvc.create = check.boolean(p, "create", item_path + ".create").value_or(false);
-      if (const json::value* size = p.if_contains("size"); size != nullptr && !size->is_null()) {
-        auto q = apimachinery::Quantity::from_json(*size);
-        if (!q.ok()) {
-          check.invalid(item_path + ".size", *size, q.error());
-        } else {
-          pvc.size = q->to_string();
-        }
-      }
-      pvc.storage_class = check.string(p, "storageClass", item_path + ".storageClass");
-      pvc.access_mode = check.string(p, "volumeAccessMode", item_path + ".volumeAccessMode");
-      bool usable = true;
-      if (pvc.name.empty()) {
-        check.add(FieldErrorType::kRequired, item_path + ".name", "", "");
-        usable = false;
-      } else if (auto msgs = apimachinery::is_dns1123_subdomain(pvc.name); !msgs.empty()) {
-        check.invalid(item_path + ".name", json::value(pvc.name),
-                      apimachinery::aggregate_strings(msgs));
-        usable = false;
-      }
-      if (pvc.create) {
-        // What a claim to create needs; without them the API server would
-        // refuse the claim later, with a message about a claim the user never wrote.
-        for (auto [field, value] :
-             {std::pair<std::string_view, const std::string*>{"size", &pvc.size},
-              {"storageClass", &pvc.storage_class},
-              {"volumeAccessMode", &pvc.access_mode}}) {
-          if (value->empty()) {
-            check.add(FieldErrorType::kRequired, fmt::format("{}.{}", item_path, field), "",
-                      "required when create is true");
-            usable = false;
-          }
-        }
-        if (!pvc.access_mode.empty() && std::find(kPvcAccessModes.begin(), kPvcAccessModes.end(),
-                                                  pvc.access_mode) == kPvcAccessModes.end()) {
-          result.errors.push_back(apimachinery::not_supported_error(
-              item_path + ".volumeAccessMode", apimachinery::render_bad_string(pvc.access_mode),
-              {kPvcAccessModes.begin(), kPvcAccessModes.end()}));
-          usable = false;
-        }
-      }
-      if (usable) view.pvcs.push_back(std::move(pvc));
-    }
+  if (all) {
+    view.envs = env_list(check, *spec, "envs", "spec");
+    view.pvcs = parse_pvcs(check, *spec, result.errors);
   }
 
-  const json::object* services = check.object(*spec, "services", "spec.services");
-  if (services == nullptr || services->empty()) {
+  auto services = check.object(*spec, "services", "spec");
+  if (!services || services->size() == 0) {
     check.add(FieldErrorType::kRequired, "spec.services", "", "at least one service is required");
     return result;
   }
@@ -444,57 +381,45 @@ DgdParseResult parse_dgd(const boost::json::value& dgd) {
   }
   // Services whose names differ only in case or punctuation would share an
   // adapter and pod names; refuse them rather than let them fight.
-  std::map<std::string, std::string> by_name_part;
-  for (const auto& [key, value] : *services) {
-    std::string name(key);
-    std::string path = fmt::format("spec.services[{}]", name);
+  std::map<std::string, std::string_view> by_name_part;
+  view.services.reserve(services->size());
+  for (auto [key, value] : *services) {
+    std::string path = fmt::format("spec.services[{}]", key);
     // The service name is the value of the nvidia.com/dynamo-component label.
-    if (auto msgs = apimachinery::is_valid_label_value(name); name.empty() || !msgs.empty()) {
-      check.invalid(path, json::value(name),
-                    name.empty() ? "a service name must not be empty"
-                                 : apimachinery::aggregate_strings(msgs));
+    if (auto msgs = apimachinery::is_valid_label_value(key); key.empty() || !msgs.empty()) {
+      check.invalid_string(
+          path, key,
+          key.empty() ? "a service name must not be empty" : apimachinery::aggregate_strings(msgs));
       continue;
     }
-    auto [it, inserted] = by_name_part.emplace(service_name_part(name), name);
+    auto [it, inserted] = by_name_part.emplace(service_name_part(key), key);
     if (!inserted) {
-      check.add(FieldErrorType::kDuplicate, path, apimachinery::render_bad_string(name),
+      check.add(FieldErrorType::kDuplicate, path, apimachinery::render_bad_string(key),
                 fmt::format("service names must differ in more than case and punctuation; "
                             "\"{}\" would share the adapter {} with \"{}\"",
-                            name, adapter_name(view.name, name), it->second));
+                            key, adapter_name(view.name, key), it->second));
       continue;
     }
     if (!value.is_object()) {
       check.type_error(path, value, "an object");
       continue;
     }
-    view.services.push_back(parse_service(check, name, value.get_object(), path));
+    ServiceView& svc = view.services.emplace_back();
+    svc.name = std::string(key);
+    parse_scaling(check, dom::object(value), path, svc);
+    if (all) parse_pod_parts(check, dom::object(value), path, svc);
   }
-  // Mounts name claims of spec.pvcs; a compilation cache without a mount
-  // point gets its backend's default.
-  for (ServiceView& svc : view.services) {
-    for (std::size_t i = 0; i < svc.volume_mounts.size(); ++i) {
-      VolumeMountView& mount = svc.volume_mounts[i];
-      if (mount.mount_point.empty()) {
-        mount.mount_point = compilation_cache_mount_point(view.backend_framework);
-        if (mount.mount_point.empty()) {
-          check.add(FieldErrorType::kRequired,
-                    fmt::format("spec.services[{}].volumeMounts[{}].mountPoint", svc.name, i), "",
-                    "a compilation cache has a default mount point only when "
-                    "spec.backendFramework is set (sglang, vllm or trtllm); set one of them");
-        }
-      }
-      const std::string& claim = mount.name;
-      bool known = std::any_of(view.pvcs.begin(), view.pvcs.end(),
-                               [&](const PvcView& p) { return p.name == claim; });
-      if (!known) {
-        result.errors.push_back(apimachinery::FieldError{
-            FieldErrorType::kNotFound,
-            fmt::format("spec.services[{}].volumeMounts[{}].name", svc.name, i),
-            apimachinery::render_bad_string(claim), "no claim of that name in spec.pvcs"});
-      }
-    }
-  }
+  if (all) resolve_mounts(view, result.errors);
   return result;
+}
+
+apimachinery::Result<DgdParseResult> parse_dgd_json(std::string_view dgd_json, DgdParts parts) {
+  // Private to this function: the view copies out what it keeps, so no
+  // element of this parser outlives the call.
+  thread_local apimachinery::JsonDecoder decoder;
+  auto root = decoder.parse_view(dgd_json);
+  if (!root) return apimachinery::Error{root.error()};
+  return parse_dgd(*root, parts);
 }
 
 std::string format_field_errors(const apimachinery::FieldErrors& errors) {

@@ -1,9 +1,18 @@
 #pragma once
-// A typed, validated view of a DynamoGraphDeployment, built from the object as
-// the API server returns it. The plugins decide from this view only, so every
-// default of the contract (replicas 1, nodeCount 2, adapter enabled) is applied
+// The one typed, validated view of a DynamoGraphDeployment, built from the
+// object as the API server returns it. Every plugin that reads DGDs (dgd,
+// dgdsa, the admission webhook) decides from this view only, so every default
+// of the contract (replicas absent = 1, nodeCount 2, adapter enabled unless
+// `scalingAdapter.disable: true` or `scalingAdapter.enabled: false`) is applied
 // in one place. Errors name the field path as users write it
-// (`spec.services[decode].replicas`).
+// (`spec.services[decode].replicas`), in kube-apiserver's field error wording.
+//
+// It reads a simdjson DOM (lib/apimachinery/json_decode.hpp: the reader for
+// read-only views of big bodies) and copies out only what it returns. The
+// webhook reads two DGDs per review in a few microseconds, so it asks for
+// DgdParts::kScaling; the dgd plugin, which renders pods, asks for kAll.
+
+#include <simdjson.h>
 
 #include <array>
 #include <boost/json/array.hpp>
@@ -17,6 +26,7 @@
 #include <vector>
 
 #include "lib/apimachinery/field_error.hpp"
+#include "lib/apimachinery/result.hpp"
 
 namespace dynop::plugins::common {
 
@@ -72,16 +82,34 @@ inline constexpr std::int32_t kDefaultReplicas = 1;
 inline constexpr std::int32_t kDefaultNodeCount = 2;
 inline constexpr std::size_t kMaxServices = 25;
 
+// What a parse reads (and validates). Fields outside the parts asked for keep
+// their defaults and are not checked.
+enum class DgdParts {
+  // Identity (metadata name, namespace, uid, resourceVersion, generation,
+  // deletion), spec.backendFramework, and per service: its name,
+  // componentType, subComponentType, replicas, multinode (nodeCount),
+  // scalingAdapter and whether the deprecated autoscaling is set. What
+  // scaling and admission decide from.
+  kScaling,
+  // Everything: also spec.envs, spec.pvcs, the pod template parts of each
+  // service (resources, envs, extraPodSpec, metadata, probes, volumeMounts,
+  // sharedMemory) and the current status. What rendering pods needs.
+  kAll,
+};
+
 struct ServiceView {
+  // --- DgdParts::kScaling ---
   std::string name;  // key in spec.services, case kept
   std::string component_type;
   std::string sub_component_type;
   std::int32_t replicas = kDefaultReplicas;  // absent means 1
   bool replicas_set = false;
-  ServiceResources resources;
   bool multinode = false;
-  std::int32_t node_count = 1;  // pods per replica group: multinode.nodeCount, else 1
-  bool adapter_enabled = true;  // false for scalingAdapter.disable: true or .enabled: false
+  std::int32_t node_count = 1;   // pods per replica group: multinode.nodeCount, else 1
+  bool adapter_enabled = true;   // false for scalingAdapter.disable: true or .enabled: false
+  bool has_autoscaling = false;  // deprecated field present (and not null)
+  // --- DgdParts::kAll ---
+  ServiceResources resources;
   boost::json::array envs;
   std::string env_from_secret;
   boost::json::object extra_pod_spec;  // extraPodSpec without mainContainer
@@ -92,7 +120,6 @@ struct ServiceView {
   std::map<std::string, std::string> annotations;
   boost::json::object liveness_probe;   // empty = none
   boost::json::object readiness_probe;  // empty = none
-  bool has_autoscaling = false;         // deprecated field present
   std::vector<VolumeMountView> volume_mounts;
   SharedMemoryView shared_memory;
 
@@ -101,6 +128,7 @@ struct ServiceView {
 };
 
 struct DgdView {
+  // --- DgdParts::kScaling ---
   std::string name;
   std::string k8s_namespace;
   std::string uid;
@@ -108,10 +136,11 @@ struct DgdView {
   std::int64_t generation = 0;
   bool deleting = false;  // metadata.deletionTimestamp set
   std::string backend_framework;
-  boost::json::array envs;            // spec.envs
-  std::vector<PvcView> pvcs;          // spec.pvcs
   std::vector<ServiceView> services;  // in spec.services order
-  boost::json::object status;         // the current status, as read
+  // --- DgdParts::kAll ---
+  boost::json::array envs;     // spec.envs
+  std::vector<PvcView> pvcs;   // spec.pvcs
+  boost::json::object status;  // the current status, as read
 
   const ServiceView* find_service(std::string_view service) const;
 };
@@ -124,7 +153,13 @@ struct DgdParseResult {
   bool ok() const { return errors.empty(); }
 };
 
-DgdParseResult parse_dgd(const boost::json::value& dgd);
+// The view of a parsed object (e.g. the element of an AdmissionReview's
+// request.object); nothing in the result points into the parser.
+DgdParseResult parse_dgd(simdjson::dom::element dgd, DgdParts parts = DgdParts::kAll);
+// The same from JSON text (what the SDK client returns); an error only when
+// the text is not JSON ("invalid JSON at byte 8: ...").
+apimachinery::Result<DgdParseResult> parse_dgd_json(std::string_view dgd_json,
+                                                    DgdParts parts = DgdParts::kAll);
 
 // Where a compilation cache volume is mounted when volumeMounts[].mountPoint
 // is left out: /root/.cache/<backend> (the backend's own cache folder under
@@ -135,8 +170,5 @@ std::string compilation_cache_mount_point(std::string_view backend_framework);
 // several errors joined as kube-apiserver aggregates them: "[a, b]"
 // (apimachinery::aggregate_message).
 std::string format_field_errors(const apimachinery::FieldErrors& errors);
-
-// Reads `o[key]` as a string map (labels, annotations); non-string values ignored.
-std::map<std::string, std::string> string_map(const boost::json::object& o, std::string_view key);
 
 }  // namespace dynop::plugins::common

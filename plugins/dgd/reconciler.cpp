@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <map>
 #include <set>
 #include <stdexcept>
 
+#include "lib/apimachinery/json_decode.hpp"
 #include "plugins/common/dgd_view.hpp"
 #include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
@@ -31,11 +31,10 @@ using common::string_at;
 
 // JSON text from the host -> objects; nullopt when it is not a JSON array of objects.
 std::optional<std::vector<json::object>> parse_list(const std::string& text) {
-  std::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return std::nullopt;
+  auto v = apimachinery::decode_json(text);
+  if (!v || !v->is_array()) return std::nullopt;
   std::vector<json::object> out;
-  for (json::value& item : v.get_array()) {
+  for (json::value& item : v->get_array()) {
     if (item.is_object()) out.push_back(std::move(item.get_object()));
   }
   return out;
@@ -168,11 +167,9 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
     return ReconcileResult::done();
   }
   if (!got.is_ok()) return ReconcileResult::error("reading the DGD: " + got.status.message());
-  std::error_code ec;
-  json::value dgd_json = json::parse(got.value, ec);
-  if (ec || !dgd_json.is_object()) return ReconcileResult::error("the DGD is not a JSON object");
-
-  common::DgdParseResult parsed = common::parse_dgd(dgd_json);
+  auto read = common::parse_dgd_json(got.value);
+  if (!read) return ReconcileResult::error("the DGD is not JSON: " + read.error());
+  const common::DgdParseResult& parsed = *read;
   const common::DgdView& dgd = parsed.view;
   // Deletion: the garbage collector removes pods and adapters through their
   // ownerReferences.
@@ -185,7 +182,13 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   std::string status_conflict;  // a 409 on the status write: retried, not a failure
   auto write_status = [&](const json::object& status) {
     if (!status_differs(dgd.status, status)) return;
-    json::object updated = dgd_json.get_object();
+    // The status write sends the whole object back: a document to edit.
+    auto document = apimachinery::decode_json(got.value);
+    if (!document || !document->is_object()) {
+      failures.add("writing the DGD status: the DGD is not a JSON object");
+      return;
+    }
+    json::object updated = std::move(document->as_object());
     updated["status"] = status;
     auto r = client_.update_status(dgd_ref, json::serialize(updated));
     if (r.status.code() == StatusCode::kConflict) {

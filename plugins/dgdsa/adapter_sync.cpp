@@ -4,20 +4,13 @@
 
 #include <boost/json/value.hpp>
 
-#include "lib/apimachinery/field_error_format.hpp"
-#include "plugins/common/dgd_view.hpp"
-#include "plugins/common/json_fields.hpp"
 #include "plugins/common/names.hpp"
 
 namespace dynop::plugins::dgdsa {
 namespace {
 
 namespace json = boost::json;
-using apimachinery::FieldError;
-using apimachinery::FieldErrorType;
-
-using common::object_at;
-using common::string_at;
+using common::AdapterView;
 
 Event warning(std::string message) {
   return Event{"Warning", std::string(kEventUpdateFailed), std::move(message)};
@@ -39,49 +32,6 @@ json::object next_status(const AdapterView& adapter, const std::vector<common::O
 
 }  // namespace
 
-AdapterParseResult parse_adapter(const boost::json::object& adapter) {
-  AdapterParseResult r;
-  AdapterView& a = r.view;
-  if (const json::object* meta = object_at(adapter, "metadata")) {
-    a.name = string_at(*meta, "name");
-    a.k8s_namespace = string_at(*meta, "namespace");
-    a.uid = string_at(*meta, "uid");
-    const json::value* del = meta->if_contains("deletionTimestamp");
-    a.deleting = del != nullptr && !del->is_null();
-  }
-  if (const json::object* st = object_at(adapter, "status")) a.status = *st;
-  const json::object* spec = object_at(adapter, "spec");
-  if (spec == nullptr) {
-    r.errors.push_back(FieldError{FieldErrorType::kRequired, "spec", "", ""});
-    return r;
-  }
-  const json::value* replicas = spec->if_contains("replicas");
-  if (replicas == nullptr || !replicas->is_number()) {
-    r.errors.push_back(FieldError{FieldErrorType::kRequired, "spec.replicas", "", ""});
-  } else {
-    std::error_code ec;
-    auto n = replicas->to_number<std::int64_t>(ec);
-    if (ec || n < 0 || n > INT32_MAX) {
-      r.errors.push_back(FieldError{FieldErrorType::kInvalid, "spec.replicas",
-                                    apimachinery::render_bad_value(*replicas),
-                                    "must be between 0 and 2147483647"});
-    } else {
-      a.replicas = static_cast<std::int32_t>(n);
-    }
-  }
-  if (const json::object* ref = object_at(*spec, "dgdRef")) {
-    a.dgd_name = string_at(*ref, "name");
-    a.service = string_at(*ref, "serviceName");
-  }
-  if (a.dgd_name.empty()) {
-    r.errors.push_back(FieldError{FieldErrorType::kRequired, "spec.dgdRef.name", "", ""});
-  }
-  if (a.service.empty()) {
-    r.errors.push_back(FieldError{FieldErrorType::kRequired, "spec.dgdRef.serviceName", "", ""});
-  }
-  return r;
-}
-
 std::string scaled_message(std::string_view service, std::int32_t from, std::int32_t to) {
   return fmt::format("Scaled service {} from {} to {} replicas", service, from, to);
 }
@@ -95,7 +45,7 @@ Event update_failed_event(const AdapterView& adapter, std::string_view error) {
 SyncPlan plan_adapter_sync(const SyncInput& in) {
   SyncPlan plan;
   if (in.adapter == nullptr) return plan;
-  AdapterParseResult parsed = parse_adapter(*in.adapter);
+  const common::AdapterParseResult& parsed = *in.adapter;
   const AdapterView& adapter = parsed.view;
   if (adapter.deleting) return plan;
   if (!parsed.ok()) {
@@ -107,9 +57,8 @@ SyncPlan plan_adapter_sync(const SyncInput& in) {
   if (in.dgd == nullptr) {
     // An adapter its DGD controls goes with it (the garbage collector deletes
     // it): a DGD deleted a moment ago is not a failure to report or retry.
-    if (const json::object* ref = common::controller_reference(*in.adapter);
-        ref != nullptr && string_at(*ref, "kind") == common::kDgdKind &&
-        string_at(*ref, "name") == adapter.dgd_name) {
+    if (adapter.controller_kind == common::kDgdKind &&
+        adapter.controller_name == adapter.dgd_name) {
       return plan;
     }
     plan.retry_reason = fmt::format("DynamoGraphDeployment {} not found in namespace {}",
@@ -117,9 +66,9 @@ SyncPlan plan_adapter_sync(const SyncInput& in) {
     plan.events.push_back(warning(plan.retry_reason));
     return plan;
   }
-  common::DgdParseResult dgd = common::parse_dgd(json::value(*in.dgd));
-  if (dgd.view.deleting) return plan;
-  const common::ServiceView* svc = dgd.view.find_service(adapter.service);
+  const common::DgdView& dgd = *in.dgd;
+  if (dgd.deleting) return plan;
+  const common::ServiceView* svc = dgd.find_service(adapter.service);
   if (svc == nullptr) {
     plan.retry_reason = fmt::format("service {} not found in DynamoGraphDeployment {}",
                                     adapter.service, adapter.dgd_name);
@@ -135,7 +84,7 @@ SyncPlan plan_adapter_sync(const SyncInput& in) {
     plan.to_replicas = adapter.replicas;
     json::object service_patch{{"replicas", adapter.replicas}};
     plan.dgd_patch = json::object{
-        {"metadata", json::object{{"resourceVersion", dgd.view.resource_version}}},
+        {"metadata", json::object{{"resourceVersion", dgd.resource_version}}},
         {"spec", json::object{{"services", json::object{{svc->name, std::move(service_patch)}}}}}};
     plan.events_on_success.push_back(
         Event{"Normal", std::string(kEventScaled),

@@ -12,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/apimachinery/field_error.hpp"
+#include "plugins/common/dgd_view.hpp"
+#include "plugins/common/dgdsa_view.hpp"
 #include "plugins/common/pod_groups.hpp"
 
 namespace dynop::plugins::dgdsa {
@@ -26,29 +27,11 @@ struct Event {
   std::string message;
 };
 
-struct AdapterView {
-  std::string name;
-  std::string k8s_namespace;
-  std::string uid;
-  bool deleting = false;
-  std::int32_t replicas = 0;
-  std::string dgd_name;
-  std::string service;
-  boost::json::object status;
-};
-
-struct AdapterParseResult {
-  AdapterView view;
-  apimachinery::FieldErrors errors;
-  bool ok() const { return errors.empty(); }
-};
-AdapterParseResult parse_adapter(const boost::json::object& adapter);
-
 struct SyncInput {
-  const boost::json::object* adapter = nullptr;  // required
-  const boost::json::object* dgd = nullptr;      // nullptr: not found
-  std::vector<common::ObservedPod> pods;         // the service's pods (by the adapter's selector)
-  std::string now;                               // RFC 3339, for lastScaleTime
+  const common::AdapterParseResult* adapter = nullptr;  // required
+  const common::DgdView* dgd = nullptr;                 // nullptr: not found
+  std::vector<common::ObservedPod> pods;  // the service's pods (by the adapter's selector)
+  std::string now;                        // RFC 3339, for lastScaleTime
 };
 
 struct SyncPlan {
@@ -72,7 +55,7 @@ struct SyncPlan {
 SyncPlan plan_adapter_sync(const SyncInput& input);
 
 // The event for a DGD write that failed, with the API server's message.
-Event update_failed_event(const AdapterView& adapter, std::string_view error);
+Event update_failed_event(const common::AdapterView& adapter, std::string_view error);
 
 // "Scaled service decode from 1 to 3 replicas".
 std::string scaled_message(std::string_view service, std::int32_t from, std::int32_t to);

@@ -3,11 +3,12 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
 
+#include "lib/apimachinery/json_decode.hpp"
 #include "plugins/common/dgd_view.hpp"
+#include "plugins/common/dgdsa_view.hpp"
 #include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
 #include "plugins/common/names.hpp"
@@ -62,27 +63,27 @@ sdk::ReconcilerSpec dgdsa_reconciler_spec(const DgdsaPluginConfig& config) {
 
 std::vector<sdk::Key> map_adapters_of(std::size_t watch_index, std::string_view object_json) {
   std::vector<sdk::Key> keys;
-  std::error_code ec;
-  json::value v = json::parse(object_json, ec);
-  if (ec || !v.is_object()) return keys;
-  const json::object* meta = object_at(v.get_object(), "metadata");
-  if (meta == nullptr) return keys;
-  std::string ns = string_at(*meta, "namespace");
   if (watch_index == 0) {
     // A DGD: the adapters of its services (disabled ones too, so an adapter
     // about to be deleted still reports the DGD's count meanwhile).
-    common::DgdParseResult dgd = common::parse_dgd(v);
-    for (const common::ServiceView& svc : dgd.view.services) {
-      keys.push_back({ns, common::adapter_name(dgd.view.name, svc.name)});
+    auto dgd = common::parse_dgd_json(object_json, common::DgdParts::kScaling);
+    if (!dgd) return keys;
+    for (const common::ServiceView& svc : dgd->view.services) {
+      keys.push_back({dgd->view.k8s_namespace, common::adapter_name(dgd->view.name, svc.name)});
     }
     return keys;
   }
+  auto v = apimachinery::decode_json(object_json);
+  if (!v || !v->is_object()) return keys;
+  const json::object* meta = object_at(v->get_object(), "metadata");
+  if (meta == nullptr) return keys;
+  std::string ns = string_at(*meta, "namespace");
   // A pod: its controlling DGD's name and its service give the adapter.
   const json::object* labels = object_at(*meta, "labels");
   if (labels == nullptr) return keys;
   std::string service = string_at(*labels, common::kLabelComponent);
   if (service.empty()) return keys;
-  if (const json::object* ref = common::controller_reference(v.get_object());
+  if (const json::object* ref = common::controller_reference(v->get_object());
       ref != nullptr && string_at(*ref, "kind") == common::kDgdKind) {
     keys.push_back({ns, common::adapter_name(string_at(*ref, "name"), service)});
   }
@@ -97,39 +98,37 @@ sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
   auto got = client_.get(adapter_ref);
   if (got.status.code() == StatusCode::kNotFound) return ReconcileResult::done();
   if (!got.is_ok()) return ReconcileResult::error("reading the adapter: " + got.status.message());
-  std::error_code ec;
-  json::value adapter = json::parse(got.value, ec);
-  if (ec || !adapter.is_object()) return ReconcileResult::error("the adapter is not a JSON object");
-  AdapterParseResult parsed = parse_adapter(adapter.get_object());
-  const AdapterView& view = parsed.view;
+  auto parsed = common::parse_adapter_json(got.value);
+  if (!parsed) return ReconcileResult::error("the adapter is not JSON: " + parsed.error());
+  const common::AdapterView& view = parsed->view;
 
-  std::optional<json::object> dgd;
-  if (parsed.ok()) {
+  std::optional<common::DgdParseResult> dgd;
+  if (parsed->ok()) {
     auto d = client_.get({common::dgd_gvk(), key.ns, view.dgd_name});
     if (d.is_ok()) {
-      json::value dv = json::parse(d.value, ec);
-      if (ec || !dv.is_object()) return ReconcileResult::error("the DGD is not a JSON object");
-      dgd = std::move(dv.get_object());
+      auto dv = common::parse_dgd_json(d.value, common::DgdParts::kScaling);
+      if (!dv) return ReconcileResult::error("the DGD is not JSON: " + dv.error());
+      dgd = std::move(*dv);
     } else if (d.status.code() != StatusCode::kNotFound) {
       return ReconcileResult::error("reading the DGD: " + d.status.message());
     }
   }
 
   std::vector<common::ObservedPod> pods;
-  if (parsed.ok()) {
+  if (parsed->ok()) {
     auto listed = client_.list(common::pod_gvk(), key.ns,
                                common::adapter_selector(view.dgd_name, view.service));
     if (!listed.is_ok()) return ReconcileResult::error("listing pods: " + listed.status.message());
-    json::value list = json::parse(listed.value, ec);
-    if (ec || !list.is_array()) return ReconcileResult::error("listing pods: not a JSON array");
-    for (const json::value& p : list.get_array()) {
+    auto list = apimachinery::decode_json(listed.value);
+    if (!list || !list->is_array()) return ReconcileResult::error("listing pods: not a JSON array");
+    for (const json::value& p : list->get_array()) {
       if (!p.is_object()) continue;
       if (auto o = common::observe_pod(p.get_object())) pods.push_back(std::move(*o));
     }
   }
 
   SyncPlan plan =
-      plan_adapter_sync({&adapter.get_object(), dgd ? &*dgd : nullptr, std::move(pods), clock_()});
+      plan_adapter_sync({&*parsed, dgd ? &dgd->view : nullptr, std::move(pods), clock_()});
   for (const Event& e : plan.events) {
     (void)client_.record_event(adapter_ref, event_type(e), e.reason, e.message);
   }
@@ -151,7 +150,12 @@ sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
     }
   }
   if (plan.status) {
-    json::object updated = adapter.get_object();
+    // The status write sends the whole object back: a document to edit.
+    auto adapter = apimachinery::decode_json(got.value);
+    if (!adapter || !adapter->is_object()) {
+      return ReconcileResult::error("the adapter is not a JSON object");
+    }
+    json::object updated = std::move(adapter->as_object());
     updated["status"] = std::move(*plan.status);
     auto r = client_.update_status(adapter_ref, json::serialize(updated));
     if (r.status.code() == StatusCode::kConflict) {

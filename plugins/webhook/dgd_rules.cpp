@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/apimachinery/field_error_format.hpp"
 #include "plugins/common/names.hpp"
 
 namespace dynop::plugins::webhook {
@@ -22,23 +23,14 @@ std::string autoscaling_warning(std::string_view service) {
       service);
 }
 
-void check_has_services(const DgdFacts& dgd, Violations& out) {
-  if (dgd.services.empty()) {
-    out.push_back("spec.services must contain at least one service");
+void check_view_errors(const common::DgdParseResult& dgd, Violations& out) {
+  for (const apimachinery::FieldError& error : dgd.errors) {
+    out.push_back(apimachinery::to_string(error));
   }
 }
 
-void check_replicas_non_negative(const DgdFacts& dgd, Violations& out) {
-  for (const auto& service : dgd.services) {
-    if (service.replicas < 0) {
-      out.push_back(fmt::format("spec.services[{}].replicas must not be negative, got {}",
-                                service.name, service.replicas));
-    }
-  }
-}
-
-void check_backend_framework_immutable(const DgdFacts& old_dgd, const DgdFacts& new_dgd,
-                                       Violations& out) {
+void check_backend_framework_immutable(const common::DgdView& old_dgd,
+                                       const common::DgdView& new_dgd, Violations& out) {
   if (old_dgd.backend_framework.empty() || old_dgd.backend_framework == new_dgd.backend_framework) {
     return;
   }
@@ -53,9 +45,10 @@ void check_backend_framework_immutable(const DgdFacts& old_dgd, const DgdFacts& 
   }
 }
 
-void check_no_multinode_switch(const DgdFacts& old_dgd, const DgdFacts& new_dgd, Violations& out) {
+void check_no_multinode_switch(const common::DgdView& old_dgd, const common::DgdView& new_dgd,
+                               Violations& out) {
   for (const auto& service : new_dgd.services) {
-    const ServiceFacts* before = old_dgd.find_service(service.name);
+    const common::ServiceView* before = old_dgd.find_service(service.name);
     if (before == nullptr || before->multinode == service.multinode) continue;
     if (service.multinode) {
       out.push_back(
@@ -71,19 +64,19 @@ void check_no_multinode_switch(const DgdFacts& old_dgd, const DgdFacts& new_dgd,
   }
 }
 
-void check_replica_guard(const DgdFacts& old_dgd, const DgdFacts& new_dgd, bool authorized,
-                         Violations& out) {
+void check_replica_guard(const common::DgdView& old_dgd, const common::DgdView& new_dgd,
+                         bool authorized, Violations& out) {
   if (authorized) return;
   const std::string& dgd_name = new_dgd.name.empty() ? old_dgd.name : new_dgd.name;
   for (const auto& service : new_dgd.services) {
-    const ServiceFacts* before = old_dgd.find_service(service.name);
+    const common::ServiceView* before = old_dgd.find_service(service.name);
     if (before == nullptr || before->replicas == service.replicas) continue;
     if (!before->adapter_enabled && !service.adapter_enabled) continue;
     out.push_back(replica_guard_message(dgd_name, service.name, service.replicas));
   }
 }
 
-std::vector<std::string> autoscaling_warnings(const DgdFacts& dgd) {
+std::vector<std::string> autoscaling_warnings(const common::DgdView& dgd) {
   std::vector<std::string> warnings;
   for (const auto& service : dgd.services) {
     if (service.has_autoscaling) warnings.push_back(autoscaling_warning(service.name));

@@ -4,32 +4,24 @@
 
 namespace dynop::plugins::webhook {
 
-void check_dgd_ref_immutable(const DgdsaFacts& old_adapter, const DgdsaFacts& new_adapter,
-                             Violations& out) {
+void check_dgd_ref_immutable(const common::AdapterView& old_adapter,
+                             const common::AdapterView& new_adapter, Violations& out) {
   if (old_adapter.dgd_name != new_adapter.dgd_name) {
     out.push_back(fmt::format(
         "spec.dgdRef.name is immutable: it cannot change from \"{}\" to \"{}\"; create a new "
         "adapter instead",
         old_adapter.dgd_name, new_adapter.dgd_name));
   }
-  if (old_adapter.service_name != new_adapter.service_name) {
+  if (old_adapter.service != new_adapter.service) {
     out.push_back(fmt::format(
         "spec.dgdRef.serviceName is immutable: it cannot change from \"{}\" to \"{}\"; create a "
         "new adapter instead",
-        old_adapter.service_name, new_adapter.service_name));
+        old_adapter.service, new_adapter.service));
   }
 }
 
-void check_referenced_service(const DgdsaFacts& adapter, std::string_view k8s_namespace,
+void check_referenced_service(const common::AdapterView& adapter, std::string_view k8s_namespace,
                               const DgdLookup& lookup, Violations& out) {
-  if (adapter.dgd_name.empty()) {
-    out.push_back("spec.dgdRef.name is required");
-    return;
-  }
-  if (adapter.service_name.empty()) {
-    out.push_back("spec.dgdRef.serviceName is required");
-    return;
-  }
   const DgdLookupResult found = lookup(k8s_namespace, adapter.dgd_name);
   switch (found.state) {
     case DgdLookupResult::State::kNotFound:
@@ -46,20 +38,20 @@ void check_referenced_service(const DgdsaFacts& adapter, std::string_view k8s_na
     case DgdLookupResult::State::kFound:
       break;
   }
-  const auto dgd = read_dgd_facts(found.object);
-  if (!dgd.ok()) {
+  const auto dgd = common::parse_dgd_json(found.object, common::DgdParts::kScaling);
+  if (!dgd) {
     out.push_back(fmt::format("spec.dgdRef.name: DynamoGraphDeployment \"{}\" cannot be read: {}",
-                              adapter.dgd_name, dgd.error));
+                              adapter.dgd_name, dgd.error()));
     return;
   }
-  const ServiceFacts* service = dgd.facts->find_service(adapter.service_name);
+  const common::ServiceView* service = dgd->view.find_service(adapter.service);
   if (service == nullptr) {
     std::vector<std::string_view> names;
-    for (const auto& s : dgd.facts->services) names.push_back(s.name);
+    for (const auto& s : dgd->view.services) names.push_back(s.name);
     out.push_back(fmt::format(
         "spec.dgdRef.serviceName: DynamoGraphDeployment \"{}\" has no service \"{}\" (its "
         "services: {})",
-        adapter.dgd_name, adapter.service_name, fmt::join(names, ", ")));
+        adapter.dgd_name, adapter.service, fmt::join(names, ", ")));
     return;
   }
   if (!service->adapter_enabled) {
@@ -67,7 +59,7 @@ void check_referenced_service(const DgdsaFacts& adapter, std::string_view k8s_na
         "spec.dgdRef.serviceName: the scaling adapter of service \"{}\" is disabled in "
         "DynamoGraphDeployment \"{}\" (spec.services[{}].scalingAdapter); enable it there "
         "instead of creating an adapter by hand",
-        adapter.service_name, adapter.dgd_name, adapter.service_name));
+        adapter.service, adapter.dgd_name, adapter.service));
   }
 }
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "plugins/common/dgdsa_view.hpp"
 #include "plugins/webhook/dgd_rules.hpp"
-#include "plugins/webhook/object_facts.hpp"
 
 namespace dynop::plugins::webhook {
 
@@ -24,13 +24,13 @@ using DgdLookup =
     std::function<DgdLookupResult(std::string_view k8s_namespace, std::string_view dgd_name)>;
 
 // Update: spec.dgdRef (name and serviceName) never changes.
-void check_dgd_ref_immutable(const DgdsaFacts& old_adapter, const DgdsaFacts& new_adapter,
-                             Violations& out);
+void check_dgd_ref_immutable(const common::AdapterView& old_adapter,
+                             const common::AdapterView& new_adapter, Violations& out);
 
-// Create: spec.dgdRef names a DGD that exists, one of its services, and that
-// service's adapter is enabled. A failed read denies (fail closed): the
-// creator, usually the dgd plugin, retries.
-void check_referenced_service(const DgdsaFacts& adapter, std::string_view k8s_namespace,
+// Create: spec.dgdRef (read by a valid adapter view) names a DGD that exists,
+// one of its services, and that service's adapter is enabled. A failed read denies (fail closed):
+// the creator, usually the dgd plugin, retries.
+void check_referenced_service(const common::AdapterView& adapter, std::string_view k8s_namespace,
                               const DgdLookup& lookup, Violations& out);
 
 }  // namespace dynop::plugins::webhook

@@ -6,9 +6,12 @@
 #include <utility>
 
 #include "lib/admission/admission_request_view.hpp"
+#include "lib/apimachinery/field_error_format.hpp"
+#include "lib/apimachinery/json_decode.hpp"
+#include "plugins/common/dgd_view.hpp"
+#include "plugins/common/dgdsa_view.hpp"
 #include "plugins/webhook/dgd_rules.hpp"
 #include "plugins/webhook/identity.hpp"
-#include "plugins/webhook/object_facts.hpp"
 
 namespace dynop::plugins::webhook {
 
@@ -18,15 +21,49 @@ using admission::Operation;
 
 namespace {
 
+namespace dom = simdjson::dom;
+using common::AdapterParseResult;
+using common::DgdParseResult;
+
+// The view of an admitted object. An error only when it is not a JSON object
+// (what an API server never sends): the request is then malformed. What the
+// view finds wrong inside the object is for the rules to report.
+template <class Parsed, class Parse>
+apimachinery::Result<Parsed> view_of(dom::element object, Parse parse) {
+  if (!object.is_object()) {
+    return apimachinery::Error{"expected an object, got " +
+                               std::string(apimachinery::json_type_name(object.type()))};
+  }
+  return parse(object);
+}
+
+// The webhook judges the scaling part of a DGD only: a review reads two of them.
+DgdParseResult scaling_view(dom::element dgd) {
+  return common::parse_dgd(dgd, common::DgdParts::kScaling);
+}
+
+template <class Parsed, class Parse>
+apimachinery::Result<Parsed> view_of_text(std::string_view text, Parse parse) {
+  // The views copy out what they keep, so one parser serves both objects.
+  thread_local apimachinery::JsonDecoder decoder;
+  auto root = decoder.parse_view(text);
+  if (!root) return apimachinery::Error{root.error()};
+  return view_of<Parsed>(*root, parse);
+}
+
 // The admitted objects as JSON text, from a decoded AdmissionRequest.
 struct TextObjects {
   const AdmissionRequest& request;
   bool has_object() const { return !request.object.empty(); }
   bool has_old_object() const { return !request.old_object.empty(); }
-  FactsResult<DgdFacts> dgd() const { return read_dgd_facts(request.object); }
-  FactsResult<DgdFacts> old_dgd() const { return read_dgd_facts(request.old_object); }
-  FactsResult<DgdsaFacts> dgdsa() const { return read_dgdsa_facts(request.object); }
-  FactsResult<DgdsaFacts> old_dgdsa() const { return read_dgdsa_facts(request.old_object); }
+  auto dgd() const { return view_of_text<DgdParseResult>(request.object, scaling_view); }
+  auto old_dgd() const { return view_of_text<DgdParseResult>(request.old_object, scaling_view); }
+  auto dgdsa() const {
+    return view_of_text<AdapterParseResult>(request.object, common::parse_adapter);
+  }
+  auto old_dgdsa() const {
+    return view_of_text<AdapterParseResult>(request.old_object, common::parse_adapter);
+  }
 };
 
 // The admitted objects as elements of the review's own parse: no copy, no
@@ -35,10 +72,12 @@ struct DomObjects {
   const admission::RequestView& view;
   bool has_object() const { return view.object.has_value(); }
   bool has_old_object() const { return view.old_object.has_value(); }
-  FactsResult<DgdFacts> dgd() const { return read_dgd_facts(*view.object); }
-  FactsResult<DgdFacts> old_dgd() const { return read_dgd_facts(*view.old_object); }
-  FactsResult<DgdsaFacts> dgdsa() const { return read_dgdsa_facts(*view.object); }
-  FactsResult<DgdsaFacts> old_dgdsa() const { return read_dgdsa_facts(*view.old_object); }
+  auto dgd() const { return view_of<DgdParseResult>(*view.object, scaling_view); }
+  auto old_dgd() const { return view_of<DgdParseResult>(*view.old_object, scaling_view); }
+  auto dgdsa() const { return view_of<AdapterParseResult>(*view.object, common::parse_adapter); }
+  auto old_dgdsa() const {
+    return view_of<AdapterParseResult>(*view.old_object, common::parse_adapter);
+  }
 };
 
 }  // namespace
@@ -83,22 +122,23 @@ AdmissionResponse Webhook::review_dgd(const AdmissionRequest& request,
                                       const Objects& objects) const {
   if (!objects.has_object()) return malformed(request, "request.object is required");
   auto updated = objects.dgd();
-  if (!updated.ok()) return malformed(request, "request.object: " + updated.error);
-  DgdFacts& dgd = *updated.facts;
+  if (!updated.ok()) return malformed(request, "request.object: " + updated.error());
+  common::DgdView& dgd = updated->view;
   if (dgd.name.empty()) dgd.name = request.name;
 
   Violations violations;
-  check_has_services(dgd, violations);
-  check_replicas_non_negative(dgd, violations);
+  check_view_errors(*updated, violations);
   if (request.operation == Operation::kUpdate) {
     if (!objects.has_old_object()) {
       return malformed(request, "request.oldObject is required for UPDATE");
     }
+    // What is wrong in the stored object is not this request's fault: its
+    // view (with the contract's defaults) is judged against, its errors are not.
     auto previous = objects.old_dgd();
-    if (!previous.ok()) return malformed(request, "request.oldObject: " + previous.error);
-    check_backend_framework_immutable(*previous.facts, dgd, violations);
-    check_no_multinode_switch(*previous.facts, dgd, violations);
-    check_replica_guard(*previous.facts, dgd, may_write_replicas(request.user_info, config_),
+    if (!previous.ok()) return malformed(request, "request.oldObject: " + previous.error());
+    check_backend_framework_immutable(previous->view, dgd, violations);
+    check_no_multinode_switch(previous->view, dgd, violations);
+    check_replica_guard(previous->view, dgd, may_write_replicas(request.user_info, config_),
                         violations);
   }
   auto warnings = autoscaling_warnings(dgd);
@@ -111,23 +151,28 @@ AdmissionResponse Webhook::review_dgdsa(const AdmissionRequest& request,
                                         const Objects& objects) const {
   if (!objects.has_object()) return malformed(request, "request.object is required");
   auto updated = objects.dgdsa();
-  if (!updated.ok()) return malformed(request, "request.object: " + updated.error);
+  if (!updated.ok()) return malformed(request, "request.object: " + updated.error());
 
   Violations violations;
+  // The other rules need the reference the view reads.
+  for (const apimachinery::FieldError& error : updated->errors) {
+    violations.push_back(apimachinery::to_string(error));
+  }
+  if (!violations.empty()) return admission::deny(request.uid, join_violations(violations));
   if (request.operation == Operation::kCreate) {
     if (!lookup_) {
       return malformed(request,
                        "cannot check spec.dgdRef: this webhook has no access to "
                        "DynamoGraphDeployments");
     }
-    check_referenced_service(*updated.facts, request.namespace_, lookup_, violations);
+    check_referenced_service(updated->view, request.namespace_, lookup_, violations);
   } else {
     if (!objects.has_old_object()) {
       return malformed(request, "request.oldObject is required for UPDATE");
     }
     auto previous = objects.old_dgdsa();
-    if (!previous.ok()) return malformed(request, "request.oldObject: " + previous.error);
-    check_dgd_ref_immutable(*previous.facts, *updated.facts, violations);
+    if (!previous.ok()) return malformed(request, "request.oldObject: " + previous.error());
+    check_dgd_ref_immutable(previous->view, updated->view, violations);
   }
   if (violations.empty()) return admission::allow(request.uid);
   return admission::deny(request.uid, join_violations(violations));

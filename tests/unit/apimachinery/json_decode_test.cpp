@@ -39,17 +39,6 @@ TEST(JsonDecode, ErrorsSayWhere) {
   EXPECT_EQ(bad_deep.error().rfind("invalid JSON at byte 102: ", 0), 0u) << bad_deep.error();
 }
 
-TEST(JsonDecode, WatchEventsFromTrace) {
-  // 05-watch-rv1-after-compaction.txt
-  auto ev = decode_watch_event(
-      R"J({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (211)","reason":"Expired","code":410}})J");
-  ASSERT_TRUE(ev.ok()) << ev.error();
-  EXPECT_EQ(ev->type, "ERROR");
-  EXPECT_EQ(ev->object.at("code").as_int64(), 410);
-  EXPECT_FALSE(decode_watch_event(R"({"object":{}})").ok());
-  EXPECT_FALSE(decode_watch_event(R"([1])").ok());
-}
-
 TEST(JsonDecode, ZeroCopyViews) {
   JsonDecoder decoder;
   simdjson::padded_string padded(std::string(R"({"metadata":{"name":"web-0"}})"));

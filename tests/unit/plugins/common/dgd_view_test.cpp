@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "lib/apimachinery/json_decode.hpp"
 #include "tests/unit/plugins/common/plugin_test_support.hpp"
 
 namespace dynop::plugins::common {
@@ -12,7 +14,7 @@ namespace {
 using testing::dgd_from_yaml;
 
 DgdParseResult parse_yaml(std::string_view yaml) {
-  return parse_dgd(boost::json::value(dgd_from_yaml(yaml)));
+  return testing::parse_dgd_object(boost::json::value(dgd_from_yaml(yaml)));
 }
 
 std::string errors_of(const DgdParseResult& r) { return format_field_errors(r.errors); }
@@ -21,7 +23,7 @@ TEST(DgdView, GuideExampleWithDefaults) {
   auto file =
       testing::yaml_file_to_json(testing::source_path("examples/backends/sglang/deploy/agg.yaml"));
   ASSERT_TRUE(file.has_value());
-  DgdParseResult r = parse_dgd(boost::json::value(testing::as_stored(*file)));
+  DgdParseResult r = testing::parse_dgd_object(boost::json::value(testing::as_stored(*file)));
   ASSERT_TRUE(r.ok()) << errors_of(r);
   const DgdView& v = r.view;
   EXPECT_EQ(v.name, "sglang-agg");
@@ -389,10 +391,147 @@ TEST(DgdView, EveryUpstreamExampleIsValid) {
                            "sglang-disagg-multinode.yaml", "sglang-disagg_planner.yaml"}) {
     auto doc = testing::yaml_file_to_json(testing::upstream_example_path(file));
     if (!doc) GTEST_SKIP() << "upstream examples not available";
-    DgdParseResult r = parse_dgd(boost::json::value(testing::as_stored(*doc)));
+    DgdParseResult r = testing::parse_dgd_object(boost::json::value(testing::as_stored(*doc)));
     EXPECT_TRUE(r.ok()) << file << ": " << errors_of(r);
     EXPECT_GE(r.view.services.size(), 2u) << file;
   }
+}
+
+// Wrong types are reported with kube-apiserver's wording and the path users
+// write; the view keeps reading the other fields.
+struct BadField {
+  std::string name;
+  std::string yaml_services;  // the spec.services mapping, or a whole spec when it starts "spec:"
+  std::string error;
+};
+
+void PrintTo(const BadField& bad, std::ostream* os) { *os << bad.name; }
+
+class DgdViewTypeError : public ::testing::TestWithParam<BadField> {};
+
+TEST_P(DgdViewTypeError, NamesTheFieldInBothParts) {
+  const BadField& bad = GetParam();
+  std::string yaml = "metadata: {name: d}\n";
+  yaml += bad.yaml_services.rfind("spec:", 0) == 0 ? bad.yaml_services
+                                                   : "spec: {services: " + bad.yaml_services + "}";
+  for (DgdParts parts : {DgdParts::kScaling, DgdParts::kAll}) {
+    DgdParseResult r = testing::parse_dgd_object(dgd_from_yaml(yaml), parts);
+    EXPECT_NE(errors_of(r).find(bad.error), std::string::npos) << errors_of(r);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fields, DgdViewTypeError,
+    ::testing::Values(
+        BadField{"SpecList", "spec: []", "spec: Invalid value: []: must be an object"},
+        BadField{"ServicesList", "spec: {services: []}",
+                 "spec.services: Invalid value: []: must be an object"},
+        BadField{"ServiceString", "{decode: x}",
+                 "spec.services[decode]: Invalid value: \"x\": must be an object"},
+        BadField{"ReplicasString", "{decode: {replicas: \"3\"}}",
+                 "spec.services[decode].replicas: Invalid value: \"3\": must be an integer"},
+        BadField{"ReplicasFraction", "{decode: {replicas: 1.5}}",
+                 "spec.services[decode].replicas: Invalid value: 1.5: must be an integer"},
+        BadField{"ReplicasTooBig", "{decode: {replicas: 3000000000}}",
+                 "spec.services[decode].replicas: Invalid value: 3000000000: must be at most "
+                 "2147483647"},
+        BadField{"ScalingAdapterBool", "{decode: {scalingAdapter: true}}",
+                 "spec.services[decode].scalingAdapter: Invalid value: true: must be an object"},
+        BadField{"EnabledNumber", "{decode: {scalingAdapter: {enabled: 0}}}",
+                 "spec.services[decode].scalingAdapter.enabled: Invalid value: 0: must be a "
+                 "boolean"},
+        BadField{"MultinodeNumber", "{decode: {multinode: 2}}",
+                 "spec.services[decode].multinode: Invalid value: 2: must be an object"},
+        BadField{"BackendNumber", "spec: {backendFramework: 1, services: {a: {}}}",
+                 "spec.backendFramework: Invalid value: 1: must be a string"},
+        BadField{"ComponentTypeList", "{decode: {componentType: [worker]}}",
+                 "spec.services[decode].componentType: Invalid value: [\"worker\"]: must be a "
+                 "string"}),
+    [](const auto& param_info) { return param_info.param.name; });
+
+TEST(DgdView, WholeNumbersWrittenAsFloatsAreIntegers) {
+  // YAML and JSON tools write 2.0; Go's decoder accepts it into an int32.
+  auto r = testing::parse_dgd_object(boost::json::parse(
+      R"({"metadata":{"name":"d"},"spec":{"services":{"a":{"replicas":2.0}}}})"));
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  EXPECT_EQ(r.view.find_service("a")->replicas, 2);
+}
+
+TEST(DgdView, ScalingPartsReadNoPodTemplate) {
+  const char* yaml = R"(
+metadata: {name: d, namespace: ns, uid: u1, resourceVersion: "9", generation: 3}
+spec:
+  backendFramework: sglang
+  envs: [{value: no-name}]
+  pvcs: [{name: Not_A_Name}]
+  services:
+    decode:
+      componentType: worker
+      subComponentType: decode
+      replicas: 4
+      multinode: {nodeCount: 3}
+      scalingAdapter: {enabled: false}
+      autoscaling: {enabled: true}
+      resources: {limits: {gpu: "1.5"}}
+      extraPodSpec: {mainContainer: {image: img}}
+      labels: {"bad key!": v}
+status: {state: pending}
+)";
+  DgdParseResult scaling = testing::parse_dgd_object(dgd_from_yaml(yaml), DgdParts::kScaling);
+  // Pod template parts are neither read nor judged.
+  ASSERT_TRUE(scaling.ok()) << errors_of(scaling);
+  const DgdView& v = scaling.view;
+  EXPECT_EQ(v.name, "d");
+  EXPECT_EQ(v.k8s_namespace, "ns");
+  EXPECT_EQ(v.uid, "u1");
+  EXPECT_EQ(v.resource_version, "9");
+  EXPECT_EQ(v.generation, 3);
+  EXPECT_EQ(v.backend_framework, "sglang");
+  EXPECT_TRUE(v.envs.empty());
+  EXPECT_TRUE(v.pvcs.empty());
+  EXPECT_TRUE(v.status.empty());
+  const ServiceView& decode = v.services.at(0);
+  EXPECT_EQ(decode.component_type, "worker");
+  EXPECT_EQ(decode.sub_component_type, "decode");
+  EXPECT_EQ(decode.replicas, 4);
+  EXPECT_EQ(decode.pods_per_group(), 3);
+  EXPECT_FALSE(decode.adapter_enabled);
+  EXPECT_TRUE(decode.has_autoscaling);
+  EXPECT_TRUE(decode.resources.limits.gpu.empty());
+  EXPECT_TRUE(decode.main_container.empty());
+
+  // The same object read whole: the same scaling fields, and what is wrong elsewhere.
+  DgdParseResult all = testing::parse_dgd_object(dgd_from_yaml(yaml), DgdParts::kAll);
+  EXPECT_EQ(all.view.services.at(0).replicas, 4);
+  EXPECT_FALSE(all.view.services.at(0).adapter_enabled);
+  EXPECT_EQ(all.view.status.at("state").as_string(), "pending");
+  EXPECT_NE(errors_of(all).find("spec.envs[0].name: Required value"), std::string::npos);
+  EXPECT_NE(errors_of(all).find("spec.pvcs[0].name: Invalid value"), std::string::npos);
+  EXPECT_NE(errors_of(all).find("spec.services[decode].resources.limits.gpu"), std::string::npos);
+  EXPECT_NE(errors_of(all).find("spec.services[decode].labels"), std::string::npos);
+}
+
+TEST(DgdView, ReadsAnElementOfAnotherDocument) {
+  // The webhook reads request.object inside the AdmissionReview's own parse.
+  apimachinery::JsonDecoder decoder;
+  auto review = decoder.parse_view(
+      R"({"request":{"object":{"metadata":{"name":"d"},"spec":{"services":{"a":{}}}}}})");
+  ASSERT_TRUE(review.ok()) << review.error();
+  simdjson::dom::element object;
+  ASSERT_EQ((*review)["request"]["object"].get(object), simdjson::SUCCESS);
+  DgdParseResult r = parse_dgd(object, DgdParts::kScaling);
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  EXPECT_EQ(r.view.name, "d");
+  EXPECT_EQ(r.view.find_service("a")->replicas, 1);
+}
+
+TEST(DgdView, TextThatIsNotJsonIsAnError) {
+  auto r = parse_dgd_json("{\"spec\":");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "invalid JSON at byte 8: incomplete JSON");
+  auto list = parse_dgd_json("[]");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(errors_of(*list), ": Invalid value: []: must be an object");
 }
 
 }  // namespace

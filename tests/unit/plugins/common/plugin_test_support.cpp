@@ -1,6 +1,7 @@
 #include "tests/unit/plugins/common/plugin_test_support.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +36,18 @@ std::string source_path(std::string_view relative) {
   const char* root = std::getenv("DYNOP_SOURCE_DIR");
   std::string base = root != nullptr ? root : DYNOP_TEST_SOURCE_DIR;
   return base + "/" + std::string(relative);
+}
+
+common::DgdParseResult parse_dgd_object(const boost::json::value& dgd, common::DgdParts parts) {
+  auto parsed = common::parse_dgd_json(json::serialize(dgd), parts);
+  if (!parsed) throw std::runtime_error("test DGD: " + parsed.error());
+  return std::move(parsed).value();
+}
+
+common::AdapterParseResult parse_adapter_object(const boost::json::value& adapter) {
+  auto parsed = common::parse_adapter_json(json::serialize(adapter));
+  if (!parsed) throw std::runtime_error("test adapter: " + parsed.error());
+  return std::move(parsed).value();
 }
 
 boost::json::object as_stored(boost::json::value object, std::string_view ns) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "plugins/common/dgd_view.hpp"
+#include "plugins/common/dgdsa_view.hpp"
 #include "plugins/common/pod_groups.hpp"
 
 namespace dynop::plugins::testing {
@@ -29,6 +31,13 @@ boost::json::object as_stored(boost::json::value object, std::string_view ns = "
 
 // A DGD from YAML, as stored.
 boost::json::object dgd_from_yaml(std::string_view yaml, std::string_view ns = "default");
+
+// The DGD view of an object built in a test, read from its JSON text as the
+// plugins read what the host hands them.
+common::DgdParseResult parse_dgd_object(const boost::json::value& dgd,
+                                        common::DgdParts parts = common::DgdParts::kAll);
+// The same for an adapter.
+common::AdapterParseResult parse_adapter_object(const boost::json::value& adapter);
 
 // Makes a rendered pod look as the kubelet reports it.
 void set_pod_state(boost::json::object& pod, std::string_view phase, bool ready,

@@ -13,7 +13,7 @@ namespace {
 namespace json = boost::json;
 
 common::DgdView view(std::string_view yaml) {
-  auto r = common::parse_dgd(json::value(testing::dgd_from_yaml(yaml)));
+  auto r = testing::parse_dgd_object(json::value(testing::dgd_from_yaml(yaml)));
   EXPECT_TRUE(r.ok()) << common::format_field_errors(r.errors);
   return r.view;
 }
@@ -207,7 +207,7 @@ TEST(AdapterPlanner, UpstreamExamplesYieldOneAdapterPerService) {
   for (const Case& c : cases) {
     auto doc = testing::yaml_file_to_json(testing::upstream_example_path(c.file));
     if (!doc) GTEST_SKIP() << "upstream examples not available";
-    auto parsed = common::parse_dgd(json::value(testing::as_stored(*doc)));
+    auto parsed = testing::parse_dgd_object(json::value(testing::as_stored(*doc)));
     ASSERT_TRUE(parsed.ok()) << c.file;
     AdapterPlan plan = plan_adapters(parsed.view, {});
     EXPECT_EQ(names(plan.create), c.adapters) << c.file;

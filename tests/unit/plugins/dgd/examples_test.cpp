@@ -27,7 +27,7 @@ struct Cluster {
 std::optional<Cluster> deploy(const std::string& path) {
   auto doc = testing::yaml_file_to_json(path);
   if (!doc) return std::nullopt;
-  auto parsed = common::parse_dgd(json::value(testing::as_stored(*doc)));
+  auto parsed = testing::parse_dgd_object(json::value(testing::as_stored(*doc)));
   EXPECT_TRUE(parsed.ok()) << path << ": " << common::format_field_errors(parsed.errors);
   Cluster c{parsed.view, {}};
   PodTemplateConfig config;

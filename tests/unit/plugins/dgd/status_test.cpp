@@ -11,7 +11,7 @@ namespace json = boost::json;
 using testing::pod;
 
 common::DgdParseResult parsed(std::string_view yaml) {
-  return common::parse_dgd(json::value(testing::dgd_from_yaml(yaml)));
+  return testing::parse_dgd_object(json::value(testing::dgd_from_yaml(yaml)));
 }
 
 const json::object& ready_condition(const json::object& status) {

@@ -41,10 +41,25 @@ spec:
   return testing::dgd_from_yaml(yaml);
 }
 
+// The objects as the reconciler has them, read through the plugins' views.
+struct Objects {
+  const json::object* adapter = nullptr;
+  const json::object* dgd = nullptr;
+  std::vector<common::ObservedPod> pods;
+  std::string now;
+};
+
+SyncPlan sync(const Objects& in) {
+  common::AdapterParseResult a = testing::parse_adapter_object(*in.adapter);
+  std::optional<common::DgdParseResult> d;
+  if (in.dgd != nullptr) d = testing::parse_dgd_object(*in.dgd, common::DgdParts::kScaling);
+  return plan_adapter_sync({&a, d ? &d->view : nullptr, in.pods, in.now});
+}
+
 TEST(AdapterSync, ScaleWritesTheDgdServiceReplicas) {
   json::object a = adapter(3);
   json::object d = dgd();
-  SyncPlan plan = plan_adapter_sync({&a, &d, {pod("p", "h", 0)}, "2026-01-01T00:05:00Z"});
+  SyncPlan plan = sync({&a, &d, {pod("p", "h", 0)}, "2026-01-01T00:05:00Z"});
   ASSERT_TRUE(plan.dgd_patch.has_value());
   EXPECT_EQ(
       json::serialize(*plan.dgd_patch),
@@ -69,7 +84,7 @@ TEST(AdapterSync, ScaleWritesTheDgdServiceReplicas) {
 TEST(AdapterSync, AbsentDgdReplicasCountAsOne) {
   json::object a = adapter(2);
   json::object d = dgd("componentType: worker");
-  SyncPlan plan = plan_adapter_sync({&a, &d, {}, "t"});
+  SyncPlan plan = sync({&a, &d, {}, "t"});
   EXPECT_EQ(plan.from_replicas, 1);
   EXPECT_EQ(plan.events_on_success.at(0).message, "Scaled service decode from 1 to 2 replicas");
 }
@@ -77,7 +92,7 @@ TEST(AdapterSync, AbsentDgdReplicasCountAsOne) {
 TEST(AdapterSync, ServiceNameKeepsItsCase) {
   json::object a = adapter(2, "Frontend");
   json::object d = dgd();
-  SyncPlan plan = plan_adapter_sync({&a, &d, {}, "t"});
+  SyncPlan plan = sync({&a, &d, {}, "t"});
   ASSERT_TRUE(plan.dgd_patch.has_value());
   EXPECT_EQ(plan.dgd_patch->at("spec").at("services").as_object().begin()->key(), "Frontend");
   EXPECT_EQ(plan.status->at("selector").as_string(),
@@ -91,7 +106,7 @@ TEST(AdapterSync, InSyncMeansNoDgdWrite) {
                            "name=sglang-agg,nvidia.com/dynamo-component=decode\", lastScaleTime: "
                            "\"2026-01-01T00:00:00Z\"}\n");
   json::object d = dgd();
-  SyncPlan plan = plan_adapter_sync({&a, &d, {pod("p", "h", 0)}, "2026-06-01T00:00:00Z"});
+  SyncPlan plan = sync({&a, &d, {pod("p", "h", 0)}, "2026-06-01T00:00:00Z"});
   EXPECT_FALSE(plan.dgd_patch.has_value());
   EXPECT_TRUE(plan.events_on_success.empty());
   EXPECT_FALSE(plan.status.has_value());  // unchanged, lastScaleTime kept
@@ -100,7 +115,7 @@ TEST(AdapterSync, InSyncMeansNoDgdWrite) {
 TEST(AdapterSync, StatusFollowsThePodsAsTheyAppear) {
   json::object a = adapter(3, "decode", "status: {replicas: 1}\n");
   json::object d = dgd("replicas: 3");
-  SyncPlan plan = plan_adapter_sync(
+  SyncPlan plan = sync(
       {&a, &d, {pod("a", "h", 0), pod("b", "h", 1, 0, false), pod("c", "h", 2, 0, false)}, "t"});
   EXPECT_FALSE(plan.dgd_patch.has_value());
   ASSERT_TRUE(plan.status.has_value());
@@ -111,11 +126,11 @@ TEST(AdapterSync, StatusFollowsThePodsAsTheyAppear) {
 TEST(AdapterSync, MultinodeGroupCountsOnce) {
   json::object a = adapter(2);
   json::object d = dgd("replicas: 2, multinode: {nodeCount: 2}");
-  SyncPlan plan = plan_adapter_sync({&a,
-                                     &d,
-                                     {pod("g0-0", "h", 0, 0), pod("g0-1", "h", 0, 1),
-                                      pod("g1-0", "h", 1, 0), pod("g1-1", "h", 1, 1)},
-                                     "t"});
+  SyncPlan plan = sync({&a,
+                        &d,
+                        {pod("g0-0", "h", 0, 0), pod("g0-1", "h", 0, 1), pod("g1-0", "h", 1, 0),
+                         pod("g1-1", "h", 1, 1)},
+                        "t"});
   ASSERT_TRUE(plan.status.has_value());
   EXPECT_EQ(plan.status->at("replicas").as_int64(), 2);
 }
@@ -123,20 +138,20 @@ TEST(AdapterSync, MultinodeGroupCountsOnce) {
 TEST(AdapterSync, ScaleToZeroAndBack) {
   json::object zero = adapter(0);
   json::object d = dgd("replicas: 3");
-  SyncPlan down = plan_adapter_sync({&zero, &d, {pod("a", "h", 0)}, "t1"});
+  SyncPlan down = sync({&zero, &d, {pod("a", "h", 0)}, "t1"});
   EXPECT_EQ(down.events_on_success.at(0).message, "Scaled service decode from 3 to 0 replicas");
   EXPECT_EQ(down.dgd_patch->at("spec").at("services").at("decode").at("replicas").as_int64(), 0);
 
   json::object up = adapter(2);
   json::object d0 = dgd("replicas: 0");
-  SyncPlan back = plan_adapter_sync({&up, &d0, {}, "t2"});
+  SyncPlan back = sync({&up, &d0, {}, "t2"});
   EXPECT_EQ(back.events_on_success.at(0).message, "Scaled service decode from 0 to 2 replicas");
   EXPECT_EQ(back.status->at("replicas").as_int64(), 0);
 }
 
 TEST(AdapterSync, MissingDgdIsAnEventAndARetry) {
   json::object a = adapter(3);
-  SyncPlan plan = plan_adapter_sync({&a, nullptr, {}, "t"});
+  SyncPlan plan = sync({&a, nullptr, {}, "t"});
   EXPECT_FALSE(plan.dgd_patch.has_value());
   EXPECT_EQ(plan.retry_reason, "DynamoGraphDeployment sglang-agg not found in namespace default");
   ASSERT_EQ(plan.events.size(), 1u);
@@ -154,7 +169,7 @@ TEST(AdapterSync, AdapterOfADeletedDgdGoesQuietlyWithIt) {
                                {"name", "sglang-agg"},
                                {"uid", "u1"},
                                {"controller", true}}};
-  SyncPlan plan = plan_adapter_sync({&owned, nullptr, {}, "t"});
+  SyncPlan plan = sync({&owned, nullptr, {}, "t"});
   EXPECT_TRUE(plan.retry_reason.empty());
   EXPECT_TRUE(plan.events.empty());
   EXPECT_FALSE(plan.dgd_patch.has_value());
@@ -162,13 +177,13 @@ TEST(AdapterSync, AdapterOfADeletedDgdGoesQuietlyWithIt) {
 
   // Controlled by something else (or a DGD of another name): still reported.
   owned["metadata"].as_object()["ownerReferences"].as_array()[0].as_object()["name"] = "other";
-  EXPECT_FALSE(plan_adapter_sync({&owned, nullptr, {}, "t"}).retry_reason.empty());
+  EXPECT_FALSE(sync({&owned, nullptr, {}, "t"}).retry_reason.empty());
 }
 
 TEST(AdapterSync, MissingServiceIsAnEventAndARetry) {
   json::object a = adapter(3, "prefill");
   json::object d = dgd();
-  SyncPlan plan = plan_adapter_sync({&a, &d, {}, "t"});
+  SyncPlan plan = sync({&a, &d, {}, "t"});
   EXPECT_FALSE(plan.dgd_patch.has_value());
   EXPECT_EQ(plan.retry_reason, "service prefill not found in DynamoGraphDeployment sglang-agg");
   ASSERT_EQ(plan.events.size(), 1u);
@@ -178,7 +193,7 @@ TEST(AdapterSync, MissingServiceIsAnEventAndARetry) {
 TEST(AdapterSync, DisabledAdapterNeverOverridesDirectEdits) {
   json::object a = adapter(1);
   json::object d = dgd("replicas: 3, scalingAdapter: {disable: true}");
-  SyncPlan plan = plan_adapter_sync({&a, &d, {}, "t"});
+  SyncPlan plan = sync({&a, &d, {}, "t"});
   EXPECT_FALSE(plan.dgd_patch.has_value());
   EXPECT_TRUE(plan.events_on_success.empty());
   EXPECT_TRUE(plan.retry_reason.empty());
@@ -188,13 +203,13 @@ TEST(AdapterSync, DeletingAdapterOrDgdDoesNothing) {
   json::object a = adapter(3, "decode", "");
   a["metadata"].as_object()["deletionTimestamp"] = "2026-01-01T00:00:00Z";
   json::object d = dgd();
-  SyncPlan plan = plan_adapter_sync({&a, &d, {}, "t"});
+  SyncPlan plan = sync({&a, &d, {}, "t"});
   EXPECT_FALSE(plan.dgd_patch.has_value());
   EXPECT_FALSE(plan.status.has_value());
 
   json::object live = adapter(3);
   d["metadata"].as_object()["deletionTimestamp"] = "2026-01-01T00:00:00Z";
-  SyncPlan plan2 = plan_adapter_sync({&live, &d, {}, "t"});
+  SyncPlan plan2 = sync({&live, &d, {}, "t"});
   EXPECT_FALSE(plan2.dgd_patch.has_value());
 }
 
@@ -202,7 +217,7 @@ TEST(AdapterSync, InvalidAdapterIsReportedNotRetried) {
   json::object a = testing::as_stored(testing::yaml_to_json(
       "metadata: {name: x}\nspec: {replicas: -1, dgdRef: {name: \"\", serviceName: s}}\n"));
   json::object d = dgd();
-  SyncPlan plan = plan_adapter_sync({&a, &d, {}, "t"});
+  SyncPlan plan = sync({&a, &d, {}, "t"});
   EXPECT_FALSE(plan.dgd_patch.has_value());
   EXPECT_TRUE(plan.retry_reason.empty());
   ASSERT_EQ(plan.events.size(), 1u);
@@ -211,7 +226,7 @@ TEST(AdapterSync, InvalidAdapterIsReportedNotRetried) {
 }
 
 TEST(AdapterSync, UpdateFailedEventCarriesTheServerMessage) {
-  AdapterView a;
+  common::AdapterView a;
   a.dgd_name = "sglang-agg";
   a.service = "decode";
   Event e = update_failed_event(a, "the object has been modified");
@@ -220,16 +235,6 @@ TEST(AdapterSync, UpdateFailedEventCarriesTheServerMessage) {
   EXPECT_EQ(e.message,
             "Failed to update replicas of service decode in DynamoGraphDeployment sglang-agg: "
             "the object has been modified");
-}
-
-TEST(AdapterSync, ParsesAdapter) {
-  AdapterParseResult r = parse_adapter(adapter(4, "Frontend"));
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.view.name, "sglang-agg-frontend");
-  EXPECT_EQ(r.view.k8s_namespace, "default");
-  EXPECT_EQ(r.view.replicas, 4);
-  EXPECT_EQ(r.view.dgd_name, "sglang-agg");
-  EXPECT_EQ(r.view.service, "Frontend");
 }
 
 }  // namespace

@@ -9,11 +9,14 @@ namespace {
 
 using namespace testing;
 
-DgdFacts facts_of(const json::object& dgd) {
-  auto result = read_dgd_facts(json::serialize(dgd));
-  EXPECT_TRUE(result.ok()) << result.error;
-  return result.ok() ? *result.facts : DgdFacts{};
+// The scaling part of the DGD view, which the webhook judges.
+common::DgdParseResult view_of(const json::object& dgd) {
+  auto result = common::parse_dgd_json(json::serialize(dgd), common::DgdParts::kScaling);
+  EXPECT_TRUE(result.ok()) << result.error();
+  return result.ok() ? *result : common::DgdParseResult{};
 }
+
+common::DgdView facts_of(const json::object& dgd) { return view_of(dgd).view; }
 
 constexpr const char* kGuideMessage =
     "spec.services[decode].replicas cannot be modified directly when scaling adapter is enabled; "
@@ -140,27 +143,24 @@ TEST(ReplicaGuard, ScaleToZeroIsAnEditToo) {
   EXPECT_NE(denied[0].find("--replicas=0'"), std::string::npos);
 }
 
-TEST(HasServices, RequiresAtLeastOne) {
+TEST(ViewErrors, EachFieldErrorIsAViolation) {
   Violations out;
-  check_has_services(facts_of(sglang_agg()), out);
+  check_view_errors(view_of(sglang_agg()), out);
   EXPECT_TRUE(out.empty());
   auto dgd = sglang_agg();
   services(dgd).clear();
-  check_has_services(facts_of(dgd), out);
-  EXPECT_EQ(out, Violations{"spec.services must contain at least one service"});
+  check_view_errors(view_of(dgd), out);
+  EXPECT_EQ(out, Violations{"spec.services: Required value: at least one service is required"});
   out.clear();
-  dgd["spec"].as_object().erase("services");
-  check_has_services(facts_of(dgd), out);
-  EXPECT_EQ(out, Violations{"spec.services must contain at least one service"});
-}
-
-TEST(ReplicasNonNegative, RejectsNegativeReplicas) {
-  auto dgd = sglang_agg();
+  dgd = sglang_agg();
   service(dgd, "decode")["replicas"] = -1;
   service(dgd, "Frontend")["replicas"] = 0;
-  Violations out;
-  check_replicas_non_negative(facts_of(dgd), out);
-  EXPECT_EQ(out, Violations{"spec.services[decode].replicas must not be negative, got -1"});
+  service(dgd, "Frontend")["scalingAdapter"] = json::object{{"disable", "yes"}};
+  check_view_errors(view_of(dgd), out);
+  EXPECT_EQ(out, (Violations{"spec.services[Frontend].scalingAdapter.disable: Invalid value: "
+                             "\"yes\": must be a boolean",
+                             "spec.services[decode].replicas: Invalid value: -1: must be greater "
+                             "than or equal to 0"}));
 }
 
 TEST(BackendFramework, MayBeSetOnceButNeverChanged) {

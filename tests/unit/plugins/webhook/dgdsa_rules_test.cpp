@@ -9,8 +9,8 @@ namespace {
 
 using namespace testing;
 
-DgdsaFacts adapter_facts(const std::string& dgd, const std::string& service_name) {
-  return *read_dgdsa_facts(json::serialize(adapter(dgd, service_name))).facts;
+common::AdapterView adapter_facts(const std::string& dgd, const std::string& service_name) {
+  return common::parse_adapter_json(json::serialize(adapter(dgd, service_name)))->view;
 }
 
 // A lookup that knows one DGD, default/sglang-agg, and records what it was asked.
@@ -31,7 +31,7 @@ struct FakeLookup {
   }
 };
 
-Violations check(FakeLookup& lookup, const DgdsaFacts& facts) {
+Violations check(FakeLookup& lookup, const common::AdapterView& facts) {
   Violations out;
   check_referenced_service(facts, "default", lookup.get(), out);
   return out;
@@ -74,14 +74,6 @@ TEST(ReferencedService, FailsClosedWhenTheDgdCannotBeRead) {
   EXPECT_EQ(check(lookup, adapter_facts("sglang-agg", "decode")),
             Violations{"spec.dgdRef.name: cannot read DynamoGraphDeployment \"sglang-agg\" to "
                        "check the reference (informer cache not synced); try again"});
-}
-
-TEST(ReferencedService, RequiresBothNames) {
-  FakeLookup lookup;
-  EXPECT_EQ(check(lookup, adapter_facts("", "decode")), Violations{"spec.dgdRef.name is required"});
-  EXPECT_EQ(check(lookup, adapter_facts("sglang-agg", "")),
-            Violations{"spec.dgdRef.serviceName is required"});
-  EXPECT_EQ(lookup.asked, "");  // no read for an incomplete reference
 }
 
 TEST(DgdRef, IsImmutable) {

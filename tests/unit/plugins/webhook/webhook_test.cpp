@@ -58,6 +58,12 @@ json::object scaled(int replicas) {
   return dgd;
 }
 
+// A CREATE of `adapter` with spec.dgdRef replaced.
+admission::AdmissionRequest request_for_adapter_with_ref(json::object adapter, json::value ref) {
+  adapter["spec"].as_object()["dgdRef"] = std::move(ref);
+  return request(Operation::kCreate, kDgdsaKind, nullptr, &adapter);
+}
+
 TEST_F(WebhookTest, TheGuidesBlockedPatchIsDenied) {
   expect_denied(webhook_.review(dgd_update(sglang_agg(), scaled(3))), kGuideMessage);
 }
@@ -111,9 +117,10 @@ TEST_F(WebhookTest, CreateChecksServicesAndReplicas) {
   auto dgd = sglang_agg();
   services(dgd).clear();
   expect_denied(webhook_.review(dgd_create(dgd)),
-                "spec.services must contain at least one service");
+                "spec.services: Required value: at least one service is required");
   expect_denied(webhook_.review(dgd_create(scaled(-1))),
-                "spec.services[decode].replicas must not be negative, got -1");
+                "spec.services[decode].replicas: Invalid value: -1: must be greater than or equal "
+                "to 0");
 }
 
 TEST_F(WebhookTest, UpdateChecksEveryRuleAndReportsAllViolations) {
@@ -203,24 +210,38 @@ void expect_malformed(const AdmissionResponse& response, const std::string& mess
   EXPECT_EQ(response.status->message, message);
 }
 
-TEST_F(WebhookTest, UnreadableObjectsFailClosedAndAreLogged) {
+TEST_F(WebhookTest, WrongTypesAreDeniedNamingTheField) {
+  // What the CRD schema refuses before a real API server calls the webhook;
+  // the DGD view says it in the schema's words.
   auto request = dgd_update(sglang_agg(), scaled(3), kOperator);
   request.object = R"({"spec":{"services":{"decode":{"replicas":"3"}}}})";
-  expect_malformed(webhook_.review(request),
-                   "request.object: spec.services[decode].replicas: expected an integer, got "
-                   "string");
+  expect_denied(webhook_.review(request),
+                "spec.services[decode].replicas: Invalid value: \"3\": must be an integer");
+  auto create = request_for_adapter_with_ref(adapter("sglang-agg", "decode"),
+                                             json::value("sglang-agg/decode"));
+  expect_denied(webhook_.review(create),
+                "spec.dgdRef: Invalid value: \"sglang-agg/decode\": must be an object");
+  EXPECT_TRUE(logged_.empty());
+}
+
+TEST_F(WebhookTest, UnreadableObjectsFailClosedAndAreLogged) {
+  auto request = dgd_update(sglang_agg(), scaled(3), kOperator);
+  request.object = "[1]";
+  expect_malformed(webhook_.review(request), "request.object: expected an object, got array");
   ASSERT_EQ(logged_.size(), 1u);
   EXPECT_EQ(logged_[0],
             "webhook validate.dynamographdeployments.nvidia.com: denied UPDATE "
-            "DynamoGraphDeployment default/sglang-agg (uid uid-1): request.object: "
-            "spec.services[decode].replicas: expected an integer, got string");
+            "DynamoGraphDeployment default/sglang-agg (uid uid-1): request.object: expected an "
+            "object, got array");
 
   request = dgd_update(sglang_agg(), scaled(3), kOperator);
   request.old_object.clear();
   expect_malformed(webhook_.review(request), "request.oldObject is required for UPDATE");
   request.old_object = "[]";
+  expect_malformed(webhook_.review(request), "request.oldObject: expected an object, got array");
+  request.old_object = "{\"spec\":";
   expect_malformed(webhook_.review(request),
-                   "request.oldObject: object: expected an object, got array");
+                   "request.oldObject: invalid JSON at byte 8: incomplete JSON");
   request = dgd_create(sglang_agg());
   request.object.clear();
   expect_malformed(webhook_.review(request), "request.object is required");
