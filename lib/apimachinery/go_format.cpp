@@ -105,4 +105,48 @@ std::string_view go_type_name(const boost::json::value& v) {
   }
 }
 
+int64_t go_float64_to_int64(double f) {
+  // 2^63 is exactly representable; every double below it fits.
+  constexpr double kLimit = 9223372036854775808.0;
+  if (std::isnan(f) || f >= kLimit || f < -kLimit) return INT64_MIN;
+  return static_cast<int64_t>(f);
+}
+
+std::string go_label_selector_string(const boost::json::value& selector) {
+  if (!selector.is_object()) return "nil";
+  const auto& o = selector.get_object();
+  std::vector<std::pair<std::string, std::string>> labels;
+  if (const auto* m = o.if_contains("matchLabels"); m && m->is_object()) {
+    for (const auto& [k, v] : m->get_object()) {
+      labels.emplace_back(std::string(k),
+                          v.is_string() ? std::string(v.get_string()) : go_sprint(v));
+    }
+  }
+  std::sort(labels.begin(), labels.end());
+  std::string out = "&LabelSelector{MatchLabels:map[string]string{";
+  for (const auto& [k, v] : labels) out += k + ": " + v + ",";
+  out += "},MatchExpressions:[]LabelSelectorRequirement{";
+  if (const auto* e = o.if_contains("matchExpressions"); e && e->is_array()) {
+    for (const auto& r : e->get_array()) {
+      if (!r.is_object()) continue;
+      const auto& ro = r.get_object();
+      auto field = [&](std::string_view key) {
+        const auto* f = ro.if_contains(key);
+        return f && f->is_string() ? std::string(f->get_string()) : std::string();
+      };
+      std::string values;
+      if (const auto* vs = ro.if_contains("values"); vs && vs->is_array()) {
+        for (const auto& v : vs->get_array()) {
+          if (!values.empty()) values += ' ';
+          values += v.is_string() ? std::string(v.get_string()) : go_sprint(v);
+        }
+      }
+      out += "LabelSelectorRequirement{Key:" + field("key") + ",Operator:" + field("operator") +
+             ",Values:[" + values + "],},";
+    }
+  }
+  out += "},}";
+  return out;
+}
+
 }  // namespace dynop::apimachinery

@@ -1,6 +1,9 @@
 #include "lib/apimachinery/time.hpp"
 
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace dynop::apimachinery {
 namespace {
@@ -320,6 +323,104 @@ std::string short_human_duration(nanoseconds d) {
 std::string translate_timestamp_since(std::optional<Timestamp> t, Timestamp now_time) {
   if (!t) return "<unknown>";
   return human_duration(duration_cast<nanoseconds>(now_time - *t));
+}
+
+std::string go_duration_string(std::chrono::nanoseconds d) {
+  // A port of Go's Duration.String: fractional seconds with trailing zeros
+  // removed, and h/m parts above a minute.
+  int64_t n = d.count();
+  const bool negative = n < 0;
+  uint64_t u = negative ? static_cast<uint64_t>(-(n + 1)) + 1 : static_cast<uint64_t>(n);
+  auto fraction = [](uint64_t v, int precision, std::string& digits) {
+    // The low `precision` digits of v as a fraction without trailing zeros.
+    bool print = false;
+    std::string frac;
+    for (int i = 0; i < precision; ++i) {
+      int digit = static_cast<int>(v % 10);
+      print = print || digit != 0;
+      if (print) frac.insert(frac.begin(), static_cast<char>('0' + digit));
+      v /= 10;
+    }
+    if (print) digits = "." + frac;
+    return v;
+  };
+  std::string out;
+  if (u < 1000000000ull) {
+    // Sub-second: ns, µs or ms.
+    int precision = 0;
+    std::string unit;
+    if (u == 0) return "0s";
+    if (u < 1000ull) {
+      unit = "ns";
+    } else if (u < 1000000ull) {
+      precision = 3;
+      unit = "\u00b5s";
+    } else {
+      precision = 6;
+      unit = "ms";
+    }
+    std::string frac;
+    uint64_t whole = fraction(u, precision, frac);
+    out = std::to_string(whole) + frac + unit;
+  } else {
+    std::string frac;
+    uint64_t secs = fraction(u, 9, frac);
+    out = std::to_string(secs % 60) + frac + "s";
+    uint64_t mins = secs / 60;
+    if (mins > 0) {
+      out = std::to_string(mins % 60) + "m" + out;
+      uint64_t hours = mins / 60;
+      if (hours > 0) out = std::to_string(hours) + "h" + out;
+    }
+  }
+  return negative ? "-" + out : out;
+}
+
+Result<std::chrono::nanoseconds> parse_go_duration(std::string_view text) {
+  const std::string quoted = "time: invalid duration \"" + std::string(text) + "\"";
+  std::string_view s = text;
+  bool negative = false;
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  if (s == "0") return std::chrono::nanoseconds(0);
+  if (s.empty()) return Error{quoted};
+  long double total = 0;
+  while (!s.empty()) {
+    std::size_t i = 0;
+    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+    if (i == 0) return Error{quoted};
+    const std::string number(s.substr(0, i));
+    s.remove_prefix(i);
+    std::size_t j = 0;
+    while (j < s.size() && !std::isdigit(static_cast<unsigned char>(s[j])) && s[j] != '.') ++j;
+    const std::string unit(s.substr(0, j));
+    s.remove_prefix(j);
+    long double scale = 0;
+    if (unit == "ns")
+      scale = 1;
+    else if (unit == "us" || unit == "\u00b5s" || unit == "\u03bcs")
+      scale = 1e3;
+    else if (unit == "ms")
+      scale = 1e6;
+    else if (unit == "s")
+      scale = 1e9;
+    else if (unit == "m")
+      scale = 60e9;
+    else if (unit == "h")
+      scale = 3600e9;
+    else if (unit.empty())
+      return Error{"time: missing unit in duration \"" + std::string(text) + "\""};
+    else
+      return Error{"time: unknown unit \"" + unit + "\" in duration \"" + std::string(text) + "\""};
+    char* end = nullptr;
+    const long double value = std::strtold(number.c_str(), &end);
+    if (end != number.c_str() + number.size()) return Error{quoted};
+    total += value * scale;
+  }
+  const auto ns = static_cast<int64_t>(total + 0.5L);
+  return std::chrono::nanoseconds(negative ? -ns : ns);
 }
 
 }  // namespace dynop::apimachinery

@@ -51,6 +51,12 @@ Timestamp now();
 std::string human_duration(std::chrono::nanoseconds d);
 // duration.ShortHumanDuration: "3s", "5m", "4h", "2d", "3y".
 std::string short_human_duration(std::chrono::nanoseconds d);
+// time.Duration.String(), what metav1.Duration serializes to: "0s",
+// "500ns", "1.5µs", "15.008s", "1m0s", "2h3m4.5s".
+std::string go_duration_string(std::chrono::nanoseconds d);
+// time.ParseDuration: "15s", "1m0s", "1.5h", "300ms", "2h45m"; an error
+// in Go's words (time: invalid duration "x").
+Result<std::chrono::nanoseconds> parse_go_duration(std::string_view text);
 // What kube's printers put in AGE cells: "<unknown>" for a zero/absent
 // timestamp, otherwise human_duration(now - t).
 std::string translate_timestamp_since(std::optional<Timestamp> t, Timestamp now);

@@ -134,8 +134,8 @@ std::vector<PrinterColumn> hpa_columns() {
       {"Reference", "string", "", R"~(reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource.)~", "", 0},
       {"Targets", "string", "", R"~(metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).)~", "", 0},
       {"MinPods", "string", "", R"~(minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.)~", "", 0},
-      {"MaxPods", "string", "", R"~(maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.)~", "", 0},
-      {"Replicas", "string", "", R"~(currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.)~", "", 0},
+      {"MaxPods", "integer", "", R"~(maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.)~", "", 0},
+      {"Replicas", "integer", "", R"~(currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.)~", "", 0},
       {"Age", "string", "", kAgeDescription, "", 0},
   };
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "localcluster/builtin/autoscaling/hpa_types.hpp"
+
 namespace dynop::localcluster::tables {
 namespace {
 
@@ -372,59 +374,81 @@ json::array deployment(const json::object& o, Timestamp now) {
           json::value(selector.empty() ? "<none>" : selector_string(selector))};
 }
 
+// printers.go formatHPAMetrics: "current/target" per metric, "<unknown>"
+// until the controller reports a value, "(avg)" for AverageValue targets of
+// External and Object metrics, at most two entries then "+ N more...".
 std::string hpa_targets(const json::object& o) {
-  std::vector<std::string> out;
-  for (const auto& m : arr(obj(o, "spec"), "metrics")) {
-    if (!m.is_object()) continue;
-    const auto& mo = m.get_object();
-    const std::string type = str(mo, "type");
-    const json::object* target = nullptr;
-    if (type == "Resource")
-      target = &obj(obj(mo, "resource"), "target");
-    else if (type == "ContainerResource")
-      target = &obj(obj(mo, "containerResource"), "target");
-    else if (type == "External")
-      target = &obj(obj(mo, "external"), "target");
-    else if (type == "Pods")
-      target = &obj(obj(mo, "pods"), "target");
-    else if (type == "Object")
-      target = &obj(obj(mo, "object"), "target");
-    if (target == nullptr) {
-      out.emplace_back("<unknown>");
+  using autoscaling::MetricStatus;
+  const auto spec = autoscaling::parse_spec(json::value(obj(o, "spec")));
+  if (spec.metrics.empty()) return "<none>";
+  const auto status = autoscaling::parse_status(json::value(obj(o, "status")));
+  auto status_at = [&](std::size_t i, const char* type) -> const MetricStatus* {
+    if (i >= status.current_metrics.size()) return nullptr;
+    const auto& s = status.current_metrics[i];
+    return s.type == type ? &s : nullptr;
+  };
+  auto text = [](const std::optional<apimachinery::Quantity>& q) {
+    return q ? q->to_string() : std::string("<nil>");
+  };
+  std::vector<std::string> list;
+  for (std::size_t i = 0; i < spec.metrics.size(); ++i) {
+    const auto& m = spec.metrics[i];
+    if (!m.source_present) {
+      list.emplace_back("<unknown type>");
       continue;
     }
-    if (has(*target, "averageUtilization")) {
-      out.push_back("<unknown>/" + std::to_string(num(*target, "averageUtilization")) + "%");
-    } else if (has(*target, "averageValue")) {
-      const auto& v = target->at("averageValue");
-      const std::string text = v.is_string() ? std::string(v.get_string()) : json::serialize(v);
-      out.push_back("<unknown>/" + text + (type == "External" ? " (avg)" : ""));
-    } else if (has(*target, "value")) {
-      const auto& v = target->at("value");
-      out.push_back("<unknown>/" +
-                    (v.is_string() ? std::string(v.get_string()) : json::serialize(v)));
+    if (m.type == "External" || m.type == "Object") {
+      const MetricStatus* s = status_at(i, m.type.c_str());
+      if (m.target.average_value) {
+        const std::string current =
+            s && s->current.average_value ? s->current.average_value->to_string() : "<unknown>";
+        list.push_back(current + "/" + m.target.average_value->to_string() + " (avg)");
+      } else {
+        const std::string current = s ? text(s->current.value) : "<unknown>";
+        list.push_back(current + "/" + text(m.target.value));
+      }
+    } else if (m.type == "Pods") {
+      const MetricStatus* s = status_at(i, "Pods");
+      const std::string current = s ? text(s->current.average_value) : "<unknown>";
+      list.push_back(current + "/" + text(m.target.average_value));
+    } else if (m.type == "Resource" || m.type == "ContainerResource") {
+      const MetricStatus* s = status_at(i, m.type.c_str());
+      if (m.target.average_value) {
+        const std::string current = s ? text(s->current.average_value) : "<unknown>";
+        list.push_back(m.resource_name + ": " + current + "/" +
+                       m.target.average_value->to_string());
+      } else {
+        const std::string current = s && s->current.average_utilization
+                                        ? std::to_string(*s->current.average_utilization) + "%"
+                                        : "<unknown>";
+        const std::string target = m.target.average_utilization
+                                       ? std::to_string(*m.target.average_utilization) + "%"
+                                       : "<auto>";
+        list.push_back(m.resource_name + ": " + current + "/" + target);
+      }
     } else {
-      out.emplace_back("<unknown>");
+      list.emplace_back("<unknown type>");
     }
   }
-  if (out.empty()) return "<none>";
-  if (out.size() > 3) {
-    const auto more = out.size() - 3;
-    out.resize(3);
-    return join(out, ", ") + " + " + std::to_string(more) + " more...";
+  constexpr std::size_t kMaximum = 2;
+  if (list.size() > kMaximum) {
+    const auto more = list.size() - kMaximum;
+    list.resize(kMaximum);
+    return join(list, ", ") + " + " + std::to_string(more) + " more...";
   }
-  return join(out, ", ");
+  return join(list, ", ");
 }
 
 json::array hpa(const json::object& o, Timestamp now) {
   const auto& spec = obj(o, "spec");
   const auto& ref = obj(spec, "scaleTargetRef");
-  json::value min_pods =
-      has(spec, "minReplicas") ? json::value(num(spec, "minReplicas")) : json::value("<unset>");
+  // MINPODS is a string cell ("<unset>" or the number), the others integers.
+  const std::string min_pods =
+      has(spec, "minReplicas") ? std::to_string(num(spec, "minReplicas")) : "<unset>";
   return {json::value(name(o)),
           json::value(str(ref, "kind") + "/" + str(ref, "name")),
           json::value(hpa_targets(o)),
-          min_pods,
+          json::value(min_pods),
           json::value(num(spec, "maxReplicas")),
           json::value(num(obj(o, "status"), "currentReplicas")),
           json::value(age(o, now))};

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <cmath>
+#include <cstdint>
 
 namespace dynop::apimachinery {
 namespace {
@@ -26,6 +28,33 @@ TEST(GoFormat, SprintOfDecodedJson) {
   EXPECT_EQ(go_type_name(boost::json::parse("[]")), "[]interface {}");
   EXPECT_EQ(go_type_name(boost::json::parse("{}")), "map[string]interface {}");
   EXPECT_EQ(go_type_name(boost::json::parse("1")), "float64");
+}
+
+}  // namespace
+}  // namespace dynop::apimachinery
+
+namespace dynop::apimachinery {
+namespace {
+
+TEST(GoFormat, LabelSelectorStringAsGogoPrintsIt) {
+  EXPECT_EQ(
+      go_label_selector_string(boost::json::parse(
+          R"({"matchLabels":{"z":"1","dynamo_namespace":"default-sglang-agg"},
+                    "matchExpressions":[{"key":"tier","operator":"In","values":["a","b"]}]})")),
+      "&LabelSelector{MatchLabels:map[string]string{dynamo_namespace: default-sglang-agg,z: 1,},"
+      "MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:tier,Operator:In,"
+      "Values:[a b],},},}");
+  EXPECT_EQ(go_label_selector_string(boost::json::parse("{}")),
+            "&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]"
+            "LabelSelectorRequirement{},}");
+  EXPECT_EQ(go_label_selector_string(nullptr), "nil");
+}
+
+TEST(GoFormat, Float64ToInt64AsAmd64Converts) {
+  EXPECT_EQ(go_float64_to_int64(45.9), 45);
+  EXPECT_EQ(go_float64_to_int64(-45.9), -45);
+  EXPECT_EQ(go_float64_to_int64(std::nan("")), INT64_MIN);
+  EXPECT_EQ(go_float64_to_int64(1e30), INT64_MIN);
 }
 
 }  // namespace

@@ -109,3 +109,25 @@ TEST(HumanDuration, MatchesKube) {
 
 }  // namespace
 }  // namespace dynop::apimachinery
+
+namespace dynop::apimachinery {
+namespace {
+
+TEST(Time, GoDurationStrings) {
+  using namespace std::chrono_literals;
+  EXPECT_EQ(go_duration_string(0s), "0s");
+  EXPECT_EQ(go_duration_string(500ns), "500ns");
+  EXPECT_EQ(go_duration_string(1500ns), "1.5\u00b5s");
+  EXPECT_EQ(go_duration_string(15008ms), "15.008s");
+  EXPECT_EQ(go_duration_string(60s), "1m0s");
+  EXPECT_EQ(go_duration_string(2h + 3min + 4500ms), "2h3m4.5s");
+  EXPECT_EQ(go_duration_string(-1500ms), "-1.5s");
+  EXPECT_EQ(*parse_go_duration("15.008s"), 15008ms);
+  EXPECT_EQ(*parse_go_duration("1m0s"), 60s);
+  EXPECT_EQ(*parse_go_duration("2h45m"), 2h + 45min);
+  EXPECT_EQ(parse_go_duration("15").error(), "time: missing unit in duration \"15\"");
+  EXPECT_EQ(parse_go_duration("x").error(), "time: invalid duration \"x\"");
+}
+
+}  // namespace
+}  // namespace dynop::apimachinery

@@ -210,3 +210,59 @@ TEST(Tables, CrdsShowCreatedAtAndAcceptHeadersAreRecognised) {
 
 }  // namespace
 }  // namespace dynop::localcluster::tables
+
+namespace dynop::localcluster::tables {
+namespace {
+
+// printers.go printHorizontalPodAutoscaler / formatHPAMetrics.
+std::vector<std::string> hpa_cells(const char* spec, const char* status) {
+  const auto& type = builtin("autoscaling", "horizontalpodautoscalers");
+  json::object hpa{{"metadata", json::object{{"name", "keda-hpa-sglang-agg-decode-scaler"},
+                                             {"creationTimestamp", "2026-01-01T00:00:00Z"}}},
+                   {"spec", json::parse(spec)},
+                   {"status", json::parse(status)}};
+  auto table = table_for_object(type, hpa, IncludeObject::kNone, at("2026-01-01T00:00:00Z", 300));
+  std::vector<std::string> out;
+  for (const auto& cell : table.at("rows").at(0).at("cells").as_array()) {
+    out.push_back(cell.is_string() ? std::string(cell.as_string()) : json::serialize(cell));
+  }
+  return out;
+}
+
+constexpr const char* kKedaSpec =
+    R"({"scaleTargetRef":{"kind":"DynamoGraphDeploymentScalingAdapter","name":"sglang-agg-decode"},
+  "minReplicas":1,"maxReplicas":10,
+  "metrics":[{"type":"External","external":{"metric":{"name":"s0-prometheus"},"target":{"type":"AverageValue","averageValue":"500m"}}}]})";
+
+TEST(HpaTable, KedaHpaColumnsAndAverageTarget) {
+  EXPECT_EQ(hpa_cells(kKedaSpec, R"({"currentMetrics":null,"desiredReplicas":0})"),
+            (std::vector<std::string>{"keda-hpa-sglang-agg-decode-scaler",
+                                      "DynamoGraphDeploymentScalingAdapter/sglang-agg-decode",
+                                      "<unknown>/500m (avg)", "1", "10", "0", "5m"}));
+  EXPECT_EQ(hpa_cells(kKedaSpec, R"({"currentReplicas":1,"desiredReplicas":1,"currentMetrics":[
+      {"type":"External","external":{"metric":{"name":"s0-prometheus"},"current":{"averageValue":"45m"}}}]})")
+                [2],
+            "45m/500m (avg)");
+}
+
+TEST(HpaTable, ValueUtilizationAndMoreThanTwoMetrics) {
+  const char* spec =
+      R"({"scaleTargetRef":{"kind":"DynamoGraphDeploymentScalingAdapter","name":"sglang-agg-frontend"},"maxReplicas":5,
+    "metrics":[{"type":"External","external":{"metric":{"name":"dynamo_ttft_p95_seconds"},"target":{"type":"Value","value":"500m"}}},
+               {"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":70}}},
+               {"type":"Resource","resource":{"name":"memory","target":{"type":"AverageValue","averageValue":"1Gi"}}}]})";
+  auto cells = hpa_cells(spec, R"({"currentReplicas":2,"desiredReplicas":2,"currentMetrics":[
+      {"type":"External","external":{"metric":{"name":"dynamo_ttft_p95_seconds"},"current":{"value":"45m"}}},
+      {"type":"Resource","resource":{"name":"cpu","current":{"averageUtilization":45,"averageValue":"315m"}}},
+      {"type":""}]})");
+  EXPECT_EQ(cells[2], "45m/500m, cpu: 45%/70% + 1 more...");
+  EXPECT_EQ(cells[3], "<unset>");
+  EXPECT_EQ(cells[4], "5");  // serialized integer cells
+  EXPECT_EQ(hpa_cells(spec, R"({"desiredReplicas":0})")[2],
+            "<unknown>/500m, cpu: <unknown>/70% + 1 more...");
+  EXPECT_EQ(hpa_cells(R"({"scaleTargetRef":{"kind":"D","name":"d"},"maxReplicas":1})", "{}")[2],
+            "<none>");
+}
+
+}  // namespace
+}  // namespace dynop::localcluster::tables

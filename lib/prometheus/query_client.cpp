@@ -1,0 +1,174 @@
+#include "lib/prometheus/query_client.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "lib/net/http_client.hpp"
+
+namespace dynop::prometheus {
+namespace json = boost::json;
+using apimachinery::Error;
+using apimachinery::Result;
+
+namespace {
+
+std::string encode(const std::string& value) {
+  return boost::urls::encode(value, boost::urls::unreserved_chars);
+}
+
+std::string format_seconds(double t) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", t);
+  return buf;
+}
+
+Labels labels_of(const json::value& v) {
+  Labels out;
+  if (!v.is_object()) return out;
+  for (const auto& [k, val] : v.get_object()) {
+    if (val.is_string()) out[std::string(k)] = std::string(val.get_string());
+  }
+  return out;
+}
+
+// [<unix time>, "<value>"]
+std::optional<Sample> sample_of(const json::value& pair, Labels labels) {
+  if (!pair.is_array() || pair.get_array().size() != 2) return std::nullopt;
+  const auto& ts = pair.get_array()[0];
+  const auto& val = pair.get_array()[1];
+  if (!ts.is_number() || !val.is_string()) return std::nullopt;
+  auto value = parse_sample_value(std::string(val.get_string()));
+  if (!value) return std::nullopt;
+  return Sample{std::move(labels), *value, ts.to_number<double>()};
+}
+
+}  // namespace
+
+std::optional<double> parse_sample_value(const std::string& text) {
+  if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (text == "+Inf" || text == "Inf") return std::numeric_limits<double>::infinity();
+  if (text == "-Inf") return -std::numeric_limits<double>::infinity();
+  double v = 0;
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  auto [ptr, ec] = std::from_chars(begin, end, v);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return v;
+}
+
+Result<QueryResult> decode_query_response(const std::string& body) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(body, ec);
+  if (ec || !doc.is_object()) return Error{"response is not JSON: " + body.substr(0, 200)};
+  const auto& o = doc.get_object();
+  const auto* status = o.if_contains("status");
+  if (!status || !status->is_string() || status->get_string() != "success") {
+    std::string type, error;
+    if (const auto* t = o.if_contains("errorType"); t && t->is_string()) type = t->get_string();
+    if (const auto* e = o.if_contains("error"); e && e->is_string()) error = e->get_string();
+    return Error{type.empty() ? error : type + ": " + error};
+  }
+  const auto* data = o.if_contains("data");
+  if (!data || !data->is_object()) return Error{"response has no data"};
+  QueryResult out;
+  if (const auto* t = data->get_object().if_contains("resultType"); t && t->is_string()) {
+    out.result_type = t->get_string();
+  }
+  const auto* result = data->get_object().if_contains("result");
+  if (!result) return out;
+  if (out.result_type == "vector" && result->is_array()) {
+    for (const auto& item : result->get_array()) {
+      if (!item.is_object()) continue;
+      const auto* metric = item.get_object().if_contains("metric");
+      const auto* value = item.get_object().if_contains("value");
+      if (!value) continue;
+      if (auto s = sample_of(*value, metric ? labels_of(*metric) : Labels{})) {
+        out.samples.push_back(std::move(*s));
+      }
+    }
+  } else if (out.result_type == "scalar") {
+    if (auto s = sample_of(*result, {})) out.samples.push_back(std::move(*s));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<QueryClient>> QueryClient::create(QueryClientOptions options) {
+  std::string base = options.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!base.starts_with("http://") && !base.starts_with("https://")) {
+    return Error{"Prometheus URL \"" + options.base_url + "\" must start with http:// or https://"};
+  }
+  net::ClientOptions http_options;
+  http_options.request_timeout = options.timeout;
+  http_options.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(10000));
+  http_options.tls.insecure_skip_verify = options.insecure_skip_verify;
+  std::string error;
+  auto http = net::HttpClient::create(http_options, error);
+  if (!http) return Error{error};
+  return std::unique_ptr<QueryClient>(new QueryClient(base, std::move(http), options.timeout));
+}
+
+QueryClient::QueryClient(std::string base_url, std::unique_ptr<net::HttpClient> http,
+                         std::chrono::milliseconds timeout)
+    : base_url_(std::move(base_url)), http_(std::move(http)), timeout_(timeout) {}
+
+QueryClient::~QueryClient() = default;
+
+Result<std::string> QueryClient::get(const std::string& path_and_query,
+                                     const std::map<std::string, std::string>& headers,
+                                     unsigned* http_status) {
+  net::ClientRequest request;
+  request.url = base_url_ + path_and_query;
+  request.timeout = timeout_;
+  for (const auto& [k, v] : headers) request.headers.emplace_back(k, v);
+  const std::string what = "GET " + base_url_ + path_and_query.substr(0, path_and_query.find('?'));
+  auto result = http_->request(request);
+  if (!result.ok()) return Error{result.error};
+  const auto& response = *result.response;
+  if (http_status) *http_status = response.status;
+  if (response.status >= 200 && response.status < 300) return response.body;
+  // Prometheus explains 4xx/5xx in a JSON body.
+  auto decoded = decode_query_response(response.body);
+  const std::string cause =
+      decoded ? std::string("status ") + std::to_string(response.status) : decoded.error();
+  return Error{what + ": " + (cause.empty() ? "status " + std::to_string(response.status) : cause)};
+}
+
+Result<QueryResult> QueryClient::query(const std::string& expr, std::optional<double> time,
+                                       const std::map<std::string, std::string>& extra_params,
+                                       const std::map<std::string, std::string>& headers,
+                                       unsigned* http_status) {
+  std::string path = "/api/v1/query?query=" + encode(expr);
+  if (time) path += "&time=" + format_seconds(*time);
+  for (const auto& [k, v] : extra_params) path += "&" + encode(k) + "=" + encode(v);
+  auto body = get(path, headers, http_status);
+  if (!body) return Error{body.error()};
+  auto decoded = decode_query_response(*body);
+  if (!decoded) return Error{"GET " + base_url_ + "/api/v1/query: " + decoded.error()};
+  return decoded;
+}
+
+Result<std::vector<Labels>> QueryClient::series(const std::string& match, double start,
+                                                double end) {
+  const std::string path = "/api/v1/series?match%5B%5D=" + encode(match) +
+                           "&start=" + format_seconds(start) + "&end=" + format_seconds(end);
+  auto body = get(path, {});
+  if (!body) return Error{body.error()};
+  boost::system::error_code ec;
+  json::value doc = json::parse(*body, ec);
+  if (ec || !doc.is_object()) return Error{"GET " + base_url_ + "/api/v1/series: not JSON"};
+  const auto* data = doc.get_object().if_contains("data");
+  std::vector<Labels> out;
+  if (data && data->is_array()) {
+    for (const auto& s : data->get_array()) out.push_back(labels_of(s));
+  }
+  return out;
+}
+
+}  // namespace dynop::prometheus
