@@ -5,8 +5,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "lib/apimachinery/field_error_format.hpp"
-#include "lib/apimachinery/json_decode.hpp"
 #include "lib/apimachinery/go_quote.hpp"
+#include "lib/apimachinery/json_decode.hpp"
 
 namespace dynop::apimachinery {
 namespace json = boost::json;
@@ -285,6 +285,25 @@ Status forbidden(const GroupResource& r, std::string_view name, std::string_view
   Status s = failure(403, reason::kForbidden, std::move(msg));
   s.details = details_for(r, name);
   return s;
+}
+
+namespace {
+constexpr std::string_view kBeingTerminated = " because it is being terminated";
+}  // namespace
+
+Status namespace_terminating(const GroupResource& r, std::string_view name, std::string_view ns) {
+  Status s = forbidden(r, name,
+                       "unable to create new content in namespace " + std::string(ns) +
+                           std::string(kBeingTerminated));
+  s.details->causes.push_back(StatusCause{std::string(kNamespaceTerminatingCause),
+                                          "namespace " + std::string(ns) + " is being terminated",
+                                          "metadata.namespace"});
+  return s;
+}
+
+bool is_namespace_terminating_message(std::string_view message) {
+  return message.find("unable to create new content in namespace ") != std::string_view::npos &&
+         message.ends_with(kBeingTerminated);
 }
 
 std::string rbac_denied_detail(std::string_view user, std::string_view verb, const GroupResource& r,

@@ -138,6 +138,16 @@ Status unauthorized(std::string_view message = "Unauthorized");
 // `pods "web-0" is forbidden: <detail>` (`pods is forbidden: ...` without a
 // name; `forbidden: ...` without a resource).
 Status forbidden(const GroupResource& resource, std::string_view name, std::string_view detail);
+// What NamespaceLifecycle admission answers a create in a namespace that is
+// being deleted: `pods "web-0" is forbidden: unable to create new content in
+// namespace ns because it is being terminated`, with one cause of type
+// NamespaceTerminating (field metadata.namespace).
+Status namespace_terminating(const GroupResource& resource, std::string_view name,
+                             std::string_view ns);
+inline constexpr std::string_view kNamespaceTerminatingCause = "NamespaceTerminating";
+// Whether a Status message is that refusal. Clients that keep only the
+// message (the plugin SDK's Status) tell it by its fixed wording.
+bool is_namespace_terminating_message(std::string_view message);
 // `User "u" cannot <verb> resource "<resource>" in API group "<group>" in the namespace "<ns>"`
 std::string rbac_denied_detail(std::string_view user, std::string_view verb,
                                const GroupResource& resource, std::string_view ns);

@@ -1,5 +1,5 @@
 #pragma once
-// The kinds the dgd and dgdsa plugins read and write, as SDK group/version/kinds.
+// The kinds the plugins read and write, as SDK group/version/kinds.
 
 #include <dynop/sdk/types.hpp>
 
@@ -11,5 +11,8 @@ inline sdk::Gvk dgdsa_gvk() {
 }
 inline sdk::Gvk pod_gvk() { return {"", "v1", "Pod"}; }
 inline sdk::Gvk pvc_gvk() { return {"", "v1", "PersistentVolumeClaim"}; }
+inline sdk::Gvk namespace_gvk() { return {"", "v1", "Namespace"}; }
+inline sdk::Gvk service_account_gvk() { return {"", "v1", "ServiceAccount"}; }
+inline sdk::Gvk role_binding_gvk() { return {"rbac.authorization.k8s.io", "v1", "RoleBinding"}; }
 
 }  // namespace dynop::plugins::common

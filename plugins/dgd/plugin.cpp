@@ -24,6 +24,9 @@ class DgdPlugin : public sdk::Plugin {
 
   sdk::ReconcilerSpec reconciler_spec() { return dgd_reconciler_spec(config_); }
   sdk::ReconcileResult reconcile(const sdk::Key& key) { return reconciler_.reconcile(key); }
+  std::vector<sdk::Key> map_to_primary(std::size_t watch_index, std::string_view object_json) {
+    return map_dgds_of(watch_index, object_json);
+  }
 
  private:
   DgdPluginConfig config_;

@@ -10,12 +10,14 @@
 #include <stdexcept>
 
 #include "lib/apimachinery/json_decode.hpp"
+#include "lib/apimachinery/status.hpp"
 #include "plugins/common/dgd_view.hpp"
 #include "plugins/common/json_fields.hpp"
 #include "plugins/common/kinds.hpp"
 #include "plugins/common/names.hpp"
 #include "plugins/common/pod_groups.hpp"
 #include "plugins/dgd/adapter_planner.hpp"
+#include "plugins/dgd/planner_rbac.hpp"
 #include "plugins/dgd/pod_planner.hpp"
 #include "plugins/dgd/pvc_planner.hpp"
 #include "plugins/dgd/status.hpp"
@@ -90,6 +92,8 @@ DgdPluginConfig parse_dgd_plugin_config(std::string_view yaml) {
       config.pod.default_image = kv.second.as<std::string>();
     } else if (key == "planner_service_account") {
       config.pod.planner_service_account = kv.second.as<std::string>();
+    } else if (key == "planner_cluster_role") {
+      config.planner_cluster_role = kv.second.as<std::string>();
     } else if (key == "workers") {
       int workers = kv.second.as<int>();
       if (workers < 1 || workers > 64) {
@@ -99,12 +103,17 @@ DgdPluginConfig parse_dgd_plugin_config(std::string_view yaml) {
     } else {
       throw std::invalid_argument(
           fmt::format("dgd plugin: unknown configuration key \"{}\" (known: scheduler_name, "
-                      "default_image, planner_service_account, workers)",
+                      "default_image, planner_service_account, planner_cluster_role, workers)",
                       key));
     }
   }
   if (config.pod.default_image.empty()) {
     throw std::invalid_argument("dgd plugin: default_image must not be empty");
+  }
+  if (config.planner_cluster_role.empty() && !config.pod.planner_service_account.empty()) {
+    throw std::invalid_argument(
+        "dgd plugin: planner_cluster_role must not be empty (the ClusterRole planner pods' "
+        "service account is bound to, e.g. dynop-planner from packaging/rbac/planner.yaml)");
   }
   return config;
 }
@@ -115,9 +124,31 @@ sdk::ReconcilerSpec dgd_reconciler_spec(const DgdPluginConfig& config) {
   spec.watches = {{common::pod_gvk(), sdk::WatchMapping::kControllerOwner},
                   {common::dgdsa_gvk(), sdk::WatchMapping::kControllerOwner},
                   // A claim it created and someone deleted is created again.
-                  {common::pvc_gvk(), sdk::WatchMapping::kControllerOwner}};
+                  {common::pvc_gvk(), sdk::WatchMapping::kControllerOwner},
+                  // The planner's identity, shared by the namespace's DGDs.
+                  {common::service_account_gvk(), sdk::WatchMapping::kFunction},
+                  {common::role_binding_gvk(), sdk::WatchMapping::kFunction},
+                  // Read, not mapped: is the namespace being deleted?
+                  {common::namespace_gvk(), sdk::WatchMapping::kFunction}};
   spec.workers = config.workers;
   return spec;
+}
+
+std::vector<sdk::Key> map_dgds_of(std::size_t watch_index, std::string_view object_json) {
+  std::vector<sdk::Key> keys;
+  if (watch_index != 3 && watch_index != 4) return keys;  // namespaces wake nobody
+  auto object = apimachinery::decode_json(object_json);
+  if (!object || !object->is_object()) return keys;
+  const json::object* meta = common::object_at(object->get_object(), "metadata");
+  if (meta == nullptr) return keys;
+  const json::value* refs = meta->if_contains("ownerReferences");
+  if (refs == nullptr || !refs->is_array()) return keys;
+  for (const json::value& ref : refs->get_array()) {
+    if (ref.is_object() && string_at(ref.get_object(), "kind") == common::kDgdKind) {
+      keys.push_back({string_at(*meta, "namespace"), string_at(ref.get_object(), "name")});
+    }
+  }
+  return keys;
 }
 
 DgdReconciler::DgdReconciler(const sdk::Client& client, const sdk::Logger& logger,
@@ -159,6 +190,38 @@ void DgdReconciler::forget(const sdk::Key& key) {
   cache_.erase(key.ns + "/" + key.name);
 }
 
+bool DgdReconciler::namespace_terminating(const std::string& ns) {
+  auto got = client_.get({common::namespace_gvk(), "", ns});
+  if (!got.is_ok()) return false;
+  auto object = apimachinery::decode_json(got.value);
+  if (!object || !object->is_object()) return false;
+  const json::object* meta = common::object_at(object->get_object(), "metadata");
+  const json::object* status = common::object_at(object->get_object(), "status");
+  const json::value* deletion = meta != nullptr ? meta->if_contains("deletionTimestamp") : nullptr;
+  if ((deletion != nullptr && !deletion->is_null()) ||
+      (status != nullptr && string_at(*status, "phase") == "Terminating")) {
+    return true;
+  }
+  note_alive(ns);
+  return false;
+}
+
+void DgdReconciler::note_terminating(const std::string& ns, std::string_view why) {
+  {
+    std::lock_guard<std::mutex> lock(terminating_mutex_);
+    if (!terminating_logged_.insert(ns).second) return;
+  }
+  logger_.info(
+      fmt::format("namespace {} is being terminated ({}): creating nothing more in it for its "
+                  "DynamoGraphDeployments; they go with the namespace",
+                  ns, why));
+}
+
+void DgdReconciler::note_alive(const std::string& ns) {
+  std::lock_guard<std::mutex> lock(terminating_mutex_);
+  terminating_logged_.erase(ns);
+}
+
 sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   const sdk::ObjectRef dgd_ref{common::dgd_gvk(), key.ns, key.name};
   auto got = client_.get(dgd_ref);
@@ -177,9 +240,17 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
     forget(key);
     return ReconcileResult::done();
   }
+  // A namespace being deleted refuses every create (its pods, adapters,
+  // claims, even events) until the namespace controller has removed the DGD
+  // too; trying would be a refused create and a warning per pod, again on
+  // every pod the namespace controller deletes.
+  if (namespace_terminating(dgd.k8s_namespace)) {
+    note_terminating(dgd.k8s_namespace, "its deletionTimestamp is set");
+    return ReconcileResult::done();
+  }
 
   Failures failures(logger_);
-  std::string status_conflict;  // a 409 on the status write: retried, not a failure
+  std::string write_conflict;  // a 409 on an update: retried, not a failure
   auto write_status = [&](const json::object& status) {
     if (!status_differs(dgd.status, status)) return;
     // The status write sends the whole object back: a document to edit.
@@ -192,17 +263,30 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
     updated["status"] = status;
     auto r = client_.update_status(dgd_ref, json::serialize(updated));
     if (r.status.code() == StatusCode::kConflict) {
-      status_conflict = r.status.message();
+      write_conflict = "the DGD status write: " + r.status.message();
     } else if (!r.is_ok()) {
       failures.add("writing the DGD status: " + r.status.message());
     }
   };
   auto finish = [&](ReconcileResult otherwise) {
     if (failures.any()) return ReconcileResult::error(failures.first());
-    if (!status_conflict.empty()) {
-      return ReconcileResult::conflict("the DGD status write: " + status_conflict);
-    }
+    if (!write_conflict.empty()) return ReconcileResult::conflict(write_conflict);
     return otherwise;
+  };
+  // Every create goes through here. Once the namespace refuses new content
+  // because it is being deleted (the cached namespace may lag behind the API
+  // server), nothing more is tried: no failure, no event, no retry.
+  bool namespace_refused = false;
+  auto create = [&](const sdk::ObjectRef& ref,
+                    const json::object& object) -> std::optional<sdk::Result<std::string>> {
+    if (namespace_refused) return std::nullopt;
+    auto r = client_.create(ref, json::serialize(object));
+    if (!r.is_ok() && apimachinery::is_namespace_terminating_message(r.status.message())) {
+      namespace_refused = true;
+      note_terminating(dgd.k8s_namespace, "it refused to create " + ref.gvk.kind + " " + ref.name);
+      return std::nullopt;
+    }
+    return r;
   };
 
   // Templates first: a spec that cannot become pods is a validation failure.
@@ -237,10 +321,10 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   AdapterPlan adapter_plan = plan_adapters(dgd, *adapter_objects);
   for (const json::object& adapter : adapter_plan.create) {
     sdk::ObjectRef ref{common::dgdsa_gvk(), dgd.k8s_namespace, name_of(adapter)};
-    auto r = client_.create(ref, json::serialize(adapter));
+    auto r = create(ref, adapter);
     // Conflict: it exists already (the cache was behind); never overwritten.
-    if (!r.is_ok() && r.status.code() != StatusCode::kConflict) {
-      failures.add(fmt::format("creating adapter {}: {}", ref.name, r.status.message()));
+    if (r && !r->is_ok() && r->status.code() != StatusCode::kConflict) {
+      failures.add(fmt::format("creating adapter {}: {}", ref.name, r->status.message()));
     }
   }
   for (const AdapterToDelete& d : adapter_plan.remove) {
@@ -264,13 +348,77 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   if (!claim_read_error.empty()) failures.add("reading claims: " + claim_read_error);
   for (const json::object& claim : claims) {
     sdk::ObjectRef ref{common::pvc_gvk(), dgd.k8s_namespace, name_of(claim)};
-    auto r = client_.create(ref, json::serialize(claim));
+    auto r = create(ref, claim);
     // Conflict: someone created it meanwhile; theirs is kept.
-    if (!r.is_ok() && r.status.code() != StatusCode::kConflict) {
+    if (r && !r->is_ok() && r->status.code() != StatusCode::kConflict) {
       std::string message = fmt::format("Error creating PersistentVolumeClaim {} of spec.pvcs: {}",
-                                        ref.name, r.status.message());
+                                        ref.name, r->status.message());
       (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "FailedCreate", message);
       failures.add(std::move(message));
+    }
+  }
+
+  // The planner's service account and its RoleBinding, before the planner
+  // pods that run as it (ServiceAccount admission refuses them otherwise).
+  const PlannerRbacConfig rbac{config_.pod.planner_service_account, config_.planner_cluster_role};
+  if (!rbac.service_account.empty()) {
+    const std::string binding = planner_role_binding_name(rbac.service_account);
+    auto read_object = [&](const sdk::Gvk& gvk, const std::string& name,
+                           std::optional<json::object>& out) {
+      auto r = client_.get({gvk, dgd.k8s_namespace, name});
+      if (r.status.code() == StatusCode::kNotFound) return true;
+      auto object =
+          r.is_ok() ? apimachinery::decode_json(r.value)
+                    : apimachinery::Result<json::value>(apimachinery::Error{r.status.message()});
+      if (!object || !object->is_object()) {
+        failures.add(fmt::format("reading {} {}: {}", gvk.kind, name,
+                                 object ? "not a JSON object" : object.error()));
+        return false;
+      }
+      out = std::move(object->as_object());
+      return true;
+    };
+    auto apply = [&](const sdk::Gvk& gvk, const std::string& name, const RbacObjectAction& action) {
+      const sdk::ObjectRef ref{gvk, dgd.k8s_namespace, name};
+      switch (action.kind) {
+        case RbacObjectAction::Kind::kNone:
+          return;
+        case RbacObjectAction::Kind::kCreate: {
+          auto r = create(ref, action.object);
+          if (r && !r->is_ok() && r->status.code() != StatusCode::kConflict) {
+            failures.add(fmt::format("creating {} {} for the planner: {}", gvk.kind, name,
+                                     r->status.message()));
+          }
+          return;
+        }
+        case RbacObjectAction::Kind::kUpdate: {
+          auto r = client_.update(ref, json::serialize(action.object));
+          if (r.status.code() == StatusCode::kConflict) {
+            write_conflict = fmt::format("the {} {} write: {}", gvk.kind, name, r.status.message());
+          } else if (!r.is_ok()) {
+            failures.add(fmt::format("updating the owners of {} {}: {}", gvk.kind, name,
+                                     r.status.message()));
+          }
+          return;
+        }
+        case RbacObjectAction::Kind::kDelete: {
+          sdk::Status s = client_.remove(ref);
+          if (!s.is_ok() && s.code() != StatusCode::kNotFound) {
+            failures.add(fmt::format("deleting {} {}: {}", gvk.kind, name, s.message()));
+          }
+          return;
+        }
+      }
+    };
+    std::optional<json::object> service_account;
+    std::optional<json::object> role_binding;
+    if (read_object(common::service_account_gvk(), rbac.service_account, service_account) &&
+        read_object(common::role_binding_gvk(), binding, role_binding)) {
+      PlannerRbacPlan plan =
+          plan_planner_rbac(dgd, rbac, service_account ? &*service_account : nullptr,
+                            role_binding ? &*role_binding : nullptr);
+      apply(common::service_account_gvk(), rbac.service_account, plan.service_account);
+      apply(common::role_binding_gvk(), binding, plan.role_binding);
     }
   }
 
@@ -300,11 +448,11 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
     for (const PodToCreate& c : plan.create) {
       json::object pod = render_pod(t, c.group_index, c.rank);
       sdk::ObjectRef ref{common::pod_gvk(), dgd.k8s_namespace, name_of(pod)};
-      auto r = client_.create(ref, json::serialize(pod));
-      if (!r.is_ok() && r.status.code() != StatusCode::kConflict) {
+      auto r = create(ref, pod);
+      if (r && !r->is_ok() && r->status.code() != StatusCode::kConflict) {
         // As a ReplicaSet does: `kubectl describe dgd` shows why pods are missing.
         std::string message = fmt::format("Error creating pod {} for service {}: {}", ref.name,
-                                          svc.name, r.status.message());
+                                          svc.name, r->status.message());
         (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "FailedCreate", message);
         failures.add(std::move(message));
       }
@@ -333,9 +481,11 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   }
 
   write_status(compute_status(dgd, {}, observations, clock_()));
-  // More pods to create than one pass makes: come back at once.
-  return finish(capped ? ReconcileResult::requeue_after(std::chrono::milliseconds(1))
-                       : ReconcileResult::done());
+  // More pods to create than one pass makes: come back at once (unless the
+  // namespace refuses them).
+  return finish(capped && !namespace_refused
+                    ? ReconcileResult::requeue_after(std::chrono::milliseconds(1))
+                    : ReconcileResult::done());
 }
 
 }  // namespace dynop::plugins::dgd

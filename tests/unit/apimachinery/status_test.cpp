@@ -82,6 +82,14 @@ TEST(Status, OtherBuildersMatchTraces) {
                 "\"default\" not found")
           .serialize(),
       R"J({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"sglang-agg-decode-0\" is forbidden: error looking up service account default/default: serviceaccount \"default\" not found","reason":"Forbidden","details":{"name":"sglang-agg-decode-0","kind":"pods"},"code":403})J");
+  // NamespaceLifecycle admission, kube-apiserver 1.26 (a create in a deleted namespace).
+  const Status terminating = namespace_terminating({"", "pods"}, "sglang-agg-decode-0", "team-a");
+  EXPECT_EQ(
+      terminating.serialize(),
+      R"J({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"sglang-agg-decode-0\" is forbidden: unable to create new content in namespace team-a because it is being terminated","reason":"Forbidden","details":{"name":"sglang-agg-decode-0","kind":"pods","causes":[{"reason":"NamespaceTerminating","message":"namespace team-a is being terminated","field":"metadata.namespace"}]},"code":403})J");
+  EXPECT_TRUE(is_namespace_terminating_message(terminating.message));
+  EXPECT_FALSE(is_namespace_terminating_message(
+      forbidden({"", "pods"}, "p", "error looking up service account a/b").message));
   EXPECT_EQ(
       admission_denied("validate.dynamographdeployments.nvidia.com", "test denial message")
           .serialize(),

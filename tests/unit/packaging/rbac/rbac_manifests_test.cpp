@@ -41,15 +41,33 @@ YAML::Node find(const std::vector<YAML::Node>& docs, const std::string& kind,
   return YAML::Node();
 }
 
+// The grants of rules without resourceNames (the operator's objects have
+// user-chosen names); named_grants() reads the others.
 std::set<Grant> grants(const YAML::Node& role) {
   std::set<Grant> out;
   for (const YAML::Node& rule : role["rules"]) {
-    if (!rule["resources"]) continue;  // nonResourceURLs
-    EXPECT_FALSE(rule["resourceNames"]) << "the operator's objects have user-chosen names";
+    if (!rule["resources"] || rule["resourceNames"]) continue;  // nonResourceURLs, named
     for (const YAML::Node& group : rule["apiGroups"])
       for (const YAML::Node& resource : rule["resources"])
         for (const YAML::Node& verb : rule["verbs"])
           out.insert({group.as<std::string>(), resource.as<std::string>(), verb.as<std::string>()});
+  }
+  return out;
+}
+
+// (apiGroup, resource, verb, resourceName)
+using NamedGrant = std::tuple<std::string, std::string, std::string, std::string>;
+
+std::set<NamedGrant> named_grants(const YAML::Node& role) {
+  std::set<NamedGrant> out;
+  for (const YAML::Node& rule : role["rules"]) {
+    if (!rule["resources"] || !rule["resourceNames"]) continue;
+    for (const YAML::Node& group : rule["apiGroups"])
+      for (const YAML::Node& resource : rule["resources"])
+        for (const YAML::Node& verb : rule["verbs"])
+          for (const YAML::Node& name : rule["resourceNames"])
+            out.insert({group.as<std::string>(), resource.as<std::string>(), verb.as<std::string>(),
+                        name.as<std::string>()});
   }
   return out;
 }
@@ -80,7 +98,7 @@ std::set<Grant> operator_needs() {
   for (const sdk::Gvk& gvk : read)
     for (const char* verb : {"get", "list", "watch"})
       need.insert({gvk.group, plural_of(gvk), verb});
-  EXPECT_EQ(read.size(), 7u) << "a plugin declares a new kind: check its writes below";
+  EXPECT_EQ(read.size(), 10u) << "a plugin declares a new kind: check its writes below";
 
   // Write: not declared anywhere, hence listed.
   const std::string dgds = "dynamographdeployments";
@@ -98,6 +116,12 @@ std::set<Grant> operator_needs() {
       {"", "events", "create"},                        // host event recorder
       {"", "events", "patch"},                         // host event recorder: repeats
   });
+  // dgd reconciler (planner_rbac.hpp): the planner's ServiceAccount and
+  // RoleBinding, created, their owner lists updated, deleted by the last owner.
+  for (const auto& [group, resource] : std::vector<std::pair<std::string, std::string>>{
+           {"", "serviceaccounts"}, {"rbac.authorization.k8s.io", "rolebindings"}}) {
+    for (const char* verb : {"create", "update", "delete"}) need.insert({group, resource, verb});
+  }
   return need;
 }
 
@@ -120,6 +144,13 @@ TEST(RbacManifests, EveryManifestIsAKnownRbacOrCoreKind) {
 TEST(RbacManifests, OperatorClusterRoleGrantsExactlyWhatTheDefaultPluginsUse) {
   const auto docs = documents("packaging/rbac/operator.yaml");
   EXPECT_EQ(grants(find(docs, "ClusterRole", "dynop")), operator_needs());
+  // Binding the planner's ClusterRole (RBAC's escalation check): `bind` on
+  // exactly the role the dgd plugin binds by default, which planner.yaml ships.
+  const std::string planner_role = plugins::dgd::DgdPluginConfig{}.planner_cluster_role;
+  EXPECT_EQ(
+      named_grants(find(docs, "ClusterRole", "dynop")),
+      (std::set<NamedGrant>{{"rbac.authorization.k8s.io", "clusterroles", "bind", planner_role}}));
+  find(documents("packaging/rbac/planner.yaml"), "ClusterRole", planner_role);
 }
 
 TEST(RbacManifests, OperatorIdentityIsBoundAndIsTheWebhookDeploymentsServiceAccount) {
@@ -154,20 +185,25 @@ TEST(RbacManifests, OperatorIdentityIsBoundAndIsTheWebhookDeploymentsServiceAcco
             "dynop");
 }
 
-TEST(RbacManifests, PlannerRoleScalesAdaptersAndNothingElse) {
+TEST(RbacManifests, PlannerRoleReadsDgdsAndPodsAndScalesAdaptersAndNothingElse) {
   const auto docs = documents("packaging/rbac/planner.yaml");
   const std::string dgdsas = "dynamographdeploymentscalingadapters";
-  EXPECT_EQ(grants(find(docs, "ClusterRole", "dynop-planner")),
-            (std::set<Grant>{{"nvidia.com", dgdsas, "get"},
-                             {"nvidia.com", dgdsas, "list"},
-                             {"nvidia.com", dgdsas, "watch"},
-                             {"nvidia.com", dgdsas + "/scale", "get"},
-                             {"nvidia.com", dgdsas + "/scale", "update"},
-                             {"nvidia.com", dgdsas + "/scale", "patch"}}));
-  // The example binds the webhook plugin's default planner identity.
-  const YAML::Node binding = find(docs, "RoleBinding", "dynop-planner");
-  EXPECT_EQ(binding["roleRef"]["kind"].as<std::string>(), "ClusterRole");
-  EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "planner-serviceaccount");
+  const YAML::Node role = find(docs, "ClusterRole", "dynop-planner");
+  EXPECT_EQ(grants(role), (std::set<Grant>{{"nvidia.com", "dynamographdeployments", "get"},
+                                           {"nvidia.com", "dynamographdeployments", "list"},
+                                           {"nvidia.com", "dynamographdeployments", "watch"},
+                                           {"", "pods", "get"},
+                                           {"", "pods", "list"},
+                                           {"", "pods", "watch"},
+                                           {"nvidia.com", dgdsas, "get"},
+                                           {"nvidia.com", dgdsas, "list"},
+                                           {"nvidia.com", dgdsas, "watch"},
+                                           {"nvidia.com", dgdsas + "/scale", "get"},
+                                           {"nvidia.com", dgdsas + "/scale", "update"},
+                                           {"nvidia.com", dgdsas + "/scale", "patch"}}));
+  EXPECT_TRUE(named_grants(role).empty());
+  // The ServiceAccount and its binding are the dgd plugin's to make, per namespace.
+  EXPECT_EQ(docs.size(), 1u);
 }
 
 }  // namespace

@@ -60,7 +60,11 @@ FakeCluster::~FakeCluster() { g_cluster = nullptr; }
 
 boost::json::object FakeCluster::put(boost::json::object object) {
   json::object& meta = meta_of(object);
-  if (!meta.contains("namespace")) meta["namespace"] = "default";
+  static const std::set<std::string> cluster_scoped = {"Namespace", "Node", "PersistentVolume",
+                                                       "ClusterRole", "ClusterRoleBinding"};
+  if (!meta.contains("namespace") && cluster_scoped.count(string_at(object, "kind")) == 0) {
+    meta["namespace"] = "default";
+  }
   if (!meta.contains("uid")) meta["uid"] = fmt::format("uid-{}", ++uid_);
   if (!meta.contains("creationTimestamp")) {
     int n = created_++;
@@ -102,13 +106,18 @@ void FakeCluster::collect_garbage() {
       uids.insert(string_at(o.at("metadata").as_object(), "uid"));
     }
     for (auto it = objects_.begin(); it != objects_.end();) {
-      const json::value* refs =
-          it->second.at("metadata").as_object().if_contains("ownerReferences");
+      json::value* refs = it->second["metadata"].as_object().if_contains("ownerReferences");
+      // As kube-controller-manager: an object goes when all its owners are
+      // gone; while one is left, only the entries of the gone ones are dropped.
       bool orphan = false;
-      if (refs != nullptr && refs->is_array()) {
-        for (const json::value& r : refs->get_array()) {
-          if (uids.count(string_at(r.as_object(), "uid")) == 0) orphan = true;
+      if (refs != nullptr && refs->is_array() && !refs->get_array().empty()) {
+        json::array& list = refs->get_array();
+        json::array alive;
+        for (const json::value& r : list) {
+          if (uids.count(string_at(r.as_object(), "uid")) != 0) alive.push_back(r);
         }
+        orphan = alive.empty();
+        if (!orphan) list = std::move(alive);
       }
       if (orphan) {
         it = objects_.erase(it);
@@ -195,11 +204,17 @@ dynop_status FakeCluster::dispatch_update(const dynop_object_ref* ref, dynop_str
                 "and try again");
   }
   ++writes_;
+  // As the API server: status writes change only status; other updates
+  // replace the object but its status and the server's own metadata.
   json::object next = *current;
   if (status_only) {
     next["status"] = o.contains("status") ? o["status"] : json::value(json::object());
   } else {
-    next["spec"] = o["spec"];
+    next = o;
+    if (const json::value* status = current->if_contains("status")) next["status"] = *status;
+    for (const char* field : {"uid", "creationTimestamp", "namespace", "name"}) {
+      if (const json::value* v = meta_of(*current).if_contains(field)) meta_of(next)[field] = *v;
+    }
   }
   meta_of(next)["resourceVersion"] = next_rv();
   objects_[Key{str(ref->gvk.kind), str(ref->ns), str(ref->name)}] = next;

@@ -43,7 +43,8 @@ class FakeCluster {
                                           std::string_view name) const;
   std::vector<boost::json::object> all(std::string_view kind) const;
   void erase(std::string_view kind, std::string_view ns, std::string_view name);
-  // What the garbage collector does: removes objects whose owner uid is gone.
+  // What the garbage collector does: removes objects whose owners are all
+  // gone, and drops the entries of gone owners from the others.
   void collect_garbage();
 
   // The next call of `operation` ("create", "patch", "update_status", ...)

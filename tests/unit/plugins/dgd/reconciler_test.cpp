@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "lib/apimachinery/status.hpp"
 #include "plugins/common/names.hpp"
 #include "plugins/dgdsa/reconciler.hpp"
 #include "tests/unit/plugins/common/fake_cluster.hpp"
@@ -515,6 +516,144 @@ TEST_F(DgdReconcilerTest, LargeScaleUpIsSpreadOverReconciles) {
   EXPECT_EQ(pods_of("decode"), 600u);
 }
 
+constexpr std::string_view kWithPlanner = R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: NAME, namespace: default}
+spec:
+  services:
+    Frontend: {componentType: frontend, replicas: 1}
+    Planner: {componentType: planner, replicas: 1}
+)";
+
+std::string with_planner(std::string_view name, bool planner = true) {
+  std::string yaml(kWithPlanner);
+  yaml.replace(yaml.find("NAME"), 4, name);
+  if (!planner) yaml.erase(yaml.find("    Planner:"));
+  return yaml;
+}
+
+std::vector<std::string> owner_names(const json::object& object) {
+  std::vector<std::string> names;
+  for (const json::value& ref : object.at("metadata").at("ownerReferences").as_array()) {
+    names.emplace_back(ref.at("name").as_string());
+  }
+  return names;
+}
+
+TEST_F(DgdReconcilerTest, PlannerPodsGetTheirServiceAccountAndBindingSharedByTheNamespace) {
+  apply(with_planner("one"));
+  ASSERT_TRUE(reconcile_dgd("one").status().is_ok());
+  auto sa = cluster_.find("ServiceAccount", "default", "planner-serviceaccount");
+  ASSERT_TRUE(sa.has_value());
+  EXPECT_EQ(sa->at("metadata").at("labels").at("app.kubernetes.io/managed-by"), "dynop");
+  auto rb = cluster_.find("RoleBinding", "default", "planner-serviceaccount-binding");
+  ASSERT_TRUE(rb.has_value());
+  EXPECT_EQ(rb->at("roleRef").at("name"), "dynop-planner");
+  EXPECT_EQ(rb->at("subjects").at(0).at("name"), "planner-serviceaccount");
+  for (const json::object& pod : pods_selected_by(common::adapter_selector("one", "Planner"))) {
+    EXPECT_EQ(pod.at("spec").at("serviceAccountName"), "planner-serviceaccount");
+  }
+  EXPECT_EQ(pods_of("Planner", "one"), 1u);
+
+  // A second DGD with a planner shares them; deleting one DGD keeps them for the other.
+  apply(with_planner("two"));
+  ASSERT_TRUE(reconcile_dgd("two").status().is_ok());
+  EXPECT_EQ(owner_names(*cluster_.find("ServiceAccount", "default", "planner-serviceaccount")),
+            (std::vector<std::string>{"one", "two"}));
+  cluster_.erase("DynamoGraphDeployment", "default", "one");
+  cluster_.collect_garbage();
+  EXPECT_EQ(owner_names(*cluster_.find("ServiceAccount", "default", "planner-serviceaccount")),
+            (std::vector<std::string>{"two"}));
+  EXPECT_TRUE(cluster_.find("RoleBinding", "default", "planner-serviceaccount-binding"));
+  // Deleted by hand while a planner needs it: made again.
+  cluster_.erase("ServiceAccount", "default", "planner-serviceaccount");
+  ASSERT_TRUE(reconcile_dgd("two").status().is_ok());
+  EXPECT_TRUE(cluster_.find("ServiceAccount", "default", "planner-serviceaccount"));
+  // The last DGD dropping its planner takes them away.
+  apply(with_planner("two", false));
+  ASSERT_TRUE(reconcile_dgd("two").status().is_ok());
+  EXPECT_FALSE(cluster_.find("ServiceAccount", "default", "planner-serviceaccount"));
+  EXPECT_FALSE(cluster_.find("RoleBinding", "default", "planner-serviceaccount-binding"));
+}
+
+TEST_F(DgdReconcilerTest, TheirChangesWakeTheOwningDgds) {
+  apply(with_planner("one"));
+  apply(with_planner("two"));
+  ASSERT_TRUE(reconcile_dgd("one").status().is_ok());
+  ASSERT_TRUE(reconcile_dgd("two").status().is_ok());
+  const auto sa = cluster_.find("ServiceAccount", "default", "planner-serviceaccount");
+  const std::vector<sdk::Key> keys = map_dgds_of(3, json::serialize(*sa));
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].ns, "default");
+  EXPECT_EQ(keys[0].name, "one");
+  EXPECT_EQ(keys[1].name, "two");
+  const auto rb = cluster_.find("RoleBinding", "default", "planner-serviceaccount-binding");
+  EXPECT_EQ(map_dgds_of(4, json::serialize(*rb)).size(), 2u);
+  // Namespaces are read, not mapped.
+  EXPECT_TRUE(map_dgds_of(5, R"({"metadata":{"name":"default"}})").empty());
+}
+
+TEST_F(DgdReconcilerTest, NothingIsCreatedInANamespaceBeingDeleted) {
+  cluster_.put(json::object{
+      {"apiVersion", "v1"},
+      {"kind", "Namespace"},
+      {"metadata", {{"name", "default"}, {"deletionTimestamp", "2026-02-01T09:59:00Z"}}},
+      {"status", {{"phase", "Terminating"}}}});
+  apply(kAgg);
+  for (int i = 0; i < 3; ++i) {
+    auto result = reconcile_dgd();
+    EXPECT_TRUE(result.status().is_ok()) << result.status().message();
+    EXPECT_EQ(result.requeue_after_ms(), 0u);
+  }
+  EXPECT_EQ(cluster_.writes(), 0);
+  EXPECT_TRUE(cluster_.events().empty());
+  EXPECT_EQ(cluster_.logs_at(DYNOP_LOG_INFO),
+            std::vector<std::string>{
+                "namespace default is being terminated (its deletionTimestamp is set): creating "
+                "nothing more in it for its DynamoGraphDeployments; they go with the namespace"});
+  EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
+}
+
+TEST_F(DgdReconcilerTest, ACreateRefusedBecauseTheNamespaceIsTerminatingStopsTheRest) {
+  // The cache has not seen the namespace's deletion yet; the API server has.
+  apply(kAgg);
+  const std::string refused =
+      apimachinery::namespace_terminating({"nvidia.com", "dynamographdeploymentscalingadapters"},
+                                          "sglang-agg-frontend", "default")
+          .message;
+  cluster_.fail_next("create", DYNOP_ERROR, refused);
+  auto result = reconcile_dgd();
+  EXPECT_TRUE(result.status().is_ok()) << result.status().message();
+  EXPECT_EQ(result.requeue_after_ms(), 0u);
+  EXPECT_TRUE(cluster_.all("Pod").empty());  // nothing after the refusal was tried
+  EXPECT_TRUE(cluster_.all("DynamoGraphDeploymentScalingAdapter").empty());
+  EXPECT_TRUE(cluster_.events().empty());
+  EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
+  ASSERT_EQ(cluster_.logs_at(DYNOP_LOG_INFO).size(), 1u);
+  EXPECT_NE(cluster_.logs_at(DYNOP_LOG_INFO)[0].find(
+                "namespace default is being terminated (it refused to create "
+                "DynamoGraphDeploymentScalingAdapter sglang-agg-"),
+            std::string::npos)
+      << cluster_.logs_at(DYNOP_LOG_INFO)[0];
+}
+
+TEST_F(DgdReconcilerTest, ANamespaceOfTheSameNameMadeAgainIsUsedAgain) {
+  cluster_.put(json::object{{"apiVersion", "v1"},
+                            {"kind", "Namespace"},
+                            {"metadata", {{"name", "default"}}},
+                            {"status", {{"phase", "Terminating"}}}});
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_TRUE(cluster_.all("Pod").empty());
+  cluster_.put(json::object{{"apiVersion", "v1"},
+                            {"kind", "Namespace"},
+                            {"metadata", {{"name", "default"}}},
+                            {"status", {{"phase", "Active"}}}});
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_EQ(cluster_.all("Pod").size(), 2u);
+}
+
 TEST_F(DgdReconcilerTest, AlreadyExistsOnCreateIsNotAnError) {
   apply(kAgg);
   cluster_.fail_next("create", DYNOP_CONFLICT, "already exists");
@@ -680,14 +819,24 @@ TEST(DgdPluginConfig, ParsesKnownKeysAndRejectsOthers) {
   EXPECT_THROW(parse_dgd_plugin_config("workers: 0\n"), std::invalid_argument);
 }
 
-TEST(DgdPluginConfig, WatchesPodsAdaptersAndClaimsThroughOwners) {
+TEST(DgdPluginConfig, WatchesWhatItOwnsTheSharedPlannerIdentityAndNamespaces) {
   sdk::ReconcilerSpec spec = dgd_reconciler_spec({});
   EXPECT_EQ(spec.primary.kind, "DynamoGraphDeployment");
-  ASSERT_EQ(spec.watches.size(), 3u);
+  ASSERT_EQ(spec.watches.size(), 6u);
   EXPECT_EQ(spec.watches[0].gvk.kind, "Pod");
   EXPECT_EQ(spec.watches[1].gvk.kind, "DynamoGraphDeploymentScalingAdapter");
   EXPECT_EQ(spec.watches[2].gvk.kind, "PersistentVolumeClaim");
-  for (const auto& w : spec.watches) EXPECT_EQ(w.mapping, sdk::WatchMapping::kControllerOwner);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(spec.watches[i].mapping, sdk::WatchMapping::kControllerOwner);
+  }
+  // Shared by several DGDs, so no controller owner: map_dgds_of maps them.
+  EXPECT_EQ(spec.watches[3].gvk.kind, "ServiceAccount");
+  EXPECT_EQ(spec.watches[4].gvk.kind, "RoleBinding");
+  EXPECT_EQ(spec.watches[4].gvk.group, "rbac.authorization.k8s.io");
+  EXPECT_EQ(spec.watches[5].gvk.kind, "Namespace");
+  for (std::size_t i = 3; i < 6; ++i) {
+    EXPECT_EQ(spec.watches[i].mapping, sdk::WatchMapping::kFunction);
+  }
 }
 
 }  // namespace
