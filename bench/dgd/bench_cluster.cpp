@@ -11,6 +11,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "lib/apimachinery/json_decode.hpp"
+#include "lib/kube/cache/object_decoder.hpp"
 #include "tests/support/paths.hpp"
 
 namespace dynop::bench {
@@ -85,15 +87,15 @@ WatchFeed::WatchFeed(test::LocalCluster& cluster, const std::string& collection,
     return;
   }
   reader_ = std::thread([this, collection] {
+    // The host's own watch decoder (lib/kube/cache), then a document for the handler.
+    kube::ObjectDecoder decoder(nullptr, "", "");
     std::string line;
     while (watch_.stream->next_line(line)) {
-      std::error_code ec;
-      json::value event = json::parse(line, ec);
-      if (ec || !event.is_object()) continue;
-      const std::string type = test::field_text(event, {"type"});
-      const json::value* object = event.get_object().if_contains("object");
-      if (type == "BOOKMARK" || object == nullptr || !object->is_object()) continue;
-      handler_(type, object->get_object());
+      auto event = decoder.decode_event(line);
+      if (!event || !event->object) continue;  // BOOKMARK, ERROR, unreadable
+      auto object = apimachinery::decode_json(event->object->json());
+      if (!object || !object->is_object()) continue;
+      handler_(kube::to_string(event->type), object->get_object());
     }
     ended_ = watch_.stream->error() != "cancelled";
     if (ended_)

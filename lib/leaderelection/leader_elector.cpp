@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "lib/apimachinery/json_decode.hpp"
 #include "lib/apimachinery/time.hpp"
 
 namespace dynop::leaderelection {
@@ -36,11 +37,10 @@ struct ParsedLease {
 };
 
 std::optional<ParsedLease> parse_lease(const std::string& text) {
-  boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
-  if (ec || !value.is_object()) return std::nullopt;
+  auto value = apimachinery::decode_json(text);
+  if (!value || !value->is_object()) return std::nullopt;
   ParsedLease lease;
-  lease.object = std::move(value.get_object());
+  lease.object = std::move(value->as_object());
   if (const json::value* metadata = lease.object.if_contains("metadata");
       metadata && metadata->is_object())
     lease.resource_version = string_field(metadata->get_object(), "resourceVersion");

@@ -1,7 +1,8 @@
 #include "lib/kube/client/api_error.hpp"
 
-#include <boost/json.hpp>
 #include <charconv>
+
+#include "lib/apimachinery/status.hpp"
 
 namespace dynop::kube {
 
@@ -97,23 +98,16 @@ Error error_from_response(int http_status, std::string_view body,
   Error error;
   error.http_status = http_status;
   error.kind = kind_for(http_status);
-  boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(body, ec);
-  const boost::json::object* status = parsed.if_object();
-  if (!ec && status && status->contains("kind") && (*status).at("kind") == "Status") {
-    if (auto* reason = status->if_contains("reason"); reason && reason->is_string())
-      error.reason = std::string(reason->get_string());
-    if (auto* message = status->if_contains("message"); message && message->is_string())
-      error.message = std::string(message->get_string());
+  if (std::optional<apimachinery::Status> status = apimachinery::parse_status_body(body)) {
+    error.reason = std::move(status->reason);
+    error.message = std::move(status->message);
     // Watch ERROR events carry the status only inside the Status object.
-    if (auto* code = status->if_contains("code"); code && code->is_int64() && http_status == 0) {
-      error.http_status = static_cast<int>(code->get_int64());
+    if (http_status == 0 && status->code != 0) {
+      error.http_status = status->code;
       error.kind = kind_for(error.http_status);
     }
-    if (auto* details = status->if_contains("details"); details && details->is_object()) {
-      if (auto* after = details->get_object().if_contains("retryAfterSeconds");
-          after && after->is_int64())
-        error.retry_after = std::chrono::seconds(after->get_int64());
+    if (status->details && status->details->retry_after_seconds > 0) {
+      error.retry_after = std::chrono::seconds(status->details->retry_after_seconds);
     }
   } else {
     error.message = std::string(body.substr(0, 512));

@@ -2,14 +2,17 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/json_decode.hpp"
+
 namespace dynop::kube {
 namespace json = boost::json;
 
 Result<std::vector<ResourceInfo>> parse_api_resource_list(std::string_view body) {
-  boost::system::error_code ec;
-  json::value value = json::parse(body, ec);
-  if (ec || !value.is_object()) return decode_error("discovery document is not a JSON object");
-  const json::object& list = value.get_object();
+  auto value = apimachinery::decode_json(body);
+  if (!value || !value->is_object()) {
+    return decode_error("discovery document is not a JSON object");
+  }
+  const json::object& list = value->get_object();
   const json::value* group_version = list.if_contains("groupVersion");
   if (!group_version || !group_version->is_string())
     return decode_error("discovery document has no groupVersion");
