@@ -1,5 +1,5 @@
 # Every dependency comes from Debian 12 packages (packaging/debian-packages.txt).
-find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json url filesystem)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json url filesystem program_options)
 find_package(OpenSSL REQUIRED)
 find_package(Threads REQUIRED)
 find_package(yaml-cpp REQUIRED)
@@ -7,6 +7,9 @@ find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(simdjson REQUIRED)
 find_package(SQLite3 REQUIRED)
+# Only prometheus-cpp::core is linked; the package's config also finds the
+# civetweb/curl/zlib its pull and push libraries need (Debian installs them).
+find_package(prometheus-cpp REQUIRED CONFIG)  # Debian ships no version file
 if(DYNOP_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -100,7 +100,7 @@ int run(const dynop::host::Config& config) {
   dynop::metrics::Registry registry;
   registry.gauge("dynop_build_info", "Build information of the dynop host; always 1.")
       .with({{"version", dynop::host::version()}})
-      .set(1);
+      .Set(1);
 
   dynop::host::OpsServer ops(registry);
   std::atomic<bool> plugins_started{false};

@@ -3,5 +3,5 @@ add_executable(dynop-localcluster ${CMAKE_CURRENT_LIST_DIR}/main.cpp)
 dynop_target_defaults(dynop-localcluster)
 target_link_libraries(dynop-localcluster PRIVATE
   dynop::localcluster_server dynop::localcluster_admission dynop::localcluster_controllers dynop::localcluster_pki
-  dynop::localcluster_builtin dynop::localcluster_table_renderer dynop::localcluster_faults dynop::log spdlog::spdlog OpenSSL::Crypto)
+  dynop::localcluster_builtin dynop::localcluster_table_renderer dynop::localcluster_faults dynop::cli dynop::log spdlog::spdlog OpenSSL::Crypto)
 set_target_properties(dynop-localcluster PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)

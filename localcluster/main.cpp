@@ -11,14 +11,15 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 #include <string>
 #include <thread>
 
+#include "lib/cli/command_line.hpp"
 #include "lib/log/log.hpp"
 #include "localcluster/admission/webhook_dispatcher.hpp"
 #include "localcluster/builtin/builtin_resource_types.hpp"
@@ -52,84 +53,42 @@ struct Flags {
   faults::FaultConfig faults;
 };
 
-constexpr const char* kUsage =
-    "usage: dynop-localcluster [--data-dir DIR] [--port N] [--in-memory] [--token TOKEN]\n"
-    "                          [--log-level trace|debug|info|warn|error|off] [--watch-history N]\n"
-    "                          [--fault-... (below)]\n"
-    "  --data-dir DIR   state, certificates and kubeconfig (default ./.localcluster)\n"
-    "  --port N         HTTPS port on 127.0.0.1; 0 picks a free one (default 0)\n"
-    "  --in-memory      keep objects in memory only (nothing survives a restart)\n"
-    "  --token TOKEN    bearer token clients must send (default: generated, kept in DIR/token)\n"
-    "  --watch-history N  events kept for watches from an older resourceVersion (default 20000)\n"
-    "fault injection (tests):\n";
+namespace po = boost::program_options;
 
-bool parse_flags(int argc, char** argv, Flags& flags, std::string& error) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    bool has_inline = false;
-    if (auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-      has_inline = true;
-    }
-    auto next = [&](std::string& out) {
-      if (has_inline) {
-        out = value;
-        return true;
-      }
-      if (i + 1 >= argc) {
-        error = "flag " + arg + " needs a value";
-        return false;
-      }
-      out = argv[++i];
-      return true;
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage << faults::flags_usage();
-      std::exit(0);
-    } else if (arg == "--data-dir") {
-      if (!next(flags.data_dir)) return false;
-    } else if (arg == "--port") {
-      std::string text;
-      if (!next(text)) return false;
-      try {
-        std::size_t used = 0;
-        flags.port = std::stoi(text, &used);
-        if (used != text.size() || flags.port < 0 || flags.port > 65535) throw std::out_of_range("");
-      } catch (...) {
-        error = "--port: invalid value \"" + text + "\" (expected 0-65535)";
-        return false;
-      }
-    } else if (arg == "--in-memory") {
-      flags.in_memory = true;
-    } else if (arg == "--token") {
-      if (!next(flags.token)) return false;
-    } else if (arg == "--watch-history") {
-      std::string text;
-      if (!next(text)) return false;
-      try {
-        flags.watch_history = std::stoul(text);
-        if (flags.watch_history == 0) throw std::out_of_range("");
-      } catch (...) {
-        error = "--watch-history: invalid value \"" + text + "\" (expected a positive count)";
-        return false;
-      }
-    } else if (arg == "--log-level") {
-      if (!next(flags.log_level)) return false;
-    } else if (faults::is_fault_flag(arg)) {
-      std::string text;
-      if (!next(text)) return false;
-      if (auto applied = faults::apply_flag(flags.faults, arg, text); !applied) {
-        error = applied.error();
-        return false;
-      }
-    } else {
-      error = "unknown flag " + arg;
-      return false;
-    }
-  }
-  return true;
+// Every flag, bound to `flags` (--help lists exactly these).
+po::options_description describe_flags(Flags& flags) {
+  po::options_description out("Flags", 100, 50);
+  out.add_options()("data-dir", po::value(&flags.data_dir)->value_name("DIR"),
+                    "state, certificates and kubeconfig (default ./.localcluster)")(
+      "port",
+      po::value<std::string>()->value_name("N")->notifier([&flags](const std::string& text) {
+        int port = -1;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+        if (ec != std::errc() || end != text.data() + text.size() || port < 0 || port > 65535) {
+          throw std::invalid_argument("--port: invalid value \"" + text + "\" (expected 0-65535)");
+        }
+        flags.port = port;
+      }),
+      "HTTPS port on 127.0.0.1; 0 picks a free one (default 0)")(
+      "in-memory", po::bool_switch(&flags.in_memory),
+      "keep objects in memory only (nothing survives a restart)")(
+      "token", po::value(&flags.token)->value_name("TOKEN"),
+      "bearer token clients must send (default: generated, kept in DIR/token)")(
+      "log-level", po::value(&flags.log_level)->value_name("LEVEL"),
+      "trace, debug, info, warn, error or off (default info)")(
+      "watch-history",
+      po::value<std::string>()->value_name("N")->notifier([&flags](const std::string& text) {
+        std::size_t count = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
+        if (ec != std::errc() || end != text.data() + text.size() || count == 0) {
+          throw std::invalid_argument("--watch-history: invalid value \"" + text +
+                                      "\" (expected a positive count)");
+        }
+        flags.watch_history = count;
+      }),
+      "events kept for watches from an older resourceVersion (default 20000)");
+  out.add(faults::fault_flags(flags.faults));
+  return out;
 }
 
 std::string load_or_create_token(const fs::path& path) {
@@ -161,7 +120,8 @@ int run(const Flags& flags) {
   std::string token = flags.token.empty() ? load_or_create_token(data_dir / "token") : flags.token;
 
   faults::FaultInjector injector(flags.faults);
-  if (flags.faults != faults::FaultConfig{}) spdlog::info("faults: {}", faults::describe(flags.faults));
+  if (flags.faults != faults::FaultConfig{})
+    spdlog::info("faults: {}", faults::describe(flags.faults));
   faults::Lifecycle lifecycle;
   std::thread([&lifecycle] {
     sigset_t signals;
@@ -267,10 +227,10 @@ int main(int argc, char** argv) {
 
   Flags flags;
   std::string error;
-  if (!parse_flags(argc, argv, flags, error)) {
-    std::fprintf(stderr, "dynop-localcluster: %s\n%s%s", error.c_str(), kUsage,
-                 std::string(faults::flags_usage()).c_str());
-    return 2;
+  po::variables_map values;
+  if (auto exit_code = dynop::cli::parse_main(argc, argv, describe_flags(flags),
+                                              "dynop-localcluster", "[flags]", values)) {
+    return *exit_code;
   }
   auto level = dynop::log::parse_level(flags.log_level, error);
   if (!level) {

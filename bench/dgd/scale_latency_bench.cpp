@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "bench/dgd/bench_cluster.hpp"
+#include "lib/cli/command_line.hpp"
 #include "tests/support/paths.hpp"
 
 namespace {
@@ -167,20 +168,19 @@ int main(int argc, char** argv) {
   int replicas = 10;
   int background = 0;
   dynop::bench::BenchClusterOptions options;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--trials") == 0 && i + 1 < argc) {
-      trials = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--replicas") == 0 && i + 1 < argc) {
-      replicas = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--background") == 0 && i + 1 < argc) {
-      background = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--in-memory") == 0) {
-      options.in_memory = true;
-    } else {
-      std::fprintf(stderr, "usage: %s [--trials N] [--replicas N] [--background N] [--in-memory]\n",
-                   argv[0]);
-      return 2;
-    }
+  namespace po = boost::program_options;
+  po::options_description flags("Flags", 100, 50);
+  flags.add_options()("trials", po::value(&trials)->default_value(trials)->value_name("N"),
+                      "scale-ups measured")(
+      "replicas", po::value(&replicas)->default_value(replicas)->value_name("N"),
+      "replicas each trial scales to")(
+      "background", po::value(&background)->default_value(background)->value_name("N"),
+      "other DGDs (3 pods each) created first")("in-memory", po::bool_switch(&options.in_memory),
+                                                "cluster objects in memory, not SQLite");
+  po::variables_map flag_values;
+  if (auto exit_code = dynop::cli::parse_main(argc, argv, flags, "dgd_scale_latency_bench",
+                                              "[flags]", flag_values)) {
+    return *exit_code;
   }
   if (background > 0) options.namespaces = {"bench"};
   dynop::bench::BenchCluster bench(options);

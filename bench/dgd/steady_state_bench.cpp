@@ -23,6 +23,7 @@
 #include <unordered_map>
 
 #include "bench/dgd/bench_cluster.hpp"
+#include "lib/cli/command_line.hpp"
 
 namespace {
 
@@ -102,21 +103,18 @@ int main(int argc, char** argv) {
   int idle_seconds = 60;
   std::string host_log;
   dynop::bench::BenchClusterOptions options;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--dgds") == 0 && i + 1 < argc) {
-      dgds = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
-      idle_seconds = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--in-memory") == 0) {
-      options.in_memory = true;
-    } else if (std::strcmp(argv[i], "--host-log") == 0 && i + 1 < argc) {
-      host_log = argv[++i];
-    } else {
-      std::fprintf(stderr,
-                   "usage: %s [--dgds N] [--idle SECONDS] [--in-memory] [--host-log FILE]\n",
-                   argv[0]);
-      return 2;
-    }
+  namespace po = boost::program_options;
+  po::options_description flags("Flags", 100, 50);
+  flags.add_options()("dgds", po::value(&dgds)->default_value(dgds)->value_name("N"),
+                      "DGDs to create")(
+      "idle", po::value(&idle_seconds)->default_value(idle_seconds)->value_name("SECONDS"),
+      "idle window measured after they converge")("in-memory", po::bool_switch(&options.in_memory),
+                                                  "cluster objects in memory, not SQLite")(
+      "host-log", po::value(&host_log)->value_name("FILE"), "copy the host's log here");
+  po::variables_map flag_values;
+  if (auto exit_code = dynop::cli::parse_main(argc, argv, flags, "dgd_steady_state_bench",
+                                              "[flags]", flag_values)) {
+    return *exit_code;
   }
   options.namespaces = {kNamespace};
   dynop::bench::BenchCluster bench(options);

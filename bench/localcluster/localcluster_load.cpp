@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -25,9 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include <boost/json.hpp>
-
 #include "bench/runtime/bench_data.hpp"
+#include "lib/cli/command_line.hpp"
 #include "lib/net/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -95,8 +95,9 @@ json::object pod_template() {
   auto events = dynop::bench::load_pod_events();
   json::object pod = json::parse(events.front()).at("object").as_object();
   auto& meta = pod["metadata"].as_object();
-  for (const char* key : {"uid", "resourceVersion", "creationTimestamp", "namespace",
-                          "managedFields", "ownerReferences", "generateName", "deletionTimestamp"}) {
+  for (const char* key :
+       {"uid", "resourceVersion", "creationTimestamp", "namespace", "managedFields",
+        "ownerReferences", "generateName", "deletionTimestamp"}) {
     meta.erase(key);
   }
   return pod;
@@ -140,19 +141,25 @@ std::string pod_body(const json::object& tmpl, const std::string& name) {
 
 int main(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto next = [&] { return i + 1 < argc ? std::stoi(argv[++i]) : 0; };
-    if (arg == "--in-memory") options.in_memory = true;
-    else if (arg == "--writes") options.writes = next();
-    else if (arg == "--clients") options.clients = next();
-    else if (arg == "--watchers") options.watchers = next();
-    else if (arg == "--list-pods") options.list_pods = next();
-    else if (arg == "--hold") options.hold_seconds = next();
-    else {
-      std::fprintf(stderr, "unknown argument %s\n", arg.c_str());
-      return 2;
-    }
+  namespace po = boost::program_options;
+  po::options_description flags("Flags", 100, 50);
+  flags.add_options()("in-memory", po::bool_switch(&options.in_memory),
+                      "objects in memory, not SQLite")(
+      "writes", po::value(&options.writes)->default_value(options.writes)->value_name("N"),
+      "pods created, then updated, then deleted")(
+      "clients", po::value(&options.clients)->default_value(options.clients)->value_name("C"),
+      "concurrent client connections")(
+      "watchers", po::value(&options.watchers)->default_value(options.watchers)->value_name("W"),
+      "watches open during the writes")(
+      "list-pods", po::value(&options.list_pods)->default_value(options.list_pods)->value_name("N"),
+      "pods in the cluster for the list round")(
+      "hold",
+      po::value(&options.hold_seconds)->default_value(options.hold_seconds)->value_name("S"),
+      "seconds to keep the server up at the end (to read its RSS)");
+  po::variables_map flag_values;
+  if (auto exit_code =
+          dynop::cli::parse_main(argc, argv, flags, "localcluster_load", "[flags]", flag_values)) {
+    return *exit_code;
   }
   json::object tmpl = pod_template();
   std::string sample = pod_body(tmpl, "sample-pod-000000");
@@ -246,8 +253,9 @@ int main(int argc, char** argv) {
     if (round == 0) items = json::parse(r.response->body).at("items").as_array().size();
   }
   std::sort(times.begin(), times.end());
-  std::printf("list of %zu pods: %.3f s median of 3 (%.1f MB JSON, received and read by the client)\n",
-              items, times[1], bytes / 1e6);
+  std::printf(
+      "list of %zu pods: %.3f s median of 3 (%.1f MB JSON, received and read by the client)\n",
+      items, times[1], bytes / 1e6);
   std::printf("server memory: peak RSS (VmHWM) %s, RSS now %s\n",
               status_field(s.process->pid(), "VmHWM:").c_str(),
               status_field(s.process->pid(), "VmRSS:").c_str());

@@ -18,6 +18,7 @@
 #include "bench/runtime/bench_data.hpp"
 #include "lib/kube/cache/indexer.hpp"
 #include "lib/kube/cache/object_decoder.hpp"
+#include "lib/cli/command_line.hpp"
 
 namespace {
 
@@ -96,7 +97,18 @@ void run(const char* label, std::shared_ptr<const Projection> projection,
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int pods = argc > 1 ? std::atoi(argv[1]) : 100000;
+  int pods = 100000;
+  namespace po = boost::program_options;
+  po::options_description flags("Flags", 100, 50);
+  flags.add_options()("pods", po::value(&pods)->default_value(pods)->value_name("N"),
+                      "pods in the cache (also the first positional argument)");
+  po::positional_options_description positional;
+  positional.add("pods", 1);
+  po::variables_map flag_values;
+  if (auto exit_code = dynop::cli::parse_main(argc, argv, flags, "runtime_cache_memory_bench",
+                                              "[--pods] [N]", flag_values, &positional)) {
+    return *exit_code;
+  }
   const auto events = dynop::bench::load_pod_events();
   run("default pod projection", std::make_shared<Projection>(Projection::default_pod()), events,
       pods);

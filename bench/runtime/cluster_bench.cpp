@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "bench/runtime/bench_data.hpp"
+#include "lib/cli/command_line.hpp"
 #include "lib/controller/controller.hpp"
 #include "lib/kube/cache/informer.hpp"
 #include "lib/kube/client/client.hpp"
@@ -64,8 +65,22 @@ double percentile(std::vector<double> values, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int pods = argc > 1 ? std::atoi(argv[1]) : 20000;
-  const int samples = argc > 2 ? std::atoi(argv[2]) : 500;
+  int pods = 20000;
+  int samples = 500;
+  namespace po = boost::program_options;
+  po::options_description flags("Flags", 100, 50);
+  flags.add_options()("pods", po::value(&pods)->default_value(pods)->value_name("N"),
+                      "pods created before the sync (also the first positional argument)")(
+      "samples", po::value(&samples)->default_value(samples)->value_name("N"),
+      "reconcile samples (also the second positional argument)");
+  po::positional_options_description positional;
+  positional.add("pods", 1).add("samples", 1);
+  po::variables_map flag_values;
+  if (auto exit_code =
+          dynop::cli::parse_main(argc, argv, flags, "runtime_cluster_bench",
+                                 "[flags] [PODS [SAMPLES]]", flag_values, &positional)) {
+    return *exit_code;
+  }
   dynop::test::LocalCluster cluster;
   if (!cluster.ok()) {
     std::fprintf(stderr, "localcluster: %s\n", cluster.error().c_str());

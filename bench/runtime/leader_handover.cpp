@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "lib/cli/command_line.hpp"
 #include "tests/fixtures/plugins/mirror_objects.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/paths.hpp"
@@ -172,10 +173,34 @@ void report(const char* what, const std::vector<Trial>& trials) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int trials = argc > 1 ? std::max(1, std::atoi(argv[1])) : 10;
+  int trials = 10;
   Timings t;
-  if (argc > 4) t = Timings{argv[2], argv[3], argv[4]};
-  const std::string modes = argc > 5 ? argv[5] : "both";
+  std::string modes = "both";
+  namespace po = boost::program_options;
+  po::options_description flags("Flags (also positional, in this order)", 100, 50);
+  flags.add_options()("trials", po::value(&trials)->default_value(trials)->value_name("N"),
+                      "hand-overs per mode")(
+      "lease-duration", po::value(&t.lease)->default_value(t.lease)->value_name("D"),
+      "the hosts' --leader-elect-lease-duration")(
+      "renew-deadline", po::value(&t.renew)->default_value(t.renew)->value_name("D"),
+      "the hosts' --leader-elect-renew-deadline")(
+      "retry-period", po::value(&t.retry)->default_value(t.retry)->value_name("D"),
+      "the hosts' --leader-elect-retry-period")(
+      "modes", po::value(&modes)->default_value(modes)->value_name("M"),
+      "sigterm, sigkill or both: how the leader is stopped");
+  po::positional_options_description positional;
+  positional.add("trials", 1)
+      .add("lease-duration", 1)
+      .add("renew-deadline", 1)
+      .add("retry-period", 1)
+      .add("modes", 1);
+  po::variables_map flag_values;
+  if (auto exit_code = dynop::cli::parse_main(argc, argv, flags, "runtime_leader_handover_bench",
+                                              "[flags] [TRIALS [LEASE RENEW RETRY [MODES]]]",
+                                              flag_values, &positional)) {
+    return *exit_code;
+  }
+  trials = std::max(1, trials);
   const bool with_term = modes != "sigkill";
   const bool with_kill = modes != "sigterm";
   dynop::test::LocalCluster cluster;

@@ -69,7 +69,7 @@ void AdmissionMetrics::count(std::size_t path, std::optional<dynop::admission::O
     return metrics::Labels{{"path", paths_[path]},
                            {"operation", std::string(operation_label(op))},
                            {"result", std::string(to_string(result))}};
-  }).inc();
+  }).Increment();
 }
 
 void AdmissionMetrics::denial(std::size_t path, dynop::admission::Operation operation,
@@ -81,13 +81,13 @@ void AdmissionMetrics::denial(std::size_t path, dynop::admission::Operation oper
     return metrics::Labels{{"path", paths_[path]},
                            {"operation", std::string(operation_label(op))},
                            {"plugin", plugin ? plugins_[who] : std::string("none")}};
-  }).inc();
+  }).Increment();
 }
 
 void AdmissionMetrics::observe_seconds(std::size_t path, double seconds) {
   series(slots_[path].duration, duration_, [&] {
     return metrics::Labels{{"path", paths_[path]}};
-  }).observe(seconds);
+  }).Observe(seconds);
 }
 
 }  // namespace dynop::host::admission

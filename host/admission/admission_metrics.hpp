@@ -63,7 +63,7 @@ class AdmissionMetrics {
   };
 
   template <class M, class MakeLabels>
-  static M& series(Slot<M>& slot, metrics::Family<M>& family, MakeLabels&& labels) {
+  static M& series(Slot<M>& slot, const metrics::Family<M>& family, MakeLabels&& labels) {
     M* known = slot.series.load(std::memory_order_acquire);
     if (known != nullptr) return *known;
     M& found = family.with(labels());  // the same child for every thread
@@ -71,9 +71,9 @@ class AdmissionMetrics {
     return found;
   }
 
-  metrics::Family<metrics::Counter>& requests_;
-  metrics::Family<metrics::Counter>& denials_;
-  metrics::Family<metrics::Histogram>& duration_;
+  metrics::Family<metrics::Counter> requests_;
+  metrics::Family<metrics::Counter> denials_;
+  metrics::Family<metrics::Histogram> duration_;
   std::vector<std::string> paths_;  // the last one is "unknown"
   std::vector<std::string> plugins_;
   std::unique_ptr<PathSlots[]> slots_;

@@ -225,16 +225,16 @@ void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
                         ->gauge("dynop_leader_election_is_leader",
                                 "1 while this replica holds the leader election Lease, else 0.")
                         .with({{"lease", election.lease_namespace + "/" + election.lease_name}});
-  is_leader.set(0);
+  is_leader.Set(0);
   election.on_started_leading = [this, &is_leader] {
-    is_leader.set(1);
+    is_leader.Set(1);
     spdlog::info("became the leader; starting controllers");
     std::lock_guard guard(mutex_);
     leading_ = true;
     start_controllers_if_leading();
   };
   election.on_stopped_leading = [this, &is_leader, lost = std::move(on_lost_leadership)] {
-    is_leader.set(0);
+    is_leader.Set(0);
     // Controllers cannot be restarted (Controller::stop is final): like
     // controller-runtime, a replica that loses the lease exits and is restarted.
     if (stopping_) return;

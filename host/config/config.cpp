@@ -10,47 +10,12 @@
 namespace dynop::host {
 
 std::string usage() {
-  return R"(Usage: dynop [flags]
-
-dynop runs Kubernetes controllers for LLM inference graphs; plugins loaded
-from --plugin-dir do the work.
-
-Flags (flags override the config file):
-  --config FILE            YAML config file (keys: logLevel, logFormat, pluginDir,
-                           plugins, pluginConfig, metricsAddress, kubeconfig,
-                           admissionAddress, admissionCertFile, admissionKeyFile,
-                           leaderElection: {leaderElect, leaseDuration, renewDeadline,
-                           retryPeriod, resourceName, resourceNamespace})
-  --log-level LEVEL        trace, debug, info, warn, error or off (default info)
-  --log-format FORMAT      text or json (default text)
-  --plugin-dir DIR         folder of plugin shared libraries (default /usr/lib/dynop/plugins)
-  --plugins A,B            plugins to load (default: every plugin in the folder)
-  --metrics-address ADDR   host:port for /metrics, /healthz, /readyz (default 0.0.0.0:8080)
-  --kubeconfig FILE        kubeconfig to use (default $KUBECONFIG, then in-cluster)
-  --admission-address ADDR host:port for the HTTPS admission webhooks (e.g. :9443;
-                           default: not served)
-  --admission-cert-file F  PEM certificate chain for the admission webhooks
-  --admission-key-file F   PEM private key for the admission webhooks (both files
-                           are reloaded when they change)
-  --leader-elect BOOL      true or false: run controllers only on the Lease holder
-                           (default true when connected to Kubernetes)
-  --leader-election-id N   name of the Lease (default dynop-leader)
-  --leader-election-namespace NS
-                           namespace of the Lease (default the pod's, else dynop-system)
-  --leader-elect-lease-duration D
-                           how long followers wait after the last renewal before they
-                           take the Lease (default 15s; Go durations: 15s, 500ms, 1m)
-  --leader-elect-renew-deadline D
-                           how long the leader keeps trying to renew before it gives
-                           up leadership (default 10s; shorter than the lease duration)
-  --leader-elect-retry-period D
-                           how often candidates try to take the Lease and the leader
-                           renews it (default 2s; under the renew deadline / 1.2)
-  --version                print the version and exit
-  -h, --help               print this help and exit
-
-Exit codes: 0 success, 1 configuration or startup error, 2 command-line usage error.
-)";
+  return "Usage: dynop [flags]\n\n"
+         "dynop runs Kubernetes controllers for LLM inference graphs; plugins loaded\n"
+         "from --plugin-dir do the work.\n\n" +
+         flags_help() +
+         "\nExit codes: 0 success, 1 configuration or startup error, 2 command-line usage "
+         "error.\n";
 }
 
 namespace {

@@ -30,8 +30,12 @@ struct Flags {
   std::optional<std::string> leader_elect_retry_period;
 };
 
-// Accepts "--name value" and "--name=value". false and one `error` line
-// ("unknown flag --foo", "flag --log-level needs a value") on misuse.
+// Accepts "--name value" and "--name=value" (lib/cli's rules). false and one
+// `error` line ("unknown flag --foo (see --help)", "flag --log-level needs a
+// value") on misuse.
 bool parse_flags(const std::vector<std::string>& args, Flags& flags, std::string& error);
+
+// The flags' part of --help: every flag parse_flags accepts, described.
+std::string flags_help();
 
 }  // namespace dynop::host

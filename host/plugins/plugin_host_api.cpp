@@ -197,16 +197,16 @@ dynop_status PluginHostApi::metric_register(dynop_host_context* ctx, int32_t typ
         return ok();
       }
     }
-    MetricFamily family{type, metric_name};
+    MetricFamily family{type, metric_name, {}, {}, {}};
     switch (type) {
       case DYNOP_METRIC_COUNTER:
-        family.counter = &api.registry_.counter(metric_name, std::string(view(help)));
+        family.counter = api.registry_.counter(metric_name, std::string(view(help)));
         break;
       case DYNOP_METRIC_GAUGE:
-        family.gauge = &api.registry_.gauge(metric_name, std::string(view(help)));
+        family.gauge = api.registry_.gauge(metric_name, std::string(view(help)));
         break;
       case DYNOP_METRIC_HISTOGRAM:
-        family.histogram = &api.registry_.histogram(
+        family.histogram = api.registry_.histogram(
             metric_name, std::string(view(help)),
             bucket_count ? std::vector<double>(buckets, buckets + bucket_count) : kDefaultBuckets);
         break;
@@ -227,37 +227,43 @@ dynop_status PluginHostApi::metric_update(dynop_host_context* ctx, dynop_metric 
                                           const dynop_label* labels, size_t label_count,
                                           double value) {
   PluginHostApi& api = self(ctx);
-  MetricFamily family;
+  std::optional<MetricFamily> found;
   {
     std::lock_guard lock(api.mutex_);
     if (metric == 0 || metric > api.families_.size()) {
       return status(DYNOP_INVALID_ARGUMENT, "unknown metric handle " + std::to_string(metric));
     }
-    family = api.families_[metric - 1];
+    found = api.families_[metric - 1];
   }
+  const MetricFamily& family = *found;
   try {
     metrics::Labels label_set;
-    label_set.reserve(label_count);
     for (size_t i = 0; i < label_count; ++i) {
-      label_set.emplace_back(std::string(view(labels[i].name)), std::string(view(labels[i].value)));
+      if (!label_set.emplace(std::string(view(labels[i].name)), std::string(view(labels[i].value)))
+               .second) {
+        return status(DYNOP_INVALID_ARGUMENT, "metric " + family.name + ": label \"" +
+                                                  std::string(view(labels[i].name)) +
+                                                  "\" given twice");
+      }
     }
-    if (family.counter != nullptr && op == DYNOP_METRIC_INC) {
-      family.counter->with(label_set).inc(value);
-    } else if (family.gauge != nullptr && op == DYNOP_METRIC_SET) {
-      family.gauge->with(label_set).set(value);
-    } else if (family.gauge != nullptr && op == DYNOP_METRIC_INC) {
-      family.gauge->with(label_set).inc(value);
-    } else if (family.gauge != nullptr && op == DYNOP_METRIC_DEC) {
-      family.gauge->with(label_set).dec(value);
-    } else if (family.histogram != nullptr && op == DYNOP_METRIC_OBSERVE) {
-      family.histogram->with(label_set).observe(value);
+    if (family.counter && op == DYNOP_METRIC_INC) {
+      family.counter->with(label_set).Increment(value);
+    } else if (family.gauge && op == DYNOP_METRIC_SET) {
+      family.gauge->with(label_set).Set(value);
+    } else if (family.gauge && op == DYNOP_METRIC_INC) {
+      family.gauge->with(label_set).Increment(value);
+    } else if (family.gauge && op == DYNOP_METRIC_DEC) {
+      family.gauge->with(label_set).Decrement(value);
+    } else if (family.histogram && op == DYNOP_METRIC_OBSERVE) {
+      family.histogram->with(label_set).Observe(value);
     } else {
       return status(DYNOP_INVALID_ARGUMENT, "metric " + family.name + ": operation " +
                                                 std::to_string(op) + " does not suit its type");
     }
     return ok();
   } catch (const std::exception& e) {
-    return status(DYNOP_INVALID_ARGUMENT, "metric " + family.name + ": " + e.what());
+    // The registry's messages name the metric already.
+    return status(DYNOP_INVALID_ARGUMENT, e.what());
   }
 }
 

@@ -6,6 +6,7 @@
 // knows which plugin calls.
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,9 @@ class PluginHostApi {
   struct MetricFamily {
     int32_t type;
     std::string name;
-    metrics::Family<metrics::Counter>* counter = nullptr;
-    metrics::Family<metrics::Gauge>* gauge = nullptr;
-    metrics::Family<metrics::Histogram>* histogram = nullptr;
+    std::optional<metrics::Family<metrics::Counter>> counter;
+    std::optional<metrics::Family<metrics::Gauge>> gauge;
+    std::optional<metrics::Family<metrics::Histogram>> histogram;
   };
 
   static PluginHostApi& self(dynop_host_context* ctx);

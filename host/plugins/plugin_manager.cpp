@@ -78,7 +78,7 @@ struct PluginManager::Impl {
     s.reason = std::move(reason);
     for (PluginState candidate : kAllStates) {
       status_family.with({{"plugin", s.name}, {"state", to_string(candidate)}})
-          .set(candidate == state ? 1 : 0);
+          .Set(candidate == state ? 1 : 0);
     }
   }
 
@@ -101,7 +101,7 @@ struct PluginManager::Impl {
   void load_one(const std::filesystem::path& file, const PluginLoadOptions& options,
                 std::set<std::string>& found_names);
 
-  metrics::Family<metrics::Gauge>& status_family;
+  metrics::Family<metrics::Gauge> status_family;
   metrics::Registry& registry;
   mutable std::mutex mutex;  // guards statuses (read by statuses() from any thread)
   std::vector<PluginStatus> statuses;

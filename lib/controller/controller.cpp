@@ -34,7 +34,7 @@ Controller::Controller(ControllerOptions options, Reconciler& reconciler)
       options_.rate_limiter, options_.clock ? *options_.clock : clock::real_clock());
   if (options_.metrics) {
     queue_options.metrics = workqueue::make_queue_metrics(*options_.metrics, options_.name);
-    auto& total =
+    const auto total =
         options_.metrics->counter("dynop_reconcile_total", "Reconciles by controller and result.");
     done_ = &total.with({{"controller", options_.name}, {"result", "success"}});
     requeued_ = &total.with({{"controller", options_.name}, {"result", "requeue_after"}});
@@ -109,30 +109,30 @@ void Controller::work() {
     } catch (...) {
       result = ReconcileResult::error("reconcile threw a non-standard exception");
     }
-    if (duration_) duration_->observe(std::chrono::duration<double>(clock.now() - started).count());
+    if (duration_) duration_->Observe(std::chrono::duration<double>(clock.now() - started).count());
     switch (result.outcome) {
       case ReconcileResult::Outcome::kDone:
         queue_->forget(*request);
-        if (done_) done_->inc();
+        if (done_) done_->Increment();
         break;
       case ReconcileResult::Outcome::kRequeueAfter:
         queue_->forget(*request);
         queue_->add_after(*request, result.requeue_after);
-        if (requeued_) requeued_->inc();
+        if (requeued_) requeued_->Increment();
         break;
       case ReconcileResult::Outcome::kError:
         queue_->add_rate_limited(*request);
-        if (errors_) errors_->inc();
+        if (errors_) errors_->Increment();
         if (options_.on_failure) options_.on_failure(*request, result);
         break;
       case ReconcileResult::Outcome::kConflict:
         queue_->add_rate_limited(*request);
-        if (conflicts_) conflicts_->inc();
+        if (conflicts_) conflicts_->Increment();
         if (options_.on_failure) options_.on_failure(*request, result);
         break;
       case ReconcileResult::Outcome::kTerminalError:
         queue_->forget(*request);
-        if (terminal_) terminal_->inc();
+        if (terminal_) terminal_->Increment();
         if (options_.on_failure) options_.on_failure(*request, result);
         break;
     }

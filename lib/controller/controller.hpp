@@ -14,14 +14,9 @@
 
 #include "lib/controller/reconciler.hpp"
 #include "lib/kube/cache/informer.hpp"
+#include "lib/metrics/registry.hpp"
 #include "lib/workqueue/rate_limiter.hpp"
 #include "lib/workqueue/work_queue.hpp"
-
-namespace dynop::metrics {
-class Registry;
-class Counter;
-class Histogram;
-}  // namespace dynop::metrics
 
 namespace dynop::controller {
 

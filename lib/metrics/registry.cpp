@@ -1,48 +1,31 @@
 #include "lib/metrics/registry.hpp"
 
 #include <fmt/format.h>
+#include <prometheus/check_names.h>
 
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 namespace dynop::metrics {
 namespace {
 
-bool valid_metric_name(const std::string& name) {
-  if (name.empty()) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
+// prometheus-cpp's messages ("Invalid label name") name neither the metric
+// nor the label: find the culprit and say so.
+[[noreturn]] void throw_label_error(const std::string& metric, const Labels& labels,
+                                    const std::exception& cause) {
+  for (const auto& [name, value] : labels) {
+    if (!prometheus::CheckLabelName(name)) {
+      throw std::invalid_argument(
+          fmt::format("metric {}: invalid label name \"{}\"", metric, name));
+    }
   }
-  return true;
+  throw std::invalid_argument(fmt::format("metric {}: {}", metric, cause.what()));
 }
 
-bool valid_label_name(const std::string& name) {
-  if (name.empty() || name.starts_with("__")) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
-const char* type_name(MetricType type) {
-  switch (type) {
-    case MetricType::kCounter:
-      return "counter";
-    case MetricType::kGauge:
-      return "gauge";
-    case MetricType::kHistogram:
-      return "histogram";
-  }
-  return "untyped";
-}
-
-// HELP text escapes only backslash and newline (the exposition format spec).
+// prometheus-cpp 1.0.1 writes HELP text as given; the format wants backslash
+// and newline escaped, or a scraper reads the rest of a multi-line help as
+// a sample (a plugin's help text may hold either).
 std::string escape_help(const std::string& help) {
   std::string out;
   out.reserve(help.size());
@@ -58,231 +41,76 @@ std::string escape_help(const std::string& help) {
   return out;
 }
 
-void append_header(std::string& out, const FamilyBase& family) {
-  fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", family.name(),
-                 escape_help(family.help()), family.name(), type_name(family.type()));
-}
-
-// `extra` is appended last (the histogram's `le`).
-void append_labels(std::string& out, const Labels& labels, const char* extra_name = nullptr,
-                   const std::string& extra_value = {}) {
-  if (labels.empty() && extra_name == nullptr) return;
-  out += '{';
-  bool first = true;
-  for (const auto& [name, value] : labels) {
-    if (!first) out += ',';
-    first = false;
-    out += name;
-    out += "=\"";
-    out += escape_label_value(value);
-    out += '"';
-  }
-  if (extra_name != nullptr) {
-    if (!first) out += ',';
-    out += extra_name;
-    out += "=\"";
-    out += escape_label_value(extra_value);
-    out += '"';
-  }
-  out += '}';
-}
-
-void append_sample(std::string& out, const std::string& name, const Labels& labels, double value) {
-  out += name;
-  append_labels(out, labels);
-  out += ' ';
-  out += format_value(value);
-  out += '\n';
-}
-
 }  // namespace
 
-std::string format_value(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  return fmt::format("{}", v);
-}
-
-std::string escape_label_value(const std::string& v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
+template <class M>
+M& Family<M>::with(const Labels& labels) const {
+  try {
+    if constexpr (std::is_same_v<M, Histogram>) {
+      // The exposition adds `le` itself; a series with its own would be unreadable.
+      if (labels.count("le") != 0) {
+        throw std::invalid_argument(
+            fmt::format("metric {}: invalid label name \"le\" (reserved for buckets)", name()));
+      }
+      return family_->Add(labels, *buckets_);
+    } else {
+      return family_->Add(labels);
     }
-  }
-  return out;
-}
-
-void FamilyBase::validate_labels(const Labels& sorted) const {
-  const std::string& family = name_;
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    const std::string& name = sorted[i].first;
-    if (!valid_label_name(name) || (type_ == MetricType::kHistogram && name == "le")) {
-      throw std::invalid_argument(
-          fmt::format("metric {}: invalid label name \"{}\"", family, name));
-    }
-    if (i > 0 && sorted[i - 1].first == name) {
-      throw std::invalid_argument(fmt::format("metric {}: label \"{}\" given twice", family, name));
-    }
+  } catch (const std::invalid_argument& e) {
+    if (std::string_view(e.what()).starts_with("metric ")) throw;
+    throw_label_error(name(), labels, e);
   }
 }
 
-Histogram::Histogram(std::vector<double> bounds)
-    : bounds_(std::move(bounds)),
-      counts_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {}
+template class Family<Counter>;
+template class Family<Gauge>;
+template class Family<Histogram>;
 
-void Histogram::observe(double v) {
-  // Buckets are few (typically <= 20): a linear scan beats binary search here.
-  std::size_t i = 0;
-  while (i < bounds_.size() && v > bounds_[i]) ++i;
-  counts_[i].fetch_add(1, std::memory_order_relaxed);
-  sum_.fetch_add(v, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
-}
-
-Histogram::Snapshot Histogram::snapshot() const {
-  Snapshot s;
-  s.bounds = bounds_;
-  s.cumulative.resize(bounds_.size() + 1);
-  std::uint64_t running = 0;
-  for (std::size_t i = 0; i <= bounds_.size(); ++i) {
-    running += counts_[i].load(std::memory_order_relaxed);
-    s.cumulative[i] = running;
-  }
-  // Read concurrently with observe(): report the bucket total as the count so
-  // that the +Inf bucket always equals _count, as scrapers expect.
-  s.count = running;
-  s.sum = sum_.load(std::memory_order_relaxed);
-  return s;
-}
-
-template <>
-void Family<Counter>::serialize(std::string& out) const {
-  append_header(out, *this);
-  for_each([&](const Labels& labels, const Counter& c) {
-    append_sample(out, name(), labels, c.value());
-  });
-}
-
-template <>
-void Family<Gauge>::serialize(std::string& out) const {
-  append_header(out, *this);
-  for_each(
-      [&](const Labels& labels, const Gauge& g) { append_sample(out, name(), labels, g.value()); });
-}
-
-template <>
-void Family<Histogram>::serialize(std::string& out) const {
-  append_header(out, *this);
-  const std::string bucket = name() + "_bucket";
-  for_each([&](const Labels& labels, const Histogram& h) {
-    Histogram::Snapshot s = h.snapshot();
-    for (std::size_t i = 0; i <= s.bounds.size(); ++i) {
-      out += bucket;
-      append_labels(out, labels, "le",
-                    i < s.bounds.size() ? format_value(s.bounds[i]) : std::string("+Inf"));
-      out += ' ';
-      out += std::to_string(s.cumulative[i]);
-      out += '\n';
-    }
-    append_sample(out, name() + "_sum", labels, s.sum);
-    out += name();
-    out += "_count";
-    append_labels(out, labels);
-    out += ' ';
-    out += std::to_string(s.count);
-    out += '\n';
-  });
-}
-
-FamilyBase& Registry::find_or_add(const std::string& name, MetricType type,
-                                  const std::function<std::unique_ptr<FamilyBase>()>& make) {
-  if (!valid_metric_name(name)) {
+template <class M>
+prometheus::Family<M>& Registry::add(const std::string& name, const std::string& help) {
+  if (!prometheus::CheckMetricName(name)) {
     throw std::invalid_argument(fmt::format("invalid metric name \"{}\"", name));
   }
-  std::lock_guard lock(mutex_);
-  auto it = families_.find(name);
-  if (it != families_.end()) {
-    if (it->second->type() != type) {
-      throw std::invalid_argument(fmt::format("metric {} is already registered as a {}", name,
-                                              type_name(it->second->type())));
+  const std::string escaped_help = escape_help(help);
+  try {
+    if constexpr (std::is_same_v<M, Counter>) {
+      return prometheus::BuildCounter().Name(name).Help(escaped_help).Register(registry_);
+    } else if constexpr (std::is_same_v<M, Gauge>) {
+      return prometheus::BuildGauge().Name(name).Help(escaped_help).Register(registry_);
+    } else {
+      return prometheus::BuildHistogram().Name(name).Help(escaped_help).Register(registry_);
     }
-    return *it->second;
+  } catch (const std::invalid_argument& e) {
+    // The name is taken by a family of another type.
+    throw std::invalid_argument(fmt::format("metric {}: {}", name, e.what()));
   }
-  return *families_.emplace(name, make()).first->second;
 }
 
-Family<Counter>& Registry::counter(std::string name, std::string help) {
-  return static_cast<Family<Counter>&>(find_or_add(name, MetricType::kCounter, [&] {
-    return std::make_unique<Family<Counter>>(name, std::move(help), MetricType::kCounter,
-                                             [] { return std::make_unique<Counter>(); });
-  }));
+Family<Counter> Registry::counter(const std::string& name, const std::string& help) {
+  return Family<Counter>(add<Counter>(name, help), nullptr);
 }
 
-Family<Gauge>& Registry::gauge(std::string name, std::string help) {
-  return static_cast<Family<Gauge>&>(find_or_add(name, MetricType::kGauge, [&] {
-    return std::make_unique<Family<Gauge>>(name, std::move(help), MetricType::kGauge,
-                                           [] { return std::make_unique<Gauge>(); });
-  }));
+Family<Gauge> Registry::gauge(const std::string& name, const std::string& help) {
+  return Family<Gauge>(add<Gauge>(name, help), nullptr);
 }
 
-Family<Histogram>& Registry::histogram(std::string name, std::string help,
-                                       std::vector<double> buckets) {
+Family<Histogram> Registry::histogram(const std::string& name, const std::string& help,
+                                      std::vector<double> buckets) {
   for (std::size_t i = 0; i < buckets.size(); ++i) {
     if (std::isnan(buckets[i]) || (i > 0 && !(buckets[i] > buckets[i - 1]))) {
       throw std::invalid_argument(
           fmt::format("histogram {}: buckets must be strictly increasing", name));
     }
   }
-  // +Inf is implicit; drop an explicit one so it is not printed twice.
+  // +Inf is implicit; drop an explicit one so that it is not written twice.
   if (!buckets.empty() && std::isinf(buckets.back()) && buckets.back() > 0) buckets.pop_back();
-  return static_cast<Family<Histogram>&>(find_or_add(name, MetricType::kHistogram, [&] {
-    return std::make_unique<Family<Histogram>>(
-        name, std::move(help), MetricType::kHistogram,
-        [b = std::move(buckets)] { return std::make_unique<Histogram>(b); });
-  }));
-}
-
-std::string Registry::serialize() const {
-  std::string out;
+  prometheus::Family<Histogram>& family = add<Histogram>(name, help);
   std::lock_guard lock(mutex_);
-  for (const auto& [name, family] : families_) family->serialize(out);
-  return out;
+  auto [it, inserted] = histogram_buckets_.try_emplace(name);
+  if (inserted) it->second = std::make_shared<const std::vector<double>>(std::move(buckets));
+  return Family<Histogram>(family, it->second);
 }
 
-std::vector<double> exponential_buckets(double start, double factor, int count) {
-  if (!(start > 0) || !(factor > 1) || count < 1) {
-    throw std::invalid_argument("exponential_buckets needs start > 0, factor > 1 and count >= 1");
-  }
-  std::vector<double> out;
-  out.reserve(static_cast<std::size_t>(count));
-  double v = start;
-  for (int i = 0; i < count; ++i) {
-    out.push_back(v);
-    v *= factor;
-  }
-  return out;
-}
-
-std::vector<double> linear_buckets(double start, double width, int count) {
-  if (!(width > 0) || count < 1) {
-    throw std::invalid_argument("linear_buckets needs width > 0 and count >= 1");
-  }
-  std::vector<double> out;
-  out.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) out.push_back(start + width * i);
-  return out;
-}
+std::string Registry::serialize() const { return text_exposition(registry_); }
 
 }  // namespace dynop::metrics

@@ -28,11 +28,11 @@ class RegistryQueueMetrics final : public QueueMetrics {
                             "How long a worker takes to process an item.", buckets)
                  .with(labels);
   }
-  void on_add() override { adds_->inc(); }
-  void on_depth(long long depth) override { depth_->set(static_cast<double>(depth)); }
-  void on_retry() override { retries_->inc(); }
-  void on_queue_wait(clock::Duration waited) override { wait_->observe(seconds(waited)); }
-  void on_work(clock::Duration took) override { work_->observe(seconds(took)); }
+  void on_add() override { adds_->Increment(); }
+  void on_depth(long long depth) override { depth_->Set(static_cast<double>(depth)); }
+  void on_retry() override { retries_->Increment(); }
+  void on_queue_wait(clock::Duration waited) override { wait_->Observe(seconds(waited)); }
+  void on_work(clock::Duration took) override { work_->Observe(seconds(took)); }
 
  private:
   metrics::Gauge* depth_;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 
 #include "lib/apimachinery/field_error_format.hpp"
 #include "lib/apimachinery/go_quote.hpp"
@@ -152,11 +153,6 @@ ap::Result<FaultConfig> apply_json(FaultConfig config, std::string_view body) {
   return config;
 }
 
-bool is_fault_flag(std::string_view flag) {
-  return flag == "--fault-write-error-rate" || flag == "--fault-write-error-code" ||
-         flag == "--fault-retry-after" || flag == "--fault-latency" || flag == "--fault-resources";
-}
-
 ap::Result<void> apply_flag(FaultConfig& config, std::string_view flag, std::string_view value) {
   auto fail = [&](std::string_view detail) {
     return ap::Error{std::string(flag) + ": invalid value " + ap::go_quote(value) + ": " +
@@ -201,15 +197,28 @@ ap::Result<void> apply_flag(FaultConfig& config, std::string_view flag, std::str
   return ap::Error{"unknown flag " + std::string(flag)};
 }
 
-std::string_view flags_usage() {
-  return "  --fault-write-error-rate F  fraction 0..1 of writes that fail, storage untouched "
-         "(default 0)\n"
-         "  --fault-write-error-code C  409, 429 or 500 (default 500)\n"
-         "  --fault-retry-after S       Retry-After seconds of a 429 (default 1)\n"
-         "  --fault-latency MS          milliseconds added before every API response (default 0)\n"
-         "  --fault-resources LIST      plural resources write faults apply to, comma-separated "
-         "(default all)\n"
-         "  (all of these can be changed while running: GET/PUT /admin/faults)\n";
+boost::program_options::options_description fault_flags(FaultConfig& config) {
+  namespace po = boost::program_options;
+  po::options_description out(
+      "Fault injection (tests; all can be changed while running: GET/PUT /admin/faults)", 100, 50);
+  auto flag = [&out, &config](const char* name, const char* value_name, const char* help) {
+    out.add_options()(name,
+                      po::value<std::string>()
+                          ->value_name(value_name)
+                          ->notifier([&config, name](const std::string& value) {
+                            auto applied = apply_flag(config, std::string("--") + name, value);
+                            if (!applied) throw std::invalid_argument(applied.error());
+                          }),
+                      help);
+  };
+  flag("fault-write-error-rate", "F",
+       "fraction 0..1 of writes that fail, storage untouched (default 0)");
+  flag("fault-write-error-code", "C", "409, 429 or 500 (default 500)");
+  flag("fault-retry-after", "S", "Retry-After seconds of a 429 (default 1)");
+  flag("fault-latency", "MS", "milliseconds added before every API response (default 0)");
+  flag("fault-resources", "LIST",
+       "plural resources write faults apply to, comma-separated (default all)");
+  return out;
 }
 
 }  // namespace dynop::localcluster::faults

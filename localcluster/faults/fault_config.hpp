@@ -8,6 +8,7 @@
 //    "latencyMs":0,"resources":["configmaps"]}
 
 #include <boost/json/object.hpp>
+#include <boost/program_options/options_description.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,13 +39,13 @@ boost::json::object to_json(const FaultConfig& config);
 // document read with GET can be sent back.
 apimachinery::Result<FaultConfig> apply_json(FaultConfig config, std::string_view body);
 
-// Whether `flag` ("--fault-latency") is one of the fault flags.
-bool is_fault_flag(std::string_view flag);
 // Applies one fault flag and its value; the error names the flag.
 apimachinery::Result<void> apply_flag(FaultConfig& config, std::string_view flag,
                                       std::string_view value);
 
-// The fault flags for a usage text, one line each.
-std::string_view flags_usage();
+// The --fault-* flags, for the local cluster's command line: each given one
+// is applied to `config` (which must outlive the parse) with apply_flag; a
+// bad value fails the parse with apply_flag's message.
+boost::program_options::options_description fault_flags(FaultConfig& config);
 
 }  // namespace dynop::localcluster::faults

@@ -9,22 +9,22 @@ std::string resource_label(const ResourceInfo& resource) {
 }
 
 InformerMetrics::InformerMetrics(metrics::Registry& registry, const std::string& resource) {
-  const auto with = [&](auto& family, const char* key, const char* value) {
+  const auto with = [&](const auto& family, const char* key, const char* value) {
     return &family.with({{"resource", resource}, {key, value}});
   };
-  auto& lists = registry.counter("dynop_informer_lists_total",
-                                 "Complete lists (every page) of a resource, by result.");
+  const auto lists = registry.counter("dynop_informer_lists_total",
+                                      "Complete lists (every page) of a resource, by result.");
   lists_ok_ = with(lists, "result", "success");
   lists_failed_ = with(lists, "result", "error");
   // In enum order.
-  auto& relists = registry.counter(
+  const auto relists = registry.counter(
       "dynop_informer_relists_total",
       "Lists started, by reason: initial, gone (410 Gone) or error (retry of a failed list).");
   for (std::size_t i = 0; const char* reason : {"initial", "gone", "error"})
     list_reasons_[i++] = with(relists, "reason", reason);
   watches_ = &registry.counter("dynop_informer_watches_total", "Watch requests made.")
                   .with({{"resource", resource}});
-  auto& ends = registry.counter(
+  const auto ends = registry.counter(
       "dynop_informer_watch_ends_total",
       "Watches that ended, by reason: closed (by the server), error, or gone (410 Gone).");
   for (std::size_t i = 0; const char* reason : {"closed", "error", "gone"})
@@ -32,7 +32,8 @@ InformerMetrics::InformerMetrics(metrics::Registry& registry, const std::string&
 
   static_assert(static_cast<int>(EventType::kBookmark) == 3 &&
                 static_cast<int>(EventType::kError) == 4);
-  auto& events = registry.counter("dynop_informer_events_total", "Watch events received, by type.");
+  const auto events =
+      registry.counter("dynop_informer_events_total", "Watch events received, by type.");
   for (EventType type :
        {EventType::kAdded, EventType::kModified, EventType::kDeleted, EventType::kBookmark})
     events_[index(type)] = with(events, "type", to_string(type));

@@ -25,7 +25,7 @@
 
 #include "lib/kube/cache/object_decoder.hpp"
 #include "lib/kube/client/resource.hpp"
-#include "lib/metrics/metric.hpp"
+#include "lib/metrics/registry.hpp"
 
 namespace dynop::metrics {
 class Registry;
@@ -46,17 +46,17 @@ class InformerMetrics {
   // InformerFactory makes one per kind.
   InformerMetrics(metrics::Registry& registry, const std::string& resource);
 
-  void on_list_started(ListReason reason) { list_reasons_[index(reason)]->inc(); }
-  void on_list_done(bool ok) { (ok ? lists_ok_ : lists_failed_)->inc(); }
-  void on_watch_started() { watches_->inc(); }
-  void on_watch_end(WatchEndReason reason) { watch_ends_[index(reason)]->inc(); }
+  void on_list_started(ListReason reason) { list_reasons_[index(reason)]->Increment(); }
+  void on_list_done(bool ok) { (ok ? lists_ok_ : lists_failed_)->Increment(); }
+  void on_watch_started() { watches_->Increment(); }
+  void on_watch_end(WatchEndReason reason) { watch_ends_[index(reason)]->Increment(); }
   // kError is not counted here: an ERROR event ends the watch (on_watch_end).
   void on_event(EventType type) {
-    if (type != EventType::kError) events_[index(type)]->inc();
+    if (type != EventType::kError) events_[index(type)]->Increment();
   }
-  void on_object_added() { objects_->inc(); }
-  void on_object_removed() { objects_->dec(); }
-  void set_objects(std::size_t count) { objects_->set(static_cast<double>(count)); }
+  void on_object_added() { objects_->Increment(); }
+  void on_object_removed() { objects_->Decrement(); }
+  void set_objects(std::size_t count) { objects_->Set(static_cast<double>(count)); }
 
  private:
   template <class E>

@@ -16,6 +16,7 @@ namespace {
 namespace adm = dynop::admission;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kDgdPath = "/validate-nvidia-com-v1alpha1-dynamographdeployment";
 constexpr const char* kDgdsaPath =
@@ -65,18 +66,18 @@ class DispatcherTest : public ::testing::Test {
                   const std::string& result) {
     return registry_.counter("dynop_admission_requests_total", "")
         .with({{"path", path}, {"operation", operation}, {"result", result}})
-        .value();
+        .Value();
   }
   double denials(const std::string& path, const std::string& operation, const std::string& plugin) {
     return registry_.counter("dynop_admission_denials_total", "")
         .with({{"path", path}, {"operation", operation}, {"plugin", plugin}})
-        .value();
+        .Value();
   }
   std::uint64_t observed(const std::string& path) {
     return registry_.histogram("dynop_admission_review_duration_seconds", "", {1})
         .with({{"path", path}})
-        .snapshot()
-        .count;
+        .Collect()
+        .histogram.sample_count;
   }
 
   metrics::Registry registry_;
@@ -349,7 +350,17 @@ TEST_F(DispatcherTest, MetricsAreExposedInTheRegistry) {
                               std::string(kDgdPath) + "\",result=\"allowed\"} 3"));
   EXPECT_THAT(text, HasSubstr("dynop_admission_review_duration_seconds_count{path=\"" +
                               std::string(kDgdPath) + "\"} 3"));
-  EXPECT_THAT(text, HasSubstr("# TYPE dynop_admission_denials_total counter"));
+  // A family appears with its first series (as client_golang's vectors do).
+  EXPECT_THAT(text, Not(HasSubstr("dynop_admission_denials_total")));
+
+  auto denier = std::make_shared<FakeAdmissionPlugin>(
+      "webhook", std::vector{kDgdRule}, [](std::string_view) { return denied("no"); });
+  AdmissionDispatcher denying({denier}, registry_);
+  denying.handle(post(kDgdPath, review_body(adm::Operation::kCreate)));
+  EXPECT_THAT(registry_.serialize(),
+              HasSubstr("# TYPE dynop_admission_denials_total counter\n"
+                        "dynop_admission_denials_total{operation=\"CREATE\",path=\"" +
+                        std::string(kDgdPath) + "\",plugin=\"webhook\"} 1"));
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ TEST_F(OpsServerTest, ReadyzFollowsItsChecks) {
 }
 
 TEST_F(OpsServerTest, MetricsServesTheRegistry) {
-  registry_.gauge("dynop_build_info", "Build information.").with({{"version", "1.2.3"}}).set(1);
+  registry_.gauge("dynop_build_info", "Build information.").with({{"version", "1.2.3"}}).Set(1);
   auto r = get("/metrics");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("Content-Type"), metrics::Registry::kContentType);

@@ -81,7 +81,7 @@ TEST(InformerFactory, InformersExportMetricsLabelledWithTheirResource) {
   ASSERT_TRUE(f.factory.informer_for("v1", "ConfigMap"));
   f.factory.start();
   ASSERT_TRUE(f.factory.wait_for_sync(std::chrono::seconds(20)));
-  EXPECT_EQ(registry.gauge("dynop_informer_objects", "").with({{"resource", "things"}}).value(), 1);
+  EXPECT_EQ(registry.gauge("dynop_informer_objects", "").with({{"resource", "things"}}).Value(), 1);
   const std::string text = registry.serialize();
   EXPECT_NE(text.find("dynop_informer_lists_total{resource=\"things\",result=\"success\"} 1\n"),
             std::string::npos)

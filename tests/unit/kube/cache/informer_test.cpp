@@ -237,10 +237,10 @@ class InformerMetricsTest : public ::testing::Test {
   double metric(const std::string& name, const std::string& key = "",
                 const std::string& value = "") {
     metrics::Labels labels{{"resource", "configmaps"}};
-    if (!key.empty()) labels.emplace_back(key, value);
+    if (!key.empty()) labels.emplace(key, value);
     const std::string full = "dynop_informer_" + name;
-    if (name == "objects") return registry_.gauge(full, "").with(labels).value();
-    return registry_.counter(full, "").with(labels).value();
+    if (name == "objects") return registry_.gauge(full, "").with(labels).Value();
+    return registry_.counter(full, "").with(labels).Value();
   }
   bool eventually_metric(const std::string& name, const std::string& key, const std::string& value,
                          double want) {

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/json.hpp>
+#include <boost/program_options.hpp>
 
 namespace dynop::localcluster::faults {
 namespace {
@@ -120,11 +122,20 @@ TEST(FaultConfigFlags, BadValuesNameTheFlag) {
   EXPECT_EQ(config, FaultConfig{});
 }
 
-TEST(FaultConfigFlags, KnowsItsFlags) {
-  EXPECT_TRUE(is_fault_flag("--fault-latency"));
-  EXPECT_TRUE(is_fault_flag("--fault-resources"));
-  EXPECT_FALSE(is_fault_flag("--port"));
-  EXPECT_NE(flags_usage().find("--fault-write-error-rate"), std::string_view::npos);
+TEST(FaultConfigFlags, ACommandLineAppliesEachGivenFlag) {
+  FaultConfig config;
+  const auto flags = fault_flags(config);
+  EXPECT_NE(flags.find_nothrow("fault-latency", false), nullptr);
+  EXPECT_EQ(flags.find_nothrow("port", false), nullptr);
+  boost::program_options::variables_map values;
+  boost::program_options::store(
+      boost::program_options::parse_command_line(
+          3, std::array<const char*, 3>{"x", "--fault-latency=15", "--fault-resources=pods"}.data(),
+          flags),
+      values);
+  boost::program_options::notify(values);
+  EXPECT_EQ(config.latency_ms, 15);
+  EXPECT_EQ(config.resources, (std::vector<std::string>{"pods"}));
 }
 
 TEST(FaultConfig, ResourcesFilter) {
