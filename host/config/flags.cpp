@@ -43,7 +43,7 @@ po::options_description describe_flags(Flags& flags) {
       "plugin-dir", text(flags.plugin_dir, "DIR"),
       "folder of plugin shared libraries (default /usr/lib/dynop/plugins)")(
       "plugins",
-      po::value<std::vector<std::string>>()->value_name("A,B")->notifier(
+      po::value<std::vector<std::string>>()->value_name("A,B")->composing()->notifier(
           [&flags](const std::vector<std::string>& given) {
             flags.plugins.emplace();
             for (const auto& list : given) {

@@ -23,6 +23,23 @@ std::string given_value(const std::vector<std::string>& args, const std::string&
   return "";
 }
 
+// A flag given twice takes its last value, as Go's flag packages do (callers
+// append an override to a command line of defaults); flags declared
+// composing() (lists) keep every occurrence.
+void keep_last_occurrences(po::parsed_options& parsed, const po::options_description& flags) {
+  auto& options = parsed.options;
+  for (std::size_t i = options.size(); i-- > 0;) {
+    const po::option_description* description = flags.find_nothrow(options[i].string_key, false);
+    if (description == nullptr || description->semantic()->is_composing()) continue;
+    for (std::size_t j = i; j-- > 0;) {
+      if (options[j].string_key == options[i].string_key) {
+        options.erase(options.begin() + static_cast<std::ptrdiff_t>(j));
+        --i;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool parse(const std::vector<std::string>& args, const po::options_description& flags,
@@ -41,8 +58,10 @@ bool parse(const std::vector<std::string>& args, const po::options_description& 
   // unix_style without guessing: "--plug" must not mean "--plugins".
   const int style = po::command_line_style::unix_style & ~po::command_line_style::allow_guessing;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(),
-              values);
+    po::parsed_options parsed =
+        po::command_line_parser(args).options(all).positional(positional).style(style).run();
+    keep_last_occurrences(parsed, all);
+    po::store(parsed, values);
     if (values.count(kPositional) != 0) {
       const auto& extra = values[kPositional].as<std::vector<std::string>>();
       error = "unexpected argument \"" + extra.front() + "\" (" + program +
@@ -59,8 +78,6 @@ bool parse(const std::vector<std::string>& args, const po::options_description& 
     } else {
       error = e.what();
     }
-  } catch (const po::multiple_occurrences& e) {
-    error = "flag " + e.get_option_name() + " given more than once";
   } catch (const po::invalid_option_value& e) {
     error =
         e.get_option_name() + ": invalid value \"" + given_value(args, e.get_option_name()) + "\"";

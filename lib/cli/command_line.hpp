@@ -2,7 +2,9 @@
 // Command-line flags, declared with Boost.Program_options and read with the
 // same rules and one-line errors in every dynop executable:
 //   --name value and --name=value; -h for --help; no abbreviations (a typo
-//   is an error, not a guess); no positional arguments.
+//   is an error, not a guess); no positional arguments; a flag given twice
+//   takes its last value (as Go's flags), except composing() lists, which
+//   collect every occurrence.
 //
 //   namespace po = boost::program_options;
 //   po::options_description flags("Flags");
@@ -29,7 +31,6 @@ namespace dynop::cli {
 // false and one line in `error` on a mistake:
 //   unknown flag --x (see --help)
 //   flag --log-level needs a value
-//   flag --log-level given more than once
 //   --port: invalid value "x"            (a value of the wrong type)
 //   unexpected argument "stray" (<program> takes only flags; see --help)
 // A notifier that throws boost::program_options::error (or
