@@ -23,24 +23,6 @@ namespace {
   throw std::invalid_argument(fmt::format("metric {}: {}", metric, cause.what()));
 }
 
-// prometheus-cpp 1.0.1 writes HELP text as given; the format wants backslash
-// and newline escaped, or a scraper reads the rest of a multi-line help as
-// a sample (a plugin's help text may hold either).
-std::string escape_help(const std::string& help) {
-  std::string out;
-  out.reserve(help.size());
-  for (char c : help) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 template <class M>
@@ -71,14 +53,13 @@ prometheus::Family<M>& Registry::add(const std::string& name, const std::string&
   if (!prometheus::CheckMetricName(name)) {
     throw std::invalid_argument(fmt::format("invalid metric name \"{}\"", name));
   }
-  const std::string escaped_help = escape_help(help);
   try {
     if constexpr (std::is_same_v<M, Counter>) {
-      return prometheus::BuildCounter().Name(name).Help(escaped_help).Register(registry_);
+      return prometheus::BuildCounter().Name(name).Help(help).Register(registry_);
     } else if constexpr (std::is_same_v<M, Gauge>) {
-      return prometheus::BuildGauge().Name(name).Help(escaped_help).Register(registry_);
+      return prometheus::BuildGauge().Name(name).Help(help).Register(registry_);
     } else {
-      return prometheus::BuildHistogram().Name(name).Help(escaped_help).Register(registry_);
+      return prometheus::BuildHistogram().Name(name).Help(help).Register(registry_);
     }
   } catch (const std::invalid_argument& e) {
     // The name is taken by a family of another type.

@@ -2,11 +2,13 @@
 
 #include <chrono>
 
-#include "sim/load/text_exposition.hpp"
+#include "lib/metrics/exposition.hpp"
 
 namespace dynop::sim {
 
-std::string serialize_registry(prometheus::Registry& registry) { return text_exposition(registry); }
+std::string serialize_registry(prometheus::Registry& registry) {
+  return metrics::text_exposition(registry);
+}
 
 PodEndpoints::PodEndpoints(const LoadSimulator& load, int threads) : load_(load), loop_(threads) {}
 

@@ -2,7 +2,7 @@
 
 #include <prometheus/metric_family.h>
 
-#include "sim/load/text_exposition.hpp"
+#include "lib/metrics/exposition.hpp"
 
 namespace dynop::sim {
 namespace {
@@ -90,8 +90,8 @@ std::string render_resource_metrics(const std::vector<PodResources>& pods,
   node_cpu.metric.push_back(sample({}, cpu, MetricType::Counter, newest));
   node_memory.metric.push_back(sample({}, memory, MetricType::Gauge, newest));
   scrape_error.metric.push_back(sample({}, 0, MetricType::Gauge, 0));
-  return text_exposition({container_cpu, container_memory, container_start, node_cpu, node_memory,
-                          pod_cpu, pod_memory, scrape_error});
+  return metrics::text_exposition({container_cpu, container_memory, container_start, node_cpu,
+                                   node_memory, pod_cpu, pod_memory, scrape_error});
 }
 
 }  // namespace dynop::sim
