@@ -4,9 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
+#include "lib/files/read_file.hpp"
 #include "lib/net/certificates.hpp"
 
 namespace dynop::localcluster::pki {
@@ -32,13 +32,6 @@ void write_file(const std::filesystem::path& path, const std::string& text, bool
   out << text;
   out.close();
   if (secret) ::chmod(path.c_str(), 0600);
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 }  // namespace
@@ -69,7 +62,9 @@ ServingCertificates ensure_serving_certificates(const std::string& dir) {
     write_file(out.cert_path, server.cert_pem, false);
     write_file(out.ca_cert_path, ca.cert_pem, false);
   }
-  out.ca_cert_pem = read_file(out.ca_cert_path);
+  auto ca_pem = files::read_file(out.ca_cert_path, "the local cluster's CA certificate");
+  if (!ca_pem) throw std::runtime_error(ca_pem.error());
+  out.ca_cert_pem = std::move(*ca_pem);
   return out;
 }
 
