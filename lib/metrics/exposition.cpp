@@ -33,7 +33,7 @@ void escaped(std::string& out, const std::string& v, bool quote) {
 }
 
 void sample(std::string& out, const std::string& name,
-            const std::vector<prometheus::ClientMetric::Label>& labels, const char* extra_name,
+            const std::vector<::prometheus::ClientMetric::Label>& labels, const char* extra_name,
             const std::string& extra_value, double value, std::int64_t timestamp_ms) {
   out += name;
   if (!labels.empty() || extra_name != nullptr) {
@@ -65,15 +65,15 @@ void sample(std::string& out, const std::string& name,
   out += '\n';
 }
 
-const char* type_name(prometheus::MetricType t) {
+const char* type_name(::prometheus::MetricType t) {
   switch (t) {
-    case prometheus::MetricType::Counter:
+    case ::prometheus::MetricType::Counter:
       return "counter";
-    case prometheus::MetricType::Gauge:
+    case ::prometheus::MetricType::Gauge:
       return "gauge";
-    case prometheus::MetricType::Histogram:
+    case ::prometheus::MetricType::Histogram:
       return "histogram";
-    case prometheus::MetricType::Summary:
+    case ::prometheus::MetricType::Summary:
       return "summary";
     default:
       return "untyped";
@@ -82,7 +82,7 @@ const char* type_name(prometheus::MetricType t) {
 
 }  // namespace
 
-std::string text_exposition(const std::vector<prometheus::MetricFamily>& families) {
+std::string text_exposition(const std::vector<::prometheus::MetricFamily>& families) {
   std::string out;
   for (const auto& f : families) {
     if (!f.help.empty()) {
@@ -93,13 +93,13 @@ std::string text_exposition(const std::vector<prometheus::MetricFamily>& familie
     out += "# TYPE " + f.name + " " + type_name(f.type) + "\n";
     for (const auto& m : f.metric) {
       switch (f.type) {
-        case prometheus::MetricType::Counter:
+        case ::prometheus::MetricType::Counter:
           sample(out, f.name, m.label, nullptr, "", m.counter.value, m.timestamp_ms);
           break;
-        case prometheus::MetricType::Gauge:
+        case ::prometheus::MetricType::Gauge:
           sample(out, f.name, m.label, nullptr, "", m.gauge.value, m.timestamp_ms);
           break;
-        case prometheus::MetricType::Histogram: {
+        case ::prometheus::MetricType::Histogram: {
           for (const auto& b : m.histogram.bucket) {
             std::string le;
             number(le, b.upper_bound);
@@ -121,7 +121,7 @@ std::string text_exposition(const std::vector<prometheus::MetricFamily>& familie
   return out;
 }
 
-std::string text_exposition(const prometheus::Collectable& collectable) {
+std::string text_exposition(const ::prometheus::Collectable& collectable) {
   return text_exposition(collectable.Collect());
 }
 

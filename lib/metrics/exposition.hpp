@@ -4,12 +4,12 @@
 // each simulated pod's in dynop-sim).
 //
 // Not tied to one process-wide registry: whoever serves /metrics passes what
-// it serves. A simulation that plays many pods keeps one prometheus::Registry
+// it serves. A simulation that plays many pods keeps one ::prometheus::Registry
 // (or dynop::metrics::Registry) per pod and answers each pod's /metrics with
 // that pod's registry:
 //
-//   prometheus::Registry pod_registry;
-//   auto& requests = prometheus::BuildCounter().Name("dynamo_frontend_requests_total")
+//   ::prometheus::Registry pod_registry;
+//   auto& requests = ::prometheus::BuildCounter().Name("dynamo_frontend_requests_total")
 //                        .Help("Requests.").Register(pod_registry).Add({{"model", "m"}});
 //   requests.Increment();
 //   response.set_header("Content-Type", dynop::metrics::kContentType);
@@ -33,8 +33,8 @@ namespace dynop::metrics {
 inline constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
 
 // Every family with HELP and TYPE lines, in the order given.
-std::string text_exposition(const std::vector<prometheus::MetricFamily>& families);
+std::string text_exposition(const std::vector<::prometheus::MetricFamily>& families);
 // Every family `collectable` (a registry) holds; thread-safe as registries are.
-std::string text_exposition(const prometheus::Collectable& collectable);
+std::string text_exposition(const ::prometheus::Collectable& collectable);
 
 }  // namespace dynop::metrics

@@ -15,7 +15,7 @@ namespace {
 [[noreturn]] void throw_label_error(const std::string& metric, const Labels& labels,
                                     const std::exception& cause) {
   for (const auto& [name, value] : labels) {
-    if (!prometheus::CheckLabelName(name)) {
+    if (!::prometheus::CheckLabelName(name)) {
       throw std::invalid_argument(
           fmt::format("metric {}: invalid label name \"{}\"", metric, name));
     }
@@ -49,17 +49,17 @@ template class Family<Gauge>;
 template class Family<Histogram>;
 
 template <class M>
-prometheus::Family<M>& Registry::add(const std::string& name, const std::string& help) {
-  if (!prometheus::CheckMetricName(name)) {
+::prometheus::Family<M>& Registry::add(const std::string& name, const std::string& help) {
+  if (!::prometheus::CheckMetricName(name)) {
     throw std::invalid_argument(fmt::format("invalid metric name \"{}\"", name));
   }
   try {
     if constexpr (std::is_same_v<M, Counter>) {
-      return prometheus::BuildCounter().Name(name).Help(help).Register(registry_);
+      return ::prometheus::BuildCounter().Name(name).Help(help).Register(registry_);
     } else if constexpr (std::is_same_v<M, Gauge>) {
-      return prometheus::BuildGauge().Name(name).Help(help).Register(registry_);
+      return ::prometheus::BuildGauge().Name(name).Help(help).Register(registry_);
     } else {
-      return prometheus::BuildHistogram().Name(name).Help(help).Register(registry_);
+      return ::prometheus::BuildHistogram().Name(name).Help(help).Register(registry_);
     }
   } catch (const std::invalid_argument& e) {
     // The name is taken by a family of another type.
@@ -85,7 +85,7 @@ Family<Histogram> Registry::histogram(const std::string& name, const std::string
   }
   // +Inf is implicit; drop an explicit one so that it is not written twice.
   if (!buckets.empty() && std::isinf(buckets.back()) && buckets.back() > 0) buckets.pop_back();
-  prometheus::Family<Histogram>& family = add<Histogram>(name, help);
+  ::prometheus::Family<Histogram>& family = add<Histogram>(name, help);
   std::lock_guard lock(mutex_);
   auto [it, inserted] = histogram_buckets_.try_emplace(name);
   if (inserted) it->second = std::make_shared<const std::vector<double>>(std::move(buckets));

@@ -4,7 +4,7 @@
 //
 //   dynop::metrics::Registry registry;
 //   auto reconciles = registry.counter("dynop_reconcile_total", "Reconciles by result.");
-//   prometheus::Counter& ok = reconciles.with({{"controller", "dgd"}, {"result", "success"}});
+//   ::prometheus::Counter& ok = reconciles.with({{"controller", "dgd"}, {"result", "success"}});
 //   ok.Increment();                          // hot path: an atomic add, no lookup
 //   std::string body = registry.serialize();  // serve with kContentType
 //
@@ -18,7 +18,7 @@
 //
 // Nothing here is process-global: any number of registries can coexist (one
 // per simulated pod, say), and lib/metrics/exposition.hpp serializes any of
-// them, or a bare prometheus::Registry.
+// them, or a bare ::prometheus::Registry.
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -37,10 +37,10 @@
 
 namespace dynop::metrics {
 
-using Labels = prometheus::Labels;
-using Counter = prometheus::Counter;
-using Gauge = prometheus::Gauge;
-using Histogram = prometheus::Histogram;
+using Labels = ::prometheus::Labels;
+using Counter = ::prometheus::Counter;
+using Gauge = ::prometheus::Gauge;
+using Histogram = ::prometheus::Histogram;
 
 // A handle on one family of a Registry; cheap to copy, valid as long as the
 // registry.
@@ -53,14 +53,14 @@ class Family {
   M& with(const Labels& labels) const;
 
   const std::string& name() const { return family_->GetName(); }
-  prometheus::Family<M>& prometheus_family() const { return *family_; }
+  ::prometheus::Family<M>& prometheus_family() const { return *family_; }
 
  private:
   friend class Registry;
-  Family(prometheus::Family<M>& family, std::shared_ptr<const std::vector<double>> buckets)
+  Family(::prometheus::Family<M>& family, std::shared_ptr<const std::vector<double>> buckets)
       : family_(&family), buckets_(std::move(buckets)) {}
 
-  prometheus::Family<M>* family_;
+  ::prometheus::Family<M>* family_;
   std::shared_ptr<const std::vector<double>> buckets_;  // histograms only
 };
 
@@ -81,14 +81,14 @@ class Registry {
   std::string serialize() const;
   static constexpr const char* kContentType = metrics::kContentType;
 
-  prometheus::Registry& prometheus() { return registry_; }
-  const prometheus::Registry& prometheus() const { return registry_; }
+  ::prometheus::Registry& prometheus() { return registry_; }
+  const ::prometheus::Registry& prometheus() const { return registry_; }
 
  private:
   template <class M>
-  prometheus::Family<M>& add(const std::string& name, const std::string& help);
+  ::prometheus::Family<M>& add(const std::string& name, const std::string& help);
 
-  prometheus::Registry registry_;
+  ::prometheus::Registry registry_;
   std::mutex mutex_;  // guards histogram_buckets_
   std::map<std::string, std::shared_ptr<const std::vector<double>>> histogram_buckets_;
 };

@@ -94,7 +94,35 @@ Result<TextSample> parse_sample(std::string_view line) {
   return sample;
 }
 
+// HELP text escapes only backslash and newline.
+std::string unescape_help(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      ++i;
+      out += text[i] == 'n' ? '\n' : text[i];
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+const TextSample* TextExposition::find(std::string_view name,
+                                       const std::map<std::string, std::string>& labels) const {
+  for (const auto& sample : samples) {
+    if (sample.name != name) continue;
+    bool all = true;
+    for (const auto& [key, value] : labels) {
+      auto it = sample.labels.find(key);
+      all = all && it != sample.labels.end() && it->second == value;
+    }
+    if (all) return &sample;
+  }
+  return nullptr;
+}
 
 Result<TextExposition> parse_text_format(std::string_view text) {
   TextExposition out;
@@ -110,12 +138,17 @@ Result<TextExposition> parse_text_format(std::string_view text) {
     line.remove_prefix(i);
     if (line.empty()) continue;
     if (line.front() == '#') {
-      // "# TYPE name type"; other comments and HELP lines carry no samples.
-      if (line.starts_with("# TYPE ")) {
+      // "# TYPE name type" and "# HELP name text"; other comments carry nothing.
+      if (line.starts_with("# TYPE ") || line.starts_with("# HELP ")) {
         std::string_view rest = line.substr(7);
         auto sp = rest.find(' ');
         if (sp != std::string_view::npos) {
-          out.types[std::string(rest.substr(0, sp))] = std::string(rest.substr(sp + 1));
+          const std::string name(rest.substr(0, sp));
+          if (line[2] == 'T') {
+            out.types[name] = std::string(rest.substr(sp + 1));
+          } else {
+            out.help[name] = unescape_help(rest.substr(sp + 1));
+          }
         }
       }
       continue;

@@ -30,6 +30,11 @@ struct TextSample {
 struct TextExposition {
   std::vector<TextSample> samples;
   std::map<std::string, std::string> types;  // from # TYPE lines
+  std::map<std::string, std::string> help;   // from # HELP lines, \\ and \n unescaped
+
+  // The first sample named `name` whose labels include all of `labels`; null if none.
+  const TextSample* find(std::string_view name,
+                         const std::map<std::string, std::string>& labels = {}) const;
 };
 
 apimachinery::Result<TextExposition> parse_text_format(std::string_view text);

@@ -1,7 +1,7 @@
 // What Prometheus scrapes from the host after `make run` (packaging/run-local.sh):
 // /metrics fetched over HTTP from the running dynop, read by Prometheus' own
 // parser (promtool check metrics, from Debian's prometheus package) and by
-// tests/support's reader, and checked to carry every metric family the host
+// lib/prometheus' reader, and checked to carry every metric family the host
 // exports, with its type. The names are the contract dashboards and alerts
 // use: a family renamed or dropped fails here.
 
@@ -14,9 +14,9 @@
 #include <string>
 
 #include "lib/net/http_client.hpp"
+#include "lib/prometheus/text_format.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/process.hpp"
-#include "tests/support/prometheus_text.hpp"
 #include "tests/support/run_local_setup.hpp"
 
 namespace dynop::e2e {
@@ -84,13 +84,12 @@ TEST_F(HostMetrics, PrometheusReadsEveryFamilyTheHostExports) {
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
 
   std::string body;
-  test::MetricExposition exposition;
+  prometheus::TextExposition exposition;
   EXPECT_TRUE(test::eventually(
       [&] {
         body = scrape();
-        std::string error;
-        auto parsed = test::parse_exposition(body, error);
-        if (!parsed) return false;
+        auto parsed = prometheus::parse_text_format(body);
+        if (!parsed.ok()) return false;
         exposition = *parsed;
         const auto* denials = exposition.find("dynop_admission_denials_total");
         const auto* reconciles = exposition.find("dynop_reconcile_total", {{"result", "success"}});
@@ -108,7 +107,7 @@ TEST_F(HostMetrics, PrometheusReadsEveryFamilyTheHostExports) {
   EXPECT_EQ(promtool.exit_code, 0) << promtool.out << promtool.err;
 
   std::map<std::string, std::string> families;
-  for (const auto& [name, type] : exposition.type) families[name] = type;
+  for (const auto& [name, type] : exposition.types) families[name] = type;
   EXPECT_EQ(families, kFamilies) << body;
   for (const auto& [name, type] : kFamilies) {
     EXPECT_FALSE(exposition.help[name].empty()) << name;

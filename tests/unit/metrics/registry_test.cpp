@@ -8,16 +8,16 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/prometheus_text.hpp"
+#include "lib/prometheus/text_format.hpp"
 
 namespace dynop::metrics {
 namespace {
 
-test::MetricExposition parse(const std::string& text) {
-  std::string error;
-  auto exposition = test::parse_exposition(text, error);
-  EXPECT_TRUE(exposition) << error << "\n" << text;
-  return exposition.value_or(test::MetricExposition{});
+// Read back with the parser the local cluster's metrics adapters use.
+dynop::prometheus::TextExposition parse(const std::string& text) {
+  auto exposition = dynop::prometheus::parse_text_format(text);
+  EXPECT_TRUE(exposition.ok()) << (exposition.ok() ? "" : exposition.error()) << "\n" << text;
+  return exposition.ok() ? *exposition : dynop::prometheus::TextExposition{};
 }
 
 TEST(MetricsRegistry, CounterWithHelpAndTypeReadsBack) {
@@ -30,7 +30,7 @@ TEST(MetricsRegistry, CounterWithHelpAndTypeReadsBack) {
 
   auto e = parse(r.serialize());
   EXPECT_EQ(e.help["dynop_reconcile_total"], "Reconciles by result.");
-  EXPECT_EQ(e.type["dynop_reconcile_total"], "counter");
+  EXPECT_EQ(e.types["dynop_reconcile_total"], "counter");
   const auto* ok = e.find("dynop_reconcile_total", {{"plugin", "dgd"}, {"result", "success"}});
   ASSERT_NE(ok, nullptr);
   EXPECT_EQ(ok->value, 3);
@@ -106,7 +106,7 @@ TEST(MetricsRegistry, GaugeSetIncDec) {
   g.Decrement(3);
   EXPECT_EQ(g.Value(), 8);
   auto e = parse(r.serialize());
-  EXPECT_EQ(e.type["queue_depth"], "gauge");
+  EXPECT_EQ(e.types["queue_depth"], "gauge");
   ASSERT_NE(e.find("queue_depth"), nullptr);
   EXPECT_EQ(e.find("queue_depth")->value, 8);
 }
@@ -119,7 +119,7 @@ TEST(MetricsRegistry, HistogramBucketsSumCountAndInf) {
   h.Observe(5);
   h.Observe(100);
   auto e = parse(r.serialize());
-  EXPECT_EQ(e.type["latency_seconds"], "histogram");
+  EXPECT_EQ(e.types["latency_seconds"], "histogram");
   auto bucket = [&](const std::string& le) {
     const auto* s = e.find("latency_seconds_bucket", {{"op", "get"}, {"le", le}});
     return s ? s->value : -1;
@@ -149,15 +149,15 @@ TEST(MetricsRegistry, AHistogramKeepsItsFirstBucketsAndAnExplicitInfIsNotRepeate
 
 TEST(MetricsRegistry, ExpositionServesAnyRegistryNotOnlyTheHosts) {
   // What a simulation with one registry per pod does.
-  prometheus::Registry pod_a;
-  prometheus::Registry pod_b;
-  prometheus::BuildGauge()
+  ::prometheus::Registry pod_a;
+  ::prometheus::Registry pod_b;
+  ::prometheus::BuildGauge()
       .Name("dynamo_frontend_inflight_requests")
       .Help("In flight.")
       .Register(pod_a)
       .Add({{"model", "m"}})
       .Set(3);
-  prometheus::BuildGauge()
+  ::prometheus::BuildGauge()
       .Name("dynamo_frontend_inflight_requests")
       .Help("In flight.")
       .Register(pod_b)

@@ -33,6 +33,18 @@ TEST(TextFormat, KubeletResourceMetrics) {
   EXPECT_EQ(parsed->types.at("container_cpu_usage_seconds_total"), "counter");
 }
 
+TEST(TextFormat, HelpIsUnescapedAndSamplesAreFoundByLabels) {
+  auto parsed = parse_text_format(
+      "# HELP g line one\\nback\\\\slash\n# TYPE g gauge\n"
+      "g{path=\"a\",op=\"get\"} 1\ng{path=\"b\",op=\"get\"} 2\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(parsed->help.at("g"), "line one\nback\\slash");
+  ASSERT_NE(parsed->find("g", {{"path", "b"}}), nullptr);
+  EXPECT_EQ(parsed->find("g", {{"path", "b"}})->value, 2);
+  EXPECT_EQ(parsed->find("g")->value, 1);
+  EXPECT_EQ(parsed->find("g", {{"path", "c"}}), nullptr);
+}
+
 TEST(TextFormat, ErrorsNameTheLine) {
   EXPECT_EQ(parse_text_format("ok 1\nbad{x=\"1\"} one\n").error(), "line 2: invalid value \"one\"");
   EXPECT_EQ(parse_text_format("m{x=\"1} 2\n").error(), "line 1: unterminated value for label x");
