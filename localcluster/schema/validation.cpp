@@ -288,13 +288,13 @@ class Validator {
     const auto& obj = v.get_object();
     const auto n = static_cast<std::int64_t>(obj.size());
     if (s.min_properties && n < *s.min_properties) {
-      invalid(path, json::value(*s.min_properties),
+      invalid(path, json::value(n),
               name_in_body(path) + " should have at least " + std::to_string(*s.min_properties) +
                   " properties");
       return;
     }
     if (s.max_properties && n > *s.max_properties) {
-      invalid(path, json::value(*s.max_properties),
+      invalid(path, json::value(n),
               name_in_body(path) + " should have at most " + std::to_string(*s.max_properties) +
                   " properties");
       return;

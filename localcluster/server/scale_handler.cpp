@@ -51,7 +51,8 @@ json::object build_scale(const ResourceType& type, const json::object& object) {
   if (const auto* v = schema::find_path(root, type.scale->spec_replicas_path); v && v->is_int64()) {
     replicas = v->get_int64();
   }
-  spec["replicas"] = replicas;
+  // autoscaling/v1 ScaleSpec.replicas is omitempty: at 0 the spec is {}.
+  if (replicas != 0) spec["replicas"] = replicas;
   std::int64_t current = 0;
   if (const auto* v = schema::find_path(root, type.scale->status_replicas_path);
       v && v->is_int64()) {

@@ -26,7 +26,9 @@ constexpr const char* kWidgetCrd = R"({
       "schema": {"openAPIV3Schema": {"type": "object", "properties": {
         "spec": {"type": "object", "required": ["size"], "properties": {
           "replicas": {"type": "integer", "minimum": 0},
-          "size": {"type": "string", "enum": ["small", "large"]}}},
+          "size": {"type": "string", "enum": ["small", "large"]},
+          "ports": {"type": "object", "minProperties": 1, "maxProperties": 2,
+                    "additionalProperties": {"type": "integer"}}}},
         "status": {"type": "object", "properties": {
           "replicas": {"type": "integer"}, "selector": {"type": "string"}}}}}}
     }]
@@ -34,10 +36,11 @@ constexpr const char* kWidgetCrd = R"({
 })";
 
 json::object widget(const std::string& name, int replicas, const std::string& size = "small") {
-  return json::object{{"apiVersion", "example.com/v1"},
-                      {"kind", "Widget"},
-                      {"metadata", json::object{{"name", name}, {"labels", json::object{{"app", "w"}}}}},
-                      {"spec", json::object{{"replicas", replicas}, {"size", size}}}};
+  return json::object{
+      {"apiVersion", "example.com/v1"},
+      {"kind", "Widget"},
+      {"metadata", json::object{{"name", name}, {"labels", json::object{{"app", "w"}}}}},
+      {"spec", json::object{{"replicas", replicas}, {"size", size}}}};
 }
 
 class CrdTest : public ::testing::Test {
@@ -45,10 +48,12 @@ class CrdTest : public ::testing::Test {
   static void SetUpTestSuite() {
     cluster_ = new LocalCluster();
     if (!cluster_->ok()) return;
-    auto r = cluster_->request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", kWidgetCrd);
+    auto r = cluster_->request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                               kWidgetCrd);
     created_ = r.json();
     established_ = eventually([] {
-      auto crd = cluster_->get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com");
+      auto crd = cluster_->get(
+          "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com");
       return crd.body.find("\"Established\"") != std::string::npos &&
              cluster_->get("/apis/example.com/v1/namespaces/default/widgets").status == 200;
     });
@@ -77,7 +82,8 @@ TEST_F(CrdTest, CreateAnswersWithEmptyStatusThenTheControllerEstablishesIt) {
   EXPECT_EQ(field_text(created_, {"status", "conditions"}), "null");
   EXPECT_EQ(field_text(created_, {"status", "storedVersions"}), "[\"v1\"]");
   EXPECT_EQ(field_text(created_, {"metadata", "generation"}), "1");
-  auto crd = c().get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com").json();
+  auto crd =
+      c().get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com").json();
   EXPECT_EQ(field_text(crd, {"status", "acceptedNames", "kind"}), "Widget");
   json::array conditions = crd.at("status").at("conditions").as_array();
   ASSERT_EQ(conditions.size(), 2u);
@@ -106,7 +112,27 @@ TEST_F(CrdTest, SchemaViolationsAre422WithFieldPaths) {
                                              {"metadata", json::object{{"name", "no-size"}}},
                                              {"spec", json::object{{"replicas", 1}}}});
   EXPECT_EQ(missing.status, 422u);
-  EXPECT_NE(field_text(missing.json(), {"message"}).find("spec.size: Required value"), std::string::npos);
+  EXPECT_NE(field_text(missing.json(), {"message"}).find("spec.size: Required value"),
+            std::string::npos);
+}
+
+TEST_F(CrdTest, PropertyCountErrorsShowTheCountTheObjectHas) {
+  // kube-apiserver's value is the number of properties found, not the limit
+  // (as for a DGD's empty spec.services).
+  auto none = widget("no-ports", 1);
+  none["spec"].as_object()["ports"] = json::object();
+  auto r = c().post(base, none);
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(field_text(r.json(), {"message"}),
+            "Widget.example.com \"no-ports\" is invalid: spec.ports: Invalid value: 0: "
+            "spec.ports in body should have at least 1 properties");
+  auto many = widget("many-ports", 1);
+  many["spec"].as_object()["ports"] = json::object{{"a", 1}, {"b", 2}, {"c", 3}};
+  r = c().post(base, many);
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(field_text(r.json(), {"message"}),
+            "Widget.example.com \"many-ports\" is invalid: spec.ports: Invalid value: 3: "
+            "spec.ports in body should have at most 2 properties");
 }
 
 TEST_F(CrdTest, GenerationFollowsSpecChangesOnly) {
@@ -157,6 +183,15 @@ TEST_F(CrdTest, ScaleSubresource) {
   // The selector comes from the status path, as a string.
   c().patch(base + "/scaled/status", R"({"status":{"replicas":3,"selector":"app=w"}})");
   EXPECT_EQ(field_text(c().get(base + "/scaled/scale").json(), {"status", "selector"}), "app=w");
+  // At 0 replicas the Scale's spec is empty (ScaleSpec.replicas is omitempty),
+  // in the PATCH answer and in a GET; the object itself keeps replicas: 0.
+  auto zero = c().patch(base + "/scaled/scale", R"({"spec":{"replicas":0}})");
+  ASSERT_EQ(zero.status, 200u) << zero.body;
+  EXPECT_NE(zero.body.find(R"("spec":{},"status":{"replicas":3,"selector":"app=w"})"),
+            std::string::npos)
+      << zero.body;
+  EXPECT_EQ(field_text(c().get(base + "/scaled/scale").json(), {"spec"}), "{}");
+  EXPECT_EQ(field_text(c().get(base + "/scaled").json(), {"spec", "replicas"}), "0");
 }
 
 TEST_F(CrdTest, CustomResourceRules) {
@@ -164,38 +199,47 @@ TEST_F(CrdTest, CustomResourceRules) {
   auto smp = c().patch(base + "/rules", R"({"spec":{"replicas":2}})",
                        "application/strategic-merge-patch+json");
   EXPECT_EQ(smp.status, 415u);
-  EXPECT_EQ(field_text(smp.json(), {"message"}),
-            "the body of the request was in an unknown format - accepted media types include: "
-            "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+  EXPECT_EQ(
+      field_text(smp.json(), {"message"}),
+      "the body of the request was in an unknown format - accepted media types include: "
+      "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
   auto no_rv = c().put(base + "/rules", widget("rules", 2));
   EXPECT_EQ(no_rv.status, 422u);
   EXPECT_EQ(field_text(no_rv.json(), {"message"}),
             "widgets.example.com \"rules\" is invalid: metadata.resourceVersion: Invalid value: "
             "0x0: must be specified for an update");
   auto missing = c().get(base + "/does-not-exist");
-  EXPECT_EQ(field_text(missing.json(), {"message"}), "widgets.example.com \"does-not-exist\" not found");
+  EXPECT_EQ(field_text(missing.json(), {"message"}),
+            "widgets.example.com \"does-not-exist\" not found");
   EXPECT_EQ(c().get("/apis/example.com/v2/namespaces/default/widgets").status, 404u);
 }
 
 TEST_F(CrdTest, DeletingACrdRemovesItsObjectsAndStopsServingIt) {
-  const char* gadgets = R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+  const char* gadgets =
+      R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
     "metadata":{"name":"gadgets.example.com"},
     "spec":{"group":"example.com","names":{"plural":"gadgets","singular":"gadget","kind":"Gadget","listKind":"GadgetList"},
     "scope":"Namespaced","versions":[{"name":"v1","served":true,"storage":true,
     "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}})";
-  ASSERT_EQ(c().request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", gadgets).status, 201u);
-  const std::string gadget_base = "/apis/example.com/v1/namespaces/default/gadgets";
-  ASSERT_TRUE(eventually([&] { return c().get(gadget_base).status == 200; }));
-  ASSERT_EQ(c().request("POST", gadget_base,
-                        R"({"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g1"},"anything":{"goes":1}})")
+  ASSERT_EQ(c().request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", gadgets)
                 .status,
             201u);
-  auto deleted = c().del("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com");
+  const std::string gadget_base = "/apis/example.com/v1/namespaces/default/gadgets";
+  ASSERT_TRUE(eventually([&] { return c().get(gadget_base).status == 200; }));
+  ASSERT_EQ(
+      c().request(
+             "POST", gadget_base,
+             R"({"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g1"},"anything":{"goes":1}})")
+          .status,
+      201u);
+  auto deleted =
+      c().del("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com");
   EXPECT_EQ(deleted.status, 200u);
   EXPECT_EQ(field_text(deleted.json(), {"kind"}), "CustomResourceDefinition");
   EXPECT_NE(field_text(deleted.json(), {"metadata", "deletionTimestamp"}), "<missing>");
   EXPECT_TRUE(eventually([&] {
-    return c().get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com").status == 404;
+    return c().get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com")
+               .status == 404;
   }));
   EXPECT_EQ(c().get(gadget_base).status, 404u);
 }
@@ -207,7 +251,8 @@ TEST_F(CrdTest, CustomObjectDeleteAnswersSuccessStatus) {
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(field_text(r.json(), {"status"}), "Success");
   EXPECT_EQ(field_text(r.json(), {"details", "kind"}), "widgets");
-  EXPECT_EQ(field_text(r.json(), {"details", "uid"}), field_text(created.json(), {"metadata", "uid"}));
+  EXPECT_EQ(field_text(r.json(), {"details", "uid"}),
+            field_text(created.json(), {"metadata", "uid"}));
   EXPECT_EQ(c().get(base + "/to-delete").status, 404u);
 }
 

@@ -8,6 +8,7 @@
 #include "localcluster/schema/custom_object.hpp"
 #include "localcluster/schema/structural_schema.hpp"
 #include "localcluster/schema/validation.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/unit/localcluster/schema/reference_data.hpp"
 
 namespace dynop::localcluster::schema {
@@ -232,6 +233,27 @@ TEST(UpstreamExamples, ValidateCleanlyAgainstTheDgdCrd) {
     }
   }
   EXPECT_GE(seen, 5);
+}
+
+TEST(DynopCrds, ADgdWithoutServicesShowsTheCountItHas) {
+  auto crd =
+      testing::load_yaml_documents(test::source_path("crds/nvidia.com_dynamographdeployments.yaml"))
+          .at(0);
+  auto compiled = compile(crd.at("spec").at("versions").at(0).at("schema").at("openAPIV3Schema"));
+  ASSERT_TRUE(compiled.schema) << compiled.error;
+  ResourceType type;
+  type.group = "nvidia.com";
+  type.kind = "DynamoGraphDeployment";
+  type.version = "v1alpha1";
+  type.crd_name = "dynamographdeployments.nvidia.com";
+  json::value dgd =
+      json::parse(R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeployment",
+    "metadata":{"name":"empty"},"spec":{"services":{}}})");
+  auto r = prepare_custom_object(type, compiled.schema.get(), dgd, FieldValidation::kStrict);
+  EXPECT_EQ(render_all(r.errors),
+            std::vector<std::string>{
+                "spec.services: Invalid value: 0: spec.services in body should have at least 1 "
+                "properties"});
 }
 
 }  // namespace
