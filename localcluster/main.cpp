@@ -21,11 +21,13 @@
 
 #include "lib/cli/command_line.hpp"
 #include "lib/log/log.hpp"
+#include "localcluster/admission/namespace_lifecycle.hpp"
 #include "localcluster/admission/webhook_dispatcher.hpp"
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/controllers/crd_controller.hpp"
 #include "localcluster/controllers/garbage_collector.hpp"
 #include "localcluster/controllers/namespace_controller.hpp"
+#include "localcluster/controllers/service_account_controller.hpp"
 #include "localcluster/faults/admin_endpoint.hpp"
 #include "localcluster/faults/fault_config.hpp"
 #include "localcluster/faults/fault_injector.hpp"
@@ -146,9 +148,11 @@ int run(const Flags& flags) {
     controllers::bootstrap_namespaces(store);
     controllers::CrdController crds(store, registry);
     controllers::NamespaceController namespaces(store, registry);
+    controllers::ServiceAccountController service_accounts(store);
     controllers::GarbageCollector garbage_collector(store, registry);
     crds.start();
     namespaces.start();
+    service_accounts.start();
     garbage_collector.start();
 
     server::ApiServerOptions options;
@@ -162,6 +166,9 @@ int run(const Flags& flags) {
         [&api] { return "127.0.0.1:" + std::to_string(api ? api->port() : 0); });
     documents.install(hooks);
     hooks.render_table = tables::make_table_renderer();
+    // kube-apiserver's built-in admission plugins we need, in its order.
+    admission::NamespaceLifecycle namespace_lifecycle(store);
+    hooks.mutating_admission = {namespace_lifecycle.hook()};
     admission::WebhookDispatcher webhooks(store);
     hooks.admission = webhooks.hook();
     faults::AdminEndpoint admin(
@@ -208,6 +215,7 @@ int run(const Flags& flags) {
     }
     server.stop();
     garbage_collector.stop();
+    service_accounts.stop();
     namespaces.stop();
     crds.stop();
     if (event == faults::Lifecycle::Event::kStop) return 0;

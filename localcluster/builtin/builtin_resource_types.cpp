@@ -72,7 +72,7 @@ std::vector<ResourceType> builtin_resource_types() {
       {"", "v1", "ConfigMap", "configmaps", true, {"cm"}, {}, false, {}, false, all},
       {"", "v1", "Endpoints", "endpoints", true, {"ep"}, {}, false, {}, false, all},
       {"", "v1", "Event", "events", true, {"ev"}, {}, false, {}, false, all},
-      {"", "v1", "Namespace", "namespaces", false, {"ns"}, {}, true, {}, false, no_dc},
+      {"", "v1", "Namespace", "namespaces", false, {"ns"}, {}, true, {"finalize"}, false, no_dc},
       {"", "v1", "Node", "nodes", false, {"no"}, {}, true, {}, false, all},
       {"",
        "v1",

@@ -1,9 +1,14 @@
 #pragma once
 // Namespace lifecycle: the namespaces kube-apiserver creates at start
 // (default, kube-system, kube-public, kube-node-lease, plus the `kubernetes`
-// Service in default), and the deletion of a Terminating namespace's
-// contents, after which the namespace itself goes.
+// Service in default), and what kube-controller-manager's namespace
+// controller does with a Terminating namespace: delete its contents, report
+// progress in status.conditions (NamespaceContentRemaining,
+// NamespaceFinalizersRemaining, ... with kube's reasons and messages), and
+// once it is empty remove `kubernetes` from spec.finalizers, after which the
+// namespace goes (unless other finalizers still hold it).
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -25,8 +30,17 @@ class NamespaceController {
   void stop();
 
  private:
+  // What a terminating namespace still holds.
+  struct Remaining {
+    std::map<std::string, int> by_resource;   // "pods.", "widgets.example.com"
+    std::map<std::string, int> by_finalizer;  // over the remaining objects
+  };
   void on_event(const storage::WatchEvent& event);
   void on_tick();
+  // One pass over a terminating namespace; true when this controller is done
+  // with it (finalized or gone).
+  bool sync_terminating(const std::string& ns);
+  void update_conditions(const std::string& ns, const Remaining& remaining);
 
   storage::ObjectStore& store_;
   const ResourceRegistry& registry_;

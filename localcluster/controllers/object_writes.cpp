@@ -44,9 +44,9 @@ void modify_object(storage::ObjectStore& store, const storage::ObjectRef& ref,
                [&](boost::json::object& object,
                    storage::WriteAction& action) -> std::optional<storage::StoreError> {
                  change(object);
-                 const auto* meta = server::metadata(std::as_const(object));
-                 if (meta && meta->contains("deletionTimestamp") &&
-                     !server::has_finalizers(object)) {
+                 ResourceType type;
+                 if (ref.resource == "namespaces") type.plural = "namespaces";
+                 if (server::deletes_during_update(type, object)) {
                    action = storage::WriteAction::kDelete;
                  }
                  return std::nullopt;

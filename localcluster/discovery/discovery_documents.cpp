@@ -75,6 +75,8 @@ std::vector<Subresource> subresources_of(const ResourceType& t) {
   for (const auto& e : t.extra_subresources) {
     if (e == "binding")
       out.push_back({"binding", "Binding", "", "", {"create"}});
+    else if (e == "finalize")
+      out.push_back({"finalize", t.kind, "", "", {"update"}});
     else
       out.push_back({e, t.kind, "", "", gpu});
   }

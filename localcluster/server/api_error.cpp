@@ -24,6 +24,7 @@ std::string ApiError::to_json() const {
       d.causes.push_back(ap::StatusCause{std::string(ap::field_error_reason(cause.type)),
                                          ap::error_body(cause), cause.field});
     }
+    for (const auto& cause : status_causes) d.causes.push_back(cause);
     out.details = std::move(d);
   }
   return out.serialize();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lib/apimachinery/field_error.hpp"
+#include "lib/apimachinery/status.hpp"
 
 namespace dynop::localcluster::server {
 
@@ -29,6 +30,8 @@ struct ApiError {
   bool has_details = false;
   ErrorSubject details;
   apimachinery::FieldErrors causes;
+  // Causes that are not field errors, after those (NamespaceTerminating).
+  std::vector<apimachinery::StatusCause> status_causes;
 
   std::string to_json() const;
 };

@@ -27,6 +27,9 @@ net::Response RestHandler::binding(Context& ctx) {
     }
   }
   const std::string& name = ctx.info.name;
+  // A binding is a create (of pods/binding): NamespaceLifecycle refuses it in
+  // a terminating namespace.
+  if (auto error = admit_builtin(ctx, "CREATE", name, nullptr)) return error_response(ctx, *error);
   ErrorSubject subject{"", "pods/binding", name, ""};
   if (node.empty()) {
     return error_response(ctx, invalid(ErrorSubject{"", "Binding", name, ""},

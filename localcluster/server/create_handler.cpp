@@ -1,5 +1,7 @@
-// CREATE (POST to a collection): system-owned metadata, generateName,
-// validation, admission, then the store.
+// CREATE (POST to a collection): the built-in admission plugins (as
+// kube-apiserver's mutating admission, before anything else looks at the
+// object), system-owned metadata, generateName, validation, webhooks, then
+// the store.
 
 #include "lib/apimachinery/time.hpp"
 #include "localcluster/server/body_codec.hpp"
@@ -29,17 +31,21 @@ net::Response RestHandler::create_from(Context& ctx, json::value& value) {
   if (auto error = kind_mismatch(type, object, ctx.request.body(), /*require_api_version=*/true)) {
     return error_response(ctx, *error);
   }
-  auto& meta = metadata(object);
-  std::string ns = string_at(&meta, "namespace");
+  std::string ns = string_at(metadata(std::as_const(object)), "namespace");
   if (type.namespaced) {
     if (!ns.empty() && ns != ctx.info.namespace_name) {
       return error_response(ctx, bad_request("the namespace of the provided object does not match "
                                              "the namespace sent on the request"));
     }
-    meta["namespace"] = ctx.info.namespace_name;
+    metadata(object)["namespace"] = ctx.info.namespace_name;
   } else {
-    meta.erase("namespace");
+    metadata(object).erase("namespace");
   }
+  if (auto error = admit_builtin(ctx, "CREATE", string_at(metadata(std::as_const(object)), "name"),
+                                 &object)) {
+    return error_response(ctx, *error);
+  }
+  auto& meta = metadata(object);  // the plugins may have changed the object
   std::string name = string_at(&meta, "name");
   std::string generate = string_at(&meta, "generateName");
   if (name.empty() && !generate.empty()) {
@@ -61,7 +67,6 @@ net::Response RestHandler::create_from(Context& ctx, json::value& value) {
   if (type.is_custom() && type.has_status_subresource) object.erase("status");
   prepare_for_create(type, object);
   if (auto error = prepare_write(ctx, nullptr, object, false)) return error_response(ctx, *error);
-  if (auto error = check_namespace(ctx)) return error_response(ctx, *error);
   if (auto error = admit(ctx, "CREATE", &object, nullptr)) return error_response(ctx, *error);
   auto created = store_.create(ctx.resource, type.namespaced ? ctx.info.namespace_name : "", name,
                                std::move(object), ctx.dry_run);

@@ -70,6 +70,10 @@ net::Response RestHandler::remove(Context& ctx) {
   auto options = delete_options(ctx.info, ctx.request.body());
   if (auto* error = std::get_if<ApiError>(&options)) return error_response(ctx, *error);
   const auto& opts = std::get<json::object>(options);
+  // NamespaceLifecycle refuses deleting default, kube-system and kube-public.
+  if (auto error = admit_builtin(ctx, "DELETE", ctx.info.name, nullptr)) {
+    return error_response(ctx, *error);
+  }
   bool deleted = false;
   auto written = write(ctx, ctx.info.name,
                        [&](const json::object& current) -> std::variant<Decision, ApiError> {

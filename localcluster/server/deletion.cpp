@@ -1,8 +1,7 @@
 #include "localcluster/server/deletion.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -52,17 +51,30 @@ void remove_finalizer(json::object& object, std::string_view finalizer) {
   auto* f = meta.if_contains("finalizers");
   if (!f || !f->is_array()) return;
   auto& arr = f->get_array();
-  arr.erase(std::remove_if(arr.begin(), arr.end(),
-                           [&](const json::value& v) {
-                             return v.is_string() && v.get_string() == finalizer;
-                           }),
+  arr.erase(std::remove_if(
+                arr.begin(), arr.end(),
+                [&](const json::value& v) { return v.is_string() && v.get_string() == finalizer; }),
             arr.end());
   if (arr.empty()) meta.erase("finalizers");
 }
 
+bool is_namespace(const ResourceType& type) {
+  return type.group.empty() && type.plural == "namespaces";
+}
+
+bool deletes_during_update(const ResourceType& type, const json::object& object) {
+  const auto* meta = metadata(object);
+  if (!meta || !meta->contains("deletionTimestamp") || has_finalizers(object)) return false;
+  if (!is_namespace(type)) return true;
+  const auto* spec = object.if_contains("spec");
+  const auto* finalizers =
+      spec && spec->is_object() ? spec->get_object().if_contains("finalizers") : nullptr;
+  return !finalizers || !finalizers->is_array() || finalizers->get_array().empty();
+}
+
 std::variant<DeleteDecision, ApiError> decide_delete(const ResourceType& type,
-                                                    const json::object& current,
-                                                    const json::object& options) {
+                                                     const json::object& current,
+                                                     const json::object& options) {
   ErrorSubject subject{type.group, type.plural, string_at(metadata(current), "name"), ""};
   const auto* meta = metadata(current);
   std::string name = string_at(meta, "name");
@@ -71,13 +83,12 @@ std::variant<DeleteDecision, ApiError> decide_delete(const ResourceType& type,
     std::string rv = string_at(&pre->get_object(), "resourceVersion");
     if (!uid.empty() && uid != string_at(meta, "uid")) {
       return conflict(subject, "Precondition failed: UID in precondition: " + uid +
-                                             ", UID in object meta: " + string_at(meta, "uid"));
+                                   ", UID in object meta: " + string_at(meta, "uid"));
     }
     if (!rv.empty() && rv != rv_of(current)) {
-      return conflict(subject,
-                      "the ResourceVersion in the precondition (" + rv +
-                          ") does not match the ResourceVersion in record (" + rv_of(current) +
-                          "). The object might have been modified");
+      return conflict(subject, "the ResourceVersion in the precondition (" + rv +
+                                   ") does not match the ResourceVersion in record (" +
+                                   rv_of(current) + "). The object might have been modified");
     }
   }
   json::object next = current;
@@ -91,12 +102,17 @@ std::variant<DeleteDecision, ApiError> decide_delete(const ResourceType& type,
   if (type.group == "apiextensions.k8s.io" && type.plural == "customresourcedefinitions") {
     add_finalizer(next, "customresourcecleanup.apiextensions.k8s.io");
   }
-  if (type.group.empty() && type.plural == "namespaces") {
-    // Namespaces always terminate through the namespace controller.
-    next_meta["deletionTimestamp"] = string_at(&next_meta, "deletionTimestamp").empty()
-                                         ? json::value(apimachinery::format_time(apimachinery::now()))
-                                         : next_meta.at("deletionTimestamp");
-    next_meta["deletionGracePeriodSeconds"] = 0;
+  if (is_namespace(type)) {
+    // Namespaces always terminate through the namespace controller, which
+    // empties them and then removes spec.finalizers' "kubernetes". As
+    // kube-apiserver's namespace storage, no deletionGracePeriodSeconds.
+    next_meta["deletionTimestamp"] =
+        string_at(&next_meta, "deletionTimestamp").empty()
+            ? json::value(apimachinery::format_time(apimachinery::now()))
+            : next_meta.at("deletionTimestamp");
+    if (!already_deleting) next_meta.erase("deletionGracePeriodSeconds");
+    if (deletes_during_update(type, next))
+      return DeleteDecision{std::move(next), WriteAction::kDelete};
     auto& status = next["status"];
     if (!status.is_object()) status = json::object();
     status.get_object()["phase"] = "Terminating";
@@ -125,7 +141,8 @@ std::variant<DeleteDecision, ApiError> decide_delete(const ResourceType& type,
     auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(period);
     next_meta["deletionTimestamp"] = apimachinery::format_time(deadline);
     next_meta["deletionGracePeriodSeconds"] = period;
-    if (period > 0 || has_finalizers(next)) return DeleteDecision{std::move(next), WriteAction::kWrite};
+    if (period > 0 || has_finalizers(next))
+      return DeleteDecision{std::move(next), WriteAction::kWrite};
     return DeleteDecision{std::move(next), WriteAction::kDelete};
   }
   if (has_finalizers(next)) {

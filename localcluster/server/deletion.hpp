@@ -6,7 +6,6 @@
 // finalizers keeping an object with a deletionTimestamp.
 
 #include <boost/json/object.hpp>
-
 #include <string_view>
 #include <variant>
 
@@ -24,12 +23,18 @@ struct DeleteDecision {
 // `options` is a DeleteOptions object (propagationPolicy, gracePeriodSeconds,
 // preconditions); query parameters already merged in.
 std::variant<DeleteDecision, ApiError> decide_delete(const ResourceType& type,
-                                                    const boost::json::object& current,
-                                                    const boost::json::object& options);
+                                                     const boost::json::object& current,
+                                                     const boost::json::object& options);
 
 bool has_finalizer(const boost::json::object& object, std::string_view finalizer);
 bool has_finalizers(const boost::json::object& object);
 void add_finalizer(boost::json::object& object, std::string_view finalizer);
 void remove_finalizer(boost::json::object& object, std::string_view finalizer);
+
+// Whether a write of `object` deletes it instead (kube's ShouldDeleteDuringUpdate):
+// it has a deletionTimestamp and no finalizers left and, for a namespace, no
+// spec.finalizers left either (the namespace controller's "kubernetes").
+bool deletes_during_update(const ResourceType& type, const boost::json::object& object);
+bool is_namespace(const ResourceType& type);
 
 }  // namespace dynop::localcluster::server

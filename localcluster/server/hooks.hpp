@@ -1,11 +1,12 @@
 #pragma once
 // Where the other parts of dynop-localcluster plug into the API server, one
 // call site each: discovery and OpenAPI documents (non-resource paths), Table
-// rendering for `kubectl get`, admission (validating webhooks), and the
-// fault-injection admin endpoint with its faults (localcluster/faults).
+// rendering for `kubectl get`, admission (built-in plugins and validating
+// webhooks), and the fault-injection admin endpoint with its faults
+// (localcluster/faults).
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -26,9 +27,9 @@ using NonResourceHandler =
 
 // What `kubectl get` asked for with its Table Accept header.
 struct TableRequest {
-  bool include_object = false;  // includeObject=Object: full objects in rows
+  bool include_object = false;          // includeObject=Object: full objects in rows
   bool with_column_definitions = true;  // false for watch events after the first
-  std::string resource_version;  // list metadata
+  std::string resource_version;         // list metadata
   std::string continue_token;
   std::optional<std::int64_t> remaining_item_count;
 };
@@ -58,6 +59,17 @@ struct AdmissionAttributes {
 using AdmissionHook = std::function<std::optional<ApiError>(const AdmissionAttributes&,
                                                             std::vector<std::string>& warnings)>;
 
+// A built-in admission plugin of kube-apiserver's mutating phase
+// (NamespaceLifecycle: localcluster/admission). Called for
+// creates (`object` is the new object before defaulting of system fields and
+// validation, and the plugin may change it; null for subresources such as
+// pods/binding) and deletes (`object` null), before validation and webhooks.
+// `attributes.name` is the object's name, empty when it only has a
+// generateName; `attributes.object`/`old_object` are null. Returns an error
+// to refuse the request.
+using MutatingAdmissionHook =
+    std::function<std::optional<ApiError>(const AdmissionAttributes&, boost::json::object* object)>;
+
 // Faults a test asks for (localcluster/faults). `latency` is waited before
 // serving each authenticated request but the admin ones; `write_failure` may
 // answer a create/update/patch/delete/deletecollection (subresources too)
@@ -71,8 +83,9 @@ struct FaultHooks {
 
 struct ServerHooks {
   std::vector<NonResourceHandler> non_resource;
-  TableRenderer render_table;  // empty: Table requests get plain JSON
-  AdmissionHook admission;     // empty: everything admitted
+  TableRenderer render_table;                             // empty: Table requests get plain JSON
+  AdmissionHook admission;                                // empty: everything admitted
+  std::vector<MutatingAdmissionHook> mutating_admission;  // run in this order
   // Asked right after authentication, before faults and routing (/admin/...).
   std::vector<NonResourceHandler> admin;
   FaultHooks faults;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "localcluster/server/deletion.hpp"
 #include "localcluster/server/rest_context.hpp"
 
 namespace dynop::localcluster::server {
@@ -78,6 +79,10 @@ void RestHandler::handle(const net::Request& request, const RequestInfo& info,
     if (verb == "get" || verb == "update" || verb == "patch") {
       return responder.respond(scale_subresource(ctx));
     }
+  } else if (sub == "finalize" && is_namespace(*ctx.type)) {
+    // PUT namespaces/<name>/finalize: how the namespace controller (and users
+    // with a stuck namespace) clear spec.finalizers.
+    if (verb == "update") return responder.respond(update(ctx));
   } else if (sub == "binding" && ctx.type->group.empty() && ctx.type->plural == "pods") {
     if (verb == "create") return responder.respond(binding(ctx));
   } else {

@@ -87,7 +87,9 @@ class RestHandler {
                                                  boost::json::object next, bool status_only);
   std::optional<ApiError> prepare_write(Context& ctx, const boost::json::object* old_object,
                                         boost::json::object& object, bool status_only);
-  std::optional<ApiError> check_namespace(Context& ctx);
+  // The built-in admission plugins (hooks_.mutating_admission), in order.
+  std::optional<ApiError> admit_builtin(Context& ctx, const std::string& operation,
+                                        const std::string& name, boost::json::object* object);
   std::optional<ApiError> admit(Context& ctx, const std::string& operation,
                                 const boost::json::object* object,
                                 const boost::json::object* old_object);

@@ -244,6 +244,22 @@ std::optional<ApiError> decode_typed_fields(const ResourceType& type, boost::jso
   return std::nullopt;
 }
 
+void prepare_for_update(const ResourceType& type, std::string_view subresource,
+                        const boost::json::object& old, boost::json::object& object) {
+  if (!is_core(type, "namespaces") || subresource == "finalize") return;
+  const auto* old_spec = old.if_contains("spec");
+  const auto* finalizers = old_spec && old_spec->is_object()
+                               ? old_spec->get_object().if_contains("finalizers")
+                               : nullptr;
+  auto& spec = object["spec"];
+  if (!spec.is_object()) spec = boost::json::object();
+  if (finalizers) {
+    spec.get_object()["finalizers"] = *finalizers;
+  } else {
+    spec.get_object().erase("finalizers");
+  }
+}
+
 void prepare_status_update(const ResourceType& type, boost::json::object& object) {
   if (!is_core(type, "pods")) return;
   auto* status = object.if_contains("status");

@@ -6,8 +6,8 @@
 // derives (pod podIPs).
 
 #include <boost/json/object.hpp>
-
 #include <optional>
+#include <string_view>
 
 #include "localcluster/registry/resource_type.hpp"
 #include "localcluster/server/api_error.hpp"
@@ -19,6 +19,12 @@ void prepare_for_create(const ResourceType& type, boost::json::object& object);
 // Errors for changes kube forbids on update (422), nullopt when allowed.
 std::optional<ApiError> validate_update(const ResourceType& type, const boost::json::object& old,
                                         const boost::json::object& updated);
+
+// Before validation of an update of the whole object (not status): what the
+// subresource written may not change is taken from `old`. A namespace's
+// spec.finalizers change only through its finalize subresource.
+void prepare_for_update(const ResourceType& type, std::string_view subresource,
+                        const boost::json::object& old, boost::json::object& object);
 
 // After a status write: fields kube derives from others.
 void prepare_status_update(const ResourceType& type, boost::json::object& object);

@@ -1,4 +1,5 @@
-// UPDATE (PUT) of an object or of its status: what the client may not
+// UPDATE (PUT) of an object, of its status, or of a namespace's finalize
+// subresource (spec.finalizers only): what the client may not
 // change is kept, generation follows spec changes; finish_update is also the
 // last step of patch, scale and status writes.
 
@@ -52,6 +53,7 @@ std::variant<RestHandler::Decision, ApiError> RestHandler::finish_update(
         result.erase("status");
       }
     }
+    prepare_for_update(type, ctx.info.subresource, current, result);
   }
   if (auto error = prepare_write(ctx, &current, result, status_only)) return *error;
   if (!status_only && tracks_generation(type) && spec_changed(type, current, result)) {
@@ -61,7 +63,7 @@ std::variant<RestHandler::Decision, ApiError> RestHandler::finish_update(
   }
   metadata(result)["resourceVersion"] = rv_of(current);
   WriteAction action = WriteAction::kWrite;
-  if (metadata(result).contains("deletionTimestamp") && !has_finalizers(result)) {
+  if (deletes_during_update(type, result)) {
     action = WriteAction::kDelete;
   }
   if (auto error = admit(ctx, "UPDATE", &result, &current)) return *error;

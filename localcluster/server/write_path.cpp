@@ -1,5 +1,6 @@
 // What every write shares: validation (schemas, object meta, kind rules),
-// the namespace checks, admission, and the optimistic read-compute-write loop.
+// admission (built-in plugins, webhooks), and the optimistic
+// read-compute-write loop.
 
 #include <utility>
 
@@ -35,16 +36,20 @@ apimachinery::NameValidator name_validator(const ResourceType& type) {
 
 }  // namespace
 
-std::optional<ApiError> RestHandler::check_namespace(Context& ctx) {
-  if (!ctx.type->namespaced) return std::nullopt;
-  auto ns = store_.get("namespaces", "", ctx.info.namespace_name);
-  if (!ns.ok()) return namespace_not_found(ctx.info.namespace_name);
-  if (ns.value().attrs->deleting) {
-    ApiError error = forbidden(ctx.subject(""), "");
-    error.message = "unable to create new content in namespace " + ctx.info.namespace_name +
-                    " because it is being terminated";
-    error.details.name = ctx.info.name;
-    return error;
+std::optional<ApiError> RestHandler::admit_builtin(Context& ctx, const std::string& operation,
+                                                   const std::string& name, json::object* object) {
+  if (hooks_.mutating_admission.empty()) return std::nullopt;
+  AdmissionAttributes attributes;
+  attributes.type = ctx.type.get();
+  attributes.operation = operation;
+  attributes.subresource = ctx.info.subresource;
+  attributes.namespace_name = ctx.info.namespace_name;
+  attributes.name = name;
+  attributes.dry_run = ctx.dry_run;
+  attributes.user_agent = std::string(ctx.request.header("User-Agent"));
+  attributes.request_info = &ctx.info;
+  for (const auto& plugin : hooks_.mutating_admission) {
+    if (auto error = plugin(attributes, object)) return error;
   }
   return std::nullopt;
 }

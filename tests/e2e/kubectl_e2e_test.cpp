@@ -472,5 +472,45 @@ data:
   EXPECT_TRUE(collected);
 }
 
+TEST_F(KubectlE2E, DeletingANamespaceTerminatesItAsOnARealCluster) {
+  create_namespace();
+  EXPECT_EQ(ok({"create", "configmap", "held", "-n", "e2e"}), "configmap/held created\n");
+  ok({"patch", "configmap", "held", "-n", "e2e", "--type=merge", "-p",
+      R"({"metadata":{"finalizers":["example.com/hold"]}})"});
+  EXPECT_EQ(ok({"delete", "namespace", "e2e", "--wait=false"}), "namespace \"e2e\" deleted\n");
+  bool terminating = false;
+  for (const auto& line : lines(ok({"get", "namespaces"}))) {
+    if (words(line).size() == 3 && words(line)[0] == "e2e")
+      terminating = words(line)[1] == "Terminating";
+  }
+  EXPECT_TRUE(terminating);
+  auto refused = kubectl({"create", "configmap", "late", "-n", "e2e"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err,
+            "error: failed to create configmap: configmaps \"late\" is forbidden: unable to create "
+            "new content in namespace e2e because it is being terminated\n");
+  // The namespace goes once the finalizer's owner lets go (bounded wait).
+  ok({"patch", "configmap", "held", "-n", "e2e", "--type=merge", "-p",
+      R"({"metadata":{"finalizers":null}})"});
+  bool gone = false;
+  for (int i = 0; i < 60 && !gone; ++i) {
+    auto r = kubectl({"get", "namespace", "e2e"});
+    gone =
+        r.exit_code == 1 && r.err == "Error from server (NotFound): namespaces \"e2e\" not found\n";
+    if (!gone) std::this_thread::sleep_for(500ms);
+  }
+  EXPECT_TRUE(gone);
+  // An empty namespace: kubectl's default wait returns once it is gone.
+  EXPECT_EQ(ok({"create", "namespace", "empty"}), "namespace/empty created\n");
+  EXPECT_EQ(ok({"delete", "namespace", "empty"}), "namespace \"empty\" deleted\n");
+  EXPECT_EQ(kubectl({"get", "namespace", "empty"}).exit_code, 1);
+  auto immortal = kubectl({"delete", "namespace", "default"});
+  EXPECT_EQ(immortal.exit_code, 1);
+  EXPECT_EQ(
+      immortal.err,
+      "Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may "
+      "not be deleted\n");
+}
+
 }  // namespace
 }  // namespace dynop::e2e

@@ -1,0 +1,64 @@
+#include "localcluster/admission/namespace_lifecycle.hpp"
+
+#include <algorithm>
+#include <array>
+#include <boost/json.hpp>
+#include <string_view>
+
+#include "localcluster/admission/admission_forbidden.hpp"
+#include "localcluster/server/object_meta.hpp"
+
+namespace dynop::localcluster::admission {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kImmortal = {"default", "kube-system", "kube-public"};
+
+bool is_namespace(const ResourceType& type) {
+  return type.group.empty() && type.plural == "namespaces";
+}
+
+}  // namespace
+
+std::optional<server::ApiError> NamespaceLifecycle::admit(
+    const server::AdmissionAttributes& attributes, const json::object* object) const {
+  const ResourceType& type = *attributes.type;
+  if (is_namespace(type)) {
+    if (attributes.operation == "DELETE" &&
+        std::find(kImmortal.begin(), kImmortal.end(), attributes.name) != kImmortal.end()) {
+      return server::forbidden(server::ErrorSubject{"", "namespaces", attributes.name, ""},
+                               "this namespace may not be deleted");
+    }
+    return std::nullopt;  // every other operation on namespaces passes
+  }
+  if (attributes.namespace_name.empty() || attributes.operation == "DELETE") return std::nullopt;
+  auto found = store_.get("namespaces", "", attributes.namespace_name);
+  if (!found.ok()) return server::namespace_not_found(attributes.namespace_name);
+  if (attributes.operation != "CREATE") return std::nullopt;
+  boost::system::error_code ec;
+  json::value ns = json::parse(*found.value().json, ec);
+  const json::object* status = nullptr;
+  if (!ec && ns.is_object()) {
+    if (const auto* s = ns.get_object().if_contains("status"); s && s->is_object()) {
+      status = &s->get_object();
+    }
+  }
+  if (server::string_at(status, "phase") != "Terminating") return std::nullopt;
+  const std::string& name = attributes.namespace_name;
+  server::ApiError error = admission_forbidden(
+      attributes, object,
+      "unable to create new content in namespace " + name + " because it is being terminated");
+  error.status_causes.push_back(apimachinery::StatusCause{
+      "NamespaceTerminating", "namespace " + name + " is being terminated", "metadata.namespace"});
+  return error;
+}
+
+server::MutatingAdmissionHook NamespaceLifecycle::hook() const {
+  return [this](const server::AdmissionAttributes& attributes, json::object* object) {
+    return admit(attributes, object);
+  };
+}
+
+}  // namespace dynop::localcluster::admission
