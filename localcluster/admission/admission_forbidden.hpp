@@ -6,11 +6,16 @@
 // before its name is generated), else "Unknown".
 
 #include <boost/json/object.hpp>
+#include <string>
 #include <string_view>
 
 #include "localcluster/server/hooks.hpp"
 
 namespace dynop::localcluster::admission {
+
+// The name an admission error gives the object (extractResourceName).
+std::string admission_object_name(const server::AdmissionAttributes& attributes,
+                                  const boost::json::object* object);
 
 server::ApiError admission_forbidden(const server::AdmissionAttributes& attributes,
                                      const boost::json::object* object, std::string_view why);

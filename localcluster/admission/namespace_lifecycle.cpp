@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <string_view>
 
+#include "lib/apimachinery/status.hpp"
 #include "localcluster/admission/admission_forbidden.hpp"
 #include "localcluster/server/object_meta.hpp"
 
@@ -28,8 +29,8 @@ std::optional<server::ApiError> NamespaceLifecycle::admit(
   if (is_namespace(type)) {
     if (attributes.operation == "DELETE" &&
         std::find(kImmortal.begin(), kImmortal.end(), attributes.name) != kImmortal.end()) {
-      return server::forbidden(server::ErrorSubject{"", "namespaces", attributes.name, ""},
-                               "this namespace may not be deleted");
+      return server::from_status(apimachinery::forbidden({"", "namespaces"}, attributes.name,
+                                                         "this namespace may not be deleted"));
     }
     return std::nullopt;  // every other operation on namespaces passes
   }
@@ -46,13 +47,9 @@ std::optional<server::ApiError> NamespaceLifecycle::admit(
     }
   }
   if (server::string_at(status, "phase") != "Terminating") return std::nullopt;
-  const std::string& name = attributes.namespace_name;
-  server::ApiError error = admission_forbidden(
-      attributes, object,
-      "unable to create new content in namespace " + name + " because it is being terminated");
-  error.status_causes.push_back(apimachinery::StatusCause{
-      "NamespaceTerminating", "namespace " + name + " is being terminated", "metadata.namespace"});
-  return error;
+  return server::from_status(apimachinery::namespace_terminating(
+      {type.group, type.plural}, admission_object_name(attributes, object),
+      attributes.namespace_name));
 }
 
 server::MutatingAdmissionHook NamespaceLifecycle::hook() const {

@@ -55,10 +55,10 @@ ApiError not_found(const ErrorSubject& subject) {
 }
 
 ApiError already_exists(const ErrorSubject& subject) {
-  return with_details(make(409, "AlreadyExists",
-                           subject.qualified() + " " + ap::go_quote(subject.name) +
-                               " already exists"),
-                      subject);
+  return with_details(
+      make(409, "AlreadyExists",
+           subject.qualified() + " " + ap::go_quote(subject.name) + " already exists"),
+      subject);
 }
 
 ApiError conflict(const ErrorSubject& subject, std::string_view why) {
@@ -85,22 +85,15 @@ ApiError invalid(const ErrorSubject& subject, apimachinery::FieldErrors errors) 
 
 ApiError bad_request(std::string message) { return make(400, "BadRequest", std::move(message)); }
 
-ApiError forbidden(const ErrorSubject& subject, std::string_view why) {
-  return with_details(make(403, "Forbidden",
-                           subject.qualified() + " " + ap::go_quote(subject.name) +
-                               " is forbidden: " + std::string(why)),
-                      subject);
-}
-
 ApiError unsupported_patch_type(const std::vector<std::string>& accepted) {
   std::string list;
   for (const auto& type : accepted) {
     if (!list.empty()) list += ", ";
     list += type;
   }
-  return make(415, "UnsupportedMediaType",
-              "the body of the request was in an unknown format - accepted media types include: " +
-                  list);
+  return make(
+      415, "UnsupportedMediaType",
+      "the body of the request was in an unknown format - accepted media types include: " + list);
 }
 
 ApiError unsupported_media_type(std::string_view content_type) {
@@ -126,6 +119,18 @@ ApiError method_not_supported(const ErrorSubject& subject, std::string_view verb
 
 ApiError internal_error(std::string message) {
   return make(500, "InternalError", "Internal error occurred: " + message);
+}
+
+ApiError from_status(const ap::Status& status) {
+  ApiError e = make(status.code, status.reason, status.message);
+  e.status = status.status;
+  if (status.details) {
+    e.has_details = true;
+    e.details = ErrorSubject{status.details->group, status.details->kind, status.details->name,
+                             status.details->uid};
+    e.status_causes = status.details->causes;
+  }
+  return e;
 }
 
 ApiError namespace_not_found(std::string_view ns) {

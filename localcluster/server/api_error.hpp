@@ -42,7 +42,6 @@ ApiError conflict(const ErrorSubject& subject, std::string_view why);
 ApiError modified_conflict(const ErrorSubject& subject);
 ApiError invalid(const ErrorSubject& subject, apimachinery::FieldErrors errors);
 ApiError bad_request(std::string message);
-ApiError forbidden(const ErrorSubject& subject, std::string_view why);
 ApiError unsupported_patch_type(const std::vector<std::string>& accepted);
 ApiError unsupported_media_type(std::string_view content_type);
 ApiError too_large(std::size_t limit);
@@ -51,5 +50,8 @@ ApiError gone(std::string message);
 ApiError method_not_supported(const ErrorSubject& subject, std::string_view verb);
 ApiError internal_error(std::string message);
 ApiError namespace_not_found(std::string_view ns);
+// A Status built with lib/apimachinery's constructors, answered as it is
+// (its causes become status_causes).
+ApiError from_status(const apimachinery::Status& status);
 
 }  // namespace dynop::localcluster::server
