@@ -22,6 +22,7 @@
 #include "lib/cli/command_line.hpp"
 #include "lib/log/log.hpp"
 #include "localcluster/admission/namespace_lifecycle.hpp"
+#include "localcluster/admission/service_account_admission.hpp"
 #include "localcluster/admission/webhook_dispatcher.hpp"
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/controllers/crd_controller.hpp"
@@ -168,7 +169,8 @@ int run(const Flags& flags) {
     hooks.render_table = tables::make_table_renderer();
     // kube-apiserver's built-in admission plugins we need, in its order.
     admission::NamespaceLifecycle namespace_lifecycle(store);
-    hooks.mutating_admission = {namespace_lifecycle.hook()};
+    admission::ServiceAccountAdmission service_account_admission(store);
+    hooks.mutating_admission = {namespace_lifecycle.hook(), service_account_admission.hook()};
     admission::WebhookDispatcher webhooks(store);
     hooks.admission = webhooks.hook();
     faults::AdminEndpoint admin(

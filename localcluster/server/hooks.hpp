@@ -60,7 +60,7 @@ using AdmissionHook = std::function<std::optional<ApiError>(const AdmissionAttri
                                                             std::vector<std::string>& warnings)>;
 
 // A built-in admission plugin of kube-apiserver's mutating phase
-// (NamespaceLifecycle: localcluster/admission). Called for
+// (NamespaceLifecycle, ServiceAccount: localcluster/admission). Called for
 // creates (`object` is the new object before defaulting of system fields and
 // validation, and the plugin may change it; null for subresources such as
 // pods/binding) and deletes (`object` null), before validation and webhooks.

@@ -512,5 +512,27 @@ TEST_F(KubectlE2E, DeletingANamespaceTerminatesItAsOnARealCluster) {
       "not be deleted\n");
 }
 
+TEST_F(KubectlE2E, PodsRunAsAServiceAccountThatExists) {
+  create_namespace();
+  EXPECT_EQ(ok({"run", "plain", "--image=busybox", "--restart=Never", "-n", "e2e"}),
+            "pod/plain created\n");
+  EXPECT_EQ(ok({"get", "pod", "plain", "-n", "e2e", "-o", "jsonpath={.spec.serviceAccountName}"}),
+            "default");
+  auto refused =
+      kubectl({"run", "planner", "--image=busybox", "--restart=Never", "-n", "e2e",
+               R"(--overrides={"spec":{"serviceAccountName":"planner-serviceaccount"}})"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(
+      refused.err,
+      "Error from server (Forbidden): pods \"planner\" is forbidden: error looking up service "
+      "account e2e/planner-serviceaccount: serviceaccount \"planner-serviceaccount\" not "
+      "found\n");
+  EXPECT_EQ(ok({"create", "serviceaccount", "planner-serviceaccount", "-n", "e2e"}),
+            "serviceaccount/planner-serviceaccount created\n");
+  EXPECT_EQ(ok({"run", "planner", "--image=busybox", "--restart=Never", "-n", "e2e",
+                R"(--overrides={"spec":{"serviceAccountName":"planner-serviceaccount"}})"}),
+            "pod/planner created\n");
+}
+
 }  // namespace
 }  // namespace dynop::e2e
