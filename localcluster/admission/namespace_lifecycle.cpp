@@ -7,6 +7,7 @@
 
 #include "lib/apimachinery/status.hpp"
 #include "localcluster/admission/admission_forbidden.hpp"
+#include "localcluster/server/deletion.hpp"
 #include "localcluster/server/object_meta.hpp"
 
 namespace dynop::localcluster::admission {
@@ -17,16 +18,12 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kImmortal = {"default", "kube-system", "kube-public"};
 
-bool is_namespace(const ResourceType& type) {
-  return type.group.empty() && type.plural == "namespaces";
-}
-
 }  // namespace
 
 std::optional<server::ApiError> NamespaceLifecycle::admit(
-    const server::AdmissionAttributes& attributes, const json::object* object) const {
+    const server::AdmissionAttributes& attributes, json::object* object) const {
   const ResourceType& type = *attributes.type;
-  if (is_namespace(type)) {
+  if (server::is_namespace(type)) {
     if (attributes.operation == "DELETE" &&
         std::find(kImmortal.begin(), kImmortal.end(), attributes.name) != kImmortal.end()) {
       return server::from_status(apimachinery::forbidden({"", "namespaces"}, attributes.name,
@@ -50,12 +47,6 @@ std::optional<server::ApiError> NamespaceLifecycle::admit(
   return server::from_status(apimachinery::namespace_terminating(
       {type.group, type.plural}, admission_object_name(attributes, object),
       attributes.namespace_name));
-}
-
-server::MutatingAdmissionHook NamespaceLifecycle::hook() const {
-  return [this](const server::AdmissionAttributes& attributes, json::object* object) {
-    return admit(attributes, object);
-  };
 }
 
 }  // namespace dynop::localcluster::admission

@@ -11,28 +11,16 @@
 //   `namespaces "<name>" is forbidden: this namespace may not be deleted`.
 // Updates and deletes of other objects pass. The namespace is read from the
 // store, so there is no cache to lag behind a namespace just created.
-//
-//   admission::NamespaceLifecycle lifecycle(store);
-//   hooks.mutating_admission.push_back(lifecycle.hook());
 
-#include <optional>
-
-#include "localcluster/server/hooks.hpp"
-#include "localcluster/storage/object_store.hpp"
+#include "localcluster/admission/builtin_admission_plugin.hpp"
 
 namespace dynop::localcluster::admission {
 
-class NamespaceLifecycle {
+class NamespaceLifecycle final : public BuiltinAdmissionPlugin {
  public:
-  explicit NamespaceLifecycle(const storage::ObjectStore& store) : store_(store) {}
-
+  using BuiltinAdmissionPlugin::BuiltinAdmissionPlugin;
   std::optional<server::ApiError> admit(const server::AdmissionAttributes& attributes,
-                                        const boost::json::object* object) const;
-  // The store must outlive the hook.
-  server::MutatingAdmissionHook hook() const;
-
- private:
-  const storage::ObjectStore& store_;
+                                        boost::json::object* object) const override;
 };
 
 }  // namespace dynop::localcluster::admission

@@ -73,10 +73,4 @@ std::optional<server::ApiError> ServiceAccountAdmission::admit(
   return std::nullopt;
 }
 
-server::MutatingAdmissionHook ServiceAccountAdmission::hook() const {
-  return [this](const server::AdmissionAttributes& attributes, json::object* object) {
-    return admit(attributes, object);
-  };
-}
-
 }  // namespace dynop::localcluster::admission

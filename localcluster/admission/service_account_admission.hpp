@@ -12,30 +12,17 @@
 // - a pod without imagePullSecrets gets its ServiceAccount's.
 // The token volume the real plugin mounts is not added: nothing here runs
 // containers.
-//
-//   admission::ServiceAccountAdmission service_accounts(store);
-//   hooks.mutating_admission.push_back(service_accounts.hook());
 
-#include <chrono>
-#include <optional>
-
-#include "localcluster/server/hooks.hpp"
-#include "localcluster/storage/object_store.hpp"
+#include "localcluster/admission/builtin_admission_plugin.hpp"
 
 namespace dynop::localcluster::admission {
 
-class ServiceAccountAdmission {
+class ServiceAccountAdmission final : public BuiltinAdmissionPlugin {
  public:
-  explicit ServiceAccountAdmission(const storage::ObjectStore& store) : store_(store) {}
-
+  using BuiltinAdmissionPlugin::BuiltinAdmissionPlugin;
   // Changes `pod` (serviceAccountName, imagePullSecrets) when it admits it.
   std::optional<server::ApiError> admit(const server::AdmissionAttributes& attributes,
-                                        boost::json::object* pod) const;
-  // The store must outlive the hook.
-  server::MutatingAdmissionHook hook() const;
-
- private:
-  const storage::ObjectStore& store_;
+                                        boost::json::object* pod) const override;
 };
 
 }  // namespace dynop::localcluster::admission
