@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "localcluster/builtin/autoscaling/hpa_conversion.hpp"
 #include "localcluster/builtin/builtin_columns.hpp"
 #include "localcluster/builtin/builtin_schemas.hpp"
 #include "localcluster/schema/structural_schema.hpp"
@@ -47,7 +48,7 @@ ResourceType make(const Spec& s) {
   t.extra_subresources = s.extra;
   if (s.scale) t.scale = ScaleSubresource{".spec.replicas", ".status.replicas", ".status.selector"};
   t.printer_columns = builtin_columns(t.group, t.kind);
-  const auto text = builtin_schema_text(t.group, t.kind);
+  const auto text = builtin_schema_text(t.group, t.version, t.kind);
   if (!text.empty()) {
     auto parsed = std::make_shared<const boost::json::value>(boost::json::parse(text));
     auto compiled = schema::compile(*parsed);
@@ -199,9 +200,18 @@ std::vector<ResourceType> builtin_resource_types() {
   std::vector<ResourceType> out;
   out.reserve(specs.size());
   for (const auto& s : specs) out.push_back(make(s));
-  // HPAs are stored as autoscaling/v2 whichever version is served.
-  for (auto& t : out)
-    if (t.group == "autoscaling") t.storage_version = "v2";
+  // HPAs are stored as autoscaling/v2 whichever version is served; v1 is
+  // converted at the REST boundary. Both decode strictly against their
+  // schema, as kube's typed decoding does.
+  auto hpa_v1 = std::make_shared<VersionConversion>();
+  hpa_v1->from_storage = autoscaling::hpa_v2_to_v1;
+  hpa_v1->to_storage = autoscaling::hpa_v1_to_v2;
+  for (auto& t : out) {
+    if (t.group != "autoscaling") continue;
+    t.storage_version = "v2";
+    t.typed_decoding = true;
+    if (t.version == "v1") t.conversion = hpa_v1;
+  }
   return out;
 }
 

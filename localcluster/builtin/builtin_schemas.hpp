@@ -7,7 +7,9 @@
 
 namespace dynop::localcluster::builtin {
 
-// The schema for `kind` in `group` (core: ""), or "" when there is none.
-std::string_view builtin_schema_text(std::string_view group, std::string_view kind);
+// The schema for `kind` in `group` (core: "") and `version`, or "" when
+// there is none.
+std::string_view builtin_schema_text(std::string_view group, std::string_view version,
+                                     std::string_view kind);
 
 }  // namespace dynop::localcluster::builtin

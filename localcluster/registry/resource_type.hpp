@@ -4,8 +4,9 @@
 // rendering all read this one description, so a CRD applied at run time and a
 // built-in kind are served by the same code paths.
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,13 +35,22 @@ struct ScaleSubresource {
   std::string label_selector_path;   // ".status.selector"; may be empty
 };
 
+// How objects of a version that is not the storage version are converted
+// at the REST boundary (kube-apiserver's conversion through the internal
+// type): bodies read in to_storage before anything else, responses and
+// watch events written out through from_storage.
+struct VersionConversion {
+  std::function<boost::json::object(const boost::json::object& stored)> from_storage;
+  std::function<boost::json::object(const boost::json::object& served)> to_storage;
+};
+
 struct ResourceType {
-  std::string group;     // "" for core
-  std::string version;   // "v1", "v1alpha1"
-  std::string kind;      // "DynamoGraphDeploymentScalingAdapter"
-  std::string list_kind; // "DynamoGraphDeploymentScalingAdapterList"
-  std::string plural;    // "dynamographdeploymentscalingadapters"
-  std::string singular;  // "dynamographdeploymentscalingadapter"
+  std::string group;      // "" for core
+  std::string version;    // "v1", "v1alpha1"
+  std::string kind;       // "DynamoGraphDeploymentScalingAdapter"
+  std::string list_kind;  // "DynamoGraphDeploymentScalingAdapterList"
+  std::string plural;     // "dynamographdeploymentscalingadapters"
+  std::string singular;   // "dynamographdeploymentscalingadapter"
   std::vector<std::string> short_names;
   std::vector<std::string> categories;
   bool namespaced = true;
@@ -68,6 +78,13 @@ struct ResourceType {
   // The version objects are stored in (a CRD's storage version); empty means
   // `version`. Discovery derives storageVersionHash from it.
   std::string storage_version;
+  // Bodies decode against `structural_schema` as kube's typed decoding does:
+  // unknown fields are dropped, and refused or warned about as the request's
+  // fieldValidation asks (built-in kinds with complete schemas).
+  bool typed_decoding = false;
+  // Set when this version is served converted from the storage version
+  // (autoscaling/v1 HorizontalPodAutoscalers); null: served as stored.
+  std::shared_ptr<const VersionConversion> conversion;
   // Only custom resources accept merge and JSON patch but not strategic merge
   // patch (415), as kube-apiserver does.
   bool is_custom() const { return !crd_name.empty(); }

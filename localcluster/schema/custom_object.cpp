@@ -14,26 +14,31 @@ std::optional<FieldValidation> parse_field_validation(std::string_view value) {
   return std::nullopt;
 }
 
+PreparedObject prune_unknown_fields(const ResourceType& type, const Schema& schema,
+                                    boost::json::value& object, FieldValidation mode) {
+  PreparedObject out;
+  out.pruned_fields = prune(schema, object, /*is_resource_root=*/true);
+  if (out.pruned_fields.empty() || mode == FieldValidation::kIgnore) return out;
+  std::string list;
+  for (const auto& f : out.pruned_fields) {
+    const std::string item = "unknown field \"" + f + "\"";
+    if (mode == FieldValidation::kWarn) out.warnings.push_back(item);
+    if (!list.empty()) list += ", ";
+    list += item;
+  }
+  if (mode == FieldValidation::kStrict) {
+    out.bad_request = type.kind + " in version \"" + type.version + "\" cannot be handled as a " +
+                      type.kind + ": strict decoding error: " + list;
+  }
+  return out;
+}
+
 PreparedObject prepare_custom_object(const ResourceType& type, const Schema* schema,
                                      boost::json::value& object, FieldValidation mode) {
   PreparedObject out;
   if (schema != nullptr) {
-    out.pruned_fields = prune(*schema, object, /*is_resource_root=*/true);
-    if (!out.pruned_fields.empty() && mode != FieldValidation::kIgnore) {
-      std::string list;
-      for (const auto& f : out.pruned_fields) {
-        const std::string item = "unknown field \"" + f + "\"";
-        if (mode == FieldValidation::kWarn) out.warnings.push_back(item);
-        if (!list.empty()) list += ", ";
-        list += item;
-      }
-      if (mode == FieldValidation::kStrict) {
-        out.bad_request = type.kind + " in version \"" + type.version +
-                          "\" cannot be handled as a " + type.kind +
-                          ": strict decoding error: " + list;
-        return out;
-      }
-    }
+    out = prune_unknown_fields(type, *schema, object, mode);
+    if (!out.bad_request.empty()) return out;
     apply_defaults(*schema, object);
     out.errors = validate(*schema, object);
   }

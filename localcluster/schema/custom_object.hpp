@@ -39,6 +39,12 @@ struct PreparedObject {
   std::vector<std::string> pruned_fields;
 };
 
+// Only the pruning: drops the fields `schema` does not declare and reports
+// them as the request's fieldValidation asks (bad_request for Strict,
+// warnings for Warn). Built-in kinds decode this way too.
+PreparedObject prune_unknown_fields(const ResourceType& type, const Schema& schema,
+                                    boost::json::value& object, FieldValidation mode);
+
 // Mutates `object` in place (pruned and defaulted). `schema` may be null (no
 // schema: nothing pruned or validated). Scale checks run when `type.scale` is
 // set.

@@ -31,6 +31,7 @@ net::Response RestHandler::create_from(Context& ctx, json::value& value) {
   if (auto error = kind_mismatch(type, object, ctx.request.body(), /*require_api_version=*/true)) {
     return error_response(ctx, *error);
   }
+  if (auto error = to_storage(ctx, object)) return error_response(ctx, *error);
   std::string ns = string_at(metadata(std::as_const(object)), "namespace");
   if (type.namespaced) {
     if (!ns.empty() && ns != ctx.info.namespace_name) {

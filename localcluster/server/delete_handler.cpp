@@ -127,7 +127,7 @@ net::Response RestHandler::remove_collection(Context& ctx) {
     });
     if (auto* stored = std::get_if<StoredObject>(&written)) {
       if (!items.empty()) items += ',';
-      items += *stored->json;
+      items += rest::served_json(*ctx.type, *stored->json);
     }
   }
   const ResourceType& type = *ctx.type;

@@ -89,7 +89,11 @@ void RestHandler::list(Context& ctx, net::Responder responder) {
   for (const auto& item : result.items) {
     if (!first) body += ',';
     first = false;
-    body += *item.json;
+    if (ctx.type->conversion) {
+      body += rest::served_json(*ctx.type, *item.json);
+    } else {
+      body += *item.json;
+    }
   }
   body += "]}";
   responder.respond(respond_json(ctx, 200, std::move(body)));

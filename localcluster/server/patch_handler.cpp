@@ -33,7 +33,9 @@ net::Response RestHandler::patch(Context& ctx) {
   }
   auto written = write(
       ctx, ctx.info.name, [&](const json::object& current) -> std::variant<Decision, ApiError> {
-        auto patched = apply_patch(patch_type, current, body, ctx.type->kind);
+        // A patch applies to the object as the URL's version shows it.
+        auto patched =
+            apply_patch(patch_type, rest::served_object(*ctx.type, current), body, ctx.type->kind);
         if (auto* error = std::get_if<ApiError>(&patched)) return *error;
         auto& value = std::get<json::value>(patched);
         if (!value.is_object())
@@ -45,6 +47,7 @@ net::Response RestHandler::patch(Context& ctx) {
           return bad_request("the name of the object (" + name +
                              ") does not match the name on the URL (" + ctx.info.name + ")");
         }
+        if (auto error = to_storage(ctx, object)) return *error;
         return finish_update(ctx, current, std::move(object), status_only);
       });
   if (auto* error = std::get_if<ApiError>(&written)) return error_response(ctx, *error);

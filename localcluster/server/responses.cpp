@@ -29,7 +29,7 @@ net::Response RestHandler::object_response(Context& ctx, unsigned status, const 
     request.include_object = ctx.include_object();
     return table_response(ctx, status, {json::parse(*obj.json)}, request);
   }
-  return respond_json(ctx, status, *obj.json);
+  return respond_json(ctx, status, rest::served_json(*ctx.type, *obj.json));
 }
 
 }  // namespace dynop::localcluster::server

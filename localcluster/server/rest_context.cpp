@@ -69,4 +69,17 @@ std::string rv_of(const json::object& object) {
   return string_at(metadata(object), "resourceVersion");
 }
 
+std::string served_json(const ResourceType& type, const std::string& stored) {
+  if (!type.conversion) return stored;
+  return json::serialize(type.conversion->from_storage(parse_object(stored)));
+}
+
+json::object served_object(const ResourceType& type, const json::object& stored) {
+  return type.conversion ? type.conversion->from_storage(stored) : stored;
+}
+
+json::object storage_object(const ResourceType& type, json::object served) {
+  return type.conversion ? type.conversion->to_storage(served) : served;
+}
+
 }  // namespace dynop::localcluster::server::rest

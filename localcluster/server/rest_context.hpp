@@ -62,5 +62,12 @@ boost::json::object parse_object(const std::string& text);
 
 std::string rv_of(const boost::json::object& object);
 
+// An object as the URL's version serves it (type.conversion), from its
+// stored JSON; the stored text itself when no conversion applies.
+std::string served_json(const ResourceType& type, const std::string& stored);
+boost::json::object served_object(const ResourceType& type, const boost::json::object& stored);
+// A body in the URL's version, in the storage version.
+boost::json::object storage_object(const ResourceType& type, boost::json::object served);
+
 }  // namespace rest
 }  // namespace dynop::localcluster::server

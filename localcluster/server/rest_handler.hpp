@@ -90,6 +90,10 @@ class RestHandler {
   // The built-in admission plugins (hooks_.mutating_admission), in order.
   std::optional<ApiError> admit_builtin(Context& ctx, const std::string& operation,
                                         const std::string& name, boost::json::object* object);
+  std::optional<ApiError> decode_typed(Context& ctx, boost::json::object& object);
+  // A body in the URL's version decoded, then converted to the storage
+  // version (nothing when the version is stored as served).
+  std::optional<ApiError> to_storage(Context& ctx, boost::json::object& object);
   std::optional<ApiError> admit(Context& ctx, const std::string& operation,
                                 const boost::json::object* object,
                                 const boost::json::object* old_object);

@@ -6,6 +6,8 @@
 #include "lib/apimachinery/base64.hpp"
 #include "lib/apimachinery/go_quote.hpp"
 #include "lib/apimachinery/time.hpp"
+#include "localcluster/builtin/autoscaling/hpa_decoding.hpp"
+#include "localcluster/builtin/autoscaling/hpa_validation.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
 #include "localcluster/server/object_meta.hpp"
 
@@ -15,6 +17,10 @@ namespace {
 
 bool is_core(const ResourceType& type, std::string_view plural) {
   return type.group.empty() && type.plural == plural;
+}
+
+bool is_hpa(const ResourceType& type) {
+  return type.group == "autoscaling" && type.plural == "horizontalpodautoscalers";
 }
 
 void set_default(boost::json::object& object, std::string_view key, boost::json::value value) {
@@ -166,6 +172,9 @@ void prepare_for_create(const ResourceType& type, boost::json::object& object) {
       }
       object.erase("stringData");
     }
+  } else if (is_hpa(type)) {
+    // The registry's PrepareForCreate resets the status.
+    object["status"] = boost::json::object{{"currentMetrics", nullptr}, {"desiredReplicas", 0}};
   } else if (type.group == "apiextensions.k8s.io" && type.plural == "customresourcedefinitions") {
     boost::json::value crd = std::move(object);
     default_crd(crd);
@@ -228,6 +237,13 @@ std::optional<ApiError> validate_update(const ResourceType& type, const boost::j
 }
 
 std::optional<ApiError> decode_typed_fields(const ResourceType& type, boost::json::object& object) {
+  if (is_hpa(type)) {
+    auto error = type.version == "v1" ? autoscaling::hpa_v1_decode_error(object)
+                                      : autoscaling::hpa_decode_error(object);
+    if (!error) return std::nullopt;
+    return bad_request(type.kind + " in version \"" + type.version + "\" cannot be handled as a " +
+                       type.kind + ": " + *error);
+  }
   if (type.group != "coordination.k8s.io" || type.plural != "leases") return std::nullopt;
   auto* spec = object.if_contains("spec");
   if (!spec || !spec->is_object()) return std::nullopt;
@@ -258,6 +274,17 @@ void prepare_for_update(const ResourceType& type, std::string_view subresource,
   } else {
     spec.get_object().erase("finalizers");
   }
+}
+
+void apply_decode_defaults(const ResourceType& type, boost::json::object& object) {
+  if (is_hpa(type)) autoscaling::canonicalize_hpa(object);
+}
+
+apimachinery::FieldErrors validate_kind(const ResourceType& type, const boost::json::object& object,
+                                        const boost::json::object* old_object, bool status_only) {
+  if (!is_hpa(type)) return {};
+  return status_only ? autoscaling::validate_hpa_status(object)
+                     : autoscaling::validate_hpa(object, old_object);
 }
 
 void prepare_status_update(const ResourceType& type, boost::json::object& object) {

@@ -102,6 +102,7 @@ net::Response RestHandler::update(Context& ctx) {
                                                             "metadata.resourceVersion", "0x0",
                                                             "must be specified for an update"}}));
   }
+  if (auto error = to_storage(ctx, body)) return error_response(ctx, *error);
   bool status_only = ctx.info.subresource == "status";
   auto written = write(ctx, ctx.info.name, [&](const json::object& current) {
     return finish_update(ctx, current, body, status_only);

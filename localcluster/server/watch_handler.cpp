@@ -116,7 +116,7 @@ void RestHandler::watch(Context& ctx, net::Responder responder) {
           std::vector<json::value> objects{json::parse(*event.json)};
           chunk += json::serialize(hooks_.render_table(*type, objects, request));
         } else {
-          chunk += *event.json;
+          chunk += rest::served_json(*type, *event.json);
         }
         chunk += "}\n";
       }

@@ -74,23 +74,51 @@ std::optional<ApiError> RestHandler::admit(Context& ctx, const std::string& oper
   return hooks_.admission(attributes, ctx.warnings);
 }
 
+// What decoding a body into kube's typed structs does before anything else:
+// the fieldValidation parameter, unknown fields of typed built-in kinds
+// dropped and reported, and the typed fields' JSON types. Runs on the body in
+// the URL's version.
+std::optional<ApiError> RestHandler::decode_typed(Context& ctx, json::object& object) {
+  const ResourceType& type = *ctx.type;
+  auto mode = schema::parse_field_validation(param_or(ctx.info, "fieldValidation"));
+  if (!mode) {
+    return bad_request("fieldValidation: Unsupported value: " +
+                       apimachinery::go_quote(param_or(ctx.info, "fieldValidation")) +
+                       ": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+  }
+  if (type.typed_decoding && type.structural_schema) {
+    json::value value = std::move(object);
+    auto pruned = schema::prune_unknown_fields(type, *type.structural_schema, value, *mode);
+    object = std::move(value.as_object());
+    if (!pruned.bad_request.empty()) return bad_request(pruned.bad_request);
+    for (auto& w : pruned.warnings) ctx.warnings.push_back(std::move(w));
+  }
+  return decode_typed_fields(type, object);
+}
+
+std::optional<ApiError> RestHandler::to_storage(Context& ctx, json::object& object) {
+  if (!ctx.type->conversion) return std::nullopt;
+  if (auto error = decode_typed(ctx, object)) return error;
+  object = rest::storage_object(*ctx.type, std::move(object));
+  return std::nullopt;
+}
+
 // Validation and kind-specific rules shared by create, update, patch and the
 // subresources. `old_object` is null on create.
 std::optional<ApiError> RestHandler::prepare_write(Context& ctx, const json::object* old_object,
                                                    json::object& object, bool status_only) {
   const ResourceType& type = *ctx.type;
   std::string name = string_at(metadata(std::as_const(object)), "name");
-  if (auto error = decode_typed_fields(type, object)) return error;
+  if (!type.conversion) {
+    if (auto error = decode_typed(ctx, object)) return error;
+  }
+  apply_decode_defaults(type, object);
   if (type.is_custom()) {
     auto mode = schema::parse_field_validation(param_or(ctx.info, "fieldValidation"));
-    if (!mode) {
-      return bad_request("fieldValidation: Unsupported value: " +
-                         apimachinery::go_quote(param_or(ctx.info, "fieldValidation")) +
-                         ": supported values: \"Ignore\", \"Strict\", \"Warn\"");
-    }
     json::value value = std::move(object);
     auto schema = schema_for(type);
-    auto prepared = schema::prepare_custom_object(type, schema.get(), value, *mode);
+    auto prepared = schema::prepare_custom_object(type, schema.get(), value,
+                                                  mode.value_or(schema::FieldValidation::kStrict));
     object = std::move(value.as_object());
     if (!prepared.bad_request.empty()) return bad_request(prepared.bad_request);
     if (!prepared.errors.empty()) {
@@ -116,6 +144,9 @@ std::optional<ApiError> RestHandler::prepare_write(Context& ctx, const json::obj
     if (old_object) {
       if (auto error = validate_update(type, *old_object, object)) return error;
     }
+  }
+  if (auto errors = validate_kind(type, object, old_object, status_only); !errors.empty()) {
+    return invalid(ErrorSubject{type.group, type.kind, name, ""}, std::move(errors));
   }
   return std::nullopt;
 }

@@ -287,6 +287,19 @@ json::object to_json(const Condition& c) {
   return out;
 }
 
+json::object to_json(const HorizontalPodAutoscalerSpec& s) {
+  json::object out{{"scaleTargetRef", to_json(s.scale_target_ref)}};
+  if (s.min_replicas) out["minReplicas"] = *s.min_replicas;
+  out["maxReplicas"] = s.max_replicas;
+  if (!s.metrics.empty()) {
+    json::array metrics;
+    for (const auto& m : s.metrics) metrics.push_back(to_json(m));
+    out["metrics"] = std::move(metrics);
+  }
+  if (s.behavior) out["behavior"] = to_json(*s.behavior);
+  return out;
+}
+
 json::object to_json(const HorizontalPodAutoscalerStatus& s) {
   json::object out;
   if (s.observed_generation) out["observedGeneration"] = *s.observed_generation;

@@ -126,6 +126,7 @@ boost::json::object to_json(const ScalingRules& rules);
 boost::json::object to_json(const Behavior& behavior);
 boost::json::object to_json(const MetricStatus& status);
 boost::json::object to_json(const Condition& condition);
+boost::json::object to_json(const HorizontalPodAutoscalerSpec& spec);
 boost::json::object to_json(const HorizontalPodAutoscalerStatus& status);
 
 // The member of a MetricSpec/MetricStatus holding the source for `type`:
