@@ -84,7 +84,7 @@ TEST_F(ReapplyE2E, GuideHpaExampleAppliesAgainAfterAChange) {
   ASSERT_EQ(metrics.size(), 1u);
   EXPECT_EQ(test::field_text(metrics[0], {"external", "metric", "name"}),
             "dynamo_ttft_p95_seconds");
-  // Removing the scaleDown behaviour from the manifest removes it from the object.
+  // Removing the scaleDown behaviour from the manifest removes what the user set.
   const std::string without_scale_down =
       changed(hpa,
               "    scaleDown:\n      stabilizationWindowSeconds: 60  # Wait 1 min before scaling "
@@ -94,7 +94,11 @@ TEST_F(ReapplyE2E, GuideHpaExampleAppliesAgainAfterAChange) {
   EXPECT_EQ(apply(without_scale_down),
             "horizontalpodautoscaler.autoscaling/sglang-agg-decode-hpa configured\n");
   got = get_json({"hpa", "sglang-agg-decode-hpa", "-n", "default"});
-  EXPECT_EQ(test::field_text(got, {"spec", "behavior", "scaleDown"}), "<missing>");
+  // The patch removes it; kube's defaulting (behavior set, scaleDown nil)
+  // then fills in the default scale-down rules, as on kube-apiserver.
+  EXPECT_EQ(test::field_text(got, {"spec", "behavior", "scaleDown"}),
+            R"({"policies":[{"periodSeconds":15,"type":"Percent","value":100}],)"
+            R"("selectPolicy":"Max"})");
   EXPECT_EQ(test::field_text(got, {"spec", "behavior", "scaleUp", "stabilizationWindowSeconds"}),
             "0");
   EXPECT_EQ(test::field_text(got, {"spec", "maxReplicas"}), "10");
