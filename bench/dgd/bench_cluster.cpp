@@ -1,6 +1,7 @@
 #include "bench/dgd/bench_cluster.hpp"
 
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <atomic>
@@ -9,10 +10,13 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <regex>
 #include <sstream>
 
+#include "lib/apimachinery/base64.hpp"
 #include "lib/apimachinery/json_decode.hpp"
 #include "lib/kube/cache/object_decoder.hpp"
+#include "lib/net/certificates.hpp"
 #include "tests/support/paths.hpp"
 
 namespace dynop::bench {
@@ -51,9 +55,89 @@ BenchCluster::BenchCluster(const BenchClusterOptions& options) {
                                    "--plugin-dir",      test::binary_path("plugins"),
                                    "--plugins",         "dgd,dgdsa",
                                    "--metrics-address", "127.0.0.1:0"};
+  if (options.admission_webhook) {
+    if (auto failed = prepare_webhook(args); !failed.empty()) {
+      error_ = failed;
+      return;
+    }
+  }
   args.insert(args.end(), options.host_args.begin(), options.host_args.end());
   host_ = std::make_unique<test::RunningHost>(args);
-  if (!host_->ready()) error_ = "dynop did not become ready:\n" + host_->log();
+  if (!host_->ready()) {
+    error_ = "dynop did not become ready:\n" + host_->log();
+    return;
+  }
+  if (options.admission_webhook) error_ = register_webhook();
+}
+
+std::string BenchCluster::prepare_webhook(std::vector<std::string>& host_args) {
+  // A CA and a serving certificate for 127.0.0.1 (packaging/webhook/local-cert.sh's job).
+  net::CertificateRequest ca_request;
+  ca_request.common_name = "dynop-bench-webhook-ca";
+  ca_request.is_ca = true;
+  std::string error;
+  auto ca = net::issue_certificate(ca_request, nullptr, error);
+  if (!ca) return "webhook CA: " + error;
+  net::CertificateRequest serving_request;
+  serving_request.common_name = "dynop-webhook";
+  serving_request.ip_addresses = {"127.0.0.1"};
+  auto serving = net::issue_certificate(serving_request, &*ca, error);
+  if (!serving) return "webhook certificate: " + error;
+  ca_pem_ = ca->cert_pem;
+  const std::string cert = files_.write("tls.crt", serving->cert_pem);
+  const std::string key = files_.write("tls.key", serving->key_pem);
+
+  // The operator's identity: the admin's kubeconfig acting as its service account.
+  const std::string kubeconfig = (files_.path() / "operator.kubeconfig").string();
+  test::RunResult view = test::run(
+      "/usr/bin/kubectl",
+      {"--kubeconfig", cluster_->kubeconfig(), "config", "view", "--raw", "--minify", "--flatten"},
+      60s);
+  if (view.exit_code != 0) return "kubectl config view: " + view.err;
+  files_.write("operator.kubeconfig", view.out);
+  test::RunResult user = test::run(
+      "/usr/bin/kubectl",
+      {"--kubeconfig", kubeconfig, "config", "view", "-o", "jsonpath={.users[0].name}"}, 60s);
+  test::RunResult act_as =
+      test::run("/usr/bin/kubectl",
+                {"--kubeconfig", kubeconfig, "config", "set", "users." + user.out + ".act-as",
+                 "system:serviceaccount:dynop-system:dynop"},
+                60s);
+  if (user.exit_code != 0 || act_as.exit_code != 0) {
+    return "operator kubeconfig: " + user.err + act_as.err;
+  }
+  host_args[1] = kubeconfig;
+  host_args[5] = "dgd,dgdsa,webhook";
+  host_args.insert(host_args.end(), {"--admission-address", "127.0.0.1:0", "--admission-cert-file",
+                                     cert, "--admission-key-file", key});
+  return "";
+}
+
+std::string BenchCluster::register_webhook() {
+  const auto address = host_->process().wait_for_match(
+      std::regex(R"(serving admission webhooks on https://(\S+) )"), 30s);
+  if (!address) return "dynop did not serve admission webhooks:\n" + host_->log();
+  // webhook.yaml's ValidatingWebhookConfiguration, each service reference
+  // turned into this host's URL with our CA, as run-local.sh does.
+  for (YAML::Node document :
+       YAML::LoadAllFromFile(test::source_path("packaging/webhook/webhook.yaml"))) {
+    if (document["kind"].as<std::string>("") != "ValidatingWebhookConfiguration") continue;
+    for (YAML::Node webhook : document["webhooks"]) {
+      YAML::Node client;
+      client["url"] =
+          "https://" + *address + webhook["clientConfig"]["service"]["path"].as<std::string>();
+      client["caBundle"] = apimachinery::base64_encode(ca_pem_);
+      webhook["clientConfig"] = client;
+    }
+    YAML::Emitter out;
+    out << document;
+    const std::string file = files_.write("webhook-configuration.yaml", out.c_str());
+    if (auto failed = kubectl({"apply", "-f", file}); !failed.empty()) {
+      return "kubectl apply webhook configuration: " + failed;
+    }
+    return "";
+  }
+  return "no ValidatingWebhookConfiguration in packaging/webhook/webhook.yaml";
 }
 
 BenchCluster::~BenchCluster() {

@@ -1,7 +1,8 @@
 #pragma once
 // What both DGD benches run against: a real dynop-localcluster with crds/
 // applied and the real dynop host running the dgd and dgdsa plugins on it
-// (release build, no webhook), plus the measuring tools they share: watch
+// (release build), optionally with the admission webhook registered as
+// `make run` has it, plus the measuring tools they share: watch
 // feeds (so the bench observes objects as the host does, not by polling),
 // /proc samples of a process, and percentiles.
 
@@ -20,6 +21,7 @@
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/running_host.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dynop::bench {
 
@@ -27,6 +29,12 @@ struct BenchClusterOptions {
   bool in_memory = false;               // false: SQLite storage, as `make run` uses
   std::vector<std::string> host_args;   // added to the host's command line
   std::vector<std::string> namespaces;  // created before the host starts
+  // As packaging/run-local.sh (`make run`) does: the host also loads
+  // webhook.so and serves HTTPS admission with a CA of its own, acts as the
+  // operator's service account (the webhook admits DGD replica writes only
+  // from it), and packaging/webhook/webhook.yaml's ValidatingWebhookConfiguration
+  // is applied pointing at it, so every DGD and DGDSA write is reviewed.
+  bool admission_webhook = false;
 };
 
 class BenchCluster {
@@ -44,8 +52,14 @@ class BenchCluster {
   std::string kubectl(std::vector<std::string> args);
 
  private:
+  // "" or what failed.
+  std::string prepare_webhook(std::vector<std::string>& host_args);
+  std::string register_webhook();
+
   std::unique_ptr<test::LocalCluster> cluster_;
   std::unique_ptr<test::RunningHost> host_;
+  test::TempDir files_{"dynop-bench-cluster"};
+  std::string ca_pem_;
   std::string error_;
 };
 

@@ -12,9 +12,13 @@
 //
 // --background N first creates N other DGDs of 3 services (3N pods) in
 // namespace "bench" and waits for the host to be idle again, so the chain is
-// timed with a loaded cache.
+// timed with a loaded cache. The admission webhook is registered as `make run`
+// has it (BenchClusterOptions::admission_webhook): the adapter's /scale write
+// and the dgdsa plugin's DGD write are both reviewed by webhook.so over HTTPS
+// on the way; --without-webhook leaves it out.
 //
 //   dgd_scale_latency_bench [--trials N] [--replicas N] [--background N] [--in-memory]
+//                           [--without-webhook]
 
 #include <chrono>
 #include <condition_variable>
@@ -167,6 +171,7 @@ int main(int argc, char** argv) {
   int trials = 100;
   int replicas = 10;
   int background = 0;
+  bool without_webhook = false;
   dynop::bench::BenchClusterOptions options;
   namespace po = boost::program_options;
   po::options_description flags("Flags", 100, 50);
@@ -182,6 +187,7 @@ int main(int argc, char** argv) {
                                               "[flags]", flag_values)) {
     return *exit_code;
   }
+  options.admission_webhook = !without_webhook;
   if (background > 0) options.namespaces = {"bench"};
   dynop::bench::BenchCluster bench(options);
   if (!bench.ok()) {
@@ -211,6 +217,9 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  std::printf("admission webhook: %s\n",
+              without_webhook ? "not registered"
+                              : "registered as `make run` has it (webhook.so over HTTPS)");
   std::vector<Trial> results;
   // Trial 0 warms up (connections, template caches) and is not counted.
   for (int trial = 0; trial <= trials; ++trial) {
@@ -261,5 +270,12 @@ int main(int argc, char** argv) {
     std::printf("%-34s %9.2f %9.2f %9.2f\n", label, percentile(values, 0.5),
                 percentile(values, 0.99), percentile(values, 1.0));
   }
+  // Evidence that the webhook was on the path: the host's own count of reviews.
+  double reviews = 0;
+  for (const auto& [labels, value] : dynop::bench::metric_samples(
+           bench.host().get("/metrics").body, "dynop_admission_requests_total")) {
+    reviews += value;
+  }
+  std::printf("admission reviews answered by the host: %.0f\n", reviews);
   return 0;
 }
