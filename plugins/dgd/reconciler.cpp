@@ -206,13 +206,13 @@ bool DgdReconciler::namespace_terminating(const std::string& ns) {
   return false;
 }
 
-void DgdReconciler::note_terminating(const std::string& ns, std::string_view why) {
+void DgdReconciler::note_namespace_deleted(const std::string& ns, std::string_view why) {
   {
     std::lock_guard<std::mutex> lock(terminating_mutex_);
     if (!terminating_logged_.insert(ns).second) return;
   }
   logger_.info(
-      fmt::format("namespace {} is being terminated ({}): creating nothing more in it for its "
+      fmt::format("namespace {} is being deleted ({}): creating nothing more in it for its "
                   "DynamoGraphDeployments; they go with the namespace",
                   ns, why));
 }
@@ -245,7 +245,7 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   // too; trying would be a refused create and a warning per pod, again on
   // every pod the namespace controller deletes.
   if (namespace_terminating(dgd.k8s_namespace)) {
-    note_terminating(dgd.k8s_namespace, "its deletionTimestamp is set");
+    note_namespace_deleted(dgd.k8s_namespace, "its deletionTimestamp is set");
     return ReconcileResult::done();
   }
 
@@ -264,6 +264,8 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
     auto r = client_.update_status(dgd_ref, json::serialize(updated));
     if (r.status.code() == StatusCode::kConflict) {
       write_conflict = "the DGD status write: " + r.status.message();
+    } else if (r.status.code() == StatusCode::kNotFound) {
+      // Deleted meanwhile: what it owns goes with it.
     } else if (!r.is_ok()) {
       failures.add("writing the DGD status: " + r.status.message());
     }
@@ -273,17 +275,23 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
     if (!write_conflict.empty()) return ReconcileResult::conflict(write_conflict);
     return otherwise;
   };
-  // Every create goes through here. Once the namespace refuses new content
-  // because it is being deleted (the cached namespace may lag behind the API
-  // server), nothing more is tried: no failure, no event, no retry.
+  // Every create goes through here. Once the API server says the namespace
+  // is being deleted (it refuses new content) or is gone (404 for the
+  // namespace itself), nothing more is tried: no failure, no event, no retry.
+  // The cached namespace may lag behind the API server's.
+  const std::string namespace_gone =
+      apimachinery::not_found({"", "namespaces"}, dgd.k8s_namespace).message;
   bool namespace_refused = false;
   auto create = [&](const sdk::ObjectRef& ref,
                     const json::object& object) -> std::optional<sdk::Result<std::string>> {
     if (namespace_refused) return std::nullopt;
     auto r = client_.create(ref, json::serialize(object));
-    if (!r.is_ok() && apimachinery::is_namespace_terminating_message(r.status.message())) {
+    if (!r.is_ok() &&
+        (apimachinery::is_namespace_terminating_message(r.status.message()) ||
+         (r.status.code() == StatusCode::kNotFound && r.status.message() == namespace_gone))) {
       namespace_refused = true;
-      note_terminating(dgd.k8s_namespace, "it refused to create " + ref.gvk.kind + " " + ref.name);
+      note_namespace_deleted(dgd.k8s_namespace, fmt::format("creating {} {}: {}", ref.gvk.kind,
+                                                            ref.name, r.status.message()));
       return std::nullopt;
     }
     return r;

@@ -76,7 +76,7 @@ class DgdReconciler {
   bool namespace_terminating(const std::string& ns);
   // Says once per namespace (until it is seen alive again) that nothing more
   // is created in it, instead of a refused create and a warning per pod.
-  void note_terminating(const std::string& ns, std::string_view why);
+  void note_namespace_deleted(const std::string& ns, std::string_view why);
   void note_alive(const std::string& ns);
 
   const sdk::Client& client_;

@@ -161,6 +161,8 @@ sdk::ReconcileResult DgdsaReconciler::reconcile(const sdk::Key& key) {
     if (r.status.code() == StatusCode::kConflict) {
       return ReconcileResult::conflict("the adapter status write: " + r.status.message());
     }
+    // Deleted meanwhile (with its DGD, or its namespace): nothing left to report on.
+    if (r.status.code() == StatusCode::kNotFound) return ReconcileResult::done();
     if (!r.is_ok()) {
       return ReconcileResult::error("writing the adapter status: " + r.status.message());
     }

@@ -1,8 +1,11 @@
 // Every upstream Dynamo 0.8 sglang example, applied unchanged with the real
-// kubectl against `make run`'s own setup: the apply succeeds, the adapters
-// appear (one per service, `<dgd>-<lower service>`, replicas seeded from the
-// service) and the pods appear as the contract says (replicas x nodeCount,
-// contract labels, GPU limits, envFromSecret, the planner's service account).
+// kubectl against `make run`'s own setup, in a fresh namespace other than
+// default: the apply succeeds, the adapters appear (one per service,
+// `<dgd>-<lower service>`, replicas seeded from the service) and the pods
+// appear as the contract says (replicas x nodeCount, contract labels, GPU
+// limits, envFromSecret, the planner's service account, which the dgd plugin
+// makes so that ServiceAccount admission lets planner pods in). Deleting the
+// namespace then ends quietly: no pod is created again and refused.
 //
 // The expectations are read from each manifest with yaml-cpp, independently of
 // the plugins' own parsing. The Secret the examples name (hf-token-secret) is
@@ -21,6 +24,7 @@
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/reference_dir.hpp"
 #include "tests/support/run_local_setup.hpp"
+#include "tests/support/text_lines.hpp"
 
 namespace dynop::e2e {
 namespace {
@@ -243,6 +247,54 @@ TEST_F(UpstreamExamples, EverySglangExampleAppliesWithItsAdaptersAndPods) {
       }
     }
   }
+
+  // The planner's identity, made by the dgd plugin for the planner example
+  // (ServiceAccount admission refuses planner pods without it).
+  std::vector<std::string> planners;
+  for (const Example& example : examples_) {
+    for (const auto& s : example.services) {
+      if (s.component_type == "planner") planners.push_back(example.name);
+    }
+  }
+  ASSERT_FALSE(planners.empty()) << "expected an upstream example with a planner";
+  const json::value sa = json::parse(setup_->kubectl_ok(
+      {"get", "serviceaccount", "planner-serviceaccount", "-n", kNamespace, "-o", "json"}));
+  EXPECT_EQ(label(sa, "app.kubernetes.io/managed-by"), "dynop");
+  for (const std::string& dgd : planners) {
+    EXPECT_NE(text(sa, {"metadata", "ownerReferences"})
+                  .find(R"("kind":"DynamoGraphDeployment","name":")" + dgd + "\""),
+              std::string::npos)
+        << text(sa, {"metadata", "ownerReferences"});
+  }
+  const json::value binding = json::parse(setup_->kubectl_ok(
+      {"get", "rolebinding", "planner-serviceaccount-binding", "-n", kNamespace, "-o", "json"}));
+  EXPECT_EQ(
+      text(binding, {"roleRef"}),
+      R"({"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"dynop-planner"})");
+  EXPECT_EQ(
+      text(binding, {"subjects"}),
+      std::string(R"([{"kind":"ServiceAccount","name":"planner-serviceaccount","namespace":")") +
+          kNamespace + "\"}]");
+
+  // Deleting the namespace: it goes Terminating, its content is deleted, and
+  // the host creates nothing more in it (on a real cluster each try is a
+  // refused create and a warning line, again for every pod deleted).
+  const std::size_t log_before = setup_->host_log().size();
+  setup_->kubectl_ok({"delete", "namespace", kNamespace, "--wait=false"});
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        return setup_->kubectl({"get", "namespace", kNamespace}).exit_code != 0;
+      },
+      kConvergeSeconds))
+      << setup_->kubectl({"get", "namespace", kNamespace, "-o", "yaml"}).out;
+  const std::string during = setup_->host_log().substr(log_before);
+  EXPECT_TRUE(test::lines_with(during, "is forbidden").empty()) << during;
+  EXPECT_TRUE(test::lines_with(during, "Error creating").empty()) << during;
+  EXPECT_TRUE(test::lines_with(during, "warning plugin dgd").empty()) << during;
+  EXPECT_LE(
+      test::lines_with(during, std::string("namespace ") + kNamespace + " is being deleted").size(),
+      1u)
+      << during;
 }
 
 // A multinode service scales by whole groups: `kubectl scale` of its adapter

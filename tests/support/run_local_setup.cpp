@@ -89,6 +89,10 @@ std::optional<int> RunLocalSetup::stop() {
   return exit_code_;
 }
 
+std::string RunLocalSetup::host_log() const {
+  return read_file(dir_.path() / "logs" / "dynop.log");
+}
+
 std::string RunLocalSetup::log() const {
   std::string text;
   if (script_) {

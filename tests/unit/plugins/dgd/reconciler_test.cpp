@@ -610,7 +610,7 @@ TEST_F(DgdReconcilerTest, NothingIsCreatedInANamespaceBeingDeleted) {
   EXPECT_TRUE(cluster_.events().empty());
   EXPECT_EQ(cluster_.logs_at(DYNOP_LOG_INFO),
             std::vector<std::string>{
-                "namespace default is being terminated (its deletionTimestamp is set): creating "
+                "namespace default is being deleted (its deletionTimestamp is set): creating "
                 "nothing more in it for its DynamoGraphDeployments; they go with the namespace"});
   EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
 }
@@ -631,11 +631,29 @@ TEST_F(DgdReconcilerTest, ACreateRefusedBecauseTheNamespaceIsTerminatingStopsThe
   EXPECT_TRUE(cluster_.events().empty());
   EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
   ASSERT_EQ(cluster_.logs_at(DYNOP_LOG_INFO).size(), 1u);
-  EXPECT_NE(cluster_.logs_at(DYNOP_LOG_INFO)[0].find(
-                "namespace default is being terminated (it refused to create "
-                "DynamoGraphDeploymentScalingAdapter sglang-agg-"),
-            std::string::npos)
+  EXPECT_NE(
+      cluster_.logs_at(DYNOP_LOG_INFO)[0].find("namespace default is being deleted (creating "
+                                               "DynamoGraphDeploymentScalingAdapter sglang-agg-"),
+      std::string::npos)
       << cluster_.logs_at(DYNOP_LOG_INFO)[0];
+}
+
+TEST_F(DgdReconcilerTest, ACreateInANamespaceThatIsGoneStopsTheRest) {
+  // The namespace is gone on the server; the cache still shows the DGD.
+  apply(kAgg);
+  cluster_.fail_next("create", DYNOP_NOT_FOUND,
+                     apimachinery::not_found({"", "namespaces"}, "default").message);
+  auto result = reconcile_dgd();
+  EXPECT_TRUE(result.status().is_ok()) << result.status().message();
+  EXPECT_TRUE(cluster_.all("Pod").empty());
+  EXPECT_TRUE(cluster_.events().empty());
+  EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
+  ASSERT_EQ(cluster_.logs_at(DYNOP_LOG_INFO).size(), 1u);
+  EXPECT_NE(cluster_.logs_at(DYNOP_LOG_INFO)[0].find("namespaces \"default\" not found"),
+            std::string::npos);
+  // Any other 404 on a create is a failure as before.
+  cluster_.fail_next("create", DYNOP_NOT_FOUND, "the server could not find the requested resource");
+  EXPECT_EQ(reconcile_dgd().status().code(), sdk::StatusCode::kError);
 }
 
 TEST_F(DgdReconcilerTest, ANamespaceOfTheSameNameMadeAgainIsUsedAgain) {

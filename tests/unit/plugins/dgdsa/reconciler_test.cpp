@@ -131,6 +131,18 @@ TEST_F(DgdsaReconcilerTest, StatusConflictIsAQuietRetry) {
   EXPECT_EQ(adapter->at("status").at("replicas").as_int64(), 0);
 }
 
+TEST_F(DgdsaReconcilerTest, AdapterDeletedBeforeItsStatusWriteIsDone) {
+  // Deleted with its DGD or namespace between the read and the write.
+  put_yaml(kAdapter);
+  put_yaml(kDgd);
+  cluster_.fail_next("update_status", DYNOP_NOT_FOUND,
+                     "dynamographdeploymentscalingadapters.nvidia.com \"sglang-agg-decode\" not "
+                     "found");
+  auto result = reconcile();
+  EXPECT_TRUE(result.status().is_ok()) << result.status().message();
+  EXPECT_TRUE(cluster_.logs_at(DYNOP_LOG_WARN).empty());
+}
+
 TEST_F(DgdsaReconcilerTest, MissingServiceIsAWarningAndARetry) {
   put_yaml(kAdapter);
   put_yaml(R"(
