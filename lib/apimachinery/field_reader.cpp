@@ -67,15 +67,59 @@ void FieldReader::type_error(std::string field_path, dom::element value, std::st
       "must be " + std::string(want));
 }
 
+std::optional<dom::object> FieldReader::as_object(dom::element value, std::string_view at,
+                                                  std::string_view key) {
+  if (value.is_null()) return std::nullopt;
+  if (!value.is_object()) {
+    type_error(join_field_path(at, key), value, "an object");
+    return std::nullopt;
+  }
+  return dom::object(value);
+}
+
+std::string FieldReader::as_string(dom::element value, std::string_view at, std::string_view key) {
+  if (value.is_null()) return {};
+  if (!value.is_string()) {
+    type_error(join_field_path(at, key), value, "a string");
+    return {};
+  }
+  return std::string(std::string_view(value));
+}
+
+std::optional<bool> FieldReader::as_boolean(dom::element value, std::string_view at,
+                                            std::string_view key) {
+  if (value.is_null()) return std::nullopt;
+  if (!value.is_bool()) {
+    type_error(join_field_path(at, key), value, "a boolean");
+    return std::nullopt;
+  }
+  return bool(value);
+}
+
+std::optional<std::int32_t> FieldReader::as_int32(dom::element value, std::string_view at,
+                                                  std::string_view key, std::int64_t minimum) {
+  if (value.is_null()) return std::nullopt;
+  std::optional<std::int64_t> n = whole_number(value);
+  if (!n) {
+    type_error(join_field_path(at, key), value, "an integer");
+    return std::nullopt;
+  }
+  if (*n < minimum) {
+    invalid(join_field_path(at, key), value,
+            "must be greater than or equal to " + std::to_string(minimum));
+    return std::nullopt;
+  }
+  if (*n > INT32_MAX) {
+    invalid(join_field_path(at, key), value, "must be at most 2147483647");
+    return std::nullopt;
+  }
+  return static_cast<std::int32_t>(*n);
+}
+
 std::optional<dom::object> FieldReader::object(dom::object parent, std::string_view key,
                                                std::string_view at) {
   auto v = field_of(parent, key);
-  if (!v) return std::nullopt;
-  if (!v->is_object()) {
-    type_error(join_field_path(at, key), *v, "an object");
-    return std::nullopt;
-  }
-  return dom::object(*v);
+  return v ? as_object(*v, at, key) : std::nullopt;
 }
 
 std::optional<dom::array> FieldReader::array(dom::object parent, std::string_view key,
@@ -91,44 +135,19 @@ std::optional<dom::array> FieldReader::array(dom::object parent, std::string_vie
 
 std::string FieldReader::string(dom::object parent, std::string_view key, std::string_view at) {
   auto v = field_of(parent, key);
-  if (!v) return {};
-  if (!v->is_string()) {
-    type_error(join_field_path(at, key), *v, "a string");
-    return {};
-  }
-  return std::string(std::string_view(*v));
+  return v ? as_string(*v, at, key) : std::string();
 }
 
 std::optional<bool> FieldReader::boolean(dom::object parent, std::string_view key,
                                          std::string_view at) {
   auto v = field_of(parent, key);
-  if (!v) return std::nullopt;
-  if (!v->is_bool()) {
-    type_error(join_field_path(at, key), *v, "a boolean");
-    return std::nullopt;
-  }
-  return bool(*v);
+  return v ? as_boolean(*v, at, key) : std::nullopt;
 }
 
 std::optional<std::int32_t> FieldReader::int32(dom::object parent, std::string_view key,
                                                std::string_view at, std::int64_t minimum) {
   auto v = field_of(parent, key);
-  if (!v) return std::nullopt;
-  std::optional<std::int64_t> n = whole_number(*v);
-  if (!n) {
-    type_error(join_field_path(at, key), *v, "an integer");
-    return std::nullopt;
-  }
-  if (*n < minimum) {
-    invalid(join_field_path(at, key), *v,
-            "must be greater than or equal to " + std::to_string(minimum));
-    return std::nullopt;
-  }
-  if (*n > INT32_MAX) {
-    invalid(join_field_path(at, key), *v, "must be at most 2147483647");
-    return std::nullopt;
-  }
-  return static_cast<std::int32_t>(*n);
+  return v ? as_int32(*v, at, key, minimum) : std::nullopt;
 }
 
 std::map<std::string, std::string> FieldReader::strings(dom::object parent, std::string_view key,

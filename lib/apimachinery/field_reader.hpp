@@ -45,6 +45,16 @@ class FieldReader {
   // `<path>: Invalid value: <value>: must be <want>` (reason FieldValueTypeInvalid).
   void type_error(std::string field_path, simdjson::dom::element value, std::string_view want);
 
+  // The same checks on a value already in hand, for readers that walk an
+  // object's fields once instead of looking each key up (`key` names it).
+  std::optional<simdjson::dom::object> as_object(simdjson::dom::element value, std::string_view at,
+                                                 std::string_view key);
+  std::string as_string(simdjson::dom::element value, std::string_view at, std::string_view key);
+  std::optional<bool> as_boolean(simdjson::dom::element value, std::string_view at,
+                                 std::string_view key);
+  std::optional<std::int32_t> as_int32(simdjson::dom::element value, std::string_view at,
+                                       std::string_view key, std::int64_t minimum);
+
   // Each accessor reads `parent[key]`, names it `<at>.<key>` in errors, and
   // returns nullopt/empty when the field is absent, null or of the wrong type.
   std::optional<simdjson::dom::object> object(simdjson::dom::object parent, std::string_view key,

@@ -126,10 +126,36 @@ json::object as_object(const std::map<std::string, std::string>& m) {
   return o;
 }
 
-// The fields scaling and admission decide from.
+// The fields scaling and admission decide from, in one pass over the
+// service's fields (the webhook reads them for two DGDs per review).
 void parse_scaling(Checker& check, dom::object s, const std::string& path, ServiceView& svc) {
-  svc.component_type = check.string(s, "componentType", path);
-  svc.sub_component_type = check.string(s, "subComponentType", path);
+  for (auto [key, value] : s) {
+    if (key == "componentType") {
+      svc.component_type = check.as_string(value, path, key);
+    } else if (key == "subComponentType") {
+      svc.sub_component_type = check.as_string(value, path, key);
+    } else if (key == "replicas") {
+      if (auto r = check.as_int32(value, path, key, 0)) {
+        svc.replicas = *r;
+        svc.replicas_set = true;
+      }
+    } else if (key == "multinode") {
+      if (auto mn = check.as_object(value, path, key)) {
+        svc.multinode = true;
+        svc.node_count = check.int32(*mn, "nodeCount", join_field_path(path, key), 2)
+                             .value_or(kDefaultNodeCount);
+      }
+    } else if (key == "scalingAdapter") {
+      if (auto sa = check.as_object(value, path, key)) {
+        const std::string at = join_field_path(path, key);
+        bool disable = check.boolean(*sa, "disable", at).value_or(false);
+        bool enabled = check.boolean(*sa, "enabled", at).value_or(true);
+        svc.adapter_enabled = !disable && enabled;
+      }
+    } else if (key == "autoscaling") {
+      svc.has_autoscaling = !value.is_null();
+    }
+  }
   // Both become pod label values.
   for (auto [key, value] :
        {std::pair<std::string_view, std::string*>{"componentType", &svc.component_type},
@@ -141,22 +167,6 @@ void parse_scaling(Checker& check, dom::object s, const std::string& path, Servi
       value->clear();
     }
   }
-  if (auto r = check.int32(s, "replicas", path, 0)) {
-    svc.replicas = *r;
-    svc.replicas_set = true;
-  }
-  if (auto mn = check.object(s, "multinode", path)) {
-    svc.multinode = true;
-    svc.node_count = check.int32(*mn, "nodeCount", join_field_path(path, "multinode"), 2)
-                         .value_or(kDefaultNodeCount);
-  }
-  if (auto sa = check.object(s, "scalingAdapter", path)) {
-    const std::string at = join_field_path(path, "scalingAdapter");
-    bool disable = check.boolean(*sa, "disable", at).value_or(false);
-    bool enabled = check.boolean(*sa, "enabled", at).value_or(true);
-    svc.adapter_enabled = !disable && enabled;
-  }
-  svc.has_autoscaling = field_of(s, "autoscaling").has_value();
 }
 
 // What rendering the service's pods needs.
@@ -380,11 +390,15 @@ DgdParseResult parse_dgd(simdjson::dom::element dgd, DgdParts parts) {
                                                          static_cast<long long>(kMaxServices)));
   }
   // Services whose names differ only in case or punctuation would share an
-  // adapter and pod names; refuse them rather than let them fight.
-  std::map<std::string, std::string_view> by_name_part;
+  // adapter and pod names; refuse them rather than let them fight. (At most
+  // a few dozen: a list beats a map here.)
+  std::vector<std::pair<std::string, std::string_view>> by_name_part;
+  by_name_part.reserve(services->size());
   view.services.reserve(services->size());
   for (auto [key, value] : *services) {
-    std::string path = fmt::format("spec.services[{}]", key);
+    std::string path;
+    path.reserve(16 + key.size());
+    path.append("spec.services[").append(key).push_back(']');
     // The service name is the value of the nvidia.com/dynamo-component label.
     if (auto msgs = apimachinery::is_valid_label_value(key); key.empty() || !msgs.empty()) {
       check.invalid_string(
@@ -392,14 +406,17 @@ DgdParseResult parse_dgd(simdjson::dom::element dgd, DgdParts parts) {
           key.empty() ? "a service name must not be empty" : apimachinery::aggregate_strings(msgs));
       continue;
     }
-    auto [it, inserted] = by_name_part.emplace(service_name_part(key), key);
-    if (!inserted) {
+    std::string name_part = service_name_part(key);
+    auto it = std::find_if(by_name_part.begin(), by_name_part.end(),
+                           [&](const auto& seen) { return seen.first == name_part; });
+    if (it != by_name_part.end()) {
       check.add(FieldErrorType::kDuplicate, path, apimachinery::render_bad_string(key),
                 fmt::format("service names must differ in more than case and punctuation; "
                             "\"{}\" would share the adapter {} with \"{}\"",
                             key, adapter_name(view.name, key), it->second));
       continue;
     }
+    by_name_part.emplace_back(std::move(name_part), key);
     if (!value.is_object()) {
       check.type_error(path, value, "an object");
       continue;
