@@ -85,6 +85,7 @@ std::string describe_placement(const dynop_placement_hooks& hooks, dynop_plugin*
   if (s.code != DYNOP_OK) return message_of(s);
   out.scheduler_name = str(spec.scheduler_name);
   if (out.scheduler_name.empty()) return "it names no scheduler";
+  out.nodes_to_score = spec.nodes_to_score;
   return {};
 }
 

@@ -43,7 +43,8 @@ struct AdmissionSpec {
 };
 
 struct PlacementSpec {
-  std::string scheduler_name;  // never empty
+  std::string scheduler_name;   // never empty
+  uint32_t nodes_to_score = 0;  // 0: every candidate
 };
 
 struct AutoscalerSpec {

@@ -51,10 +51,22 @@ std::vector<std::string> missing_hooks(const PluginHooks& h, const dynop_plugin_
       missing.push_back("placement (no hook table)");
     } else {
       if (h.placement.describe == nullptr) missing.push_back("placement.describe");
-      if (h.placement.filter == nullptr) missing.push_back("placement.filter");
-      if (h.placement.score == nullptr) missing.push_back("placement.score");
+      // 1.2's typed batch hooks, or 1.0's per-node JSON ones.
+      const bool typed = h.placement.filter_nodes != nullptr || h.placement.score_nodes != nullptr;
+      if (typed) {
+        if (h.placement.filter_nodes == nullptr) missing.push_back("placement.filter_nodes");
+        if (h.placement.score_nodes == nullptr) missing.push_back("placement.score_nodes");
+      } else {
+        if (h.placement.filter == nullptr) {
+          missing.push_back("placement.filter (or filter_nodes)");
+        }
+        if (h.placement.score == nullptr) missing.push_back("placement.score (or score_nodes)");
+      }
       if (h.placement.reserve != nullptr && h.placement.unreserve == nullptr) {
         missing.push_back("placement.unreserve (required with reserve)");
+      }
+      if (h.placement.reserve_node != nullptr && h.placement.unreserve_node == nullptr) {
+        missing.push_back("placement.unreserve_node (required with reserve_node)");
       }
     }
   }

@@ -34,6 +34,9 @@ inline constexpr std::string_view kLabelMetricsEnabled = "nvidia.com/metrics-ena
 inline constexpr std::string_view kLabelPodTemplateHash = "nvidia.com/dynamo-pod-template-hash";
 inline constexpr std::string_view kLabelGroup = "nvidia.com/dynamo-group";
 inline constexpr std::string_view kLabelGroupIndex = "nvidia.com/dynamo-group-index";
+// On the pods of a multinode group only: how many pods the group has (its
+// nodeCount), so a scheduler can place them all or nothing.
+inline constexpr std::string_view kLabelGroupSize = "nvidia.com/dynamo-group-size";
 inline constexpr std::string_view kLabelMultinodeRole = "nvidia.com/dynamo-multinode-role";
 inline constexpr std::string_view kLabelMultinodeRank = "nvidia.com/dynamo-multinode-rank";
 

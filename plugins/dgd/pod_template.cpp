@@ -293,6 +293,7 @@ boost::json::object render_pod(const PodTemplate& tmpl, std::int32_t group_index
   std::string_view role = rank == 0 ? "leader" : "worker";
   labels[common::kLabelMultinodeRole] = role;
   labels[common::kLabelMultinodeRank] = std::to_string(rank);
+  labels[common::kLabelGroupSize] = std::to_string(tmpl.pods_per_group);
   json::array& containers = pod["spec"].get_object()["containers"].get_array();
   for (json::value& c : containers) {
     if (name_of(c) != kMainContainerName) continue;

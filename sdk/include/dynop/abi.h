@@ -42,9 +42,11 @@
  *     DYNOP_NOT_IMPLEMENTED for a slot the host lacks.
  *   - Fixed forever (a change is a new major): dynop_str, dynop_status,
  *     dynop_gvk, dynop_object_ref, dynop_key, dynop_label, dynop_key_list,
- *     dynop_scale_decision_list, and dynop_lifecycle_hooks (embedded in the
+ *     dynop_scale_decision_list, dynop_lifecycle_hooks (embedded in the
  *     descriptor, so it cannot grow: new lifecycle hooks are appended to the
- *     descriptor instead).
+ *     descriptor instead), and the placement vocabulary of 1.2 that mirrors
+ *     Kubernetes types: dynop_resource_amount, dynop_taint,
+ *     dynop_toleration, dynop_selector_requirement, dynop_node_selector_term.
  *
  * Adding to the ABI (a new minor version):
  *   1. Append: new fields go at the end of a struct, after every field of
@@ -62,6 +64,17 @@
  *   5. Bump DYNOP_ABI_VERSION_MINOR once per change that lands, and keep the
  *      frozen 1.0 plugin (tests/fixtures/abi-1.0) loading and working: it is
  *      how every later change is checked against a real old plugin.
+ *
+ * Version history:
+ *   1.0  descriptor, lifecycle, reconciler, admission, placement (JSON text
+ *        per pod and node), autoscaler; entry symbol dynop_plugin_entry.
+ *   1.1  struct_size appended to every struct that may grow; entry function
+ *        dynop_plugin_get_descriptor.
+ *   1.2  placement runs: typed, host-decoded cluster/node/pod views, batch
+ *        filter_nodes/score_nodes over node indexes, pre_filter candidates,
+ *        reserve_node/unreserve_node, pod groups (gangs) with topology keys,
+ *        node and pod events for plugin-side indexes;
+ *        placement_spec.nodes_to_score.
  *
  * Strings: every string crossing the boundary is a dynop_str (pointer + byte
  * length, UTF-8, NOT necessarily NUL-terminated), except the descriptor's
@@ -94,7 +107,7 @@ extern "C" {
 #endif
 
 #define DYNOP_ABI_VERSION_MAJOR 1
-#define DYNOP_ABI_VERSION_MINOR 1
+#define DYNOP_ABI_VERSION_MINOR 2
 
 /* The function a plugin exports to hand the host its descriptor, and the
  * ABI 1.0 form of the entry (see "Entry function" at the end). */
@@ -499,51 +512,373 @@ typedef struct dynop_admission_hooks {
 /* ------------------------------------------------------------------------ */
 /* Capability: placement (kube-scheduler framework style).                  */
 /* ------------------------------------------------------------------------ */
-/* For every pending pod whose spec.schedulerName the plugin serves, the host
- * runs one scheduling cycle: filter(pod, node) for each candidate node,
- * score(pod, node) for each node that passed, reserve(pod, best) and then
- * bind(pod, best); if reserve or bind fails, unreserve(pod, best). pod_json
- * and node_json are [in]. Every hook returns dynop_status.
- * Not run yet: this host loads, checks and describes placement plugins but
- * runs no scheduling cycle (that lands with the GPU placement work). */
+/*
+ * The host runs the scheduling loop for every pod whose spec.schedulerName a
+ * placement plugin claims (placement_spec.scheduler_name); it never touches
+ * pods of other schedulers, but counts them on their nodes. The plugin judges
+ * nodes; the host keeps the cluster's inventory, orders the pending pods
+ * (priority, then age), writes the results (pods/binding, the PodScheduled
+ * condition, Events) and, being leader-elected, binds only on the leader.
+ *
+ * One scheduling cycle for a pod, with the framework's vocabulary:
+ *   pre_filter    optional: narrow the candidate nodes (or say none fits)
+ *   filter_nodes  which candidates fit, and why the others do not
+ *   score_nodes   rank the nodes that fit; the host takes the highest
+ *   reserve_node  optional: claim the node in the plugin's own bookkeeping
+ *   (bind)        the host posts pods/binding (or calls the plugin's bind)
+ *   unreserve_node when anything after reserve fails; idempotent
+ * A pod of a group (pod_group) is placed all or nothing: the host reserves a
+ * node for every member before it binds any, inside one topology domain when
+ * the plugin names topology keys, and unreserves them all if one does not
+ * fit. If no node fits, the host counts the per-node reasons as kube-scheduler
+ * does ("0/5000 nodes are available: 4990 Insufficient nvidia.com/gpu, ...")
+ * and retries the pod when the cluster changes.
+ *
+ * Why this shape is fast (since 1.2; 1.0's hooks took one pod and one node as
+ * JSON text per call, so 5,000 nodes cost 5,000 calls and 10,000 JSON parses
+ * per pod):
+ *   - no JSON crosses the boundary: the host decodes each node and pod once,
+ *     when its watch event arrives, into the typed views below (labels sorted,
+ *     resources as int64 amounts by small integer id), and hands pointers to
+ *     its own memory; a view costs the plugin nothing to read;
+ *   - one call judges many nodes: filter_nodes and score_nodes take an array
+ *     of node indexes and fill an array of verdicts or scores, so a pod costs
+ *     a few calls, not one per node, and a plugin can vectorize;
+ *   - plugins may keep their own indexes: node_event and pod_event tell them
+ *     every change of the inventory (including the host's own reservations),
+ *     in order, on the scheduling thread, so a plugin can keep e.g. nodes
+ *     bucketed by free GPUs and answer pre_filter with a short candidate
+ *     list, best first, instead of filtering every node;
+ *   - the host stops filtering once it has found placement_spec.nodes_to_score
+ *     feasible candidates (kube-scheduler's percentageOfNodesToScore), so a
+ *     plugin that orders its candidates well is asked about few nodes;
+ *   - rejection reasons are interned: a verdict is a small integer into a
+ *     reason table the plugin returns once per call, so 4,990 "Insufficient
+ *     nvidia.com/gpu" cost 4,990 integers, not 4,990 strings.
+ *
+ * Threading: every placement hook except bind is called on the host's one
+ * scheduling thread, never concurrently with another placement hook of the
+ * same plugin, between start and stop: plugin state needs no locks. bind runs
+ * on binding threads, concurrently for different pods.
+ *
+ * Not run yet: this host loads, checks and describes placement plugins; the
+ * scheduling loop described here lands next (host/scheduler).
+ *
+ * Plugins of ABI 1.0 and 1.1 (filter/score/reserve/unreserve with JSON text)
+ * still run: the host calls their hook once per pod and node with the cached
+ * objects' JSON, on the scheduling thread. A plugin of 1.2 or later sets
+ * filter_nodes and score_nodes instead (and may leave filter/score NULL).
+ */
+
+/* ---- typed views, since 1.2 ---- */
+
+/* Resource ids. The host interns every resource name it meets (in a node's
+ * allocatable or a pod's requests) as a small integer, the same for the
+ * host's lifetime; cluster->resource_names[id] is the name. These four are
+ * fixed; extended resources (nvidia.com/gpu, nvidia.com/mig-3g.40gb, ...)
+ * get ids from 4 up. Amounts are int64: CPU in millicores, everything else
+ * in whole units (memory in bytes, GPUs as a count), rounded up, as
+ * kube-scheduler counts them. */
+#define DYNOP_RESOURCE_CPU 0u
+#define DYNOP_RESOURCE_MEMORY 1u
+#define DYNOP_RESOURCE_PODS 2u /* every pod requests 1; allocatable is the node's pod limit */
+#define DYNOP_RESOURCE_EPHEMERAL_STORAGE 3u
+
+/* One resource amount. Fixed forever. */
+typedef struct dynop_resource_amount {
+  uint32_t resource; /* a resource id */
+  int64_t amount;
+} dynop_resource_amount;
+
+typedef enum dynop_taint_effect {
+  DYNOP_TAINT_EFFECT_ALL = 0, /* tolerations only: an empty effect matches every effect */
+  DYNOP_TAINT_NO_SCHEDULE = 1,
+  DYNOP_TAINT_PREFER_NO_SCHEDULE = 2,
+  DYNOP_TAINT_NO_EXECUTE = 3
+} dynop_taint_effect;
+
+/* A node's spec.taints[i]. Fixed forever. */
+typedef struct dynop_taint {
+  dynop_str key;
+  dynop_str value;
+  int32_t effect; /* dynop_taint_effect, never ALL */
+} dynop_taint;
+
+typedef enum dynop_toleration_operator {
+  DYNOP_TOLERATION_EQUAL = 0, /* also an empty operator */
+  DYNOP_TOLERATION_EXISTS = 1
+} dynop_toleration_operator;
+
+/* A pod's spec.tolerations[i]. An empty key with EXISTS tolerates every
+ * taint. Fixed forever. */
+typedef struct dynop_toleration {
+  dynop_str key;
+  int32_t op; /* dynop_toleration_operator */
+  dynop_str value;
+  int32_t effect; /* dynop_taint_effect; ALL for an empty effect */
+} dynop_toleration;
+
+typedef enum dynop_selector_operator {
+  DYNOP_SELECTOR_IN = 0,
+  DYNOP_SELECTOR_NOT_IN = 1,
+  DYNOP_SELECTOR_EXISTS = 2,
+  DYNOP_SELECTOR_DOES_NOT_EXIST = 3,
+  DYNOP_SELECTOR_GT = 4,
+  DYNOP_SELECTOR_LT = 5
+} dynop_selector_operator;
+
+/* A NodeSelectorRequirement (matchExpressions or matchFields). Fixed forever. */
+typedef struct dynop_selector_requirement {
+  dynop_str key;
+  int32_t op; /* dynop_selector_operator */
+  const dynop_str* values;
+  size_t value_count;
+} dynop_selector_requirement;
+
+/* A NodeSelectorTerm: every requirement must hold. The only field key of
+ * match_fields is "metadata.name". Fixed forever. */
+typedef struct dynop_node_selector_term {
+  const dynop_selector_requirement* match_expressions;
+  size_t expression_count;
+  const dynop_selector_requirement* match_fields;
+  size_t field_count;
+} dynop_node_selector_term;
+
+/* dynop_node_view.flags */
+#define DYNOP_NODE_READY (1u << 0)         /* condition Ready is True */
+#define DYNOP_NODE_UNSCHEDULABLE (1u << 1) /* spec.unschedulable (cordoned) */
+#define DYNOP_NODE_EXISTS (1u << 2)        /* the Node object exists (see below) */
+
+/* One node as the host's inventory has it. A slot whose Node object is gone
+ * (or not yet seen) while pods still count on it has no DYNOP_NODE_EXISTS
+ * flag, no labels and no allocatable; the host never offers it as a
+ * candidate. */
+typedef struct dynop_node_view {
+  size_t struct_size; /* the host's sizeof(dynop_node_view): the array's stride */
+  dynop_str name;
+  const dynop_label* labels; /* sorted by name, names unique */
+  size_t label_count;
+  const dynop_taint* taints;
+  size_t taint_count;
+  /* resource_count amounts each (cluster->resource_count), by resource id:
+   * status.allocatable, and what counts on the node: the requests of its
+   * bound pods that are not terminal (Succeeded/Failed) plus the pods the
+   * host reserved it for but has not bound yet. Free = allocatable -
+   * requested; requested may exceed allocatable (pods bound by others). */
+  const int64_t* allocatable;
+  const int64_t* requested;
+  uint32_t flags; /* DYNOP_NODE_* */
+} dynop_node_view;
+
+/* The inventory, [in] to every placement hook that takes it; valid only
+ * during the call (copy what you keep). Node indexes are stable while a
+ * node exists: a slot is reused only after node_event(REMOVED) for it. */
+typedef struct dynop_cluster_view {
+  size_t struct_size;
+  const dynop_node_view* nodes; /* node_count slots: read them with dynop_node_at */
+  size_t node_count;
+  const dynop_str* resource_names; /* by resource id */
+  size_t resource_count;
+} dynop_cluster_view;
+
+/* Node view `i` of `cluster` (the stride is the host's struct size). */
+static inline const dynop_node_view* dynop_node_at(const dynop_cluster_view* cluster, size_t i) {
+#ifdef __cplusplus
+  return reinterpret_cast<const dynop_node_view*>(reinterpret_cast<const char*>(cluster->nodes) +
+                                                  i * cluster->nodes->struct_size);
+#else
+  return (const dynop_node_view*)((const char*)cluster->nodes + i * cluster->nodes->struct_size);
+#endif
+}
+
+/* One pod, decoded once by the host. [in], valid only during the call. */
+typedef struct dynop_pod_view {
+  size_t struct_size;
+  dynop_str ns;
+  dynop_str name;
+  dynop_str uid;
+  const dynop_label* labels; /* sorted by name */
+  size_t label_count;
+  const dynop_label* annotations; /* sorted by name */
+  size_t annotation_count;
+  /* What the pod needs, as kube-scheduler computes it: per resource the
+   * larger of the containers' summed requests and any init container's,
+   * plus spec.overhead; sorted by resource id, zero amounts left out, and
+   * always {DYNOP_RESOURCE_PODS, 1}. */
+  const dynop_resource_amount* requests;
+  size_t request_count;
+  const dynop_label* node_selector; /* spec.nodeSelector, sorted */
+  size_t node_selector_count;
+  /* spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+   * .nodeSelectorTerms: the node must match one of them; none: no rule. */
+  const dynop_node_selector_term* required_node_affinity;
+  size_t required_node_affinity_count;
+  const dynop_toleration* tolerations;
+  size_t toleration_count;
+  int32_t priority;    /* spec.priority (from its PriorityClass); 0 when unset */
+  dynop_str node_name; /* spec.nodeName: "" while pending */
+} dynop_pod_view;
+
+/* ---- hook results, since 1.2 ---- */
+
+/* out: filled by pre_filter. The host zeroes it: every node is a candidate. */
+typedef struct dynop_candidate_nodes {
+  size_t struct_size; /* set by the host */
+  /* Non-zero: only `nodes` are candidates, in the plugin's order of
+   * preference (the host filters them in this order and, among equal
+   * scores, takes the first). A node left out must be one filter_nodes
+   * would reject: when no candidate fits, the host asks filter_nodes about
+   * every node to report why. */
+  int32_t restricted;
+  const uint32_t* nodes; /* [plugin-out] node indexes */
+  size_t node_count;
+} dynop_candidate_nodes;
+
+/* One reason a node does not fit: a code and kube-scheduler's reason texts
+ * ("Insufficient nvidia.com/gpu", "node(s) had untolerated taint {k: v}"),
+ * each counted once per node in the FailedScheduling message. An element of
+ * a plugin array: struct_size first, the same in every element. */
+typedef struct dynop_filter_reason {
+  size_t struct_size; /* sizeof(dynop_filter_reason) as the plugin compiled it */
+  /* DYNOP_UNSCHEDULABLE: might fit later (resources in use);
+   * DYNOP_UNSCHEDULABLE_AND_UNRESOLVABLE: cannot fit until the node changes
+   * (wrong GPU product, untolerated taint). */
+  int32_t code;
+  const dynop_str* messages; /* [plugin-out] */
+  size_t message_count;
+} dynop_filter_reason;
+
+/* out: filled by filter_nodes. */
+typedef struct dynop_filter_result {
+  size_t struct_size;                 /* set by the host */
+  const dynop_filter_reason* reasons; /* [plugin-out]; verdict r > 0 is reasons[r - 1] */
+  size_t reason_count;
+} dynop_filter_result;
+
+/* out: filled by pod_group. The host zeroes it: the pod is not in a group. */
+typedef struct dynop_pod_group {
+  size_t struct_size; /* set by the host */
+  /* [plugin-out] The group's name, unique in the pod's namespace: pods with
+   * the same namespace and name are one group. Empty: no group. */
+  dynop_str name;
+  /* How many pods the group has: the host binds none of them until it has
+   * reserved a node for each (0 or 1: no gang). */
+  uint32_t min_member;
+  /* [plugin-out] Node label keys naming topology domains, narrowest first
+   * (e.g. "nvidia.com/gpu.clique", then a rack label): the host places the
+   * whole group inside one domain of the first key under which some domain
+   * can hold it. Keys no candidate node carries are skipped; when no key is
+   * carried at all, the group goes anywhere. */
+  const dynop_str* topology_keys;
+  size_t topology_key_count;
+  /* Non-zero: a group no single domain can hold (under any key that nodes
+   * carry) is unschedulable; zero: it is then placed across domains. */
+  int32_t topology_required;
+} dynop_pod_group;
+
+/* node_event kinds */
+typedef enum dynop_node_event_kind {
+  DYNOP_NODE_ADDED = 0,   /* the Node object appeared */
+  DYNOP_NODE_UPDATED = 1, /* labels, taints, allocatable, flags or requested changed */
+  DYNOP_NODE_REMOVED = 2  /* the Node object is gone; the view shows its last state */
+} dynop_node_event_kind;
+
+/* pod_event kinds */
+typedef enum dynop_pod_event_kind {
+  DYNOP_POD_ASSIGNED = 0,  /* the pod now counts on the node (bound, or reserved by the host) */
+  DYNOP_POD_UNASSIGNED = 1 /* it no longer does (deleted, terminal, or unreserved) */
+} dynop_pod_event_kind;
 
 /* out: filled by placement.describe. */
 typedef struct dynop_placement_spec {
   dynop_str scheduler_name; /* pods with this spec.schedulerName */
   size_t struct_size;       /* since 1.1; set by the host */
+  /* since 1.2: stop filtering once this many candidates fit, and score only
+   * those (0: filter and score every candidate). */
+  uint32_t nodes_to_score;
 } dynop_placement_spec;
 
 typedef struct dynop_placement_hooks {
   /* Required. Called once by the host's main thread after init. */
   dynop_status (*describe)(dynop_plugin* plugin, dynop_placement_spec* out);
 
-  /* Required. DYNOP_OK: fits; DYNOP_UNSCHEDULABLE[_AND_UNRESOLVABLE]: does
-   * not, message says why (it ends up in the pod's PodScheduled condition).
-   * Called from the host's scheduling threads, possibly in parallel for
-   * different nodes of the same pod: must be thread-safe and side-effect
-   * free. */
+  /* ABI 1.0's per-node hooks. Required unless filter_nodes and score_nodes
+   * (1.2) are set, which the host then uses instead. pod_json and node_json
+   * [in] are the cached objects. filter: DYNOP_OK fits;
+   * DYNOP_UNSCHEDULABLE[_AND_UNRESOLVABLE] does not, the message (one
+   * reason) says why. score: *out_score in [0, 100], higher is better.
+   * Called on the scheduling thread, once per pod and candidate node. */
   dynop_status (*filter)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_json);
-
-  /* Required. *out_score in [0, 100], higher is better. Same threads and
-   * rules as filter. */
   dynop_status (*score)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_json,
                         int64_t* out_score);
 
-  /* Optional (NULL: nothing to reserve). Called on the scheduling thread,
-   * one pod at a time: claim the node's resources in the plugin's own
-   * bookkeeping before binding, so the next pod's filter sees them. */
+  /* Optional (NULL: nothing to reserve), used when reserve_node is NULL.
+   * Called on the scheduling thread: claim the node in the plugin's own
+   * bookkeeping before binding. */
   dynop_status (*reserve)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_name);
 
   /* Required when reserve is set. Undo reserve. Must be idempotent: it may
    * be called for a pod that was never reserved or already unreserved. */
   dynop_status (*unreserve)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_name);
 
-  /* Optional (NULL or DYNOP_SKIP: the host posts pods/binding itself). May
-   * run on a binding thread, concurrently for different pods. */
+  /* Optional (NULL or DYNOP_SKIP: the host posts pods/binding itself). Runs
+   * on a binding thread, concurrently for different pods; pod_json [in] is
+   * the cached pod. DYNOP_OK: the plugin bound it. */
   dynop_status (*bind)(dynop_plugin* plugin, dynop_str pod_json, dynop_str node_name);
 
   /* since 1.1: sizeof(dynop_placement_hooks) as the plugin compiled it. */
   size_t struct_size;
+
+  /* ---- since 1.2 ---- */
+
+  /* Optional (NULL: every node is a candidate). Once per pod per cycle.
+   * DYNOP_OK with *out filled (or left as zeroed: all nodes);
+   * DYNOP_UNSCHEDULABLE[_AND_UNRESOLVABLE]: no node can take the pod, the
+   * message says why (the FailedScheduling message then reads "0/N nodes are
+   * available: <message>."). */
+  dynop_status (*pre_filter)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
+                             const dynop_pod_view* pod, dynop_candidate_nodes* out);
+
+  /* With score_nodes, replaces filter/score. Judges `count` nodes (indexes
+   * [in]) for `pod`: out_verdicts [host memory, count entries, zeroed] gets
+   * 0 where the node fits, else r > 0 naming out->reasons[r - 1]. A non-OK
+   * status means the plugin failed: the host logs it and retries the pod
+   * with backoff. Side-effect free. */
+  dynop_status (*filter_nodes)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
+                               const dynop_pod_view* pod, const uint32_t* nodes, size_t count,
+                               uint32_t* out_verdicts, dynop_filter_result* out);
+
+  /* Scores `count` nodes that passed filter_nodes: out_scores [host memory,
+   * count entries] each in [0, 100], higher is better. Side-effect free. */
+  dynop_status (*score_nodes)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
+                              const dynop_pod_view* pod, const uint32_t* nodes, size_t count,
+                              int64_t* out_scores);
+
+  /* Optional; with it, unreserve_node is required (and reserve/unreserve
+   * are not called). The host has already counted the pod on the node (the
+   * view shows it, and node_event/pod_event have told the plugin); a non-OK
+   * status vetoes the node: the host unreserves and retries the pod later. */
+  dynop_status (*reserve_node)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
+                               const dynop_pod_view* pod, uint32_t node);
+  /* Undo reserve_node; idempotent. */
+  dynop_status (*unreserve_node)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
+                                 const dynop_pod_view* pod, uint32_t node);
+
+  /* Optional (NULL: no pod is in a group). Called once per pending pod,
+   * when the host first sees it; the answer is kept until the pod changes. */
+  dynop_status (*pod_group)(dynop_plugin* plugin, const dynop_pod_view* pod, dynop_pod_group* out);
+
+  /* Optional. The inventory changed: node `node` was added, updated or
+   * removed (kind: dynop_node_event_kind). Called before the next hook that
+   * could see the change, in the order of the changes; after start, the
+   * host first reports every node (ADDED) and every counted pod
+   * (pod_event ASSIGNED). */
+  dynop_status (*node_event)(dynop_plugin* plugin, const dynop_cluster_view* cluster, uint32_t node,
+                             int32_t kind);
+  /* Optional. `pod` started or stopped counting on node `node` (kind:
+   * dynop_pod_event_kind), whichever scheduler placed it. */
+  dynop_status (*pod_event)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
+                            const dynop_pod_view* pod, uint32_t node, int32_t kind);
 } dynop_placement_hooks;
 
 /* ------------------------------------------------------------------------ */

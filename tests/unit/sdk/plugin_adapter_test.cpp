@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstring>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "dynop/abi.h"
 #include "dynop/sdk/export.hpp"
 #include "dynop/sdk/plugin.hpp"
+#include "dynop/sdk/testing/fake_cluster.hpp"
 #include "dynop/sdk/testing/fake_host.hpp"
 
 extern "C" const dynop_plugin_descriptor* dynop_abi_c_test_descriptor(void);
@@ -79,20 +81,68 @@ class Everything : public dynop::sdk::Plugin {
     return dynop::sdk::AdmissionResponse::allow({"first warning", "second warning"});
   }
 
-  dynop::sdk::PlacementSpec placement_spec() { return {"dynop-gpu"}; }
-  dynop::sdk::Status filter(std::string_view pod, std::string_view node) {
-    if (node == "small") return dynop::sdk::Status::unschedulable("0/1 GPUs free on small");
+  dynop::sdk::PlacementSpec placement_spec() { return {"dynop-gpu", 16}; }
+  // Nodes whose name starts with "small" lack GPUs; "tainted" ones are never usable.
+  dynop::sdk::Status filter(const dynop::sdk::ClusterView& cluster, const dynop::sdk::PodView& pod,
+                            std::span<const dynop::sdk::NodeIndex> nodes,
+                            dynop::sdk::FilterResults& out) {
+    if (pod.name() == "throws") throw std::runtime_error("filter is broken");
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const std::string_view name = cluster.node(nodes[i]).name();
+      if (name.starts_with("small")) {
+        out.reject(i, out.reason(dynop::sdk::StatusCode::kUnschedulable,
+                                 {"Insufficient nvidia.com/gpu", "Insufficient cpu"}));
+      } else if (name.starts_with("tainted")) {
+        out.reject(i, out.reason(dynop::sdk::StatusCode::kUnschedulableAndUnresolvable,
+                                 {"node(s) had untolerated taint {gpu: bad}"}));
+      }
+    }
     return dynop::sdk::Status::ok();
   }
-  int64_t score(std::string_view, std::string_view node) {
-    return static_cast<int64_t>(node.size());
-  }
-  dynop::sdk::Status reserve(std::string_view, std::string_view) {
+  dynop::sdk::Status score(const dynop::sdk::ClusterView& cluster, const dynop::sdk::PodView&,
+                           std::span<const dynop::sdk::NodeIndex> nodes,
+                           std::span<int64_t> scores) {
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      scores[i] = static_cast<int64_t>(cluster.node(nodes[i]).name().size());
     return dynop::sdk::Status::ok();
   }
-  dynop::sdk::Status unreserve(std::string_view, std::string_view) {
+  dynop::sdk::PreFilterResult pre_filter(const dynop::sdk::ClusterView& cluster,
+                                         const dynop::sdk::PodView& pod) {
+    if (pod.label("group") == "incomplete")
+      return dynop::sdk::PreFilterResult::unschedulable("waiting for the group");
+    std::vector<dynop::sdk::NodeIndex> reversed;
+    for (std::size_t i = cluster.node_count(); i-- > 0;)
+      reversed.push_back(static_cast<dynop::sdk::NodeIndex>(i));
+    return dynop::sdk::PreFilterResult::only(std::move(reversed));
+  }
+  dynop::sdk::Status reserve(const dynop::sdk::ClusterView&, const dynop::sdk::PodView& pod,
+                             dynop::sdk::NodeIndex node) {
+    if (node == 0) return dynop::sdk::Status::unschedulable("node 0 is taken");
+    reserved_.push_back(std::string(pod.name()));
     return dynop::sdk::Status::ok();
   }
+  dynop::sdk::Status unreserve(const dynop::sdk::ClusterView&, const dynop::sdk::PodView& pod,
+                               dynop::sdk::NodeIndex) {
+    std::erase(reserved_, std::string(pod.name()));
+    return dynop::sdk::Status::ok();
+  }
+  dynop::sdk::PodGroup pod_group(const dynop::sdk::PodView& pod) {
+    auto group = pod.label("group");
+    if (!group) return {};
+    return {std::string(*group), 4, {"nvidia.com/gpu.clique", "rack"}, true};
+  }
+  void on_node(const dynop::sdk::ClusterView& cluster, dynop::sdk::NodeIndex node,
+               dynop::sdk::NodeEvent event) {
+    events_.push_back(std::string(cluster.node(node).name()) + ":" +
+                      std::to_string(static_cast<int>(event)));
+  }
+  void on_pod(const dynop::sdk::ClusterView& cluster, const dynop::sdk::PodView& pod,
+              dynop::sdk::NodeIndex node, dynop::sdk::PodEvent event) {
+    events_.push_back(std::string(pod.name()) + "@" + std::string(cluster.node(node).name()) + ":" +
+                      std::to_string(static_cast<int>(event)));
+  }
+  std::vector<std::string> reserved_;
+  std::vector<std::string> events_;
 
   dynop::sdk::AutoscalerSpec autoscaler_spec() { return {std::chrono::seconds(3)}; }
   std::vector<dynop::sdk::ScaleDecision> evaluate() {
@@ -146,7 +196,8 @@ TEST_F(SdkTest, DescriptorCarriesTheClassDeclarations) {
   ASSERT_NE(d.reconciler, nullptr);
   EXPECT_NE(d.reconciler->map_to_primary, nullptr);
   ASSERT_NE(d.placement, nullptr);
-  EXPECT_NE(d.placement->reserve, nullptr);
+  EXPECT_NE(d.placement->reserve_node, nullptr);
+  EXPECT_NE(d.placement->pre_filter, nullptr);
   EXPECT_EQ(d.placement->bind, nullptr);  // not implemented: the host binds
 
   const dynop_plugin_descriptor& n = *dynop::sdk::detail::Exported<NoMapper>::entry();
@@ -279,21 +330,97 @@ TEST_F(SdkTest, AdmissionResponses) {
   everything().lifecycle.destroy(p);
 }
 
-TEST_F(SdkTest, PlacementHooks) {
+TEST_F(SdkTest, PlacementHooksSeeTypedViewsAndJudgeNodesInBatches) {
   dynop_status error{};
   dynop_plugin* p = init(everything(), "", &error);
   ASSERT_NE(p, nullptr);
+  const dynop_placement_hooks& h = *everything().placement;
+  // The typed hooks of 1.2 replace 1.0's JSON ones.
+  EXPECT_EQ(h.filter, nullptr);
+  EXPECT_EQ(h.score, nullptr);
+  EXPECT_EQ(h.reserve, nullptr);
   auto spec = out_struct<dynop_placement_spec>();
-  ASSERT_EQ(everything().placement->describe(p, &spec).code, DYNOP_OK);
+  ASSERT_EQ(h.describe(p, &spec).code, DYNOP_OK);
   EXPECT_EQ(str(spec.scheduler_name), "dynop-gpu");
-  dynop_status s = everything().placement->filter(p, dynop_str{"{}", 2}, dynop_str{"small", 5});
+  EXPECT_EQ(spec.nodes_to_score, 16u);
+
+  dynop::sdk::testing::FakeCluster cluster;
+  dynop::sdk::testing::FakePod pod("default", "worker");
+  pod.request("nvidia.com/gpu", 2);
+  const dynop_pod_view& pod_view = cluster.view_of(pod).raw();
+  for (const char* name : {"big-node", "small-1", "tainted", "small-2"}) cluster.add_node(name);
+  const dynop_cluster_view& c = cluster.view().raw();
+
+  uint32_t nodes[] = {0, 1, 2, 3};
+  uint32_t verdicts[4] = {};
+  auto result = out_struct<dynop_filter_result>();
+  ASSERT_EQ(h.filter_nodes(p, &c, &pod_view, nodes, 4, verdicts, &result).code, DYNOP_OK);
+  EXPECT_THAT(verdicts, ElementsAre(0u, 1u, 2u, 1u));  // one reason per distinct set
+  ASSERT_EQ(result.reason_count, 2u);
+  EXPECT_EQ(result.reasons[0].struct_size, sizeof(dynop_filter_reason));
+  EXPECT_EQ(result.reasons[0].code, DYNOP_UNSCHEDULABLE);
+  ASSERT_EQ(result.reasons[0].message_count, 2u);
+  EXPECT_EQ(str(result.reasons[0].messages[1]), "Insufficient cpu");
+  EXPECT_EQ(result.reasons[1].code, DYNOP_UNSCHEDULABLE_AND_UNRESOLVABLE);
+  EXPECT_EQ(str(result.reasons[1].messages[0]), "node(s) had untolerated taint {gpu: bad}");
+
+  int64_t scores[2] = {-1, -1};
+  uint32_t fit[] = {0, 2};
+  ASSERT_EQ(h.score_nodes(p, &c, &pod_view, fit, 2, scores).code, DYNOP_OK);
+  EXPECT_THAT(scores, ElementsAre(8, 7));
+
+  auto candidates = out_struct<dynop_candidate_nodes>();
+  ASSERT_EQ(h.pre_filter(p, &c, &pod_view, &candidates).code, DYNOP_OK);
+  EXPECT_EQ(candidates.restricted, 1);
+  EXPECT_THAT(std::vector<uint32_t>(candidates.nodes, candidates.nodes + candidates.node_count),
+              ElementsAre(3u, 2u, 1u, 0u));
+
+  EXPECT_EQ(h.reserve_node(p, &c, &pod_view, 0).code, DYNOP_UNSCHEDULABLE);
+  EXPECT_EQ(h.reserve_node(p, &c, &pod_view, 3).code, DYNOP_OK);
+  EXPECT_EQ(h.unreserve_node(p, &c, &pod_view, 3).code, DYNOP_OK);
+  EXPECT_EQ(h.unreserve_node(p, &c, &pod_view, 3).code, DYNOP_OK);  // idempotent
+
+  auto group = out_struct<dynop_pod_group>();
+  ASSERT_EQ(h.pod_group(p, &pod_view, &group).code, DYNOP_OK);
+  EXPECT_EQ(group.name.size, 0u);  // no group label: not in a gang
+  pod.label("group", "mn-0");
+  const dynop_pod_view& grouped = cluster.view_of(pod).raw();
+  ASSERT_EQ(h.pod_group(p, &grouped, &group).code, DYNOP_OK);
+  EXPECT_EQ(str(group.name), "mn-0");
+  EXPECT_EQ(group.min_member, 4u);
+  ASSERT_EQ(group.topology_key_count, 2u);
+  EXPECT_EQ(str(group.topology_keys[0]), "nvidia.com/gpu.clique");
+  EXPECT_EQ(group.topology_required, 1);
+
+  EXPECT_EQ(h.node_event(p, &c, 1, DYNOP_NODE_UPDATED).code, DYNOP_OK);
+  EXPECT_EQ(h.pod_event(p, &c, &grouped, 2, DYNOP_POD_ASSIGNED).code, DYNOP_OK);
+  everything().lifecycle.destroy(p);
+}
+
+TEST_F(SdkTest, PlacementHookFailuresAreStatuses) {
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  const dynop_placement_hooks& h = *everything().placement;
+  dynop::sdk::testing::FakeCluster cluster;
+  cluster.add_node("big-node");
+  dynop::sdk::testing::FakePod broken("default", "throws");
+  const dynop_pod_view& broken_view = cluster.view_of(broken).raw();
+  const dynop_cluster_view& c = cluster.view().raw();
+  uint32_t nodes[] = {0};
+  uint32_t verdicts[1] = {};
+  auto result = out_struct<dynop_filter_result>();
+  dynop_status s = h.filter_nodes(p, &c, &broken_view, nodes, 1, verdicts, &result);
+  EXPECT_EQ(s.code, DYNOP_ERROR);
+  EXPECT_EQ(str(s.message), "filter threw: filter is broken");
+
+  dynop::sdk::testing::FakePod waiting("default", "w");
+  waiting.label("group", "incomplete");
+  auto candidates = out_struct<dynop_candidate_nodes>();
+  s = h.pre_filter(p, &c, &cluster.view_of(waiting).raw(), &candidates);
   EXPECT_EQ(s.code, DYNOP_UNSCHEDULABLE);
-  EXPECT_EQ(str(s.message), "0/1 GPUs free on small");
-  int64_t score = -1;
-  EXPECT_EQ(
-      everything().placement->score(p, dynop_str{"{}", 2}, dynop_str{"big-node", 8}, &score).code,
-      DYNOP_OK);
-  EXPECT_EQ(score, 8);
+  EXPECT_EQ(str(s.message), "waiting for the group");
+  EXPECT_EQ(candidates.restricted, 0);  // untouched: every node
   everything().lifecycle.destroy(p);
 }
 

@@ -6,10 +6,13 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
+#include "dynop/sdk/placement.hpp"
+#include "dynop/sdk/placement_views.hpp"
 #include "dynop/sdk/plugin.hpp"
 #include "dynop/sdk/types.hpp"
 
@@ -52,31 +55,59 @@ concept HasReview = requires(P& p, std::string_view request) {
   { p.review(request) } -> std::same_as<AdmissionResponse>;
 };
 
-// placement
+// placement (typed, since SDK 1.2)
 template <class P>
 concept HasPlacementSpec = requires(P& p) {
   { p.placement_spec() } -> std::same_as<PlacementSpec>;
 };
 template <class P>
-concept HasFilter = requires(P& p, std::string_view pod, std::string_view node) {
-  { p.filter(pod, node) } -> std::same_as<Status>;
+concept HasFilter = requires(P& p, const ClusterView& c, const PodView& pod,
+                             std::span<const NodeIndex> nodes, FilterResults& out) {
+  { p.filter(c, pod, nodes, out) } -> std::same_as<Status>;
 };
 template <class P>
-concept HasScore = requires(P& p, std::string_view pod, std::string_view node) {
-  { p.score(pod, node) } -> std::same_as<int64_t>;
+concept HasScore = requires(P& p, const ClusterView& c, const PodView& pod,
+                            std::span<const NodeIndex> nodes, std::span<int64_t> scores) {
+  { p.score(c, pod, nodes, scores) } -> std::same_as<Status>;
 };
 template <class P>
-concept HasReserve = requires(P& p, std::string_view pod, std::string_view node_name) {
-  { p.reserve(pod, node_name) } -> std::same_as<Status>;
+concept HasPreFilter = requires(P& p, const ClusterView& c, const PodView& pod) {
+  { p.pre_filter(c, pod) } -> std::same_as<PreFilterResult>;
 };
 template <class P>
-concept HasUnreserve = requires(P& p, std::string_view pod, std::string_view node_name) {
-  { p.unreserve(pod, node_name) } -> std::same_as<Status>;
+concept HasReserve = requires(P& p, const ClusterView& c, const PodView& pod, NodeIndex n) {
+  { p.reserve(c, pod, n) } -> std::same_as<Status>;
 };
 template <class P>
-concept HasBind = requires(P& p, std::string_view pod, std::string_view node_name) {
-  { p.bind(pod, node_name) } -> std::same_as<Status>;
+concept HasUnreserve = requires(P& p, const ClusterView& c, const PodView& pod, NodeIndex n) {
+  { p.unreserve(c, pod, n) } -> std::same_as<Status>;
 };
+template <class P>
+concept HasPodGroup = requires(P& p, const PodView& pod) {
+  { p.pod_group(pod) } -> std::same_as<PodGroup>;
+};
+template <class P>
+concept HasOnNode = requires(P& p, const ClusterView& c, NodeIndex n, NodeEvent e) {
+  { p.on_node(c, n, e) } -> std::same_as<void>;
+};
+template <class P>
+concept HasOnPod = requires(P& p, const ClusterView& c, const PodView& pod, NodeIndex n,
+                            PodEvent e) {
+  { p.on_pod(c, pod, n, e) } -> std::same_as<void>;
+};
+template <class P>
+concept HasBind = requires(P& p, std::string_view pod_json, std::string_view node_name) {
+  { p.bind(pod_json, node_name) } -> std::same_as<Status>;
+};
+// SDK 1.0/1.1's JSON filter, which 1.2 replaced: caught to say so.
+template <class P>
+concept HasJsonFilter = requires(P& p, std::string_view pod, std::string_view node) {
+  p.filter(pod, node);
+};
+// A member named `hook` exists (whatever its signature): an optional hook
+// whose signature is wrong must not be silently ignored.
+#define DYNOP_SDK_HAS_MEMBER(P, hook) \
+  requires { &P::hook; }
 
 // autoscaler
 template <class P>
@@ -126,15 +157,58 @@ constexpr bool check_plugin_class() {
     if constexpr (has_capability<P>(kPlacement)) {
       static_assert(HasPlacementSpec<P>,
                     "capability kPlacement requires `dynop::sdk::PlacementSpec placement_spec()`");
+      static_assert(!HasJsonFilter<P>,
+                    "capability kPlacement: SDK 1.2 replaced filter(pod_json, node_json) with the "
+                    "typed batch hook `dynop::sdk::Status filter(const ClusterView&, const "
+                    "PodView&, std::span<const NodeIndex>, FilterResults&)` (see placement.hpp)");
       static_assert(HasFilter<P>,
-                    "capability kPlacement requires "
-                    "`dynop::sdk::Status filter(std::string_view pod, std::string_view node)`");
+                    "capability kPlacement requires `dynop::sdk::Status filter(const "
+                    "dynop::sdk::ClusterView&, const dynop::sdk::PodView&, "
+                    "std::span<const dynop::sdk::NodeIndex>, dynop::sdk::FilterResults&)`");
       static_assert(HasScore<P>,
-                    "capability kPlacement requires "
-                    "`int64_t score(std::string_view pod, std::string_view node)`");
-      static_assert(!HasReserve<P> || HasUnreserve<P>,
-                    "capability kPlacement: a plugin with reserve() also needs "
-                    "`dynop::sdk::Status unreserve(std::string_view pod, std::string_view node)`");
+                    "capability kPlacement requires `dynop::sdk::Status score(const "
+                    "dynop::sdk::ClusterView&, const dynop::sdk::PodView&, "
+                    "std::span<const dynop::sdk::NodeIndex>, std::span<int64_t>)`");
+      if constexpr (DYNOP_SDK_HAS_MEMBER(P, pre_filter)) {
+        static_assert(HasPreFilter<P>,
+                      "placement hook pre_filter must be `dynop::sdk::PreFilterResult "
+                      "pre_filter(const dynop::sdk::ClusterView&, const dynop::sdk::PodView&)`");
+      }
+      if constexpr (DYNOP_SDK_HAS_MEMBER(P, reserve)) {
+        static_assert(HasReserve<P>,
+                      "placement hook reserve must be `dynop::sdk::Status reserve(const "
+                      "dynop::sdk::ClusterView&, const dynop::sdk::PodView&, "
+                      "dynop::sdk::NodeIndex)`");
+      }
+      if constexpr (DYNOP_SDK_HAS_MEMBER(P, unreserve)) {
+        static_assert(HasUnreserve<P>,
+                      "placement hook unreserve must be `dynop::sdk::Status unreserve(const "
+                      "dynop::sdk::ClusterView&, const dynop::sdk::PodView&, "
+                      "dynop::sdk::NodeIndex)`");
+      }
+      static_assert(HasReserve<P> == HasUnreserve<P>,
+                    "capability kPlacement: reserve() and unreserve() go together (unreserve "
+                    "undoes reserve and must be idempotent)");
+      if constexpr (DYNOP_SDK_HAS_MEMBER(P, pod_group)) {
+        static_assert(HasPodGroup<P>,
+                      "placement hook pod_group must be `dynop::sdk::PodGroup pod_group(const "
+                      "dynop::sdk::PodView&)`");
+      }
+      if constexpr (DYNOP_SDK_HAS_MEMBER(P, on_node)) {
+        static_assert(HasOnNode<P>,
+                      "placement hook on_node must be `void on_node(const "
+                      "dynop::sdk::ClusterView&, dynop::sdk::NodeIndex, dynop::sdk::NodeEvent)`");
+      }
+      if constexpr (DYNOP_SDK_HAS_MEMBER(P, on_pod)) {
+        static_assert(HasOnPod<P>,
+                      "placement hook on_pod must be `void on_pod(const dynop::sdk::ClusterView&, "
+                      "const dynop::sdk::PodView&, dynop::sdk::NodeIndex, dynop::sdk::PodEvent)`");
+      }
+      if constexpr (DYNOP_SDK_HAS_MEMBER(P, bind)) {
+        static_assert(HasBind<P>,
+                      "placement hook bind must be `dynop::sdk::Status bind(std::string_view "
+                      "pod_json, std::string_view node_name)`");
+      }
     }
     if constexpr (has_capability<P>(kAutoscaler)) {
       static_assert(

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,8 @@
 #include "dynop/abi.h"
 #include "dynop/sdk/capabilities.hpp"
 #include "dynop/sdk/host.hpp"
+#include "dynop/sdk/placement.hpp"
+#include "dynop/sdk/placement_views.hpp"
 #include "dynop/sdk/plugin.hpp"
 #include "dynop/sdk/status.hpp"
 #include "dynop/sdk/types.hpp"
@@ -37,6 +40,10 @@ struct OutBuffers {
   std::vector<dynop_str> c_warnings;
   std::vector<ScaleDecision> decisions;
   std::vector<dynop_scale_decision> c_decisions;
+  PreFilterResult pre_filter;
+  FilterResults filter;
+  PodGroup pod_group;
+  std::vector<dynop_str> c_topology_keys;
 };
 
 inline OutBuffers& out_buffers() {
@@ -233,33 +240,92 @@ struct Adapter {
       inst.placement_spec = inst.plugin->placement_spec();
       dynop_placement_spec spec{};
       spec.scheduler_name = to_c(inst.placement_spec.scheduler_name);
+      spec.nodes_to_score = inst.placement_spec.nodes_to_score;
       write_out(out, spec);
       return make_status(Status::ok());
     });
   }
-  static dynop_status filter(dynop_plugin* p, dynop_str pod, dynop_str node) noexcept {
-    return guard("filter", [&] {
-      return make_status(self<P>(p).plugin->filter(to_string_view(pod), to_string_view(node)));
-    });
-  }
-  static dynop_status score(dynop_plugin* p, dynop_str pod, dynop_str node,
-                            int64_t* out_score) noexcept {
-    *out_score = 0;
-    return guard("score", [&] {
-      *out_score = self<P>(p).plugin->score(to_string_view(pod), to_string_view(node));
+  static dynop_status pre_filter(dynop_plugin* p, const dynop_cluster_view* cluster,
+                                 const dynop_pod_view* pod, dynop_candidate_nodes* out) noexcept {
+    return guard("pre_filter", [&] {
+      OutBuffers& b = out_buffers();
+      b.pre_filter = self<P>(p).plugin->pre_filter(ClusterView(*cluster), PodView(*pod));
+      if (!b.pre_filter.status().is_ok()) return make_status(b.pre_filter.status());
+      dynop_candidate_nodes c{};
+      c.restricted = b.pre_filter.restricted() ? 1 : 0;
+      c.nodes = b.pre_filter.nodes().empty() ? nullptr : b.pre_filter.nodes().data();
+      c.node_count = b.pre_filter.nodes().size();
+      write_out(out, c);
       return make_status(Status::ok());
     });
   }
-  static dynop_status reserve(dynop_plugin* p, dynop_str pod, dynop_str node_name) noexcept {
-    return guard("reserve", [&] {
-      return make_status(
-          self<P>(p).plugin->reserve(to_string_view(pod), to_string_view(node_name)));
+  static dynop_status filter_nodes(dynop_plugin* p, const dynop_cluster_view* cluster,
+                                   const dynop_pod_view* pod, const uint32_t* nodes, size_t count,
+                                   uint32_t* out_verdicts, dynop_filter_result* out) noexcept {
+    return guard("filter", [&] {
+      FilterResults& results = out_buffers().filter;
+      results.reset(out_verdicts, count);
+      Status s = self<P>(p).plugin->filter(ClusterView(*cluster), PodView(*pod),
+                                           std::span<const NodeIndex>(nodes, count), results);
+      if (!s.is_ok()) return make_status(s);
+      dynop_filter_result r{};
+      r.reason_count = results.reason_count();
+      r.reasons = results.c_reasons();
+      write_out(out, r);
+      return make_status(Status::ok());
     });
   }
-  static dynop_status unreserve(dynop_plugin* p, dynop_str pod, dynop_str node_name) noexcept {
+  static dynop_status score_nodes(dynop_plugin* p, const dynop_cluster_view* cluster,
+                                  const dynop_pod_view* pod, const uint32_t* nodes, size_t count,
+                                  int64_t* out_scores) noexcept {
+    return guard("score", [&] {
+      return make_status(self<P>(p).plugin->score(ClusterView(*cluster), PodView(*pod),
+                                                  std::span<const NodeIndex>(nodes, count),
+                                                  std::span<int64_t>(out_scores, count)));
+    });
+  }
+  static dynop_status reserve_node(dynop_plugin* p, const dynop_cluster_view* cluster,
+                                   const dynop_pod_view* pod, uint32_t node) noexcept {
+    return guard("reserve", [&] {
+      return make_status(self<P>(p).plugin->reserve(ClusterView(*cluster), PodView(*pod), node));
+    });
+  }
+  static dynop_status unreserve_node(dynop_plugin* p, const dynop_cluster_view* cluster,
+                                     const dynop_pod_view* pod, uint32_t node) noexcept {
     return guard("unreserve", [&] {
-      return make_status(
-          self<P>(p).plugin->unreserve(to_string_view(pod), to_string_view(node_name)));
+      return make_status(self<P>(p).plugin->unreserve(ClusterView(*cluster), PodView(*pod), node));
+    });
+  }
+  static dynop_status pod_group(dynop_plugin* p, const dynop_pod_view* pod,
+                                dynop_pod_group* out) noexcept {
+    return guard("pod_group", [&] {
+      OutBuffers& b = out_buffers();
+      b.pod_group = self<P>(p).plugin->pod_group(PodView(*pod));
+      b.c_topology_keys.clear();
+      for (const std::string& k : b.pod_group.topology_keys) b.c_topology_keys.push_back(to_c(k));
+      dynop_pod_group g{};
+      g.name = to_c(b.pod_group.name);
+      g.min_member = b.pod_group.min_member;
+      g.topology_keys = b.c_topology_keys.empty() ? nullptr : b.c_topology_keys.data();
+      g.topology_key_count = b.c_topology_keys.size();
+      g.topology_required = b.pod_group.topology_required ? 1 : 0;
+      write_out(out, g);
+      return make_status(Status::ok());
+    });
+  }
+  static dynop_status node_event(dynop_plugin* p, const dynop_cluster_view* cluster, uint32_t node,
+                                 int32_t kind) noexcept {
+    return guard("on_node", [&] {
+      self<P>(p).plugin->on_node(ClusterView(*cluster), node, static_cast<NodeEvent>(kind));
+      return make_status(Status::ok());
+    });
+  }
+  static dynop_status pod_event(dynop_plugin* p, const dynop_cluster_view* cluster,
+                                const dynop_pod_view* pod, uint32_t node, int32_t kind) noexcept {
+    return guard("on_pod", [&] {
+      self<P>(p).plugin->on_pod(ClusterView(*cluster), PodView(*pod), node,
+                                static_cast<PodEvent>(kind));
+      return make_status(Status::ok());
     });
   }
   static dynop_status bind(dynop_plugin* p, dynop_str pod, dynop_str node_name) noexcept {
@@ -326,13 +392,18 @@ struct Exported {
     dynop_placement_hooks h{};
     h.struct_size = sizeof(h);
     if constexpr (HasPlacementSpec<P> && HasFilter<P> && HasScore<P>) {
+      // The typed hooks of 1.2; the JSON filter/score of 1.0 stay NULL.
       h.describe = &A::describe_placement;
-      h.filter = &A::filter;
-      h.score = &A::score;
+      h.filter_nodes = &A::filter_nodes;
+      h.score_nodes = &A::score_nodes;
+      if constexpr (HasPreFilter<P>) h.pre_filter = &A::pre_filter;
       if constexpr (HasReserve<P> && HasUnreserve<P>) {
-        h.reserve = &A::reserve;
-        h.unreserve = &A::unreserve;
+        h.reserve_node = &A::reserve_node;
+        h.unreserve_node = &A::unreserve_node;
       }
+      if constexpr (HasPodGroup<P>) h.pod_group = &A::pod_group;
+      if constexpr (HasOnNode<P>) h.node_event = &A::node_event;
+      if constexpr (HasOnPod<P>) h.pod_event = &A::pod_event;
       if constexpr (HasBind<P>) h.bind = &A::bind;
     }
     return h;

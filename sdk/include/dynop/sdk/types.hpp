@@ -125,7 +125,11 @@ struct AdmissionResponse {
 // ---- placement ----
 
 struct PlacementSpec {
-  std::string scheduler_name;
+  std::string scheduler_name;  // pods with this spec.schedulerName are the plugin's
+  // Stop filtering once this many candidates fit and score only those
+  // (0: every candidate). Worth setting when pre_filter orders candidates
+  // best first.
+  uint32_t nodes_to_score = 0;
 };
 
 // ---- autoscaler ----

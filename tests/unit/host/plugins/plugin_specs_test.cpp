@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -34,8 +35,14 @@ class Declaring : public sdk::Plugin {
   sdk::AdmissionSpec admission_spec() { return g_admission; }
   sdk::AdmissionResponse review(std::string_view) { return sdk::AdmissionResponse::allow(); }
   sdk::PlacementSpec placement_spec() { return g_placement; }
-  sdk::Status filter(std::string_view, std::string_view) { return sdk::Status::ok(); }
-  int64_t score(std::string_view, std::string_view) { return 0; }
+  sdk::Status filter(const sdk::ClusterView&, const sdk::PodView&, std::span<const sdk::NodeIndex>,
+                     sdk::FilterResults&) {
+    return sdk::Status::ok();
+  }
+  sdk::Status score(const sdk::ClusterView&, const sdk::PodView&, std::span<const sdk::NodeIndex>,
+                    std::span<int64_t>) {
+    return sdk::Status::ok();
+  }
   sdk::AutoscalerSpec autoscaler_spec() { return g_autoscaler; }
   std::vector<sdk::ScaleDecision> evaluate() { return {}; }
 };
@@ -49,7 +56,7 @@ class PluginSpecsTest : public ::testing::Test {
                     4};
     g_admission = {
         {{"nvidia.com", "v1alpha1", "dynamographdeployments", sdk::kCreate | sdk::kUpdate}}};
-    g_placement = {"dynop-gpu"};
+    g_placement = {"dynop-gpu", 32};
     g_autoscaler = {std::chrono::seconds(30)};
   }
   std::string describe(PluginSpecs& specs) {
@@ -82,6 +89,7 @@ TEST_F(PluginSpecsTest, CopiesEveryCapabilityDeclaration) {
   EXPECT_EQ(specs.admission->rules[0].operations, DYNOP_OP_CREATE | DYNOP_OP_UPDATE);
   ASSERT_TRUE(specs.placement);
   EXPECT_EQ(specs.placement->scheduler_name, "dynop-gpu");
+  EXPECT_EQ(specs.placement->nodes_to_score, 32u);
   ASSERT_TRUE(specs.autoscaler);
   EXPECT_EQ(specs.autoscaler->interval_ms, 30000u);
 }

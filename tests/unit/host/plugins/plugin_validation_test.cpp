@@ -139,6 +139,7 @@ TEST_F(DescriptorTest, NoCapability) {
 
 TEST_F(DescriptorTest, UnknownCapabilityBits) {
   d_.capabilities |= UINT64_C(1) << 40;
+  d_.abi_minor = 1;
   EXPECT_THAT(check_descriptor(&d_, 1, 1).error,
               HasSubstr("capability bits unknown to ABI 1.1 (0x10000000000)"));
 }
@@ -156,7 +157,51 @@ TEST_F(DescriptorTest, ListsEveryMissingHook) {
   d_.lifecycle.destroy = nullptr;
   EXPECT_EQ(check_descriptor(&d_).error,
             "missing required hooks for its capabilities (placement): lifecycle.destroy, "
-            "placement.filter, placement.score");
+            "placement.filter (or filter_nodes), placement.score (or score_nodes)");
+}
+
+dynop_status fake_filter_nodes(dynop_plugin*, const dynop_cluster_view*, const dynop_pod_view*,
+                               const uint32_t*, size_t, uint32_t*, dynop_filter_result*) {
+  return dynop_status{DYNOP_OK, {nullptr, 0}};
+}
+dynop_status fake_score_nodes(dynop_plugin*, const dynop_cluster_view*, const dynop_pod_view*,
+                              const uint32_t*, size_t, int64_t*) {
+  return dynop_status{DYNOP_OK, {nullptr, 0}};
+}
+dynop_status fake_reserve_node(dynop_plugin*, const dynop_cluster_view*, const dynop_pod_view*,
+                               uint32_t) {
+  return dynop_status{DYNOP_OK, {nullptr, 0}};
+}
+
+TEST_F(DescriptorTest, TypedBatchHooksReplaceTheJsonOnes) {
+  placement_.filter = nullptr;
+  placement_.score = nullptr;
+  placement_.filter_nodes = &fake_filter_nodes;
+  EXPECT_EQ(check_descriptor(&d_).error,
+            "missing required hook for its capabilities (placement): placement.score_nodes");
+  placement_.score_nodes = &fake_score_nodes;
+  DescriptorCheck c = check_descriptor(&d_);
+  ASSERT_TRUE(c.ok()) << c.error;
+  EXPECT_EQ(c.hooks.placement.filter_nodes, &fake_filter_nodes);
+  placement_.reserve_node = &fake_reserve_node;
+  EXPECT_THAT(check_descriptor(&d_).error,
+              HasSubstr("placement.unreserve_node (required with reserve_node)"));
+}
+
+TEST_F(DescriptorTest, APluginOfAnOlderMinorHasNoTypedHooks) {
+  // A 1.1 table ends at struct_size: the 1.2 hooks after it read as NULL
+  // even if the bytes after the plugin's table happen to be non-zero.
+  struct Older {
+    dynop_placement_hooks table;
+  } older{placement_};
+  older.table.struct_size = DYNOP_FIELD_END(dynop_placement_hooks, struct_size);
+  older.table.filter_nodes = &fake_filter_nodes;  // beyond its struct_size: never read
+  d_.abi_minor = 1;
+  d_.placement = &older.table;
+  DescriptorCheck c = check_descriptor(&d_);
+  ASSERT_TRUE(c.ok()) << c.error;
+  EXPECT_EQ(c.hooks.placement.filter_nodes, nullptr);
+  EXPECT_EQ(c.hooks.placement.filter, &fake_status);
 }
 
 TEST_F(DescriptorTest, ReserveNeedsUnreserve) {

@@ -1,0 +1,263 @@
+#include "plugins/gpu-scheduler/gpu_scheduler.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "plugins/gpu-scheduler/gang.hpp"
+
+namespace dynop::plugins::gpu_scheduler {
+namespace {
+
+// Contexts and masks are small; the caches are cut back when they grow past
+// this many entries (pods come and go, signatures mostly repeat).
+constexpr std::size_t kMaxCached = 1024;
+
+std::optional<std::pair<sdk::ResourceId, int64_t>> gpu_request(const sdk::ClusterView& cluster,
+                                                               const sdk::PodView& pod) {
+  for (sdk::ResourceAmount r : pod.requests())
+    if (r.amount > 0 && is_gpu_resource(cluster.resource_name(r.resource)))
+      return std::make_pair(r.resource, r.amount);
+  return std::nullopt;
+}
+
+}  // namespace
+
+GpuScheduler::GpuScheduler(GpuSchedulerConfig config) : config_(std::move(config)) {}
+
+sdk::PlacementSpec GpuScheduler::placement_spec() const {
+  return {config_.scheduler_name, config_.nodes_to_score};
+}
+
+sdk::PodGroup GpuScheduler::pod_group(const sdk::PodView& pod) const {
+  return pod_group_of(pod, config_);
+}
+
+const NodeSet& GpuScheduler::taint_mask(const PodTolerations& tolerations) {
+  CachedMask& cached = taint_masks_[tolerations.signature()];
+  if (cached.generation == inventory_.generation() + 1 && cached.nodes.size() == inventory_.slots())
+    return cached.nodes;
+  cached.nodes = NodeSet(inventory_.slots());
+  for (std::size_t n = 0; n < inventory_.slots(); ++n) {
+    const auto& taints = inventory_.taints(static_cast<sdk::NodeIndex>(n));
+    if (taints.empty() || tolerations.first_untolerated(taints) == nullptr) cached.nodes.set(n);
+  }
+  cached.generation = inventory_.generation() + 1;  // 0 means "never computed"
+  return cached.nodes;
+}
+
+const NodeSet& GpuScheduler::affinity_mask(const NodeAffinity& affinity) {
+  CachedMask& cached = affinity_masks_[affinity.signature()];
+  if (cached.generation == inventory_.generation() + 1 && cached.nodes.size() == inventory_.slots())
+    return cached.nodes;
+  cached.nodes = affinity.matching(inventory_.labels(), inventory_.fields(), inventory_.slots());
+  cached.generation = inventory_.generation() + 1;
+  return cached.nodes;
+}
+
+const GpuScheduler::PodContext& GpuScheduler::context(const sdk::ClusterView& cluster,
+                                                      const sdk::PodView& pod) {
+  const std::string uid(pod.uid());
+  auto found = contexts_.find(uid);
+  if (found != contexts_.end() && found->second.generation == inventory_.generation() + 1)
+    return found->second;
+  if (contexts_.size() >= kMaxCached) contexts_.clear();
+  if (taint_masks_.size() >= kMaxCached) taint_masks_.clear();
+  if (affinity_masks_.size() >= kMaxCached) affinity_masks_.clear();
+
+  PodContext ctx;
+  ctx.uid = uid;
+  ctx.generation = inventory_.generation() + 1;
+  ctx.scoring = config_.scoring;
+  if (auto annotation = pod.annotation(kScoringAnnotation);
+      annotation && !parse_scoring(*annotation, ctx.scoring)) {
+    ctx.error = fmt::format("annotation {}: must be \"binpack\" or \"spread\", not \"{}\"",
+                            kScoringAnnotation, *annotation);
+  }
+  ctx.tolerations = PodTolerations::of(pod);
+  ctx.affinity = NodeAffinity::of(pod);
+  ctx.rules = inventory_.ready();
+  if (!ctx.tolerations.tolerates_unschedulable()) ctx.rules -= inventory_.cordoned();
+  intersect(ctx.rules, taint_mask(ctx.tolerations));
+  if (!ctx.affinity.empty()) intersect(ctx.rules, affinity_mask(ctx.affinity));
+  if (auto gpu = gpu_request(cluster, pod)) {
+    ctx.gpu = gpu->first;
+    ctx.gpu_amount = gpu->second;
+  }
+  ctx.graph = graph_of(pod);
+  return contexts_[uid] = std::move(ctx);
+}
+
+NodeSet GpuScheduler::preferred_products(const std::string& graph) const {
+  NodeSet out(inventory_.slots());
+  if (!config_.prefer_graph_gpu_product || graph.empty()) return out;
+  for (std::string_view product : graph_products_.products(graph))
+    unite(out, inventory_.labels().equals(kGpuProductLabel, product));
+  out.resize(inventory_.slots());
+  return out;
+}
+
+sdk::PreFilterResult GpuScheduler::pre_filter(const sdk::ClusterView& cluster,
+                                              const sdk::PodView& pod) {
+  contexts_.erase(std::string(pod.uid()));  // a new cycle: the pod may have changed
+  const PodContext& ctx = context(cluster, pod);
+  if (!ctx.error.empty()) return sdk::PreFilterResult::unresolvable(ctx.error);
+  std::vector<sdk::NodeIndex> candidates;
+  if (!ctx.gpu) {
+    for_each_node(ctx.rules,
+                  [&](std::size_t n) { candidates.push_back(static_cast<sdk::NodeIndex>(n)); });
+    return sdk::PreFilterResult::only(std::move(candidates));
+  }
+  const auto* buckets = inventory_.by_free(*ctx.gpu);
+  if (buckets == nullptr) return sdk::PreFilterResult::only({});  // no node has that GPU
+  // Fullest nodes that still fit first (binpack), or emptiest first (spread).
+  auto walk = [&](const NodeSet& mask) {
+    auto take = [&](const NodeSet& bucket) {
+      NodeSet nodes = mask;
+      intersect(nodes, bucket);
+      for_each_node(nodes,
+                    [&](std::size_t n) { candidates.push_back(static_cast<sdk::NodeIndex>(n)); });
+    };
+    if (ctx.scoring == Scoring::kBinpack) {
+      for (auto it = buckets->lower_bound(ctx.gpu_amount); it != buckets->end(); ++it)
+        take(it->second);
+    } else {
+      for (auto it = buckets->rbegin(); it != buckets->rend() && it->first >= ctx.gpu_amount; ++it)
+        take(it->second);
+    }
+  };
+  const NodeSet preferred = preferred_products(ctx.graph);
+  if (preferred.any()) {
+    NodeSet first = ctx.rules;
+    intersect(first, preferred);
+    walk(first);
+    NodeSet rest = ctx.rules;
+    NodeSet not_preferred = preferred;
+    not_preferred.resize(rest.size());
+    rest -= not_preferred;
+    walk(rest);
+  } else {
+    walk(ctx.rules);
+  }
+  return sdk::PreFilterResult::only(std::move(candidates));
+}
+
+sdk::Status GpuScheduler::filter(const sdk::ClusterView& cluster, const sdk::PodView& pod,
+                                 std::span<const sdk::NodeIndex> nodes, sdk::FilterResults& out) {
+  const PodContext& ctx = context(cluster, pod);
+  std::vector<sdk::ResourceAmount> requests(pod.requests().begin(), pod.requests().end());
+  if (requests.size() > 64) return sdk::Status::error("a pod with more than 64 resources");
+
+  // Reason ids, looked up once per call.
+  std::optional<sdk::ReasonId> not_ready, cordoned, affinity;
+  std::map<std::pair<std::string_view, std::string_view>, sdk::ReasonId> taint_reasons;
+  std::map<std::uint64_t, sdk::ReasonId> resource_reasons;
+  auto unresolvable = [&](std::optional<sdk::ReasonId>& id, std::string_view text) {
+    if (!id) id = out.reason(sdk::StatusCode::kUnschedulableAndUnresolvable, {text});
+    return *id;
+  };
+  auto resource_reason = [&](std::uint64_t failed) {
+    auto it = resource_reasons.find(failed);
+    if (it != resource_reasons.end()) return it->second;
+    std::vector<std::string> texts;
+    for (std::size_t k = 0; k < requests.size(); ++k)
+      if ((failed >> k & 1) && requests[k].resource == sdk::kResourcePods)
+        texts.emplace_back(kReasonTooManyPods);
+    for (std::size_t k = 0; k < requests.size(); ++k)
+      if ((failed >> k & 1) && requests[k].resource != sdk::kResourcePods)
+        texts.push_back(
+            fmt::format("Insufficient {}", cluster.resource_name(requests[k].resource)));
+    return resource_reasons[failed] = out.reason(sdk::StatusCode::kUnschedulable, texts);
+  };
+
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const sdk::NodeIndex n = nodes[i];
+    const sdk::NodeView node = cluster.node(n);
+    if (n >= ctx.rules.size() || !ctx.rules.test(n)) {
+      // Why the rules reject it, in kube-scheduler's plugin order.
+      if (!node.exists() || !node.ready()) {
+        out.reject(i, unresolvable(not_ready, kReasonNotReady));
+        continue;
+      }
+      if (node.unschedulable() && !ctx.tolerations.tolerates_unschedulable()) {
+        out.reject(i, unresolvable(cordoned, kReasonUnschedulable));
+        continue;
+      }
+      if (const Taint* taint = ctx.tolerations.first_untolerated(inventory_.taints(n))) {
+        auto key = std::make_pair(std::string_view(taint->key), std::string_view(taint->value));
+        auto it = taint_reasons.find(key);
+        if (it == taint_reasons.end()) {
+          const std::string text =
+              fmt::format("node(s) had untolerated taint {{{}: {}}}", taint->key, taint->value);
+          it = taint_reasons
+                   .emplace(key, out.reason(sdk::StatusCode::kUnschedulableAndUnresolvable, {text}))
+                   .first;
+        }
+        out.reject(i, it->second);
+        continue;
+      }
+      out.reject(i, unresolvable(affinity, kReasonAffinity));
+      continue;
+    }
+    std::uint64_t failed = 0;
+    for (std::size_t k = 0; k < requests.size(); ++k)
+      if (node.free(requests[k].resource) < requests[k].amount) failed |= std::uint64_t{1} << k;
+    if (failed != 0) out.reject(i, resource_reason(failed));
+  }
+  return sdk::Status::ok();
+}
+
+sdk::Status GpuScheduler::score(const sdk::ClusterView& cluster, const sdk::PodView& pod,
+                                std::span<const sdk::NodeIndex> nodes, std::span<int64_t> scores) {
+  const PodContext& ctx = context(cluster, pod);
+  const sdk::ResourceId resource = ctx.gpu ? *ctx.gpu : sdk::kResourceCpu;
+  const int64_t amount = ctx.gpu ? ctx.gpu_amount : pod.request(sdk::kResourceCpu);
+  std::vector<std::string_view> products;
+  if (config_.prefer_graph_gpu_product && ctx.gpu && !ctx.graph.empty())
+    products = graph_products_.products(ctx.graph);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const sdk::NodeView node = cluster.node(nodes[i]);
+    const int64_t allocatable = node.allocatable(resource);
+    int64_t s = 0;
+    if (allocatable > 0) {
+      const int64_t free_after = std::clamp<int64_t>(node.free(resource) - amount, 0, allocatable);
+      s = ctx.scoring == Scoring::kBinpack ? 100 * (allocatable - free_after) / allocatable
+                                           : 100 * free_after / allocatable;
+    }
+    if (!products.empty()) {
+      auto product = inventory_.labels().value(nodes[i], kGpuProductLabel);
+      const bool same =
+          product && std::find(products.begin(), products.end(), *product) != products.end();
+      s = (same ? 50 : 0) + s / 2;
+    }
+    scores[i] = s;
+  }
+  return sdk::Status::ok();
+}
+
+void GpuScheduler::on_node(const sdk::ClusterView& cluster, sdk::NodeIndex node,
+                           sdk::NodeEvent event) {
+  inventory_.on_node(cluster, node, event);
+}
+
+void GpuScheduler::on_pod(const sdk::ClusterView& cluster, const sdk::PodView& pod,
+                          sdk::NodeIndex node, sdk::PodEvent event) {
+  inventory_.on_usage(cluster, node);
+  const std::string uid(pod.uid());
+  if (event == sdk::PodEvent::kAssigned) {
+    if (!gpu_request(cluster, pod)) return;
+    auto product = inventory_.labels().value(node, kGpuProductLabel);
+    if (!product) return;
+    auto& counted = counted_[uid];
+    if (!counted.first.empty()) graph_products_.count(counted.first, counted.second, -1);
+    counted = {graph_of(pod), std::string(*product)};
+    graph_products_.count(counted.first, counted.second, 1);
+    return;
+  }
+  auto it = counted_.find(uid);
+  if (it == counted_.end()) return;
+  graph_products_.count(it->second.first, it->second.second, -1);
+  counted_.erase(it);
+}
+
+}  // namespace dynop::plugins::gpu_scheduler

@@ -1,0 +1,99 @@
+#pragma once
+// The gpu-scheduler plugin's placement logic behind the SDK's typed hooks
+// (dynop/sdk/placement.hpp), free of the host so tests drive it with the
+// SDK's FakeCluster:
+//   - fit: Ready, cordon (spec.unschedulable), taints/tolerations,
+//     nodeSelector and required node affinity (nvidia.com/gpu.product terms
+//     included), then every requested resource (cpu, memory, pod count,
+//     nvidia.com/gpu, MIG profiles, any extended resource), with
+//     kube-scheduler's reason texts;
+//   - candidates (pre_filter): the nodes passing the rules above, walked by
+//     free GPUs from the plugin's buckets, fullest first (binpack) or
+//     emptiest first (spread), nodes of the graph's GPU product first;
+//   - score: binpack or spread on the pod's GPU resource (on CPU for pods
+//     without GPUs), plus a preference for the graph's GPU products;
+//   - gangs: pod_group() from the dgd plugin's replica-group labels, placed
+//     by the host inside one topology domain of the configured keys.
+
+#include <cstdint>
+#include <dynop/sdk/placement.hpp>
+#include <dynop/sdk/placement_views.hpp>
+#include <dynop/sdk/types.hpp>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "plugins/gpu-scheduler/config.hpp"
+#include "plugins/gpu-scheduler/graph_products.hpp"
+#include "plugins/gpu-scheduler/inventory.hpp"
+#include "plugins/gpu-scheduler/node_affinity.hpp"
+#include "plugins/gpu-scheduler/node_set.hpp"
+#include "plugins/gpu-scheduler/taints.hpp"
+
+namespace dynop::plugins::gpu_scheduler {
+
+// kube-scheduler's reason texts (pkg/scheduler/framework/plugins/...).
+inline constexpr std::string_view kReasonNotReady = "node(s) were not ready";
+inline constexpr std::string_view kReasonUnschedulable = "node(s) were unschedulable";
+inline constexpr std::string_view kReasonAffinity =
+    "node(s) didn't match Pod's node affinity/selector";
+inline constexpr std::string_view kReasonTooManyPods = "Too many pods";
+
+class GpuScheduler {
+ public:
+  explicit GpuScheduler(GpuSchedulerConfig config);
+
+  sdk::PlacementSpec placement_spec() const;
+  sdk::PreFilterResult pre_filter(const sdk::ClusterView& cluster, const sdk::PodView& pod);
+  sdk::Status filter(const sdk::ClusterView& cluster, const sdk::PodView& pod,
+                     std::span<const sdk::NodeIndex> nodes, sdk::FilterResults& out);
+  sdk::Status score(const sdk::ClusterView& cluster, const sdk::PodView& pod,
+                    std::span<const sdk::NodeIndex> nodes, std::span<int64_t> scores);
+  sdk::PodGroup pod_group(const sdk::PodView& pod) const;
+  void on_node(const sdk::ClusterView& cluster, sdk::NodeIndex node, sdk::NodeEvent event);
+  void on_pod(const sdk::ClusterView& cluster, const sdk::PodView& pod, sdk::NodeIndex node,
+              sdk::PodEvent event);
+
+  const Inventory& inventory() const { return inventory_; }
+  const GraphProducts& graph_products() const { return graph_products_; }
+
+ private:
+  // What the hooks of one pod share, computed once per pod and inventory
+  // generation.
+  struct PodContext {
+    std::string uid;
+    std::uint64_t generation = 0;
+    std::string error;  // a bad scoring annotation: the pod fits nowhere until fixed
+    Scoring scoring = Scoring::kBinpack;
+    PodTolerations tolerations;
+    NodeAffinity affinity;
+    NodeSet rules;  // ready, not cordoned (or tolerated), taints tolerated, affinity matched
+    std::optional<sdk::ResourceId> gpu;  // the GPU resource it asks for
+    int64_t gpu_amount = 0;
+    std::string graph;
+  };
+  const PodContext& context(const sdk::ClusterView& cluster, const sdk::PodView& pod);
+  const NodeSet& taint_mask(const PodTolerations& tolerations);
+  const NodeSet& affinity_mask(const NodeAffinity& affinity);
+  // Nodes of the graph's current GPU products (empty when none or disabled).
+  NodeSet preferred_products(const std::string& graph) const;
+
+  GpuSchedulerConfig config_;
+  Inventory inventory_;
+  GraphProducts graph_products_;
+  std::unordered_map<std::string, PodContext> contexts_;  // by pod uid
+  struct CachedMask {
+    std::uint64_t generation = 0;
+    NodeSet nodes;
+  };
+  std::unordered_map<std::string, CachedMask> taint_masks_;     // by toleration signature
+  std::unordered_map<std::string, CachedMask> affinity_masks_;  // by affinity signature
+  // What each counted pod contributed to graph_products_, by uid.
+  std::unordered_map<std::string, std::pair<std::string, std::string>> counted_;
+};
+
+}  // namespace dynop::plugins::gpu_scheduler

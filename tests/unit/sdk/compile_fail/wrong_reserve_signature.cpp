@@ -1,0 +1,32 @@
+// An optional placement hook with the wrong signature is an error, not a hook
+// the SDK silently leaves out.
+#include <dynop/sdk/export.hpp>
+#include <dynop/sdk/plugin.hpp>
+
+class Scheduler : public dynop::sdk::Plugin {
+ public:
+  static constexpr const char* kName = "scheduler";
+  static constexpr const char* kVersion = "0.1.0";
+  static constexpr dynop::sdk::Capabilities kCapabilities = dynop::sdk::kPlacement;
+  Scheduler(dynop::sdk::Host& host, std::string_view) : Plugin(host) {}
+  dynop::sdk::PlacementSpec placement_spec() { return {"s"}; }
+  dynop::sdk::Status filter(const dynop::sdk::ClusterView&, const dynop::sdk::PodView&,
+                            std::span<const dynop::sdk::NodeIndex>, dynop::sdk::FilterResults&) {
+    return dynop::sdk::Status::ok();
+  }
+  dynop::sdk::Status score(const dynop::sdk::ClusterView&, const dynop::sdk::PodView&,
+                           std::span<const dynop::sdk::NodeIndex>, std::span<int64_t>) {
+    return dynop::sdk::Status::ok();
+  }
+  // The node name instead of its index.
+  dynop::sdk::Status reserve(const dynop::sdk::ClusterView&, const dynop::sdk::PodView&,
+                             std::string_view) {
+    return dynop::sdk::Status::ok();
+  }
+  dynop::sdk::Status unreserve(const dynop::sdk::ClusterView&, const dynop::sdk::PodView&,
+                               dynop::sdk::NodeIndex) {
+    return dynop::sdk::Status::ok();
+  }
+};
+
+DYNOP_PLUGIN(Scheduler)
