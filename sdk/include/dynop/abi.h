@@ -779,7 +779,8 @@ typedef struct dynop_pod_group {
 /* node_event kinds */
 typedef enum dynop_node_event_kind {
   DYNOP_NODE_ADDED = 0,   /* the Node object appeared */
-  DYNOP_NODE_UPDATED = 1, /* labels, taints, allocatable, flags or requested changed */
+  DYNOP_NODE_UPDATED = 1, /* labels, taints, allocatable or flags changed (a change of
+                             requested comes as pod_event) */
   DYNOP_NODE_REMOVED = 2  /* the Node object is gone; the view shows its last state */
 } dynop_node_event_kind;
 
@@ -876,7 +877,9 @@ typedef struct dynop_placement_hooks {
   dynop_status (*node_event)(dynop_plugin* plugin, const dynop_cluster_view* cluster, uint32_t node,
                              int32_t kind);
   /* Optional. `pod` started or stopped counting on node `node` (kind:
-   * dynop_pod_event_kind), whichever scheduler placed it. */
+   * dynop_pod_event_kind), whichever scheduler placed it: the node's
+   * requested amounts already include (or no longer include) it. Every
+   * change of a node's requested amounts comes this way. */
   dynop_status (*pod_event)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
                             const dynop_pod_view* pod, uint32_t node, int32_t kind);
 } dynop_placement_hooks;

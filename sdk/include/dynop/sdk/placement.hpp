@@ -175,7 +175,7 @@ struct PodGroup {
 
 enum class NodeEvent : int32_t {
   kAdded = DYNOP_NODE_ADDED,
-  kUpdated = DYNOP_NODE_UPDATED,  // labels, taints, allocatable, flags or requested changed
+  kUpdated = DYNOP_NODE_UPDATED,  // labels, taints, allocatable or flags (requested: on_pod)
   kRemoved = DYNOP_NODE_REMOVED,
 };
 
