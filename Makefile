@@ -9,7 +9,7 @@ deps:
 	@packaging/install-deps.sh
 
 # What `make run` needs: the two executables and the default plugins.
-RUN_TARGETS := dynop dynop-localcluster dgd dgdsa webhook
+RUN_TARGETS := dynop dynop-localcluster dgd dgdsa webhook gpu-scheduler
 
 build: deps
 	@cmake --preset release >/dev/null

@@ -172,7 +172,10 @@ std::string KubeRuntime::wire_pending(bool first_time) {
 }
 
 void KubeRuntime::start_controllers_if_leading() {
-  if (leading_ && !stopping_) runtime_->start_controllers();
+  if (!leading_ || stopping_) return;
+  runtime_->start_controllers();
+  // Only the leader places pods, like controllers only the leader runs.
+  if (placement_) placement_->start();
 }
 
 void KubeRuntime::wire_later() {
@@ -197,6 +200,11 @@ void KubeRuntime::wire_later() {
 void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
                         std::function<void()> on_lost_leadership) {
   pending_ = plugins;
+  // Before any informer of pods or nodes exists: the scheduler's projections.
+  placement_ = scheduler::PlacementRuntime::create(
+      plugins, runtime_->informers(), *client_, *registry_,
+      config_.leader_election_identity.empty() ? default_identity()
+                                               : config_.leader_election_identity);
   wire_pending(true);
   runtime_->start_informers();
   informers_running_ = true;
@@ -255,8 +263,9 @@ void KubeRuntime::stop() {
     cv_.notify_all();
   }
   if (wiring_thread_.joinable()) wiring_thread_.join();
-  // Controllers first, so that no reconcile runs once the lease is free for
-  // another replica.
+  // The scheduler and controllers first, so that nothing is bound or
+  // reconciled once the lease is free for another replica.
+  if (placement_) placement_->stop();
   if (controllers_started_) runtime_->stop_controllers();
   if (elector_) elector_->stop();
 }

@@ -21,6 +21,7 @@
 //   "plugin <name>: <apiVersion> <Kind> is served; reconciler wired"
 //   "leader election on Lease <ns>/<name> as <identity>"
 //   "became the leader; starting controllers"
+//   "placement: plugin <name> schedules pods of schedulerName <name>"
 //   "lost leadership; exiting" (error)
 //
 // Metric: dynop_leader_election_is_leader{lease="<ns>/<name>"} is 1 while this
@@ -39,6 +40,7 @@
 
 #include "host/config/config.hpp"
 #include "host/manager/plugin_runtime.hpp"
+#include "host/scheduler/placement_runtime.hpp"
 #include "lib/kube/client/client.hpp"
 #include "lib/kube/client/kubeconfig.hpp"
 #include "lib/leaderelection/kube_lease_client.hpp"
@@ -96,6 +98,7 @@ class KubeRuntime {
   std::unique_ptr<kube::Client> lease_http_;  // short timeouts, for the Lease only
   std::unique_ptr<leaderelection::LeaseClient> lease_client_;
   std::unique_ptr<manager::PluginRuntime> runtime_;
+  std::unique_ptr<scheduler::PlacementRuntime> placement_;  // null without placement plugins
   std::unique_ptr<leaderelection::LeaderElector> elector_;
   std::atomic<bool> stopping_{false};
   bool controllers_started_ = false;

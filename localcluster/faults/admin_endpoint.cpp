@@ -129,7 +129,7 @@ void AdminEndpoint::install(server::ServerHooks& hooks) {
   hooks.faults.write_failure = [injector](
                                    const net::Request& request, const server::RequestInfo& info,
                                    const ResourceType& type) -> std::optional<net::Response> {
-    auto fault = injector->write_fault(info.resource);
+    auto fault = injector->write_fault(info.resource, info.subresource, info.name);
     if (!fault) return std::nullopt;
     spdlog::debug("faults: {} {} failed with {} (injected)", request.method(), request.target(),
                   fault->code);

@@ -49,7 +49,7 @@ std::optional<long long> integral(const json::value& v) {
   return std::nullopt;
 }
 
-std::vector<std::string> split_resources(std::string_view list) {
+std::vector<std::string> split_list(std::string_view list) {
   std::vector<std::string> out;
   while (!list.empty()) {
     auto comma = list.find(',');
@@ -65,14 +65,22 @@ std::vector<std::string> split_resources(std::string_view list) {
 
 }  // namespace
 
-bool FaultConfig::applies_to(std::string_view resource) const {
-  return resources.empty() ||
-         std::find(resources.begin(), resources.end(), resource) != resources.end();
+bool FaultConfig::applies_to(std::string_view resource, std::string_view subresource,
+                             std::string_view name) const {
+  if (!names.empty() && std::find(names.begin(), names.end(), name) == names.end()) return false;
+  if (resources.empty()) return true;
+  const std::string with_subresource =
+      subresource.empty() ? std::string() : std::string(resource) + "/" + std::string(subresource);
+  return std::any_of(resources.begin(), resources.end(), [&](const std::string& r) {
+    return r == resource || (!with_subresource.empty() && r == with_subresource);
+  });
 }
 
 json::object to_json(const FaultConfig& config) {
   json::array resources;
   for (const auto& r : config.resources) resources.emplace_back(r);
+  json::array names;
+  for (const auto& n : config.names) names.emplace_back(n);
   // 0 and 1 as integers, the way the document reads in the README (Boost.JSON
   // writes any double in exponent form: 0E0).
   json::value rate = config.write_error_rate;
@@ -83,7 +91,8 @@ json::object to_json(const FaultConfig& config) {
                       {"writeErrorCode", config.write_error_code},
                       {"retryAfterSeconds", config.retry_after_seconds},
                       {"latencyMs", config.latency_ms},
-                      {"resources", std::move(resources)}};
+                      {"resources", std::move(resources)},
+                      {"names", std::move(names)}};
 }
 
 ap::Result<FaultConfig> apply_json(FaultConfig config, std::string_view body) {
@@ -143,6 +152,22 @@ ap::Result<FaultConfig> apply_json(FaultConfig config, std::string_view body) {
         resources.emplace_back(list[i].get_string());
       }
       config.resources = std::move(resources);
+    } else if (key == "names") {
+      if (!value.is_array()) {
+        invalid(key, value, "must be a list of object names");
+        continue;
+      }
+      std::vector<std::string> names;
+      const auto& list = value.get_array();
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (!list[i].is_string() || list[i].get_string().empty()) {
+          invalid(std::string(key) + "[" + std::to_string(i) + "]", list[i],
+                  "must be an object name");
+          continue;
+        }
+        names.emplace_back(list[i].get_string());
+      }
+      config.names = std::move(names);
     } else if (key == "injectedFailures") {
       // A counter: reported by GET, ignored when a document comes back.
     } else {
@@ -191,7 +216,11 @@ ap::Result<void> apply_flag(FaultConfig& config, std::string_view flag, std::str
     return integer(kMaxRetryAfterSeconds, config.retry_after_seconds);
   if (flag == "--fault-latency") return integer(kMaxLatencyMs, config.latency_ms);
   if (flag == "--fault-resources") {
-    config.resources = split_resources(value);
+    config.resources = split_list(value);
+    return {};
+  }
+  if (flag == "--fault-names") {
+    config.names = split_list(value);
     return {};
   }
   return ap::Error{"unknown flag " + std::string(flag)};
@@ -217,7 +246,9 @@ boost::program_options::options_description fault_flags(FaultConfig& config) {
   flag("fault-retry-after", "S", "Retry-After seconds of a 429 (default 1)");
   flag("fault-latency", "MS", "milliseconds added before every API response (default 0)");
   flag("fault-resources", "LIST",
-       "plural resources write faults apply to, comma-separated (default all)");
+       "plural resources write faults apply to, comma-separated (default all; pods/binding: only "
+       "that subresource)");
+  flag("fault-names", "LIST", "object names write faults apply to, comma-separated (default all)");
   return out;
 }
 

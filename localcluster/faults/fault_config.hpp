@@ -5,7 +5,11 @@
 // mistypes a setting finds out at once instead of testing nothing.
 //
 //   {"writeErrorRate":0.5,"writeErrorCode":409,"retryAfterSeconds":1,
-//    "latencyMs":0,"resources":["configmaps"]}
+//    "latencyMs":0,"resources":["configmaps"],"names":[]}
+//
+// "resources" entries are plural names ("pods": every write to pods and
+// their subresources) or "<plural>/<subresource>" ("pods/binding": only
+// that subresource); "names" narrows write faults to objects of those names.
 
 #include <boost/json/object.hpp>
 #include <boost/program_options/options_description.hpp>
@@ -23,9 +27,12 @@ struct FaultConfig {
   int retry_after_seconds = 1;         // 429's Retry-After
   int latency_ms = 0;                  // before every API response
   std::vector<std::string> resources;  // plural names write faults apply to; empty: all
+  std::vector<std::string> names;      // object names write faults apply to; empty: all
 
-  // Whether write faults apply to `resource` (a plural name).
-  bool applies_to(std::string_view resource) const;
+  // Whether write faults apply to a write of `resource` (a plural name),
+  // optionally of one `subresource`, to the object `name`.
+  bool applies_to(std::string_view resource, std::string_view subresource = {},
+                  std::string_view name = {}) const;
   bool operator==(const FaultConfig&) const = default;
 };
 

@@ -34,9 +34,12 @@ std::chrono::milliseconds FaultInjector::latency() const {
   return std::chrono::milliseconds(latency_ms_.load());
 }
 
-std::optional<WriteFault> FaultInjector::write_fault(std::string_view resource) {
+std::optional<WriteFault> FaultInjector::write_fault(std::string_view resource,
+                                                     std::string_view subresource,
+                                                     std::string_view name) {
   std::lock_guard lock(mutex_);
-  if (config_.write_error_rate <= 0 || !config_.applies_to(resource)) return std::nullopt;
+  if (config_.write_error_rate <= 0 || !config_.applies_to(resource, subresource, name))
+    return std::nullopt;
   if (random_() >= config_.write_error_rate) return std::nullopt;
   ++injected_failures_;
   return WriteFault{config_.write_error_code, config_.retry_after_seconds};

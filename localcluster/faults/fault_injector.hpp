@@ -37,7 +37,9 @@ class FaultInjector {
 
   // Whether this write to `resource` (plural name) fails, by the configured
   // rate; each failure it hands out is counted.
-  std::optional<WriteFault> write_fault(std::string_view resource);
+  std::optional<WriteFault> write_fault(std::string_view resource,
+                                        std::string_view subresource = {},
+                                        std::string_view name = {});
 
   std::uint64_t injected_failures() const { return injected_failures_.load(); }
 

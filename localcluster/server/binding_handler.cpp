@@ -20,11 +20,14 @@ net::Response RestHandler::binding(Context& ctx) {
   if (auto* error = std::get_if<ApiError>(&decoded)) return error_response(ctx, *error);
   auto& value = std::get<json::value>(decoded);
   std::string node;
+  std::string uid;  // a precondition, as kube-scheduler sends it
   if (value.is_object()) {
     if (const auto* target = value.get_object().if_contains("target");
         target && target->is_object()) {
       node = string_at(&target->get_object(), "name");
     }
+    if (const auto* meta = value.get_object().if_contains("metadata"); meta && meta->is_object())
+      uid = string_at(&meta->get_object(), "uid");
   }
   const std::string& name = ctx.info.name;
   // A binding is a create (of pods/binding): NamespaceLifecycle refuses it in
@@ -37,6 +40,12 @@ net::Response RestHandler::binding(Context& ctx) {
   }
   auto written =
       write(ctx, name, [&](const json::object& current) -> std::variant<Decision, ApiError> {
+        // BindingREST's storage precondition (409 Conflict).
+        if (!uid.empty() && uid != string_at(metadata(current), "uid")) {
+          return conflict(subject,
+                          "Precondition failed: UID in precondition: " + uid +
+                              ", UID in object meta: " + string_at(metadata(current), "uid"));
+        }
         json::object next = current;
         auto& spec = next["spec"];
         if (!spec.is_object()) spec = json::object();

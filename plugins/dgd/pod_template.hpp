@@ -20,9 +20,10 @@ inline constexpr std::string_view kSharedMemoryVolume = "shared-memory";
 
 // The dgd plugin's configuration section (its pod-related part).
 struct PodTemplateConfig {
-  // Set on every pod so the GPU placement plugin binds them; empty leaves
-  // the cluster's default scheduler.
-  std::string scheduler_name;
+  // Set on every pod so the host's scheduling loop binds them with the
+  // gpu-scheduler plugin (its default scheduler name); empty leaves the
+  // cluster's default scheduler.
+  std::string scheduler_name = "dynop-gpu-scheduler";
   std::string planner_service_account = "planner-serviceaccount";
   // Used when extraPodSpec.mainContainer has no image (the guide's agg.yaml has none).
   std::string default_image = "nvcr.io/nvidia/ai-dynamo/sglang-runtime:0.8.0";

@@ -22,7 +22,7 @@ namespace dynop::plugins::dgd {
 
 // The plugin's section of the host configuration, e.g.
 //   dgd:
-//     scheduler_name: dynop-gpu-scheduler
+//     scheduler_name: dynop-gpu-scheduler   # the default; "" leaves the cluster's scheduler
 //     default_image: nvcr.io/nvidia/ai-dynamo/sglang-runtime:0.8.0
 //     planner_service_account: planner-serviceaccount
 //     planner_cluster_role: dynop-planner

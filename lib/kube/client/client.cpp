@@ -254,9 +254,11 @@ Result<std::string> Client::scale(const ResourceInfo& resource, std::string_view
   return patch(resource, ns, name, PatchType::kMerge, patch_body, "scale");
 }
 
-Status Client::bind(std::string_view ns, std::string_view pod, std::string_view node) {
+Status Client::bind(std::string_view ns, std::string_view pod, std::string_view node,
+                    std::string_view uid) {
   json::object binding{{"apiVersion", "v1"}, {"kind", "Binding"}};
   binding["metadata"] = json::object{{"name", pod}, {"namespace", ns}};
+  if (!uid.empty()) binding["metadata"].get_object()["uid"] = uid;
   binding["target"] = json::object{{"apiVersion", "v1"}, {"kind", "Node"}, {"name", node}};
   const std::string path =
       "/api/v1/namespaces/" + std::string(ns) + "/pods/" + std::string(pod) + "/binding";

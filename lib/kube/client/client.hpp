@@ -107,8 +107,11 @@ class Client {
   // PATCHes spec.replicas of the scale subresource (what `kubectl scale` does).
   Result<std::string> scale(const ResourceInfo& resource, std::string_view ns,
                             std::string_view name, long long replicas);
-  // POST pods/<pod>/binding: assigns the pod to `node`.
-  Status bind(std::string_view ns, std::string_view pod, std::string_view node);
+  // POST pods/<pod>/binding: assigns the pod to `node`. With `uid`, only the
+  // pod of that uid (kube-scheduler sends it: a pod deleted and created again
+  // under the same name is not bound by mistake).
+  Status bind(std::string_view ns, std::string_view pod, std::string_view node,
+              std::string_view uid = {});
 
   // A watch stream (one JSON event per line).
   Result<std::unique_ptr<EventStream>> watch(const ResourceInfo& resource, std::string_view ns,

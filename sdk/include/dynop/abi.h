@@ -561,9 +561,6 @@ typedef struct dynop_admission_hooks {
  * same plugin, between start and stop: plugin state needs no locks. bind runs
  * on binding threads, concurrently for different pods.
  *
- * Not run yet: this host loads, checks and describes placement plugins; the
- * scheduling loop described here lands next (host/scheduler).
- *
  * Plugins of ABI 1.0 and 1.1 (filter/score/reserve/unreserve with JSON text)
  * still run: the host calls their hook once per pod and node with the cached
  * objects' JSON, on the scheduling thread. A plugin of 1.2 or later sets

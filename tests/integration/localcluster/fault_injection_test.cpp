@@ -36,7 +36,7 @@ TEST(FaultInjection, FlagsFailWritesToTheListedResourcesWithoutStoringThem) {
   auto faults = c.get("/admin/faults");
   EXPECT_EQ(faults.status, 200u);
   EXPECT_EQ(faults.json(), json::parse(R"({"writeErrorRate":1,"writeErrorCode":409,
-      "retryAfterSeconds":1,"latencyMs":5,"resources":["configmaps"],"injectedFailures":0})"));
+      "retryAfterSeconds":1,"latencyMs":5,"resources":["configmaps"],"names":[],"injectedFailures":0})"));
 
   auto refused = c.post(kConfigMaps, config_map("copy"));
   EXPECT_EQ(refused.status, 409u);

@@ -46,7 +46,7 @@ TEST_F(AdminEndpointTest, GetReportsSettingsAndCounters) {
   EXPECT_EQ(response.status, 200u);
   EXPECT_EQ(json::parse(response.body),
             json::parse(R"({"writeErrorRate":0,"writeErrorCode":500,"retryAfterSeconds":1,
-                            "latencyMs":0,"resources":[],"injectedFailures":0})"));
+                            "latencyMs":0,"resources":[],"names":[],"injectedFailures":0})"));
 }
 
 TEST_F(AdminEndpointTest, PutChangesTheSettingsAndAnswersWithAllOfThem) {

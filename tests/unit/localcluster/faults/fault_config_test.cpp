@@ -14,18 +14,19 @@ namespace json = boost::json;
 TEST(FaultConfigJson, DefaultsReadAsTheContractShowsThem) {
   EXPECT_EQ(json::serialize(to_json(FaultConfig{})),
             R"({"writeErrorRate":0,"writeErrorCode":500,"retryAfterSeconds":1,"latencyMs":0,)"
-            R"("resources":[]})");
+            R"("resources":[],"names":[]})");
 }
 
 TEST(FaultConfigJson, EveryFieldApplies) {
   auto config = apply_json({}, R"({"writeErrorRate":0.5,"writeErrorCode":409,
-      "retryAfterSeconds":7,"latencyMs":25,"resources":["configmaps","pods"]})");
+      "retryAfterSeconds":7,"latencyMs":25,"resources":["configmaps","pods"],"names":["a"]})");
   ASSERT_TRUE(config) << config.error();
   EXPECT_DOUBLE_EQ(config->write_error_rate, 0.5);
   EXPECT_EQ(config->write_error_code, 409);
   EXPECT_EQ(config->retry_after_seconds, 7);
   EXPECT_EQ(config->latency_ms, 25);
   EXPECT_EQ(config->resources, (std::vector<std::string>{"configmaps", "pods"}));
+  EXPECT_EQ(config->names, std::vector<std::string>{"a"});
   auto doc = to_json(*config);
   EXPECT_DOUBLE_EQ(doc.at("writeErrorRate").to_number<double>(), 0.5);
   EXPECT_EQ(doc.at("resources").as_array().size(), 2u);
@@ -44,7 +45,7 @@ TEST(FaultConfigJson, MissingFieldsKeepTheirCurrentValues) {
 
 TEST(FaultConfigJson, TheDocumentGetReturnsCanBeSentBack) {
   auto config = apply_json({}, R"({"writeErrorRate":0,"writeErrorCode":500,"retryAfterSeconds":1,
-      "latencyMs":0,"resources":[],"injectedFailures":12})");
+      "latencyMs":0,"resources":[],"names":[],"injectedFailures":12})");
   ASSERT_TRUE(config) << config.error();
   EXPECT_EQ(*config, FaultConfig{});
 }
@@ -144,6 +145,24 @@ TEST(FaultConfig, ResourcesFilter) {
   config.resources = {"configmaps"};
   EXPECT_TRUE(config.applies_to("configmaps"));
   EXPECT_FALSE(config.applies_to("leases"));
+}
+
+TEST(FaultConfig, SubresourceAndNameFilters) {
+  FaultConfig config;
+  config.resources = {"pods/binding"};
+  config.names = {"mn-0-3"};
+  EXPECT_TRUE(config.applies_to("pods", "binding", "mn-0-3"));
+  EXPECT_FALSE(config.applies_to("pods", "binding", "mn-0-2"));
+  EXPECT_FALSE(config.applies_to("pods", "", "mn-0-3"));
+  EXPECT_FALSE(config.applies_to("pods", "status", "mn-0-3"));
+  config.resources = {"pods"};  // the resource and all its subresources
+  EXPECT_TRUE(config.applies_to("pods", "status", "mn-0-3"));
+  auto bad = apply_json({}, R"({"names":"x"})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), "names: Invalid value: \"x\": must be a list of object names");
+  FaultConfig flags;
+  ASSERT_TRUE(apply_flag(flags, "--fault-names", "a, b"));
+  EXPECT_EQ(flags.names, (std::vector<std::string>{"a", "b"}));
 }
 
 }  // namespace

@@ -115,6 +115,13 @@ std::set<Grant> operator_needs() {
       {"", "persistentvolumeclaims", "create"},        // dgd reconciler: spec.pvcs
       {"", "events", "create"},                        // host event recorder
       {"", "events", "patch"},                         // host event recorder: repeats
+      // The host's scheduling loop (host/scheduler), which the gpu-scheduler runs in.
+      {"", "nodes", "get"},
+      {"", "nodes", "list"},
+      {"", "nodes", "watch"},          // the inventory
+      {"", "pods/binding", "create"},  // kube_scheduler_client: bind
+      {"", "pods/status", "patch"},    // PodScheduled=False/Unschedulable
+      {"", "pods", "patch"},           // the group plan annotation
   });
   // dgd reconciler (planner_rbac.hpp): the planner's ServiceAccount and
   // RoleBinding, created, their owner lists updated, deleted by the last owner.

@@ -268,11 +268,15 @@ TEST(PodTemplate, DefaultImageWhenNoneGiven) {
 }
 
 TEST(PodTemplate, SchedulerNameFromConfig) {
-  PodTemplateConfig config;
-  config.scheduler_name = "dynop-gpu-scheduler";
-  Built b = build(kAgg, "decode", config);
+  // By default the host's gpu-scheduler places the pods.
+  Built b = build(kAgg, "decode");
   EXPECT_EQ(b.tmpl.pod.at("spec").at("schedulerName").as_string(), "dynop-gpu-scheduler");
-  Built plain = build(kAgg, "decode");
+  PodTemplateConfig config;
+  config.scheduler_name = "other-scheduler";
+  Built other = build(kAgg, "decode", config);
+  EXPECT_EQ(other.tmpl.pod.at("spec").at("schedulerName").as_string(), "other-scheduler");
+  config.scheduler_name = "";  // the cluster's default scheduler
+  Built plain = build(kAgg, "decode", config);
   EXPECT_FALSE(plain.tmpl.pod.at("spec").as_object().contains("schedulerName"));
 }
 

@@ -833,6 +833,8 @@ TEST(DgdPluginConfig, ParsesKnownKeysAndRejectsOthers) {
   EXPECT_EQ(c.pod.planner_service_account, "p");
   EXPECT_EQ(c.workers, 4u);
   EXPECT_EQ(parse_dgd_plugin_config("").workers, 2u);
+  EXPECT_EQ(parse_dgd_plugin_config("").pod.scheduler_name, "dynop-gpu-scheduler");
+  EXPECT_EQ(parse_dgd_plugin_config("scheduler_name: ''\n").pod.scheduler_name, "");
   EXPECT_THROW(parse_dgd_plugin_config("schedulerName: x\n"), std::invalid_argument);
   EXPECT_THROW(parse_dgd_plugin_config("workers: 0\n"), std::invalid_argument);
 }

@@ -1,0 +1,543 @@
+// The scheduling loop against a fake API server (pods, bindings, status,
+// annotations, deletions, events, informer events back), with the real
+// gpu-scheduler plugin driven through the C ABI as the host loads it, time
+// on a FakeClock and bindings run when the test says.
+
+#include "host/scheduler/scheduler.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+#include <dynop/sdk/export.hpp>
+#include <dynop/sdk/plugin.hpp>
+#include <dynop/sdk/testing/fake_host.hpp>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "host/scheduler/group_plan.hpp"
+#include "plugins/common/names.hpp"
+#include "plugins/gpu-scheduler/gpu_scheduler.hpp"
+
+namespace dynop::host::scheduler {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+// The gpu-scheduler plugin, exported through the SDK as plugin.cpp does.
+class GpuPlugin : public sdk::Plugin {
+ public:
+  static constexpr const char* kName = "gpu-scheduler";
+  static constexpr const char* kVersion = "0.0.1";
+  static constexpr sdk::Capabilities kCapabilities = sdk::kPlacement;
+  GpuPlugin(sdk::Host& host, std::string_view config)
+      : Plugin(host), s_(plugins::gpu_scheduler::parse_gpu_scheduler_config(config)) {}
+  sdk::PlacementSpec placement_spec() { return s_.placement_spec(); }
+  sdk::PreFilterResult pre_filter(const sdk::ClusterView& c, const sdk::PodView& p) {
+    return s_.pre_filter(c, p);
+  }
+  sdk::Status filter(const sdk::ClusterView& c, const sdk::PodView& p,
+                     std::span<const sdk::NodeIndex> n, sdk::FilterResults& out) {
+    return s_.filter(c, p, n, out);
+  }
+  sdk::Status score(const sdk::ClusterView& c, const sdk::PodView& p,
+                    std::span<const sdk::NodeIndex> n, std::span<int64_t> scores) {
+    return s_.score(c, p, n, scores);
+  }
+  sdk::PodGroup pod_group(const sdk::PodView& p) { return s_.pod_group(p); }
+  void on_node(const sdk::ClusterView& c, sdk::NodeIndex n, sdk::NodeEvent e) {
+    s_.on_node(c, n, e);
+  }
+  void on_pod(const sdk::ClusterView& c, const sdk::PodView& p, sdk::NodeIndex n, sdk::PodEvent e) {
+    s_.on_pod(c, p, n, e);
+  }
+
+ private:
+  plugins::gpu_scheduler::GpuScheduler s_;
+};
+
+constexpr const char* kScheduler = "dynop-gpu-scheduler";
+
+// The API server and informers as the scheduler sees them.
+class FakeApi : public SchedulerClient {
+ public:
+  WriteOutcome bind(const PodInfo& pod, std::string_view node) override {
+    log.push_back("bind " + pod.key() + " " + std::string(node));
+    if (bind_override) {
+      WriteOutcome o = bind_override(pod, node);
+      if (!o.ok()) return o;
+    }
+    auto it = pods.find(pod.key());
+    if (it == pods.end() || it->second.uid != pod.uid) return {WriteOutcome::Kind::kGone, "gone"};
+    if (!it->second.node_name.empty()) return {WriteOutcome::Kind::kConflict, "already assigned"};
+    it->second.node_name = std::string(node);
+    deliver(it->second);
+    return {};
+  }
+  WriteOutcome annotate(const PodInfo& pod, std::string_view key, std::string_view value) override {
+    log.push_back("annotate " + pod.key());
+    auto it = pods.find(pod.key());
+    if (it == pods.end()) return {WriteOutcome::Kind::kGone, "gone"};
+    auto& a = it->second.annotations;
+    std::erase_if(a, [&](const auto& kv) { return kv.first == key; });
+    a.emplace_back(std::string(key), std::string(value));
+    std::sort(a.begin(), a.end());
+    deliver(it->second);
+    return {};
+  }
+  WriteOutcome delete_pod(const PodInfo& pod) override {
+    log.push_back("delete " + pod.key());
+    auto it = pods.find(pod.key());
+    if (it == pods.end()) return {WriteOutcome::Kind::kGone, "gone"};
+    PodInfo last = it->second;
+    pods.erase(it);
+    deliveries.push_back([last](Scheduler& s) { s.pod_deleted(last); });
+    return {};
+  }
+  void set_unschedulable(const PodInfo& pod, std::string_view message) override {
+    log.push_back("status " + pod.key());
+    auto it = pods.find(pod.key());
+    if (it == pods.end()) return;
+    it->second.scheduled_status = "False";
+    it->second.scheduled_reason = "Unschedulable";
+    it->second.scheduled_message = std::string(message);
+    deliver(it->second);
+  }
+  void record_event(const PodInfo& pod, std::string_view type, std::string_view reason,
+                    std::string_view message) override {
+    events.push_back(pod.key() + " " + std::string(type) + " " + std::string(reason) + ": " +
+                     std::string(message));
+  }
+
+  void deliver(const PodInfo& pod) {
+    deliveries.push_back([pod](Scheduler& s) { s.pod_changed(pod); });
+  }
+
+  std::map<std::string, PodInfo> pods;
+  std::vector<std::string> log;
+  std::vector<std::string> events;
+  std::deque<std::function<void(Scheduler&)>> deliveries;
+  std::function<WriteOutcome(const PodInfo&, std::string_view)> bind_override;
+};
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { make(""); }
+
+  void make(const std::string& config) {
+    scheduler_.reset();
+    const dynop_plugin_descriptor& d = *sdk::detail::Exported<GpuPlugin>::entry();
+    dynop_status error{};
+    instance_ = d.lifecycle.init(host_.raw(), config.data(), config.size(), &error);
+    ASSERT_NE(instance_, nullptr) << std::string(error.message.data, error.message.size);
+    PlacementHooksInfo info;
+    info.plugin = "gpu-scheduler";
+    info.scheduler_name = kScheduler;
+    info.nodes_to_score = 16;
+    info.hooks = *d.placement;
+    info.instance = instance_;
+    std::vector<std::unique_ptr<PlacementPlugin>> plugins;
+    plugins.push_back(make_placement_plugin(std::move(info), nullptr, nullptr));
+    SchedulerOptions options;
+    options.clock = &clock_;
+    options.bind_retry = std::chrono::milliseconds(0);
+    options.executor = [this](std::function<void()> task) { tasks_.push_back(std::move(task)); };
+    scheduler_ = std::make_unique<Scheduler>(options, api_, std::move(plugins));
+  }
+  void TearDown() override {
+    scheduler_.reset();
+    if (instance_) sdk::detail::Exported<GpuPlugin>::entry()->lifecycle.destroy(instance_);
+  }
+
+  // Everything that is due now: the loop, bindings, informer events back.
+  void settle() {
+    for (int round = 0; round < 1000; ++round) {
+      bool did = scheduler_->run_once();
+      while (!tasks_.empty()) {
+        auto task = std::move(tasks_.front());
+        tasks_.pop_front();
+        task();
+        did = true;
+      }
+      while (!api_.deliveries.empty()) {
+        auto d = std::move(api_.deliveries.front());
+        api_.deliveries.pop_front();
+        d(*scheduler_);
+        did = true;
+      }
+      if (!did) return;
+    }
+    ADD_FAILURE() << "the scheduler never settled";
+  }
+  void later(std::chrono::milliseconds by) {
+    clock_.advance(by);
+    settle();
+  }
+
+  NodeInfo gpu_node(const std::string& name, int64_t gpus,
+                    const std::string& product = "NVIDIA-H100", StringPairs labels = {}) {
+    NodeInfo n;
+    n.name = name;
+    n.ready = true;
+    labels.emplace_back("nvidia.com/gpu.product", product);
+    std::sort(labels.begin(), labels.end());
+    n.labels = std::move(labels);
+    n.allocatable = {
+        {"cpu", 64000}, {"memory", int64_t{512} << 30}, {"nvidia.com/gpu", gpus}, {"pods", 110}};
+    return n;
+  }
+  void add_node(NodeInfo n) { scheduler_->node_changed(std::move(n)); }
+
+  PodInfo make_pod(const std::string& name, int64_t gpus,
+                   const std::string& scheduler = kScheduler) {
+    PodInfo p;
+    p.ns = "default";
+    p.name = name;
+    p.uid = "uid-" + name + "-" + std::to_string(++uid_);
+    p.scheduler_name = scheduler;
+    p.created_us = ++created_;
+    p.requests = {{"cpu", 1000}};
+    if (gpus > 0) p.requests.emplace_back("nvidia.com/gpu", gpus);
+    return p;
+  }
+  void create(PodInfo p) {
+    api_.pods[p.key()] = p;
+    scheduler_->pod_changed(std::move(p));
+  }
+  // A member of a multinode group as the dgd plugin labels it.
+  PodInfo member(const std::string& group, int rank, int size, int64_t gpus) {
+    PodInfo p = make_pod(group + "-" + std::to_string(rank), gpus);
+    p.labels = {{std::string(plugins::common::kLabelGroup), group},
+                {std::string(plugins::common::kLabelGroupSize), std::to_string(size)}};
+    std::sort(p.labels.begin(), p.labels.end());
+    return p;
+  }
+  std::string node_of(const std::string& pod) { return api_.pods.at("default/" + pod).node_name; }
+  std::vector<std::string> events_of(const std::string& pod) {
+    std::vector<std::string> out;
+    for (const std::string& e : api_.events)
+      if (e.starts_with("default/" + pod + " ")) out.push_back(e.substr(pod.size() + 9));
+    return out;
+  }
+
+  sdk::testing::FakeHost host_;
+  dynop_plugin* instance_ = nullptr;
+  clock::FakeClock clock_;
+  FakeApi api_;
+  std::deque<std::function<void()>> tasks_;
+  std::unique_ptr<Scheduler> scheduler_;
+  int uid_ = 0;
+  int64_t created_ = 1000;
+};
+
+TEST_F(SchedulerTest, BindsAPodAndTellsWhere) {
+  add_node(gpu_node("n1", 8));
+  create(make_pod("p", 2));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("p"), "n1");
+  EXPECT_THAT(events_of("p"),
+              ElementsAre("Normal Scheduled: Successfully assigned default/p to n1"));
+  const SchedulerStats s = scheduler_->stats();
+  EXPECT_EQ(s.bound, 1u);
+  EXPECT_EQ(s.pending, 0u);
+}
+
+TEST_F(SchedulerTest, NothingIsScheduledBeforeTheCachesSynced) {
+  add_node(gpu_node("n1", 8));
+  create(make_pod("p", 2));
+  settle();
+  EXPECT_EQ(node_of("p"), "");
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("p"), "n1");
+}
+
+TEST_F(SchedulerTest, PodsOfOtherSchedulersAreLeftAloneButCount) {
+  add_node(gpu_node("n1", 8));
+  PodInfo theirs = make_pod("theirs", 6, "default-scheduler");
+  create(theirs);
+  PodInfo bound = make_pod("bound", 2, "default-scheduler");
+  bound.node_name = "n1";
+  create(bound);
+  create(make_pod("ours", 2));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("theirs"), "");  // not ours to bind
+  EXPECT_EQ(node_of("ours"), "n1");  // 2 of 8 were taken by the bound pod
+  create(make_pod("too-big", 6));
+  settle();
+  EXPECT_EQ(node_of("too-big"), "");
+  EXPECT_THAT(api_.log, ::testing::Not(::testing::Contains(HasSubstr("theirs"))));
+}
+
+TEST_F(SchedulerTest, UnschedulablePodGetsConditionAndCountedReasonsThenWaitsForAChange) {
+  add_node(gpu_node("n1", 2));
+  NodeInfo tainted = gpu_node("n2", 8);
+  tainted.taints = {{"gpu", "reserved", DYNOP_TAINT_NO_SCHEDULE}};
+  add_node(tainted);
+  create(make_pod("big", 4));
+  scheduler_->caches_synced();
+  settle();
+  const std::string message =
+      "0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint "
+      "{gpu: reserved}.";
+  EXPECT_THAT(events_of("big"), ElementsAre("Warning FailedScheduling: " + message));
+  EXPECT_EQ(api_.pods.at("default/big").scheduled_message, message);
+  EXPECT_EQ(api_.pods.at("default/big").scheduled_reason, "Unschedulable");
+  // Our own condition write came back as an update: no retry, no second write.
+  const auto attempts = scheduler_->stats().attempts;
+  later(std::chrono::minutes(1));
+  EXPECT_EQ(scheduler_->stats().attempts, attempts);
+  EXPECT_EQ(std::count(api_.log.begin(), api_.log.end(), "status default/big"), 1);
+  // A heartbeat of an unchanged node is no change either.
+  add_node(gpu_node("n1", 2));
+  later(std::chrono::seconds(20));
+  EXPECT_EQ(scheduler_->stats().attempts, attempts);
+  // A node added is: the pod is placed as soon as its backoff has passed.
+  add_node(gpu_node("n3", 8));
+  later(std::chrono::seconds(11));
+  EXPECT_EQ(node_of("big"), "n3");
+}
+
+TEST_F(SchedulerTest, UnschedulablePodsAreTriedAgainAfterTheFlushInterval) {
+  add_node(gpu_node("n1", 2));
+  create(make_pod("big", 4));
+  scheduler_->caches_synced();
+  settle();
+  const auto attempts = scheduler_->stats().attempts;
+  later(std::chrono::minutes(4));
+  EXPECT_EQ(scheduler_->stats().attempts, attempts);
+  later(std::chrono::minutes(2));
+  EXPECT_EQ(scheduler_->stats().attempts, attempts + 1);
+}
+
+TEST_F(SchedulerTest, DeletingAPodFreesItsGpusForAPendingOne) {
+  add_node(gpu_node("n1", 8));
+  create(make_pod("first", 8));
+  scheduler_->caches_synced();
+  settle();
+  create(make_pod("second", 4));
+  settle();
+  EXPECT_EQ(node_of("second"), "");
+  PodInfo first = api_.pods.at("default/first");
+  api_.pods.erase("default/first");
+  scheduler_->pod_deleted(first);
+  later(std::chrono::seconds(2));
+  EXPECT_EQ(node_of("second"), "n1");
+}
+
+TEST_F(SchedulerTest, HigherPriorityFirstThenOlder) {
+  add_node(gpu_node("n1", 8));
+  PodInfo low = make_pod("low", 8);
+  PodInfo old_high = make_pod("old-high", 8);
+  old_high.priority = 100;
+  PodInfo young_high = make_pod("young-high", 8);
+  young_high.priority = 100;
+  create(young_high);
+  create(low);
+  create(old_high);
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("old-high"), "n1");
+  EXPECT_EQ(node_of("young-high"), "");
+  EXPECT_EQ(node_of("low"), "");
+}
+
+TEST_F(SchedulerTest, FailedBindingsAreRetriedAndNeverDoubleBook) {
+  add_node(gpu_node("n1", 8));
+  int failures = 2;
+  api_.bind_override = [&](const PodInfo&, std::string_view) -> WriteOutcome {
+    if (failures-- > 0) return {WriteOutcome::Kind::kRetryable, "etcdserver: request timed out"};
+    return {};
+  };
+  create(make_pod("p", 8));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("p"), "n1");  // the binder retried
+  EXPECT_EQ(std::count(api_.log.begin(), api_.log.end(), "bind default/p n1"), 3);
+
+  api_.bind_override = [](const PodInfo&, std::string_view) -> WriteOutcome {
+    return {WriteOutcome::Kind::kFailed, "admission webhook said no"};
+  };
+  add_node(gpu_node("n2", 8));
+  create(make_pod("q", 8));
+  settle();
+  EXPECT_THAT(events_of("q"),
+              ElementsAre("Warning FailedScheduling: Binding rejected: admission webhook said no"));
+  EXPECT_EQ(node_of("q"), "");
+  // Its reservation was returned: another pod can have n2.
+  api_.bind_override = nullptr;
+  create(make_pod("r", 8));
+  settle();
+  EXPECT_EQ(node_of("r"), "n2");
+}
+
+TEST_F(SchedulerTest, AGangLandsWholeInOneClique) {
+  // Two cliques of two 8-GPU nodes; clique a is partly used.
+  add_node(gpu_node("a1", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "a"}}));
+  add_node(gpu_node("a2", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "a"}}));
+  add_node(gpu_node("b1", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "b"}}));
+  add_node(gpu_node("b2", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "b"}}));
+  PodInfo busy = make_pod("busy", 2, "default-scheduler");
+  busy.node_name = "a1";
+  create(busy);
+  for (int rank = 0; rank < 4; ++rank) create(member("mn", rank, 4, 4));
+  scheduler_->caches_synced();
+  settle();
+  std::set<std::string> nodes;
+  for (int rank = 0; rank < 4; ++rank) nodes.insert(node_of("mn-" + std::to_string(rank)));
+  EXPECT_THAT(nodes, ElementsAre("b1", "b2"));  // 4 x 4 GPUs fit only in clique b
+  // Every member carried the plan before the first binding.
+  std::vector<std::string> writes;
+  for (const std::string& l : api_.log)
+    if (l.find("mn-") != std::string::npos) writes.push_back(l.substr(0, l.find(' ')));
+  EXPECT_THAT(writes, ElementsAre("annotate", "annotate", "annotate", "annotate", "bind", "bind",
+                                  "bind", "bind"));
+  auto plan = parse_group_plan(*api_.pods.at("default/mn-0").annotation(kGroupPlanAnnotation));
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->size, 4u);
+  EXPECT_EQ(plan->node, node_of("mn-0"));
+  EXPECT_EQ(scheduler_->stats().groups_in_one_domain, 1u);
+}
+
+TEST_F(SchedulerTest, AGangThatFitsInNoCliqueBindsNothingAndSaysWhy) {
+  add_node(gpu_node("a1", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "a"}}));
+  add_node(gpu_node("b1", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "b"}}));
+  for (int rank = 0; rank < 2; ++rank) create(member("mn", rank, 2, 8));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("mn-0"), "");
+  EXPECT_EQ(node_of("mn-1"), "");
+  EXPECT_THAT(events_of("mn-1"),
+              ElementsAre("Warning FailedScheduling: 0/2 nodes are available: no "
+                          "nvidia.com/gpu.clique domain has room for all 2 pods of group mn; none "
+                          "was placed."));
+  EXPECT_THAT(api_.log, ::testing::Not(::testing::Contains(HasSubstr("bind"))));
+}
+
+TEST_F(SchedulerTest, PreferredTopologyPlacesAcrossDomainsWhenNoneHoldsTheGang) {
+  make("gang_topology: preferred");
+  add_node(gpu_node("a1", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "a"}}));
+  add_node(gpu_node("b1", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "b"}}));
+  for (int rank = 0; rank < 2; ++rank) create(member("mn", rank, 2, 8));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_THAT((std::set<std::string>{node_of("mn-0"), node_of("mn-1")}), ElementsAre("a1", "b1"));
+  EXPECT_EQ(scheduler_->stats().groups_in_one_domain, 0u);
+}
+
+TEST_F(SchedulerTest, AGangWaitsForAllItsPodsThenSaysWhatIsMissing) {
+  add_node(gpu_node("n1", 8));
+  for (int rank = 0; rank < 3; ++rank) create(member("mn", rank, 4, 1));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_THAT(api_.events, IsEmpty());  // quiet while its pods are being created
+  later(std::chrono::seconds(11));
+  EXPECT_THAT(events_of("mn-0"),
+              ElementsAre("Warning FailedScheduling: 0/1 nodes are available: pod group mn has 3 "
+                          "of its 4 pods."));
+  create(member("mn", 3, 4, 1));
+  settle();
+  for (int rank = 0; rank < 4; ++rank) EXPECT_EQ(node_of("mn-" + std::to_string(rank)), "n1");
+}
+
+TEST_F(SchedulerTest, AScaleUpPlacesWhatFitsOneReplicaAtATime) {
+  add_node(gpu_node("n1", 8));
+  add_node(gpu_node("n2", 8));
+  for (int replica = 0; replica < 3; ++replica)
+    for (int rank = 0; rank < 2; ++rank) create(member("r" + std::to_string(replica), rank, 2, 4));
+  scheduler_->caches_synced();
+  settle();
+  int bound = 0;
+  for (int replica = 0; replica < 3; ++replica) {
+    const bool a = !node_of("r" + std::to_string(replica) + "-0").empty();
+    const bool b = !node_of("r" + std::to_string(replica) + "-1").empty();
+    EXPECT_EQ(a, b) << "replica " << replica << " is half bound";
+    bound += a ? 1 : 0;
+  }
+  EXPECT_EQ(bound, 2);  // 16 GPUs: two replicas of 2 x 4
+}
+
+TEST_F(SchedulerTest, AGangWhoseBindingFailsMidwayIsRolledBack) {
+  add_node(gpu_node("n1", 8));
+  for (int rank = 0; rank < 3; ++rank) create(member("mn", rank, 3, 2));
+  api_.bind_override = [](const PodInfo& pod, std::string_view) -> WriteOutcome {
+    if (pod.name == "mn-2") return {WriteOutcome::Kind::kFailed, "node n1 refused it"};
+    return {};
+  };
+  scheduler_->caches_synced();
+  settle();
+  // mn-0 and mn-1 were bound, mn-2 could not be: the bound ones are deleted so
+  // their controller recreates the group, and nothing stays half bound.
+  EXPECT_THAT(api_.log, ::testing::Contains("delete default/mn-0"));
+  EXPECT_THAT(api_.log, ::testing::Contains("delete default/mn-1"));
+  EXPECT_FALSE(api_.pods.contains("default/mn-0"));
+  EXPECT_EQ(node_of("mn-2"), "");
+  EXPECT_THAT(events_of("mn-2"),
+              ElementsAre("Warning FailedScheduling: pod group default/mn: binding default/mn-2 "
+                          "failed (node n1 refused it); deleting the 2 bound pods so the group is "
+                          "placed whole"));
+  EXPECT_EQ(scheduler_->stats().groups_rolled_back, 1u);
+}
+
+TEST_F(SchedulerTest, ANewLeaderCompletesAHalfBoundGang) {
+  add_node(gpu_node("n1", 8));
+  add_node(gpu_node("n2", 8));
+  // What a leader killed between bindings leaves: plans on all, two bound.
+  for (int rank = 0; rank < 4; ++rank) {
+    PodInfo p = member("mn", rank, 4, 4);
+    const std::string node = rank < 2 ? "n1" : "n2";
+    p.annotations = {{std::string(kGroupPlanAnnotation), "0123456789abcdef 4 " + node}};
+    if (rank < 2) p.node_name = node;
+    create(p);
+  }
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("mn-2"), "n2");
+  EXPECT_EQ(node_of("mn-3"), "n2");
+  EXPECT_THAT(api_.log, ::testing::Not(::testing::Contains(HasSubstr("annotate"))));
+  EXPECT_EQ(scheduler_->stats().groups_completed, 1u);
+}
+
+TEST_F(SchedulerTest, ANewLeaderRollsBackAHalfBoundGangItCannotComplete) {
+  add_node(gpu_node("n1", 8));
+  // n2, planned for ranks 2 and 3, is gone.
+  for (int rank = 0; rank < 4; ++rank) {
+    PodInfo p = member("mn", rank, 4, 4);
+    const std::string node = rank < 2 ? "n1" : "n2";
+    p.annotations = {{std::string(kGroupPlanAnnotation), "0123456789abcdef 4 " + node}};
+    if (rank < 2) p.node_name = node;
+    create(p);
+  }
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_FALSE(api_.pods.contains("default/mn-0"));
+  EXPECT_FALSE(api_.pods.contains("default/mn-1"));
+  EXPECT_EQ(node_of("mn-2"), "");
+  EXPECT_EQ(node_of("mn-3"), "");
+  EXPECT_EQ(scheduler_->stats().groups_rolled_back, 1u);
+}
+
+TEST_F(SchedulerTest, APodDeletedWhileItsBindingIsInFlightFreesItsNode) {
+  add_node(gpu_node("n1", 8));
+  create(make_pod("p", 8));
+  scheduler_->caches_synced();
+  scheduler_->run_once();  // reserved; its binding not run yet
+  PodInfo p = api_.pods.at("default/p");
+  api_.pods.erase("default/p");
+  scheduler_->pod_deleted(p);
+  settle();  // the binding finds it gone
+  create(make_pod("q", 8));
+  settle();
+  EXPECT_EQ(node_of("q"), "n1");
+}
+
+}  // namespace
+}  // namespace dynop::host::scheduler
