@@ -1,17 +1,31 @@
 # dynop_add_plugin(NAME name SOURCES src... [LIBS lib...] [OUTPUT_DIRECTORY dir]
-#                  [INSTALL_DESTINATION dir])
+#                  [INSTALL | INSTALL_DESTINATION dir])
 #
 # Builds one dynop plugin: a MODULE library named exactly <name>.so (no "lib"
 # prefix; the host loads every *.so in its plugin folder), compiled as C++20
 # with hidden visibility so the only exported symbols are the entry function
-# DYNOP_PLUGIN() defines and its ABI 1.0 form (see "Entry function" in abi.h). Used in-tree and, installed with the SDK package,
-# by out-of-tree plugins after find_package(dynop-sdk).
+# DYNOP_PLUGIN() defines and its ABI 1.0 form (see "Entry function" in abi.h).
+# Used in-tree and, installed with the SDK package, by out-of-tree plugins
+# after find_package(dynop-sdk).
 #
 # In the dynop tree, plugins without OUTPUT_DIRECTORY land together in
 # ${CMAKE_BINARY_DIR}/plugins, the folder to point the host at.
-# INSTALL_DESTINATION adds an install rule (component "plugins").
+# INSTALL adds an install rule (component "plugins") into the host's plugin
+# folder, DYNOP_INSTALL_PLUGINDIR under the install prefix (lib/dynop/plugins:
+# /usr/lib/dynop/plugins from a package, the host's default --plugin-dir);
+# INSTALL_DESTINATION into another folder.
 function(dynop_add_plugin)
-  cmake_parse_arguments(ARG "" "NAME;OUTPUT_DIRECTORY;INSTALL_DESTINATION" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "INSTALL" "NAME;OUTPUT_DIRECTORY;INSTALL_DESTINATION" "SOURCES;LIBS"
+                        ${ARGN})
+  if(ARG_INSTALL)
+    # A variable of the caller's scope may move the folder (e.g. a test
+    # prefix); the host's default is lib/dynop/plugins.
+    if(DYNOP_INSTALL_PLUGINDIR)
+      set(ARG_INSTALL_DESTINATION ${DYNOP_INSTALL_PLUGINDIR})
+    else()
+      set(ARG_INSTALL_DESTINATION lib/dynop/plugins)
+    endif()
+  endif()
   if(NOT ARG_NAME OR NOT ARG_SOURCES)
     message(FATAL_ERROR "dynop_add_plugin: NAME and SOURCES are required")
   endif()
@@ -32,6 +46,8 @@ function(dynop_add_plugin)
   endif()
   if(ARG_INSTALL_DESTINATION)
     install(TARGETS ${ARG_NAME} LIBRARY DESTINATION "${ARG_INSTALL_DESTINATION}" COMPONENT plugins)
+    # Read by packaging/ (the file list its tests expect in the dynop package).
+    set_property(GLOBAL APPEND PROPERTY DYNOP_INSTALLED_PLUGINS ${ARG_NAME})
   endif()
   # Only the entry symbols leave the plugin. Hidden visibility is not enough:
   # static libraries linked in were not necessarily compiled hidden, and some

@@ -14,6 +14,8 @@ if(TARGET dynop_host_plugins)
     # the executable's own symbols out of their way.
     ENABLE_EXPORTS OFF)
   dynop_target_defaults(dynop)
+  dynop_install_program(dynop COMPONENT host
+                        DESCRIPTION "Kubernetes operator host for LLM inference graphs")
 else()
   message(STATUS "dynop executable skipped: the plugin loader (dynop_host_plugins) is not there yet")
 endif()
