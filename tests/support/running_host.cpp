@@ -13,9 +13,12 @@ namespace dynop::test {
 
 using namespace std::chrono_literals;
 
-RunningHost::RunningHost(const std::vector<std::string>& args) {
+RunningHost::RunningHost(const std::vector<std::string>& args)
+    : RunningHost(args, binary_path("bin/dynop")) {}
+
+RunningHost::RunningHost(const std::vector<std::string>& args, const std::string& binary) {
   std::string error;
-  process_ = Process::spawn(binary_path("bin/dynop"), args, error);
+  process_ = Process::spawn(binary, args, error);
   EXPECT_TRUE(process_) << error;
   if (!process_) return;
   auto address = process_->wait_for_match(

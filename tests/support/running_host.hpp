@@ -22,6 +22,8 @@ namespace dynop::test {
 class RunningHost {
  public:
   explicit RunningHost(const std::vector<std::string>& args);
+  // Another dynop binary than the build tree's, e.g. the installed /usr/bin/dynop.
+  RunningHost(const std::vector<std::string>& args, const std::string& binary);
   ~RunningHost();
 
   // The ops address was logged.

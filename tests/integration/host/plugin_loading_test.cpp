@@ -165,11 +165,14 @@ TEST(PluginLoading, APluginThatCrashesTheHostIsNamed) {
                                " crashed the host with signal 11 (SIGSEGV) during init"));
 }
 
-// Run by ctest's host_plugin_loading_out_of_tree after sdk_out_of_tree_build
-// built sdk/examples/file-scaler against the installed SDK package.
+// Run by ctest's host_plugin_loading_out_of_tree only, after
+// sdk/examples/file-scaler was built against the installed SDK (by the
+// package tests or sdk_out_of_tree_build), in DYNOP_HOST_BINARY when set (the
+// installed /usr/bin/dynop) or else the build tree's dynop.
 TEST(OutOfTreePluginInHost, LoadsAndRuns) {
   const char* dir = std::getenv("DYNOP_OUT_OF_TREE_PLUGIN_DIR");
   if (dir == nullptr) GTEST_SKIP() << "DYNOP_OUT_OF_TREE_PLUGIN_DIR is not set";
+  const char* binary = std::getenv("DYNOP_HOST_BINARY");
   test::TempDir tmp("dynop-out-of-tree");
   fs::create_directories(tmp.path() / "plugins");
   fs::create_symlink(fs::path(dir) / "file_scaler.so", tmp.path() / "plugins" / "file_scaler.so");
@@ -177,7 +180,8 @@ TEST(OutOfTreePluginInHost, LoadsAndRuns) {
       "dynop.yaml", "pluginDir: " + (tmp.path() / "plugins").string() +
                         "\npluginConfig:\n  file-scaler:\n    file: /nonexistent\n"
                         "    target: {name: my-graph-decode}\nmetricsAddress: 127.0.0.1:0\n");
-  RunningHost host({"--config", config});
+  RunningHost host({"--config", config},
+                   binary != nullptr ? binary : test::binary_path("bin/dynop"));
   ASSERT_TRUE(host.ready());
   EXPECT_THAT(host.log(), HasSubstr("plugin file-scaler: scaling default/my-graph-decode"));
   EXPECT_THAT(host.get("/metrics").body,
