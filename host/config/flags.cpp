@@ -52,7 +52,7 @@ po::options_description describe_flags(Flags& flags) {
           }),
       "plugins to load, comma-separated, may repeat (default: every plugin in the folder)")(
       "metrics-address", text(flags.metrics_address, "ADDR"),
-      "host:port for /metrics, /healthz, /readyz (default 0.0.0.0:8080)")(
+      "host:port for /metrics, /healthz, /livez, /readyz (default 0.0.0.0:8080)")(
       "kubeconfig", text(flags.kubeconfig, "FILE"),
       "kubeconfig to use (default $KUBECONFIG, then in-cluster)")(
       "admission-address", text(flags.admission_address, "ADDR"),

@@ -2,8 +2,10 @@
 // The host's plain-HTTP endpoints for operators and kubelet probes:
 //   GET /metrics  Prometheus text from the registry
 //   GET /healthz  liveness: 200 while the process serves
+//   GET /livez    the same checks, under Kubernetes' newer name (probed by
+//                 the Deployment in packaging/webhook/webhook.yaml)
 //   GET /readyz   readiness: 200 when every readiness check passes, else 503
-// Append "?verbose" to /healthz or /readyz to list every check.
+// Append "?verbose" to /healthz, /livez or /readyz to list every check.
 
 #include <memory>
 #include <string>

@@ -142,7 +142,9 @@ TEST_F(ReapplyE2E, RbacManifestsPassAServerDryRunThenApplyAndApplyAgain) {
   const std::string rbac = test::source_path("packaging/rbac");
   // A server-side dry run of namespaced objects needs their namespace.
   ok({"create", "namespace", "dynop-system"});
-  const std::string dry = ok({"apply", "--dry-run=server", "-f", rbac});
+  // A kustomization (packaging/rbac/kustomization.yaml, a part of
+  // packaging/kubernetes/base): applied with -k, as its README says.
+  const std::string dry = ok({"apply", "--dry-run=server", "-k", rbac});
   for (const char* line :
        {"clusterrole.rbac.authorization.k8s.io/dynop created (server dry run)",
         "clusterrolebinding.rbac.authorization.k8s.io/dynop created (server dry "
@@ -160,8 +162,8 @@ TEST_F(ReapplyE2E, RbacManifestsPassAServerDryRunThenApplyAndApplyAgain) {
   EXPECT_EQ(absent.exit_code, 1);
   EXPECT_NE(absent.err.find("not found"), std::string::npos) << absent.err;
 
-  ok({"apply", "-f", rbac});
-  const std::string again = ok({"apply", "-f", rbac});
+  ok({"apply", "-k", rbac});
+  const std::string again = ok({"apply", "-k", rbac});
   EXPECT_NE(again.find("clusterrole.rbac.authorization.k8s.io/dynop unchanged"), std::string::npos)
       << again;
   auto role = get_json({"clusterrole", "dynop"});

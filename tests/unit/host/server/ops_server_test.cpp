@@ -42,6 +42,23 @@ TEST_F(OpsServerTest, HealthzIsOk) {
   EXPECT_EQ(r.body, "ok");
 }
 
+// Kubernetes' newer liveness endpoint (the Deployment in packaging/webhook
+// probes it): the same liveness checks as /healthz, named livez.
+TEST_F(OpsServerTest, LivezFollowsTheLivenessChecks) {
+  auto r = get("/livez");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "ok");
+  std::atomic<bool> stuck{true};
+  server_.liveness().add("loop", [&] { return stuck ? std::string("stuck") : std::string(); });
+  r = get("/livez");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body, "[-]loop failed: stuck\nlivez check failed\n");
+  stuck = false;
+  r = get("/livez?verbose");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "[+]loop ok\nlivez check passed\n");
+}
+
 TEST_F(OpsServerTest, ReadyzFollowsItsChecks) {
   std::atomic<bool> started{false};
   server_.readiness().add(
