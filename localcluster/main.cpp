@@ -2,6 +2,7 @@
 //
 //   dynop-localcluster [--data-dir DIR] [--port N] [--in-memory] [--token T]
 //                      [--log-level LEVEL] [--watch-history N] [--fault-* ...]
+//                      [--horizontal-pod-autoscaler-*, --prometheus-adapter-config, ...]
 //
 // Prints the kubeconfig path once it serves; SIGTERM/SIGINT stop it cleanly
 // (exit 0). Everything except --in-memory state survives a restart, including
@@ -24,6 +25,8 @@
 #include "localcluster/admission/namespace_lifecycle.hpp"
 #include "localcluster/admission/service_account_admission.hpp"
 #include "localcluster/admission/webhook_dispatcher.hpp"
+#include "localcluster/autoscaling/autoscaling_flags.hpp"
+#include "localcluster/autoscaling/autoscaling_stack.hpp"
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/controllers/crd_controller.hpp"
 #include "localcluster/controllers/garbage_collector.hpp"
@@ -34,6 +37,7 @@
 #include "localcluster/faults/fault_injector.hpp"
 #include "localcluster/faults/lifecycle.hpp"
 #include "localcluster/pki/certificates.hpp"
+#include "localcluster/prometheus_sd/pod_sd_endpoint.hpp"
 #include "localcluster/registry/resource_registry.hpp"
 #include "localcluster/server/api_server.hpp"
 #include "localcluster/server/documents_endpoint.hpp"
@@ -54,6 +58,7 @@ struct Flags {
   std::string log_level = "info";
   std::size_t watch_history = 20000;
   faults::FaultConfig faults;
+  autoscaling::AutoscalingFlags autoscaling;
 };
 
 namespace po = boost::program_options;
@@ -91,6 +96,7 @@ po::options_description describe_flags(Flags& flags) {
       }),
       "events kept for watches from an older resourceVersion (default 20000)");
   out.add(faults::fault_flags(flags.faults));
+  out.add(autoscaling::autoscaling_flags(flags.autoscaling));
   return out;
 }
 
@@ -177,6 +183,12 @@ int run(const Flags& flags) {
         injector, {[&api] { return api->close_watches(); }, [&store] { return store.compact(); },
                    [&lifecycle] { lifecycle.request_restart(); }});
     admin.install(hooks);
+    hooks.non_resource.push_back(
+        [&store](const dynop::net::Request& request, const ResourceRegistry&) {
+          return prometheus_sd::serve_pod_targets(request, store);
+        });
+    autoscaling::AutoscalingStack autoscaling(flags.autoscaling, store, registry);
+    autoscaling.install(hooks);
     server::ApiServer server(options, store, registry, std::move(hooks));
     api = &server;
     std::string error;
@@ -193,6 +205,13 @@ int run(const Flags& flags) {
     }
     port = server.port();
     std::string address = "https://127.0.0.1:" + std::to_string(port);
+    // Controllers are clients of the server, so they start once it serves
+    // and before clients are told it does (KEDA's CRD is then established).
+    if (auto started_autoscaling = autoscaling.start({address, certificates.ca_cert_pem, token});
+        !started_autoscaling) {
+      std::fprintf(stderr, "dynop-localcluster: %s\n", started_autoscaling.error().c_str());
+      return 1;
+    }
     if (first) {
       std::string kubeconfig = (data_dir / "kubeconfig").string();
       error = server::write_kubeconfig(kubeconfig, {address, certificates.ca_cert_pem, token});
@@ -215,6 +234,7 @@ int run(const Flags& flags) {
     if (event == faults::Lifecycle::Event::kRestart) {
       spdlog::info("restart in place requested: closing every connection and watch");
     }
+    autoscaling.stop();
     server.stop();
     garbage_collector.stop();
     service_accounts.stop();

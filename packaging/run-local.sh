@@ -8,10 +8,16 @@
 #   4. register the webhooks (packaging/webhook/webhook.yaml's
 #      ValidatingWebhookConfiguration, pointed at that port with our CA)
 #   5. apply the guide's sglang-agg example (unless it is already there)
-#   6. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
+#   6. start Prometheus (Debian's /usr/bin/prometheus) on a free loopback port,
+#      data in the run folder, scraping the pods as upstream's PodMonitors do
+#      (packaging/prometheus/prometheus-config.sh) and the host's /metrics; the
+#      cluster's prometheus-adapter reads the guide's values file
+#      (examples/autoscaling/prometheus-adapter-values.yaml) against it
+#   7. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
 # Tests run the same setup against their own build and folders:
 #   DYNOP_RUN_DATA_DIR  the cluster's data (default .localcluster/ in the checkout)
 #   DYNOP_RUN_LOG_DIR   the logs (default .run/ in the checkout)
+#   DYNOP_PROMETHEUS_PORT  Prometheus's port (default: the first free from 9090)
 # SIGTERM stops everything as Ctrl-C does.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,10 +35,16 @@ plugin_dir="$build/plugins"
 [[ -f "$plugin_dir/webhook.so" ]] || { echo "run-local: $plugin_dir/webhook.so was not built" >&2; exit 1; }
 
 pids=()
+prometheus_pid=""
 stop_all() {
   trap - INT TERM EXIT
   echo
   echo "run-local: stopping"
+  # Prometheus is an observer: first, and its exit never ends the run.
+  if [[ -n "$prometheus_pid" ]]; then
+    kill -TERM "$prometheus_pid" 2>/dev/null || true
+    wait "$prometheus_pid" 2>/dev/null || true
+  fi
   # Host first (it releases its lease and stops its plugins), then the cluster.
   for ((i=${#pids[@]}-1; i>=0; i--)); do
     kill -TERM "${pids[$i]}" 2>/dev/null || true
@@ -48,7 +60,22 @@ trap stop_all INT TERM EXIT
 # process group, so that killing the group still cleans everything up.
 session=()
 if [[ -t 0 || -t 1 ]]; then session=(setsid); fi
-"${session[@]}" "$bin/dynop-localcluster" --data-dir "$data" >"$run/localcluster.log" 2>&1 &
+# Prometheus's port is chosen first: the cluster's prometheus-adapter is told
+# where it will be (it relists until it answers).
+prometheus=/usr/bin/prometheus
+prometheus_port="${DYNOP_PROMETHEUS_PORT:-}"
+if [[ -z "$prometheus_port" ]]; then
+  for candidate in $(seq 9090 9190); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+      prometheus_port=$candidate
+      break
+    fi
+  done
+fi
+prometheus_url="http://127.0.0.1:$prometheus_port"
+"${session[@]}" "$bin/dynop-localcluster" --data-dir "$data" \
+  --prometheus-adapter-config examples/autoscaling/prometheus-adapter-values.yaml \
+  --prometheus-url "$prometheus_url" >"$run/localcluster.log" 2>&1 &
 pids+=($!)
 kubeconfig="$data/kubeconfig"
 for _ in $(seq 1 100); do
@@ -121,11 +148,28 @@ k patch --local -f - --type=json -p "[$ops]" -o yaml <<<"$vwc" | k apply -f - >/
 example=examples/backends/sglang/deploy/agg.yaml
 k get -f "$example" >/dev/null 2>&1 || k apply -f "$example" >/dev/null
 
+# Prometheus, as the monitoring stack would run it in a cluster.
+prometheus_note="not started ($prometheus is not installed: packaging/install-deps.sh)"
+if [[ -x "$prometheus" ]]; then
+  metrics_address="$(sed -n 's|.*serving metrics and health on http://\([^ ]*\).*|\1|p' "$run/dynop.log" | head -1)"
+  server="$(k config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
+  mkdir -p "$run/prometheus"
+  packaging/prometheus/prometheus-config.sh --api-server "$server" --ca-file "$data/pki/ca.crt" \
+    --token-file "$data/token" ${metrics_address:+--dynop-metrics "$metrics_address"} \
+    >"$run/prometheus/prometheus.yml"
+  "$prometheus" --config.file="$run/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$run/prometheus/data" --web.listen-address="127.0.0.1:$prometheus_port" \
+    --log.level=warn >"$run/prometheus.log" 2>&1 &
+  prometheus_pid=$!
+  prometheus_note="$prometheus_url (config $run/prometheus/prometheus.yml)"
+fi
+
 cat <<MSG
 dynop is running on the local cluster.
   kubeconfig: $kubeconfig
   logs:       $run/localcluster.log, $run/dynop.log
   admission:  https://$admission (ValidatingWebhookConfiguration $vwc_name)
+  prometheus: $prometheus_note
 
 Try the guide's commands:
   export KUBECONFIG=$kubeconfig
@@ -134,6 +178,8 @@ Try the guide's commands:
   kubectl scale dgdsa sglang-agg-decode -n default --replicas=3
   kubectl get dgdsa sglang-agg-decode -n default
   kubectl get pods -n default -l nvidia.com/dynamo-component=decode
+  kubectl get --raw /apis/external.metrics.k8s.io/v1beta1
+  kubectl apply -f examples/autoscaling/sglang-agg-decode-hpa.yaml && kubectl get hpa -n default
 
 Ctrl-C stops everything (the cluster's data stays in $data).
 MSG

@@ -96,7 +96,8 @@ json::object legacy_resource(const ResourceType& t) {
   r["verbs"] = strings(t.verbs);
   if (!t.short_names.empty()) r["shortNames"] = strings(t.short_names);
   if (!t.categories.empty()) r["categories"] = strings(t.categories);
-  r["storageVersionHash"] = storage_version_hash(t);
+  // Aggregated resources have no storage, hence no hash.
+  if (t.api_service.empty()) r["storageVersionHash"] = storage_version_hash(t);
   return r;
 }
 

@@ -36,6 +36,17 @@ void ResourceRegistry::set_crd_types(const std::string& crd_name, std::vector<Re
   ++revision_;
 }
 
+void ResourceRegistry::set_api_service_types(const std::string& api_service,
+                                             std::vector<ResourceType> types) {
+  std::unique_lock lock(mutex_);
+  std::erase_if(types_, [&](const ResourceTypePtr& t) { return t->api_service == api_service; });
+  for (auto& type : types) {
+    type.api_service = api_service;
+    types_.push_back(std::make_shared<const ResourceType>(std::move(type)));
+  }
+  ++revision_;
+}
+
 ResourceTypePtr ResourceRegistry::find(std::string_view group, std::string_view version,
                                        std::string_view plural) const {
   std::shared_lock lock(mutex_);

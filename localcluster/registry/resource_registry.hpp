@@ -29,6 +29,10 @@ class ResourceRegistry {
   // Replaces every version served for `crd_name` by `types` (empty: removes).
   void set_crd_types(const std::string& crd_name, std::vector<ResourceType> types);
 
+  // Replaces every resource served for `api_service` by `types` (their
+  // api_service is set to it).
+  void set_api_service_types(const std::string& api_service, std::vector<ResourceType> types);
+
   ResourceTypePtr find(std::string_view group, std::string_view version,
                        std::string_view plural) const;
   // Any served version of group/plural (the first registered).

@@ -85,6 +85,11 @@ struct ResourceType {
   // Set when this version is served converted from the storage version
   // (autoscaling/v1 HorizontalPodAutoscalers); null: served as stored.
   std::shared_ptr<const VersionConversion> conversion;
+  // Set for resources an extension API server serves through the aggregator
+  // (the APIService's name, "v1beta1.metrics.k8s.io"): not stored, routed to
+  // ServerHooks::api_services, listed by discovery without a
+  // storageVersionHash, left out of OpenAPI.
+  std::string api_service;
   // Only custom resources accept merge and JSON patch but not strategic merge
   // patch (415), as kube-apiserver does.
   bool is_custom() const { return !crd_name.empty(); }

@@ -1,9 +1,8 @@
 #include "localcluster/server/api_server.hpp"
 
-#include <boost/json.hpp>
-
 #include <openssl/crypto.h>
 
+#include <boost/json.hpp>
 #include <thread>
 
 #include "lib/net/tls.hpp"
@@ -120,8 +119,13 @@ void ApiServer::handle(const net::Request& request, net::Responder responder) {
   RequestInfo info = parse_request_info(request.method(), request.target());
   if (info.is_resource_request) {
     auto user = resolve_user(request);
-    if (auto* error = std::get_if<ApiError>(&user)) return responder.respond(status_response(*error));
+    if (auto* error = std::get_if<ApiError>(&user))
+      return responder.respond(status_response(*error));
     info.user = std::move(std::get<admission::UserInfo>(user));
+    if (auto it = hooks_.api_services.find(info.group + "/" + info.version);
+        it != hooks_.api_services.end()) {
+      return responder.respond(it->second(request, info));
+    }
     if (auto type = registry_.find(info.group, info.version, info.resource)) {
       if (hooks_.faults.write_failure && is_write(info.verb)) {
         if (auto failure = hooks_.faults.write_failure(request, info, *type)) {

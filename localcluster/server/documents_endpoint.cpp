@@ -4,6 +4,17 @@
 
 namespace dynop::localcluster::server {
 
+namespace {
+
+// Extension API servers publish their own OpenAPI; the local ones publish none.
+std::vector<ResourceTypePtr> stored_types(const ResourceRegistry& registry) {
+  auto types = registry.all();
+  std::erase_if(types, [](const ResourceTypePtr& t) { return !t->api_service.empty(); });
+  return types;
+}
+
+}  // namespace
+
 DocumentsEndpoint::DocumentsEndpoint(std::function<std::string()> server_address)
     : server_address_(std::move(server_address)) {}
 
@@ -31,8 +42,8 @@ std::shared_ptr<const openapi::OpenApiV3> DocumentsEndpoint::openapi_docs(
   std::lock_guard lock(mutex_);
   auto revision = registry.revision();
   if (openapi_snapshot_.revision != revision || !openapi_snapshot_.openapi_v3) {
-    openapi_snapshot_.openapi_v3 =
-        std::make_shared<const openapi::OpenApiV3>(openapi::build_openapi_v3(registry.all()));
+    openapi_snapshot_.openapi_v3 = std::make_shared<const openapi::OpenApiV3>(
+        openapi::build_openapi_v3(stored_types(registry)));
     openapi_snapshot_.revision = revision;
   }
   return openapi_snapshot_.openapi_v3;

@@ -2,13 +2,14 @@
 // Where the other parts of dynop-localcluster plug into the API server, one
 // call site each: discovery and OpenAPI documents (non-resource paths), Table
 // rendering for `kubectl get`, admission (built-in plugins and validating
-// webhooks), and the fault-injection admin endpoint with its faults
-// (localcluster/faults).
+// webhooks), the fault-injection admin endpoint with its faults
+// (localcluster/faults), and aggregated API services (localcluster/metrics_apis).
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,10 @@ struct FaultHooks {
       write_failure;
 };
 
+// An extension API server's group version, as kube-aggregator proxies it:
+// every resource request under /apis/<group>/<version>/.
+using ApiServiceHandler = std::function<net::Response(const net::Request&, const RequestInfo&)>;
+
 struct ServerHooks {
   std::vector<NonResourceHandler> non_resource;
   TableRenderer render_table;                             // empty: Table requests get plain JSON
@@ -89,6 +94,8 @@ struct ServerHooks {
   // Asked right after authentication, before faults and routing (/admin/...).
   std::vector<NonResourceHandler> admin;
   FaultHooks faults;
+  // By "group/version" (metrics.k8s.io/v1beta1): answered instead of storage.
+  std::map<std::string, ApiServiceHandler> api_services;
 };
 
 }  // namespace dynop::localcluster::server

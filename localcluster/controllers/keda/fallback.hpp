@@ -22,6 +22,7 @@ namespace dynop::localcluster::keda {
 struct HealthStatus {
   int32_t number_of_failures = 0;
   std::string status = "Happy";  // Happy | Failing
+  bool operator==(const HealthStatus&) const = default;
 };
 using Health = std::map<std::string, HealthStatus>;
 

@@ -29,11 +29,9 @@
 #include "lib/prometheus/query_client.hpp"
 #include "localcluster/metrics_apis/adapter/adapter_config.hpp"
 #include "localcluster/metrics_apis/adapter/metrics_query.hpp"
+#include "localcluster/metrics_apis/external_metrics_provider.hpp"
 
 namespace dynop::localcluster::metrics_apis {
-
-// What a GET of one external metric answers: the list, or a Status error.
-using ExternalMetricAnswer = std::variant<boost::json::value, apimachinery::Status>;
 
 // One external rule, compiled (regexes, template, namespace label).
 class ExternalRule {
