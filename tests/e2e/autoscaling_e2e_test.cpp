@@ -455,11 +455,19 @@ TEST_F(AutoscalingE2E, GuideScaledObjectMakesKedasHpa) {
   EXPECT_EQ(rows[1][3], "(avg)");
   EXPECT_EQ(rows[1][4], "1");   // MINPODS
   EXPECT_EQ(rows[1][5], "10");  // MAXPODS
-  auto value =
-      raw("/apis/external.metrics.k8s.io/v1beta1/namespaces/default/s0-prometheus"
-          "?labelSelector=scaledobject.keda.sh%2Fname%3Dsglang-agg-decode-scaler");
-  ASSERT_TRUE(value.is_object());
-  EXPECT_EQ(field_text(value.at("items").as_array().at(0), {"value"}), "2425m");
+  // KEDA's metric: an empty query result is 0 until Prometheus has scraped
+  // the frontend twice (rate() needs two samples), then the guide's p95.
+  json::value value;
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        value =
+            raw("/apis/external.metrics.k8s.io/v1beta1/namespaces/default/s0-prometheus"
+                "?labelSelector=scaledobject.keda.sh%2Fname%3Dsglang-agg-decode-scaler");
+        return value.is_object() && !value.at("items").as_array().empty() &&
+               field_text(value.at("items").as_array()[0], {"value"}) == "2425m";
+      },
+      90))
+      << json::serialize(value);
   auto described = ok({"describe", "scaledobject", "sglang-agg-decode-scaler", "-n", "default"});
   EXPECT_NE(described.find("ScaledObjectReady"), std::string::npos) << described;
 
@@ -483,6 +491,54 @@ TEST_F(AutoscalingE2E, GuideScaledObjectMakesKedasHpa) {
       },
       30));
   ok({"delete", "so", "sglang-agg-decode-scaler", "-n", "default", "--timeout=30s"});
+}
+
+// KEDA scales to zero after the cooldown when the trigger is not active
+// (TTFT 2.425 s below an activation threshold of 100 s) and back up to one
+// when it is again (threshold 1 s), with KEDA's events.
+TEST_F(AutoscalingE2E, ScaledObjectScalesToZeroAndBack) {
+  make_workload();
+  const std::string prometheus = "http://127.0.0.1:" + std::to_string(prometheus_port_);
+  std::string manifest =
+      replaced(source("examples/autoscaling/sglang-agg-decode-scaler.yaml"),
+               "http://prometheus-kube-prometheus-prometheus.monitoring.svc:9090", prometheus);
+  manifest = replaced(manifest, "name: sglang-agg-decode-scaler", "name: to-zero");
+  manifest = replaced(manifest, "minReplicaCount: 1", "minReplicaCount: 0");
+  manifest = replaced(manifest, "pollingInterval: 15", "pollingInterval: 1");
+  manifest = replaced(manifest, "cooldownPeriod: 60 ", "cooldownPeriod: 2 ");
+  ok({"apply", "-f", "-"},
+     replaced(manifest, "activationThreshold: \"0.1\"", "activationThreshold: \"100\""));
+  auto replicas = [] {
+    return field_text(kubectl_->get_json({"dgdsa", "sglang-agg-decode", "-n", "default"}),
+                      {"spec", "replicas"});
+  };
+  ASSERT_TRUE(test::eventually([&] { return replicas() == "0"; }, 60))
+      << ok({"describe", "so", "to-zero", "-n", "default"});
+  auto so = kubectl_->get_json({"so", "to-zero", "-n", "default"});
+  EXPECT_NE(field_text(so, {"status", "conditions"})
+                .find(R"({"message":"Scaling is not performed because triggers are not active",)"
+                      R"("reason":"ScalerNotActive","status":"False","type":"Active"})"),
+            std::string::npos)
+      << field_text(so, {"status", "conditions"});
+
+  ok({"apply", "-f", "-"},
+     replaced(manifest, "activationThreshold: \"0.1\"", "activationThreshold: \"1\""));
+  ASSERT_TRUE(test::eventually([&] { return replicas() != "0"; }, 60))
+      << ok({"describe", "so", "to-zero", "-n", "default"});
+  auto events =
+      ok({"get", "events", "-n", "default", "--field-selector", "involvedObject.name=to-zero", "-o",
+          "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"});
+  EXPECT_NE(events.find("KEDAScaleTargetDeactivated: Deactivated "
+                        "nvidia.com/v1alpha1.DynamoGraphDeploymentScalingAdapter "
+                        "default/sglang-agg-decode from "),
+            std::string::npos)
+      << events;
+  EXPECT_NE(events.find("KEDAScaleTargetActivated: Scaled "
+                        "nvidia.com/v1alpha1.DynamoGraphDeploymentScalingAdapter "
+                        "default/sglang-agg-decode from 0 to 1, triggered by prometheusScaler"),
+            std::string::npos)
+      << events;
+  ok({"delete", "so", "to-zero", "-n", "default", "--timeout=30s"});
 }
 
 TEST_F(AutoscalingE2E, MetricsServerApiAndTheGuideCpuHpa) {
