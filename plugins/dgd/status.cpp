@@ -43,6 +43,23 @@ json::object ready_condition(const common::DgdView& dgd, bool ready, std::string
                       {"observedGeneration", dgd.generation}};
 }
 
+// The parts of the status other writers own: the planner plugin's
+// `status.planner` and its conditions (PlannerReady), anything but Ready.
+// The dgd plugin rewrites the status it computes and keeps these as read, so
+// the two writers never erase each other's fields (a write from stale data is
+// refused by resourceVersion and retried).
+void keep_other_writers_fields(const json::object& current, json::object& status) {
+  if (const json::value* planner = current.if_contains("planner")) status["planner"] = *planner;
+  const json::value* conds = current.if_contains("conditions");
+  if (conds == nullptr || !conds->is_array()) return;
+  json::array& mine = status["conditions"].as_array();
+  for (const json::value& c : conds->get_array()) {
+    if (!c.is_object()) continue;
+    const json::value* type = c.get_object().if_contains("type");
+    if (type == nullptr || !type->is_string() || type->get_string() != "Ready") mine.push_back(c);
+  }
+}
+
 }  // namespace
 
 boost::json::object compute_status(const common::DgdView& dgd,
@@ -57,6 +74,7 @@ boost::json::object compute_status(const common::DgdView& dgd,
     status["observedGeneration"] = dgd.generation;
     // Keep the last counts seen: the pods are still there.
     if (const json::value* s = dgd.status.if_contains("services")) status["services"] = *s;
+    keep_other_writers_fields(dgd.status, status);
     return status;
   }
 
@@ -90,6 +108,7 @@ boost::json::object compute_status(const common::DgdView& dgd,
       dgd, all_ready, all_ready ? kReasonAllReady : kReasonNotReady, std::move(message), now)};
   status["observedGeneration"] = dgd.generation;
   status["services"] = std::move(services);
+  keep_other_writers_fields(dgd.status, status);
   return status;
 }
 

@@ -123,5 +123,35 @@ TEST(DgdStatus, SameStatusMeansNoWrite) {
   EXPECT_FALSE(status_differs(first, second));
 }
 
+TEST(DgdStatus, ThePlannersFieldsAreKept) {
+  // The planner plugin writes status.planner and a PlannerReady condition;
+  // the dgd plugin's own status write keeps them as read.
+  auto p = parsed(R"(
+metadata: {name: d}
+spec: {services: {w: {replicas: 1}}}
+status:
+  conditions:
+  - {type: Ready, status: "False", reason: some_resources_are_not_ready}
+  - {type: PlannerReady, status: "False", reason: InvalidOptions, message: "--ttft: invalid value"}
+  planner: {predictor: kalman, prediction: {requestRate: 3.5}}
+)");
+  std::vector<ServiceObservation> obs = {{"w", "h", {pod("p", "h", 0)}}};
+  json::object s = compute_status(p.view, p.errors, obs, "t1");
+  EXPECT_EQ(ready_condition(s).at("status").as_string(), "True");
+  ASSERT_EQ(s.at("conditions").as_array().size(), 2u);
+  EXPECT_EQ(s.at("conditions").as_array()[1].at("type").as_string(), "PlannerReady");
+  EXPECT_EQ(s.at("conditions").as_array()[1].at("message").as_string(), "--ttft: invalid value");
+  EXPECT_EQ(s.at("planner").at("predictor").as_string(), "kalman");
+  // Also when the DGD fails validation.
+  auto invalid = parsed(R"(
+metadata: {name: d}
+spec: {services: {w: {replicas: -1}}}
+status:
+  planner: {predictor: kalman}
+)");
+  json::object failed = compute_status(invalid.view, invalid.errors, {}, "t1");
+  EXPECT_EQ(failed.at("planner").at("predictor").as_string(), "kalman");
+}
+
 }  // namespace
 }  // namespace dynop::plugins::dgd

@@ -1,0 +1,62 @@
+#include "plugins/planner/frontend_metrics.hpp"
+
+#include <cmath>
+
+namespace dynop::plugins::planner {
+
+using apimachinery::Error;
+using apimachinery::Result;
+
+namespace {
+
+std::string selector(const MetricsWindow& w) {
+  std::string s = "{dynamo_namespace=\"" + w.dynamo_namespace + "\"";
+  if (!w.model.empty()) s += ",model=\"" + w.model + "\"";
+  return s + "}";
+}
+
+std::string increase(const MetricsWindow& w, std::string_view series) {
+  return "sum(increase(dynamo_frontend_" + std::string(series) + selector(w) + "[" +
+         std::to_string(w.window_seconds) + "s]))";
+}
+
+}  // namespace
+
+std::string frontend_query(const MetricsWindow& window, std::string_view metric) {
+  if (metric == "requests_total") return increase(window, metric);
+  return increase(window, std::string(metric) + "_sum") + " / " +
+         increase(window, std::string(metric) + "_count");
+}
+
+Result<ObservedInterval> read_interval(const MetricsWindow& window, const ScalarQuery& query) {
+  auto count = query(frontend_query(window, "requests_total"));
+  if (!count) return Error{"dynamo_frontend_requests_total: " + count.error()};
+  if (!count->has_value() || std::isnan(**count)) {
+    return Error{"no dynamo_frontend_requests_total series for dynamo_namespace=\"" +
+                 window.dynamo_namespace + "\"" +
+                 (window.model.empty() ? "" : " model=\"" + window.model + "\"") +
+                 " (are the frontends scraped?)"};
+  }
+  ObservedInterval o;
+  o.request_rate = std::max(0.0, **count) / (window.window_seconds * window.time_speedup);
+  if (o.request_rate <= 0) return o;
+  struct Mean {
+    const char* metric;
+    double* into;
+  };
+  for (Mean m : {Mean{"input_sequence_tokens", &o.isl}, Mean{"output_sequence_tokens", &o.osl},
+                 Mean{"time_to_first_token_seconds", &o.ttft_seconds},
+                 Mean{"inter_token_latency_seconds", &o.itl_seconds},
+                 Mean{"request_duration_seconds", &o.request_duration_seconds}}) {
+    auto value = query(frontend_query(window, m.metric));
+    if (!value) return Error{std::string("dynamo_frontend_") + m.metric + ": " + value.error()};
+    if (!value->has_value() || std::isnan(**value)) {
+      return Error{std::string("no dynamo_frontend_") + m.metric +
+                   " observations although requests were counted"};
+    }
+    *m.into = **value;
+  }
+  return o;
+}
+
+}  // namespace dynop::plugins::planner
