@@ -9,9 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/package_lock.sh"
 work=$1
 quiet=${2:-}
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
+source "$here/checks.sh"
 
 ours=(dynop-plugin-file-scaler dynop-sim dynop-localcluster dynop-dev dynop)
 installed=()
@@ -49,5 +47,4 @@ check "no systemd record names dynop.service" \
   bash -c '! grep -rqs "dynop.service" /var/lib/systemd/deb-systemd-helper-enabled /etc/systemd/system'
 check "the system user dynop stays (Debian policy 9.2.2)" getent passwd dynop
 release_package_lock
-((failures == 0)) || { echo "$failures check(s) failed" >&2; exit 1; }
-echo "purged; nothing left behind"
+finish_checks "purged; nothing left behind"

@@ -14,9 +14,7 @@ src=$1 build=$2 work=$3 version=$4
 shift 4
 plugins=("$@")
 dockerfile="$src/packaging/Dockerfile"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
+source "$(dirname "$0")/checks.sh"
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -90,5 +88,4 @@ chmod -R a+rX "$work/root"
 check "its host runs as uid ${user%%:*}: dynop --version" \
   test "$(as_user "$work/root/usr/bin/dynop" --version)" = "dynop $version"
 
-((failures == 0)) || { echo "$failures check(s) failed" >&2; exit 1; }
-echo "Dockerfile: shape as expected, build stage ran, its package runs as a non-root user"
+finish_checks "Dockerfile: shape as expected, build stage ran, its package runs as a non-root user"

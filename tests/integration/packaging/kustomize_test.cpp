@@ -18,6 +18,7 @@
 
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/kubectl.hpp"
+#include "tests/support/manifests.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -28,21 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::vector<YAML::Node> documents(const std::string& text) {
-  std::vector<YAML::Node> out;
-  for (const YAML::Node& doc : YAML::LoadAll(text))
-    if (doc && doc.IsMap()) out.push_back(doc);
-  return out;
-}
-
-YAML::Node find(const std::vector<YAML::Node>& docs, const std::string& kind,
-                const std::string& name) {
-  for (const YAML::Node& doc : docs)
-    if (doc["kind"].as<std::string>() == kind && doc["metadata"]["name"].as<std::string>() == name)
-      return doc;
-  ADD_FAILURE() << "no " << kind << " " << name << " in the render";
-  return YAML::Node();
-}
+using test::find_object;
 
 std::vector<std::string> strings(const YAML::Node& list) {
   std::vector<std::string> out;
@@ -90,8 +77,8 @@ TEST_F(Overlays, TheTwoCertificateWaysExist) {
 TEST_F(Overlays, EachRendersTheOperatorWithLeaderElectionProbesAndADisruptionBudget) {
   for (const std::string& overlay : overlay_names()) {
     SCOPED_TRACE(overlay);
-    const auto docs = documents(render(overlay));
-    const YAML::Node deployment = find(docs, "Deployment", "dynop");
+    const auto docs = test::manifest_objects(render(overlay));
+    const YAML::Node deployment = find_object(docs, "Deployment", "dynop");
     ASSERT_TRUE(deployment);
     EXPECT_EQ(deployment["metadata"]["namespace"].as<std::string>(), "dynop-system");
     EXPECT_EQ(deployment["spec"]["replicas"].as<int>(), 2);
@@ -109,29 +96,29 @@ TEST_F(Overlays, EachRendersTheOperatorWithLeaderElectionProbesAndADisruptionBud
     EXPECT_TRUE(container["resources"]["requests"]["memory"]);
     EXPECT_EQ(pod["volumes"][0]["secret"]["secretName"].as<std::string>(), "dynop-webhook-tls");
 
-    const YAML::Node pdb = find(docs, "PodDisruptionBudget", "dynop");
+    const YAML::Node pdb = find_object(docs, "PodDisruptionBudget", "dynop");
     EXPECT_EQ(pdb["spec"]["minAvailable"].as<int>(), 1);
-    EXPECT_EQ(
-        find(docs, "Service", "dynop-webhook")["spec"]["ports"][0]["targetPort"].as<std::string>(),
-        "webhook");
-    EXPECT_EQ(
-        find(docs, "Service", "dynop-metrics")["spec"]["ports"][0]["targetPort"].as<std::string>(),
-        "metrics");
+    EXPECT_EQ(find_object(docs, "Service", "dynop-webhook")["spec"]["ports"][0]["targetPort"]
+                  .as<std::string>(),
+              "webhook");
+    EXPECT_EQ(find_object(docs, "Service", "dynop-metrics")["spec"]["ports"][0]["targetPort"]
+                  .as<std::string>(),
+              "metrics");
     // The operator's identity and access come from packaging/rbac unchanged
     // (tests/unit/packaging/rbac checks them against the plugins).
-    find(docs, "ClusterRole", "dynop");
-    find(docs, "ClusterRoleBinding", "dynop");
-    find(docs, "Role", "dynop-leader-election");
-    find(docs, "ClusterRole", "dynop-planner");
-    find(docs, "Namespace", "dynop-system");
+    find_object(docs, "ClusterRole", "dynop");
+    find_object(docs, "ClusterRoleBinding", "dynop");
+    find_object(docs, "Role", "dynop-leader-election");
+    find_object(docs, "ClusterRole", "dynop-planner");
+    find_object(docs, "Namespace", "dynop-system");
   }
 }
 
 TEST_F(Overlays, EachScrapesTheOperatorAndTheDynamoPodsAsUpstreamDoes) {
   for (const std::string& overlay : overlay_names()) {
     SCOPED_TRACE(overlay);
-    const auto docs = documents(render(overlay));
-    const YAML::Node monitor = find(docs, "ServiceMonitor", "dynop");
+    const auto docs = test::manifest_objects(render(overlay));
+    const YAML::Node monitor = find_object(docs, "ServiceMonitor", "dynop");
     EXPECT_EQ(monitor["spec"]["endpoints"][0]["port"].as<std::string>(), "metrics");
     EXPECT_EQ(
         monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"].as<std::string>(),
@@ -143,7 +130,7 @@ TEST_F(Overlays, EachScrapesTheOperatorAndTheDynamoPodsAsUpstreamDoes) {
         {"dynamo-planner", {{"planner"}, "metrics"}}};
     for (const auto& [name, want] : expected) {
       SCOPED_TRACE(name);
-      const YAML::Node spec = find(docs, "PodMonitor", name)["spec"];
+      const YAML::Node spec = find_object(docs, "PodMonitor", name)["spec"];
       EXPECT_TRUE(spec["namespaceSelector"]["any"].as<bool>());
       const YAML::Node selector = spec["selector"];
       EXPECT_EQ(selector["matchLabels"]["nvidia.com/metrics-enabled"].as<std::string>(), "true");
@@ -165,33 +152,33 @@ TEST_F(Overlays, EachScrapesTheOperatorAndTheDynamoPodsAsUpstreamDoes) {
 }
 
 TEST_F(Overlays, CertManagerIssuesTheWebhookCertificateAndInjectsItsCa) {
-  const auto docs = documents(render("cert-manager"));
-  const YAML::Node certificate = find(docs, "Certificate", "dynop-webhook");
+  const auto docs = test::manifest_objects(render("cert-manager"));
+  const YAML::Node certificate = find_object(docs, "Certificate", "dynop-webhook");
   EXPECT_EQ(certificate["spec"]["secretName"].as<std::string>(), "dynop-webhook-tls");
   EXPECT_EQ(strings(certificate["spec"]["dnsNames"]),
             (std::vector<std::string>{"dynop-webhook.dynop-system.svc",
                                       "dynop-webhook.dynop-system.svc.cluster.local"}));
-  EXPECT_EQ(
-      find(docs, "Issuer",
-           certificate["spec"]["issuerRef"]["name"].as<std::string>())["metadata"]["namespace"]
-          .as<std::string>(),
-      "dynop-system");
+  EXPECT_EQ(find_object(
+                docs, "Issuer",
+                certificate["spec"]["issuerRef"]["name"].as<std::string>())["metadata"]["namespace"]
+                .as<std::string>(),
+            "dynop-system");
   const YAML::Node webhooks =
-      find(docs, "ValidatingWebhookConfiguration", "dynop-validating-webhooks");
+      find_object(docs, "ValidatingWebhookConfiguration", "dynop-validating-webhooks");
   EXPECT_EQ(webhooks["metadata"]["annotations"]["cert-manager.io/inject-ca-from"].as<std::string>(),
             "dynop-system/dynop-webhook");
 }
 
 TEST_F(Overlays, SelfSignedCarriesTheBootstrappedCertificateAsSecretAndCaBundle) {
-  const auto docs = documents(render("self-signed"));
-  const YAML::Node secret = find(docs, "Secret", "dynop-webhook-tls");
+  const auto docs = test::manifest_objects(render("self-signed"));
+  const YAML::Node secret = find_object(docs, "Secret", "dynop-webhook-tls");
   EXPECT_EQ(secret["type"].as<std::string>(), "kubernetes.io/tls");
   EXPECT_EQ(secret["metadata"]["namespace"].as<std::string>(), "dynop-system");
   const std::string certificate = secret["data"]["tls.crt"].as<std::string>();
   EXPECT_FALSE(certificate.empty());
   EXPECT_TRUE(secret["data"]["tls.key"]);
   const YAML::Node config =
-      find(docs, "ValidatingWebhookConfiguration", "dynop-validating-webhooks");
+      find_object(docs, "ValidatingWebhookConfiguration", "dynop-validating-webhooks");
   // No cert-manager annotation (the overlay removes the only one, so no
   // annotations at all): no CA injector would fill the caBundle anyway.
   const YAML::Node annotations = config["metadata"]["annotations"];
@@ -216,7 +203,7 @@ TEST_F(Overlays, EachPassesAServerDryRunOnLocalclusterThenApplies) {
   for (const std::string& overlay : overlay_names()) {
     SCOPED_TRACE(overlay);
     const std::string rendered = render(overlay);
-    const auto docs = documents(rendered);
+    const auto docs = test::manifest_objects(rendered);
     const std::string dry = kubectl.ok({"apply", "--dry-run=server", "-f", "-"}, rendered);
     std::size_t lines = 0;
     for (std::size_t at = 0; (at = dry.find("(server dry run)\n", at)) != std::string::npos; ++at)

@@ -8,9 +8,7 @@ set -euo pipefail
 packages=$1 source_dir=$2 version=$3 abi=$4
 shift 4
 plugins=("$@")
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
+source "$(dirname "$0")/checks.sh"
 has_line() { grep -qxF -- "$1" <<<"$2"; }
 
 rpm_of() { ls "$packages/$1"-"$version"-*.rpm; }
@@ -67,5 +65,4 @@ check "dynop-devel needs cmake and a C++ compiler" \
 check "rpm -qpl dynop-localcluster lists its binary and man page" \
   test "$(rpm -qpl "$localcluster" | grep -c 'dynop-localcluster')" -eq 2
 
-((failures == 0)) || { echo "$failures check(s) failed" >&2; exit 1; }
-echo "rpm packages: files, dependencies and capabilities as expected"
+finish_checks "rpm packages: files, dependencies and capabilities as expected"

@@ -17,6 +17,7 @@
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "plugins/dgd/reconciler.hpp"
 #include "plugins/dgdsa/reconciler.hpp"
+#include "tests/support/manifests.hpp"
 #include "tests/support/paths.hpp"
 
 namespace dynop::packaging {
@@ -25,21 +26,7 @@ namespace {
 // (apiGroup, resource, verb)
 using Grant = std::tuple<std::string, std::string, std::string>;
 
-std::vector<YAML::Node> documents(const std::string& relative) {
-  std::vector<YAML::Node> out;
-  for (const YAML::Node& doc : YAML::LoadAllFromFile(test::source_path(relative)))
-    if (doc && doc.IsMap()) out.push_back(doc);
-  return out;
-}
-
-YAML::Node find(const std::vector<YAML::Node>& docs, const std::string& kind,
-                const std::string& name) {
-  for (const YAML::Node& doc : docs)
-    if (doc["kind"].as<std::string>() == kind && doc["metadata"]["name"].as<std::string>() == name)
-      return doc;
-  ADD_FAILURE() << "no " << kind << " " << name;
-  return YAML::Node();
-}
+using test::find_object;
 
 // The grants of rules without resourceNames (the operator's objects have
 // user-chosen names); named_grants() reads the others.
@@ -134,7 +121,7 @@ std::set<Grant> operator_needs() {
 
 TEST(RbacManifests, EveryManifestIsAKnownRbacOrCoreKind) {
   for (const char* file : {"packaging/rbac/operator.yaml", "packaging/rbac/planner.yaml"}) {
-    const auto docs = documents(file);
+    const auto docs = test::manifest_file_objects(file);
     EXPECT_FALSE(docs.empty()) << file;
     for (const YAML::Node& doc : docs) {
       const auto api_version = doc["apiVersion"].as<std::string>();
@@ -149,26 +136,27 @@ TEST(RbacManifests, EveryManifestIsAKnownRbacOrCoreKind) {
 }
 
 TEST(RbacManifests, OperatorClusterRoleGrantsExactlyWhatTheDefaultPluginsUse) {
-  const auto docs = documents("packaging/rbac/operator.yaml");
-  EXPECT_EQ(grants(find(docs, "ClusterRole", "dynop")), operator_needs());
+  const auto docs = test::manifest_file_objects("packaging/rbac/operator.yaml");
+  EXPECT_EQ(grants(find_object(docs, "ClusterRole", "dynop")), operator_needs());
   // Binding the planner's ClusterRole (RBAC's escalation check): `bind` on
   // exactly the role the dgd plugin binds by default, which planner.yaml ships.
   const std::string planner_role = plugins::dgd::DgdPluginConfig{}.planner_cluster_role;
   EXPECT_EQ(
-      named_grants(find(docs, "ClusterRole", "dynop")),
+      named_grants(find_object(docs, "ClusterRole", "dynop")),
       (std::set<NamedGrant>{{"rbac.authorization.k8s.io", "clusterroles", "bind", planner_role}}));
-  find(documents("packaging/rbac/planner.yaml"), "ClusterRole", planner_role);
+  find_object(test::manifest_file_objects("packaging/rbac/planner.yaml"), "ClusterRole",
+              planner_role);
 }
 
 TEST(RbacManifests, OperatorIdentityIsBoundAndIsTheWebhookDeploymentsServiceAccount) {
-  const auto docs = documents("packaging/rbac/operator.yaml");
-  const YAML::Node sa = find(docs, "ServiceAccount", "dynop");
+  const auto docs = test::manifest_file_objects("packaging/rbac/operator.yaml");
+  const YAML::Node sa = find_object(docs, "ServiceAccount", "dynop");
   EXPECT_EQ(sa["metadata"]["namespace"].as<std::string>(), "dynop-system");
   for (const auto& [kind, role_kind, name] :
        std::vector<std::tuple<std::string, std::string, std::string>>{
            {"ClusterRoleBinding", "ClusterRole", "dynop"},
            {"RoleBinding", "Role", "dynop-leader-election"}}) {
-    const YAML::Node binding = find(docs, kind, name);
+    const YAML::Node binding = find_object(docs, kind, name);
     EXPECT_EQ(binding["roleRef"]["kind"].as<std::string>(), role_kind);
     EXPECT_EQ(binding["roleRef"]["name"].as<std::string>(), name);
     ASSERT_EQ(binding["subjects"].size(), 1u);
@@ -178,24 +166,24 @@ TEST(RbacManifests, OperatorIdentityIsBoundAndIsTheWebhookDeploymentsServiceAcco
   }
   // Leader election (lib/leaderelection/leader_elector.cpp): get, create and
   // update of the Lease, and a watch on it, in the pod's namespace.
-  const YAML::Node role = find(docs, "Role", "dynop-leader-election");
+  const YAML::Node role = find_object(docs, "Role", "dynop-leader-election");
   EXPECT_EQ(role["metadata"]["namespace"].as<std::string>(), "dynop-system");
   EXPECT_EQ(grants(role), (std::set<Grant>{{"coordination.k8s.io", "leases", "get"},
                                            {"coordination.k8s.io", "leases", "create"},
                                            {"coordination.k8s.io", "leases", "update"},
                                            {"coordination.k8s.io", "leases", "watch"}}));
 
-  const auto webhook = documents("packaging/webhook/webhook.yaml");
-  const YAML::Node deployment = find(webhook, "Deployment", "dynop");
+  const auto webhook = test::manifest_file_objects("packaging/webhook/webhook.yaml");
+  const YAML::Node deployment = find_object(webhook, "Deployment", "dynop");
   EXPECT_EQ(deployment["metadata"]["namespace"].as<std::string>(), "dynop-system");
   EXPECT_EQ(deployment["spec"]["template"]["spec"]["serviceAccountName"].as<std::string>(),
             "dynop");
 }
 
 TEST(RbacManifests, PlannerRoleReadsDgdsAndPodsAndScalesAdaptersAndNothingElse) {
-  const auto docs = documents("packaging/rbac/planner.yaml");
+  const auto docs = test::manifest_file_objects("packaging/rbac/planner.yaml");
   const std::string dgdsas = "dynamographdeploymentscalingadapters";
-  const YAML::Node role = find(docs, "ClusterRole", "dynop-planner");
+  const YAML::Node role = find_object(docs, "ClusterRole", "dynop-planner");
   EXPECT_EQ(grants(role), (std::set<Grant>{{"nvidia.com", "dynamographdeployments", "get"},
                                            {"nvidia.com", "dynamographdeployments", "list"},
                                            {"nvidia.com", "dynamographdeployments", "watch"},
