@@ -9,7 +9,10 @@ for pkg in "${wanted[@]}"; do
   # kubectl may come from elsewhere; only install kubernetes-client when no kubectl exists.
   if [[ "$pkg" == kubernetes-client ]] && command -v kubectl >/dev/null 2>&1; then continue; fi
   status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
-  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+  # Installed, or installed with a trigger still to run (man-db's, while
+  # another dpkg run on this machine is installing packages with man pages).
+  [[ "$status" =~ ^install\ ok\ (installed|triggers-pending|triggers-awaited)$ ]] ||
+    missing+=("$pkg")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 if [[ $(id -u) -ne 0 ]]; then

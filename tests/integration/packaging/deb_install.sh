@@ -14,9 +14,7 @@ source "$here/package_lock.sh"
 packages=$1 work=$2 version=$3 abi=$4
 shift 4
 plugins=("$@")
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
+source "$here/checks.sh"
 
 if [[ $(id -u) -ne 0 ]]; then echo "FAIL: installing packages needs root" >&2; exit 1; fi
 take_package_lock
@@ -31,8 +29,10 @@ rm -rf "$work"
 mkdir -p "$work/plugins"
 
 # --- install ------------------------------------------------------------------
-debs=("$packages"/dynop_*.deb "$packages"/dynop-dev_*.deb "$packages"/dynop-localcluster_*.deb)
-[[ -n "$(ls "$packages"/dynop-sim_*.deb 2>/dev/null)" ]] && debs+=("$packages"/dynop-sim_*.deb)
+names=(dynop dynop-dev dynop-localcluster)
+[[ -n "$(ls "$packages"/dynop-sim_*.deb 2>/dev/null)" ]] && names+=(dynop-sim)
+debs=()
+for name in "${names[@]}"; do debs+=("$packages/${name}_"*.deb); done
 echo "installing: ${debs[*]##*/}"
 # dpkg waits for nobody: retry while apt or another dpkg holds its lock.
 for attempt in 1 2 3 4 5 6; do
@@ -45,11 +45,11 @@ for attempt in 1 2 3 4 5 6; do
   fi
   sleep 10
 done
-for package in dynop dynop-dev dynop-localcluster; do
+for package in "${names[@]}"; do
   check "$package is installed" \
     test "$(dpkg-query -W -f='${Status}' "$package")" = "install ok installed"
 done
-dpkg-query -L dynop dynop-dev dynop-localcluster >"$work/installed-files.txt"
+dpkg-query -L "${names[@]}" >"$work/installed-files.txt"
 
 # --- the dynop package ----------------------------------------------------------
 check "dynop --version prints the project version" \
@@ -154,5 +154,4 @@ check "the plugin package depends on dynop-abi-1 (>= the SDK's ABI)" \
 check "dpkg installs it beside the installed host" dpkg -i "$plugin_deb"
 check "into the host's plugin folder" test -f /usr/lib/dynop/plugins/file_scaler.so
 
-((failures == 0)) || { echo "$failures check(s) failed" >&2; exit 1; }
-echo "installed; the out-of-tree plugins are in $work/plugins"
+finish_checks "installed; the out-of-tree plugins are in $work/plugins"
