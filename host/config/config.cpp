@@ -3,9 +3,9 @@
 #include <optional>
 
 #include "host/config/config_file.hpp"
-#include "host/config/duration.hpp"
 #include "host/config/flags.hpp"
 #include "host/config/host_port.hpp"
+#include "lib/apimachinery/time.hpp"
 
 namespace dynop::host {
 
@@ -34,9 +34,9 @@ std::optional<LeaseTimingError> check_lease_timings(const Config& config, const 
   const bool renew_flag = flags.leader_elect_renew_deadline.has_value();
   const bool retry_flag = flags.leader_elect_retry_period.has_value();
   const std::string file = config.config_file.string();
-  const std::string lease = format_duration(config.lease_duration);
-  const std::string renew = format_duration(config.renew_deadline);
-  const std::string retry = format_duration(config.retry_period);
+  const std::string lease = apimachinery::go_duration_string(config.lease_duration);
+  const std::string renew = apimachinery::go_duration_string(config.renew_deadline);
+  const std::string retry = apimachinery::go_duration_string(config.retry_period);
   auto named = [&](bool from_flag, const char* flag, const char* key) {
     return from_flag ? std::string(flag) : file + ": leaderElection." + key;
   };
@@ -159,8 +159,8 @@ Startup load_startup(const std::vector<std::string>& args) {
         DurationFlag{flags.leader_elect_retry_period, "--leader-elect-retry-period",
                      config.retry_period}}) {
     if (!flag.value) continue;
-    auto d = parse_duration(*flag.value, error);
-    if (!d) return fail(std::string(flag.name) + ": " + error, 2);
+    auto d = apimachinery::parse_go_duration(*flag.value);
+    if (!d) return fail(std::string(flag.name) + ": " + d.error(), 2);
     flag.target = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
   }
   if (auto timing = check_lease_timings(config, flags)) {

@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "host/config/duration.hpp"
 #include "host/config/host_port.hpp"
+#include "lib/apimachinery/time.hpp"
 
 namespace dynop::host {
 
@@ -156,9 +156,8 @@ class Reader {
         config_.leader_elect = s == "true";
       } else if (k == "leaseDuration" || k == "renewDeadline" || k == "retryPeriod") {
         if (!scalar(path, entry.second, s)) return false;
-        std::string e;
-        auto d = parse_duration(s, e);
-        if (!d) return fail(entry.second, path + ": " + e);
+        auto d = apimachinery::parse_go_duration(s);
+        if (!d) return fail(entry.second, path + ": " + d.error());
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
         (k == "leaseDuration"   ? config_.lease_duration
          : k == "renewDeadline" ? config_.renew_deadline

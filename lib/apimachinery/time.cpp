@@ -418,6 +418,7 @@ Result<std::chrono::nanoseconds> parse_go_duration(std::string_view text) {
     const long double value = std::strtold(number.c_str(), &end);
     if (end != number.c_str() + number.size()) return Error{quoted};
     total += value * scale;
+    if (total > static_cast<long double>(INT64_MAX)) return Error{quoted};  // overflow, as Go
   }
   const auto ns = static_cast<int64_t>(total + 0.5L);
   return std::chrono::nanoseconds(negative ? -ns : ns);

@@ -65,6 +65,13 @@ bool is_namespace(const ResourceType& type) {
 bool deletes_during_update(const ResourceType& type, const json::object& object) {
   const auto* meta = metadata(object);
   if (!meta || !meta->contains("deletionTimestamp") || has_finalizers(object)) return false;
+  // A graceful deletion still running (a pod on its node waits out its grace
+  // period while its kubelet writes the terminated status, then deletes it
+  // with grace 0) is not cut short by a write.
+  if (const auto* grace = meta->if_contains("deletionGracePeriodSeconds");
+      grace && grace->is_int64() && grace->get_int64() > 0) {
+    return false;
+  }
   if (!is_namespace(type)) return true;
   const auto* spec = object.if_contains("spec");
   const auto* finalizers =

@@ -32,7 +32,8 @@ void add_finalizer(boost::json::object& object, std::string_view finalizer);
 void remove_finalizer(boost::json::object& object, std::string_view finalizer);
 
 // Whether a write of `object` deletes it instead (kube's ShouldDeleteDuringUpdate):
-// it has a deletionTimestamp and no finalizers left and, for a namespace, no
+// it has a deletionTimestamp and no finalizers left, no grace period still
+// running (deletionGracePeriodSeconds > 0) and, for a namespace, no
 // spec.finalizers left either (the namespace controller's "kubernetes").
 bool deletes_during_update(const ResourceType& type, const boost::json::object& object);
 bool is_namespace(const ResourceType& type);

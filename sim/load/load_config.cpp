@@ -9,6 +9,7 @@
 
 #include "lib/apimachinery/quantity.hpp"
 #include "lib/files/read_file.hpp"
+#include "lib/yaml/yaml_reader.hpp"
 
 namespace dynop::sim {
 
@@ -27,48 +28,10 @@ namespace {
 using apimachinery::Error;
 using apimachinery::Result;
 
-class Parser {
+class Parser : public yaml::Reader {
  public:
   Parser(std::string source, std::string base_dir)
-      : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
-
-  Error at(const YAML::Node& node, const std::string& what) const {
-    const YAML::Mark mark = node.Mark();
-    if (mark.line < 0) return Error{source_ + ": " + what};
-    return Error{source_ + ":" + std::to_string(mark.line + 1) + ":" +
-                 std::to_string(mark.column + 1) + ": " + what};
-  }
-
-  Result<void> known_keys(const YAML::Node& map, const std::string& where,
-                          std::initializer_list<const char*> keys) const {
-    if (!map.IsMap()) return at(map, where + " must be a mapping");
-    std::set<std::string> allowed(keys.begin(), keys.end());
-    for (const auto& kv : map) {
-      const std::string key = kv.first.Scalar();
-      if (!allowed.count(key)) return at(kv.first, where + ": unknown field \"" + key + "\"");
-    }
-    return {};
-  }
-
-  Result<double> number(const YAML::Node& node, const std::string& what) const {
-    double v = 0;
-    if (!node.IsScalar() || !YAML::convert<double>::decode(node, v) || !std::isfinite(v)) {
-      return at(node, what + " must be a number");
-    }
-    return v;
-  }
-
-  Result<double> non_negative(const YAML::Node& node, const std::string& what) const {
-    auto v = number(node, what);
-    if (v && *v < 0) return at(node, what + " must not be negative");
-    return v;
-  }
-
-  Result<double> positive(const YAML::Node& node, const std::string& what) const {
-    auto v = number(node, what);
-    if (v && !(*v > 0)) return at(node, what + " must be greater than 0");
-    return v;
-  }
+      : yaml::Reader(std::move(source)), base_dir_(std::move(base_dir)) {}
 
   // Seconds: a number, or a number with s, m or h ("90s", "5m", "1.5h").
   Result<double> seconds(const YAML::Node& node, const std::string& what) const {
@@ -87,15 +50,6 @@ class Parser {
                 what + " must be a duration like 30s, 5m or 1h, found \"" + node.Scalar() + "\"");
     }
     return v * factor;
-  }
-
-  Result<double> bytes(const YAML::Node& node, const std::string& what) const {
-    if (!node.IsScalar()) return at(node, what + " must be a quantity like 512Mi");
-    auto q = apimachinery::Quantity::parse(node.Scalar());
-    if (!q.ok() || q->value() < 0) {
-      return at(node, what + " must be a quantity like 512Mi, found \"" + node.Scalar() + "\"");
-    }
-    return static_cast<double>(q->value());
   }
 
   std::string path(const std::string& p) const {
@@ -414,7 +368,6 @@ class Parser {
   }
 
  private:
-  std::string source_;
   std::string base_dir_;
 };
 
@@ -423,15 +376,10 @@ class Parser {
 Result<LoadConfig> parse_load_config(std::string_view text, std::string_view source,
                                      const std::string& base_dir) {
   Parser parser{std::string(source), base_dir};
-  YAML::Node root;
+  auto root = parser.parse(text);
+  if (!root) return Error{root.error()};
   try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Error{std::string(source) + ":" + std::to_string(e.mark.line + 1) + ":" +
-                 std::to_string(e.mark.column + 1) + ": not valid YAML: " + e.msg};
-  }
-  try {
-    return parser.config(root);
+    return parser.config(*root);
   } catch (const YAML::Exception& e) {
     return Error{std::string(source) + ": " + e.what()};
   }

@@ -23,12 +23,14 @@ class ApiTest : public ::testing::Test {
 
   static json::object pod(const std::string& name, const std::string& node = "",
                           const std::string& app = "web") {
-    json::object spec{{"containers", json::array{json::object{{"name", "main"}, {"image", "busybox:1"}}}}};
+    json::object spec{
+        {"containers", json::array{json::object{{"name", "main"}, {"image", "busybox:1"}}}}};
     if (!node.empty()) spec["nodeName"] = node;
-    return json::object{{"apiVersion", "v1"},
-                        {"kind", "Pod"},
-                        {"metadata", json::object{{"name", name}, {"labels", json::object{{"app", app}}}}},
-                        {"spec", spec}};
+    return json::object{
+        {"apiVersion", "v1"},
+        {"kind", "Pod"},
+        {"metadata", json::object{{"name", name}, {"labels", json::object{{"app", app}}}}},
+        {"spec", spec}};
   }
   static json::object config_map(const std::string& name) {
     return json::object{{"apiVersion", "v1"},
@@ -37,10 +39,10 @@ class ApiTest : public ::testing::Test {
                         {"data", json::object{{"k", "v"}}}};
   }
   void make_namespace(const std::string& name) {
-    auto r = c().post("/api/v1/namespaces",
-                      json::object{{"apiVersion", "v1"},
-                                   {"kind", "Namespace"},
-                                   {"metadata", json::object{{"name", name}}}});
+    auto r =
+        c().post("/api/v1/namespaces", json::object{{"apiVersion", "v1"},
+                                                    {"kind", "Namespace"},
+                                                    {"metadata", json::object{{"name", name}}}});
     ASSERT_EQ(r.status, 201u) << r.body;
   }
 
@@ -54,8 +56,8 @@ TEST_F(ApiTest, RequestsWithoutTheTokenGet401Status) {
   EXPECT_EQ(r.status, 401u);
   EXPECT_EQ(field_text(r.json(), {"reason"}), "Unauthorized");
   EXPECT_EQ(field_text(r.json(), {"kind"}), "Status");
-  auto wrong = c().request("GET", "/api/v1/namespaces", "", "", {{"Authorization", "Bearer nope"}},
-                           false);
+  auto wrong =
+      c().request("GET", "/api/v1/namespaces", "", "", {{"Authorization", "Bearer nope"}}, false);
   EXPECT_EQ(wrong.status, 401u);
 }
 
@@ -186,7 +188,10 @@ TEST_F(ApiTest, PatchesMergeJsonAndStrategic) {
 TEST_F(ApiTest, ListPaginatesWithContinueTokens) {
   make_namespace("paging");
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(c().post("/api/v1/namespaces/paging/configmaps", config_map("cm-" + std::to_string(i))).status, 201u);
+    ASSERT_EQ(
+        c().post("/api/v1/namespaces/paging/configmaps", config_map("cm-" + std::to_string(i)))
+            .status,
+        201u);
   }
   auto page1 = c().get("/api/v1/namespaces/paging/configmaps?limit=2");
   ASSERT_EQ(page1.status, 200u);
@@ -196,7 +201,8 @@ TEST_F(ApiTest, ListPaginatesWithContinueTokens) {
   std::string token = field_text(p1, {"metadata", "continue"});
   ASSERT_NE(token, "<missing>");
   std::vector<std::string> names;
-  for (const auto& item : p1.at("items").as_array()) names.push_back(field_text(item, {"metadata", "name"}));
+  for (const auto& item : p1.at("items").as_array())
+    names.push_back(field_text(item, {"metadata", "name"}));
   while (!token.empty() && token != "<missing>") {
     auto page = c().get("/api/v1/namespaces/paging/configmaps?limit=2&continue=" + token);
     ASSERT_EQ(page.status, 200u);
@@ -292,7 +298,8 @@ TEST_F(ApiTest, LabelAndFieldSelectors) {
             (std::vector<std::string>{"b"}));
   auto bad = c().get("/api/v1/namespaces/selectors/pods?fieldSelector=spec.image%3Dx");
   EXPECT_EQ(bad.status, 400u);
-  EXPECT_NE(field_text(bad.json(), {"message"}).find("field label not supported: spec.image"), std::string::npos);
+  EXPECT_NE(field_text(bad.json(), {"message"}).find("field label not supported: spec.image"),
+            std::string::npos);
 }
 
 TEST_F(ApiTest, MissingNamespaceIsNotFound) {
@@ -306,8 +313,9 @@ TEST_F(ApiTest, BodyNamespaceMustMatchTheUrl) {
   cm["metadata"].as_object()["namespace"] = "kube-system";
   auto r = c().post("/api/v1/namespaces/default/configmaps", cm);
   EXPECT_EQ(r.status, 400u);
-  EXPECT_EQ(field_text(r.json(), {"message"}),
-            "the namespace of the provided object does not match the namespace sent on the request");
+  EXPECT_EQ(
+      field_text(r.json(), {"message"}),
+      "the namespace of the provided object does not match the namespace sent on the request");
 }
 
 TEST_F(ApiTest, WrongKindOrApiVersionIsBadRequest) {
@@ -323,15 +331,17 @@ TEST_F(ApiTest, MalformedBodiesAreRejectedAndTheServerKeepsServing) {
   auto r = c().request("POST", "/api/v1/namespaces/default/configmaps", "{\"kind\": ");
   EXPECT_EQ(r.status, 400u);
   EXPECT_EQ(field_text(r.json(), {"reason"}), "BadRequest");
-  auto yaml = c().request("POST", "/api/v1/namespaces/default/configmaps", "a: [b", "application/yaml");
+  auto yaml =
+      c().request("POST", "/api/v1/namespaces/default/configmaps", "a: [b", "application/yaml");
   EXPECT_EQ(yaml.status, 400u);
   EXPECT_EQ(c().get("/api/v1/namespaces/default/configmaps").status, 200u);
 }
 
 TEST_F(ApiTest, YamlBodiesAreAccepted) {
-  auto r = c().request("POST", "/api/v1/namespaces/default/configmaps",
-                       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  n: \"1\"\n",
-                       "application/yaml");
+  auto r = c().request(
+      "POST", "/api/v1/namespaces/default/configmaps",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  n: \"1\"\n",
+      "application/yaml");
   ASSERT_EQ(r.status, 201u) << r.body;
   EXPECT_EQ(field_text(r.json(), {"data", "n"}), "1");
 }
@@ -348,7 +358,8 @@ TEST_F(ApiTest, InvalidNamesLabelsAndAnnotationsAre422) {
   auto bad_name = config_map("Bad_Name");
   auto r = c().post("/api/v1/namespaces/default/configmaps", bad_name);
   EXPECT_EQ(r.status, 422u);
-  EXPECT_EQ(field_text(r.json(), {"details", "causes"}).find("metadata.name") != std::string::npos, true);
+  EXPECT_EQ(field_text(r.json(), {"details", "causes"}).find("metadata.name") != std::string::npos,
+            true);
   auto bad_label = config_map("bad-label");
   bad_label["metadata"].as_object()["labels"] = json::object{{"a", "-x-"}};
   EXPECT_EQ(c().post("/api/v1/namespaces/default/configmaps", bad_label).status, 422u);
@@ -356,7 +367,8 @@ TEST_F(ApiTest, InvalidNamesLabelsAndAnnotationsAre422) {
   big["metadata"].as_object()["annotations"] = json::object{{"a", std::string(262145, 'x')}};
   auto too_long = c().post("/api/v1/namespaces/default/configmaps", big);
   EXPECT_EQ(too_long.status, 422u);
-  EXPECT_NE(field_text(too_long.json(), {"message"}).find("metadata.annotations: Too long: must have at most 262144 bytes"),
+  EXPECT_NE(field_text(too_long.json(), {"message"})
+                .find("metadata.annotations: Too long: must have at most 262144 bytes"),
             std::string::npos);
 }
 
@@ -368,10 +380,11 @@ TEST_F(ApiTest, DryRunStoresNothing) {
 
 TEST_F(ApiTest, BindingAssignsANodeOnce) {
   ASSERT_EQ(c().post("/api/v1/namespaces/default/pods", pod("to-bind")).status, 201u);
-  json::object binding{{"apiVersion", "v1"},
-                       {"kind", "Binding"},
-                       {"metadata", json::object{{"name", "to-bind"}}},
-                       {"target", json::object{{"apiVersion", "v1"}, {"kind", "Node"}, {"name", "gpu-node-1"}}}};
+  json::object binding{
+      {"apiVersion", "v1"},
+      {"kind", "Binding"},
+      {"metadata", json::object{{"name", "to-bind"}}},
+      {"target", json::object{{"apiVersion", "v1"}, {"kind", "Node"}, {"name", "gpu-node-1"}}}};
   auto first = c().post("/api/v1/namespaces/default/pods/to-bind/binding", binding);
   EXPECT_EQ(first.status, 201u) << first.body;
   EXPECT_EQ(field_text(first.json(), {"status"}), "Success");
@@ -390,6 +403,13 @@ TEST_F(ApiTest, PodDeletionHonoursGracePeriods) {
   auto graceful = c().del("/api/v1/namespaces/default/pods/bound");
   EXPECT_EQ(graceful.status, 200u);
   EXPECT_EQ(field_text(graceful.json(), {"metadata", "deletionGracePeriodSeconds"}), "30");
+  EXPECT_EQ(c().get("/api/v1/namespaces/default/pods/bound").status, 200u);
+  // Its kubelet writes the terminated status while the grace period runs: the
+  // pod stays (an update ends a deletion only when no grace period is left).
+  auto status = c().patch("/api/v1/namespaces/default/pods/bound/status",
+                          R"({"status":{"phase":"Running"}})");
+  EXPECT_EQ(status.status, 200u) << status.body;
+  EXPECT_EQ(field_text(status.json(), {"status", "phase"}), "Running");
   EXPECT_EQ(c().get("/api/v1/namespaces/default/pods/bound").status, 200u);
   auto now = c().del("/api/v1/namespaces/default/pods/bound",
                      R"({"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":0})");
@@ -428,7 +448,9 @@ TEST_F(ApiTest, LeaseMicroTimeNeedsSixFractionDigitsAndIsNormalisedToUtc) {
   const std::string leases = "/apis/coordination.k8s.io/v1/namespaces/default/leases";
   auto no_fraction = c().post(leases, lease("l1", "2026-01-01T00:00:00Z"));
   EXPECT_EQ(no_fraction.status, 400u);
-  EXPECT_EQ(field_text(no_fraction.json(), {"message"}).rfind("Lease in version \"v1\" cannot be handled as a Lease: ", 0), 0u);
+  EXPECT_EQ(field_text(no_fraction.json(), {"message"})
+                .rfind("Lease in version \"v1\" cannot be handled as a Lease: ", 0),
+            0u);
   EXPECT_EQ(c().post(leases, lease("l2", "2026-01-01T00:00:00.123456789Z")).status, 400u);
   auto offset = c().post(leases, lease("l3", "2026-01-01T00:00:00.123456+02:00"));
   ASSERT_EQ(offset.status, 201u) << offset.body;

@@ -129,5 +129,22 @@ TEST(Time, GoDurationStrings) {
   EXPECT_EQ(parse_go_duration("x").error(), "time: invalid duration \"x\"");
 }
 
+TEST(Time, GoDurationsParseAsTimeParseDuration) {
+  using namespace std::chrono_literals;
+  EXPECT_EQ(*parse_go_duration("500ms"), 500ms);
+  EXPECT_EQ(*parse_go_duration("1.5s"), 1500ms);
+  EXPECT_EQ(*parse_go_duration(".5s"), 500ms);
+  EXPECT_EQ(*parse_go_duration("250us"), 250us);
+  EXPECT_EQ(*parse_go_duration("250\xC2\xB5s"), 250us);
+  EXPECT_EQ(*parse_go_duration("10ns"), 10ns);
+  EXPECT_EQ(*parse_go_duration("0"), 0ns);
+  EXPECT_EQ(*parse_go_duration("-2s"), -2s);
+  EXPECT_EQ(parse_go_duration("15x").error(), "time: unknown unit \"x\" in duration \"15x\"");
+  EXPECT_EQ(parse_go_duration("").error(), "time: invalid duration \"\"");
+  EXPECT_EQ(parse_go_duration("1s2").error(), "time: missing unit in duration \"1s2\"");
+  EXPECT_EQ(parse_go_duration(".s").error(), "time: invalid duration \".s\"");
+  EXPECT_EQ(parse_go_duration("9999999999h").error(), "time: invalid duration \"9999999999h\"");
+}
+
 }  // namespace
 }  // namespace dynop::apimachinery

@@ -69,9 +69,12 @@ TEST(LoadConfig, MistakesAreRefusedWithFileLineAndWhat) {
             "load.yaml:6:5: load: give exactly one of constant, step, square, sine, trace");
   EXPECT_EQ(error_of("graphs:\n- namespace: default\n  dgd: a\n  load: {constant: {rate: 1}}\n"),
             "load.yaml:4:9: load needs a profile for the graph's workers");
-  EXPECT_EQ(error_of("speedup: fast\n"), "load.yaml:1:10: speedup must be a number");
-  EXPECT_EQ(error_of("graphs:\n- namespace: default\n  dgd: a\n  gpus: 2\n"),
-            "load.yaml:4:3: graphs[]: unknown field \"gpus\"");
+  EXPECT_EQ(error_of("speedup: fast\n"),
+            "load.yaml:1:10: speedup must be a number, found \"fast\"");
+  EXPECT_EQ(
+      error_of("graphs:\n- namespace: default\n  dgd: a\n  gpus: 2\n"),
+      "load.yaml:4:3: graphs[]: unknown field \"gpus\" (known: namespace, dgd, model, profile, "
+      "gpus_per_engine, max_batched_tokens, load, resources, seed)");
   EXPECT_EQ(error_of("graphs: [\n"),
             "load.yaml:2:1: not valid YAML: end of sequence flow not found");
   EXPECT_EQ(error_of("graphs:\n- namespace: default\n  dgd: a\n  profile: "
