@@ -29,6 +29,7 @@
 #include "localcluster/autoscaling/autoscaling_stack.hpp"
 #include "localcluster/builtin/builtin_resource_types.hpp"
 #include "localcluster/controllers/crd_controller.hpp"
+#include "localcluster/controllers/endpoints_controller.hpp"
 #include "localcluster/controllers/garbage_collector.hpp"
 #include "localcluster/controllers/namespace_controller.hpp"
 #include "localcluster/controllers/service_account_controller.hpp"
@@ -157,10 +158,12 @@ int run(const Flags& flags) {
     controllers::NamespaceController namespaces(store, registry);
     controllers::ServiceAccountController service_accounts(store);
     controllers::GarbageCollector garbage_collector(store, registry);
+    controllers::EndpointsController endpoints(store);
     crds.start();
     namespaces.start();
     service_accounts.start();
     garbage_collector.start();
+    endpoints.start();
 
     server::ApiServerOptions options;
     options.port = port;
@@ -236,6 +239,7 @@ int run(const Flags& flags) {
     }
     autoscaling.stop();
     server.stop();
+    endpoints.stop();
     garbage_collector.stop();
     service_accounts.stop();
     namespaces.stop();

@@ -146,6 +146,15 @@ std::vector<PrinterColumn> endpoints_columns() {
       {"Age", "string", "", kAgeDescription, "", 0},
   };
 }
+std::vector<PrinterColumn> endpointslice_columns() {
+  return {
+      {"Name", "string", "name", kNameDescription, "", 0},
+      {"AddressType", "string", "", R"~(addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name.)~", "", 0},
+      {"Ports", "string", "", R"~(ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates "all ports". Each slice may include a maximum of 100 ports.)~", "", 0},
+      {"Endpoints", "string", "", R"~(endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.)~", "", 0},
+      {"Age", "string", "", kAgeDescription, "", 0},
+  };
+}
 std::vector<PrinterColumn> webhook_columns() {
   return {
       {"Name", "string", "name", kNameDescription, "", 0},
@@ -172,6 +181,7 @@ std::vector<PrinterColumn> builtin_columns(std::string_view group, std::string_v
     return {};
   }
   if (group == "events.k8s.io") return events_columns();
+  if (group == "discovery.k8s.io" && kind == "EndpointSlice") return endpointslice_columns();
   if (group == "coordination.k8s.io") return leases_columns();
   if (group == "apiextensions.k8s.io") return crd_columns();
   if (group == "apps" && kind == "Deployment") return deployment_columns();

@@ -195,6 +195,8 @@ std::vector<ResourceType> builtin_resource_types() {
        false,
        all},
       {"events.k8s.io", "v1", "Event", "events", true, {"ev"}, {}, false, {}, false, all},
+      {"discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, {}, {}, false, {}, false,
+       all},
   };
 
   std::vector<ResourceType> out;

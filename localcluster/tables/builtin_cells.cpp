@@ -480,6 +480,39 @@ json::array endpoints(const json::object& o, Timestamp now) {
   return {json::value(name(o)), json::value(text), json::value(age(o, now))};
 }
 
+// printEndpointSlice: the first three ports and addresses, "<unset>" for none.
+json::array endpoint_slice(const json::object& o, Timestamp now) {
+  auto at_most_three = [](const std::vector<std::string>& items, std::size_t total) {
+    std::vector<std::string> shown(items.begin(),
+                                   items.begin() + std::min<std::size_t>(3, items.size()));
+    std::string text = shown.empty() ? "<unset>" : join(shown, ",");
+    if (total > 3) text += " + " + std::to_string(total - 3) + " more...";
+    return text;
+  };
+  std::vector<std::string> ports;
+  for (const auto& p : arr(o, "ports")) {
+    if (!p.is_object()) continue;
+    const auto& po = p.get_object();
+    if (has(po, "port")) {
+      ports.push_back(std::to_string(num(po, "port")));
+    } else if (has(po, "name")) {
+      ports.push_back(str(po, "name"));
+    } else {
+      ports.push_back("*");
+    }
+  }
+  std::vector<std::string> addresses;
+  for (const auto& e : arr(o, "endpoints")) {
+    if (!e.is_object()) continue;
+    for (const auto& a : arr(e.get_object(), "addresses")) {
+      if (a.is_string()) addresses.push_back(std::string(a.get_string()));
+    }
+  }
+  return {json::value(name(o)), json::value(str(o, "addressType")),
+          json::value(at_most_three(ports, ports.size())),
+          json::value(at_most_three(addresses, addresses.size())), json::value(age(o, now))};
+}
+
 }  // namespace
 
 std::optional<boost::json::array> builtin_cells(const ResourceType& type,
@@ -517,6 +550,7 @@ std::optional<boost::json::array> builtin_cells(const ResourceType& type,
     return std::nullopt;
   }
   if (g == "events.k8s.io" && k == "Event") return event(o, true, now);
+  if (g == "discovery.k8s.io" && k == "EndpointSlice") return endpoint_slice(o, now);
   if (g == "coordination.k8s.io" && k == "Lease") {
     return json::array{json::value(name(o)), json::value(str(obj(o, "spec"), "holderIdentity")),
                        json::value(age(o, now))};

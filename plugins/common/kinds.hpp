@@ -11,6 +11,7 @@ inline sdk::Gvk dgdsa_gvk() {
 }
 inline sdk::Gvk pod_gvk() { return {"", "v1", "Pod"}; }
 inline sdk::Gvk pvc_gvk() { return {"", "v1", "PersistentVolumeClaim"}; }
+inline sdk::Gvk service_gvk() { return {"", "v1", "Service"}; }
 inline sdk::Gvk namespace_gvk() { return {"", "v1", "Namespace"}; }
 inline sdk::Gvk service_account_gvk() { return {"", "v1", "ServiceAccount"}; }
 inline sdk::Gvk role_binding_gvk() { return {"rbac.authorization.k8s.io", "v1", "RoleBinding"}; }

@@ -10,6 +10,7 @@
 
 #include "lib/apimachinery/strategic_merge_patch.hpp"
 #include "plugins/common/names.hpp"
+#include "plugins/dgd/service_planner.hpp"
 
 namespace dynop::plugins::dgd {
 namespace {
@@ -118,6 +119,27 @@ void apply_resources(json::object& container, const common::ServiceResources& r)
   if (!r.claims.empty()) resources["claims"] = r.claims;
 }
 
+// The container port upstream's operator gives the main container, named as
+// its Service's targetPort (service_planner.hpp): frontend `http` 8000, planner
+// `metrics` 9085, everything else `system` 9090. A port the user's
+// mainContainer already declares under that name or number is kept as it is.
+void add_component_port(json::object& container, const ServiceView& svc) {
+  const bool frontend = svc.component_type == "frontend";
+  const bool planner = svc.is_planner();
+  const std::string_view name = frontend ? "http" : planner ? "metrics" : "system";
+  const int number = frontend ? kFrontendPort : planner ? kPlannerMetricsPort : kSystemPort;
+  json::array& ports = array_at(container, "ports");
+  for (const json::value& p : ports) {
+    if (!p.is_object()) continue;
+    const json::value* port = p.get_object().if_contains("containerPort");
+    if (name_of(p) == name ||
+        (port != nullptr && port->is_int64() && port->get_int64() == number)) {
+      return;
+    }
+  }
+  ports.push_back(json::object{{"name", name}, {"containerPort", number}, {"protocol", "TCP"}});
+}
+
 apimachinery::Result<json::object> build_main_container(const DgdView& dgd, const ServiceView& svc,
                                                         const PodTemplateConfig& config) {
   json::object c;
@@ -145,6 +167,7 @@ apimachinery::Result<json::object> build_main_container(const DgdView& dgd, cons
   }
   c = std::move(*merged_container);
   c["name"] = kMainContainerName;  // the plugin finds the main container by name
+  add_component_port(c, svc);
 
   // The contract's identity env comes first and cannot be overridden: the
   // Dynamo runtime and the metrics filter depend on it.

@@ -20,6 +20,7 @@
 #include "plugins/dgd/planner_rbac.hpp"
 #include "plugins/dgd/pod_planner.hpp"
 #include "plugins/dgd/pvc_planner.hpp"
+#include "plugins/dgd/service_planner.hpp"
 #include "plugins/dgd/status.hpp"
 
 namespace dynop::plugins::dgd {
@@ -125,6 +126,8 @@ sdk::ReconcilerSpec dgd_reconciler_spec(const DgdPluginConfig& config) {
                   {common::dgdsa_gvk(), sdk::WatchMapping::kControllerOwner},
                   // A claim it created and someone deleted is created again.
                   {common::pvc_gvk(), sdk::WatchMapping::kControllerOwner},
+                  // So is a Service, and one that drifted is put back.
+                  {common::service_gvk(), sdk::WatchMapping::kControllerOwner},
                   // The planner's identity, shared by the namespace's DGDs.
                   {common::service_account_gvk(), sdk::WatchMapping::kFunction},
                   {common::role_binding_gvk(), sdk::WatchMapping::kFunction},
@@ -343,6 +346,40 @@ sdk::ReconcileResult DgdReconciler::reconcile(const sdk::Key& key) {
   }
   for (const std::string& conflict : adapter_plan.conflicts) {
     (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "AdapterConflict", conflict);
+  }
+
+  // Services, as upstream's operator makes them.
+  auto services = client_.list(common::service_gvk(), dgd.k8s_namespace, dgd_selector);
+  if (!services.is_ok())
+    return ReconcileResult::error("listing services: " + services.status.message());
+  auto service_objects = parse_list(services.value);
+  if (!service_objects) return ReconcileResult::error("listing services: not a JSON array");
+  ServicePlan service_plan = plan_services(dgd, *service_objects);
+  for (const json::object& service : service_plan.create) {
+    sdk::ObjectRef ref{common::service_gvk(), dgd.k8s_namespace, name_of(service)};
+    auto r = create(ref, service);
+    if (r && !r->is_ok() && r->status.code() != StatusCode::kConflict) {
+      std::string message =
+          fmt::format("Error creating Service {}: {}", ref.name, r->status.message());
+      (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "FailedCreate", message);
+      failures.add(std::move(message));
+    }
+  }
+  for (const ServiceToUpdate& u : service_plan.update) {
+    auto r = client_.patch({common::service_gvk(), dgd.k8s_namespace, u.name}, DYNOP_PATCH_MERGE,
+                           json::serialize(u.merge_patch));
+    if (!r.is_ok() && r.status.code() != StatusCode::kNotFound) {
+      failures.add(fmt::format("updating Service {}: {}", u.name, r.status.message()));
+    }
+  }
+  for (const ServiceToDelete& d : service_plan.remove) {
+    sdk::Status s = client_.remove({common::service_gvk(), dgd.k8s_namespace, d.name});
+    if (!s.is_ok() && s.code() != StatusCode::kNotFound) {
+      failures.add(fmt::format("deleting Service {}: {}", d.name, s.message()));
+    }
+  }
+  for (const std::string& conflict : service_plan.conflicts) {
+    (void)client_.record_event(dgd_ref, DYNOP_EVENT_WARNING, "ServiceConflict", conflict);
   }
 
   // Claims of spec.pvcs with create: true, before the pods that mount them.

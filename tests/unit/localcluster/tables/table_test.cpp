@@ -266,3 +266,41 @@ TEST(HpaTable, ValueUtilizationAndMoreThanTwoMetrics) {
 
 }  // namespace
 }  // namespace dynop::localcluster::tables
+
+namespace dynop::localcluster::tables {
+namespace {
+
+std::vector<std::string> cells(const std::string& group, const std::string& plural,
+                               const char* object) {
+  json::object o = json::parse(object).as_object();
+  auto table = table_for_object(builtin(group, plural), o, IncludeObject::kNone,
+                                at("2026-01-01T00:00:00Z", 300));
+  std::vector<std::string> out;
+  for (const auto& column : table.at("columnDefinitions").as_array()) {
+    out.push_back(std::string(column.at("name").as_string()));
+  }
+  for (const auto& cell : table.at("rows").at(0).at("cells").as_array()) {
+    out.push_back(cell.is_string() ? std::string(cell.as_string()) : json::serialize(cell));
+  }
+  return out;
+}
+
+// printers.go printEndpointSlice / formatDiscoveryPorts / formatDiscoveryEndpoints.
+TEST(EndpointSliceTable, PortsAndAddressesAsKubectlPrintsThem) {
+  EXPECT_EQ(cells("discovery.k8s.io", "endpointslices", R"({
+      "metadata":{"name":"sglang-agg-frontend-x7k2p","creationTimestamp":"2026-01-01T00:00:00Z"},
+      "addressType":"IPv4","ports":[{"name":"http","port":8000,"protocol":"TCP"}],
+      "endpoints":[{"addresses":["127.128.0.2"]},{"addresses":["127.128.1.2"]},
+                   {"addresses":["127.128.2.2"]},{"addresses":["127.128.3.2"]}]})"),
+            (std::vector<std::string>{"Name", "AddressType", "Ports", "Endpoints", "Age",
+                                      "sglang-agg-frontend-x7k2p", "IPv4", "8000",
+                                      "127.128.0.2,127.128.1.2,127.128.2.2 + 1 more...", "5m"}));
+  EXPECT_EQ(cells("discovery.k8s.io", "endpointslices", R"({
+      "metadata":{"name":"empty-abcde","creationTimestamp":"2026-01-01T00:00:00Z"},
+      "addressType":"IPv4","endpoints":[]})"),
+            (std::vector<std::string>{"Name", "AddressType", "Ports", "Endpoints", "Age",
+                                      "empty-abcde", "IPv4", "<unset>", "<unset>", "5m"}));
+}
+
+}  // namespace
+}  // namespace dynop::localcluster::tables

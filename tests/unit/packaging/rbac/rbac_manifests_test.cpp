@@ -85,7 +85,7 @@ std::set<Grant> operator_needs() {
   for (const sdk::Gvk& gvk : read)
     for (const char* verb : {"get", "list", "watch"})
       need.insert({gvk.group, plural_of(gvk), verb});
-  EXPECT_EQ(read.size(), 10u) << "a plugin declares a new kind: check its writes below";
+  EXPECT_EQ(read.size(), 11u) << "a plugin declares a new kind: check its writes below";
 
   // Write: not declared anywhere, hence listed.
   const std::string dgds = "dynamographdeployments";
@@ -100,6 +100,9 @@ std::set<Grant> operator_needs() {
       {"", "pods", "create"},                          // dgd reconciler
       {"", "pods", "delete"},                          // dgd reconciler: scale down, rollout
       {"", "persistentvolumeclaims", "create"},        // dgd reconciler: spec.pvcs
+      {"", "services", "create"},                      // dgd reconciler: one a service
+      {"", "services", "patch"},                       // dgd reconciler: drifted ones put back
+      {"", "services", "delete"},                      // dgd reconciler: removed services
       {"", "events", "create"},                        // host event recorder
       {"", "events", "patch"},                         // host event recorder: repeats
       // The host's scheduling loop (host/scheduler), which the gpu-scheduler runs in.

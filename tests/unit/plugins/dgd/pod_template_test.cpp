@@ -225,6 +225,29 @@ spec:
   EXPECT_EQ(env_value(containers[1].as_object(), "GLOBAL"), "g");
 }
 
+TEST(PodTemplate, MainContainerGetsThePortItsServiceTargets) {
+  constexpr std::string_view kDgd = R"(
+metadata: {name: d}
+spec:
+  services:
+    Frontend: {componentType: frontend}
+    decode: {componentType: worker}
+    Planner: {componentType: planner}
+    custom:
+      componentType: worker
+      extraPodSpec: {mainContainer: {ports: [{name: system, containerPort: 9345}]}}
+)";
+  auto port_of = [&](std::string_view service) {
+    Built b = build(kDgd, service);
+    return json::serialize(main_container(b.tmpl.pod).at("ports"));
+  };
+  EXPECT_EQ(port_of("Frontend"), R"([{"name":"http","containerPort":8000,"protocol":"TCP"}])");
+  EXPECT_EQ(port_of("decode"), R"([{"name":"system","containerPort":9090,"protocol":"TCP"}])");
+  EXPECT_EQ(port_of("Planner"), R"([{"name":"metrics","containerPort":9085,"protocol":"TCP"}])");
+  // A port the user declares under that name stays as it is.
+  EXPECT_EQ(port_of("custom"), R"([{"name":"system","containerPort":9345}])");
+}
+
 TEST(PodTemplate, UnmergeableExtraPodSpecNamesTheField) {
   auto parsed = testing::parse_dgd_object(json::value(testing::dgd_from_yaml(R"(
 metadata: {name: d}

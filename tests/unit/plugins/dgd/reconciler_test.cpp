@@ -280,6 +280,32 @@ spec:
   EXPECT_FALSE(dgd().at("status").at("services").as_object().contains("decode"));
 }
 
+TEST_F(DgdReconcilerTest, ServicesAsUpstreamMakesThemGoWithTheirDgdService) {
+  apply(kAgg);
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  auto frontend = cluster_.find("Service", "default", "sglang-agg-frontend");
+  ASSERT_TRUE(frontend.has_value());
+  EXPECT_EQ(frontend->at("spec").at("ports").at(0).at("port").as_int64(), 8000);
+  EXPECT_EQ(frontend->at("spec").at("selector").at("nvidia.com/dynamo-component").as_string(),
+            "Frontend");
+  auto decode = cluster_.find("Service", "default", "sglang-agg-decode");
+  ASSERT_TRUE(decode.has_value());
+  EXPECT_EQ(decode->at("spec").at("ports").at(0).at("name").as_string(), "system");
+  EXPECT_EQ(decode->at("metadata").at("ownerReferences").at(0).at("uid").as_string(),
+            "uid-sglang-agg");
+  apply(R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default}
+spec:
+  services:
+    Frontend: {componentType: frontend, replicas: 1}
+)");
+  ASSERT_TRUE(reconcile_dgd().status().is_ok());
+  EXPECT_FALSE(cluster_.find("Service", "default", "sglang-agg-decode").has_value());
+  EXPECT_TRUE(cluster_.find("Service", "default", "sglang-agg-frontend").has_value());
+}
+
 TEST_F(DgdReconcilerTest, PodsCarryTheContract) {
   apply(kAgg);
   ASSERT_TRUE(reconcile_dgd().status().is_ok());
@@ -842,19 +868,20 @@ TEST(DgdPluginConfig, ParsesKnownKeysAndRejectsOthers) {
 TEST(DgdPluginConfig, WatchesWhatItOwnsTheSharedPlannerIdentityAndNamespaces) {
   sdk::ReconcilerSpec spec = dgd_reconciler_spec({});
   EXPECT_EQ(spec.primary.kind, "DynamoGraphDeployment");
-  ASSERT_EQ(spec.watches.size(), 6u);
+  ASSERT_EQ(spec.watches.size(), 7u);
   EXPECT_EQ(spec.watches[0].gvk.kind, "Pod");
   EXPECT_EQ(spec.watches[1].gvk.kind, "DynamoGraphDeploymentScalingAdapter");
   EXPECT_EQ(spec.watches[2].gvk.kind, "PersistentVolumeClaim");
-  for (std::size_t i = 0; i < 3; ++i) {
+  EXPECT_EQ(spec.watches[3].gvk.kind, "Service");
+  for (std::size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(spec.watches[i].mapping, sdk::WatchMapping::kControllerOwner);
   }
   // Shared by several DGDs, so no controller owner: map_dgds_of maps them.
-  EXPECT_EQ(spec.watches[3].gvk.kind, "ServiceAccount");
-  EXPECT_EQ(spec.watches[4].gvk.kind, "RoleBinding");
-  EXPECT_EQ(spec.watches[4].gvk.group, "rbac.authorization.k8s.io");
-  EXPECT_EQ(spec.watches[5].gvk.kind, "Namespace");
-  for (std::size_t i = 3; i < 6; ++i) {
+  EXPECT_EQ(spec.watches[4].gvk.kind, "ServiceAccount");
+  EXPECT_EQ(spec.watches[5].gvk.kind, "RoleBinding");
+  EXPECT_EQ(spec.watches[5].gvk.group, "rbac.authorization.k8s.io");
+  EXPECT_EQ(spec.watches[6].gvk.kind, "Namespace");
+  for (std::size_t i = 4; i < 7; ++i) {
     EXPECT_EQ(spec.watches[i].mapping, sdk::WatchMapping::kFunction);
   }
 }
