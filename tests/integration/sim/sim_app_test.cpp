@@ -54,13 +54,10 @@ class SimAppTest : public ::testing::Test {
   void start_cluster(bool in_memory) {
     cluster_ = std::make_unique<test::LocalCluster>(test::LocalCluster::Options{in_memory, {}});
     ASSERT_TRUE(cluster_->ok()) << cluster_->error();
-    ASSERT_EQ(cluster_
-                  ->post("/api/v1/namespaces/default/serviceaccounts",
-                         json::object{{"apiVersion", "v1"},
-                                      {"kind", "ServiceAccount"},
-                                      {"metadata", json::object{{"name", "default"}}}})
-                  .status,
-              201u);
+    // Pods need the namespace's default service account (ServiceAccount admission).
+    ASSERT_TRUE(test::eventually([&] {
+      return cluster_->get("/api/v1/namespaces/default/serviceaccounts/default").status == 200u;
+    }));
   }
 
   void start_sim() {
