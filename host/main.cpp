@@ -4,6 +4,7 @@
 // Log lines tests and operators rely on (info level):
 //   "dynop <version> starting"
 //   "serving metrics and health on http://<host:port>"
+//   "plugins query Prometheus at <url>"  (with prometheus.url / --prometheus-url)
 //   "loaded <n> plugin(s): <names>"
 //   "serving admission webhooks on https://<host:port> for <n> plugin(s): <paths>"
 //   "dynop is ready"  (when /readyz turns ready: caches synced, reconcilers wired)
@@ -28,8 +29,10 @@
 #include "host/admission/abi_admission_plugin.hpp"
 #include "host/admission/admission_server.hpp"
 #include "host/app/kube_runtime.hpp"
+#include "host/autoscaling/decision_log.hpp"
 #include "host/config/config.hpp"
 #include "host/plugins/plugin_manager.hpp"
+#include "host/prometheus/prometheus_service.hpp"
 #include "host/server/ops_server.hpp"
 #include "lib/log/log.hpp"
 #include "lib/metrics/registry.hpp"
@@ -103,6 +106,16 @@ int run(const dynop::host::Config& config) {
       .Set(1);
 
   dynop::host::OpsServer ops(registry);
+  // Autoscaler plugins' decisions and the /scale writes of others, for the
+  // planner and the timeline UI.
+  dynop::host::autoscaling::DecisionLog decisions(config.decision_log_size);
+  ops.add_endpoint("/autoscaling/decisions", [&decisions](const dynop::net::Request& req) {
+    std::string error;
+    auto query = dynop::host::autoscaling::parse_decision_query(req.query(), error);
+    if (!query) return dynop::net::Response::text(400, error + "\n");
+    return dynop::net::Response::json(
+        200, dynop::host::autoscaling::to_json(decisions.list(*query), decisions.capacity()));
+  });
   std::atomic<bool> plugins_started{false};
   ops.readiness().add("plugins", [&] {
     return plugins_started ? std::string() : std::string("plugins not started");
@@ -118,10 +131,13 @@ int run(const dynop::host::Config& config) {
   std::unique_ptr<dynop::host::app::KubeRuntime> kube;
   if (dynop::host::app::kube_requested(config)) {
     int early_signal = 0;
-    kube = dynop::host::app::KubeRuntime::connect(config, registry, [&](auto delay) {
-      early_signal = wait_for_signal_for(delay);
-      return early_signal == 0;
-    });
+    kube = dynop::host::app::KubeRuntime::connect(
+        config, registry,
+        [&](auto delay) {
+          early_signal = wait_for_signal_for(delay);
+          return early_signal == 0;
+        },
+        &decisions);
     if (!kube) {
       spdlog::info("received {}, shutting down", signal_name(early_signal));
       ops.stop();
@@ -131,8 +147,22 @@ int run(const dynop::host::Config& config) {
     ops.readiness().add("informers", [&] { return kube->not_ready_reason(); });
   }
 
+  // Prometheus for plugins' queries, when configured.
+  std::unique_ptr<dynop::host::PrometheusService> prometheus;
+  if (!config.prometheus_url.empty()) {
+    auto created = dynop::host::PrometheusService::create(
+        {config.prometheus_url, config.prometheus_timeout}, registry);
+    if (!created) {
+      spdlog::error("prometheus.url: {}", created.error());
+      return 1;
+    }
+    prometheus = std::move(*created);
+    spdlog::info("plugins query Prometheus at {}", prometheus->url());
+  }
+
   dynop::host::PluginManager plugins(registry);
   if (kube) plugins.set_services(&kube->services());
+  if (prometheus) plugins.set_prometheus(prometheus.get());
   dynop::host::PluginLoadOptions load;
   load.folder = config.plugin_dir;
   load.enabled = config.plugins;

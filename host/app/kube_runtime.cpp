@@ -68,7 +68,8 @@ bool kube_requested(const Config& config) {
 
 std::unique_ptr<KubeRuntime> KubeRuntime::connect(
     const Config& config, metrics::Registry& registry,
-    const std::function<bool(std::chrono::milliseconds)>& wait) {
+    const std::function<bool(std::chrono::milliseconds)>& wait,
+    autoscaling::DecisionLog* decisions) {
   const std::chrono::milliseconds retry = config.retry_period;
   std::unique_ptr<KubeRuntime> out(new KubeRuntime());
   out->config_ = config;
@@ -127,6 +128,10 @@ std::unique_ptr<KubeRuntime> KubeRuntime::connect(
   manager::PluginRuntimeOptions options;
   options.instance = config.leader_election_identity.empty() ? default_identity()
                                                              : config.leader_election_identity;
+  options.decisions = decisions;
+  options.autoscaler_identities = config.autoscaler_identities;
+  options.scale_conflict_window = config.scale_conflict_window;
+  options.host_version = version();
   out->runtime_ = std::make_unique<manager::PluginRuntime>(*out->client_, registry, options);
   return out;
 }
@@ -199,6 +204,13 @@ void KubeRuntime::wire_later() {
 
 void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
                         std::function<void()> on_lost_leadership) {
+  for (const auto& plugin : plugins) {
+    // Autoscalers need no kind of their own: their targets are resolved
+    // when they decide.
+    if (auto status = runtime_->add_autoscaler(plugin); !status) {
+      spdlog::error("{}", status.error().message);
+    }
+  }
   pending_ = plugins;
   // Before any informer of pods or nodes exists: the scheduler's projections.
   placement_ = scheduler::PlacementRuntime::create(

@@ -46,6 +46,9 @@
 #include "lib/leaderelection/kube_lease_client.hpp"
 #include "lib/leaderelection/leader_elector.hpp"
 
+namespace dynop::host::autoscaling {
+class DecisionLog;
+}
 namespace dynop::metrics {
 class Registry;
 }
@@ -62,9 +65,12 @@ class KubeRuntime {
   // Connects, retrying every `retry` with one log line per failure, until it
   // succeeds or `wait` returns false (a stop signal arrived): then nullptr.
   // `wait(delay)` sleeps up to `delay` and returns false when the host must stop.
+  // `decisions` (may be null: autoscaler plugins are not run) must outlive
+  // the runtime.
   static std::unique_ptr<KubeRuntime> connect(
       const Config& config, metrics::Registry& registry,
-      const std::function<bool(std::chrono::milliseconds)>& wait);
+      const std::function<bool(std::chrono::milliseconds)>& wait,
+      autoscaling::DecisionLog* decisions = nullptr);
   ~KubeRuntime();
 
   PluginServices& services() { return *runtime_; }
@@ -74,7 +80,7 @@ class KubeRuntime {
   // be served", "caches not synced").
   std::string not_ready_reason() const;
 
-  // Wires reconcilers, starts informers and then leader election (or the
+  // Wires reconcilers and autoscalers, starts informers and then leader election (or the
   // controllers right away when leader election is off). `on_lost_leadership`
   // is called on the elector's thread when leadership is lost while running.
   void start(const std::vector<ActivePlugin>& plugins, std::function<void()> on_lost_leadership);

@@ -163,6 +163,13 @@ Startup load_startup(const std::vector<std::string>& args) {
     if (!d) return fail(std::string(flag.name) + ": " + d.error(), 2);
     flag.target = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
   }
+  if (flags.prometheus_url) {
+    const std::string& url = *flags.prometheus_url;
+    if (!url.empty() && !url.starts_with("http://") && !url.starts_with("https://")) {
+      return fail("--prometheus-url: \"" + url + "\" must start with http:// or https://", 2);
+    }
+    config.prometheus_url = url;
+  }
   if (auto timing = check_lease_timings(config, flags)) {
     return fail(timing->message, timing->exit_code);
   }

@@ -13,6 +13,14 @@
 //   admissionAddress: ":9443"   # HTTPS admission webhooks; empty or absent: not served
 //   admissionCertFile: /etc/dynop/webhook/tls.crt   # required with admissionAddress;
 //   admissionKeyFile: /etc/dynop/webhook/tls.key    # reloaded when the files change
+//   prometheus:                 # what plugins query (ABI 1.2 prometheus_query callbacks)
+//     url: http://127.0.0.1:9090    # absent: plugins' queries answer "not configured"
+//     timeout: 30s              # per query
+//   autoscaling:                # how the host applies autoscaler plugins' decisions
+//     identities:               # the user a plugin's /scale writes act as (Impersonate-User)
+//       promql-scaler: system:serviceaccount:dynop-system:promql-scaler
+//     conflictWindow: 2m        # two writers of one /scale within it: a Warning event (0s: off)
+//     decisionLogSize: 1000     # decisions kept for GET /autoscaling/decisions
 //   leaderElection:             # component-base's LeaderElectionConfiguration keys
 //     leaderElect: true
 //     leaseDuration: 15s        # Go durations; renewDeadline < leaseDuration and
@@ -55,6 +63,14 @@ struct Config {
   std::chrono::milliseconds lease_duration{15000};
   std::chrono::milliseconds renew_deadline{10000};
   std::chrono::milliseconds retry_period{2000};
+  // Prometheus for plugins' queries; empty: none configured.
+  std::string prometheus_url;
+  std::chrono::milliseconds prometheus_timeout{30000};
+  // Autoscaler plugin name -> the user its /scale writes impersonate ("":
+  // the host's own identity).
+  std::map<std::string, std::string> autoscaler_identities;
+  std::chrono::milliseconds scale_conflict_window{120000};  // 0: no detection
+  std::size_t decision_log_size = 1000;
 };
 
 // What main() does after reading the command line.

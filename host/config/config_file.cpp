@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -16,9 +18,13 @@ namespace dynop::host {
 namespace {
 
 const std::vector<std::string> kKnownKeys = {
-    "logLevel",          "logFormat",        "pluginDir",     "plugins",
-    "pluginConfig",      "metricsAddress",   "kubeconfig",    "admissionAddress",
-    "admissionCertFile", "admissionKeyFile", "leaderElection"};
+    "logLevel",       "logFormat",  "pluginDir",        "plugins",           "pluginConfig",
+    "metricsAddress", "kubeconfig", "admissionAddress", "admissionCertFile", "admissionKeyFile",
+    "leaderElection", "prometheus", "autoscaling"};
+
+const std::vector<std::string> kPrometheusKeys = {"url", "timeout"};
+const std::vector<std::string> kAutoscalingKeys = {"identities", "conflictWindow",
+                                                   "decisionLogSize"};
 
 // component-base's LeaderElectionConfiguration, as kube-scheduler's and
 // kube-controller-manager's config files spell it.
@@ -132,6 +138,10 @@ class Reader {
       target = s.empty() ? s : resolve(s).string();
     } else if (k == "leaderElection") {
       return leader_election(value);
+    } else if (k == "prometheus") {
+      return prometheus(value);
+    } else if (k == "autoscaling") {
+      return autoscaling(value);
     } else {
       return fail(key, "unknown key \"" + k + "\" (known keys: " + known_keys() + ")");
     }
@@ -175,6 +185,88 @@ class Reader {
       }
     }
     return true;
+  }
+
+  // Calls `apply(key, path, value)` for each entry of a section, refusing
+  // unknown and repeated keys.
+  template <class F>
+  bool section(const std::string& name, const YAML::Node& node,
+               const std::vector<std::string>& known, F&& apply) {
+    if (node.IsNull()) return true;
+    if (!node.IsMap()) return fail(node, name + " must be a mapping of settings");
+    std::set<std::string> seen;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) return fail(entry.first, "setting names must be strings");
+      const std::string k = entry.first.Scalar();
+      const std::string path = name + "." + k;
+      if (!seen.insert(k).second) return fail(entry.first, "\"" + path + "\" is set twice");
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        return fail(entry.first,
+                    "unknown key \"" + path + "\" (known keys: " + joined(known) + ")");
+      }
+      if (!apply(k, path, entry.second)) return false;
+    }
+    return true;
+  }
+
+  bool duration(const std::string& path, const YAML::Node& value, std::chrono::milliseconds& out) {
+    std::string s;
+    if (!scalar(path, value, s)) return false;
+    std::string e;
+    auto d = parse_duration(s, e);
+    if (!d) return fail(value, path + ": " + e);
+    out = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+    return true;
+  }
+
+  bool prometheus(const YAML::Node& node) {
+    return section("prometheus", node, kPrometheusKeys,
+                   [&](const std::string& k, const std::string& path, const YAML::Node& value) {
+                     if (k == "timeout") {
+                       if (!duration(path, value, config_.prometheus_timeout)) return false;
+                       if (config_.prometheus_timeout.count() <= 0)
+                         return fail(value, path + " must be positive");
+                       return true;
+                     }
+                     std::string s;
+                     if (!scalar(path, value, s)) return false;
+                     if (!s.empty() && !s.starts_with("http://") && !s.starts_with("https://"))
+                       return fail(value,
+                                   path + ": \"" + s + "\" must start with http:// or https://");
+                     config_.prometheus_url = s;
+                     return true;
+                   });
+  }
+
+  bool autoscaling(const YAML::Node& node) {
+    return section("autoscaling", node, kAutoscalingKeys,
+                   [&](const std::string& k, const std::string& path, const YAML::Node& value) {
+                     if (k == "conflictWindow")
+                       return duration(path, value, config_.scale_conflict_window);
+                     if (k == "decisionLogSize") {
+                       std::string s;
+                       if (!scalar(path, value, s)) return false;
+                       std::size_t n = 0;
+                       auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+                       if (ec != std::errc() || ptr != s.data() + s.size() || n == 0)
+                         return fail(value,
+                                     path + ": \"" + s + "\" is not a positive whole number");
+                       config_.decision_log_size = n;
+                       return true;
+                     }
+                     if (value.IsNull()) return true;
+                     if (!value.IsMap())
+                       return fail(value, path + " must map plugin names to users");
+                     for (const auto& entry : value) {
+                       std::string user;
+                       if (!entry.first.IsScalar())
+                         return fail(entry.first, path + ": plugin names must be strings");
+                       if (!scalar(path + "." + entry.first.Scalar(), entry.second, user))
+                         return false;
+                       config_.autoscaler_identities[entry.first.Scalar()] = user;
+                     }
+                     return true;
+                   });
   }
 
   bool scalar(const std::string& k, const YAML::Node& value, std::string& out) {

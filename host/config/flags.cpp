@@ -37,7 +37,8 @@ po::options_description describe_flags(Flags& flags) {
       "YAML config file (keys: logLevel, logFormat, pluginDir, plugins, pluginConfig, "
       "metricsAddress, kubeconfig, admissionAddress, admissionCertFile, admissionKeyFile, "
       "leaderElection: {leaderElect, leaseDuration, renewDeadline, retryPeriod, resourceName, "
-      "resourceNamespace})")("log-level", text(flags.log_level, "LEVEL"),
+      "resourceNamespace}, prometheus: {url, timeout}, autoscaling: {identities, "
+      "conflictWindow, decisionLogSize})")("log-level", text(flags.log_level, "LEVEL"),
                              "trace, debug, info, warn, error or off (default info)")(
       "log-format", text(flags.log_format, "FORMAT"), "text or json (default text)")(
       "plugin-dir", text(flags.plugin_dir, "DIR"),
@@ -75,7 +76,10 @@ po::options_description describe_flags(Flags& flags) {
       "shorter than the lease duration)")(
       "leader-elect-retry-period", text(flags.leader_elect_retry_period, "D"),
       "how often candidates try to take the Lease and the leader renews it (default 2s; under "
-      "the renew deadline / 1.2)")("version", po::bool_switch(&flags.version),
+      "the renew deadline / 1.2)")(
+      "prometheus-url", text(flags.prometheus_url, "URL"),
+      "Prometheus that plugins query (prometheus.url), e.g. http://127.0.0.1:9090")(
+      "version", po::bool_switch(&flags.version),
                                    "print the version and exit")(
       "help,h", po::bool_switch(&flags.help), "print this help and exit");
   return out;

@@ -28,6 +28,7 @@ struct Flags {
   std::optional<std::string> leader_elect_lease_duration;
   std::optional<std::string> leader_elect_renew_deadline;
   std::optional<std::string> leader_elect_retry_period;
+  std::optional<std::string> prometheus_url;
 };
 
 // Accepts "--name value" and "--name=value" (lib/cli's rules). false and one

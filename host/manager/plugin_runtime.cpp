@@ -72,6 +72,12 @@ int32_t status_code_for(const kube::Error& error) {
   }
 }
 
+struct PluginRuntime::PluginAutoscaler {
+  std::unique_ptr<kube::Client> client;  // as the plugin's identity
+  std::unique_ptr<autoscaling::ScaleClient> scale;
+  std::unique_ptr<autoscaling::AutoscalerRunner> runner;
+};
+
 struct PluginRuntime::PluginController {
   std::unique_ptr<PluginReconciler> reconciler;
   std::unique_ptr<controller::Controller> controller;
@@ -96,6 +102,8 @@ PluginRuntime::PluginRuntime(kube::Client& client, metrics::Registry& registry,
 
 PluginRuntime::~PluginRuntime() {
   stop_controllers();
+  conflicts_.reset();
+  autoscalers_.clear();
   controllers_.clear();
   events_.reset();
   informers_->stop();
@@ -179,12 +187,91 @@ kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
   return kube::Ok{};
 }
 
+kube::Status PluginRuntime::add_autoscaler(const ActivePlugin& plugin) {
+  if (!plugin.specs.autoscaler || plugin.hooks.autoscaler.evaluate == nullptr ||
+      options_.decisions == nullptr) {
+    return kube::Ok{};
+  }
+  // Each plugin writes with a client of its own: Impersonate-User when the
+  // configuration names an identity (so RBAC and audit see that account),
+  // and a User-Agent the API server makes its field manager of.
+  kube::RestConfig config = client_.config();
+  std::string identity;
+  if (auto it = options_.autoscaler_identities.find(plugin.name);
+      it != options_.autoscaler_identities.end()) {
+    identity = it->second;
+    config.impersonate = kube::Impersonation{identity, {}, {}, {}};
+  }
+  kube::ClientOptions client_options;
+  client_options.user_agent = "dynop-" + plugin.name + "/" + options_.host_version;
+  auto client = kube::Client::create(config, client_options);
+  if (!client) {
+    return kube::config_error("plugin " + plugin.name +
+                              ": its /scale client: " + client.error().describe());
+  }
+  auto entry = std::make_unique<PluginAutoscaler>();
+  entry->client = std::move(*client);
+  entry->scale = autoscaling::make_kube_scale_client(*entry->client);
+  autoscaling::AutoscalerRunnerOptions runner_options;
+  runner_options.plugin = plugin.name;
+  runner_options.interval = std::chrono::milliseconds(plugin.specs.autoscaler->interval_ms);
+  runner_options.identity = identity;
+  entry->runner = std::make_unique<autoscaling::AutoscalerRunner>(
+      runner_options, plugin.hooks, plugin.instance, *entry->scale, *options_.decisions,
+      [this](const autoscaling::ScaleTarget& target, const std::string& type,
+             const std::string& reason, const std::string& message) {
+        record_autoscaling_event(target, type, reason, message);
+      },
+      registry_);
+  spdlog::info("plugin {}: autoscaler every {}ms, writing /scale as {}", plugin.name,
+               plugin.specs.autoscaler->interval_ms,
+               identity.empty() ? std::string("the host's own identity") : identity);
+  std::lock_guard guard(mutex_);
+  autoscalers_[plugin.name] = std::move(entry);
+  return kube::Ok{};
+}
+
+void PluginRuntime::record_autoscaling_event(const autoscaling::ScaleTarget& target,
+                                             const std::string& type, const std::string& reason,
+                                             const std::string& message) {
+  const auto slash = target.api_version.find('/');
+  const std::string group =
+      slash == std::string::npos ? std::string() : target.api_version.substr(0, slash);
+  const std::string version =
+      slash == std::string::npos ? target.api_version : target.api_version.substr(slash + 1);
+  record_event("", ObjectRefView{group, version, target.kind, target.ns, target.name},
+               type == "Warning" ? DYNOP_EVENT_WARNING : DYNOP_EVENT_NORMAL, reason, message);
+}
+
 void PluginRuntime::start_controllers() {
   std::lock_guard guard(mutex_);
   for (auto& [name, entry] : controllers_) entry->controller->start();
+  for (auto& [name, entry] : autoscalers_) entry->runner->start();
+  if (options_.decisions != nullptr && options_.scale_conflict_window.count() > 0 && !conflicts_) {
+    autoscaling::ScaleConflictDetectorOptions detector;
+    detector.window = options_.scale_conflict_window;
+    for (const auto& [name, entry] : autoscalers_) detector.own_managers.insert("dynop-" + name);
+    conflicts_ = std::make_unique<autoscaling::ScaleConflictDetector>(
+        detector, *informers_, client_, *options_.decisions,
+        [this](const autoscaling::ScaleTarget& target, const std::string& type,
+               const std::string& reason, const std::string& message) {
+          record_autoscaling_event(target, type, reason, message);
+        },
+        registry_);
+    conflicts_->start();
+  }
 }
 
 void PluginRuntime::stop_controllers() {
+  // Autoscaler threads are joined without mutex_ held: an evaluate() in
+  // flight may call back into the runtime (requeue_after takes mutex_).
+  std::vector<autoscaling::AutoscalerRunner*> runners;
+  {
+    std::lock_guard guard(mutex_);
+    for (auto& [name, entry] : autoscalers_) runners.push_back(entry->runner.get());
+  }
+  if (conflicts_) conflicts_->stop();
+  for (auto* runner : runners) runner->stop();
   std::lock_guard guard(mutex_);
   for (auto& [name, entry] : controllers_) entry->controller->stop();
 }

@@ -13,6 +13,7 @@
 //   ... when leading (LeaderElector callbacks): runtime.start_controllers();
 //   ... on shutdown: runtime.stop_controllers(); plugins.stop_all(); runtime.stop_informers();
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "host/autoscaling/autoscaler_runner.hpp"
+#include "host/autoscaling/decision_log.hpp"
+#include "host/autoscaling/scale_conflict_detector.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "host/plugins/plugin_services.hpp"
 #include "lib/apimachinery/label_selector.hpp"
@@ -37,6 +41,14 @@ namespace dynop::host::manager {
 struct PluginRuntimeOptions {
   std::string instance;  // events' reportingInstance
   workqueue::RateLimiterOptions rate_limiter;
+  // Autoscaler plugins: decisions are logged here (must outlive the runtime;
+  // null: autoscalers are not run), written as these identities (plugin name
+  // -> user; absent: the host's own), and two writers of one /scale within
+  // the window are warned about (0: not watched).
+  autoscaling::DecisionLog* decisions = nullptr;
+  std::map<std::string, std::string> autoscaler_identities;
+  std::chrono::milliseconds scale_conflict_window{120000};
+  std::string host_version = "0";  // in the plugins' User-Agent
 };
 
 class PluginRuntime final : public PluginServices {
@@ -50,13 +62,18 @@ class PluginRuntime final : public PluginServices {
   // Fails, with a message naming the plugin, when describe fails or a kind
   // is not served by the API server.
   kube::Status add_reconciler(const ActivePlugin& plugin);
+  // Prepares a plugin's autoscaler capability (no-op for plugins without it,
+  // or without options.decisions): its /scale client as its identity and its
+  // evaluate() timer, started with the controllers.
+  kube::Status add_autoscaler(const ActivePlugin& plugin);
 
   kube::InformerFactory& informers() { return *informers_; }
   void start_informers() { informers_->start(); }
   void stop_informers() { informers_->stop(); }
   bool caches_synced() const { return informers_->has_synced(); }  // for /readyz
-  void start_controllers();                                        // only on the leader
-  void stop_controllers();                                         // drains in-flight reconciles
+  // Only on the leader: reconcilers, autoscaler timers, conflict detection.
+  void start_controllers();
+  void stop_controllers();  // drains in-flight reconciles and evaluations
   controller::Controller* controller(const std::string& plugin);
 
   // PluginServices.
@@ -83,6 +100,9 @@ class PluginRuntime final : public PluginServices {
 
  private:
   struct PluginController;
+  struct PluginAutoscaler;
+  void record_autoscaling_event(const autoscaling::ScaleTarget& target, const std::string& type,
+                                const std::string& reason, const std::string& message);
   kube::Result<kube::ResourceInfo> resource(const ObjectRefView& ref);
   kube::Result<kube::Informer*> synced_informer(const ObjectRefView& ref);
   // The cached objects a label selector can match: read from a label index
@@ -99,6 +119,8 @@ class PluginRuntime final : public PluginServices {
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<PluginController>, std::less<>> controllers_;
   std::mutex label_index_mutex_;  // one builder per label index
+  std::map<std::string, std::unique_ptr<PluginAutoscaler>, std::less<>> autoscalers_;
+  std::unique_ptr<autoscaling::ScaleConflictDetector> conflicts_;
 };
 
 // How the C ABI sees an API error: 404 NOT_FOUND, 409 CONFLICT, 400/422

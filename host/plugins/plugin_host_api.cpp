@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstring>
 #include <exception>
 #include <string_view>
 #include <utility>
@@ -56,6 +58,72 @@ dynop_status forward(dynop_str* out_json, F&& call) noexcept {
   }
 }
 
+// The answer of a Prometheus slot, laid out in thread-local [host-out]
+// memory (valid until the next callback on the thread); only the fields
+// within the plugin's struct_size are written.
+dynop_status prometheus_answer(PromAnswer answer, dynop_prom_result* out) {
+  if (answer.code != DYNOP_OK) return status(answer.code, std::move(answer.message));
+  struct Buffers {
+    PromAnswer answer;
+    std::vector<std::vector<dynop_label>> labels;
+    std::vector<dynop_prom_series> series;
+    std::vector<dynop_str> warnings;
+  };
+  thread_local Buffers b;
+  b.answer = std::move(answer);
+  b.labels.assign(b.answer.series.size(), {});
+  b.series.clear();
+  for (std::size_t i = 0; i < b.answer.series.size(); ++i) {
+    PromSeriesData& data = b.answer.series[i];
+    for (const auto& [name, value] : data.labels)
+      b.labels[i].push_back(dynop_label{{name.data(), name.size()}, {value.data(), value.size()}});
+    dynop_prom_series s{};
+    s.struct_size = sizeof(s);
+    s.labels = b.labels[i].data();
+    s.label_count = b.labels[i].size();
+    s.points = data.points.data();
+    s.point_count = data.points.size();
+    b.series.push_back(s);
+  }
+  b.warnings.clear();
+  for (const std::string& w : b.answer.warnings)
+    b.warnings.push_back(dynop_str{w.data(), w.size()});
+  dynop_prom_result result{};
+  result.struct_size = out->struct_size;
+  result.result_type = b.answer.result_type;
+  result.series = b.series.empty() ? nullptr : b.series.data();
+  result.series_count = b.series.size();
+  result.string_value = dynop_str{b.answer.string_value.data(), b.answer.string_value.size()};
+  result.warnings = b.warnings.empty() ? nullptr : b.warnings.data();
+  result.warning_count = b.warnings.size();
+  std::memcpy(static_cast<void*>(out), &result, std::min(sizeof(result), out->struct_size));
+  return ok();
+}
+
+// What a plugin's dynop_prom_result must at least hold: the fields of 1.2.
+constexpr std::size_t kPromResultMinSize = DYNOP_FIELD_END(dynop_prom_result, warning_count);
+
+template <class F>
+dynop_status prometheus_call(PrometheusSource* source, dynop_prom_result* out, F&& call) noexcept {
+  try {
+    if (out == nullptr || out->struct_size < kPromResultMinSize) {
+      return status(DYNOP_INVALID_ARGUMENT,
+                    "the dynop_prom_result needs struct_size set to its sizeof (at least " +
+                        std::to_string(kPromResultMinSize) + ")");
+    }
+    if (source == nullptr) {
+      return status(DYNOP_NOT_IMPLEMENTED,
+                    "this host has no Prometheus configured: set prometheus.url in its "
+                    "configuration file or pass --prometheus-url");
+    }
+    return prometheus_answer(call(*source), out);
+  } catch (const std::exception& e) {
+    return status(DYNOP_ERROR, e.what());
+  } catch (...) {
+    return status(DYNOP_ERROR, "internal error in the host");
+  }
+}
+
 spdlog::level::level_enum to_spdlog(int32_t level) {
   switch (level) {
     case DYNOP_LOG_TRACE:
@@ -78,10 +146,11 @@ const std::vector<double> kDefaultBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 }  // namespace
 
 PluginHostApi::PluginHostApi(std::string plugin_name, metrics::Registry& registry,
-                             PluginServices* services)
+                             PluginServices* services, PrometheusSource* prometheus)
     : plugin_name_(std::move(plugin_name)),
       registry_(registry),
-      services_(services != nullptr ? services : &default_services()) {
+      services_(services != nullptr ? services : &default_services()),
+      prometheus_(prometheus) {
   table_.struct_size = sizeof(dynop_host);
   table_.abi_major = DYNOP_ABI_VERSION_MAJOR;
   table_.abi_minor = DYNOP_ABI_VERSION_MINOR;
@@ -90,6 +159,7 @@ PluginHostApi::PluginHostApi(std::string plugin_name, metrics::Registry& registr
   table_.metric_register = &PluginHostApi::metric_register;
   table_.metric_update = &PluginHostApi::metric_update;
   install_service_slots();
+  install_prometheus_slots();
 }
 
 PluginHostApi& PluginHostApi::self(dynop_host_context* ctx) {
@@ -170,6 +240,27 @@ void PluginHostApi::install_service_slots() {
     PluginHostApi& api = self(ctx);
     return forward(nullptr, [&] {
       return api.services_->requeue_after(api.plugin_name_, view(key.ns), view(key.name), delay_ms);
+    });
+  };
+}
+
+void PluginHostApi::install_prometheus_slots() {
+  table_.prometheus_query = [](dynop_host_context* ctx, dynop_str query, double time,
+                               dynop_prom_result* out) {
+    PluginHostApi& api = self(ctx);
+    return prometheus_call(api.prometheus_, out, [&](PrometheusSource& source) {
+      return source.query(view(query), time);
+    });
+  };
+  table_.prometheus_query_range = [](dynop_host_context* ctx, dynop_str query, double start,
+                                     double end, double step, dynop_prom_result* out) {
+    PluginHostApi& api = self(ctx);
+    return prometheus_call(api.prometheus_, out, [&](PrometheusSource& source) {
+      if (!(step > 0) || !(end >= start)) {
+        return PromAnswer::error(DYNOP_INVALID_ARGUMENT,
+                                 "a range query needs step > 0 and end >= start");
+      }
+      return source.query_range(view(query), start, end, step);
     });
   };
 }

@@ -2,7 +2,8 @@
 // The host side of the callback table (dynop_host) handed to one plugin.
 // Logging and metrics are implemented here; the Kubernetes slots (reads,
 // writes, events, requeue) are forwarded to PluginServices, whose defaults
-// answer DYNOP_NOT_IMPLEMENTED. One instance per plugin, so every callback
+// answer DYNOP_NOT_IMPLEMENTED, and the Prometheus slots to a
+// PrometheusSource (none: DYNOP_NOT_IMPLEMENTED). One instance per plugin, so every callback
 // knows which plugin calls.
 
 #include <mutex>
@@ -12,6 +13,7 @@
 
 #include "dynop/abi.h"
 #include "host/plugins/plugin_services.hpp"
+#include "host/plugins/prometheus_source.hpp"
 #include "lib/metrics/registry.hpp"
 
 namespace dynop::host {
@@ -21,7 +23,7 @@ class PluginHostApi {
   // `services` may be null (every Kubernetes slot then answers
   // DYNOP_NOT_IMPLEMENTED); otherwise it must outlive this object.
   PluginHostApi(std::string plugin_name, metrics::Registry& registry,
-                PluginServices* services = nullptr);
+                PluginServices* services = nullptr, PrometheusSource* prometheus = nullptr);
   PluginHostApi(const PluginHostApi&) = delete;
   PluginHostApi& operator=(const PluginHostApi&) = delete;
 
@@ -47,10 +49,12 @@ class PluginHostApi {
                                     const dynop_label* labels, size_t label_count, double value);
 
   void install_service_slots();
+  void install_prometheus_slots();
 
   std::string plugin_name_;
   metrics::Registry& registry_;
   PluginServices* services_;
+  PrometheusSource* prometheus_;
   std::mutex mutex_;
   std::vector<MetricFamily> families_;  // handle = index + 1
   dynop_host table_{};

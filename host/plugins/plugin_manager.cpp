@@ -108,6 +108,7 @@ struct PluginManager::Impl {
   std::vector<std::unique_ptr<Loaded>> loaded;  // load order
   bool stopped = false;
   PluginServices* services = nullptr;
+  PrometheusSource* prometheus = nullptr;
 };
 
 void PluginManager::Impl::load_one(const std::filesystem::path& file,
@@ -189,7 +190,7 @@ void PluginManager::Impl::load_one(const std::filesystem::path& file,
   entry->status_index = index;
   entry->hooks = check.hooks;
   const PluginHooks& hooks = entry->hooks;
-  entry->api = std::make_unique<PluginHostApi>(name, registry, services);
+  entry->api = std::make_unique<PluginHostApi>(name, registry, services, prometheus);
 
   std::string config;
   if (auto it = options.config_sections.find(name); it != options.config_sections.end()) {
@@ -241,6 +242,8 @@ PluginManager::~PluginManager() {
 }
 
 void PluginManager::set_services(PluginServices* services) { impl_->services = services; }
+
+void PluginManager::set_prometheus(PrometheusSource* prometheus) { impl_->prometheus = prometheus; }
 
 bool PluginManager::load_all(const PluginLoadOptions& options, std::string& error) {
   std::error_code ec;

@@ -20,6 +20,7 @@ class Registry;
 namespace dynop::host {
 
 class PluginServices;
+class PrometheusSource;
 
 struct PluginLoadOptions {
   std::filesystem::path folder;
@@ -74,6 +75,9 @@ class PluginManager {
   // writes, events, requeue) go; must outlive the manager. Without it they
   // answer DYNOP_NOT_IMPLEMENTED.
   void set_services(PluginServices* services);
+  // Optional, before load_all: where plugins' Prometheus queries go; must
+  // outlive the manager. Without it they answer DYNOP_NOT_IMPLEMENTED.
+  void set_prometheus(PrometheusSource* prometheus);
   void start_all();
   void stop_all();    // reverse load order
   void unload_all();  // after stop_all; unloads the shared libraries

@@ -28,6 +28,11 @@ bool OpsServer::start(const std::string& address, std::string& error) {
   return true;
 }
 
+void OpsServer::add_endpoint(std::string path,
+                             std::function<net::Response(const net::Request&)> handler) {
+  endpoints_[std::move(path)] = std::move(handler);
+}
+
 std::string OpsServer::address() const { return server_ ? server_->address() : std::string(); }
 
 void OpsServer::stop() {
@@ -61,6 +66,9 @@ void OpsServer::handle(const net::Request& req, net::Responder res) {
     auto report = readiness_.run("readyz", verbose);
     return res.respond(
         net::Response::text(report.ok ? 200 : 503, verbose || !report.ok ? report.text : "ok"));
+  }
+  if (auto it = endpoints_.find(path); it != endpoints_.end()) {
+    return res.respond(it->second(req));
   }
   res.respond(net::Response::text(404, "404 page not found\n"));
 }

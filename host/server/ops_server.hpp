@@ -6,7 +6,11 @@
 //                 the Deployment in packaging/webhook/webhook.yaml)
 //   GET /readyz   readiness: 200 when every readiness check passes, else 503
 // Append "?verbose" to /healthz, /livez or /readyz to list every check.
+// Other parts of the host add their own GET endpoints with add_endpoint (the
+// autoscaling decision log: GET /autoscaling/decisions).
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -24,6 +28,8 @@ class OpsServer {
 
   HealthChecks& liveness() { return liveness_; }
   HealthChecks& readiness() { return readiness_; }
+  // Serves GET `path` with `handler` (called on a server thread). Before start().
+  void add_endpoint(std::string path, std::function<net::Response(const net::Request&)> handler);
 
   // `address` as host:port ("0.0.0.0:8080", "127.0.0.1:0"). false and one
   // line in `error` when it cannot listen.
@@ -38,6 +44,7 @@ class OpsServer {
   metrics::Registry& registry_;
   HealthChecks liveness_;
   HealthChecks readiness_;
+  std::map<std::string, std::function<net::Response(const net::Request&)>, std::less<>> endpoints_;
   std::unique_ptr<net::Server> server_;
 };
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "lib/apimachinery/json_decode.hpp"
 #include "lib/net/http_client.hpp"
 
 namespace dynop::prometheus {
@@ -36,15 +37,34 @@ Labels labels_of(const json::value& v) {
   return out;
 }
 
+Labels labels_of(simdjson::dom::element v) {
+  Labels out;
+  simdjson::dom::object object;
+  if (v.get(object) != simdjson::SUCCESS) return out;
+  for (auto field : object) {
+    std::string_view value;
+    if (field.value.get(value) == simdjson::SUCCESS) out[std::string(field.key)] = value;
+  }
+  return out;
+}
+
 // [<unix time>, "<value>"]
-std::optional<Sample> sample_of(const json::value& pair, Labels labels) {
-  if (!pair.is_array() || pair.get_array().size() != 2) return std::nullopt;
-  const auto& ts = pair.get_array()[0];
-  const auto& val = pair.get_array()[1];
-  if (!ts.is_number() || !val.is_string()) return std::nullopt;
-  auto value = parse_sample_value(std::string(val.get_string()));
+std::optional<std::pair<double, double>> point_of(simdjson::dom::element pair) {
+  simdjson::dom::array a;
+  if (pair.get(a) != simdjson::SUCCESS || a.size() != 2) return std::nullopt;
+  double ts = 0;
+  std::string_view text;
+  if (a.at(0).get(ts) != simdjson::SUCCESS || a.at(1).get(text) != simdjson::SUCCESS)
+    return std::nullopt;
+  auto value = parse_sample_value(std::string(text));
   if (!value) return std::nullopt;
-  return Sample{std::move(labels), *value, ts.to_number<double>()};
+  return std::make_pair(ts, *value);
+}
+
+std::string string_field(simdjson::dom::object o, std::string_view key) {
+  std::string_view v;
+  if (o[key].get(v) != simdjson::SUCCESS) return {};
+  return std::string(v);
 }
 
 }  // namespace
@@ -63,37 +83,61 @@ std::optional<double> parse_sample_value(const std::string& text) {
 }
 
 Result<QueryResult> decode_query_response(const std::string& body) {
-  boost::system::error_code ec;
-  json::value doc = json::parse(body, ec);
-  if (ec || !doc.is_object()) return Error{"response is not JSON: " + body.substr(0, 200)};
-  const auto& o = doc.get_object();
-  const auto* status = o.if_contains("status");
-  if (!status || !status->is_string() || status->get_string() != "success") {
-    std::string type, error;
-    if (const auto* t = o.if_contains("errorType"); t && t->is_string()) type = t->get_string();
-    if (const auto* e = o.if_contains("error"); e && e->is_string()) error = e->get_string();
+  thread_local apimachinery::JsonDecoder decoder;
+  auto doc = decoder.parse_view(body);
+  simdjson::dom::object o;
+  if (!doc || doc->get(o) != simdjson::SUCCESS)
+    return Error{"response is not JSON: " + body.substr(0, 200)};
+  if (string_field(o, "status") != "success") {
+    const std::string type = string_field(o, "errorType");
+    const std::string error = string_field(o, "error");
     return Error{type.empty() ? error : type + ": " + error};
   }
-  const auto* data = o.if_contains("data");
-  if (!data || !data->is_object()) return Error{"response has no data"};
   QueryResult out;
-  if (const auto* t = data->get_object().if_contains("resultType"); t && t->is_string()) {
-    out.result_type = t->get_string();
+  simdjson::dom::array warnings;
+  if (o["warnings"].get(warnings) == simdjson::SUCCESS) {
+    for (auto w : warnings) {
+      std::string_view text;
+      if (w.get(text) == simdjson::SUCCESS) out.warnings.emplace_back(text);
+    }
   }
-  const auto* result = data->get_object().if_contains("result");
-  if (!result) return out;
-  if (out.result_type == "vector" && result->is_array()) {
-    for (const auto& item : result->get_array()) {
-      if (!item.is_object()) continue;
-      const auto* metric = item.get_object().if_contains("metric");
-      const auto* value = item.get_object().if_contains("value");
-      if (!value) continue;
-      if (auto s = sample_of(*value, metric ? labels_of(*metric) : Labels{})) {
-        out.samples.push_back(std::move(*s));
+  simdjson::dom::object data;
+  if (o["data"].get(data) != simdjson::SUCCESS) return Error{"response has no data"};
+  out.result_type = string_field(data, "resultType");
+  simdjson::dom::element result;
+  if (data["result"].get(result) != simdjson::SUCCESS) return out;
+  if (out.result_type == "vector" || out.result_type == "matrix") {
+    simdjson::dom::array items;
+    if (result.get(items) != simdjson::SUCCESS) return Error{"data.result is not an array"};
+    for (auto item : items) {
+      simdjson::dom::object series;
+      if (item.get(series) != simdjson::SUCCESS) continue;
+      simdjson::dom::element metric;
+      Labels labels =
+          series["metric"].get(metric) == simdjson::SUCCESS ? labels_of(metric) : Labels{};
+      if (out.result_type == "vector") {
+        simdjson::dom::element value;
+        if (series["value"].get(value) != simdjson::SUCCESS) continue;
+        if (auto p = point_of(value))
+          out.samples.push_back(Sample{std::move(labels), p->second, p->first});
+        continue;
       }
+      Series s{std::move(labels), {}};
+      simdjson::dom::array values;
+      if (series["values"].get(values) == simdjson::SUCCESS) {
+        for (auto v : values)
+          if (auto p = point_of(v)) s.points.push_back(*p);
+      }
+      out.matrix.push_back(std::move(s));
     }
   } else if (out.result_type == "scalar") {
-    if (auto s = sample_of(*result, {})) out.samples.push_back(std::move(*s));
+    if (auto p = point_of(result)) out.samples.push_back(Sample{{}, p->second, p->first});
+  } else if (out.result_type == "string") {
+    simdjson::dom::array a;
+    std::string_view text;
+    if (result.get(a) == simdjson::SUCCESS && a.size() == 2 &&
+        a.at(1).get(text) == simdjson::SUCCESS)
+      out.string_value = std::string(text);
   }
   return out;
 }
@@ -151,6 +195,20 @@ Result<QueryResult> QueryClient::query(const std::string& expr, std::optional<do
   if (!body) return Error{body.error()};
   auto decoded = decode_query_response(*body);
   if (!decoded) return Error{"GET " + base_url_ + "/api/v1/query: " + decoded.error()};
+  return decoded;
+}
+
+Result<QueryResult> QueryClient::query_range(const std::string& expr, double start, double end,
+                                             double step, unsigned* http_status) {
+  char step_text[64];
+  std::snprintf(step_text, sizeof step_text, "%.3f", step);
+  const std::string path = "/api/v1/query_range?query=" + encode(expr) +
+                           "&start=" + format_seconds(start) + "&end=" + format_seconds(end) +
+                           "&step=" + step_text;
+  auto body = get(path, {}, http_status);
+  if (!body) return Error{body.error()};
+  auto decoded = decode_query_response(*body);
+  if (!decoded) return Error{"GET " + base_url_ + "/api/v1/query_range: " + decoded.error()};
   return decoded;
 }
 

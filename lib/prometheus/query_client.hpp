@@ -1,7 +1,8 @@
 #pragma once
 // A client for Prometheus's HTTP API (https://prometheus.io/docs/prometheus/latest/querying/api/):
 // instant queries (/api/v1/query) and series discovery (/api/v1/series), the
-// two calls prometheus-adapter and KEDA's prometheus scaler make. Results
+// two calls prometheus-adapter and KEDA's prometheus scaler make, and range
+// queries (/api/v1/query_range) for the host's plugin callback. Results
 // come back typed; failures as one message naming the request and the
 // cause, with Prometheus's own errorType/error when it answered with one:
 //   GET http://127.0.0.1:9090/api/v1/query: bad_data: 1:5: parse error: unexpected "}"
@@ -33,9 +34,18 @@ struct Sample {
   double timestamp = 0;  // seconds since the epoch, as Prometheus returns it
 };
 
+// One series of a matrix (range query): its points, oldest first.
+struct Series {
+  Labels metric;
+  std::vector<std::pair<double, double>> points;  // (timestamp, value)
+};
+
 struct QueryResult {
-  std::string result_type;      // vector | scalar | matrix | string
-  std::vector<Sample> samples;  // vector and scalar results (matrix: not decoded)
+  std::string result_type;            // vector | scalar | matrix | string
+  std::vector<Sample> samples;        // vector and scalar results
+  std::vector<Series> matrix;         // matrix results
+  std::string string_value;           // string results
+  std::vector<std::string> warnings;  // Prometheus's warnings (the result is still valid)
 };
 
 struct QueryClientOptions {
@@ -59,6 +69,10 @@ class QueryClient {
       const std::string& expr, std::optional<double> time = std::nullopt,
       const std::map<std::string, std::string>& extra_params = {},
       const std::map<std::string, std::string>& headers = {}, unsigned* http_status = nullptr);
+  // A range query from start to end (seconds since the epoch) every `step`
+  // seconds; `http_status` as for query().
+  apimachinery::Result<QueryResult> query_range(const std::string& expr, double start, double end,
+                                                double step, unsigned* http_status = nullptr);
   // The label sets of series matching `match` seen between start and end.
   apimachinery::Result<std::vector<Labels>> series(const std::string& match, double start,
                                                    double end);
@@ -78,7 +92,8 @@ class QueryClient {
 // Parses Prometheus's sample value strings: numbers, "NaN", "+Inf", "-Inf".
 std::optional<double> parse_sample_value(const std::string& text);
 
-// Decodes an /api/v1/query response body (exposed for tests).
+// Decodes an /api/v1/query or /api/v1/query_range response body (simdjson;
+// exposed for tests). An error response gives "<errorType>: <error>".
 apimachinery::Result<QueryResult> decode_query_response(const std::string& body);
 
 }  // namespace dynop::prometheus

@@ -1,8 +1,10 @@
 // The scale subresource of custom resources: an autoscaling/v1 Scale read from
 // and written to the CRD's specReplicasPath/statusReplicasPath.
 
+#include "lib/apimachinery/time.hpp"
 #include "localcluster/schema/scale_validation.hpp"
 #include "localcluster/server/body_codec.hpp"
+#include "localcluster/server/managed_fields.hpp"
 #include "localcluster/server/object_meta.hpp"
 #include "localcluster/server/patching.hpp"
 #include "localcluster/server/rest_context.hpp"
@@ -116,6 +118,9 @@ net::Response RestHandler::scale_subresource(Context& ctx) {
         json::object next = current;
         *path_slot(next, type.scale->spec_replicas_path, true) =
             replicas ? *replicas : json::value(0);
+        record_scale_write(next, field_manager(ctx.request, ctx.info),
+                           type.scale->spec_replicas_path,
+                           apimachinery::format_time(apimachinery::now()));
         return finish_update(ctx, current, std::move(next), false);
       });
   if (auto* error = std::get_if<ApiError>(&written)) return error_response(ctx, *error);

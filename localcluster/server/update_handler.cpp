@@ -46,6 +46,11 @@ std::variant<RestHandler::Decision, ApiError> RestHandler::finish_update(
       }
     }
     meta.erase("selfLink");
+    // An update that leaves managedFields out keeps the stored ones (the
+    // host's caches drop them); one that sends them replaces them.
+    if (!meta.contains("managedFields") && old_meta && old_meta->contains("managedFields")) {
+      meta["managedFields"] = old_meta->at("managedFields");
+    }
     if (type.has_status_subresource) {
       if (const auto* status = current.if_contains("status")) {
         result["status"] = *status;

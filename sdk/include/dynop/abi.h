@@ -44,9 +44,10 @@
  *     dynop_gvk, dynop_object_ref, dynop_key, dynop_label, dynop_key_list,
  *     dynop_scale_decision_list, dynop_lifecycle_hooks (embedded in the
  *     descriptor, so it cannot grow: new lifecycle hooks are appended to the
- *     descriptor instead), and the placement vocabulary of 1.2 that mirrors
- *     Kubernetes types: dynop_resource_amount, dynop_taint,
- *     dynop_toleration, dynop_selector_requirement, dynop_node_selector_term.
+ *     descriptor instead), dynop_prom_point (1.2), and the placement
+ *     vocabulary of 1.2 that mirrors Kubernetes types: dynop_resource_amount,
+ *     dynop_taint, dynop_toleration, dynop_selector_requirement,
+ *     dynop_node_selector_term.
  *
  * Adding to the ABI (a new minor version):
  *   1. Append: new fields go at the end of a struct, after every field of
@@ -65,7 +66,8 @@
  *      frozen 1.0 plugin (tests/fixtures/abi-1.0) loading and working: it is
  *      how every later change is checked against a real old plugin.
  *
- * Version history:
+ * Version history (a minor is released when a host ships with it; helpers
+ * adding to the same unreleased minor share it rather than bumping twice):
  *   1.0  descriptor, lifecycle, reconciler, admission, placement (JSON text
  *        per pod and node), autoscaler; entry symbol dynop_plugin_entry.
  *   1.1  struct_size appended to every struct that may grow; entry function
@@ -75,6 +77,10 @@
  *        reserve_node/unreserve_node, pod groups (gangs) with topology keys,
  *        node and pod events for plugin-side indexes;
  *        placement_spec.nodes_to_score.
+ *        Autoscaling: host callbacks prometheus_query and
+ *        prometheus_query_range, with dynop_prom_result, dynop_prom_series
+ *        and dynop_prom_point; the host runs autoscaler plugins' evaluate
+ *        (see "Capability: autoscaler").
  *
  * Strings: every string crossing the boundary is a dynop_str (pointer + byte
  * length, UTF-8, NOT necessarily NUL-terminated), except the descriptor's
@@ -266,6 +272,49 @@ typedef enum dynop_patch_type {
 
 typedef enum dynop_event_type { DYNOP_EVENT_NORMAL = 0, DYNOP_EVENT_WARNING = 1 } dynop_event_type;
 
+/* ---- Prometheus query results (since 1.2) ---- */
+
+/* What a query returned, as Prometheus's HTTP API names it (resultType). */
+typedef enum dynop_prom_result_type {
+  DYNOP_PROM_VECTOR = 0, /* instant query: one point per series */
+  DYNOP_PROM_MATRIX = 1, /* range query: points per series, oldest first */
+  DYNOP_PROM_SCALAR = 2, /* one series without labels and one point */
+  DYNOP_PROM_STRING = 3  /* string_value holds it; no series */
+} dynop_prom_result_type;
+
+/* One sample: seconds since the Unix epoch, and the value (NaN and +-Inf as
+ * Prometheus returns them). Fixed forever. */
+typedef struct dynop_prom_point {
+  double timestamp;
+  double value;
+} dynop_prom_point;
+
+/* One series of a result; all pointers [host-out]. */
+typedef struct dynop_prom_series {
+  /* sizeof(dynop_prom_series) as the host compiled it; the same in every
+   * element of the array, and the array's stride. */
+  size_t struct_size;
+  const dynop_label* labels; /* the series' labels, __name__ included when kept */
+  size_t label_count;
+  const dynop_prom_point* points; /* vector and scalar: exactly one */
+  size_t point_count;
+} dynop_prom_series;
+
+/* out: filled by prometheus_query and prometheus_query_range. The plugin
+ * zeroes it and sets struct_size to its own size; the host writes only the
+ * fields that lie within it. Pointers [host-out]. */
+typedef struct dynop_prom_result {
+  size_t struct_size;
+  int32_t result_type; /* dynop_prom_result_type */
+  const dynop_prom_series* series;
+  size_t series_count;
+  dynop_str string_value; /* DYNOP_PROM_STRING only */
+  /* Prometheus's warnings (e.g. a rate over a series that is not a counter);
+   * the result is still valid. */
+  const dynop_str* warnings;
+  size_t warning_count;
+} dynop_prom_result;
+
 /*
  * Threading: every callback may be called from any thread the host runs a
  * hook on, concurrently; the host makes them thread-safe. Callbacks never
@@ -364,6 +413,30 @@ typedef struct dynop_host {
    * deduplicated with keys already queued. DYNOP_INVALID_ARGUMENT if the
    * plugin has no reconciler capability. key [in]. */
   dynop_status (*requeue_after)(dynop_host_context* ctx, dynop_key key, uint64_t delay_ms);
+
+  /* ---- Prometheus (since 1.2) ----
+   * The Prometheus the host is configured with (prometheus.url in its
+   * configuration file, or --prometheus-url), so a plugin needs no address,
+   * client or JSON parser of its own. Meant for autoscaler plugins' evaluate
+   * but callable from any hook. Synchronous: a call waits for Prometheus, up
+   * to the host's prometheus.timeout. query [in], PromQL; *out as documented
+   * at dynop_prom_result. Errors:
+   *   DYNOP_INVALID_ARGUMENT  Prometheus refused the query (bad_data,
+   *                           execution): the message is its error text,
+   *                           e.g. "bad_data: 1:6: parse error: ..."
+   *   DYNOP_UNAVAILABLE       Prometheus is unreachable, timed out or failed
+   *   DYNOP_NOT_IMPLEMENTED   this host has no Prometheus configured (or is
+   *                           older than 1.2: see DYNOP_HOST_HAS)
+   */
+
+  /* An instant query (GET /api/v1/query) at `time`, seconds since the epoch;
+   * 0 means now. The result is a vector, scalar or string. */
+  dynop_status (*prometheus_query)(dynop_host_context* ctx, dynop_str query, double time,
+                                   dynop_prom_result* out);
+  /* A range query (GET /api/v1/query_range) from start to end (seconds since
+   * the epoch) every step seconds (> 0). The result is a matrix. */
+  dynop_status (*prometheus_query_range)(dynop_host_context* ctx, dynop_str query, double start,
+                                         double end, double step, dynop_prom_result* out);
 
   /* New slots are appended here (see "Adding to the ABI"). */
 } dynop_host;
@@ -908,8 +981,17 @@ typedef struct dynop_scale_decision_list {
   size_t count;
 } dynop_scale_decision_list;
 
-/* Not run yet: this host loads, checks and describes autoscaler plugins but
- * never calls evaluate (that lands with the autoscaler work). */
+/* How the host runs an autoscaler plugin (since 1.2; 1.0 and 1.1 hosts only
+ * loaded them): on the leader only, every interval_ms it calls evaluate and,
+ * for each decision, reads the target's /scale and, when spec.replicas
+ * differs, writes it through the /scale subresource as the identity the host
+ * configuration names for the plugin (Impersonate-User, so RBAC and audit
+ * see that account; field manager "dynop-<plugin name>"). Each change is an
+ * Event on the target (reason ScaledByPlugin, "<plugin>: <from> -> <to>:
+ * <reason>"), an entry of the host's decision log (GET /autoscaling/decisions
+ * on the ops port) and a dynop_autoscaler_* metric. A target that is missing,
+ * or a write that fails, is logged and counted, and the next interval tries
+ * again. */
 typedef struct dynop_autoscaler_hooks {
   /* Required. Called once by the host's main thread after init. */
   dynop_status (*describe)(dynop_plugin* plugin, dynop_autoscaler_spec* out);

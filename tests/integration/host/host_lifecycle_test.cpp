@@ -50,10 +50,11 @@ TEST(HostCommandLine, BadConfigFileIsOneLineWithPosition) {
   std::string file = dir.write("config.yaml", "logLevel: info\nlogLvl: debug\n");
   auto r = test::run(dynop_binary(), {"--config", file}, 30s);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "dynop: " + file +
-                       ":2:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, pluginDir, "
-                       "plugins, pluginConfig, metricsAddress, kubeconfig, admissionAddress, "
-                       "admissionCertFile, admissionKeyFile, leaderElection)\n");
+  EXPECT_EQ(r.err,
+            "dynop: " + file +
+                ":2:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, pluginDir, "
+                "plugins, pluginConfig, metricsAddress, kubeconfig, admissionAddress, "
+                "admissionCertFile, admissionKeyFile, leaderElection, prometheus, autoscaling)\n");
 
   std::string broken = dir.write("broken.yaml", "plugins: [a, b\n");
   r = test::run(dynop_binary(), {"--config", broken}, 30s);

@@ -20,6 +20,7 @@ namespace {
 
 using host::ObjectRefView;
 using host::manager::PluginRuntime;
+using host::manager::PluginRuntimeOptions;
 using test::eventually;
 
 std::mutex reconciled_mutex;
@@ -69,7 +70,9 @@ TEST(PluginRuntime, RunsAReconcilerAndServesTheHostCallbacks) {
   auto client = client_for(cluster);
   ASSERT_NE(client, nullptr);
   metrics::Registry registry;
-  PluginRuntime runtime(*client, registry, {"test-host", {}});
+  PluginRuntimeOptions options;
+  options.instance = "test-host";
+  PluginRuntime runtime(*client, registry, options);
 
   add_synced_reconciler(runtime, "copier");
   if (HasFatalFailure()) return;
@@ -150,7 +153,9 @@ TEST(PluginRuntime, ListsBySelectorWithinTheNamespaceAsLabelsChange) {
   auto client = client_for(cluster);
   ASSERT_NE(client, nullptr);
   metrics::Registry registry;
-  PluginRuntime runtime(*client, registry, {"test-host", {}});
+  PluginRuntimeOptions options;
+  options.instance = "test-host";
+  PluginRuntime runtime(*client, registry, options);
   add_synced_reconciler(runtime, "lister");
   if (HasFatalFailure()) return;
 

@@ -37,6 +37,13 @@ class FakePrometheus {
           {"metric":{"dynamo_namespace":"default-sglang-agg"},"value":[1767225600.123,"0.73"]},
           {"metric":{},"value":[1767225600.123,"NaN"]}]}})"));
       }
+      if (path == "/api/v1/query_range") {
+        return out.respond(net::Response::json(
+            200, R"({"status":"success","warnings":["PromQL info: metric might not be a counter"],
+          "data":{"resultType":"matrix","result":[
+          {"metric":{"le":"0.5"},"values":[[1767225600,"1"],[1767225615,"2.5"],[1767225630,"+Inf"]]},
+          {"metric":{"le":"1"},"values":[]}]}})"));
+      }
       if (path == "/api/v1/series") {
         return out.respond(net::Response::json(200, R"({"status":"success","data":[
           {"__name__":"dynamo_frontend_queued_requests","namespace":"default"}]})"));
@@ -72,6 +79,46 @@ TEST(QueryClient, InstantQueryReturnsTypedSamples) {
   EXPECT_TRUE(std::isnan(result->samples[1].value));
   EXPECT_EQ(prom.targets().back(),
             "/api/v1/query?query=sum%28x%7Ba%3D%22b%20c%22%7D%29&time=1767225600.000&namespace=ns");
+}
+
+TEST(QueryClient, RangeQueryReturnsAMatrixAndWarnings) {
+  FakePrometheus prom;
+  auto client = QueryClient::create({prom.url()});
+  ASSERT_TRUE(client.ok()) << client.error();
+  unsigned status = 0;
+  auto result = (*client)->query_range("rate(x[5m])", 1767225600, 1767225630, 15, &status);
+  ASSERT_TRUE(result.ok()) << result.error();
+  EXPECT_EQ(status, 200u);
+  EXPECT_EQ(result->result_type, "matrix");
+  ASSERT_EQ(result->matrix.size(), 2u);
+  EXPECT_EQ(result->matrix[0].metric.at("le"), "0.5");
+  ASSERT_EQ(result->matrix[0].points.size(), 3u);
+  EXPECT_DOUBLE_EQ(result->matrix[0].points[1].first, 1767225615);
+  EXPECT_DOUBLE_EQ(result->matrix[0].points[1].second, 2.5);
+  EXPECT_TRUE(std::isinf(result->matrix[0].points[2].second));
+  EXPECT_TRUE(result->matrix[1].points.empty());
+  ASSERT_EQ(result->warnings.size(), 1u);
+  EXPECT_EQ(result->warnings[0], "PromQL info: metric might not be a counter");
+  EXPECT_EQ(prom.targets().back(),
+            "/api/v1/query_range?query=rate%28x%5B5m%5D%29&start=1767225600.000&end=1767225630.000"
+            "&step=15.000");
+}
+
+TEST(QueryClient, DecodesScalarAndStringResults) {
+  auto scalar = decode_query_response(
+      R"({"status":"success","data":{"resultType":"scalar","result":[1767225600.5,"42"]}})");
+  ASSERT_TRUE(scalar.ok()) << scalar.error();
+  ASSERT_EQ(scalar->samples.size(), 1u);
+  EXPECT_DOUBLE_EQ(scalar->samples[0].value, 42);
+  EXPECT_TRUE(scalar->samples[0].metric.empty());
+  auto text = decode_query_response(
+      R"({"status":"success","data":{"resultType":"string","result":[1767225600,"hello"]}})");
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->string_value, "hello");
+  EXPECT_EQ(decode_query_response("<html>").error(), "response is not JSON: <html>");
+  EXPECT_EQ(
+      decode_query_response(R"({"status":"error","errorType":"execution","error":"boom"})").error(),
+      "execution: boom");
 }
 
 TEST(QueryClient, PrometheusErrorsCarryItsWordsAndTheStatus) {

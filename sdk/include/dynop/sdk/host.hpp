@@ -1,7 +1,8 @@
 #pragma once
-// Typed wrappers over the host callback table (dynop_host): logging, metrics
-// and the host's Kubernetes client. They are cheap views: copy them freely;
-// they stay valid until the plugin is destroyed.
+// Typed wrappers over the host callback table (dynop_host): logging, metrics,
+// the host's Kubernetes client and its Prometheus (prometheus.hpp). They are
+// cheap views: copy them freely; they stay valid until the plugin is
+// destroyed.
 //
 // A call whose slot the host's table lacks (a host of an older minor than
 // the slot, see DYNOP_HOST_HAS in abi.h) answers StatusCode::kNotImplemented
@@ -16,6 +17,8 @@
 #include <vector>
 
 #include "dynop/abi.h"
+#include "dynop/sdk/prometheus.hpp"
+#include "dynop/sdk/result.hpp"
 #include "dynop/sdk/status.hpp"
 #include "dynop/sdk/types.hpp"
 
@@ -131,23 +134,6 @@ class Metrics {
   const dynop_host* host_;
 };
 
-namespace detail {
-// What a call answers when the host's table lacks its slot.
-inline Status missing_slot(const dynop_host* host, const char* slot) {
-  return Status(StatusCode::kNotImplemented,
-                std::string("this host (plugin ABI ") + std::to_string(host->abi_major) + "." +
-                    std::to_string(host->abi_minor) + ") has no " + slot + " callback");
-}
-}  // namespace detail
-
-// A value or a status; what the client calls return.
-template <class T>
-struct Result {
-  Status status;
-  T value{};
-  bool is_ok() const { return status.is_ok(); }
-};
-
 // Reads from the host's caches and writes to the API server. Objects are JSON
 // text. Every call copies the host's answer, so results stay valid.
 class Client {
@@ -248,10 +234,12 @@ class Client {
 // plugin object.
 class Host {
  public:
-  explicit Host(const dynop_host* raw) : raw_(raw), logger_(raw), metrics_(raw), client_(raw) {}
+  explicit Host(const dynop_host* raw)
+      : raw_(raw), logger_(raw), metrics_(raw), client_(raw), prometheus_(raw) {}
   const Logger& logger() const { return logger_; }
   const Metrics& metrics() const { return metrics_; }
   const Client& client() const { return client_; }
+  const Prometheus& prometheus() const { return prometheus_; }
   // The C table, for callbacks newer than this C++ layer (check them with
   // DYNOP_HOST_HAS before calling).
   const dynop_host* raw() const { return raw_; }
@@ -261,6 +249,7 @@ class Host {
   Logger logger_;
   Metrics metrics_;
   Client client_;
+  Prometheus prometheus_;
 };
 
 }  // namespace dynop::sdk

@@ -94,10 +94,13 @@ TEST_F(ConfigTest, UnknownKeyNamesFileLineAndColumn) {
   Startup s = with_file("logLevel: info\n  \nlogLvl: debug\n");
   ASSERT_EQ(s.action, Startup::Action::kError);
   EXPECT_EQ(s.exit_code, 1);
-  EXPECT_EQ(s.error, (dir_ / "config.yaml").string() +
-                         ":3:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, "
-                         "pluginDir, plugins, pluginConfig, metricsAddress, kubeconfig, "
-                         "admissionAddress, admissionCertFile, admissionKeyFile, leaderElection)");
+  EXPECT_EQ(
+      s.error,
+      (dir_ / "config.yaml").string() +
+          ":3:1: unknown key \"logLvl\" (known keys: logLevel, logFormat, "
+          "pluginDir, plugins, pluginConfig, metricsAddress, kubeconfig, "
+          "admissionAddress, admissionCertFile, admissionKeyFile, leaderElection, prometheus, "
+          "autoscaling)");
 }
 
 TEST_F(ConfigTest, WrongTypesAreNamed) {
@@ -305,6 +308,54 @@ TEST_F(ConfigTest, LeaderElectionSectionErrorsNameTheFileAndKey) {
   s = with_file("leaderElection:\n  renewDeadline: 20s\n",
                 {"--leader-elect-lease-duration", "30s"});
   EXPECT_EQ(s.action, Startup::Action::kRun) << s.error;
+}
+
+TEST_F(ConfigTest, PrometheusAndAutoscalingSections) {
+  Startup s = with_file(R"(prometheus:
+  url: http://127.0.0.1:9090
+  timeout: 5s
+autoscaling:
+  identities:
+    promql-scaler: system:serviceaccount:dynop-system:promql-scaler
+  conflictWindow: 90s
+  decisionLogSize: 50
+)");
+  ASSERT_EQ(s.action, Startup::Action::kRun) << s.error;
+  EXPECT_EQ(s.config.prometheus_url, "http://127.0.0.1:9090");
+  EXPECT_EQ(s.config.prometheus_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(s.config.autoscaler_identities.at("promql-scaler"),
+            "system:serviceaccount:dynop-system:promql-scaler");
+  EXPECT_EQ(s.config.scale_conflict_window, std::chrono::seconds(90));
+  EXPECT_EQ(s.config.decision_log_size, 50u);
+
+  // The flag beats the file; without either there is no Prometheus.
+  s = with_file("prometheus: {url: 'http://a:9090'}\n", {"--prometheus-url=http://b:9090"});
+  EXPECT_EQ(s.config.prometheus_url, "http://b:9090");
+  EXPECT_EQ(load_startup({}).config.prometheus_url, "");
+  EXPECT_EQ(load_startup({}).config.scale_conflict_window, std::chrono::minutes(2));
+}
+
+TEST_F(ConfigTest, PrometheusAndAutoscalingErrorsNameTheKey) {
+  const std::string file = (dir_ / "config.yaml").string();
+  Startup s = with_file("prometheus:\n  url: prometheus:9090\n");
+  ASSERT_EQ(s.action, Startup::Action::kError);
+  EXPECT_EQ(s.error, file +
+                         ":2:8: prometheus.url: \"prometheus:9090\" must start with http:// or "
+                         "https://");
+  s = with_file("prometheus:\n  address: x\n");
+  EXPECT_EQ(s.error, file + ":2:3: unknown key \"prometheus.address\" (known keys: url, timeout)");
+  s = with_file("autoscaling:\n  conflictWindow: often\n");
+  EXPECT_EQ(s.error, file +
+                         ":2:19: autoscaling.conflictWindow: \"often\" is not a duration (e.g. "
+                         "15s, 500ms, 1m30s)");
+  s = with_file("autoscaling:\n  identities: [a]\n");
+  EXPECT_EQ(s.error, file + ":2:15: autoscaling.identities must map plugin names to users");
+  s = with_file("autoscaling:\n  decisionLogSize: -3\n");
+  EXPECT_EQ(s.error,
+            file + ":2:20: autoscaling.decisionLogSize: \"-3\" is not a positive whole number");
+  s = load_startup({"--prometheus-url", "localhost:9090"});
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_EQ(s.error, "--prometheus-url: \"localhost:9090\" must start with http:// or https://");
 }
 
 TEST(HostPort, Forms) {

@@ -144,5 +144,70 @@ TEST(PluginHostApi, KubernetesSlotsForwardToServices) {
   EXPECT_EQ(h->patch_object(h->ctx, &kPod, 42, c("{}"), &out).code, DYNOP_INVALID_ARGUMENT);
 }
 
+class StubPrometheus final : public PrometheusSource {
+ public:
+  PromAnswer answer;
+  std::string last_query;
+  double last_time = -1;
+  PromAnswer query(std::string_view promql, double time) override {
+    last_query = std::string(promql);
+    last_time = time;
+    return answer;
+  }
+  PromAnswer query_range(std::string_view promql, double, double, double) override {
+    last_query = std::string(promql);
+    return answer;
+  }
+};
+
+TEST(PluginHostApi, PrometheusSlotsLayOutTheAnswerInThePluginsStruct) {
+  metrics::Registry registry;
+  StubPrometheus prom;
+  prom.answer.series.push_back({{{"pod", "a"}}, {{1767225600, 0.5}}});
+  prom.answer.warnings.push_back("careful");
+  PluginHostApi api("scaler", registry, nullptr, &prom);
+  const dynop_host* h = api.table();
+  ASSERT_TRUE(DYNOP_HOST_HAS(h, prometheus_query));
+  dynop_prom_result out{};
+  out.struct_size = sizeof(out);
+  ASSERT_EQ(h->prometheus_query(h->ctx, c("up"), 12.5, &out).code, DYNOP_OK);
+  EXPECT_EQ(prom.last_query, "up");
+  EXPECT_EQ(prom.last_time, 12.5);
+  EXPECT_EQ(out.struct_size, sizeof(out));  // the plugin's, untouched
+  EXPECT_EQ(out.result_type, DYNOP_PROM_VECTOR);
+  ASSERT_EQ(out.series_count, 1u);
+  EXPECT_EQ(out.series[0].struct_size, sizeof(dynop_prom_series));
+  ASSERT_EQ(out.series[0].label_count, 1u);
+  EXPECT_EQ(str(out.series[0].labels[0].name), "pod");
+  EXPECT_EQ(out.series[0].points[0].value, 0.5);
+  ASSERT_EQ(out.warning_count, 1u);
+  EXPECT_EQ(str(out.warnings[0]), "careful");
+
+  // Errors are the source's status; a bad range or struct is refused here.
+  prom.answer = PromAnswer::error(DYNOP_INVALID_ARGUMENT, "bad_data: parse error");
+  auto s = h->prometheus_query(h->ctx, c("up{"), 0, &out);
+  EXPECT_EQ(s.code, DYNOP_INVALID_ARGUMENT);
+  EXPECT_EQ(str(s.message), "bad_data: parse error");
+  s = h->prometheus_query_range(h->ctx, c("up"), 10, 5, 1, &out);
+  EXPECT_EQ(s.code, DYNOP_INVALID_ARGUMENT);
+  EXPECT_EQ(str(s.message), "a range query needs step > 0 and end >= start");
+  dynop_prom_result tiny{};
+  tiny.struct_size = 4;
+  EXPECT_EQ(h->prometheus_query(h->ctx, c("up"), 0, &tiny).code, DYNOP_INVALID_ARGUMENT);
+}
+
+TEST(PluginHostApi, PrometheusWithoutOneConfiguredIsNotImplemented) {
+  metrics::Registry registry;
+  PluginHostApi api("scaler", registry);
+  const dynop_host* h = api.table();
+  dynop_prom_result out{};
+  out.struct_size = sizeof(out);
+  auto s = h->prometheus_query(h->ctx, c("up"), 0, &out);
+  EXPECT_EQ(s.code, DYNOP_NOT_IMPLEMENTED);
+  EXPECT_EQ(str(s.message),
+            "this host has no Prometheus configured: set prometheus.url in its configuration "
+            "file or pass --prometheus-url");
+}
+
 }  // namespace
 }  // namespace dynop::host

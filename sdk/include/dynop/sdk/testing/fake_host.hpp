@@ -12,8 +12,12 @@
 //
 // Single-threaded use only. Objects are stored verbatim (no validation, no
 // resourceVersion handling); list ignores label selectors unless a test sets
-// `list_filter`. Any slot can be replaced through table() for error paths.
+// `list_filter`. Prometheus queries are answered by `prometheus`, a function
+// the test sets (unset: kNotImplemented, like a host without Prometheus).
+// Any slot can be replaced through table() for error paths.
 
+#include <algorithm>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
@@ -75,6 +79,16 @@ class FakeHost {
     Key key;
     uint64_t delay_ms;
   };
+  // One Prometheus call: an instant query (range false; time 0 is "now") or
+  // a range query.
+  struct PromQuery {
+    std::string promql;
+    bool range = false;
+    double time = 0;
+    double start = 0;
+    double end = 0;
+    double step = 0;
+  };
 
   FakeHost() : host_(&table_) {
     table_.struct_size = sizeof(dynop_host);
@@ -97,6 +111,8 @@ class FakeHost {
     table_.update_scale = &update_scale;
     table_.record_event = &record_event;
     table_.requeue_after = &requeue_after;
+    table_.prometheus_query = &prometheus_query;
+    table_.prometheus_query_range = &prometheus_query_range;
   }
   FakeHost(const FakeHost&) = delete;
   FakeHost& operator=(const FakeHost&) = delete;
@@ -116,17 +132,21 @@ class FakeHost {
   }
   // Optional: decides whether an object's JSON matches a label selector.
   std::function<bool(std::string_view object_json, std::string_view selector)> list_filter;
+  // Answers Prometheus queries; every call is recorded in prom_queries().
+  std::function<Result<PromResult>(const PromQuery&)> prometheus;
 
   const std::vector<LogLine>& logs() const { return logs_; }
   const std::vector<MetricFamily>& metrics() const { return families_; }
   const std::vector<Write>& writes() const { return writes_; }
   const std::vector<Event>& events() const { return events_; }
   const std::vector<Requeue>& requeues() const { return requeues_; }
+  const std::vector<PromQuery>& prom_queries() const { return prom_queries_; }
   void clear_recorded() {
     logs_.clear();
     writes_.clear();
     events_.clear();
     requeues_.clear();
+    prom_queries_.clear();
   }
 
  private:
@@ -285,6 +305,59 @@ class FakeHost {
     return ok();
   }
 
+  static dynop_status prometheus_query(dynop_host_context* ctx, dynop_str query, double time,
+                                       dynop_prom_result* out) {
+    PromQuery q;
+    q.promql = s(query);
+    q.time = time;
+    return self(ctx).answer_prometheus(q, out);
+  }
+  static dynop_status prometheus_query_range(dynop_host_context* ctx, dynop_str query, double start,
+                                             double end, double step, dynop_prom_result* out) {
+    PromQuery q{s(query), true, 0, start, end, step};
+    return self(ctx).answer_prometheus(q, out);
+  }
+  // Lays the handler's answer out as the host does ([host-out] memory kept
+  // until the next call).
+  dynop_status answer_prometheus(const PromQuery& q, dynop_prom_result* out) {
+    prom_queries_.push_back(q);
+    if (!prometheus) return not_implemented();
+    prom_answer_ = prometheus(q);
+    if (!prom_answer_.is_ok()) {
+      out_ = prom_answer_.status.message();
+      return dynop_status{static_cast<int32_t>(prom_answer_.status.code()), to_c(out_)};
+    }
+    const PromResult& r = prom_answer_.value;
+    prom_labels_.assign(r.series.size(), {});
+    prom_points_.assign(r.series.size(), {});
+    prom_series_.clear();
+    for (size_t i = 0; i < r.series.size(); ++i) {
+      for (const auto& [name, value] : r.series[i].labels)
+        prom_labels_[i].push_back(dynop_label{to_c(name), to_c(value)});
+      for (const PromPoint& p : r.series[i].points)
+        prom_points_[i].push_back(dynop_prom_point{p.timestamp, p.value});
+      dynop_prom_series c{};
+      c.struct_size = sizeof(c);
+      c.labels = prom_labels_[i].data();
+      c.label_count = prom_labels_[i].size();
+      c.points = prom_points_[i].data();
+      c.point_count = prom_points_[i].size();
+      prom_series_.push_back(c);
+    }
+    prom_warnings_.clear();
+    for (const std::string& w : r.warnings) prom_warnings_.push_back(to_c(w));
+    dynop_prom_result result{};
+    result.struct_size = out->struct_size;
+    result.result_type = static_cast<int32_t>(r.type);
+    result.series = prom_series_.data();
+    result.series_count = prom_series_.size();
+    result.string_value = to_c(r.string_value);
+    result.warnings = prom_warnings_.data();
+    result.warning_count = prom_warnings_.size();
+    std::memcpy(static_cast<void*>(out), &result, std::min(sizeof(result), out->struct_size));
+    return ok();
+  }
+
   dynop_host table_{};
   Host host_;
   std::string out_;
@@ -294,6 +367,12 @@ class FakeHost {
   std::vector<Write> writes_;
   std::vector<Event> events_;
   std::vector<Requeue> requeues_;
+  std::vector<PromQuery> prom_queries_;
+  Result<PromResult> prom_answer_;
+  std::vector<std::vector<dynop_label>> prom_labels_;
+  std::vector<std::vector<dynop_prom_point>> prom_points_;
+  std::vector<dynop_prom_series> prom_series_;
+  std::vector<dynop_str> prom_warnings_;
 };
 
 }  // namespace dynop::sdk::testing
