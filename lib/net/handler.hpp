@@ -18,6 +18,7 @@
 
 #include "lib/net/message.hpp"
 #include "lib/net/response_stream.hpp"
+#include "lib/net/websocket.hpp"
 
 namespace dynop::net {
 
@@ -37,6 +38,12 @@ class Responder {
   // already-closed stream if the request was already answered or the client
   // is gone.
   std::shared_ptr<ResponseStream> stream(Response head) const;
+
+  // Answers 101 and takes the connection over as a WebSocket with
+  // `subprotocol` (see websocket.hpp). The request must be a WebSocket
+  // upgrade (is_websocket_upgrade); returns an already-closed WebSocket if
+  // the request was already answered or the client is gone.
+  std::shared_ptr<WebSocket> websocket(std::string subprotocol, WebSocketHandlers handlers) const;
 
   bool answered() const;
   const Request& request() const;

@@ -16,6 +16,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -25,12 +27,14 @@
 
 #include "lib/net/event_loop_impl.hpp"
 #include "lib/net/message_impl.hpp"
+#include "lib/net/websocket.hpp"
 
 namespace dynop::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 namespace detail {
@@ -88,6 +92,10 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual void begin_stream(Response head, std::shared_ptr<StreamImpl> stream) = 0;
   virtual void pump() = 0;
   virtual void shutdown(bool force) = 0;
+  virtual void begin_websocket(std::string protocol, http::request<http::string_body> request,
+                               std::shared_ptr<class WebSocketImpl> socket) = 0;
+  virtual void websocket_write() = 0;
+  virtual void websocket_close() = 0;
 
  protected:
   std::shared_ptr<ServerCore> core_;
@@ -200,6 +208,78 @@ class StreamImpl final : public ResponseStream {
   std::vector<std::function<void()>> callbacks_;
 };
 
+// The embedder's side of an upgraded connection: a queue of messages the
+// session writes in order, and the handlers it calls.
+class WebSocketImpl final : public WebSocket {
+ public:
+  WebSocketImpl(std::weak_ptr<SessionBase> session, WebSocketHandlers handlers)
+      : session_(std::move(session)), handlers_(std::move(handlers)) {}
+
+  bool send(std::string data) override {
+    bool kick = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (ended_ || close_requested_) return false;
+      queue_.push_back(std::move(data));
+      kick = !kick_pending_;
+      kick_pending_ = true;
+    }
+    if (kick) {
+      if (auto session = session_.lock()) session->websocket_write();
+    }
+    return true;
+  }
+  void close() override {
+    {
+      std::lock_guard lock(mutex_);
+      if (ended_ || close_requested_) return;
+      close_requested_ = true;
+    }
+    if (auto session = session_.lock()) session->websocket_close();
+  }
+  bool closed() const override { return ended_flag_.load(std::memory_order_acquire); }
+
+  // Session side (its thread).
+  bool take(std::string& out) {
+    std::lock_guard lock(mutex_);
+    kick_pending_ = false;
+    if (queue_.empty()) return false;
+    out = std::move(queue_.front());
+    queue_.pop_front();
+    kick_pending_ = !queue_.empty();
+    return true;
+  }
+  void message(std::string_view data, bool binary) {
+    if (handlers_.on_message) handlers_.on_message(data, binary);
+  }
+  void finish() {
+    {
+      std::lock_guard lock(mutex_);
+      if (ended_) return;
+      ended_ = true;
+      ended_flag_.store(true, std::memory_order_release);
+      queue_.clear();
+    }
+    if (handlers_.on_close) {
+      try {
+        handlers_.on_close();
+      } catch (const std::exception& e) {
+        spdlog::error("WebSocket close callback threw: {}", e.what());
+      }
+    }
+  }
+
+ private:
+  std::weak_ptr<SessionBase> session_;
+  WebSocketHandlers handlers_;
+  mutable std::mutex mutex_;
+  std::deque<std::string> queue_;
+  bool kick_pending_ = false;
+  bool close_requested_ = false;
+  bool ended_ = false;
+  std::atomic<bool> ended_flag_{false};
+};
+
 struct Exchange {
   Exchange(std::shared_ptr<SessionBase> s, Request r, std::size_t limit)
       : session(std::move(s)), request(std::move(r)), stream_limit(limit) {}
@@ -265,6 +345,20 @@ class Session final : public SessionBase {
     asio::post(lowest().get_executor(), [self = self(), force] { self->do_shutdown(force); });
   }
 
+  void begin_websocket(std::string protocol, http::request<http::string_body> request,
+                       std::shared_ptr<WebSocketImpl> socket) override {
+    asio::post(lowest().get_executor(), [self = self(), p = std::move(protocol),
+                                         r = std::move(request), s = std::move(socket)]() mutable {
+      self->do_begin_websocket(std::move(p), std::move(r), std::move(s));
+    });
+  }
+  void websocket_write() override {
+    asio::post(lowest().get_executor(), [self = self()] { self->do_websocket_write(); });
+  }
+  void websocket_close() override {
+    asio::post(lowest().get_executor(), [self = self()] { self->do_websocket_close(); });
+  }
+
  private:
   enum class State {
     kStarting,
@@ -273,6 +367,7 @@ class Session final : public SessionBase {
     kHandling,
     kWriting,
     kStreaming,
+    kUpgraded,
     kClosing,
     kClosed
   };
@@ -535,9 +630,77 @@ class Session final : public SessionBase {
         if (out_) out_->request_close();
         do_pump();
         break;
+      case State::kUpgraded:
+        do_websocket_close();
+        break;
       default:
         break;  // in flight: the response says Connection: close
     }
+  }
+
+  // ---- WebSocket (after a 101) ----
+  void do_begin_websocket(std::string protocol, http::request<http::string_body> request,
+                          std::shared_ptr<WebSocketImpl> socket) {
+    if (state_ != State::kHandling) {
+      socket->finish();
+      return;
+    }
+    state_ = State::kUpgraded;
+    ws_out_ = std::move(socket);
+    ws_.emplace(stream_);
+    ws_->binary(true);
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    ws_->set_option(timeouts);
+    ws_->set_option(websocket::stream_base::decorator([protocol](websocket::response_type& res) {
+      if (!protocol.empty()) res.set(http::field::sec_websocket_protocol, protocol);
+    }));
+    expires_never();
+    ws_request_ = std::move(request);
+    ws_->async_accept(ws_request_, [self = self()](boost::system::error_code ec) {
+      if (ec) {
+        spdlog::debug("WebSocket handshake with {} failed: {}", self->remote_, ec.message());
+        return self->close_socket();
+      }
+      self->ws_open_ = true;
+      self->do_websocket_read();
+      self->do_websocket_write();
+    });
+  }
+
+  void do_websocket_read() {
+    ws_->async_read(ws_buffer_, [self = self()](boost::system::error_code ec, std::size_t) {
+      if (ec) return self->close_socket();
+      const auto data = self->ws_buffer_.cdata();
+      if (self->ws_out_) {
+        self->ws_out_->message(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                               self->ws_->got_binary());
+      }
+      self->ws_buffer_.consume(self->ws_buffer_.size());
+      if (self->state_ == State::kUpgraded) self->do_websocket_read();
+    });
+  }
+
+  void do_websocket_write() {
+    if (state_ != State::kUpgraded || !ws_open_ || ws_writing_ || !ws_out_) return;
+    if (!ws_out_->take(ws_message_)) return;
+    ws_writing_ = true;
+    ws_->async_write(asio::buffer(ws_message_),
+                     [self = self()](boost::system::error_code ec, std::size_t) {
+                       self->ws_writing_ = false;
+                       if (ec) return self->close_socket();
+                       self->do_websocket_write();
+                     });
+  }
+
+  void do_websocket_close() {
+    if (state_ != State::kUpgraded) return;
+    if (!ws_open_) return close_socket();
+    state_ = State::kClosing;
+    ws_->async_close(websocket::close_code::normal,
+                     [self = self()](boost::system::error_code) { self->close_socket(); });
   }
 
   void linger_close() {
@@ -586,6 +749,10 @@ class Session final : public SessionBase {
       out_->finish();
       out_.reset();
     }
+    if (ws_out_) {
+      ws_out_->finish();
+      ws_out_.reset();
+    }
     untrack();
   }
 
@@ -613,6 +780,14 @@ class Session final : public SessionBase {
   std::array<char, 4096> probe_{};
   bool linger_ = false;
   std::size_t drained_ = 0;
+  // Upgraded to a WebSocket: Beast's stream over ours.
+  std::optional<websocket::stream<Stream&>> ws_;
+  http::request<http::string_body> ws_request_;
+  std::shared_ptr<WebSocketImpl> ws_out_;
+  beast::flat_buffer ws_buffer_;
+  std::string ws_message_;
+  bool ws_open_ = false;
+  bool ws_writing_ = false;
   static constexpr std::size_t kMaxDrain = 8 * 1024 * 1024;
   static constexpr std::size_t kReadBufferSize = 16 * 1024;  // a TLS record's largest plaintext
 };
@@ -634,6 +809,37 @@ std::shared_ptr<ResponseStream> Responder::stream(Response head) const {
   }
   exchange_->session->begin_stream(std::move(head), stream);
   return stream;
+}
+
+std::shared_ptr<WebSocket> Responder::websocket(std::string subprotocol,
+                                                WebSocketHandlers handlers) const {
+  auto socket = std::make_shared<detail::WebSocketImpl>(exchange_->session, std::move(handlers));
+  if (exchange_->answered.exchange(true)) {
+    socket->finish();
+    return socket;
+  }
+  exchange_->session->begin_websocket(std::move(subprotocol), exchange_->request.impl().msg,
+                                      socket);
+  return socket;
+}
+
+bool is_websocket_upgrade(const Request& request) {
+  return request.method() == "GET" && beast::iequals(request.header("Upgrade"), "websocket") &&
+         !request.header("Sec-WebSocket-Key").empty();
+}
+
+bool offers_subprotocol(const Request& request, std::string_view protocol) {
+  std::string_view offered = request.header("Sec-WebSocket-Protocol");
+  while (!offered.empty()) {
+    const auto comma = offered.find(',');
+    std::string_view item = offered.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == protocol) return true;
+    if (comma == std::string_view::npos) break;
+    offered.remove_prefix(comma + 1);
+  }
+  return false;
 }
 
 bool Responder::answered() const { return exchange_->answered.load(); }

@@ -85,6 +85,9 @@ void RestHandler::handle(const net::Request& request, const RequestInfo& info,
     if (verb == "update") return responder.respond(update(ctx));
   } else if (sub == "binding" && ctx.type->group.empty() && ctx.type->plural == "pods") {
     if (verb == "create") return responder.respond(binding(ctx));
+  } else if (sub == "portforward" && ctx.type->group.empty() && ctx.type->plural == "pods") {
+    // GET (WebSocket) and POST (SPDY upgrade) both reach it; it answers both.
+    if (verb == "get" || verb == "create") return port_forward(ctx, std::move(responder));
   } else {
     return responder.respond(net::Response::text(404, "404 page not found"));
   }

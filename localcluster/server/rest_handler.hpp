@@ -69,6 +69,9 @@ class RestHandler {
   net::Response get(Context& ctx);
   void list(Context& ctx, net::Responder responder);
   void watch(Context& ctx, net::Responder responder);
+  // pods/{name}/portforward (portforward_handler.cpp): a WebSocket carrying
+  // kubectl's SPDY/3.1 port-forward session to the pod's address.
+  void port_forward(Context& ctx, net::Responder responder);
   net::Response create(Context& ctx);
   net::Response create_from(Context& ctx, boost::json::value& value);
   net::Response update(Context& ctx);
