@@ -5,15 +5,14 @@
 #include <signal.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "lib/metrics/registry.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dynop::host {
 namespace {
@@ -28,10 +27,11 @@ const fs::path kFixtures = DYNOP_TEST_PLUGIN_DIR;
 class PluginManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    static std::atomic<int> counter{0};
-    folder_ = fs::temp_directory_path() /
-              ("dynop-plugins-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(folder_);
+    // A fresh folder every time (mkdtemp): the crash test's child dies without
+    // its TearDown, and a folder named after a pid was met again by a later
+    // process with the same pid, still holding the crashing plugin.
+    dir_ = std::make_unique<test::TempDir>("dynop-plugins");
+    folder_ = dir_->path();
     sink_ = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(512);
     sink_->set_pattern("%l %v");
     previous_ = spdlog::default_logger();
@@ -41,7 +41,7 @@ class PluginManagerTest : public ::testing::Test {
   }
   void TearDown() override {
     spdlog::set_default_logger(previous_);
-    fs::remove_all(folder_);
+    dir_.reset();
   }
 
   // Links every *.so of fixture case `name` into the plugin folder.
@@ -74,6 +74,7 @@ class PluginManagerTest : public ::testing::Test {
     return nullptr;
   }
 
+  std::unique_ptr<test::TempDir> dir_;
   fs::path folder_;
   std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
   std::shared_ptr<spdlog::logger> previous_;
