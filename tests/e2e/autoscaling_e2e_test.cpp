@@ -7,9 +7,13 @@
 // controller and KEDA; the real kubectl applies the guide's HPA and
 // ScaledObject and reads what a user reads. A stand-in kubelet serves
 // /metrics/resource as dynop-sim renders it, for metrics-server's API and
-// the CPU HPA. One cluster and one Prometheus for the whole suite.
+// the CPU HPA. The guide's KEDA rule also runs as a dynop autoscaler plugin
+// (sdk/examples/promql-scaler) in the real host on the same Prometheus. One
+// cluster and one Prometheus for the whole suite.
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <yaml-cpp/yaml.h>
 
 #include <atomic>
 #include <boost/json.hpp>
@@ -539,6 +543,85 @@ TEST_F(AutoscalingE2E, ScaledObjectScalesToZeroAndBack) {
             std::string::npos)
       << events;
   ok({"delete", "so", "to-zero", "-n", "default", "--timeout=30s"});
+}
+
+// The guide's KEDA rule written as a dynop autoscaler plugin: promql-scaler,
+// built against the installed SDK (tests/CMakeLists.txt), in the real host,
+// configured from the guide's ScaledObject (query, threshold, activation,
+// min/max) with the host's prometheus.url pointing at this suite's real
+// Prometheus. The p95 the stand-in frontend produces is 2.425 s, so the rule
+// wants ceil(2.425 / 0.5) = 5 replicas. Its own namespace keeps it from
+// fighting the HPA and KEDA tests over the default namespace's adapter.
+TEST_F(AutoscalingE2E, GuideKedaRuleAsADynopPluginScalesOnTheRealPrometheus) {
+  const char* built = std::getenv("DYNOP_OUT_OF_TREE_PLUGIN_DIR");
+  ASSERT_NE(built, nullptr) << "DYNOP_OUT_OF_TREE_PLUGIN_DIR is not set (ctest sets it)";
+  make_workload();
+  ok({"create", "namespace", "plugin-scaled"});
+  ok({"apply", "-f", "-"}, R"(apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeploymentScalingAdapter
+metadata: {name: sglang-agg-decode, namespace: plugin-scaled}
+spec:
+  replicas: 1
+  dgdRef: {name: sglang-agg, serviceName: decode}
+)");
+
+  const YAML::Node rule =
+      YAML::LoadFile(test::source_path("examples/autoscaling/sglang-agg-decode-scaler.yaml"));
+  const YAML::Node trigger = rule["spec"]["triggers"][0]["metadata"];
+  YAML::Node plugin;
+  plugin["target"]["namespace"] = "plugin-scaled";
+  plugin["target"]["name"] = rule["spec"]["scaleTargetRef"]["name"].as<std::string>();
+  plugin["query"] = trigger["query"].as<std::string>();
+  plugin["threshold"] = std::stod(trigger["threshold"].as<std::string>());
+  plugin["activationThreshold"] = std::stod(trigger["activationThreshold"].as<std::string>());
+  plugin["minReplicas"] = rule["spec"]["minReplicaCount"].as<int>();
+  plugin["maxReplicas"] = rule["spec"]["maxReplicaCount"].as<int>();
+  plugin["intervalSeconds"] = 1;  // the guide polls every 15 s
+  plugin["cooldownSeconds"] = rule["spec"]["cooldownPeriod"].as<int>();
+  YAML::Node config;
+  const auto plugins = dir_->path() / "promql-plugins";
+  std::filesystem::create_directories(plugins);
+  std::filesystem::create_symlink(std::filesystem::path(built) / "promql_scaler.so",
+                                  plugins / "promql_scaler.so");
+  config["pluginDir"] = plugins.string();
+  config["metricsAddress"] = "127.0.0.1:0";
+  config["prometheus"]["url"] = "http://127.0.0.1:" + std::to_string(prometheus_port_);
+  config["autoscaling"]["identities"]["promql-scaler"] =
+      "system:serviceaccount:plugin-scaled:promql-scaler";
+  config["pluginConfig"]["promql-scaler"] = plugin;
+  YAML::Emitter emitted;
+  emitted << config;
+  const std::string config_file = dir_->write("promql-dynop.yaml", emitted.c_str());
+
+  test::SpawnOptions spawn;
+  spawn.unset_env = {"KUBECONFIG", "KUBERNETES_SERVICE_HOST"};
+  std::string error;
+  auto host = test::Process::spawn(test::binary_path("bin/dynop"),
+                                   {"--config", config_file, "--kubeconfig", cluster_->kubeconfig(),
+                                    "--leader-election-namespace", "plugin-scaled"},
+                                   error, spawn);
+  ASSERT_TRUE(host) << error;
+  const std::string adapter = "dgdsa/sglang-agg-decode";
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        return ok({"get", adapter, "-n", "plugin-scaled", "-o", "jsonpath={.spec.replicas}"}) ==
+               "5";
+      },
+      90))
+      << host->stderr_text();
+  auto described = ok({"describe", adapter, "-n", "plugin-scaled"});
+  EXPECT_TRUE(std::regex_search(
+      described, std::regex(R"(Normal +ScaledByPlugin +\S+ +dynop +promql-scaler: 1 -> 5: )"
+                            R"(query 2\.42[0-9]+ > 0\.500000)")))
+      << described << host->stderr_text();
+  // The write went through /scale as the configured identity's field manager.
+  EXPECT_NE(ok({"get", adapter, "-n", "plugin-scaled", "--show-managed-fields", "-o",
+                "jsonpath={.metadata.managedFields[*].manager}"})
+                .find("dynop-promql-scaler"),
+            std::string::npos);
+  ASSERT_TRUE(host->signal(SIGTERM));
+  EXPECT_EQ(host->wait(60s), 0) << host->stderr_text();
+  ok({"delete", "namespace", "plugin-scaled"});
 }
 
 TEST_F(AutoscalingE2E, MetricsServerApiAndTheGuideCpuHpa) {

@@ -29,6 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
 constexpr const char* kKubectl = "/usr/bin/kubectl";
@@ -289,6 +290,32 @@ pluginConfig:
   ASSERT_FALSE(observed.at("decisions").as_array().empty()) << json::serialize(observed);
   EXPECT_EQ(observed.at("decisions").as_array()[0].at("outcome").as_string(), "observed");
   EXPECT_EQ(observed.at("decisions").as_array()[0].at("to").to_number<int>(), 4);
+
+  // The guide's troubleshooting commands show what happened: describe lists
+  // the adapter's events (the plugin's scale, the conflict), the DGD its
+  // services, and an HPA on the adapter its reference and behavior.
+  auto describe_adapter = kubectl(cluster, {"describe", "dgdsa", "sglang-agg-decode"});
+  ASSERT_EQ(describe_adapter.exit_code, 0) << describe_adapter.err;
+  EXPECT_THAT(describe_adapter.out, ContainsRegex(R"(Dgd Ref:\s+Name:\s+sglang-agg)"));
+  EXPECT_THAT(describe_adapter.out,
+              ContainsRegex(R"(Normal +ScaledByPlugin +[0-9a-z]+ +dynop +file-scaler: 1 -> 2)"));
+  EXPECT_THAT(describe_adapter.out,
+              ContainsRegex(R"(Warning +ScalingConflict +[0-9a-z]+ +dynop +/scale written by )"));
+  auto describe_graph = kubectl(cluster, {"describe", "dgd", "sglang-agg"});
+  ASSERT_EQ(describe_graph.exit_code, 0) << describe_graph.err;
+  EXPECT_THAT(describe_graph.out, HasSubstr("Kind:         DynamoGraphDeployment"));
+  EXPECT_THAT(describe_graph.out, ContainsRegex(R"(Decode:\s+Component Type:\s+worker)"));
+  ASSERT_EQ(kubectl(cluster, {"apply", "-f",
+                              test::source_path("examples/autoscaling/sglang-agg-decode-hpa.yaml")})
+                .exit_code,
+            0);
+  auto describe_hpa = kubectl(cluster, {"describe", "hpa", "sglang-agg-decode-hpa"});
+  ASSERT_EQ(describe_hpa.exit_code, 0) << describe_hpa.err;
+  EXPECT_THAT(
+      describe_hpa.out,
+      ContainsRegex(R"(Reference:\s+DynamoGraphDeploymentScalingAdapter/sglang-agg-decode)"));
+  EXPECT_THAT(describe_hpa.out, ContainsRegex(R"("dynamo_ttft_p95_seconds" \(target value\):)"));
+  EXPECT_THAT(describe_hpa.out, HasSubstr("- Type: Pods  Value: 2  Period: 30 seconds"));
 
   ASSERT_TRUE(host->signal(SIGTERM));
   EXPECT_EQ(host->wait(60s), 0) << host->stderr_text();
