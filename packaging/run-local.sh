@@ -109,10 +109,13 @@ k delete validatingwebhookconfiguration "$vwc_name" --ignore-not-found >/dev/nul
 
 certs="$data/webhook"
 packaging/webhook/local-cert.sh "$certs"
+# Autoscaler plugins query the Prometheus started below (its port is known).
+host_prometheus=()
+[[ -x "$prometheus" ]] && host_prometheus=(--prometheus-url "$prometheus_url")
 "$bin/dynop" --kubeconfig "$operator_kubeconfig" --plugin-dir "$plugin_dir" \
   --metrics-address 127.0.0.1:0 --admission-address 127.0.0.1:0 \
   --admission-cert-file "$certs/tls.crt" --admission-key-file "$certs/tls.key" \
-  >"$run/dynop.log" 2>&1 &
+  "${host_prometheus[@]}" >"$run/dynop.log" 2>&1 &
 pids+=($!)
 host_pid=$!
 # Its log names the port it bound; it is up once it answers over TLS with our CA.
@@ -150,8 +153,8 @@ k get -f "$example" >/dev/null 2>&1 || k apply -f "$example" >/dev/null
 
 # Prometheus, as the monitoring stack would run it in a cluster.
 prometheus_note="not started ($prometheus is not installed: packaging/install-deps.sh)"
+metrics_address="$(sed -n 's|.*serving metrics and health on http://\([^ ]*\).*|\1|p' "$run/dynop.log" | head -1)"
 if [[ -x "$prometheus" ]]; then
-  metrics_address="$(sed -n 's|.*serving metrics and health on http://\([^ ]*\).*|\1|p' "$run/dynop.log" | head -1)"
   server="$(k config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
   mkdir -p "$run/prometheus"
   packaging/prometheus/prometheus-config.sh --api-server "$server" --ca-file "$data/pki/ca.crt" \
@@ -180,6 +183,8 @@ Try the guide's commands:
   kubectl get pods -n default -l nvidia.com/dynamo-component=decode
   kubectl get --raw /apis/external.metrics.k8s.io/v1beta1
   kubectl apply -f examples/autoscaling/sglang-agg-decode-hpa.yaml && kubectl get hpa -n default
+  kubectl describe dgdsa sglang-agg-decode -n default
+  curl -s http://$metrics_address/autoscaling/decisions   # every /scale write the host saw
 
 Ctrl-C stops everything (the cluster's data stays in $data).
 MSG

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -118,6 +119,35 @@ TEST_F(HostMetrics, PrometheusReadsEveryFamilyTheHostExports) {
       << body;
   EXPECT_NE(exposition.find("workqueue_depth", {{"name", "dgdsa"}}), nullptr) << body;
   EXPECT_NE(exposition.find("dynop_informer_objects", {{"resource", "pods"}}), nullptr) << body;
+}
+
+// make run gives the host the Prometheus it starts (for autoscaler plugins),
+// and the decision log it prints a curl for lists the guide's kubectl scale
+// as another writer's /scale change.
+TEST_F(HostMetrics, DecisionLogShowsTheGuidesKubectlScale) {
+  setup_->kubectl_ok({"scale", "dgdsa", "sglang-agg-decode", "--replicas=3"});
+  if (std::filesystem::exists("/usr/bin/prometheus")) {
+    EXPECT_TRUE(std::regex_search(
+        setup_->host_log(), std::regex(R"(plugins query Prometheus at http://127\.0\.0\.1:)")))
+        << setup_->host_log();
+  }
+  std::string error;
+  auto client = net::HttpClient::create({}, error);
+  ASSERT_TRUE(client) << error;
+  std::string body;
+  EXPECT_TRUE(test::eventually(
+      [&] {
+        net::ClientRequest request;
+        request.url = "http://" + ops_address() +
+                      "/autoscaling/decisions?namespace=default&name=sglang-agg-decode";
+        auto r = client->request(request);
+        if (!r.ok() || r.response->status != 200) return false;
+        body = r.response->body;
+        return std::regex_search(
+            body, std::regex(R"("writer":"kubectl[^"]*",.*"to":3,.*"outcome":"observed")"));
+      },
+      30))
+      << body;
 }
 
 }  // namespace
