@@ -8,7 +8,6 @@
 // when a second writer (kubectl scale) fights a plugin over one adapter.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <atomic>
 #include <boost/json.hpp>
@@ -16,11 +15,11 @@
 #include <fstream>
 #include <mutex>
 
-#include "lib/net/http_client.hpp"
 #include "lib/net/server.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/running_host.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace dynop {
@@ -91,17 +90,6 @@ class FakePrometheus {
   std::vector<std::string> queries_;
   std::unique_ptr<net::Server> server_;
 };
-
-std::string http_get(const std::string& url) {
-  std::string error;
-  auto client = net::HttpClient::create({}, error);
-  if (!client) return "";
-  net::ClientRequest req;
-  req.url = url;
-  auto r = client->request(req);
-  if (!r.ok() || !r.response) return "";
-  return r.response->body;
-}
 
 std::int64_t adapter_replicas(test::LocalCluster& cluster, const std::string& name) {
   auto r = cluster.get(kAdapters + name);
@@ -187,25 +175,17 @@ pluginConfig:
     intervalSeconds: 1
     cooldownSeconds: 0
 )");
-  test::SpawnOptions spawn;
-  spawn.unset_env = {"KUBECONFIG", "KUBERNETES_SERVICE_HOST"};
-  std::string error;
-  auto host = test::Process::spawn(test::binary_path("bin/dynop"),
-                                   {"--config", config, "--kubeconfig", cluster.kubeconfig()},
-                                   error, spawn);
-  ASSERT_TRUE(host) << error;
-  auto address = host->wait_for_match(
-      std::regex(R"(serving metrics and health on http://([0-9.]+:[0-9]+))"), 30s);
-  ASSERT_TRUE(address) << host->stderr_text();
-  ASSERT_TRUE(host->wait_for_output("became the leader", 60s)) << host->stderr_text();
-  EXPECT_THAT(host->stderr_text(),
+  test::RunningHost host({"--config", config, "--kubeconfig", cluster.kubeconfig()});
+  ASSERT_TRUE(host.ready()) << host.log();
+  ASSERT_TRUE(host.process().wait_for_output("became the leader", 60s)) << host.log();
+  EXPECT_THAT(host.log(),
               HasSubstr("plugin file-scaler: autoscaler every 1000ms, writing /scale as "
                         "system:serviceaccount:dynop-system:file-scaler"));
 
   // file-scaler: the file says 2.
   EXPECT_TRUE(
       test::eventually([&] { return adapter_replicas(cluster, "sglang-agg-decode") == 2; }, 60))
-      << host->stderr_text();
+      << host.log();
   EXPECT_TRUE(test::eventually(
       [&] {
         return has_event(
@@ -223,7 +203,7 @@ pluginConfig:
   // promql-scaler: the host's Prometheus answered 1.2 > 0.5.
   EXPECT_TRUE(
       test::eventually([&] { return adapter_replicas(cluster, "sglang-agg-frontend") == 3; }, 60))
-      << host->stderr_text();
+      << host.log();
   EXPECT_THAT(prometheus.last_query(),
               HasSubstr("/api/v1/query?query=histogram_quantile%280.95%2C"));
   EXPECT_TRUE(test::eventually(
@@ -235,8 +215,7 @@ pluginConfig:
       << joined(adapter_events(cluster, "sglang-agg-frontend"));
 
   // The decision log, as the planner and the timeline UI read it.
-  const std::string base = "http://" + *address;
-  auto log = json::parse(http_get(base + "/autoscaling/decisions?name=sglang-agg-decode"));
+  auto log = json::parse(host.get("/autoscaling/decisions?name=sglang-agg-decode").body);
   bool found = false;
   for (const auto& d : log.at("decisions").as_array()) {
     const auto& o = d.as_object();
@@ -250,8 +229,8 @@ pluginConfig:
     }
   }
   EXPECT_TRUE(found) << json::serialize(log);
-  EXPECT_THAT(http_get(base + "/autoscaling/decisions?limit=x"), HasSubstr("limit: \"x\""));
-  const std::string metrics = http_get(base + "/metrics");
+  EXPECT_THAT(host.get("/autoscaling/decisions?limit=x").body, HasSubstr("limit: \"x\""));
+  const std::string metrics = host.get("/metrics").body;
   EXPECT_THAT(
       metrics,
       HasSubstr(R"(dynop_autoscaler_decisions_total{outcome="scaled",plugin="file-scaler"} 1)"));
@@ -261,11 +240,11 @@ pluginConfig:
   // A query Prometheus refuses reaches the plugin as its error, and the
   // adapter is left alone.
   prometheus.set_broken(true);
-  EXPECT_TRUE(host->wait_for_output(
+  EXPECT_TRUE(host.process().wait_for_output(
       "plugin promql-scaler: query failed, leaving sglang-agg-frontend alone: GET " +
           prometheus.url() + "/api/v1/query: bad_data: 1:1: parse error: unexpected character",
       30s))
-      << host->stderr_text();
+      << host.log();
   EXPECT_EQ(adapter_replicas(cluster, "sglang-agg-frontend"), 3);
   prometheus.set_broken(false);
 
@@ -283,10 +262,10 @@ pluginConfig:
         return false;
       },
       60))
-      << joined(adapter_events(cluster, "sglang-agg-decode")) << host->stderr_text();
+      << joined(adapter_events(cluster, "sglang-agg-decode")) << host.log();
   EXPECT_TRUE(
       test::eventually([&] { return adapter_replicas(cluster, "sglang-agg-decode") == 2; }, 30));
-  auto observed = json::parse(http_get(base + "/autoscaling/decisions?writer=kubectl"));
+  auto observed = json::parse(host.get("/autoscaling/decisions?writer=kubectl").body);
   ASSERT_FALSE(observed.at("decisions").as_array().empty()) << json::serialize(observed);
   EXPECT_EQ(observed.at("decisions").as_array()[0].at("outcome").as_string(), "observed");
   EXPECT_EQ(observed.at("decisions").as_array()[0].at("to").to_number<int>(), 4);
@@ -317,8 +296,7 @@ pluginConfig:
   EXPECT_THAT(describe_hpa.out, ContainsRegex(R"("dynamo_ttft_p95_seconds" \(target value\):)"));
   EXPECT_THAT(describe_hpa.out, HasSubstr("- Type: Pods  Value: 2  Period: 30 seconds"));
 
-  ASSERT_TRUE(host->signal(SIGTERM));
-  EXPECT_EQ(host->wait(60s), 0) << host->stderr_text();
+  EXPECT_EQ(host.stop(), 0) << host.log();
 }
 
 }  // namespace
