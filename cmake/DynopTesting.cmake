@@ -32,3 +32,36 @@ function(dynop_add_gtest)
                        PROPERTIES TIMEOUT ${ARG_TIMEOUT}
                        ENVIRONMENT "DYNOP_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
+
+# dynop_add_fuzz_target(NAME n SOURCE f.cpp CORPUS dir LIBS ... [DEFINITIONS ...] [DEPENDS ...]):
+# a fuzz entry point (LLVMFuzzerTestOneInput in f.cpp) built twice:
+#   n_replay, with any compiler: replays every file of CORPUS through the entry
+#     point, as the ctest n_corpus_replay;
+#   n_fuzz, with clang: the libFuzzer binary. Code reached through LIBS carries
+#     coverage when the tree is compiled with -fsanitize=fuzzer-no-link, as
+#     tests/fuzz/fuzz_bounded.sh configures its clang tree (make test runs it).
+function(dynop_add_fuzz_target)
+  cmake_parse_arguments(ARG "" "NAME;SOURCE;CORPUS" "LIBS;DEFINITIONS;DEPENDS" ${ARGN})
+  add_executable(${ARG_NAME}_replay ${ARG_SOURCE} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+  dynop_target_defaults(${ARG_NAME}_replay)
+  set(_targets ${ARG_NAME}_replay)
+  add_test(NAME ${ARG_NAME}_corpus_replay COMMAND ${ARG_NAME}_replay ${ARG_CORPUS})
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    add_executable(${ARG_NAME}_fuzz ${ARG_SOURCE})
+    # Not dynop_target_defaults: its warning set is GCC's (-Wshadow=local).
+    target_compile_options(${ARG_NAME}_fuzz PRIVATE -fsanitize=fuzzer,address,undefined -Wall
+                                                    -Wextra)
+    target_link_options(${ARG_NAME}_fuzz PRIVATE -fsanitize=fuzzer,address,undefined)
+    list(APPEND _targets ${ARG_NAME}_fuzz)
+  endif()
+  foreach(target IN LISTS _targets)
+    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${target} PRIVATE ${ARG_LIBS})
+    if(ARG_DEFINITIONS)
+      target_compile_definitions(${target} PRIVATE ${ARG_DEFINITIONS})
+    endif()
+    if(ARG_DEPENDS)
+      add_dependencies(${target} ${ARG_DEPENDS})
+    endif()
+  endforeach()
+endfunction()

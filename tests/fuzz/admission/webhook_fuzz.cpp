@@ -1,47 +1,58 @@
-// libFuzzer entry point for the whole webhook: any bytes as an AdmissionReview
-// body get an answer, and that answer is always a well-formed AdmissionReview
-// response kube-apiserver accepts (right uid, no patch), never a crash.
+// libFuzzer entry point for the webhook as `make run` serves it: the bytes are
+// the body of a POST to one of the host's admission paths (picked by the first
+// byte), answered by the host's AdmissionDispatcher with webhook.so loaded
+// through the plugin loader and the SDK's export layer (tests/support/
+// loaded_webhook.hpp). Every answer must be a well-formed AdmissionReview
+// response kube-apiserver accepts (the request's uid, no patch), a request
+// that cannot be read is never allowed (fail closed), and nothing crashes.
+#include <spdlog/spdlog.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "lib/admission/admission_request.hpp"
 #include "lib/admission/admission_response.hpp"
-#include "plugins/webhook/webhook.hpp"
+#include "lib/net/message.hpp"
+#include "tests/support/loaded_webhook.hpp"
 
 namespace {
 
-using dynop::plugins::webhook::DgdLookupResult;
-using dynop::plugins::webhook::Webhook;
-using dynop::plugins::webhook::WebhookConfig;
+// The DGD every lookup finds: one service with an enabled adapter, one without.
+const char kDgd[] = R"({"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeployment",)"
+                    R"("metadata":{"name":"sglang-agg","namespace":"default"},)"
+                    R"("spec":{"services":{"decode":{"replicas":2},)"
+                    R"("Frontend":{"replicas":1,"scalingAdapter":{"disable":true}}}}})";
 
-const Webhook& webhook() {
-  // Every DGD the rules look up exists, with one enabled and one disabled adapter.
-  static const Webhook instance(WebhookConfig{}, [](std::string_view, std::string_view name) {
-    if (name.empty()) return DgdLookupResult{};
-    return DgdLookupResult{
-        DgdLookupResult::State::kFound,
-        R"({"metadata":{"name":"sglang-agg"},"spec":{"services":{"decode":{"replicas":2},)"
-        R"("Frontend":{"scalingAdapter":{"disable":true}}}}})",
-        ""};
-  });
-  return instance;
+dynop::test::LoadedWebhook& webhook() {
+  static auto* instance = [] {
+    spdlog::set_level(spdlog::level::off);  // a log line per input would be most of the work
+    auto* loaded = new dynop::test::LoadedWebhook(DYNOP_PLUGIN_DIR, {{"default/sglang-agg", kDgd}});
+    if (!loaded->ok()) {
+      std::fprintf(stderr, "webhook_fuzz: %s\n", loaded->error().c_str());
+      std::abort();
+    }
+    return loaded;
+  }();
+  return *instance;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view body(reinterpret_cast<const char*>(data), size);
-  using namespace dynop::admission;
+  static const std::vector<std::string> paths = webhook().dispatcher().paths();
+  const std::string& path = paths[size == 0 ? 0 : data[0] % paths.size()];
+  const std::string body(reinterpret_cast<const char*>(data), size);
+  const auto response = webhook().dispatcher().handle(dynop::net::Request::make(
+      "POST", path + "?timeout=10s", {{"Content-Type", "application/json"}}, body));
+  if (response.status != 200 && response.status != 400 && response.status != 500) std::abort();
 
-  const std::string answer = webhook().handle(body);
-  const auto request = decode_request(body);
-  const auto response = decode_response(answer, request.uid);
-  if (!response.ok()) std::abort();
-  if (!request.ok() && response.response->allowed) std::abort();  // fail closed
-
-  (void)webhook().review_request_object(body);
+  const auto request = dynop::admission::decode_request(body);
+  const auto answer = dynop::admission::decode_response(response.body, request.uid);
+  if (!answer.ok()) std::abort();
+  if (!request.ok() && answer.response->allowed) std::abort();  // fail closed
   return 0;
 }

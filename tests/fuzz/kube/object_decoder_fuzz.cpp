@@ -1,0 +1,62 @@
+// libFuzzer entry point for the informer's decoder (lib/kube/cache/
+// object_decoder), which scans API server bytes with raw pointers (simdjson
+// On Demand, copying slices of the input): any bytes read as a watch event
+// line, a single object and a list page, with the default pod projection and
+// without one. Whatever it accepts must be a cached object whose JSON is
+// valid and whose key is its namespace/name; the rest is an error, never a
+// crash, an out-of-bounds read (ASan) or a hang.
+#include <boost/json.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lib/kube/cache/object_decoder.hpp"
+#include "lib/kube/cache/projection.hpp"
+
+namespace {
+
+using dynop::kube::ObjectDecoder;
+using dynop::kube::ObjectPtr;
+
+void check(const ObjectPtr& object) {
+  if (!object) std::abort();
+  boost::system::error_code ec;
+  (void)boost::json::parse(object->json(), ec);
+  if (ec) std::abort();  // the cache would hand plugins broken JSON
+  const std::string expected = object->ns().empty()
+                                   ? std::string(object->name())
+                                   : std::string(object->ns()) + "/" + std::string(object->name());
+  if (object->key() != expected) std::abort();
+  (void)dynop::kube::read_indexed_meta(object->json());
+}
+
+void decode(ObjectDecoder& decoder, std::string_view bytes) {
+  if (auto event = decoder.decode_event(bytes); event.ok()) {
+    using dynop::kube::EventType;
+    const EventType type = event->type;
+    if (type == EventType::kAdded || type == EventType::kModified || type == EventType::kDeleted) {
+      check(event->object);
+    }
+    if (type == EventType::kError && !event->error) std::abort();
+  }
+  if (auto object = decoder.decode_object(bytes); object.ok()) check(*object);
+  (void)decoder.decode_list(bytes, [](ObjectPtr item) { check(item); });
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // An exact-size copy, so that ASan sees any read past the input's end (the
+  // decoder pads into a buffer of its own before simdjson reads).
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  static ObjectDecoder full(nullptr, "v1", "Pod");
+  static ObjectDecoder projected(
+      std::make_shared<const dynop::kube::Projection>(dynop::kube::Projection::default_pod()), "v1",
+      "Pod");
+  decode(full, bytes);
+  decode(projected, bytes);
+  return 0;
+}
