@@ -48,6 +48,16 @@ class Responder {
   bool answered() const;
   const Request& request() const;
 
+  // Middleware's view of the answer (request metrics, access logs, as
+  // kube-apiserver's ResponseWriterDelegator): `observer` runs once, on the
+  // answering thread, with the response as respond() hands it over, or with
+  // stream()'s head and the stream (whose on_close tells when it ends), or
+  // with the 500 sent when every copy is dropped unanswered. Set it before
+  // handing the Responder on; a second call replaces the first.
+  using Observer =
+      std::function<void(const Response& response, const std::shared_ptr<ResponseStream>& stream)>;
+  void observe(Observer observer) const;
+
  private:
   std::shared_ptr<detail::Exchange> exchange_;
 };

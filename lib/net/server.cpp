@@ -285,13 +285,16 @@ struct Exchange {
       : session(std::move(s)), request(std::move(r)), stream_limit(limit) {}
   ~Exchange() {
     if (!answered.exchange(true)) {
-      session->deliver(Response::text(500, "the handler did not answer this request\n"));
+      auto response = Response::text(500, "the handler did not answer this request\n");
+      if (observer) observer(response, nullptr);
+      session->deliver(std::move(response));
     }
   }
   std::shared_ptr<SessionBase> session;
   Request request;
   std::size_t stream_limit;
   std::atomic<bool> answered{false};
+  Responder::Observer observer;  // set before the handler answers
 };
 
 template <class Stream>
@@ -798,6 +801,7 @@ Responder::Responder(std::shared_ptr<detail::Exchange> exchange) : exchange_(std
 
 void Responder::respond(Response response) const {
   if (exchange_->answered.exchange(true)) return;
+  if (exchange_->observer) exchange_->observer(response, nullptr);
   exchange_->session->deliver(std::move(response));
 }
 
@@ -807,6 +811,7 @@ std::shared_ptr<ResponseStream> Responder::stream(Response head) const {
     stream->finish();
     return stream;
   }
+  if (exchange_->observer) exchange_->observer(head, stream);
   exchange_->session->begin_stream(std::move(head), stream);
   return stream;
 }
@@ -841,6 +846,8 @@ bool offers_subprotocol(const Request& request, std::string_view protocol) {
   }
   return false;
 }
+
+void Responder::observe(Observer observer) const { exchange_->observer = std::move(observer); }
 
 bool Responder::answered() const { return exchange_->answered.load(); }
 const Request& Responder::request() const { return exchange_->request; }
