@@ -53,6 +53,8 @@ ApiServer::ApiServer(ApiServerOptions options, storage::ObjectStore& store,
       store_(store),
       registry_(registry),
       hooks_(std::move(hooks)),
+      request_metrics_(metrics_),
+      metrics_endpoint_(metrics_, store, registry),
       rest_(store, registry, hooks_, options_.rest) {}
 
 ApiServer::~ApiServer() { stop(); }
@@ -105,6 +107,7 @@ void ApiServer::handle(const net::Request& request, net::Responder responder) {
   if (request.body().size() > 3 * 1024 * 1024) {
     return responder.respond(status_response(too_large(3 * 1024 * 1024)));
   }
+  if (path == "/metrics") return responder.respond(metrics_endpoint_.serve());
   for (const auto& handler : hooks_.admin) {
     if (auto response = handler(request, registry_)) return responder.respond(std::move(*response));
   }
@@ -127,6 +130,7 @@ void ApiServer::handle(const net::Request& request, net::Responder responder) {
       return responder.respond(it->second(request, info));
     }
     if (auto type = registry_.find(info.group, info.version, info.resource)) {
+      request_metrics_.track(request, info, responder);
       if (hooks_.faults.write_failure && is_write(info.verb)) {
         if (auto failure = hooks_.faults.write_failure(request, info, *type)) {
           return responder.respond(std::move(*failure));

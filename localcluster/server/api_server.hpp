@@ -1,16 +1,19 @@
 #pragma once
-// The HTTP face of dynop-localcluster: bearer-token authentication, health
-// and version endpoints, non-resource documents (discovery, OpenAPI) from
-// hooks, and resource requests to the RestHandler; served over TLS with
-// lib/net's server.
+// The HTTP face of dynop-localcluster: bearer-token authentication, health,
+// version and metrics endpoints, non-resource documents (discovery, OpenAPI)
+// from hooks, and resource requests to the RestHandler (recorded in
+// kube-apiserver's request metrics); served over TLS with lib/net's server.
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "lib/metrics/registry.hpp"
 #include "lib/net/server.hpp"
 #include "localcluster/registry/resource_registry.hpp"
 #include "localcluster/server/hooks.hpp"
+#include "localcluster/server/metrics_endpoint.hpp"
+#include "localcluster/server/request_metrics.hpp"
 #include "localcluster/server/rest_handler.hpp"
 #include "localcluster/storage/object_store.hpp"
 
@@ -49,6 +52,12 @@ class ApiServer {
   storage::ObjectStore& store_;
   ResourceRegistry& registry_;
   ServerHooks hooks_;
+  // Before rest_ and server_: a watch's end, recorded from a server thread,
+  // may come while they stop. A restart in place starts the series anew, as
+  // a restarted kube-apiserver does.
+  metrics::Registry metrics_;
+  RequestMetrics request_metrics_;
+  MetricsEndpoint metrics_endpoint_;
   RestHandler rest_;
   std::unique_ptr<net::Server> server_;
 };
