@@ -26,17 +26,24 @@ json::object config_map(const std::string& name) {
       {"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", json::object{{"name", name}}}};
 }
 
-// A series' labels as kube-apiserver writes them for a core/v1 configmaps request.
-Labels configmaps(const std::string& verb, const std::string& scope, const std::string& code = "") {
-  Labels labels{{"verb", verb},
-                {"dry_run", ""},
-                {"group", ""},
-                {"version", "v1"},
-                {"resource", "configmaps"},
-                {"subresource", ""},
-                {"scope", scope},
-                {"component", "apiserver"}};
+// A series' labels as kube-apiserver writes them for a core/v1 request.
+Labels core_v1(const std::string& resource, const std::string& subresource, const std::string& verb,
+               const std::string& scope, const std::string& code = "") {
+  Labels labels{{"verb", verb},    {"dry_run", ""},           {"group", ""},
+                {"version", "v1"}, {"resource", resource},    {"subresource", subresource},
+                {"scope", scope},  {"component", "apiserver"}};
   if (!code.empty()) labels["code"] = code;
+  return labels;
+}
+
+Labels configmaps(const std::string& verb, const std::string& scope, const std::string& code = "") {
+  return core_v1("configmaps", "", verb, scope, code);
+}
+
+// apiserver_longrunning_requests' labels for a namespaced configmaps watch (no dry_run).
+Labels watching_configmaps() {
+  Labels labels = configmaps("WATCH", "namespace");
+  labels.erase("dry_run");
   return labels;
 }
 
@@ -149,17 +156,8 @@ TEST_F(MetricsTest, PodBindingsAreCountedAsTheirSubresource) {
   ASSERT_EQ(bound.status, 201u) << bound.body;
 
   auto e = scrape();
-  EXPECT_EQ(value(e, "apiserver_request_total",
-                  {{"verb", "POST"},
-                   {"dry_run", ""},
-                   {"group", ""},
-                   {"version", "v1"},
-                   {"resource", "pods"},
-                   {"subresource", "binding"},
-                   {"scope", "resource"},
-                   {"component", "apiserver"},
-                   {"code", "201"}}),
-            1)
+  EXPECT_EQ(
+      value(e, "apiserver_request_total", core_v1("pods", "binding", "POST", "resource", "201")), 1)
       << body;
 }
 
@@ -168,16 +166,7 @@ TEST_F(MetricsTest, AWatchIsLongRunningUntilItEndsThenCounted) {
   ASSERT_TRUE(w.ok()) << w.error;
   ASSERT_EQ(w.head.status, 200u);
   auto open = scrape();
-  EXPECT_EQ(value(open, "apiserver_longrunning_requests",
-                  {{"verb", "WATCH"},
-                   {"group", ""},
-                   {"version", "v1"},
-                   {"resource", "configmaps"},
-                   {"subresource", ""},
-                   {"scope", "namespace"},
-                   {"component", "apiserver"}}),
-            1)
-      << body;
+  EXPECT_EQ(value(open, "apiserver_longrunning_requests", watching_configmaps()), 1) << body;
   EXPECT_EQ(value(open, "apiserver_request_total", configmaps("WATCH", "namespace", "200")), -1)
       << body;
 
@@ -185,14 +174,7 @@ TEST_F(MetricsTest, AWatchIsLongRunningUntilItEndsThenCounted) {
   EXPECT_TRUE(eventually([&] {
     auto ended = scrape();
     return value(ended, "apiserver_request_total", configmaps("WATCH", "namespace", "200")) == 1 &&
-           value(ended, "apiserver_longrunning_requests",
-                 {{"verb", "WATCH"},
-                  {"group", ""},
-                  {"version", "v1"},
-                  {"resource", "configmaps"},
-                  {"subresource", ""},
-                  {"scope", "namespace"},
-                  {"component", "apiserver"}}) == 0;
+           value(ended, "apiserver_longrunning_requests", watching_configmaps()) == 0;
   })) << body;
 }
 
