@@ -6,7 +6,7 @@
 
 namespace dynop::host {
 
-OpsServer::OpsServer(metrics::Registry& registry) : registry_(registry) {}
+OpsServer::OpsServer(metrics::Registry& registry) : registry_(registry), process_(registry) {}
 
 OpsServer::~OpsServer() { stop(); }
 
@@ -54,6 +54,7 @@ void OpsServer::handle(const net::Request& req, net::Responder res) {
     net::Response r;
     r.status = 200;
     r.set_header("Content-Type", metrics::Registry::kContentType);
+    process_.update();
     r.body = registry_.serialize();
     return res.respond(std::move(r));
   }

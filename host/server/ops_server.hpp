@@ -1,6 +1,8 @@
 #pragma once
 // The host's plain-HTTP endpoints for operators and kubelet probes:
-//   GET /metrics  Prometheus text from the registry
+//   GET /metrics  Prometheus text from the registry, with the process_* series
+//                 (CPU, memory, descriptors) read at scrape time, as
+//                 controller-runtime's managers export them
 //   GET /healthz  liveness: 200 while the process serves
 //   GET /livez    the same checks, under Kubernetes' newer name (probed by
 //                 the Deployment in packaging/webhook/webhook.yaml)
@@ -15,6 +17,7 @@
 #include <string>
 
 #include "host/server/health_checks.hpp"
+#include "lib/metrics/process_metrics.hpp"
 #include "lib/metrics/registry.hpp"
 #include "lib/net/server.hpp"
 
@@ -42,6 +45,7 @@ class OpsServer {
   void handle(const net::Request& request, net::Responder responder);
 
   metrics::Registry& registry_;
+  metrics::ProcessMetrics process_;
   HealthChecks liveness_;
   HealthChecks readiness_;
   std::map<std::string, std::function<net::Response(const net::Request&)>, std::less<>> endpoints_;

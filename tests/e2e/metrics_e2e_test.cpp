@@ -45,6 +45,14 @@ const std::map<std::string, std::string> kFamilies = {
     {"dynop_admission_requests_total", "counter"},
     {"dynop_admission_denials_total", "counter"},
     {"dynop_admission_review_duration_seconds", "histogram"},
+    // client_golang's process collector, as controller-runtime registers it.
+    {"process_cpu_seconds_total", "counter"},
+    {"process_resident_memory_bytes", "gauge"},
+    {"process_virtual_memory_bytes", "gauge"},
+    {"process_virtual_memory_max_bytes", "gauge"},
+    {"process_open_fds", "gauge"},
+    {"process_max_fds", "gauge"},
+    {"process_start_time_seconds", "gauge"},
 };
 
 class HostMetrics : public test::RunLocalTest {

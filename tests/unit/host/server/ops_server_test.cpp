@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "lib/net/http_client.hpp"
+#include "lib/prometheus/text_format.hpp"
 
 namespace dynop::host {
 namespace {
@@ -80,6 +81,18 @@ TEST_F(OpsServerTest, MetricsServesTheRegistry) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("Content-Type"), metrics::Registry::kContentType);
   EXPECT_NE(r.body.find("dynop_build_info{version=\"1.2.3\"} 1\n"), std::string::npos) << r.body;
+}
+
+TEST_F(OpsServerTest, MetricsCarriesTheProcessSeries) {
+  auto parsed = prometheus::parse_text_format(get("/metrics").body);
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  const auto* resident = parsed->find("process_resident_memory_bytes");
+  ASSERT_NE(resident, nullptr);
+  EXPECT_GT(resident->value, 1 << 20);
+  const auto* open_fds = parsed->find("process_open_fds");
+  ASSERT_NE(open_fds, nullptr);
+  EXPECT_GE(open_fds->value, 4);  // stdio and the server's listening socket
+  EXPECT_EQ(parsed->types["process_cpu_seconds_total"], "counter");
 }
 
 TEST_F(OpsServerTest, UnknownPathsAndMethods) {
