@@ -212,9 +212,8 @@ class Reader {
   bool duration(const std::string& path, const YAML::Node& value, std::chrono::milliseconds& out) {
     std::string s;
     if (!scalar(path, value, s)) return false;
-    std::string e;
-    auto d = parse_duration(s, e);
-    if (!d) return fail(value, path + ": " + e);
+    auto d = apimachinery::parse_go_duration(s);
+    if (!d) return fail(value, path + ": " + d.error());
     out = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
     return true;
   }

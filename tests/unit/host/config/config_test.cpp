@@ -345,9 +345,8 @@ TEST_F(ConfigTest, PrometheusAndAutoscalingErrorsNameTheKey) {
   s = with_file("prometheus:\n  address: x\n");
   EXPECT_EQ(s.error, file + ":2:3: unknown key \"prometheus.address\" (known keys: url, timeout)");
   s = with_file("autoscaling:\n  conflictWindow: often\n");
-  EXPECT_EQ(s.error, file +
-                         ":2:19: autoscaling.conflictWindow: \"often\" is not a duration (e.g. "
-                         "15s, 500ms, 1m30s)");
+  EXPECT_EQ(s.error,
+            file + ":2:19: autoscaling.conflictWindow: time: invalid duration \"often\"");
   s = with_file("autoscaling:\n  identities: [a]\n");
   EXPECT_EQ(s.error, file + ":2:15: autoscaling.identities must map plugin names to users");
   s = with_file("autoscaling:\n  decisionLogSize: -3\n");
