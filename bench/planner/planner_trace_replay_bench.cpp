@@ -78,7 +78,8 @@ struct RunResult {
 class Policy {
  public:
   virtual ~Policy() = default;
-  virtual void start(Fleet& prefill, Fleet& decode, double now) = 0;
+  // After the run has started every policy's fleet warm at the same size.
+  virtual void start(Fleet& /*prefill*/, Fleet& /*decode*/, double /*now*/) {}
   virtual void sync(double now, Fleet& prefill, Fleet& decode,
                     const std::vector<std::pair<double, FrontendSnapshot>>& history) = 0;
 };
@@ -98,11 +99,6 @@ class PlannerPolicy final : public Policy {
  public:
   PlannerPolicy(const EngineModel& model, PlannerOptions options)
       : model_(model), options_(std::move(options)), planner_(options_) {}
-
-  void start(Fleet& prefill, Fleet& decode, double now) override {
-    prefill.set_replicas(1, now, true);
-    decode.set_replicas(1, now, true);
-  }
 
   void sync(double now, Fleet& prefill, Fleet& decode,
             const std::vector<std::pair<double, FrontendSnapshot>>& h) override {
@@ -141,11 +137,6 @@ class HpaPolicy final : public Policy, hpa::MetricsClient, hpa::PodLister {
   enum class Rule { kKedaTtft, kQueueDepth };
 
   HpaPolicy(Rule rule, int max_replicas) : rule_(rule), max_(max_replicas) {}
-
-  void start(Fleet& prefill, Fleet& decode, double now) override {
-    prefill.set_replicas(1, now, true);
-    decode.set_replicas(1, now, true);
-  }
 
   void sync(double now, Fleet& prefill, Fleet& decode,
             const std::vector<std::pair<double, FrontendSnapshot>>& h) override {
@@ -265,8 +256,16 @@ class SchedulePolicy final : public Policy {
   double startup_;
 };
 
+// Every policy starts from the same warm fleet (`initial`, the oracle's size
+// for the first minutes), as a graph that was serving before the trace began.
+struct InitialFleet {
+  int prefill = 1;
+  int decode = 1;
+};
+
 RunResult run(const std::string& name, Policy& policy, const sim::LoadConfig& config,
-              double duration, const Settings& settings, int gpus_per_engine) {
+              double duration, const Settings& settings, int gpus_per_engine,
+              InitialFleet initial) {
   sim::ManualClock clock(1.0);
   sim::LoadSimulator load(clock, config);
   load.add_pod({kNs, "frontend", kDgd, sim::Role::kFrontend, "Frontend"});
@@ -277,6 +276,8 @@ RunResult run(const std::string& name, Policy& policy, const sim::LoadConfig& co
                settings.startup_seconds);
   auto registry = load.registry(kNs, "frontend");
   std::vector<std::pair<double, FrontendSnapshot>> history{{0.0, snapshot(*registry)}};
+  prefill.set_replicas(initial.prefill, 0, /*warm=*/true);
+  decode.set_replicas(initial.decode, 0, /*warm=*/true);
   policy.start(prefill, decode, 0);
   prefill.advance(0);
   decode.advance(0);
@@ -377,10 +378,15 @@ int main_with(const Settings& settings) {
   std::vector<int> prefill_need, decode_need;
   profile_need_per_minute(trace, settings.rate_scale, minutes, model, options, prefill_need,
                           decode_need);
+  // The fleet for the first minutes of a schedule (what SchedulePolicy starts with).
+  auto initial_of = [&](const std::vector<int>& p, const std::vector<int>& d) {
+    return InitialFleet{std::max(p[0], p[1]), std::max(d[0], d[1])};
+  };
   RunResult oracle;
   for (int pass = 0; pass < 8; ++pass) {
     SchedulePolicy schedule(prefill_need, decode_need, settings.startup_seconds);
-    oracle = run("oracle", schedule, *config, duration, settings, 1);
+    oracle = run("oracle", schedule, *config, duration, settings, 1,
+                 initial_of(prefill_need, decode_need));
     if (oracle.intervals_met == oracle.intervals) break;
     for (std::size_t m = 0; m < oracle.minute_met.size() && m < prefill_need.size(); ++m) {
       if (oracle.minute_met[m]) continue;
@@ -390,20 +396,21 @@ int main_with(const Settings& settings) {
   }
   oracle.minute_prefill_need = prefill_need;
   oracle.minute_decode_need = decode_need;
+  const InitialFleet initial = initial_of(prefill_need, decode_need);
 
   PlannerPolicy planner(model, options);
-  results.push_back(run("planner (dynop)", planner, *config, duration, settings, 1));
+  results.push_back(run("planner (dynop)", planner, *config, duration, settings, 1, initial));
   HpaPolicy keda(HpaPolicy::Rule::kKedaTtft, settings.max_replicas);
-  results.push_back(run("KEDA TTFT p95 rule", keda, *config, duration, settings, 1));
+  results.push_back(run("KEDA TTFT p95 rule", keda, *config, duration, settings, 1, initial));
   HpaPolicy queue(HpaPolicy::Rule::kQueueDepth, settings.max_replicas);
-  results.push_back(run("HPA queue-depth rule", queue, *config, duration, settings, 1));
+  results.push_back(run("HPA queue-depth rule", queue, *config, duration, settings, 1, initial));
   const int fixed_prefill = *std::max_element(prefill_need.begin(), prefill_need.end());
   const int fixed_decode = *std::max_element(decode_need.begin(), decode_need.end());
   SchedulePolicy fixed(std::vector<int>(prefill_need.size(), fixed_prefill),
                        std::vector<int>(decode_need.size(), fixed_decode), 0);
   results.push_back(
       run("fixed " + std::to_string(fixed_prefill) + "P+" + std::to_string(fixed_decode) + "D",
-          fixed, *config, duration, settings, 1));
+          fixed, *config, duration, settings, 1, initial));
   results.push_back(oracle);
 
   std::printf(

@@ -6,6 +6,10 @@
 
 namespace dynop::plugins::planner {
 
+namespace {
+constexpr double kQueueingSmoothing = 0.3;
+}  // namespace
+
 std::string human_number(double value) {
   if (std::abs(value) < 10 && std::round(value * 10) != std::round(value) * 10) {
     return fmt::format("{:.1f}", value);
@@ -59,8 +63,15 @@ RoundOutcome GraphPlanner::round(double now_seconds, const PlannedGraph& graph,
   const bool prefill_steady =
       !graph.prefill || (current.prefill && graph.prefill->ready >= *current.prefill);
   if (!options_.no_correction && observed->request_rate > 0 && decode_steady && prefill_steady) {
-    const int ready_decode = graph.decode ? graph.decode->ready : 0;
-    factors_ = correction_factors(model, *observed, ready_decode);
+    const double queueing = factors_.prefill_queueing;
+    factors_ = correction_factors(model, *observed, graph.decode ? graph.decode->ready : 0);
+    factors_.prefill_queueing = queueing;
+    // c is a property of the engines and the traffic, not of one window:
+    // smoothed, so one burst does not double the fleet.
+    if (auto seen = prefill_queueing(model, *observed, graph.prefill ? graph.prefill->ready : 0,
+                                     graph.gpus)) {
+      factors_.prefill_queueing = kQueueingSmoothing * *seen + (1 - kQueueingSmoothing) * queueing;
+    }
   }
   out.factors = factors_;
 
@@ -81,9 +92,11 @@ RoundOutcome GraphPlanner::round(double now_seconds, const PlannedGraph& graph,
         graph.prefill->name, graph.prefill->adapter, *current.prefill, 0, need.prefill_engines, ""};
     d.to = prefill_.decide(now_seconds, need.prefill, safe.prefill,
                            {*current.prefill, graph.prefill->ready});
-    d.reason = fmt::format("prefill: {}, needs {} engines at {} tokens/s per GPU{}", load,
-                           human_number(need.prefill_engines),
-                           human_number(need.prefill_thpt_per_gpu), budget);
+    d.reason = fmt::format(
+        "prefill: {}, needs {} engines at TTFT <= {} ms ({} tokens/s per GPU, {}% busy){}", load,
+        human_number(need.prefill_engines), human_number(options_.ttft_seconds * 1000),
+        human_number(need.prefill_thpt_per_gpu), human_number(need.prefill_utilization * 100),
+        budget);
     out.decisions.push_back(std::move(d));
   }
   if (graph.decode) {

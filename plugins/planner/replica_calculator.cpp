@@ -9,6 +9,10 @@ namespace {
 
 constexpr double kMinFactor = 0.1;
 constexpr double kMaxFactor = 10;
+constexpr double kMinQueueing = 0.5;
+constexpr double kMaxQueueing = 3;
+constexpr double kMinLearningUtilization = 0.2;
+constexpr double kMinPrefillUtilization = 0.1;
 
 double ratio(double observed, double expected) {
   if (observed <= 0 || expected <= 0) return 1;
@@ -21,6 +25,20 @@ int engines_for(double need) {
 }
 
 }  // namespace
+
+std::optional<double> prefill_queueing(const EngineModel& model, const ObservedInterval& observed,
+                                       int ready_prefill_engines, EngineGpus gpus) {
+  const double service = model.prefill.ttft_seconds(observed.isl);
+  const double thpt = model.prefill.thpt_per_gpu(observed.isl);
+  if (ready_prefill_engines <= 0 || thpt <= 0 || observed.ttft_seconds <= service) {
+    return std::nullopt;
+  }
+  const double utilization =
+      observed.request_rate * observed.isl / thpt / gpus.prefill / ready_prefill_engines;
+  if (utilization < kMinLearningUtilization) return std::nullopt;
+  return std::clamp((1 - service / observed.ttft_seconds) / utilization, kMinQueueing,
+                    kMaxQueueing);
+}
 
 CorrectionFactors correction_factors(const EngineModel& model, const ObservedInterval& observed,
                                      int ready_decode_engines) {
@@ -60,9 +78,12 @@ ReplicaNeed compute_replicas(const EngineModel& model, const PlannerOptions& opt
   const bool size_decode = options.mode != "prefill";
 
   need.prefill_thpt_per_gpu = model.prefill.thpt_per_gpu(load.isl);
+  const double mean_ttft_target = options.ttft_seconds / kTtftTailRatio;
+  need.prefill_utilization = std::clamp(1 - model.prefill.ttft_seconds(load.isl) / mean_ttft_target,
+                                        kMinPrefillUtilization, 1.0);
   if (size_prefill && need.prefill_thpt_per_gpu > 0) {
-    need.prefill_engines =
-        rate * load.isl * std::min(1.0, factors.prefill) / need.prefill_thpt_per_gpu / gpus.prefill;
+    need.prefill_engines = rate * load.isl / need.prefill_thpt_per_gpu / gpus.prefill *
+                           factors.prefill_queueing / need.prefill_utilization;
   }
 
   need.decode_itl_target_seconds =

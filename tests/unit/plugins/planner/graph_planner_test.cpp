@@ -56,8 +56,10 @@ TEST(GraphPlanner, ScalesUpAtOnceAndExplainsWhy) {
   ASSERT_FALSE(r.skipped) << r.skipped_reason;
   ASSERT_EQ(r.decisions.size(), 2u);
   EXPECT_DOUBLE_EQ(r.prediction.request_rate, 150);
-  // Prefill: 150 x 1,150 = 172,500 tokens/s over the profile's throughput at 1,150.
-  const double prefill = 172500 / h200().prefill.thpt_per_gpu(1150);
+  // Prefill: 150 x 1,150 = 172,500 tokens/s over the profile's throughput at
+  // 1,150, at the utilization that keeps the mean TTFT at 500 / 3 ms.
+  const double prefill = 172500 / h200().prefill.thpt_per_gpu(1150) /
+                         (1 - h200().prefill.ttft_seconds(1150) / (0.5 / 3));
   EXPECT_NEAR(r.decisions[0].engines_needed, prefill, 1e-9);
   EXPECT_EQ(r.decisions[0].to, static_cast<int>(std::ceil(prefill)));
   const auto& d = r.decisions[1];

@@ -26,22 +26,26 @@ const EngineModel& h200() {
 constexpr double kDecodeThptAt30ms = 7231.861749448135;
 
 TEST(ReplicaCalculator, PrefillAtAMeasuredInputLength) {
-  PlannerOptions options;
+  PlannerOptions options;  // TTFT target 500 ms
   // 20 req/s x 3151 tokens = 63,020 tokens/s; the profile gives 49,845.96
-  // tokens/s per GPU at 3151: 1.264 engines -> 2.
+  // tokens/s per GPU at 3151: 1.2643 engines of work. One request takes the
+  // profile's 63.215 ms there; for a mean TTFT of 500 / 3 ms an engine may be
+  // busy 1 - 63.215 / 166.667 = 62.07% of the time: 1.2643 / 0.6207 = 2.037
+  // engines -> 3. (Upstream sizes throughput only: 1.2643 -> 2.)
   LoadForecast load{.request_rate = 20, .isl = 3151, .osl = 10};
   auto need = compute_replicas(h200(), options, {}, load, {});
   EXPECT_NEAR(need.prefill_thpt_per_gpu, 49845.95764074385, 1e-6);
-  EXPECT_NEAR(need.prefill_engines, 1.2642951, 1e-6);
-  EXPECT_EQ(need.prefill, 2);
-  // TTFT at half the profile's (p = 0.5) halves the need: 0.632 -> 1.
-  auto corrected = compute_replicas(h200(), options, {}, load, {.prefill = 0.5});
-  EXPECT_NEAR(corrected.prefill_engines, 0.63214755, 1e-6);
-  EXPECT_EQ(corrected.prefill, 1);
-  // Slower than the profile (p = 2) counts as 1, as upstream (min(1, p)).
-  EXPECT_EQ(compute_replicas(h200(), options, {}, load, {.prefill = 2}).prefill, 2);
-  // Two GPUs per engine: half the engines (0.632 -> 1).
-  EXPECT_EQ(compute_replicas(h200(), options, {.prefill = 2}, load, {}).prefill, 1);
+  EXPECT_NEAR(need.prefill_utilization, 0.62071147, 1e-8);
+  EXPECT_NEAR(need.prefill_engines, 2.0368483, 1e-6);
+  EXPECT_EQ(need.prefill, 3);
+  // Engines that queue half as much as the model (c = 0.5): 1.018 -> 2.
+  auto calm = compute_replicas(h200(), options, {}, load, {.prefill_queueing = 0.5});
+  EXPECT_NEAR(calm.prefill_engines, 1.0184241, 1e-6);
+  EXPECT_EQ(calm.prefill, 2);
+  // Upstream's p is reported, not used: p = 2 changes nothing.
+  EXPECT_EQ(compute_replicas(h200(), options, {}, load, {.prefill = 2}).prefill, 3);
+  // Two GPUs per engine: half the engines (1.018 -> 2).
+  EXPECT_EQ(compute_replicas(h200(), options, {.prefill = 2}, load, {}).prefill, 2);
 }
 
 TEST(ReplicaCalculator, DecodeWithTheCorrectionFactor) {
@@ -88,9 +92,17 @@ TEST(ReplicaCalculator, CorrectionFactorsFromObservedLatency) {
                             .ttft_seconds = 0.076988262,
                             .itl_seconds = 0.030613864,
                             .request_duration_seconds = 18.965061208107567};
-  // The decode case needs isl 2900: same request, context from isl 2900.
   auto p = correction_factors(h200(), observed, 2);
   EXPECT_NEAR(p.prefill, 2.0, 1e-8);
+  EXPECT_EQ(p.prefill_queueing, 1);
+  // c: 10 x 1117 / 29,017.41 = 0.38494 engines of work on 1 ready engine; a
+  // mean TTFT of twice one request's is 1 - 1/2 = 0.5 = c x 0.38494: c = 1.2989.
+  auto c = prefill_queueing(h200(), observed, 1, {});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_NEAR(*c, 1.298899305, 1e-8);
+  // On 2 engines (utilization 19%) the interval says too little.
+  EXPECT_FALSE(prefill_queueing(h200(), observed, 2, {}).has_value());
+  // The decode case needs isl 2900: same request, context from isl 2900.
   observed.isl = 2900;
   auto d = correction_factors(h200(), observed, 2);
   EXPECT_NEAR(d.decode, 2.0, 1e-6);
