@@ -112,6 +112,10 @@ std::set<Grant> operator_needs() {
       {"", "pods/binding", "create"},  // kube_scheduler_client: bind
       {"", "pods/status", "patch"},    // PodScheduled=False/Unschedulable
       {"", "pods", "patch"},           // the group plan annotation
+      // planner plugin (planner_plugin.cpp): the profile ConfigMap, through the cache.
+      {"", "configmaps", "get"},
+      {"", "configmaps", "list"},
+      {"", "configmaps", "watch"},
   });
   // dgd reconciler (planner_rbac.hpp): the planner's ServiceAccount and
   // RoleBinding, created, their owner lists updated, deleted by the last owner.
