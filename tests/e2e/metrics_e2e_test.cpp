@@ -45,6 +45,9 @@ const std::map<std::string, std::string> kFamilies = {
     {"dynop_admission_requests_total", "counter"},
     {"dynop_admission_denials_total", "counter"},
     {"dynop_admission_review_duration_seconds", "histogram"},
+    // make run loads planner.so, an autoscaler plugin: the host evaluates it.
+    {"dynop_autoscaler_evaluations_total", "counter"},
+    {"dynop_autoscaler_evaluation_duration_seconds", "histogram"},
     // client_golang's process collector, as controller-runtime registers it.
     {"process_cpu_seconds_total", "counter"},
     {"process_resident_memory_bytes", "gauge"},
