@@ -2,10 +2,11 @@
 // host against the real dynop-localcluster loads a plugin built against the
 // frozen ABI 1.0 headers (tests/fixtures/abi-1.0, legacy-copier) and it works:
 // its reconciler reads the cache and writes through the host, its admission
-// hook answers the cluster's webhook calls. In the same folder, a plugin that
-// needs a newer minor than this host is refused with the documented message.
-// This test stays forever: every later ABI change is checked against a real
-// old plugin.
+// hook answers the cluster's webhook calls. A 1.0 placement plugin
+// (legacy-scheduler) still places the pods of its scheduler through 1.0's
+// per-node JSON filter and score hooks, beside ABI 1.2's typed batch ones. In the same folder, a
+// plugin that needs a newer minor than this host is refused with the documented message. This test
+// stays forever: every later ABI change is checked against a real old plugin.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -262,6 +263,56 @@ TEST_F(Abi10Plugin, ReviewsTheClustersAdmissionRequests) {
   EXPECT_THAT(warned.header("Warning"),
               HasSubstr("legacy-copier: the key \\\"deprecated\\\" is not copied specially"));
   EXPECT_TRUE(eventually([&] { return get("old-copy").status == 200; }, kWaitSeconds)) << context();
+}
+
+// legacy-scheduler (legacy_scheduler_plugin.cpp): pods of scheduler
+// "legacy-scheduler" fit the nodes of their pool, the highest rank wins.
+TEST_F(Abi10Plugin, PlacesThePodsOfItsSchedulerThroughThePerNodeJsonHooks) {
+  auto node = [&](const std::string& name, const std::string& pool, const std::string& rank) {
+    json::object status{
+        {"allocatable", {{"cpu", "8"}, {"memory", "32Gi"}, {"pods", "110"}}},
+        {"conditions", json::array{json::object{{"type", "Ready"}, {"status", "True"}}}}};
+    auto r = cluster_.post(
+        "/api/v1/nodes",
+        json::object{
+            {"apiVersion", "v1"},
+            {"kind", "Node"},
+            {"metadata",
+             {{"name", name},
+              {"labels", {{"legacy.dynop.dev/pool", pool}, {"legacy.dynop.dev/rank", rank}}}}},
+            {"status", status}});
+    ASSERT_EQ(r.status, 201u) << r.body;
+  };
+  node("a-low", "a", "10");
+  node("a-high", "a", "90");
+  node("b-top", "b", "100");
+  auto pod = [&](const std::string& name, const std::string& pool) {
+    auto r = cluster_.post(
+        "/api/v1/namespaces/default/pods",
+        json::object{
+            {"apiVersion", "v1"},
+            {"kind", "Pod"},
+            {"metadata", {{"name", name}, {"labels", {{"legacy.dynop.dev/pool", pool}}}}},
+            {"spec",
+             {{"schedulerName", "legacy-scheduler"},
+              {"containers", json::array{json::object{{"name", "main"}, {"image", "busybox"}}}}}}});
+    ASSERT_EQ(r.status, 201u) << r.body;
+  };
+  auto node_of = [&](const std::string& name) {
+    return field_text(cluster_.get("/api/v1/namespaces/default/pods/" + name).json(),
+                      {"spec", "nodeName"});
+  };
+  pod("in-a", "a");
+  pod("in-c", "c");
+  ASSERT_TRUE(eventually([&] { return node_of("in-a") != "<missing>"; }, kWaitSeconds))
+      << context();
+  EXPECT_EQ(node_of("in-a"), "a-high");
+  EXPECT_TRUE(has_event("in-a", "Scheduled", "Successfully assigned default/in-a to a-high"))
+      << context();
+  EXPECT_TRUE(
+      has_event("in-c", "FailedScheduling", "0/3 nodes are available: 3 node(s) not in pool c."))
+      << context();
+  EXPECT_EQ(node_of("in-c"), "<missing>");
 }
 
 }  // namespace
