@@ -554,6 +554,7 @@ Scheduler::Attempt Scheduler::find_node(Entry& entry, const std::vector<uint32_t
   std::vector<uint32_t> restricted;
   std::span<const uint32_t> nodes;
   std::size_t limit = 0;
+  bool check_exists = false;
   if (allowed != nullptr) {
     // Trying one topology domain: its few nodes, every one judged.
     nodes = *allowed;
@@ -562,9 +563,9 @@ Scheduler::Attempt Scheduler::find_node(Entry& entry, const std::vector<uint32_t
     a.status = entry.plugin->pre_filter(view, *entry.pod, c);
     if (!a.status.ok()) return a;
     if (c.restricted) {
-      restricted = std::move(c.nodes);
-      std::erase_if(restricted, [&](uint32_t n) { return !cluster_.exists(n); });
+      restricted = std::move(c.nodes);  // may name deleted nodes: skipped chunk by chunk
       nodes = restricted;
+      check_exists = true;
     } else {
       nodes = existing_nodes();
     }
@@ -572,14 +573,24 @@ Scheduler::Attempt Scheduler::find_node(Entry& entry, const std::vector<uint32_t
   }
   std::vector<uint32_t> feasible;
   FilterVerdicts verdicts;
-  for (std::size_t off = 0; off < nodes.size(); off += options_.filter_chunk) {
-    const std::size_t n = std::min(options_.filter_chunk, nodes.size() - off);
-    const std::span<const uint32_t> chunk = nodes.subspan(off, n);
+  // When only `limit` feasible nodes are wanted, the first chunk is a few
+  // times that and each next one twice as big (up to filter_chunk): a pod
+  // that fits is judged on tens of nodes, not thousands.
+  std::size_t chunk_size =
+      limit == 0 ? options_.filter_chunk
+                 : std::min(options_.filter_chunk, std::max<std::size_t>(4 * limit, 32));
+  std::vector<uint32_t> chunk;
+  for (std::size_t off = 0; off < nodes.size();) {
+    chunk.clear();
+    for (; off < nodes.size() && chunk.size() < chunk_size; ++off)
+      if (!check_exists || cluster_.exists(nodes[off])) chunk.push_back(nodes[off]);
+    if (chunk.empty()) break;
     a.status = entry.plugin->filter(view, *entry.pod, chunk, verdicts);
     if (!a.status.ok()) return a;
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < chunk.size(); ++i)
       if (verdicts.verdicts[i] == 0) feasible.push_back(chunk[i]);
     if (limit != 0 && feasible.size() >= limit) break;
+    chunk_size = std::min(options_.filter_chunk, 2 * chunk_size);
   }
   if (feasible.empty()) {
     if (diagnose_failure) a.reasons = diagnose(entry, a.status);
@@ -629,10 +640,16 @@ bool Scheduler::schedule_next() {
   if (it == pods_.end()) return true;
   Entry& e = it->second;
   e.where = Where::kNone;
+  const auto started = std::chrono::steady_clock::now();
+  const uint64_t attempts_before = options_.on_cycle ? stats().attempts : 0;
   if (e.group.gang()) {
     schedule_group(group_key(e));
   } else {
     schedule_pod(e);
+  }
+  if (options_.on_cycle) {
+    const uint64_t decided = stats().attempts - attempts_before;
+    if (decided > 0) options_.on_cycle(decided, std::chrono::steady_clock::now() - started);
   }
   return true;
 }

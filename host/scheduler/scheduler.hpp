@@ -73,6 +73,11 @@ struct SchedulerOptions {
   std::function<void(std::function<void()>)> executor;
   unsigned bind_workers = 16;
   metrics::Registry* metrics = nullptr;
+  // Observes every scheduling cycle on the scheduling thread: the pods it
+  // decided (placed or found unschedulable; a group's cycle decides each of
+  // its pending members) and the wall time it took. For benches (p99 per
+  // decision); null: not measured.
+  std::function<void(std::size_t decided, std::chrono::nanoseconds took)> on_cycle;
 };
 
 struct SchedulerStats {

@@ -212,9 +212,11 @@ sdk::Status GpuScheduler::score(const sdk::ClusterView& cluster, const sdk::PodV
   const PodContext& ctx = context(cluster, pod);
   const sdk::ResourceId resource = ctx.gpu ? *ctx.gpu : sdk::kResourceCpu;
   const int64_t amount = ctx.gpu ? ctx.gpu_amount : pod.request(sdk::kResourceCpu);
-  std::vector<std::string_view> products;
+  // Nodes of the graph's GPU products, as a bit per node (no label lookups per node).
+  NodeSet preferred;
   if (config_.prefer_graph_gpu_product && ctx.gpu && !ctx.graph.empty())
-    products = graph_products_.products(ctx.graph);
+    preferred = preferred_products(ctx.graph);
+  const bool prefer = preferred.any();
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const sdk::NodeView node = cluster.node(nodes[i]);
     const int64_t allocatable = node.allocatable(resource);
@@ -224,10 +226,8 @@ sdk::Status GpuScheduler::score(const sdk::ClusterView& cluster, const sdk::PodV
       s = ctx.scoring == Scoring::kBinpack ? 100 * (allocatable - free_after) / allocatable
                                            : 100 * free_after / allocatable;
     }
-    if (!products.empty()) {
-      auto product = inventory_.labels().value(nodes[i], kGpuProductLabel);
-      const bool same =
-          product && std::find(products.begin(), products.end(), *product) != products.end();
+    if (prefer) {
+      const bool same = nodes[i] < preferred.size() && preferred.test(nodes[i]);
       s = (same ? 50 : 0) + s / 2;
     }
     scores[i] = s;

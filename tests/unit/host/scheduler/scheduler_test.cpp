@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <deque>
 #include <dynop/sdk/export.hpp>
-#include <dynop/sdk/plugin.hpp>
 #include <dynop/sdk/testing/fake_host.hpp>
 #include <map>
 #include <set>
@@ -20,7 +19,7 @@
 
 #include "host/scheduler/group_plan.hpp"
 #include "plugins/common/names.hpp"
-#include "plugins/gpu-scheduler/gpu_scheduler.hpp"
+#include "plugins/gpu-scheduler/gpu_scheduler_plugin.hpp"
 
 namespace dynop::host::scheduler {
 namespace {
@@ -29,38 +28,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-// The gpu-scheduler plugin, exported through the SDK as plugin.cpp does.
-class GpuPlugin : public sdk::Plugin {
- public:
-  static constexpr const char* kName = "gpu-scheduler";
-  static constexpr const char* kVersion = "0.0.1";
-  static constexpr sdk::Capabilities kCapabilities = sdk::kPlacement;
-  GpuPlugin(sdk::Host& host, std::string_view config)
-      : Plugin(host), s_(plugins::gpu_scheduler::parse_gpu_scheduler_config(config)) {}
-  sdk::PlacementSpec placement_spec() { return s_.placement_spec(); }
-  sdk::PreFilterResult pre_filter(const sdk::ClusterView& c, const sdk::PodView& p) {
-    return s_.pre_filter(c, p);
-  }
-  sdk::Status filter(const sdk::ClusterView& c, const sdk::PodView& p,
-                     std::span<const sdk::NodeIndex> n, sdk::FilterResults& out) {
-    return s_.filter(c, p, n, out);
-  }
-  sdk::Status score(const sdk::ClusterView& c, const sdk::PodView& p,
-                    std::span<const sdk::NodeIndex> n, std::span<int64_t> scores) {
-    return s_.score(c, p, n, scores);
-  }
-  sdk::PodGroup pod_group(const sdk::PodView& p) { return s_.pod_group(p); }
-  void on_node(const sdk::ClusterView& c, sdk::NodeIndex n, sdk::NodeEvent e) {
-    s_.on_node(c, n, e);
-  }
-  void on_pod(const sdk::ClusterView& c, const sdk::PodView& p, sdk::NodeIndex n, sdk::PodEvent e) {
-    s_.on_pod(c, p, n, e);
-  }
-
- private:
-  plugins::gpu_scheduler::GpuScheduler s_;
-};
 
 constexpr const char* kScheduler = "dynop-gpu-scheduler";
 
@@ -131,8 +98,9 @@ class SchedulerTest : public ::testing::Test {
   void SetUp() override { make(""); }
 
   void make(const std::string& config) {
-    scheduler_.reset();
-    const dynop_plugin_descriptor& d = *sdk::detail::Exported<GpuPlugin>::entry();
+    TearDown();
+    const dynop_plugin_descriptor& d =
+        *sdk::detail::Exported<plugins::gpu_scheduler::GpuSchedulerPlugin>::entry();
     dynop_status error{};
     instance_ = d.lifecycle.init(host_.raw(), config.data(), config.size(), &error);
     ASSERT_NE(instance_, nullptr) << std::string(error.message.data, error.message.size);
@@ -148,11 +116,15 @@ class SchedulerTest : public ::testing::Test {
     options.clock = &clock_;
     options.bind_retry = std::chrono::milliseconds(0);
     options.executor = [this](std::function<void()> task) { tasks_.push_back(std::move(task)); };
+    options.on_cycle = on_cycle_;
     scheduler_ = std::make_unique<Scheduler>(options, api_, std::move(plugins));
   }
   void TearDown() override {
     scheduler_.reset();
-    if (instance_) sdk::detail::Exported<GpuPlugin>::entry()->lifecycle.destroy(instance_);
+    if (instance_)
+      sdk::detail::Exported<plugins::gpu_scheduler::GpuSchedulerPlugin>::entry()->lifecycle.destroy(
+          instance_);
+    instance_ = nullptr;
   }
 
   // Everything that is due now: the loop, bindings, informer events back.
@@ -232,6 +204,7 @@ class SchedulerTest : public ::testing::Test {
   FakeApi api_;
   std::deque<std::function<void()>> tasks_;
   std::unique_ptr<Scheduler> scheduler_;
+  std::function<void(std::size_t, std::chrono::nanoseconds)> on_cycle_;
   int uid_ = 0;
   int64_t created_ = 1000;
 };
@@ -247,6 +220,44 @@ TEST_F(SchedulerTest, BindsAPodAndTellsWhere) {
   const SchedulerStats s = scheduler_->stats();
   EXPECT_EQ(s.bound, 1u);
   EXPECT_EQ(s.pending, 0u);
+}
+
+TEST_F(SchedulerTest, EachCycleReportsThePodsItDecidedAGangsMembersTogether) {
+  std::vector<std::size_t> decided;
+  on_cycle_ = [&](std::size_t pods, std::chrono::nanoseconds took) {
+    decided.push_back(pods);
+    EXPECT_GE(took.count(), 0);
+  };
+  make("");
+  add_node(gpu_node("a1", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "a"}}));
+  create(make_pod("fits", 2));
+  create(make_pod("too-big", 16));
+  for (int rank = 0; rank < 3; ++rank) create(member("mn", rank, 3, 2));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("fits"), "a1");
+  EXPECT_EQ(node_of("mn-2"), "a1");
+  // One placed, one unschedulable, the gang's three in one cycle.
+  EXPECT_THAT(decided, UnorderedElementsAre(1u, 1u, 3u));
+}
+
+TEST_F(SchedulerTest, FeasibleNodesBeyondTheFirstFilterChunkAreFound) {
+  // 16 nodes to score: the first chunk judged is 64 candidates. Here the
+  // first 80 nodes have the GPUs but not the CPU the pod asks for.
+  for (int i = 0; i < 100; ++i) {
+    NodeInfo n = gpu_node("n" + std::to_string(100 + i), 8);
+    if (i < 80)
+      for (auto& [resource, amount] : n.allocatable)
+        if (resource == "cpu") amount = 1000;
+    add_node(std::move(n));
+  }
+  PodInfo p = make_pod("p", 1);
+  p.requests = {{"cpu", 2000}, {"nvidia.com/gpu", 1}};
+  create(p);
+  scheduler_->caches_synced();
+  settle();
+  ASSERT_NE(node_of("p"), "");
+  EXPECT_GE(std::stoi(node_of("p").substr(1)), 180);
 }
 
 TEST_F(SchedulerTest, NothingIsScheduledBeforeTheCachesSynced) {
