@@ -1,8 +1,10 @@
 // GPU placement through the real path: the real dynop host with the real
 // gpu-scheduler.so against the real dynop-localcluster. The test plays the
-// nodes (Node objects with GPU allocatable, labels, taints) and creates pods
-// as a controller would; what it checks is what a user sees: spec.nodeName,
-// the PodScheduled condition and the Events.
+// nodes (Node objects with GPU allocatable, labels, taints) and creates them
+// and the pods with the real kubectl (apply), as a user would; what it checks
+// is what a user sees with kubectl: spec.nodeName, the Events (reason,
+// message, reporting component), and the PodScheduled condition. Only the
+// waits poll the API directly.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "tests/integration/localcluster/local_cluster.hpp"
+#include "tests/support/kubectl.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/running_host.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -103,34 +106,42 @@ class Placement : public ::testing::Test {
   }
 
   void create_node(const json::object& node) {
-    auto r = cluster_.post("/api/v1/nodes", node);
-    ASSERT_EQ(r.status, 201u) << r.body;
+    kubectl_.ok({"apply", "-f", "-"}, json::serialize(node));
   }
   void create_pod(const json::object& pod) {
-    auto r = cluster_.post(kPods, pod);
-    ASSERT_EQ(r.status, 201u) << r.body;
+    kubectl_.ok({"apply", "-n", "default", "-f", "-"}, json::serialize(pod));
   }
   json::value pod(const std::string& name) {
     return cluster_.get(std::string(kPods) + "/" + name).json();
   }
+  // `kubectl get pod <name> -o jsonpath={.spec.nodeName}`: "" while pending.
   std::string node_of(const std::string& name) {
-    const std::string node = field_text(pod(name), {"spec", "nodeName"});
-    return node == "<missing>" ? "" : node;
+    return kubectl_.ok({"get", "pod", name, "-n", "default", "-o", "jsonpath={.spec.nodeName}"});
   }
-  bool bound(const std::string& name) { return !node_of(name).empty(); }
-  // Messages of the events on pod `name` with `reason`, in creation order.
+  // For waits: the same through the API, without a kubectl process per poll.
+  bool bound(const std::string& name) {
+    const std::string node = field_text(pod(name), {"spec", "nodeName"});
+    return node != "<missing>" && !node.empty();
+  }
+  // `kubectl get events -o json`: the Events on pod `name` with `reason`, in creation order.
+  std::vector<json::object> event_objects(const std::string& name, const std::string& reason) {
+    std::vector<json::object> out;
+    const json::value list = kubectl_.get_json({"events", "-n", "default"});
+    if (!list.is_object() || !list.as_object().contains("items")) return out;
+    for (const json::value& e : list.at("items").as_array())
+      if (field_text(e, {"involvedObject", "name"}) == name && field_text(e, {"reason"}) == reason)
+        out.push_back(e.as_object());
+    return out;
+  }
   std::vector<std::string> events(const std::string& name, const std::string& reason) {
     std::vector<std::string> out;
-    for (const json::value& e : test::items(cluster_.get("/api/v1/namespaces/default/events")))
-      if (field_text(e, {"involvedObject", "name"}) == name && field_text(e, {"reason"}) == reason)
-        out.push_back(field_text(e, {"message"}));
+    for (const json::object& e : event_objects(name, reason))
+      out.push_back(field_text(e, {"message"}));
     return out;
   }
   std::string reporter(const std::string& name, const std::string& reason) {
-    for (const json::value& e : test::items(cluster_.get("/api/v1/namespaces/default/events")))
-      if (field_text(e, {"involvedObject", "name"}) == name && field_text(e, {"reason"}) == reason)
-        return field_text(e, {"reportingComponent"});
-    return "";
+    auto all = event_objects(name, reason);
+    return all.empty() ? "" : field_text(all.front(), {"reportingComponent"});
   }
   // The kubelet's last step of a deletion (no kubelet runs the test's nodes):
   // a terminating pod still counts on its node until it is gone.
@@ -146,6 +157,7 @@ class Placement : public ::testing::Test {
 
   test::TempDir dir_;
   test::LocalCluster cluster_;
+  test::Kubectl kubectl_{cluster_.kubeconfig(), dir_.path() / "kube-cache"};
   std::vector<std::unique_ptr<test::RunningHost>> hosts_;
 };
 
