@@ -51,10 +51,9 @@ BenchCluster::BenchCluster(const BenchClusterOptions& options) {
       return;
     }
   }
-  std::vector<std::string> args = {"--kubeconfig",      cluster_->kubeconfig(),
-                                   "--plugin-dir",      test::binary_path("plugins"),
-                                   "--plugins",         "dgd,dgdsa",
-                                   "--metrics-address", "127.0.0.1:0"};
+  std::vector<std::string> args = {
+      "--kubeconfig", cluster_->kubeconfig(), "--plugin-dir",      test::binary_path("plugins"),
+      "--plugins",    options.plugins,        "--metrics-address", "127.0.0.1:0"};
   if (options.admission_webhook) {
     if (auto failed = prepare_webhook(args); !failed.empty()) {
       error_ = failed;
@@ -107,7 +106,7 @@ std::string BenchCluster::prepare_webhook(std::vector<std::string>& host_args) {
     return "operator kubeconfig: " + user.err + act_as.err;
   }
   host_args[1] = kubeconfig;
-  host_args[5] = "dgd,dgdsa,webhook";
+  host_args[5] += ",webhook";
   host_args.insert(host_args.end(), {"--admission-address", "127.0.0.1:0", "--admission-cert-file",
                                      cert, "--admission-key-file", key});
   return "";

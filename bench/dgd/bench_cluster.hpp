@@ -1,6 +1,7 @@
 #pragma once
-// What both DGD benches run against: a real dynop-localcluster with crds/
-// applied and the real dynop host running the dgd and dgdsa plugins on it
+// What the DGD and placement benches run against: a real dynop-localcluster
+// with crds/ applied and the real dynop host running the dgd and dgdsa
+// plugins (or BenchClusterOptions::plugins) on it
 // (release build), optionally with the admission webhook registered as
 // `make run` has it, plus the measuring tools they share: watch
 // feeds (so the bench observes objects as the host does, not by polling),
@@ -27,6 +28,7 @@ namespace dynop::bench {
 
 struct BenchClusterOptions {
   bool in_memory = false;               // false: SQLite storage, as `make run` uses
+  std::string plugins = "dgd,dgdsa";    // the host's --plugins
   std::vector<std::string> host_args;   // added to the host's command line
   std::vector<std::string> namespaces;  // created before the host starts
   // As packaging/run-local.sh (`make run`) does: the host also loads
