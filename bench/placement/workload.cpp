@@ -36,11 +36,12 @@ Workload make_workload(const WorkloadOptions& options) {
         w.gangs < options.gangs &&
         (singles_made >= singles ||
          random() % static_cast<unsigned>(pods / std::max(options.gangs, 1)) == 0);
-    if (gang_turn) {
-      const int size = 2 + static_cast<int>(random() % 3);
+    if (gang_turn && pods - made >= 2) {
+      // A gang is whole: at most the pods still to make.
+      const int size = std::min(pods - made, 2 + static_cast<int>(random() % 3));
       const int64_t gpus = random() % 2 == 0 ? 4 : 8;
       const std::string group = "gang-" + std::to_string(w.gangs++);
-      for (int rank = 0; rank < size && made < pods; ++rank, ++made) {
+      for (int rank = 0; rank < size; ++rank, ++made) {
         BenchPod p;
         p.name = group + "-" + std::to_string(rank);
         p.gpus = gpus;
