@@ -12,7 +12,9 @@
 #      data in the run folder, scraping the pods as upstream's PodMonitors do
 #      (packaging/prometheus/prometheus-config.sh) and the host's /metrics; the
 #      cluster's prometheus-adapter reads the guide's values file
-#      (examples/autoscaling/prometheus-adapter-values.yaml) against it
+#      (examples/autoscaling/prometheus-adapter-values.yaml) against it; the
+#      guide's KEDA examples are copied to the run folder's autoscaling/ with
+#      their serverAddress pointed at it
 #   7. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
 # Tests run the same setup against their own build and folders:
 #   DYNOP_RUN_DATA_DIR  the cluster's data (default .localcluster/ in the checkout)
@@ -166,6 +168,17 @@ if [[ -x "$prometheus" ]]; then
   prometheus_pid=$!
   prometheus_note="$prometheus_url (config $run/prometheus/prometheus.yml)"
 fi
+# The guide's ScaledObjects name the monitoring stack's Prometheus; their
+# copies here name this one, the only change the guide asks for.
+guide_prometheus=http://prometheus-kube-prometheus-prometheus.monitoring.svc:9090
+autoscaling="$run/autoscaling"
+mkdir -p "$autoscaling"
+for example in examples/autoscaling/*.yaml; do
+  if grep -q "serverAddress: $guide_prometheus" "$example"; then
+    sed "s|serverAddress: $guide_prometheus|serverAddress: $prometheus_url|" "$example" \
+      >"$autoscaling/$(basename "$example")"
+  fi
+done
 
 cat <<MSG
 dynop is running on the local cluster.
@@ -181,10 +194,23 @@ Try the guide's commands:
   kubectl scale dgdsa sglang-agg-decode -n default --replicas=3
   kubectl get dgdsa sglang-agg-decode -n default
   kubectl get pods -n default -l nvidia.com/dynamo-component=decode
+
+Then the guide's autoscaling (one autoscaler per adapter at a time; the KEDA
+examples in $autoscaling name this Prometheus):
   kubectl get --raw /apis/external.metrics.k8s.io/v1beta1
-  kubectl apply -f examples/autoscaling/sglang-agg-decode-hpa.yaml && kubectl get hpa -n default
+  kubectl apply -f examples/autoscaling/sglang-agg-decode-hpa.yaml
+  kubectl get hpa -n default
+  kubectl describe hpa sglang-agg-decode-hpa -n default
   kubectl describe dgdsa sglang-agg-decode -n default
   curl -s http://$metrics_address/autoscaling/decisions   # every /scale write the host saw
+  kubectl delete -f examples/autoscaling/sglang-agg-decode-hpa.yaml
+  kubectl apply -f $autoscaling/sglang-agg-decode-scaler.yaml
+  kubectl get scaledobject -n default
+  kubectl get hpa -n default
+  kubectl describe scaledobject sglang-agg-decode-scaler -n default
+  kubectl delete -f $autoscaling/sglang-agg-decode-scaler.yaml
+  kubectl patch dgd sglang-agg --type=merge -p '{"spec":{"services":{"decode":{"replicas":3}}}}'
+    (refused: replicas belong to the adapter)
 
 Ctrl-C stops everything (the cluster's data stays in $data).
 MSG

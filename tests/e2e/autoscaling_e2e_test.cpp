@@ -30,6 +30,7 @@
 #include "lib/net/tls.hpp"
 #include "sim/load/resource_metrics.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/kubectl.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
@@ -156,18 +157,6 @@ class StandInKubelet {
   std::unique_ptr<net::Server> server_;
 };
 
-std::uint16_t free_port() {
-  net::ServerOptions options;
-  net::Server probe(options, [](const net::Request&, net::Responder responder) {
-    responder.respond(net::Response::text(200, ""));
-  });
-  std::string error;
-  if (!probe.start(error)) return 0;
-  auto port = probe.port();
-  probe.stop(0ms);
-  return port;
-}
-
 class AutoscalingE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -182,7 +171,7 @@ class AutoscalingE2E : public ::testing::Test {
       setup_error_ = new std::string("stand-in servers: " + error);
       return;
     }
-    prometheus_port_ = free_port();
+    prometheus_port_ = test::free_loopback_port();
     const std::string prometheus_url = "http://127.0.0.1:" + std::to_string(prometheus_port_);
     test::LocalCluster::Options options;
     options.extra_args = {"--prometheus-adapter-config",

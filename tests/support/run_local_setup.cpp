@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/support/free_port.hpp"
 #include "tests/support/paths.hpp"
 
 namespace dynop::test {
@@ -41,7 +42,9 @@ RunLocalSetup::RunLocalSetup(const std::filesystem::path& data_dir)
   options.env = {{"DYNOP_RUN_DATA_DIR", data_dir_.string()},
                  {"DYNOP_RUN_LOG_DIR", (dir_.path() / "logs").string()},
                  // The script's own kubectl calls keep their discovery cache here.
-                 {"HOME", (dir_.path() / "home").string()}};
+                 {"HOME", (dir_.path() / "home").string()},
+                 // Setups running in parallel would all find 9090 free.
+                 {"DYNOP_PROMETHEUS_PORT", std::to_string(free_loopback_port())}};
   options.unset_env = {"KUBECONFIG"};
   std::string error;
   script_ = Process::spawn(source_path("packaging/run-local.sh"), {binary_dir().string()}, error,
@@ -88,6 +91,8 @@ std::optional<int> RunLocalSetup::stop() {
   }
   return exit_code_;
 }
+
+std::string RunLocalSetup::printed() const { return script_ ? script_->stdout_text() : ""; }
 
 std::string RunLocalSetup::host_log() const {
   return read_file(dir_.path() / "logs" / "dynop.log");

@@ -66,6 +66,8 @@ class RunLocalSetup {
   // What the script printed, then the cluster's and the host's logs: for
   // failure messages.
   std::string log() const;
+  // What the script has printed so far (its stdout): the message a user reads.
+  std::string printed() const;
   // The host's log (dynop.log) as it is now.
   std::string host_log() const;
 
