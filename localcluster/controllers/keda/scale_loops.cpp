@@ -141,7 +141,9 @@ void KedaOperator::check_scaled_object(const std::string& ns, const std::string&
   in.current_replicas =
       replicas && replicas->is_int64() ? static_cast<int32_t>(replicas->get_int64()) : 0;
 
-  in.scale_target_kind = text_at(so, {"status", "scaleTargetKind"});
+  // What the reconcile writes to status.scaleTargetKind, from the target
+  // itself: the cached status may not show that write yet.
+  in.scale_target_kind = target->api_version() + "." + target->kind;
   if (auto t = apimachinery::parse_time(text_at(so, {"status", "lastActiveTime"}))) {
     in.last_active_time = *t;
   }
