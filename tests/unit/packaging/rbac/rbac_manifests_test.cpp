@@ -97,6 +97,8 @@ std::set<Grant> operator_needs() {
       {"nvidia.com", dgdsas, "create"},                // dgd reconciler: one adapter a service
       {"nvidia.com", dgdsas, "delete"},                // dgd reconciler: disabled adapters
       {"nvidia.com", dgdsas + "/status", "update"},    // dgdsa reconciler: update_status
+      {"nvidia.com", dgdsas + "/scale", "get"},        // host autoscaler runner (planner.so)
+      {"nvidia.com", dgdsas + "/scale", "patch"},      // host autoscaler runner: decisions
       {"", "pods", "create"},                          // dgd reconciler
       {"", "pods", "delete"},                          // dgd reconciler: scale down, rollout
       {"", "persistentvolumeclaims", "create"},        // dgd reconciler: spec.pvcs
