@@ -355,12 +355,10 @@ ServiceResult PluginRuntime::list_objects(std::string_view, const ObjectRefView&
   std::string out = "[";
   for (const kube::ObjectPtr& object : objects) {
     if (!selector->empty()) {
-      const auto meta = kube::read_indexed_meta(object->json());
-      const bool match = selector->matches_with([&](const std::string& key) {
-        for (const auto& [k, v] : meta.labels)
-          if (k == key) return std::optional<std::string_view>(v);
-        return std::optional<std::string_view>();
-      });
+      // The labels the decoder kept beside the JSON (a projection may have
+      // left them out of the JSON itself).
+      const bool match =
+          selector->matches_with([&](const std::string& key) { return object->label(key); });
       if (!match) continue;
     }
     if (out.size() > 1) out.push_back(',');

@@ -7,16 +7,14 @@
 namespace dynop::host::scheduler {
 
 std::shared_ptr<const kube::Projection> scheduling_pod_projection() {
-  static const auto projection = [] {
-    auto p = std::make_shared<kube::Projection>(std::vector<std::string>{
-        "spec.affinity.nodeAffinity", "spec.tolerations", "spec.initContainers.resources",
-        "spec.overhead", "spec.priority", "spec.schedulerName", "spec.nodeName",
-        "spec.nodeSelector", "spec.containers.resources", "status.phase", "status.conditions",
-        "metadata.labels", "metadata.annotations", "metadata.creationTimestamp",
-        "metadata.deletionTimestamp"});
-    p->merge(kube::Projection::default_pod());
-    return std::shared_ptr<const kube::Projection>(std::move(p));
-  }();
+  // Only what scheduling reads: reconcilers declare the pod fields they read
+  // themselves (dynop_cache_spec), and the informer factory keeps the union.
+  static const auto projection = std::make_shared<const kube::Projection>(std::vector<std::string>{
+      "apiVersion", "kind", "spec.affinity.nodeAffinity", "spec.tolerations",
+      "spec.initContainers.resources", "spec.overhead", "spec.priority", "spec.schedulerName",
+      "spec.nodeName", "spec.nodeSelector", "spec.containers.resources", "status.phase",
+      "status.conditions", "metadata.labels", "metadata.annotations", "metadata.creationTimestamp",
+      "metadata.deletionTimestamp"});
   return projection;
 }
 

@@ -26,8 +26,8 @@
 namespace dynop::host::scheduler {
 
 // What the scheduler keeps of a Pod and a Node (everything pod_info.hpp and
-// node_info.hpp read). Pods keep Projection::default_pod too, which other
-// consumers read.
+// node_info.hpp read). Reconcilers that watch pods declare their own fields;
+// the informer factory caches the union.
 std::shared_ptr<const kube::Projection> scheduling_pod_projection();
 std::shared_ptr<const kube::Projection> scheduling_node_projection();
 

@@ -18,11 +18,11 @@ MapFunc map_same_key() {
 MapFunc map_controller_owner(const std::string& api_version, const std::string& kind) {
   const std::string group = kube::split_api_version(api_version).first;
   return [group, kind](const kube::ObjectPtr& object) {
-    kube::IndexedMeta meta = kube::read_indexed_meta(object->json());
-    if (meta.controller_name.empty() || meta.controller_kind != kind ||
-        kube::split_api_version(meta.controller_api_version).first != group)
+    const std::optional<kube::OwnerRef> owner = object->controller();
+    if (!owner || owner->name.empty() || owner->kind != kind ||
+        kube::split_api_version(owner->api_version).first != group)
       return std::vector<Request>{};
-    return std::vector<Request>{Request{std::string(object->ns()), meta.controller_name}};
+    return std::vector<Request>{Request{std::string(object->ns()), std::string(owner->name)}};
   };
 }
 

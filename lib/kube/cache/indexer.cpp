@@ -2,31 +2,30 @@
 
 #include <mutex>
 
-#include "lib/kube/cache/object_decoder.hpp"
-
 namespace dynop::kube {
 
 IndexFunc index_by_namespace() {
-  return
-      [](const CachedObject& object) { return std::vector<std::string>{std::string(object.ns())}; };
+  return [](const CachedObject& object, std::vector<std::string_view>& values) {
+    values.push_back(object.ns());
+  };
 }
 
 IndexFunc index_by_owner_uid() {
-  return [](const CachedObject& object) { return read_indexed_meta(object.json()).owner_uids; };
+  return [](const CachedObject& object, std::vector<std::string_view>& values) {
+    object.for_each_owner_uid([&](std::string_view uid) { values.push_back(uid); });
+  };
 }
 
 IndexFunc index_by_controller_uid() {
-  return [](const CachedObject& object) {
-    std::string uid = read_indexed_meta(object.json()).controller_uid;
-    return uid.empty() ? std::vector<std::string>{} : std::vector<std::string>{std::move(uid)};
+  return [](const CachedObject& object, std::vector<std::string_view>& values) {
+    if (auto controller = object.controller()) values.push_back(controller->uid);
   };
 }
 
 IndexFunc index_by_label(std::string label_key) {
-  return [label_key = std::move(label_key)](const CachedObject& object) {
-    for (auto& [key, value] : read_indexed_meta(object.json()).labels)
-      if (key == label_key) return std::vector<std::string>{std::move(value)};
-    return std::vector<std::string>{};
+  return [label_key = std::move(label_key)](const CachedObject& object,
+                                            std::vector<std::string_view>& values) {
+    if (auto value = object.label(label_key)) values.push_back(*value);
   };
 }
 
@@ -39,13 +38,23 @@ Indexer::Indexer(std::map<std::string, IndexFunc> indexers) {
 }
 
 void Indexer::index_locked(const CachedObject& object) {
-  for (auto& [name, index] : indexes_)
-    for (std::string& value : index.func(object)) index.values[std::move(value)].insert(&object);
+  for (auto& [name, index] : indexes_) {
+    scratch_.clear();
+    index.func(object, scratch_);
+    for (std::string_view value : scratch_) {
+      auto bucket = index.values.find(value);
+      if (bucket == index.values.end())
+        bucket = index.values.emplace(std::string(value), Buckets::mapped_type()).first;
+      bucket->second.insert(&object);
+    }
+  }
 }
 
 void Indexer::unindex_locked(const CachedObject& object) {
   for (auto& [name, index] : indexes_) {
-    for (const std::string& value : index.func(object)) {
+    scratch_.clear();
+    index.func(object, scratch_);
+    for (std::string_view value : scratch_) {
       auto it = index.values.find(value);
       if (it == index.values.end()) continue;
       it->second.erase(&object);
@@ -148,7 +157,7 @@ std::vector<ObjectPtr> Indexer::by_index(std::string_view index, std::string_vie
   std::vector<ObjectPtr> out;
   auto idx = indexes_.find(index);
   if (idx == indexes_.end()) return out;
-  auto it = idx->second.values.find(std::string(value));
+  auto it = idx->second.values.find(value);
   if (it == idx->second.values.end()) return out;
   out.reserve(it->second.size());
   for (const CachedObject* object : it->second) {
@@ -181,9 +190,17 @@ void Indexer::add_index(const std::string& name, IndexFunc func) {
   Index& index = indexes_[name];
   index.func = std::move(func);
   index.values.clear();
-  for (const auto& [key, object] : objects_)
-    for (std::string& value : index.func(*object))
-      index.values[std::move(value)].insert(object.get());
+  std::vector<std::string_view> values;
+  for (const auto& [key, object] : objects_) {
+    values.clear();
+    index.func(*object, values);
+    for (std::string_view value : values) {
+      auto bucket = index.values.find(value);
+      if (bucket == index.values.end())
+        bucket = index.values.emplace(std::string(value), Buckets::mapped_type()).first;
+      bucket->second.insert(object.get());
+    }
+  }
 }
 
 }  // namespace dynop::kube

@@ -5,6 +5,9 @@
 //
 // Built-in index functions: by namespace, by owner uid (every
 // ownerReference), by controller owner uid, and by the value of one label.
+// They read what the decoder stored beside the JSON (CachedObject's
+// identity, labels and owners), so inserting and removing an object never
+// parses it: its index keys come from the one pass that decoded it.
 
 #include <functional>
 #include <map>
@@ -20,8 +23,10 @@
 
 namespace dynop::kube {
 
-// The index values of one object ("dynamo", an owner uid, a label value...).
-using IndexFunc = std::function<std::vector<std::string>(const CachedObject&)>;
+// Appends the index values of one object ("dynamo", an owner uid, a label
+// value...) to `values`, as views into the object itself.
+using IndexFunc =
+    std::function<void(const CachedObject& object, std::vector<std::string_view>& values)>;
 
 inline constexpr const char* kNamespaceIndex = "namespace";
 inline constexpr const char* kOwnerIndex = "owner";
@@ -64,15 +69,24 @@ class Indexer {
   void add_index(const std::string& name, IndexFunc func);
 
  private:
+  // Buckets are found by string_view (C++20 heterogeneous lookup): no key is
+  // built to look one up.
+  struct ValueHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Buckets = std::unordered_map<std::string, std::unordered_set<const CachedObject*>,
+                                     ValueHash, std::equal_to<>>;
   struct Index {
     IndexFunc func;
-    std::unordered_map<std::string, std::unordered_set<const CachedObject*>> values;
+    Buckets values;
   };
   void index_locked(const CachedObject& object);
   void unindex_locked(const CachedObject& object);
   void upsert_locked(ObjectPtr object, ObjectPtr* previous);
 
   mutable std::shared_mutex mutex_;
+  std::vector<std::string_view> scratch_;  // index values of one object; under the write lock
   // Keys are views into the objects themselves (CachedObject::key()).
   std::unordered_map<std::string_view, ObjectPtr> objects_;
   std::map<std::string, Index, std::less<>> indexes_;

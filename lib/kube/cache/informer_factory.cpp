@@ -45,6 +45,13 @@ Status InformerFactory::configure(const std::string& api_version, const std::str
   return Ok{};
 }
 
+std::shared_ptr<const Projection> InformerFactory::projection_of(const std::string& api_version,
+                                                                 const std::string& kind) const {
+  std::lock_guard guard(mutex_);
+  auto it = kind_options_.find(kind_key(api_version, kind));
+  return it == kind_options_.end() ? nullptr : it->second.projection;
+}
+
 Result<Informer*> InformerFactory::informer_for(const std::string& api_version,
                                                 const std::string& kind) {
   const std::string key = kind_key(api_version, kind);

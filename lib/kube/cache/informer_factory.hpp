@@ -1,8 +1,11 @@
 #pragma once
 // One informer per kind, shared by every consumer (client-go's
 // SharedInformerFactory). Consumers ask for a kind before start(); options
-// for a kind (selectors, projection) are set once per kind, and projections
-// asked for by several consumers are merged (the union of their fields).
+// for a kind (selectors, projection) are set once per kind, before its
+// informer exists. When consumers ask different things of one kind, the
+// cache keeps their union, so each gets at least what it asked for: whole
+// objects (no projection) win over any projection, and two projections merge
+// their paths (a path kept whole by one covers the other's paths below it).
 
 #include <chrono>
 #include <functional>
@@ -38,9 +41,13 @@ class InformerFactory {
   ~InformerFactory();  // stop()
 
   // Sets options for a kind (before its informer is created). Projections
-  // merge; selectors must agree (a different one is an error).
+  // merge as above; selectors must agree (a different one is an error).
   Status configure(const std::string& api_version, const std::string& kind,
                    const KindOptions& options);
+  // What the cache keeps of a kind: its projection, null for whole objects
+  // (also for a kind nobody configured).
+  std::shared_ptr<const Projection> projection_of(const std::string& api_version,
+                                                  const std::string& kind) const;
   // The shared informer for a kind, created on first use. Informers created
   // after start() start at once.
   Result<Informer*> informer_for(const std::string& api_version, const std::string& kind);

@@ -58,13 +58,6 @@ ObjectDecoder::ObjectDecoder(std::shared_ptr<const Projection> projection, std::
 
 ObjectDecoder::~ObjectDecoder() = default;
 
-IndexedMeta read_indexed_meta(std::string_view json) {
-#if defined(DYNOP_HAVE_HASWELL_DECODER)
-  if (use_haswell()) return kernel_haswell::read_indexed_meta(json);
-#endif
-  return kernel_generic::read_indexed_meta(json);
-}
-
 Result<ObjectPtr> ObjectDecoder::decode_object(std::string_view json) {
   return impl_->kernel->decode_object(json);
 }

@@ -34,20 +34,6 @@ struct ListPage {
   long long remaining_item_count = -1;  // -1 when the server did not say
 };
 
-// The metadata the cache indexes by, read back from a CachedObject's JSON.
-struct IndexedMeta {
-  std::vector<std::pair<std::string, std::string>> labels;
-  std::vector<std::string> owner_uids;
-  // The ownerReference with controller: true (empty strings when none).
-  std::string controller_uid;
-  std::string controller_api_version;
-  std::string controller_kind;
-  std::string controller_name;
-};
-
-// Thread-safe (one parser per thread). Malformed JSON gives empty fields.
-IndexedMeta read_indexed_meta(std::string_view json);
-
 class ObjectDecoder {
  public:
   // `projection` may be null (keep every field but managedFields).

@@ -23,12 +23,10 @@ class DecoderKernel {
 namespace kernel_generic {
 std::unique_ptr<DecoderKernel> make_kernel(std::shared_ptr<const Projection> projection,
                                            std::string api_version, std::string kind);
-IndexedMeta read_indexed_meta(std::string_view json);
 }  // namespace kernel_generic
 namespace kernel_haswell {
 std::unique_ptr<DecoderKernel> make_kernel(std::shared_ptr<const Projection> projection,
                                            std::string api_version, std::string kind);
-IndexedMeta read_indexed_meta(std::string_view json);
 }  // namespace kernel_haswell
 
 }  // namespace dynop::kube

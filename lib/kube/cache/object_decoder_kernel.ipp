@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <vector>
 
 #include "lib/kube/cache/object_decoder_kernel.hpp"
 
@@ -18,12 +19,14 @@ namespace {
 
 using Node = Projection::Node;
 
-// Identity fields found while copying metadata (views into the input).
+// Identity fields found while copying metadata (views into the input), and
+// where labels and owners go (null: not read, as for bookmarks).
 struct Identity {
   std::string_view ns;
   std::string_view name;
   std::string_view uid;
   std::string_view resource_version;
+  ObjectMetaBuilder* meta = nullptr;
 };
 
 // The key exactly as written (escapes included); keys that need escaping
@@ -55,26 +58,197 @@ std::string_view unquote(std::string_view token) {
   return {};
 }
 
+// Copies a value compactly: keys and scalars as written (escapes included),
+// whitespace between tokens dropped. Walking the value costs about what
+// copying its raw text and minifying it afterwards did, and the cache's JSON
+// comes out compact by construction (offsets into it stay valid).
 error_code copy_raw(od::value& value, std::string& out) {
-  od::json_type type;
-  SIMDJSON_TRY(value.type().get(type));
-  std::string_view raw;
-  if (type == od::json_type::object) {
+  // The token's first character tells its type (a peek, cheaper than type()).
+  const std::string_view token = value.raw_json_token();
+  const char first_char = token.empty() ? '\0' : token.front();
+  if (first_char == '{') {
     od::object object;
     SIMDJSON_TRY(value.get_object().get(object));
-    SIMDJSON_TRY(object.raw_json().get(raw));
-  } else if (type == od::json_type::array) {
+    out.push_back('{');
+    bool first = true;
+    for (auto field_result : object) {
+      od::field field;
+      SIMDJSON_TRY(std::move(field_result).get(field));
+      if (!first) out.push_back(',');
+      first = false;
+      out.push_back('"');
+      out.append(raw_key(field.key()));
+      out.append("\":", 2);
+      od::value child = field.value();
+      SIMDJSON_TRY(copy_raw(child, out));
+    }
+    out.push_back('}');
+  } else if (first_char == '[') {
     od::array array;
     SIMDJSON_TRY(value.get_array().get(array));
-    SIMDJSON_TRY(array.raw_json().get(raw));
+    out.push_back('[');
+    bool first = true;
+    for (auto element : array) {
+      od::value child;
+      SIMDJSON_TRY(element.get(child));
+      if (!first) out.push_back(',');
+      first = false;
+      SIMDJSON_TRY(copy_raw(child, out));
+    }
+    out.push_back(']');
   } else {
-    raw = trim_right(value.raw_json_token());
+    out.append(trim_right(token));
   }
-  out.append(raw);
   return simdjson::SUCCESS;
 }
 
 enum class Level { kTop, kMetadata, kOther };
+
+bool has_escape(std::string_view s) { return s.find('\\') != std::string_view::npos; }
+
+// A string token's text: a view of the input without the quotes when it has
+// no escape (the common case: no copy), else its unescaped copy in `storage`.
+error_code text_of(od::value& value, std::string_view token, std::string& storage,
+                   std::string_view& out) {
+  if (token.size() >= 2 && token.front() == '"' && !has_escape(token)) {
+    out = token.substr(1, token.size() - 2);
+    return simdjson::SUCCESS;
+  }
+  std::string_view unescaped;
+  SIMDJSON_TRY(value.get_string().get(unescaped));
+  storage.assign(unescaped);
+  out = storage;
+  return simdjson::SUCCESS;
+}
+
+// The same for a field's key (`raw` as raw_key gives it).
+error_code key_text(od::field& field, std::string_view raw, std::string& storage,
+                    std::string_view& out) {
+  if (!has_escape(raw)) {
+    out = raw;
+    return simdjson::SUCCESS;
+  }
+  std::string_view unescaped;
+  SIMDJSON_TRY(field.unescaped_key().get(unescaped));
+  storage.assign(unescaped);
+  out = storage;
+  return simdjson::SUCCESS;
+}
+
+// metadata.labels: every label goes to `meta`; the object is copied to `out`
+// when `keep` (only the keys of `node` when it lists some).
+error_code read_labels(od::object& labels, const Node* node, bool keep, std::string& out,
+                       ObjectMetaBuilder& meta) {
+  if (keep) out.push_back('{');
+  bool first = true;
+  for (auto field_result : labels) {
+    od::field field;
+    SIMDJSON_TRY(std::move(field_result).get(field));
+    const std::string_view raw = raw_key(field.key());
+    od::value value = field.value();
+    const std::string_view token = trim_right(value.raw_json_token());
+    const bool copy = keep && (!node || node->find(raw));
+    std::size_t key_at = 0;
+    if (copy) {
+      if (!first) out.push_back(',');
+      first = false;
+      out.push_back('"');
+      key_at = out.size();
+      out.append(raw);
+      out.append("\":", 2);
+    }
+    if (token.empty() || token.front() != '"') {  // not a string: kept as is, not indexed
+      if (copy) SIMDJSON_TRY(copy_raw(value, out));
+      continue;
+    }
+    const std::size_t value_at = out.size() + 1;
+    if (copy) out.append(token);
+    if (copy && !has_escape(raw) && !has_escape(token)) {
+      // Verbatim in the cache's JSON, which stays compact (no offset moves):
+      // referred to rather than copied twice.
+      meta.add_label_in_json(key_at, raw.size(), value_at, token.size() - 2);
+      continue;
+    }
+    std::string key_storage;
+    std::string value_storage;
+    std::string_view key;
+    std::string_view text;
+    SIMDJSON_TRY(key_text(field, raw, key_storage, key));
+    SIMDJSON_TRY(text_of(value, token, value_storage, text));
+    meta.add_label(key, text);
+  }
+  if (keep) out.push_back('}');
+  return simdjson::SUCCESS;
+}
+
+// One element of metadata.ownerReferences: its uid, controller flag and
+// reference go to `meta`; the object is copied to `out` when `keep`.
+error_code read_owner(od::object& owner, const Node* node, bool keep, std::string& out,
+                      ObjectMetaBuilder& meta) {
+  // Views of the input; `storage` holds what had escapes.
+  std::string_view uid, api_version, kind, name;
+  std::string storage[4];
+  bool controller = false;
+  if (keep) out.push_back('{');
+  bool first = true;
+  for (auto field_result : owner) {
+    od::field field;
+    SIMDJSON_TRY(std::move(field_result).get(field));
+    const std::string_view key = raw_key(field.key());
+    od::value value = field.value();
+    const std::string_view token = trim_right(value.raw_json_token());
+    if (keep && (!node || node->find(key))) {
+      if (!first) out.push_back(',');
+      first = false;
+      out.push_back('"');
+      out.append(key);
+      out.append("\":", 2);
+      if (token.empty() || token.front() == '{' || token.front() == '[') {
+        SIMDJSON_TRY(copy_raw(value, out));
+        continue;
+      }
+      out.append(token);
+    }
+    if (key == "controller") {
+      controller = token == "true";
+      continue;
+    }
+    const int slot = key == "uid"          ? 0
+                     : key == "apiVersion" ? 1
+                     : key == "kind"       ? 2
+                     : key == "name"       ? 3
+                                           : -1;
+    if (slot < 0 || token.empty() || token.front() != '"') continue;
+    std::string_view* views[] = {&uid, &api_version, &kind, &name};
+    SIMDJSON_TRY(text_of(value, token, storage[slot], *views[slot]));
+  }
+  if (keep) out.push_back('}');
+  if (!uid.empty()) meta.add_owner(uid, controller, api_version, kind, name);
+  return simdjson::SUCCESS;
+}
+
+error_code read_owners(od::array& owners, const Node* node, bool keep, std::string& out,
+                       ObjectMetaBuilder& meta) {
+  if (keep) out.push_back('[');
+  bool first = true;
+  for (auto element : owners) {
+    od::value item;
+    SIMDJSON_TRY(element.get(item));
+    if (keep && !first) out.push_back(',');
+    first = false;
+    od::json_type type;
+    SIMDJSON_TRY(item.type().get(type));
+    if (type != od::json_type::object) {
+      if (keep) SIMDJSON_TRY(copy_raw(item, out));
+      continue;
+    }
+    od::object owner;
+    SIMDJSON_TRY(item.get_object().get(owner));
+    SIMDJSON_TRY(read_owner(owner, node, keep, out, meta));
+  }
+  if (keep) out.push_back(']');
+  return simdjson::SUCCESS;
+}
 
 error_code project_object(od::object& object, const Node* node, Level level, std::string& out,
                           Identity* identity, std::string_view api_version, std::string_view kind);
@@ -131,6 +305,27 @@ error_code project_object(od::object& object, const Node* node, Level level, std
     const bool keep = !node || child;
     if (level == Level::kMetadata) {
       if (key == "managedFields") continue;
+      // Labels and owners are read whether or not the projection keeps them:
+      // the cache indexes and selects by them.
+      if (identity->meta && (key == "labels" || key == "ownerReferences")) {
+        od::json_type type;
+        SIMDJSON_TRY(value.type().get(type));
+        const Node* filter = child && !child->keep_all ? child : nullptr;
+        if (key == "labels" && type == od::json_type::object) {
+          if (keep) append_key(key, first, out);
+          od::object labels;
+          SIMDJSON_TRY(value.get_object().get(labels));
+          SIMDJSON_TRY(read_labels(labels, filter, keep, out, *identity->meta));
+          continue;
+        }
+        if (key == "ownerReferences" && type == od::json_type::array) {
+          if (keep) append_key(key, first, out);
+          od::array owners;
+          SIMDJSON_TRY(value.get_array().get(owners));
+          SIMDJSON_TRY(read_owners(owners, filter, keep, out, *identity->meta));
+          continue;
+        }
+      }
       std::string_view* slot = nullptr;
       if (key == "name") slot = &identity->name;
       else if (key == "namespace") slot = &identity->ns;
@@ -207,7 +402,7 @@ class Kernel final : public DecoderKernel {
   od::parser parser;
   std::string input;
   std::string scratch;
-  std::string minified;
+  ObjectMetaBuilder meta;
 
   simdjson::padded_string_view pad(std::string_view text) {
     if (input.capacity() < text.size() + simdjson::SIMDJSON_PADDING)
@@ -221,19 +416,17 @@ class Kernel final : public DecoderKernel {
   // Projects `object` and builds the CachedObject.
   Result<ObjectPtr> build(od::object& object) {
     scratch.clear();
+    meta.clear();
     Identity identity;
+    identity.meta = &meta;
     if (auto error = project_object(object, root(), Level::kTop, scratch, &identity, api_version,
                                     kind))
       return simdjson_error("object", error);
     if (identity.name.empty()) return decode_error("object has no metadata.name");
-    // The API server sends compact JSON, but fixtures and other servers may
-    // not; minifying costs little next to parsing.
-    minified.resize(scratch.size());
-    std::size_t len = 0;
-    if (auto error = simdjson::minify(scratch.data(), scratch.size(), minified.data(), len))
-      return simdjson_error("minify", error);
+    // `scratch` is compact whatever the input's whitespace: the projection
+    // writes tokens, never the whitespace between them.
     return CachedObject::make(identity.ns, identity.name, identity.uid, identity.resource_version,
-                              std::string_view(minified.data(), len));
+                              scratch, meta);
   }
 };
 
@@ -338,79 +531,6 @@ Result<ListPage> Kernel::decode_list(std::string_view body,
 
 
 }  // namespace
-
-IndexedMeta read_indexed_meta(std::string_view json) {
-  thread_local od::parser parser;
-  thread_local std::string input;
-  IndexedMeta meta;
-  if (input.capacity() < json.size() + simdjson::SIMDJSON_PADDING)
-    input.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-  input.assign(json.data(), json.size());
-  od::document doc;
-  if (parser.iterate(simdjson::padded_string_view(input.data(), input.size(), input.capacity()))
-          .get(doc))
-    return meta;
-  od::object metadata;
-  if (doc["metadata"].get_object().get(metadata)) return meta;
-  for (auto field_result : metadata) {
-    od::field field;
-    if (std::move(field_result).get(field)) return meta;
-    const std::string_view key = raw_key(field.key());
-    od::value value = field.value();
-    if (key == "labels") {
-      od::object labels;
-      if (value.get_object().get(labels)) continue;
-      for (auto label_result : labels) {
-        od::field label;
-        if (std::move(label_result).get(label)) break;
-        std::string_view name;
-        std::string_view text;
-        if (label.unescaped_key().get(name)) break;
-        const std::string name_copy(name);
-        if (label.value().get_string().get(text)) continue;
-        meta.labels.emplace_back(name_copy, std::string(text));
-      }
-    } else if (key == "ownerReferences") {
-      od::array owners;
-      if (value.get_array().get(owners)) continue;
-      for (auto owner_result : owners) {
-        od::object owner;
-        if (owner_result.get_object().get(owner)) break;
-        std::string uid;
-        std::string api_version;
-        std::string kind;
-        std::string name;
-        bool controller = false;
-        for (auto owner_field_result : owner) {
-          od::field owner_field;
-          if (std::move(owner_field_result).get(owner_field)) break;
-          const std::string_view owner_key = raw_key(owner_field.key());
-          std::string_view text;
-          if (owner_key == "controller") {
-            bool flag = false;
-            if (!owner_field.value().get_bool().get(flag)) controller = flag;
-            continue;
-          }
-          std::string* slot = owner_key == "uid"          ? &uid
-                              : owner_key == "apiVersion" ? &api_version
-                              : owner_key == "kind"       ? &kind
-                              : owner_key == "name"       ? &name
-                                                          : nullptr;
-          if (slot && !owner_field.value().get_string().get(text)) *slot = text;
-        }
-        if (uid.empty()) continue;
-        if (controller) {
-          meta.controller_uid = uid;
-          meta.controller_api_version = std::move(api_version);
-          meta.controller_kind = std::move(kind);
-          meta.controller_name = std::move(name);
-        }
-        meta.owner_uids.push_back(std::move(uid));
-      }
-    }
-  }
-  return meta;
-}
 
 std::unique_ptr<DecoderKernel> make_kernel(std::shared_ptr<const Projection> projection,
                                            std::string api_version, std::string kind) {

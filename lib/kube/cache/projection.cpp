@@ -43,35 +43,12 @@ std::vector<std::string> Projection::paths() const {
   return out;
 }
 
-const Projection& Projection::default_pod() {
-  static const Projection projection({
-      "apiVersion",
-      "kind",
-      "metadata.generateName",
-      "metadata.generation",
-      "metadata.creationTimestamp",
-      "metadata.deletionTimestamp",
-      "metadata.deletionGracePeriodSeconds",
-      "metadata.labels",
-      "metadata.annotations",
-      "metadata.ownerReferences",
-      "metadata.finalizers",
-      "spec.nodeName",
-      "spec.schedulerName",
-      "spec.nodeSelector",
-      "spec.priority",
-      "spec.containers.name",
-      "spec.containers.resources",
-      "status.phase",
-      "status.conditions",
-      "status.hostIP",
-      "status.podIP",
-      "status.nominatedNodeName",
-      "status.containerStatuses.name",
-      "status.containerStatuses.ready",
-      "status.containerStatuses.restartCount",
-  });
-  return projection;
+Projection Projection::metadata_only() { return Projection({"apiVersion", "kind", "metadata"}); }
+
+Projection Projection::of_fields(const std::vector<std::string>& paths) {
+  std::vector<std::string> all = {"apiVersion", "kind"};
+  all.insert(all.end(), paths.begin(), paths.end());
+  return Projection(all);
 }
 
 }  // namespace dynop::kube

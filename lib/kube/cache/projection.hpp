@@ -30,10 +30,11 @@ class Projection {
   const Node& root() const { return root_; }
   std::vector<std::string> paths() const;
 
-  // What controllers, schedulers and autoscalers read from a Pod: identity,
-  // labels, annotations, owners, node and resources per container,
-  // phase, conditions and per-container readiness.
-  static const Projection& default_pod();
+  // apiVersion, kind and metadata (controller-runtime's metadata-only
+  // watches).
+  static Projection metadata_only();
+  // apiVersion, kind and `paths` (besides the identity every projection keeps).
+  static Projection of_fields(const std::vector<std::string>& paths);
 
  private:
   void add(std::string_view path);

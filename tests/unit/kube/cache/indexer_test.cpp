@@ -7,15 +7,19 @@
 namespace dynop::kube {
 namespace {
 
+// Labels and owners as the decoder hands them over (read in its one pass);
+// the JSON holds only the identity, so an index that parsed it would find
+// nothing.
 ObjectPtr pod(const std::string& ns, const std::string& name, const std::string& rv,
               const std::string& owner = "", const std::string& app = "") {
-  std::string json = R"({"metadata":{"name":")" + name + R"(","namespace":")" + ns + "\"";
-  if (!app.empty()) json += R"(,"labels":{"app":")" + app + "\"}";
-  if (!owner.empty())
-    json += R"(,"ownerReferences":[{"kind":"X","name":"o","uid":")" + owner +
-            R"(","controller":true},{"kind":"Y","name":"p","uid":"other"}])";
-  json += "}}";
-  return CachedObject::make(ns, name, "uid-" + name, rv, json);
+  const std::string json = R"({"metadata":{"name":")" + name + R"(","namespace":")" + ns + "\"}}";
+  ObjectMetaBuilder meta;
+  if (!app.empty()) meta.add_label("app", app);
+  if (!owner.empty()) {
+    meta.add_owner(owner, true, "v1", "X", "o");
+    meta.add_owner("other", false, "v1", "Y", "p");
+  }
+  return CachedObject::make(ns, name, "uid-" + name, rv, json, meta);
 }
 
 std::vector<std::string> names(std::vector<ObjectPtr> objects) {

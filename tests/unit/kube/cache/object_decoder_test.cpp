@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace dynop::kube {
@@ -27,13 +30,107 @@ TEST(ObjectDecoder, FullObjectsDropOnlyManagedFields) {
       R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"w-0","namespace":"dynamo","uid":"u-1","resourceVersion":"42","labels":{"app":"w"},"ownerReferences":[{"kind":"ReplicaSet","name":"rs","uid":"owner-1","controller":true}]},"spec":{"nodeName":"gpu-1","containers":[{"name":"main","image":"img","env":[{"name":"A","value":"1"}],"resources":{"limits":{"nvidia.com/gpu":"1"}}}],"volumes":[{"name":"v"}]},"status":{"phase":"Running","podIP":"10.0.0.1","containerStatuses":[{"name":"main","ready":true,"restartCount":0,"image":"img"}]}})");
 }
 
-TEST(ObjectDecoder, DefaultPodProjectionKeepsWhatControllersRead) {
-  ObjectDecoder decoder(std::make_shared<Projection>(Projection::default_pod()), "v1", "Pod");
+std::vector<std::pair<std::string, std::string>> labels_of(const CachedObject& object) {
+  std::vector<std::pair<std::string, std::string>> out;
+  object.for_each_label([&](std::string_view k, std::string_view v) { out.emplace_back(k, v); });
+  return out;
+}
+
+std::vector<std::string> owner_uids_of(const CachedObject& object) {
+  std::vector<std::string> out;
+  object.for_each_owner_uid([&](std::string_view uid) { out.emplace_back(uid); });
+  return out;
+}
+
+TEST(ObjectDecoder, FieldsProjectionKeepsTheListedPaths) {
+  ObjectDecoder decoder(std::make_shared<Projection>(Projection::of_fields(
+                            {"metadata.labels", "spec.containers.name", "status.phase"})),
+                        "v1", "Pod");
   auto event = decoder.decode_event(kPodEvent);
   ASSERT_TRUE(event) << event.error().describe();
   EXPECT_EQ(
       event->object->json(),
-      R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"w-0","namespace":"dynamo","uid":"u-1","resourceVersion":"42","labels":{"app":"w"},"ownerReferences":[{"kind":"ReplicaSet","name":"rs","uid":"owner-1","controller":true}]},"spec":{"nodeName":"gpu-1","containers":[{"name":"main","resources":{"limits":{"nvidia.com/gpu":"1"}}}]},"status":{"phase":"Running","podIP":"10.0.0.1","containerStatuses":[{"name":"main","ready":true,"restartCount":0}]}})");
+      R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"w-0","namespace":"dynamo","uid":"u-1","resourceVersion":"42","labels":{"app":"w"}},"spec":{"containers":[{"name":"main"}]},"status":{"phase":"Running"}})");
+  // Owners are read even though the projection leaves them out of the JSON.
+  EXPECT_EQ(owner_uids_of(*event->object), std::vector<std::string>{"owner-1"});
+}
+
+TEST(ObjectDecoder, MetadataOnlyKeepsApiVersionKindAndMetadata) {
+  ObjectDecoder decoder(std::make_shared<Projection>(Projection::metadata_only()), "v1", "Pod");
+  auto event = decoder.decode_event(kPodEvent);
+  ASSERT_TRUE(event) << event.error().describe();
+  EXPECT_EQ(
+      event->object->json(),
+      R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"w-0","namespace":"dynamo","uid":"u-1","resourceVersion":"42","labels":{"app":"w"},"ownerReferences":[{"kind":"ReplicaSet","name":"rs","uid":"owner-1","controller":true}]}})");
+}
+
+// The index keys are read in the decoding pass, whatever the projection keeps:
+// labels (unescaped), every owner's uid, and the controller reference.
+TEST(ObjectDecoder, ReadsLabelsAndOwnersInTheSamePass) {
+  ObjectDecoder decoder(std::make_shared<Projection>(Projection::of_fields({"status.phase"})), "v1",
+                        "Pod");
+  auto event = decoder.decode_event(
+      R"({"type":"ADDED","object":{"metadata":{"name":"p","namespace":"n","labels":{"app":"web","tier\u002fx":"a\"b","n":7},"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"rs","uid":"u-rs"},{"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoGraphDeployment","name":"g","uid":"u-g","controller":true,"blockOwnerDeletion":true}]},"status":{"phase":"Pending"}}})");
+  ASSERT_TRUE(event) << event.error().describe();
+  const CachedObject& pod = *event->object;
+  EXPECT_EQ(
+      pod.json(),
+      R"({"metadata":{"name":"p","namespace":"n"},"status":{"phase":"Pending"},"apiVersion":"v1","kind":"Pod"})");
+  // A label whose value is not a string is not one kube accepts: not indexed.
+  EXPECT_EQ(labels_of(pod),
+            (std::vector<std::pair<std::string, std::string>>{{"app", "web"}, {"tier/x", "a\"b"}}));
+  EXPECT_EQ(pod.label("tier/x"), "a\"b");
+  EXPECT_EQ(pod.label("missing"), std::nullopt);
+  EXPECT_EQ(owner_uids_of(pod), (std::vector<std::string>{"u-rs", "u-g"}));
+  auto controller = pod.controller();
+  ASSERT_TRUE(controller);
+  EXPECT_EQ(controller->api_version, "nvidia.com/v1alpha1");
+  EXPECT_EQ(controller->kind, "DynamoGraphDeployment");
+  EXPECT_EQ(controller->name, "g");
+  EXPECT_EQ(controller->uid, "u-g");
+}
+
+// Labels the JSON keeps verbatim are referred to, not stored twice; labels a
+// projection drops are copied. Both read the same, and pretty input comes
+// out compact with the same references.
+TEST(ObjectDecoder, LabelsKeptInTheJsonAreNotStoredTwice) {
+  ObjectDecoder decoder(nullptr, "v1", "Pod");
+  const std::string labels = R"({"app.kubernetes.io/name":"dynamo-worker","tier":"gpu"})";
+  auto compact = decoder.decode_object(R"({"spec":{"a":[1,2]},"metadata":{"name":"p","labels":)" +
+                                       labels + "}}");
+  auto pretty = decoder.decode_object(
+      "{\n  \"spec\": { \"a\" : [ 1, 2 ] },\n  \"metadata\": {\"name\": \"p\", \"labels\": " +
+      labels + "}\n}");
+  auto dropped =
+      ObjectDecoder(std::make_shared<Projection>(Projection::of_fields({"spec"})), "v1", "Pod")
+          .decode_object(R"({"spec":{"a":[1,2]},"metadata":{"name":"p","labels":)" + labels + "}}");
+  ASSERT_TRUE(compact && dropped && pretty);
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"app.kubernetes.io/name", "dynamo-worker"}, {"tier", "gpu"}};
+  EXPECT_EQ(labels_of(**compact), want);
+  EXPECT_EQ(labels_of(**dropped), want);
+  EXPECT_EQ(labels_of(**pretty), want);
+  EXPECT_EQ((*pretty)->json(), (*compact)->json());
+  EXPECT_EQ((*pretty)->memory_bytes(), (*compact)->memory_bytes());
+  // A reference is 13 bytes; a copy is 5 bytes plus the key and the value.
+  const std::size_t references = 2 * 13;
+  const std::size_t copies = (5 + 22 + 13) + (5 + 4 + 3);
+  const std::size_t json_kept = (*compact)->json().size() - (*dropped)->json().size();
+  EXPECT_EQ((*compact)->memory_bytes() + copies,
+            (*dropped)->memory_bytes() + json_kept + references);
+}
+
+TEST(ObjectDecoder, KeptLabelsAndOwnersAreCopiedAsWritten) {
+  ObjectDecoder decoder(nullptr, "v1", "Pod");
+  auto object = decoder.decode_object(
+      R"({"metadata":{"name":"p","labels":{"a\u0062":"c\n","d":{"x":1}},"ownerReferences":[{"uid":"u","extra":{"k":[1,2]}},"junk"]},"apiVersion":"v1","kind":"Pod"})");
+  ASSERT_TRUE(object) << object.error().describe();
+  EXPECT_EQ(
+      (*object)->json(),
+      R"({"metadata":{"name":"p","labels":{"a\u0062":"c\n","d":{"x":1}},"ownerReferences":[{"uid":"u","extra":{"k":[1,2]}},"junk"]},"apiVersion":"v1","kind":"Pod"})");
+  EXPECT_EQ(labels_of(**object), (std::vector<std::pair<std::string, std::string>>{{"ab", "c\n"}}));
+  EXPECT_EQ(owner_uids_of(**object), std::vector<std::string>{"u"});
+  EXPECT_FALSE((*object)->controller());
 }
 
 TEST(ObjectDecoder, CustomProjectionAndMinifiesPrettyInput) {
