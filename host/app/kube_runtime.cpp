@@ -204,6 +204,7 @@ void KubeRuntime::wire_later() {
 
 void KubeRuntime::start(const std::vector<ActivePlugin>& plugins,
                         std::function<void()> on_lost_leadership) {
+  runtime_->configure_caches(plugins);
   for (const auto& plugin : plugins) {
     // Autoscalers need no kind of their own: their targets are resolved
     // when they decide.

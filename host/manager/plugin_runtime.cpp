@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+#include <utility>
+
 #include "host/plugins/plugin_abi.hpp"
 #include "lib/apimachinery/label_selector.hpp"
 #include "lib/kube/cache/object_decoder.hpp"
@@ -107,6 +110,50 @@ PluginRuntime::~PluginRuntime() {
   controllers_.clear();
   events_.reset();
   informers_->stop();
+}
+
+namespace {
+
+std::shared_ptr<const kube::Projection> projection_for(const CacheSpec& cache) {
+  switch (cache.mode) {
+    case DYNOP_CACHE_METADATA:
+      return std::make_shared<kube::Projection>(kube::Projection::metadata_only());
+    case DYNOP_CACHE_FIELDS:
+      return std::make_shared<kube::Projection>(kube::Projection::of_fields(cache.fields));
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+void PluginRuntime::configure_caches(const std::vector<ActivePlugin>& plugins) {
+  std::set<std::pair<std::string, std::string>> kinds;  // (apiVersion, kind)
+  for (const ActivePlugin& plugin : plugins) {
+    if (!plugin.specs.reconciler) continue;
+    const ReconcilerSpec& spec = *plugin.specs.reconciler;
+    auto configure = [&](const KindSpec& kind, const CacheSpec& cache) {
+      const std::string api_version = api_version_of(kind.group, kind.version);
+      kube::KindOptions options;
+      options.projection = projection_for(cache);
+      // The factory keeps the union of what the plugins ask of one kind.
+      auto status = informers_->configure(api_version, kind.kind, options);
+      if (!status) {
+        spdlog::error("plugin {}: the cache of {}: {}", plugin.name, kind.kind,
+                      status.error().message);
+      }
+      kinds.emplace(api_version, kind.kind);
+    };
+    configure(spec.primary, spec.primary_cache);
+    for (const WatchSpec& watch : spec.watches) configure(watch.kind, watch.cache);
+  }
+  for (const auto& [api_version, kind] : kinds) {
+    auto projection = informers_->projection_of(api_version, kind);
+    if (!projection) continue;
+    std::string kept;
+    for (const std::string& path : projection->paths()) kept += (kept.empty() ? "" : ", ") + path;
+    spdlog::info("caching {} {} projected to what its plugins read: {}", api_version, kind, kept);
+  }
 }
 
 kube::Status PluginRuntime::add_reconciler(const ActivePlugin& plugin) {
@@ -375,8 +422,29 @@ ServiceResult PluginRuntime::create_object(std::string_view, const ObjectRefView
   return from(client_.create(*info, ref.ns, json));
 }
 
-ServiceResult PluginRuntime::update_object(std::string_view, const ObjectRefView& ref,
+std::optional<ServiceResult> PluginRuntime::refuse_projected_write(std::string_view plugin,
+                                                                   const char* call,
+                                                                   const ObjectRefView& ref) {
+  auto projection =
+      informers_->projection_of(api_version_of(ref.group, ref.version), std::string(ref.kind));
+  if (!projection) return std::nullopt;
+  std::string kept;
+  for (const std::string& path : projection->paths()) kept += (kept.empty() ? "" : ", ") + path;
+  const std::string key =
+      ref.ns.empty() ? std::string(ref.name) : std::string(ref.ns) + "/" + std::string(ref.name);
+  return ServiceResult::error(
+      DYNOP_INVALID_ARGUMENT,
+      std::string(call) + " of " + std::string(ref.kind) + " " + key + " by plugin " +
+          std::string(plugin) + " refused: the host caches " + std::string(ref.kind) +
+          " projected (" + kept +
+          "), so an object read from the cache and written back would drop the fields the cache "
+          "leaves out; a plugin that writes " +
+          std::string(ref.kind) + " declares writes on its watch of it, which caches it whole");
+}
+
+ServiceResult PluginRuntime::update_object(std::string_view plugin, const ObjectRefView& ref,
                                            std::string_view json) {
+  if (auto refused = refuse_projected_write(plugin, "update_object", ref)) return *refused;
   auto info = resource(ref);
   if (!info) return ServiceResult::error(status_code_for(info.error()), info.error().message);
   return from(client_.update(*info, ref.ns, ref.name, json));
@@ -401,8 +469,9 @@ ServiceResult PluginRuntime::delete_object(std::string_view, const ObjectRefView
   return from(client_.remove(*info, ref.ns, ref.name, options));
 }
 
-ServiceResult PluginRuntime::update_status(std::string_view, const ObjectRefView& ref,
+ServiceResult PluginRuntime::update_status(std::string_view plugin, const ObjectRefView& ref,
                                            std::string_view json) {
+  if (auto refused = refuse_projected_write(plugin, "update_status", ref)) return *refused;
   auto info = resource(ref);
   if (!info) return ServiceResult::error(status_code_for(info.error()), info.error().message);
   return from(client_.update_status(*info, ref.ns, ref.name, json));

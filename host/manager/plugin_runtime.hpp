@@ -8,6 +8,7 @@
 //   PluginRuntime runtime(client, registry, {.instance = hostname});
 //   plugins.set_services(&runtime);
 //   plugins.load_all(...); plugins.start_all();
+//   runtime.configure_caches(plugins.active_plugins());
 //   for (auto& p : plugins.active_plugins()) runtime.add_reconciler(p);   // logs refusals
 //   runtime.start_informers();
 //   ... when leading (LeaderElector callbacks): runtime.start_controllers();
@@ -17,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +60,12 @@ class PluginRuntime final : public PluginServices {
                 PluginRuntimeOptions options = {});
   ~PluginRuntime() override;
 
+  // Tells the shared informers what each plugin's reconciler asked to cache
+  // of its kinds (CacheSpec), before any informer exists. Per kind the cache
+  // keeps the union (see kube::InformerFactory): the whole object when any
+  // plugin wants it whole, else the merged paths, so each plugin gets at
+  // least what it asked for.
+  void configure_caches(const std::vector<ActivePlugin>& plugins);
   // Wires a plugin's reconciler capability (no-op for plugins without it).
   // Fails, with a message naming the plugin, when describe fails or a kind
   // is not served by the API server.
@@ -104,6 +112,11 @@ class PluginRuntime final : public PluginServices {
   void record_autoscaling_event(const autoscaling::ScaleTarget& target, const std::string& type,
                                 const std::string& reason, const std::string& message);
   kube::Result<kube::ResourceInfo> resource(const ObjectRefView& ref);
+  // update_object and update_status write a whole object back: refused, with
+  // the reason, while the cache keeps that kind projected (a projection must
+  // never make a write drop fields).
+  std::optional<ServiceResult> refuse_projected_write(std::string_view plugin, const char* call,
+                                                      const ObjectRefView& ref);
   kube::Result<kube::Informer*> synced_informer(const ObjectRefView& ref);
   // The cached objects a label selector can match: read from a label index
   // (made on first use) when the selector has an equality requirement.

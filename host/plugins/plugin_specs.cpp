@@ -17,6 +17,48 @@ std::string message_of(const dynop_status& s) {
   return m.empty() ? "status code " + std::to_string(s.code) : m;
 }
 
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// Copies and checks what a plugin asks the host to cache of `kind`. "" or why
+// the declaration cannot be served.
+std::string read_cache(const dynop_cache_spec& c, const std::string& kind, CacheSpec& out) {
+  if (c.mode < DYNOP_CACHE_FULL || c.mode > DYNOP_CACHE_FIELDS) {
+    return "the cache of " + kind + " has unknown mode " + std::to_string(c.mode);
+  }
+  out.mode = static_cast<dynop_cache_mode>(c.mode);
+  out.writes = c.writes != 0;
+  if (c.field_count > 0 && c.fields == nullptr) {
+    return "the cache of " + kind + " has field_count " + std::to_string(c.field_count) +
+           " without fields";
+  }
+  if (out.mode == DYNOP_CACHE_FIELDS) {
+    for (size_t i = 0; i < c.field_count; ++i) {
+      std::string path = str(c.fields[i]);
+      if (path.empty() || path.front() == '.' || path.back() == '.' ||
+          path.find("..") != std::string::npos) {
+        return "the cache of " + kind + " names the field path \"" + path +
+               "\", which is not a dotted path like status.phase";
+      }
+      out.fields.push_back(std::move(path));
+    }
+    if (out.fields.empty()) {
+      return "the cache of " + kind + " asks for listed fields (DYNOP_CACHE_FIELDS) but lists none";
+    }
+  }
+  if (out.writes && out.mode != DYNOP_CACHE_FULL) {
+    const std::string kept =
+        out.mode == DYNOP_CACHE_METADATA ? "its metadata" : "the fields " + join(out.fields);
+    return "it writes " + kind + " objects back (writes is set) but asks the host to cache only " +
+           kept + ": an update would drop every field the cache leaves out; cache " + kind +
+           " whole (DYNOP_CACHE_FULL) or do not write it back";
+  }
+  return {};
+}
+
 std::string describe_reconciler(const dynop_reconciler_hooks& hooks, uint16_t abi_minor,
                                 dynop_plugin* instance, ReconcilerSpec& out) {
   auto spec = out_struct<dynop_reconciler_spec>();
@@ -27,13 +69,19 @@ std::string describe_reconciler(const dynop_reconciler_hooks& hooks, uint16_t ab
     return "the primary kind needs a version and a kind";
   }
   out.workers = spec.workers == 0 ? 1 : spec.workers;
+  if (std::string error = read_cache(spec.primary_cache, out.primary.kind, out.primary_cache);
+      !error.empty()) {
+    return error;
+  }
   std::vector<dynop_watch> watches;
   std::string error;
   if (!read_plugin_array(abi_minor, spec.watches, spec.watch_count, "its watch", watches, error)) {
     return error;
   }
   for (size_t i = 0; i < watches.size(); ++i) {
-    WatchSpec w{kind_of(watches[i].gvk), static_cast<dynop_watch_mapping>(watches[i].mapping)};
+    WatchSpec w;
+    w.kind = kind_of(watches[i].gvk);
+    w.mapping = static_cast<dynop_watch_mapping>(watches[i].mapping);
     if (w.kind.kind.empty() || w.kind.version.empty()) {
       return "watch " + std::to_string(i) + " needs a version and a kind";
     }
@@ -44,6 +92,10 @@ std::string describe_reconciler(const dynop_reconciler_hooks& hooks, uint16_t ab
     }
     if (w.mapping == DYNOP_MAP_FUNCTION && hooks.map_to_primary == nullptr) {
       return "watch of " + w.kind.kind + " maps through map_to_primary, which is missing";
+    }
+    if (std::string cache_error = read_cache(watches[i].cache, w.kind.kind, w.cache);
+        !cache_error.empty()) {
+      return cache_error;
     }
     out.watches.push_back(std::move(w));
   }

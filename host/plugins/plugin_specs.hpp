@@ -20,15 +20,25 @@ struct KindSpec {
   std::string kind;
 };
 
+// What the plugin needs cached of a kind (dynop_cache_spec), checked: kFields
+// names at least one path, and `writes` comes only with DYNOP_CACHE_FULL.
+struct CacheSpec {
+  dynop_cache_mode mode = DYNOP_CACHE_FULL;
+  std::vector<std::string> fields;  // DYNOP_CACHE_FIELDS only
+  bool writes = false;
+};
+
 struct WatchSpec {
   KindSpec kind;
   dynop_watch_mapping mapping = DYNOP_MAP_CONTROLLER_OWNER;
+  CacheSpec cache;
 };
 
 struct ReconcilerSpec {
   KindSpec primary;
   std::vector<WatchSpec> watches;
   uint32_t workers = 1;  // never 0
+  CacheSpec primary_cache;
 };
 
 struct AdmissionRuleSpec {

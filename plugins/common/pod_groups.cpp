@@ -66,6 +66,17 @@ std::optional<ObservedPod> observe_pod(const boost::json::object& pod) {
   return p;
 }
 
+const std::vector<std::string>& observed_pod_fields() {
+  static const std::vector<std::string> fields = {"metadata.labels",
+                                                  "metadata.ownerReferences",
+                                                  "metadata.creationTimestamp",
+                                                  "metadata.deletionTimestamp",
+                                                  "status.phase",
+                                                  "status.conditions.type",
+                                                  "status.conditions.status"};
+  return fields;
+}
+
 std::vector<ObservedPod> observe_pods(const std::vector<boost::json::object>& pods) {
   std::vector<ObservedPod> out;
   out.reserve(pods.size());

@@ -31,6 +31,13 @@ struct ObservedPod {
 std::optional<ObservedPod> observe_pod(const boost::json::object& pod);
 std::vector<ObservedPod> observe_pods(const std::vector<boost::json::object>& pods);
 
+// Every pod field the dgd and dgdsa plugins read: observe_pod's, the
+// controller ownerReference and the service label that map a pod to its DGD
+// or adapter, and deletionTimestamp. What they ask the host to cache of pods
+// (sdk::CacheSpec::fields); the host always adds name, namespace, uid and
+// resourceVersion. Reading another pod field means adding it here.
+const std::vector<std::string>& observed_pod_fields();
+
 struct PodGroup {
   std::string template_hash;
   std::int32_t index = 0;

@@ -122,7 +122,9 @@ DgdPluginConfig parse_dgd_plugin_config(std::string_view yaml) {
 sdk::ReconcilerSpec dgd_reconciler_spec(const DgdPluginConfig& config) {
   sdk::ReconcilerSpec spec;
   spec.primary = common::dgd_gvk();
-  spec.watches = {{common::pod_gvk(), sdk::WatchMapping::kControllerOwner},
+  spec.primary_cache = sdk::CacheSpec::full().written_back();  // update_status
+  spec.watches = {{common::pod_gvk(), sdk::WatchMapping::kControllerOwner,
+                   sdk::CacheSpec::fields(common::observed_pod_fields())},
                   {common::dgdsa_gvk(), sdk::WatchMapping::kControllerOwner},
                   // A claim it created and someone deleted is created again.
                   {common::pvc_gvk(), sdk::WatchMapping::kControllerOwner},

@@ -55,8 +55,10 @@ DgdsaPluginConfig parse_dgdsa_plugin_config(std::string_view yaml) {
 sdk::ReconcilerSpec dgdsa_reconciler_spec(const DgdsaPluginConfig& config) {
   sdk::ReconcilerSpec spec;
   spec.primary = common::dgdsa_gvk();
+  spec.primary_cache = sdk::CacheSpec::full().written_back();  // update_status
   spec.watches = {{common::dgd_gvk(), sdk::WatchMapping::kFunction},
-                  {common::pod_gvk(), sdk::WatchMapping::kFunction}};
+                  {common::pod_gvk(), sdk::WatchMapping::kFunction,
+                   sdk::CacheSpec::fields(common::observed_pod_fields())}};
   spec.workers = config.workers;
   return spec;
 }

@@ -42,12 +42,13 @@
  *     DYNOP_NOT_IMPLEMENTED for a slot the host lacks.
  *   - Fixed forever (a change is a new major): dynop_str, dynop_status,
  *     dynop_gvk, dynop_object_ref, dynop_key, dynop_label, dynop_key_list,
- *     dynop_scale_decision_list, dynop_lifecycle_hooks (embedded in the
- *     descriptor, so it cannot grow: new lifecycle hooks are appended to the
- *     descriptor instead), dynop_prom_point (1.2), and the placement
- *     vocabulary of 1.2 that mirrors Kubernetes types: dynop_resource_amount,
- *     dynop_taint, dynop_toleration, dynop_selector_requirement,
- *     dynop_node_selector_term.
+ *     dynop_scale_decision_list, the structs embedded in others, which
+ *     therefore cannot grow: dynop_lifecycle_hooks (new lifecycle hooks are
+ *     appended to the descriptor instead) and dynop_cache_spec (1.2; new
+ *     cache options are appended to dynop_watch and dynop_reconciler_spec),
+ *     dynop_prom_point (1.2), and the placement vocabulary of 1.2 that mirrors
+ *     Kubernetes types: dynop_resource_amount, dynop_taint, dynop_toleration,
+ *     dynop_selector_requirement, dynop_node_selector_term.
  *
  * Adding to the ABI (a new minor version):
  *   1. Append: new fields go at the end of a struct, after every field of
@@ -81,6 +82,9 @@
  *        prometheus_query_range, with dynop_prom_result, dynop_prom_series
  *        and dynop_prom_point; the host runs autoscaler plugins' evaluate
  *        (see "Capability: autoscaler").
+ *        Reconcilers say what the host caches of each kind (dynop_cache_spec:
+ *        whole, metadata only or field paths, and whether they write it
+ *        back) in dynop_watch.cache and dynop_reconciler_spec.primary_cache.
  *
  * Strings: every string crossing the boundary is a dynop_str (pointer + byte
  * length, UTF-8, NOT necessarily NUL-terminated), except the descriptor's
@@ -462,6 +466,49 @@ typedef enum dynop_watch_mapping {
   DYNOP_MAP_FUNCTION = 2
 } dynop_watch_mapping;
 
+/* What the host keeps in its informer cache of a kind (dynop_cache_spec). */
+typedef enum dynop_cache_mode {
+  /* The whole object, minus metadata.managedFields. What plugins of ABI 1.0
+   * and 1.1 get. */
+  DYNOP_CACHE_FULL = 0,
+  /* apiVersion, kind and metadata (minus managedFields), as
+   * controller-runtime's metadata-only watches. */
+  DYNOP_CACHE_METADATA = 1,
+  /* apiVersion, kind, metadata.name, namespace, uid and resourceVersion,
+   * plus the listed field paths (as Cilium's slim objects). */
+  DYNOP_CACHE_FIELDS = 2
+} dynop_cache_mode;
+
+/*
+ * What a reconciler needs of one kind it watches (since 1.2). Informers are
+ * shared per kind: when plugins ask different things of one kind, the host
+ * keeps their union (FULL wins). get_object and list_objects answer with
+ * what the cache keeps, so a plugin may see more fields than it asked for,
+ * never fewer. Label selectors, the controller-owner mapping and the host's
+ * indexes work whatever the cache keeps: the host reads labels and owners
+ * while decoding, before it drops anything. A kind a plugin reads without
+ * declaring it is served as the cache keeps it for the others, so declare
+ * every kind you read (a new capability that reads kinds gets cache specs
+ * in its own spec when it is added).
+ * Embedded in dynop_watch and dynop_reconciler_spec, so it never grows.
+ */
+typedef struct dynop_cache_spec {
+  int32_t mode; /* dynop_cache_mode; 0: FULL */
+  /* Non-zero: the plugin writes whole objects of this kind back
+   * (update_object, update_status), so it must cache them FULL: the host
+   * refuses the plugin at load when writes is set with another mode, since
+   * a projection would make the write drop the fields the cache left out.
+   * (Patches, creates and deletes need no declaration.) While the host
+   * caches a kind projected, it refuses update_object and update_status of
+   * that kind from any plugin. */
+  uint32_t writes;
+  /* DYNOP_CACHE_FIELDS: dotted paths ("metadata.labels", "status.phase");
+   * a path keeps the whole value it names, and a path through an array
+   * applies to every element ("status.conditions.type"). [plugin-out]. */
+  const dynop_str* fields;
+  size_t field_count;
+} dynop_cache_spec;
+
 /* One element of dynop_reconciler_spec.watches (plugin memory). */
 typedef struct dynop_watch {
   dynop_gvk gvk;
@@ -469,6 +516,8 @@ typedef struct dynop_watch {
   /* since 1.1: sizeof(dynop_watch) as the plugin compiled it; the same in
    * every element of the array, and the array's stride. */
   size_t struct_size;
+  /* since 1.2: what the host caches of this kind (zero: FULL). */
+  dynop_cache_spec cache;
 } dynop_watch;
 
 /* out: filled by reconciler.describe. All pointers [plugin-out], but since
@@ -479,6 +528,8 @@ typedef struct dynop_reconciler_spec {
   size_t watch_count;
   uint32_t workers;   /* concurrent reconciles; 0 means 1 */
   size_t struct_size; /* since 1.1; set by the host */
+  /* since 1.2: what the host caches of the primary kind (zero: FULL). */
+  dynop_cache_spec primary_cache;
 } dynop_reconciler_spec;
 
 /* out: filled by reconcile(). requeue_after_ms is read only when the status
@@ -1018,8 +1069,9 @@ typedef struct dynop_autoscaler_hooks {
  * The host calls every describe hook right after init and checks the
  * declarations; a failing describe or an invalid declaration (no primary
  * kind, no admission rule, no scheduler name, a DYNOP_MAP_FUNCTION watch
- * without map_to_primary) fails the plugin like a failing init does, except
- * that destroy is called.
+ * without map_to_primary, a cache spec that writes a kind it does not cache
+ * whole or asks for no field) fails the plugin like a failing init does,
+ * except that destroy is called.
  */
 typedef struct dynop_lifecycle_hooks {
   /* Required. Creates the plugin instance. `host` [in, but the table itself

@@ -106,6 +106,18 @@ TEST(HostWithKubernetes, ReconcilesTheSglangExampleWhileLeadingAndReleasesTheLea
       std::regex(R"(serving metrics and health on http://([0-9.]+:[0-9]+))"), 30s);
   ASSERT_TRUE(address) << host->stderr_text();
   ASSERT_TRUE(host->wait_for_output("became the leader", 60s)) << host->stderr_text();
+  // The dgd and dgdsa plugins ask for the pod fields they read
+  // (plugins/common observed_pod_fields); they write DGDs and adapters back,
+  // which are cached whole.
+  const std::string log = host->stderr_text();
+  EXPECT_NE(log.find("caching v1 Pod projected to what its plugins read: apiVersion, kind, "
+                     "metadata.creationTimestamp, metadata.deletionTimestamp, metadata.labels, "
+                     "metadata.name, metadata.namespace, metadata.ownerReferences, "
+                     "metadata.resourceVersion, metadata.uid, status.conditions.status, "
+                     "status.conditions.type, status.phase"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("DynamoGraphDeployment projected"), std::string::npos) << log;
 
   EXPECT_TRUE(test::eventually(
       [&] { return http_get("http://" + *address + "/readyz").starts_with("200"); }, 60))

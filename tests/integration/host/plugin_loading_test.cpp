@@ -76,6 +76,10 @@ const Refusal kRefusals[] = {
      "init failed: init threw: setting `target` is required"},
     {"init-error", "fixture_init_error.so", "init_failed",
      "init failed: setting `endpoint` is required"},
+    {"writes-projected", "fixture_writes_projected.so", "init_failed",
+     "init failed: describe (reconciler): it writes ConfigMap objects back (writes is set) but "
+     "asks the host to cache only the fields data: an update would drop every field the cache "
+     "leaves out; cache ConfigMap whole (DYNOP_CACHE_FULL) or do not write it back"},
     {"fixture_not_a_plugin", "fixture_not_a_plugin.so", "refused",
      "not a dynop plugin: it exports neither the dynop_plugin_get_descriptor function nor ABI "
      "1.0's dynop_plugin_entry symbol"},
@@ -84,7 +88,7 @@ const Refusal kRefusals[] = {
 
 TEST(PluginLoading, BadPluginsAreReportedAndTheGoodOnesRun) {
   PluginFolder folder({"good", "good2", "newer-minor", "other-major", "missing-hook", "init-throws",
-                       "init-error", "not-a-plugin", "not-elf"});
+                       "init-error", "not-a-plugin", "not-elf", "writes-projected"});
   const std::string config = folder.dir().write(
       "dynop.yaml", "pluginDir: " + folder.path().string() +
                         "\npluginConfig:\n  good:\n    answer: 42\nmetricsAddress: 127.0.0.1:0\n");
@@ -103,7 +107,7 @@ TEST(PluginLoading, BadPluginsAreReportedAndTheGoodOnesRun) {
   }
   EXPECT_THAT(log, HasSubstr("plugin good: initialized with config [answer: 42]"));
   EXPECT_THAT(log, HasSubstr("loaded 2 plugin(s)"));
-  EXPECT_THAT(log, HasSubstr("7 plugin(s) not running; see the errors above"));
+  EXPECT_THAT(log, HasSubstr("8 plugin(s) not running; see the errors above"));
 
   auto metrics = host.get("/metrics");
   EXPECT_EQ(metrics.status, 200u);

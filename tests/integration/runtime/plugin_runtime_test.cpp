@@ -22,6 +22,7 @@ using host::ObjectRefView;
 using host::manager::PluginRuntime;
 using host::manager::PluginRuntimeOptions;
 using test::eventually;
+using test::field_text;
 
 std::mutex reconciled_mutex;
 std::multiset<std::string> reconciled;
@@ -201,6 +202,105 @@ TEST(PluginRuntime, ListsBySelectorWithinTheNamespaceAsLabelsChange) {
       30))
       << names("default", "team=a").size();
   EXPECT_EQ(names("default", "team=b"), (Names{}));
+}
+
+// A reconciler plugin of ConfigMaps that asks the host to cache `cache` of
+// them (as its describe hook would declare it).
+host::ActivePlugin configmap_plugin(const char* name, host::CacheSpec cache) {
+  host::ActivePlugin plugin;
+  plugin.name = name;
+  plugin.hooks.abi_minor = DYNOP_ABI_VERSION_MINOR;
+  plugin.hooks.capabilities = DYNOP_CAP_RECONCILER;
+  plugin.hooks.reconciler = {describe, reconcile, nullptr, sizeof(dynop_reconciler_hooks)};
+  plugin.specs.reconciler.emplace();
+  plugin.specs.reconciler->primary = {"", "v1", "ConfigMap"};
+  plugin.specs.reconciler->primary_cache = std::move(cache);
+  return plugin;
+}
+
+// The runtime caches what its plugins ask for (the union when they differ),
+// selects by labels the projection dropped, and refuses whole-object writes
+// of a kind it caches projected.
+TEST(PluginRuntime, CachesWhatPluginsAskForAndRefusesWritesThatWouldDropFields) {
+  test::LocalCluster cluster;
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  auto client = client_for(cluster);
+  ASSERT_NE(client, nullptr);
+  const ObjectRefView ref{"", "v1", "ConfigMap", "default", "c"};
+  const std::string body =
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"team":"a"}},"data":{"keep":"1","drop":"2"}})";
+  auto cached_json = [&](PluginRuntime& runtime, const char* plugin) {
+    std::string json;
+    EXPECT_TRUE(eventually(
+        [&] {
+          auto got = runtime.get_object(plugin, ref);
+          json = got.json;
+          return got.code == DYNOP_OK;
+        },
+        30));
+    return boost::json::parse(json);
+  };
+
+  // A runtime with these plugins, its caches configured and synced.
+  auto start = [&](metrics::Registry& registry, const std::vector<host::ActivePlugin>& plugins) {
+    auto runtime = std::make_unique<PluginRuntime>(
+        *client, registry, host::manager::PluginRuntimeOptions{"test-host", {}});
+    runtime->configure_caches(plugins);
+    for (const auto& plugin : plugins) EXPECT_TRUE(runtime->add_reconciler(plugin));
+    runtime->start_informers();
+    EXPECT_TRUE(runtime->informers().wait_for_sync(std::chrono::seconds(60)));
+    return runtime;
+  };
+  const auto slim = configmap_plugin("slim", {DYNOP_CACHE_FIELDS, {"data.keep"}, false});
+
+  {
+    metrics::Registry registry;
+    auto runtime = start(registry, {slim});
+    ASSERT_EQ(runtime->create_object("slim", ref, body).code, DYNOP_OK);
+    const boost::json::value json = cached_json(*runtime, "slim");
+    EXPECT_EQ(json.at("data"), boost::json::parse(R"({"keep":"1"})"));
+    EXPECT_EQ(json.at("metadata").as_object().if_contains("labels"), nullptr);
+    // The label index and selectors use the labels read while decoding.
+    auto listed = runtime->list_objects("slim", {"", "v1", "ConfigMap", "default", ""}, "team=a");
+    ASSERT_EQ(listed.code, DYNOP_OK) << listed.message;
+    EXPECT_EQ(boost::json::parse(listed.json).as_array().size(), 1u);
+
+    auto refused = runtime->update_object("slim", ref, body);
+    EXPECT_EQ(refused.code, DYNOP_INVALID_ARGUMENT);
+    EXPECT_EQ(refused.message,
+              "update_object of ConfigMap default/c by plugin slim refused: the host caches "
+              "ConfigMap projected (apiVersion, data.keep, kind, metadata.name, "
+              "metadata.namespace, metadata.resourceVersion, metadata.uid), so an object read "
+              "from the cache and written back would drop the fields the cache leaves out; a "
+              "plugin that writes ConfigMap declares writes on its watch of it, which caches it "
+              "whole");
+    EXPECT_EQ(runtime->update_status("slim", ref, body).code, DYNOP_INVALID_ARGUMENT);
+    // A patch names what it changes: allowed.
+    EXPECT_EQ(
+        runtime->patch_object("slim", ref, DYNOP_PATCH_MERGE, R"({"data":{"keep":"3"}})").code,
+        DYNOP_OK);
+  }
+  {
+    // Two projections of one kind: the cache keeps their union.
+    metrics::Registry registry;
+    auto runtime =
+        start(registry, {slim, configmap_plugin("meta", {DYNOP_CACHE_METADATA, {}, false})});
+    const boost::json::value json = cached_json(*runtime, "meta");
+    EXPECT_EQ(json.at("data"), boost::json::parse(R"({"keep":"3"})"));
+    EXPECT_EQ(field_text(json, {"metadata", "labels", "team"}), "a");
+  }
+  {
+    // A plugin that writes ConfigMaps back gets them whole, and so does
+    // everyone sharing the cache; its writes go through.
+    metrics::Registry registry;
+    auto runtime =
+        start(registry, {slim, configmap_plugin("writer", {DYNOP_CACHE_FULL, {}, true})});
+    boost::json::value json = cached_json(*runtime, "slim");
+    EXPECT_EQ(json.at("data"), boost::json::parse(R"({"keep":"3","drop":"2"})"));
+    json.at("data").as_object()["keep"] = "4";
+    auto updated = runtime->update_object("writer", ref, boost::json::serialize(json));
+    EXPECT_EQ(updated.code, DYNOP_OK) << updated.message;
+  }
 }
 
 }  // namespace

@@ -54,9 +54,12 @@ class Everything : public dynop::sdk::Plugin {
 
   dynop::sdk::ReconcilerSpec reconciler_spec() {
     return {{"nvidia.com", "v1alpha1", "DynamoGraphDeployment"},
-            {{{"", "v1", "Pod"}, dynop::sdk::WatchMapping::kControllerOwner},
+            {{{"", "v1", "Pod"},
+              dynop::sdk::WatchMapping::kControllerOwner,
+              dynop::sdk::CacheSpec::fields({"metadata.labels", "status.phase"})},
              {{"", "v1", "ConfigMap"}, dynop::sdk::WatchMapping::kFunction}},
-            4};
+            4,
+            dynop::sdk::CacheSpec::full().written_back()};
   }
   dynop::sdk::ReconcileResult reconcile(const dynop::sdk::Key& key) {
     if (key.name == "done") return dynop::sdk::ReconcileResult::done();
@@ -283,6 +286,16 @@ TEST_F(SdkTest, DescribeAndMapToPrimary) {
   ASSERT_EQ(spec.watch_count, 2u);
   EXPECT_EQ(str(spec.watches[1].gvk.kind), "ConfigMap");
   EXPECT_EQ(spec.watches[1].mapping, DYNOP_MAP_FUNCTION);
+  // What the host is asked to cache.
+  EXPECT_EQ(spec.primary_cache.mode, DYNOP_CACHE_FULL);
+  EXPECT_EQ(spec.primary_cache.writes, 1u);
+  const dynop_cache_spec& pods = spec.watches[0].cache;
+  EXPECT_EQ(pods.mode, DYNOP_CACHE_FIELDS);
+  EXPECT_EQ(pods.writes, 0u);
+  ASSERT_EQ(pods.field_count, 2u);
+  EXPECT_EQ(str(pods.fields[1]), "status.phase");
+  EXPECT_EQ(spec.watches[1].cache.mode, DYNOP_CACHE_FULL);
+  EXPECT_EQ(spec.watches[1].cache.field_count, 0u);
 
   dynop_key_list keys{};
   ASSERT_EQ(everything().reconciler->map_to_primary(p, 1, dynop_str{"obj", 3}, &keys).code,

@@ -98,6 +98,8 @@ struct Instance {
   // Storage behind the describe() outputs: read by the host until destroy.
   ReconcilerSpec reconciler_spec;
   std::vector<dynop_watch> c_watches;
+  // The field paths of each cache spec: [0] the primary's, then one per watch.
+  std::vector<std::vector<dynop_str>> c_cache_fields;
   AdmissionSpec admission_spec;
   std::vector<dynop_admission_rule> c_rules;
   PlacementSpec placement_spec;
@@ -146,6 +148,19 @@ struct Adapter {
       Instance<P>& inst = self<P>(p);
       inst.reconciler_spec = inst.plugin->reconciler_spec();
       inst.c_watches.clear();
+      inst.c_cache_fields.clear();
+      inst.c_cache_fields.reserve(inst.reconciler_spec.watches.size() + 1);
+      auto to_c_cache = [&](const CacheSpec& cache) {
+        std::vector<dynop_str>& fields = inst.c_cache_fields.emplace_back();
+        for (const std::string& f : cache.paths) fields.push_back(to_c(f));
+        dynop_cache_spec c{};
+        c.mode = static_cast<int32_t>(cache.mode);
+        c.writes = cache.writes ? 1 : 0;
+        c.fields = fields.empty() ? nullptr : fields.data();
+        c.field_count = fields.size();
+        return c;
+      };
+      const dynop_cache_spec primary_cache = to_c_cache(inst.reconciler_spec.primary_cache);
       for (const Watch& w : inst.reconciler_spec.watches) {
         if (w.mapping == WatchMapping::kFunction && !HasMapToPrimary<P>) {
           return make_status(Status::terminal_error(
@@ -156,6 +171,7 @@ struct Adapter {
         c.gvk = to_c_gvk(w.gvk);
         c.mapping = static_cast<int32_t>(w.mapping);
         c.struct_size = sizeof(dynop_watch);
+        c.cache = to_c_cache(w.cache);
         inst.c_watches.push_back(c);
       }
       dynop_reconciler_spec spec{};
@@ -163,6 +179,7 @@ struct Adapter {
       spec.watches = inst.c_watches.empty() ? nullptr : inst.c_watches.data();
       spec.watch_count = inst.c_watches.size();
       spec.workers = inst.reconciler_spec.workers;
+      spec.primary_cache = primary_cache;
       write_out(out, spec);
       return make_status(Status::ok());
     });

@@ -40,15 +40,63 @@ enum class WatchMapping : int32_t {
   kFunction = DYNOP_MAP_FUNCTION,  // needs `std::vector<Key> map_to_primary(size_t, string_view)`
 };
 
+enum class CacheMode : int32_t {
+  kFull = DYNOP_CACHE_FULL,          // the whole object (minus managedFields)
+  kMetadata = DYNOP_CACHE_METADATA,  // apiVersion, kind, metadata
+  kFields = DYNOP_CACHE_FIELDS,      // identity plus the listed dotted paths
+};
+
+// What the host keeps in its cache of a kind, and whether the plugin writes
+// whole objects of it back (update / update_status: then it must be full, or
+// the host refuses the plugin at load). See dynop_cache_spec in abi.h.
+//   CacheSpec::fields({"metadata.labels", "status.phase"})
+//   CacheSpec::full().written_back()
+struct CacheSpec {
+  static CacheSpec full() { return CacheSpec(); }
+  static CacheSpec metadata() { return CacheSpec(CacheMode::kMetadata, {}); }
+  static CacheSpec fields(std::vector<std::string> paths) {
+    return CacheSpec(CacheMode::kFields, std::move(paths));
+  }
+  // The same, declared as written back whole.
+  CacheSpec written_back() const {
+    CacheSpec c = *this;
+    c.writes = true;
+    return c;
+  }
+
+  CacheMode mode = CacheMode::kFull;
+  std::vector<std::string> paths;  // kFields only
+  bool writes = false;
+
+ private:
+  CacheSpec() = default;
+  CacheSpec(CacheMode mode_in, std::vector<std::string> paths_in)
+      : mode(mode_in), paths(std::move(paths_in)) {}
+};
+
+// Watch and ReconcilerSpec have constructors rather than being aggregates, so
+// that `{gvk, mapping}` and `{primary, watches, workers}` stay complete
+// initializers (no -Wmissing-field-initializers) as members are appended.
 struct Watch {
+  Watch(Gvk gvk_in = {}, WatchMapping mapping_in = WatchMapping::kControllerOwner,
+        CacheSpec cache_in = CacheSpec::full())
+      : gvk(std::move(gvk_in)), mapping(mapping_in), cache(std::move(cache_in)) {}
   Gvk gvk;
-  WatchMapping mapping = WatchMapping::kControllerOwner;
+  WatchMapping mapping;
+  CacheSpec cache;
 };
 
 struct ReconcilerSpec {
+  ReconcilerSpec(Gvk primary_in = {}, std::vector<Watch> watches_in = {}, uint32_t workers_in = 1,
+                 CacheSpec primary_cache_in = CacheSpec::full())
+      : primary(std::move(primary_in)),
+        watches(std::move(watches_in)),
+        workers(workers_in),
+        primary_cache(std::move(primary_cache_in)) {}
   Gvk primary;
   std::vector<Watch> watches;
-  uint32_t workers = 1;
+  uint32_t workers;
+  CacheSpec primary_cache;
 };
 
 // What reconcile() returns: done, error (retried with backoff), terminal

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
@@ -164,6 +165,31 @@ TEST(ReadPluginArray, ReadsLargerElementsByTheirStructSize) {
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(str(out[1].gvk.kind), "Service");
   EXPECT_EQ(out[1].mapping, DYNOP_MAP_FUNCTION);
+}
+
+// A plugin of an older minor (here 1.1, before dynop_watch.cache): fields past
+// its struct_size read as zero, whatever lies beyond in its memory.
+TEST(ReadPluginArray, FieldsPastTheElementSizeReadAsZero) {
+  constexpr std::size_t kSize11 = offsetof(dynop_watch, cache);
+  alignas(dynop_watch) unsigned char bytes[2 * kSize11 + sizeof(dynop_watch)];
+  std::memset(bytes, 0xff, sizeof(bytes));
+  for (int i = 0; i < 2; ++i) {
+    dynop_watch w{};
+    w.gvk.kind = i == 0 ? dynop_str{"Pod", 3} : dynop_str{"Service", 7};
+    w.mapping = DYNOP_MAP_SAME_KEY;
+    w.struct_size = kSize11;
+    std::memcpy(bytes + i * kSize11, &w, kSize11);
+  }
+  std::vector<dynop_watch> out;
+  std::string error;
+  ASSERT_TRUE(
+      read_plugin_array(1, reinterpret_cast<const dynop_watch*>(bytes), 2, "its watch", out, error))
+      << error;
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(str(out[1].gvk.kind), "Service");
+  EXPECT_EQ(out[1].cache.mode, DYNOP_CACHE_FULL);
+  EXPECT_EQ(out[1].cache.writes, 0u);
+  EXPECT_EQ(out[1].cache.fields, nullptr);
 }
 
 TEST(ReadPluginArray, A11ElementWithoutItsSizeIsAnError) {

@@ -126,5 +126,51 @@ TEST_F(PluginSpecsTest, InvalidDeclarationsAreReportedByCapability) {
   EXPECT_EQ(describe(specs), "describe (placement): it names no scheduler");
 }
 
+TEST_F(PluginSpecsTest, CopiesWhatEachKindIsCached) {
+  g_reconciler.primary_cache = sdk::CacheSpec::full().written_back();
+  g_reconciler.watches[0].cache = sdk::CacheSpec::fields({"metadata.labels", "status.phase"});
+  g_reconciler.watches[1].cache = sdk::CacheSpec::metadata();
+  PluginSpecs specs;
+  ASSERT_EQ(describe(specs), "");
+  EXPECT_EQ(specs.reconciler->primary_cache.mode, DYNOP_CACHE_FULL);
+  EXPECT_TRUE(specs.reconciler->primary_cache.writes);
+  const CacheSpec& pods = specs.reconciler->watches[0].cache;
+  EXPECT_EQ(pods.mode, DYNOP_CACHE_FIELDS);
+  EXPECT_THAT(pods.fields, ::testing::ElementsAre("metadata.labels", "status.phase"));
+  EXPECT_FALSE(pods.writes);
+  EXPECT_EQ(specs.reconciler->watches[1].cache.mode, DYNOP_CACHE_METADATA);
+  EXPECT_TRUE(specs.reconciler->watches[1].cache.fields.empty());
+}
+
+// A projection must never make a write drop fields.
+TEST_F(PluginSpecsTest, WritingBackAProjectedKindIsRefused) {
+  PluginSpecs specs;
+  g_reconciler.watches[0].cache = sdk::CacheSpec::fields({"status.phase"}).written_back();
+  EXPECT_EQ(describe(specs),
+            "describe (reconciler): it writes Pod objects back (writes is set) but asks the host "
+            "to cache only the fields status.phase: an update would drop every field the cache "
+            "leaves out; cache Pod whole (DYNOP_CACHE_FULL) or do not write it back");
+  SetUp();
+  g_reconciler.primary_cache = sdk::CacheSpec::metadata().written_back();
+  EXPECT_EQ(describe(specs),
+            "describe (reconciler): it writes DynamoGraphDeployment objects back (writes is set) "
+            "but asks the host to cache only its metadata: an update would drop every field the "
+            "cache leaves out; cache DynamoGraphDeployment whole (DYNOP_CACHE_FULL) or do not "
+            "write it back");
+}
+
+TEST_F(PluginSpecsTest, FieldsMustBeDottedPaths) {
+  PluginSpecs specs;
+  g_reconciler.watches[1].cache = sdk::CacheSpec::fields({});
+  EXPECT_EQ(describe(specs),
+            "describe (reconciler): the cache of Service asks for listed fields "
+            "(DYNOP_CACHE_FIELDS) but lists none");
+  SetUp();
+  g_reconciler.watches[1].cache = sdk::CacheSpec::fields({"spec..ports"});
+  EXPECT_EQ(describe(specs),
+            "describe (reconciler): the cache of Service names the field path \"spec..ports\", "
+            "which is not a dotted path like status.phase");
+}
+
 }  // namespace
 }  // namespace dynop::host

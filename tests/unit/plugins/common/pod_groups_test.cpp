@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <memory>
+
+#include "lib/kube/cache/object_decoder.hpp"
 #include "tests/unit/plugins/common/plugin_test_support.hpp"
 
 namespace dynop::plugins::common {
@@ -34,6 +38,65 @@ status:
   EXPECT_TRUE(p->ready);
   EXPECT_FALSE(p->terminating);
   EXPECT_EQ(p->creation_timestamp, "2026-01-01T00:00:05Z");
+}
+
+// The dgd and dgdsa plugins ask the host to cache only observed_pod_fields()
+// of pods: what observe_pod reads of a realistic pod must survive that
+// projection, as the host's decoder applies it.
+TEST(PodGroups, ObservedPodFieldsKeepWhatObservePodReads) {
+  const boost::json::object full = pod_json(R"(
+apiVersion: v1
+kind: Pod
+metadata:
+  name: d-decode-abc-2-1
+  namespace: team
+  uid: 5d3c
+  resourceVersion: "77"
+  creationTimestamp: "2026-01-01T00:00:05Z"
+  deletionTimestamp: "2026-01-01T00:10:00Z"
+  annotations: {note: dropped}
+  labels:
+    nvidia.com/dynamo-pod-template-hash: abc
+    nvidia.com/dynamo-group-index: "2"
+    nvidia.com/dynamo-multinode-rank: "1"
+    nvidia.com/dynamo-component: decode
+  ownerReferences:
+  - {apiVersion: nvidia.com/v1alpha1, kind: DynamoGraphDeployment, name: d, uid: u-d, controller: true}
+spec:
+  containers: [{name: main, image: img}]
+status:
+  phase: Running
+  podIP: 10.0.0.9
+  conditions:
+  - {type: Initialized, status: "True", lastTransitionTime: "2026-01-01T00:00:06Z"}
+  - {type: Ready, status: "True", lastTransitionTime: "2026-01-01T00:00:09Z"}
+)");
+  kube::ObjectDecoder decoder(
+      std::make_shared<kube::Projection>(kube::Projection::of_fields(observed_pod_fields())), "v1",
+      "Pod");
+  auto cached = decoder.decode_object(boost::json::serialize(full));
+  ASSERT_TRUE(cached) << cached.error().describe();
+  const boost::json::value projected = boost::json::parse((*cached)->json());
+  EXPECT_EQ(projected.as_object().if_contains("spec"), nullptr);  // it was projected
+
+  auto want = observe_pod(full);
+  auto got = observe_pod(projected.as_object());
+  ASSERT_TRUE(want && got);
+  EXPECT_EQ(got->name, want->name);
+  EXPECT_EQ(got->template_hash, want->template_hash);
+  EXPECT_EQ(got->group_index, want->group_index);
+  EXPECT_EQ(got->rank, want->rank);
+  EXPECT_EQ(got->phase, want->phase);
+  EXPECT_EQ(got->ready, want->ready);
+  EXPECT_TRUE(got->ready);
+  EXPECT_EQ(got->terminating, want->terminating);
+  EXPECT_TRUE(got->terminating);
+  EXPECT_EQ(got->creation_timestamp, want->creation_timestamp);
+  // What maps a pod to its DGD and adapter: the controller reference and the
+  // service label.
+  EXPECT_EQ(boost::json::serialize(projected.at("metadata").at("ownerReferences")),
+            boost::json::serialize(full.at("metadata").at("ownerReferences")));
+  EXPECT_EQ(projected.at("metadata").at("labels").at("nvidia.com/dynamo-component"), "decode");
 }
 
 TEST(PodGroups, PendingPodIsNotReadyWhateverItsCondition) {
