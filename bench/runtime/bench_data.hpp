@@ -3,12 +3,14 @@
 // (../shared/reference/bench-data/pod-watch-events-2000.ndjson.gz) one
 // event per line. DYNOP_BENCH_DATA overrides the path.
 
-#include "tests/support/reference_dir.hpp"
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "tests/support/reference_dir.hpp"
 
 namespace dynop::bench {
 
@@ -35,6 +37,30 @@ inline std::vector<std::string> load_pod_events() {
   if (!line.empty()) lines.push_back(std::move(line));
   if (::pclose(pipe) != 0 || lines.empty()) throw std::runtime_error("cannot read " + path);
   return lines;
+}
+
+// A bench-data pod as a client creates it: server-set fields removed, named
+// `name` in `ns`, its ownerReferences pointing at `owner` (removed when owner
+// is null: the garbage collector deletes pods whose owner does not exist),
+// and no serviceAccountName (a real API server refuses a pod naming a
+// missing one). The status stays: create ignores it, so callers either write
+// it through the status subresource or drop it.
+inline boost::json::object bench_pod(const std::string& event_line, const std::string& ns,
+                                     const std::string& name,
+                                     const boost::json::object* owner = nullptr) {
+  boost::json::object object = boost::json::parse(event_line).as_object()["object"].as_object();
+  boost::json::object& metadata = object["metadata"].as_object();
+  for (const char* key :
+       {"resourceVersion", "uid", "creationTimestamp", "managedFields", "generateName"})
+    metadata.erase(key);
+  if (owner != nullptr)
+    metadata["ownerReferences"] = boost::json::array{*owner};
+  else
+    metadata.erase("ownerReferences");
+  metadata["namespace"] = ns;
+  metadata["name"] = name;
+  object["spec"].as_object().erase("serviceAccountName");
+  return object;
 }
 
 }  // namespace dynop::bench
