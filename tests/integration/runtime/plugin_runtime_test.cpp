@@ -243,8 +243,9 @@ TEST(PluginRuntime, CachesWhatPluginsAskForAndRefusesWritesThatWouldDropFields) 
 
   // A runtime with these plugins, its caches configured and synced.
   auto start = [&](metrics::Registry& registry, const std::vector<host::ActivePlugin>& plugins) {
-    auto runtime = std::make_unique<PluginRuntime>(
-        *client, registry, host::manager::PluginRuntimeOptions{"test-host", {}});
+    host::manager::PluginRuntimeOptions options;
+    options.instance = "test-host";
+    auto runtime = std::make_unique<PluginRuntime>(*client, registry, options);
     runtime->configure_caches(plugins);
     for (const auto& plugin : plugins) EXPECT_TRUE(runtime->add_reconciler(plugin));
     runtime->start_informers();
