@@ -8,8 +8,8 @@ JOBS ?= $(shell nproc)
 deps:
 	@packaging/install-deps.sh
 
-# What `make run` needs: the two executables and the default plugins.
-RUN_TARGETS := dynop dynop-localcluster dgd dgdsa webhook gpu-scheduler
+# What `make run` needs: the three executables and the default plugins.
+RUN_TARGETS := dynop dynop-localcluster dynop-sim dgd dgdsa webhook gpu-scheduler
 
 build: deps
 	@cmake --preset release >/dev/null

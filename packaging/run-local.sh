@@ -2,24 +2,29 @@
 # `make run`: dynop on the local cluster, as a user would run it on a laptop.
 #   1. start dynop-localcluster (data kept in .localcluster/, reused on the next run)
 #   2. apply crds/ with the real kubectl
-#   3. start the dynop host with the default plugins, acting as the operator's
+#   3. start dynop-sim: the default profile's GPU nodes (sim/profiles/default.yaml)
+#      with their kubelets, and a gentle load on the example (load-gentle.yaml)
+#   4. start the dynop host with the default plugins, acting as the operator's
 #      service account (operator.kubeconfig) and serving admission webhooks
 #      over HTTPS on a free loopback port (certificate from webhook/local-cert.sh)
-#   4. register the webhooks (packaging/webhook/webhook.yaml's
+#   5. register the webhooks (packaging/webhook/webhook.yaml's
 #      ValidatingWebhookConfiguration, pointed at that port with our CA)
-#   5. apply the guide's sglang-agg example (unless it is already there)
-#   6. start Prometheus (Debian's /usr/bin/prometheus) on a free loopback port,
+#   6. apply the guide's sglang-agg example (unless it is already there)
+#   7. start Prometheus (Debian's /usr/bin/prometheus) on a free loopback port,
 #      data in the run folder, scraping the pods as upstream's PodMonitors do
 #      (packaging/prometheus/prometheus-config.sh) and the host's /metrics; the
 #      cluster's prometheus-adapter reads the guide's values file
 #      (examples/autoscaling/prometheus-adapter-values.yaml) against it; the
 #      guide's KEDA examples are copied to the run folder's autoscaling/ with
 #      their serverAddress pointed at it
-#   7. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
+#   8. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
 # Tests run the same setup against their own build and folders:
 #   DYNOP_RUN_DATA_DIR  the cluster's data (default .localcluster/ in the checkout)
 #   DYNOP_RUN_LOG_DIR   the logs (default .run/ in the checkout)
 #   DYNOP_PROMETHEUS_PORT  Prometheus's port (default: the first free from 9090)
+#   DYNOP_RUN_SIM_LOAD  dynop-sim's load file (default sim/profiles/load-gentle.yaml)
+#   DYNOP_RUN_SIM_FLAGS more dynop-sim flags, e.g. its own address blocks
+#                       (--node-cidr, --pod-cidr) or --speedup
 # SIGTERM stops everything as Ctrl-C does.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,7 +35,7 @@ data="${DYNOP_RUN_DATA_DIR:-$top/.localcluster}"
 run="${DYNOP_RUN_LOG_DIR:-$top/.run}"
 mkdir -p "$data" "$run"
 
-for exe in dynop-localcluster dynop; do
+for exe in dynop-localcluster dynop dynop-sim; do
   [[ -x "$bin/$exe" ]] || { echo "run-local: $bin/$exe was not built" >&2; exit 1; }
 done
 plugin_dir="$build/plugins"
@@ -91,6 +96,26 @@ k apply -f crds/ >/dev/null
 k wait --for=condition=Established crd --all --timeout=30s >/dev/null
 # The host's leader election Lease lives in dynop-system (outside a pod).
 k create namespace dynop-system --dry-run=client -o yaml | k apply -f - >/dev/null
+
+# dynop-sim plays the GPU nodes and their kubelets (it is an API client, as
+# KWOK is, with the admin's identity, as a kubelet has its own), and sends
+# the example a gentle load once its pods are Ready. Started before the host,
+# so the scheduler finds the nodes; stopped after it.
+read -ra sim_flags <<<"${DYNOP_RUN_SIM_FLAGS:-}"
+sim_token="$data/sim-admin-token"
+"${session[@]}" "$bin/dynop-sim" --kubeconfig "$kubeconfig" --nodes sim/profiles/default.yaml \
+  --load "${DYNOP_RUN_SIM_LOAD:-sim/profiles/load-gentle.yaml}" --admin-token-file "$sim_token" \
+  "${sim_flags[@]}" >"$run/sim.log" 2>&1 &
+pids+=($!)
+sim_pid=$!
+sim_admin=""
+for _ in $(seq 1 300); do
+  grep -q "^dynop-sim is ready" "$run/sim.log" 2>/dev/null && break
+  kill -0 "$sim_pid" 2>/dev/null || { echo "run-local: dynop-sim exited:"; tail -5 "$run/sim.log"; exit 1; }
+  sleep 0.1
+done
+grep -q "^dynop-sim is ready" "$run/sim.log" || { echo "run-local: dynop-sim is not ready:"; tail -5 "$run/sim.log"; exit 1; }
+sim_admin="$(sed -n 's|^admin: \(http://[^ ]*\)$|\1|p' "$run/sim.log")"
 
 # The host acts as the operator's service account, as it would in a cluster:
 # the webhook admits DGD replica writes only from that identity (and
@@ -183,8 +208,9 @@ done
 cat <<MSG
 dynop is running on the local cluster.
   kubeconfig: $kubeconfig
-  logs:       $run/localcluster.log, $run/dynop.log
+  logs:       $run/localcluster.log, $run/dynop.log, $run/sim.log
   admission:  https://$admission (ValidatingWebhookConfiguration $vwc_name)
+  dynop-sim:  $sim_admin (faults: sim/README.md; token in $sim_token)
   prometheus: $prometheus_note
 
 Try the guide's commands:
@@ -211,6 +237,12 @@ examples in $autoscaling name this Prometheus):
   kubectl delete -f $autoscaling/sglang-agg-decode-scaler.yaml
   kubectl patch dgd sglang-agg --type=merge -p '{"spec":{"services":{"decode":{"replicas":3}}}}'
     (refused: replicas belong to the adapter)
+
+The simulated GPU nodes, the pods on them, and a frontend's live metrics:
+  kubectl get nodes -L nvidia.com/gpu.product,nvidia.com/gpu.count
+  kubectl get pods -n default -o wide
+  curl -s http://\$(kubectl get pods -n default -l nvidia.com/dynamo-component-type=frontend \\
+    -o jsonpath='{.items[0].status.podIP}'):8000/metrics | grep dynamo_frontend
 
 Ctrl-C stops everything (the cluster's data stays in $data).
 MSG

@@ -27,35 +27,49 @@ std::string read_file(const std::filesystem::path& path) {
 
 std::string RunLocalSetup::missing_prerequisite() {
   if (!std::filesystem::exists(kKubectlPath)) return std::string("no ") + kKubectlPath;
-  for (const char* built : {"bin/dynop", "bin/dynop-localcluster", "plugins/dgd.so",
-                            "plugins/dgdsa.so", "plugins/webhook.so"}) {
+  for (const char* built :
+       {"bin/dynop", "bin/dynop-localcluster", "bin/dynop-sim", "plugins/dgd.so",
+        "plugins/dgdsa.so", "plugins/webhook.so", "plugins/gpu-scheduler.so"}) {
     if (!std::filesystem::exists(binary_path(built))) return binary_path(built) + " was not built";
   }
   return {};
 }
 
-RunLocalSetup::RunLocalSetup() : RunLocalSetup(std::filesystem::path()) {}
+RunLocalSetup::RunLocalSetup() : RunLocalSetup(Options{}) {}
 
 RunLocalSetup::RunLocalSetup(const std::filesystem::path& data_dir)
-    : data_dir_(data_dir.empty() ? dir_.path() / "data" : data_dir) {
-  SpawnOptions options;
-  options.env = {{"DYNOP_RUN_DATA_DIR", data_dir_.string()},
-                 {"DYNOP_RUN_LOG_DIR", (dir_.path() / "logs").string()},
-                 // The script's own kubectl calls keep their discovery cache here.
-                 {"HOME", (dir_.path() / "home").string()},
-                 // Setups running in parallel would all find 9090 free.
-                 {"DYNOP_PROMETHEUS_PORT", std::to_string(free_loopback_port())}};
-  options.unset_env = {"KUBECONFIG"};
+    : RunLocalSetup(Options{data_dir, {}, {}}) {}
+
+RunLocalSetup::RunLocalSetup(Options options)
+    : data_dir_(options.data_dir.empty() ? dir_.path() / "data" : options.data_dir) {
+  EXPECT_TRUE(sim_addresses_.ok()) << sim_addresses_.error();
+  if (!sim_addresses_.ok()) return;
+  std::string sim_flags;
+  for (const std::string& flag : sim_addresses_.flags()) sim_flags += flag + " ";
+  for (const std::string& flag : options.sim_flags) sim_flags += flag + " ";
+  SpawnOptions spawn;
+  spawn.env = {{"DYNOP_RUN_DATA_DIR", data_dir_.string()},
+               {"DYNOP_RUN_LOG_DIR", (dir_.path() / "logs").string()},
+               {"DYNOP_RUN_SIM_FLAGS", sim_flags},
+               // The script's own kubectl calls keep their discovery cache here.
+               {"HOME", (dir_.path() / "home").string()}};
+  if (!options.sim_load.empty()) spawn.env["DYNOP_RUN_SIM_LOAD"] = options.sim_load.string();
+  spawn.unset_env = {"KUBECONFIG"};
   std::string error;
-  script_ = Process::spawn(source_path("packaging/run-local.sh"), {binary_dir().string()}, error,
-                           options);
+  script_ =
+      Process::spawn(source_path("packaging/run-local.sh"), {binary_dir().string()}, error, spawn);
   EXPECT_TRUE(script_) << error;
   if (!script_) return;
   // Applying the CRDs and the example takes a few kubectl round trips.
   auto kubeconfig =
       script_->wait_for_match(std::regex(R"(kubeconfig: (\S+))"), 120s, Stream::kStdout);
   EXPECT_TRUE(kubeconfig) << log();
-  if (kubeconfig) kubeconfig_ = *kubeconfig;
+  if (!kubeconfig) return;
+  kubeconfig_ = *kubeconfig;
+  auto sim_admin =
+      script_->wait_for_match(std::regex(R"(dynop-sim: +(http://\S+))"), 10s, Stream::kStdout);
+  EXPECT_TRUE(sim_admin) << log();
+  if (sim_admin) sim_admin_url_ = *sim_admin;
 }
 
 RunLocalSetup::~RunLocalSetup() {
@@ -94,6 +108,10 @@ std::optional<int> RunLocalSetup::stop() {
 
 std::string RunLocalSetup::printed() const { return script_ ? script_->stdout_text() : ""; }
 
+std::string RunLocalSetup::sim_admin_token() const {
+  return read_file(data_dir_ / "sim-admin-token");
+}
+
 std::string RunLocalSetup::host_log() const {
   return read_file(dir_.path() / "logs" / "dynop.log");
 }
@@ -104,7 +122,7 @@ std::string RunLocalSetup::log() const {
     text += "--- run-local.sh stdout\n" + script_->stdout_text();
     text += "--- run-local.sh stderr\n" + script_->stderr_text();
   }
-  for (const char* file : {"localcluster.log", "dynop.log"}) {
+  for (const char* file : {"localcluster.log", "dynop.log", "sim.log"}) {
     text += std::string("--- ") + file + "\n" + read_file(dir_.path() / "logs" / file);
   }
   return text;

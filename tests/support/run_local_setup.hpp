@@ -12,8 +12,12 @@
 //   EXPECT_EQ(r.exit_code, 0) << r.err;
 //   EXPECT_EQ(setup.stop(), 0) << setup.log();  // or let the destructor do it
 //
-// The build tree must hold bin/dynop, bin/dynop-localcluster and plugins/*.so:
-// make the test depend on those targets (tests/e2e/CMakeLists.txt does).
+// The script also starts dynop-sim (GPU nodes, kubelets, load); each setup
+// gives it an address block of its own (tests run in parallel) and may name
+// its load file and more flags (--speedup).
+//
+// The build tree must hold bin/dynop, bin/dynop-localcluster, bin/dynop-sim
+// and plugins/*.so: make the test depend on those targets (tests/e2e/CMakeLists.txt does).
 
 #include <gtest/gtest.h>
 
@@ -25,18 +29,28 @@
 
 #include "tests/support/kubectl.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/sim_addresses.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace dynop::test {
 
 class RunLocalSetup {
  public:
+  struct Options {
+    // A cluster data folder a previous setup left (`make run` run again
+    // reuses .localcluster/); "" means a fresh folder of its own.
+    std::filesystem::path data_dir;
+    // dynop-sim's load file (DYNOP_RUN_SIM_LOAD); "" keeps make run's.
+    std::filesystem::path sim_load;
+    // More dynop-sim flags, after the address block's.
+    std::vector<std::string> sim_flags;
+  };
+
   // Starts the script and waits (bounded) for its "kubeconfig:" line. A
   // failure to start is a test failure (EXPECT) and leaves ready() false.
   RunLocalSetup();
-  // The same, on a cluster data folder a previous setup left (`make run` run
-  // again reuses .localcluster/); "" means a fresh folder of its own.
   explicit RunLocalSetup(const std::filesystem::path& data_dir);
+  explicit RunLocalSetup(Options options);
   // Stops the script (SIGTERM) if stop() was not called; a non-zero exit is a
   // test failure.
   ~RunLocalSetup();
@@ -51,6 +65,10 @@ class RunLocalSetup {
   const std::filesystem::path& dir() const { return dir_.path(); }
   // The cluster's data folder (DYNOP_RUN_DATA_DIR).
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  // dynop-sim's admin endpoint (http://127.0.0.1:PORT) as the script printed
+  // it, and its bearer token.
+  const std::string& sim_admin_url() const { return sim_admin_url_; }
+  std::string sim_admin_token() const;
 
   // /usr/bin/kubectl --kubeconfig K <args>, with its own discovery cache and
   // KUBECONFIG unset, so what it sees is this cluster only.
@@ -73,9 +91,11 @@ class RunLocalSetup {
 
  private:
   TempDir dir_{"dynop-run-local"};
+  SimAddressBlock sim_addresses_;
   std::filesystem::path data_dir_;
   std::unique_ptr<Process> script_;
   std::string kubeconfig_;
+  std::string sim_admin_url_;
   std::optional<int> exit_code_;
   bool stopped_ = false;
 };
