@@ -52,7 +52,9 @@ RunLocalSetup::RunLocalSetup(Options options)
                {"DYNOP_RUN_LOG_DIR", (dir_.path() / "logs").string()},
                {"DYNOP_RUN_SIM_FLAGS", sim_flags},
                // The script's own kubectl calls keep their discovery cache here.
-               {"HOME", (dir_.path() / "home").string()}};
+               {"HOME", (dir_.path() / "home").string()},
+               // Setups running in parallel would all find 9090 free.
+               {"DYNOP_PROMETHEUS_PORT", std::to_string(free_loopback_port())}};
   if (!options.sim_load.empty()) spawn.env["DYNOP_RUN_SIM_LOAD"] = options.sim_load.string();
   spawn.unset_env = {"KUBECONFIG"};
   std::string error;
