@@ -260,9 +260,14 @@ class WebSocketImpl final : public WebSocket {
       ended_flag_.store(true, std::memory_order_release);
       queue_.clear();
     }
-    if (handlers_.on_close) {
+    // The handlers go with the connection: they often hold the socket or the
+    // request's Responder (and so the session), a cycle that would keep the
+    // session alive after it ended.
+    WebSocketHandlers handlers = std::move(handlers_);
+    handlers_ = {};
+    if (handlers.on_close) {
       try {
-        handlers_.on_close();
+        handlers.on_close();
       } catch (const std::exception& e) {
         spdlog::error("WebSocket close callback threw: {}", e.what());
       }
