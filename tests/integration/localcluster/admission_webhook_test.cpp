@@ -66,8 +66,11 @@ class TestWebhook {
   }
 
   ~TestWebhook() {
-    if (server_) server_->stop(2s);
+    // Delayed answers go out before the server stops: a Responder answering
+    // while Server::stop gives up on its session leaked that session under
+    // LeakSanitizer (1 run in 3); lib/net must still be fixed for that race.
     for (auto& t : delayed_) t.join();
+    if (server_) server_->stop(2s);
   }
 
   std::uint16_t port() const { return server_->port(); }
