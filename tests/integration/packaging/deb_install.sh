@@ -18,7 +18,9 @@ source "$here/checks.sh"
 
 if [[ $(id -u) -ne 0 ]]; then echo "FAIL: installing packages needs root" >&2; exit 1; fi
 take_package_lock
-if $package_lock_was_stale; then "$here/deb_purge.sh" "$work" --quiet || true; take_package_lock; fi
+# A stale lock: that run died between install and purge; purge what it left
+# (the lock stays ours: deb_purge.sh --quiet does not release it).
+if $package_lock_was_stale; then "$here/deb_purge.sh" "$work" --quiet || true; fi
 # Someone's own dynop installation is not ours to replace.
 if dpkg-query -W -f='${Status}' dynop 2>/dev/null | grep -q "ok installed"; then
   release_package_lock

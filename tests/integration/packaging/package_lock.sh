@@ -2,7 +2,9 @@
 # packages on this machine. The lock is a folder (it must outlive the setup
 # script, until the purge test) naming the ctest process that holds it; a
 # lock whose holder is gone is stale (that run died before its purge).
-#   take_package_lock    wait (bounded) for the lock, then take it
+#   take_package_lock    wait for the lock, at most DYNOP_PACKAGE_LOCK_WAIT seconds
+#                        (600 by default; ctest sets it with the install test's
+#                        timeout, tests/integration/packaging/CMakeLists.txt), then take it
 #   release_package_lock
 #   package_lock_was_stale   true when take_package_lock took over a stale lock
 readonly DYNOP_PACKAGE_LOCK=/run/lock/dynop-package-test
@@ -12,7 +14,8 @@ dynop_package_lock_owner() { echo "${DYNOP_TEST_RUN_ID:-$PPID}"; }
 
 package_lock_was_stale=false
 take_package_lock() {
-  local owner deadline=$((SECONDS + 600))
+  local owner wait=${DYNOP_PACKAGE_LOCK_WAIT:-600}
+  local deadline=$((SECONDS + wait))
   owner=$(dynop_package_lock_owner)
   mkdir -p /run/lock
   while ! mkdir "$DYNOP_PACKAGE_LOCK" 2>/dev/null; do
@@ -25,7 +28,7 @@ take_package_lock() {
       return 0
     fi
     if ((SECONDS > deadline)); then
-      echo "FAIL: another test run ($holder) has held $DYNOP_PACKAGE_LOCK for 10 minutes" >&2
+      echo "FAIL: another test run ($holder) has held $DYNOP_PACKAGE_LOCK for $wait s" >&2
       return 1
     fi
     sleep 5
