@@ -2,16 +2,16 @@
 # rpm packages, see packaging/), and the one-line install rules each
 # component's own CMakeLists uses:
 #
-#   dynop_install_program(dynop-sim COMPONENT sim
-#                         DESCRIPTION "simulated GPU nodes, kubelets and inference load")
+#   dynop_install_program(dynop-localcluster COMPONENT localcluster
+#                         DESCRIPTION "single-process Kubernetes-compatible API server")
 #       installs the executable into bin/, and packaging/ gives it a man page
 #       generated from its real --help (help2man) in the same component.
 #   dynop_add_plugin(NAME my_plugin SOURCES ... INSTALL)   (cmake/DynopPlugin.cmake)
 #       installs a default plugin into the host's plugin folder (component plugins).
 #
 # Components are packages' contents (packaging/CMakeLists.txt): host and
-# plugins -> dynop, sdk -> dynop-dev, localcluster -> dynop-localcluster,
-# sim -> dynop-sim.
+# plugins -> dynop, sdk -> dynop-dev, localcluster -> dynop-localcluster
+# (sim -> dynop-sim once sim/ installs its program).
 include(GNUInstallDirs)
 
 function(dynop_install_program target)
