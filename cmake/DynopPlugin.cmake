@@ -11,20 +11,16 @@
 # In the dynop tree, plugins without OUTPUT_DIRECTORY land together in
 # ${CMAKE_BINARY_DIR}/plugins, the folder to point the host at.
 # INSTALL adds an install rule (component "plugins") into the host's plugin
-# folder, DYNOP_INSTALL_PLUGINDIR under the install prefix (lib/dynop/plugins:
-# /usr/lib/dynop/plugins from a package, the host's default --plugin-dir);
-# INSTALL_DESTINATION into another folder.
+# folder, lib/dynop/plugins under the install prefix (/usr/lib/dynop/plugins
+# from a package, the host's default --plugin-dir); INSTALL_DESTINATION into
+# another folder.
 function(dynop_add_plugin)
   cmake_parse_arguments(ARG "INSTALL" "NAME;OUTPUT_DIRECTORY;INSTALL_DESTINATION" "SOURCES;LIBS"
                         ${ARGN})
-  if(ARG_INSTALL)
-    # A variable of the caller's scope may move the folder (e.g. a test
-    # prefix); the host's default is lib/dynop/plugins.
-    if(DYNOP_INSTALL_PLUGINDIR)
-      set(ARG_INSTALL_DESTINATION ${DYNOP_INSTALL_PLUGINDIR})
-    else()
-      set(ARG_INSTALL_DESTINATION lib/dynop/plugins)
-    endif()
+  if(ARG_INSTALL AND ARG_INSTALL_DESTINATION)
+    message(FATAL_ERROR "dynop_add_plugin(${ARG_NAME}): INSTALL or INSTALL_DESTINATION, not both")
+  elseif(ARG_INSTALL)
+    set(ARG_INSTALL_DESTINATION lib/dynop/plugins)
   endif()
   if(NOT ARG_NAME OR NOT ARG_SOURCES)
     message(FATAL_ERROR "dynop_add_plugin: NAME and SOURCES are required")
