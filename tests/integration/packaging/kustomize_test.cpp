@@ -226,5 +226,35 @@ TEST_F(Overlays, EachPassesAServerDryRunOnLocalclusterThenApplies) {
             "5s");
 }
 
+// packaging/webhook/README.md's other way without cert-manager: run without
+// --out, make-self-signed-cert.sh stores the certificate as the secret and
+// sets it as both webhooks' caBundle in the cluster itself (with the user's
+// kubectl and KUBECONFIG).
+TEST_F(Overlays, SelfSignedCertScriptSetsTheSecretAndCaBundleInTheCluster) {
+  test::LocalCluster cluster;
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  test::Kubectl kubectl(cluster.kubeconfig(), dir_.path() / "kube-cache");
+  kubectl.ok({"create", "namespace", "dynop-system"});
+  kubectl.ok({"apply", "-k", test::source_path("packaging/webhook")});
+  test::SpawnOptions env;
+  env.env = {{"KUBECONFIG", cluster.kubeconfig()}, {"HOME", (dir_.path() / "home").string()}};
+  auto script = test::run(test::source_path("packaging/webhook/make-self-signed-cert.sh"),
+                          {"dynop-system", "30"}, 60s, env);
+  ASSERT_EQ(script.exit_code, 0) << script.err << script.out;
+  EXPECT_NE(script.out.find("caBundle set on dynop-validating-webhooks"), std::string::npos)
+      << script.out;
+
+  auto secret = kubectl.get_json({"secret", "dynop-webhook-tls", "-n", "dynop-system"});
+  EXPECT_EQ(test::field_text(secret, {"type"}), "kubernetes.io/tls");
+  const std::string certificate = test::field_text(secret, {"data", "tls.crt"});
+  EXPECT_FALSE(certificate.empty());
+  EXPECT_FALSE(test::field_text(secret, {"data", "tls.key"}).empty());
+  auto config = kubectl.get_json({"validatingwebhookconfiguration", "dynop-validating-webhooks"});
+  const auto& webhooks = config.at("webhooks").as_array();
+  ASSERT_EQ(webhooks.size(), 2u);
+  for (const auto& webhook : webhooks)
+    EXPECT_EQ(test::field_text(webhook, {"clientConfig", "caBundle"}), certificate);
+}
+
 }  // namespace
 }  // namespace dynop::packaging
