@@ -2,20 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/reference_dir.hpp"
+#include "tests/unit/plugins/planner/h200_engine_model.hpp"
 
 namespace dynop::plugins::planner {
 namespace {
-
-const EngineModel& h200() {
-  static const EngineModel model = [] {
-    auto profile = profiling::load_engine_profile(
-        test::reference_dir() + "/bench-data/profiles/dynamo_h200_llama31_8b_fp8_vllm.json");
-    EXPECT_TRUE(profile.ok()) << profile.error();
-    return EngineModel(profile.ok() ? *profile : profiling::EngineProfile{});
-  }();
-  return model;
-}
 
 PlannedGraph graph(int prefill_ready, int decode_ready) {
   PlannedGraph g;
