@@ -88,7 +88,7 @@ Result<PlannerOptions> parse_planner_options(const std::vector<std::string>& wor
       ("kalman-q-trend", po::value(&o.kalman_q_trend)->default_value(o.kalman_q_trend))
       ("kalman-r", po::value(&o.kalman_r)->default_value(o.kalman_r))
       ("kalman-min-points", po::value(&o.kalman_min_points)->default_value(o.kalman_min_points))
-      // dynop's own: the season of the holt-winters predictor, in adjustment intervals.
+      // dynop's own: the season of the holt-winters predictor, in rounds (one observation each).
       ("holt-winters-season", po::value(&o.holt_winters_season)->default_value(o.holt_winters_season))
       ("enable-throughput-scaling", po::bool_switch(&unused_switch))
       ("disable-throughput-scaling", po::bool_switch(&disable_throughput))
@@ -149,9 +149,6 @@ Result<PlannerOptions> parse_planner_options(const std::vector<std::string>& wor
     o.predictor = PredictorKind::kHoltWinters;
   } else if (o.load_predictor == "arima" || o.load_predictor == "prophet") {
     o.predictor = PredictorKind::kHoltWinters;
-    o.predictor_note = "load predictor " + o.load_predictor +
-                       " is not implemented by dynop's planner: holt-winters (level, trend and "
-                       "season) predicts instead";
   } else {
     return Error{"--load-predictor: \"" + o.load_predictor +
                  "\" is not one of constant, kalman, holt-winters, arima, prophet"};
@@ -168,6 +165,17 @@ Result<PlannerOptions> parse_planner_options(const std::vector<std::string>& wor
                  std::to_string(o.holt_winters_season)};
   }
   if (o.kalman_min_points < 1) return Error{"--kalman-min-points: must be 1 or more"};
+  if (o.load_predictor == "arima" || o.load_predictor == "prophet") {
+    // What runs instead, as configured: a season only with --holt-winters-season.
+    o.predictor_note =
+        "load predictor " + o.load_predictor +
+        " is not implemented by dynop's planner: holt-winters predicts instead (" +
+        (o.holt_winters_season == 0
+             ? std::string("level and trend; no season without --holt-winters-season")
+             : "level, trend and a season of " + std::to_string(o.holt_winters_season) +
+                   " rounds") +
+        ")";
+  }
   return o;
 }
 

@@ -40,7 +40,7 @@ struct PlannerOptions {
 
   // --load-predictor as given, and the predictor that runs. Upstream's
   // default `arima` and `prophet` run the Holt-Winters predictor (dynop has
-  // neither model); `predictor_note` says so for the status and events.
+  // neither model); `predictor_note` says so in the PlannerReady message.
   std::string load_predictor = "arima";
   PredictorKind predictor = PredictorKind::kHoltWinters;
   std::string predictor_note;
@@ -50,7 +50,7 @@ struct PlannerOptions {
   double kalman_q_trend = 0.1;        // --kalman-q-trend
   double kalman_r = 10.0;             // --kalman-r
   int kalman_min_points = 5;          // --kalman-min-points
-  // --holt-winters-season (dynop's own): the season in adjustment intervals;
+  // --holt-winters-season (dynop's own): the season in rounds (observations);
   // 0: level and trend only.
   int holt_winters_season = 0;
 };

@@ -28,6 +28,19 @@ TEST(PlannerOptions, UpstreamDefaults) {
   EXPECT_EQ(o->load_predictor, "arima");
   EXPECT_EQ(o->predictor, PredictorKind::kHoltWinters);
   EXPECT_NE(o->predictor_note.find("arima is not implemented"), std::string::npos);
+  // It says what runs instead as configured: without --holt-winters-season, no season.
+  EXPECT_EQ(o->predictor_note,
+            "load predictor arima is not implemented by dynop's planner: holt-winters predicts "
+            "instead (level and trend; no season without --holt-winters-season)");
+}
+
+TEST(PlannerOptions, ProphetWithASeasonSaysWhatRunsInstead) {
+  auto o = parse_planner_options({"--load-predictor=prophet", "--holt-winters-season=4"});
+  ASSERT_TRUE(o.ok()) << o.error();
+  EXPECT_EQ(o->predictor, PredictorKind::kHoltWinters);
+  EXPECT_EQ(o->predictor_note,
+            "load predictor prophet is not implemented by dynop's planner: holt-winters "
+            "predicts instead (level, trend and a season of 4 rounds)");
 }
 
 TEST(PlannerOptions, TheUpstreamExampleCommandLine) {
