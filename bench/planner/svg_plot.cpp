@@ -9,7 +9,7 @@ namespace dynop::bench::planner {
 
 namespace {
 
-constexpr double kWidth = 900, kLeft = 60, kRight = 200, kPanel = 160, kGap = 50, kTop = 40;
+constexpr double kWidth = 1040, kLeft = 60, kRight = 340, kPanel = 160, kGap = 50, kTop = 40;
 const char* kColors[] = {"#d62728", "#1f77b4", "#2ca02c", "#7f7f7f", "#ff7f0e", "#9467bd"};
 
 std::string escape(const std::string& s) {
