@@ -7,7 +7,9 @@
 #include <stdexcept>
 
 #include "lib/apimachinery/json_decode.hpp"
+#include "lib/apimachinery/object_meta.hpp"
 #include "plugins/common/clock.hpp"
+#include "plugins/common/dgdsa_view.hpp"
 #include "plugins/planner/frontend_metrics.hpp"
 #include "plugins/planner/profile_config_map.hpp"
 
@@ -34,13 +36,9 @@ std::vector<std::string> option_words(const common::ServiceView& planner) {
 }
 
 std::optional<int> spec_replicas(const std::string& adapter_json) {
-  auto doc = apimachinery::decode_json(adapter_json);
-  if (!doc || !doc->is_object()) return std::nullopt;
-  const json::value* spec = doc->as_object().if_contains("spec");
-  const json::value* r =
-      spec != nullptr && spec->is_object() ? spec->get_object().if_contains("replicas") : nullptr;
-  return r != nullptr && r->is_int64() ? std::optional<int>(static_cast<int>(r->get_int64()))
-                                       : std::nullopt;
+  auto adapter = common::parse_adapter_json(adapter_json);
+  if (!adapter || !adapter->ok()) return std::nullopt;
+  return adapter->view.replicas;
 }
 
 }  // namespace
@@ -176,14 +174,9 @@ std::string PlannerPlugin::plan(const std::string& dgd_json,
     return key;
   }
   auto cm_doc = apimachinery::decode_json(config_map.value);
-  std::string version;
-  if (cm_doc && cm_doc->is_object()) {
-    const json::value* rv = cm_doc->as_object().if_contains("metadata");
-    if (rv != nullptr && rv->is_object()) {
-      const json::value* v = rv->get_object().if_contains("resourceVersion");
-      if (v != nullptr && v->is_string()) version = std::string(v->get_string());
-    }
-  }
+  const std::string version(cm_doc && cm_doc->is_object()
+                                ? apimachinery::resource_version(cm_doc->as_object())
+                                : std::string_view());
   if (!state.model || version != state.profile_version || version.empty()) {
     auto profile = profile_from_config_map(config_map.value);
     if (!profile) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lib/apimachinery/json_decode.hpp"
+#include "lib/apimachinery/object_meta.hpp"
 
 namespace dynop::plugins::planner {
 
@@ -17,13 +18,7 @@ apimachinery::Result<profiling::EngineProfile> profile_from_config_map(
   if (!document || !document->is_object()) return Error{"the ConfigMap is not a JSON object"};
   const json::object& cm = document->as_object();
   std::string name = "configmap";
-  if (const json::value* meta = cm.if_contains("metadata"); meta != nullptr && meta->is_object()) {
-    const json::value* ns = meta->get_object().if_contains("namespace");
-    const json::value* n = meta->get_object().if_contains("name");
-    if (ns != nullptr && ns->is_string() && n != nullptr && n->is_string()) {
-      name += " " + std::string(ns->get_string()) + "/" + std::string(n->get_string());
-    }
-  }
+  if (!apimachinery::name(cm).empty()) name += " " + apimachinery::object_key(cm);
   const json::value* data = cm.if_contains("data");
   if (data == nullptr || !data->is_object() || data->get_object().empty()) {
     return Error{name + " has no data: put the profile under the key " + std::string(kProfileKey)};

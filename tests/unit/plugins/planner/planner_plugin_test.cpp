@@ -87,9 +87,13 @@ class PlannerPluginTest : public ::testing::Test {
   }
   void set_adapter(const std::string& service, int replicas) {
     const std::string name = std::string(kName) + "-" + service;
-    host_.put({kDgdsa, "default", name},
-              json::serialize(json::object{{"metadata", {{"name", name}, {"namespace", "default"}}},
-                                           {"spec", {{"replicas", replicas}}}}));
+    // As the dgd plugin creates it (the CRD requires spec.dgdRef and spec.replicas).
+    host_.put(
+        {kDgdsa, "default", name},
+        json::serialize(json::object{
+            {"metadata", {{"name", name}, {"namespace", "default"}}},
+            {"spec",
+             {{"replicas", replicas}, {"dgdRef", {{"name", kName}, {"serviceName", service}}}}}}));
   }
   void set_args(std::vector<std::string> args) {
     json::array a;
