@@ -226,7 +226,9 @@ TEST_F(PlannerPluginTest, MissingMetricsSkipTheRound) {
   EXPECT_TRUE(counted);
 }
 
-TEST_F(PlannerPluginTest, DoesNotScaleDownWhilePodsStartAndThenOnlyAfterTheWindow) {
+// Through the plugin, the first round only (the plugin's clock is the wall's): the scale-down
+// once the window has passed is GraphPlanner.ScalesBackWhenTheLoadDropsAfterTheWindow.
+TEST_F(PlannerPluginTest, DoesNotScaleDownWhileDecodeWorkersStartNorBeforeTheWindow) {
   // --adjustment-interval 60 is the scale-down window; 15 s rounds.
   PlannerPlugin plugin(host_.host(), "intervalSeconds: 15\n");
   set_adapter("prefill", 3);
