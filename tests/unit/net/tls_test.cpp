@@ -11,6 +11,7 @@
 #include "lib/net/certificates.hpp"
 #include "lib/net/http_client.hpp"
 #include "lib/net/server.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dynop::net {
 namespace {
@@ -182,10 +183,8 @@ TEST_F(TlsTest, ClientCertificateSubjectReachesTheHandler) {
 }
 
 TEST_F(TlsTest, CertificateFilesAreReloadedForNewConnections) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("dynop-tls-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::create_directories(dir);
+  test::TempDir temp("dynop-tls");
+  const std::filesystem::path& dir = temp.path();
   write_file(dir / "tls.crt", serving_.cert_pem);
   write_file(dir / "tls.key", serving_.key_pem);
   std::string error;
@@ -212,7 +211,6 @@ TEST_F(TlsTest, CertificateFilesAreReloadedForNewConnections) {
   auto r = get(new_trust);
   EXPECT_TRUE(r.ok()) << r.error;
   EXPECT_FALSE(get(old_trust).ok());
-  std::filesystem::remove_all(dir);
 }
 
 TEST(TlsConfig, MissingFilesAreNamed) {

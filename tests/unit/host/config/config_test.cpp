@@ -1,38 +1,29 @@
 #include "host/config/config.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "host/config/config_file.hpp"
 #include "host/config/host_port.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dynop::host {
 namespace {
 
 class ConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("dynop-config-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write(const std::string& text, const std::string& name = "config.yaml") {
-    auto path = dir_ / name;
-    std::ofstream(path) << text;
-    return path.string();
+    return temp_.write(name, text);
   }
   Startup with_file(const std::string& text, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"--config", write(text)};
     args.insert(args.end(), extra.begin(), extra.end());
     return load_startup(args);
   }
-  std::filesystem::path dir_;
+  test::TempDir temp_{"dynop-config"};
+  const std::filesystem::path& dir_ = temp_.path();
 };
 
 TEST_F(ConfigTest, DefaultsWithoutFileOrFlags) {
@@ -345,8 +336,7 @@ TEST_F(ConfigTest, PrometheusAndAutoscalingErrorsNameTheKey) {
   s = with_file("prometheus:\n  address: x\n");
   EXPECT_EQ(s.error, file + ":2:3: unknown key \"prometheus.address\" (known keys: url, timeout)");
   s = with_file("autoscaling:\n  conflictWindow: often\n");
-  EXPECT_EQ(s.error,
-            file + ":2:19: autoscaling.conflictWindow: time: invalid duration \"often\"");
+  EXPECT_EQ(s.error, file + ":2:19: autoscaling.conflictWindow: time: invalid duration \"often\"");
   s = with_file("autoscaling:\n  identities: [a]\n");
   EXPECT_EQ(s.error, file + ":2:15: autoscaling.identities must map plugin names to users");
   s = with_file("autoscaling:\n  decisionLogSize: -3\n");

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
+
+#include "tests/support/temp_dir.hpp"
 
 namespace dynop::kube {
 namespace {
@@ -11,17 +12,9 @@ namespace fs = std::filesystem;
 
 class Kubeconfig : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("dynop-kubeconfig-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-  }
-  fs::path dir_;
+  void write(const std::string& name, const std::string& text) { temp_.write(name, text); }
+  test::TempDir temp_{"dynop-kubeconfig"};
+  const fs::path& dir_ = temp_.path();
 };
 
 // base64("CA-PEM"), base64("CERT"), base64("KEY")
