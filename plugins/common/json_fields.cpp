@@ -27,4 +27,25 @@ const json::object* controller_reference(const json::object& object) {
   return nullptr;
 }
 
+std::string controller_uid(const json::object& object) {
+  const json::object* ref = controller_reference(object);
+  return ref != nullptr ? string_at(*ref, "uid") : std::string();
+}
+
+std::string name_of(const json::object& object) {
+  const json::object* meta = object_at(object, "metadata");
+  return meta != nullptr ? string_at(*meta, "name") : std::string();
+}
+
+std::string uid_of(const json::object& object) {
+  const json::object* meta = object_at(object, "metadata");
+  return meta != nullptr ? string_at(*meta, "uid") : std::string();
+}
+
+std::string label_of(const json::object& object, std::string_view key) {
+  const json::object* meta = object_at(object, "metadata");
+  const json::object* labels = meta != nullptr ? object_at(*meta, "labels") : nullptr;
+  return labels != nullptr ? string_at(*labels, key) : std::string();
+}
+
 }  // namespace dynop::plugins::common

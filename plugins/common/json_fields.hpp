@@ -16,5 +16,12 @@ std::string string_at(const boost::json::object& o, std::string_view key);
 const boost::json::object* object_at(const boost::json::object& o, std::string_view key);
 // The metadata.ownerReferences entry with controller: true, or null.
 const boost::json::object* controller_reference(const boost::json::object& object);
+// The uid of controller_reference(object), or "".
+std::string controller_uid(const boost::json::object& object);
+
+// metadata.name, metadata.uid and metadata.labels[key] of an object, or "".
+std::string name_of(const boost::json::object& object);
+std::string uid_of(const boost::json::object& object);
+std::string label_of(const boost::json::object& object, std::string_view key);
 
 }  // namespace dynop::plugins::common

@@ -33,16 +33,7 @@ std::optional<SeenAdapter> see(const json::object& adapter) {
   a.uid = string_at(*meta, "uid");
   const json::value* del = meta->if_contains("deletionTimestamp");
   a.terminating = del != nullptr && !del->is_null();
-  if (const json::value* refs = meta->if_contains("ownerReferences");
-      refs != nullptr && refs->is_array()) {
-    for (const json::value& r : refs->get_array()) {
-      if (!r.is_object()) continue;
-      const json::value* controller = r.get_object().if_contains("controller");
-      if (controller != nullptr && controller->is_bool() && controller->get_bool()) {
-        a.controller_uid = string_at(r.get_object(), "uid");
-      }
-    }
-  }
+  a.controller_uid = common::controller_uid(adapter);
   if (const json::object* spec = object_at(adapter, "spec")) {
     if (const json::object* ref = object_at(*spec, "dgdRef")) {
       a.service = string_at(*ref, "serviceName");

@@ -13,11 +13,10 @@ namespace json = boost::json;
 using Kind = RbacObjectAction::Kind;
 using common::object_at;
 using common::string_at;
+using common::uid_of;
 
 bool managed_by_dynop(const json::object& object) {
-  const json::object* meta = object_at(object, "metadata");
-  const json::object* labels = meta != nullptr ? object_at(*meta, "labels") : nullptr;
-  return labels != nullptr && string_at(*labels, kManagedByLabel) == kManagedByDynop;
+  return common::label_of(object, kManagedByLabel) == kManagedByDynop;
 }
 
 // A plain ownerReference (no controller, no blockOwnerDeletion): the object
@@ -63,11 +62,6 @@ bool owns(const json::object& object, const common::DgdView& dgd) {
   return std::any_of(refs->get_array().begin(), refs->get_array().end(), [&](const json::value& r) {
     return r.is_object() && string_at(r.get_object(), "uid") == dgd.uid;
   });
-}
-
-std::string uid_of(const json::object& object) {
-  const json::object* meta = object_at(object, "metadata");
-  return meta != nullptr ? string_at(*meta, "uid") : std::string();
 }
 
 // This DGD wants the object: created, or adopted into its owner list.

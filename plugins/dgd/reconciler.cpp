@@ -30,6 +30,9 @@ namespace json = boost::json;
 using sdk::ReconcileResult;
 using sdk::StatusCode;
 
+using common::controller_uid;
+using common::label_of;
+using common::name_of;
 using common::string_at;
 
 // JSON text from the host -> objects; nullopt when it is not a JSON array of objects.
@@ -41,25 +44,6 @@ std::optional<std::vector<json::object>> parse_list(const std::string& text) {
     if (item.is_object()) out.push_back(std::move(item.get_object()));
   }
   return out;
-}
-
-std::string controller_uid(const json::object& object) {
-  const json::object* ref = common::controller_reference(object);
-  return ref != nullptr ? string_at(*ref, "uid") : std::string();
-}
-
-std::string label_of(const json::object& object, std::string_view key) {
-  const json::value* meta = object.if_contains("metadata");
-  if (meta == nullptr || !meta->is_object()) return {};
-  const json::value* labels = meta->get_object().if_contains("labels");
-  if (labels == nullptr || !labels->is_object()) return {};
-  return string_at(labels->get_object(), key);
-}
-
-std::string name_of(const json::object& object) {
-  const json::value* meta = object.if_contains("metadata");
-  return meta != nullptr && meta->is_object() ? string_at(meta->get_object(), "name")
-                                              : std::string();
 }
 
 // Collects the first failure of a reconcile's writes; the others are logged.

@@ -11,23 +11,11 @@
 namespace dynop::plugins::dgd {
 
 namespace json = boost::json;
+using common::controller_uid;
+using common::name_of;
+using common::uid_of;
 
 namespace {
-
-std::string name_of(const json::object& object) {
-  const json::object* meta = common::object_at(object, "metadata");
-  return meta ? common::string_at(*meta, "name") : std::string();
-}
-
-std::string controller_uid(const json::object& object) {
-  const json::object* ref = common::controller_reference(object);
-  return ref ? common::string_at(*ref, "uid") : std::string();
-}
-
-std::string uid_of(const json::object& object) {
-  const json::object* meta = common::object_at(object, "metadata");
-  return meta ? common::string_at(*meta, "uid") : std::string();
-}
 
 json::object selector(const common::DgdView& dgd, const common::ServiceView& svc) {
   return json::object{

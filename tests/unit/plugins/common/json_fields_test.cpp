@@ -32,6 +32,24 @@ metadata:
   EXPECT_EQ(string_at(*ref, "uid"), "u2");
   EXPECT_EQ(controller_reference(testing::yaml_to_json("metadata: {name: x}").as_object()),
             nullptr);
+  EXPECT_EQ(controller_uid(pod), "u2");
+  EXPECT_EQ(controller_uid(testing::yaml_to_json("metadata: {name: x}").as_object()), "");
+}
+
+TEST(JsonFields, MetadataFieldsReadAsEmptyWhenAbsent) {
+  boost::json::object pod = testing::yaml_to_json(R"(
+metadata: {name: p, uid: u1, labels: {app: web, n: 3}}
+)")
+                                .as_object();
+  EXPECT_EQ(name_of(pod), "p");
+  EXPECT_EQ(uid_of(pod), "u1");
+  EXPECT_EQ(label_of(pod, "app"), "web");
+  EXPECT_EQ(label_of(pod, "n"), "");  // not a string
+  EXPECT_EQ(label_of(pod, "missing"), "");
+  boost::json::object bare = testing::yaml_to_json("metadata: x").as_object();
+  EXPECT_EQ(name_of(bare), "");
+  EXPECT_EQ(uid_of(bare), "");
+  EXPECT_EQ(label_of(bare, "app"), "");
 }
 
 }  // namespace
