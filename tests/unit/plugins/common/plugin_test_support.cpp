@@ -44,6 +44,18 @@ common::DgdParseResult parse_dgd_object(const boost::json::value& dgd, common::D
   return std::move(parsed).value();
 }
 
+common::DgdParseResult parse_dgd_yaml(std::string_view yaml) {
+  return parse_dgd_object(json::value(dgd_from_yaml(yaml)));
+}
+
+common::DgdView dgd_view(std::string_view yaml) {
+  auto parsed = parse_dgd_yaml(yaml);
+  if (!parsed.ok()) {
+    throw std::runtime_error("test DGD: " + common::format_field_errors(parsed.errors));
+  }
+  return std::move(parsed.view);
+}
+
 common::AdapterParseResult parse_adapter_object(const boost::json::value& adapter) {
   auto parsed = common::parse_adapter_json(json::serialize(adapter));
   if (!parsed) throw std::runtime_error("test adapter: " + parsed.error());

@@ -36,6 +36,11 @@ boost::json::object dgd_from_yaml(std::string_view yaml, std::string_view ns = "
 // plugins read what the host hands them.
 common::DgdParseResult parse_dgd_object(const boost::json::value& dgd,
                                         common::DgdParts parts = common::DgdParts::kAll);
+// A DGD from YAML, as stored, read as the plugins read it.
+common::DgdParseResult parse_dgd_yaml(std::string_view yaml);
+// Its view, for a DGD the test means to be valid: throws with the field
+// errors (a test failure naming them) when it is not.
+common::DgdView dgd_view(std::string_view yaml);
 // The same for an adapter.
 common::AdapterParseResult parse_adapter_object(const boost::json::value& adapter);
 

@@ -12,11 +12,7 @@ namespace {
 
 namespace json = boost::json;
 
-common::DgdView view(std::string_view yaml) {
-  auto r = testing::parse_dgd_object(json::value(testing::dgd_from_yaml(yaml)));
-  EXPECT_TRUE(r.ok()) << common::format_field_errors(r.errors);
-  return r.view;
-}
+using testing::dgd_view;
 
 // An adapter as the API server would return it after creation.
 json::object stored(json::object adapter, std::string uid = "a-uid") {
@@ -46,7 +42,7 @@ spec:
 )";
 
 TEST(AdapterPlanner, OneAdapterPerServiceAsTheContractSays) {
-  AdapterPlan plan = plan_adapters(view(kAgg), {});
+  AdapterPlan plan = plan_adapters(dgd_view(kAgg), {});
   ASSERT_EQ(plan.create.size(), 2u);
   EXPECT_EQ(names(plan.create),
             (std::set<std::string>{"sglang-agg-frontend", "sglang-agg-decode"}));
@@ -73,13 +69,13 @@ TEST(AdapterPlanner, OneAdapterPerServiceAsTheContractSays) {
 }
 
 TEST(AdapterPlanner, SeededFromTheServiceReplicasAtCreation) {
-  AdapterPlan plan = plan_adapters(view(kAgg), {});
+  AdapterPlan plan = plan_adapters(dgd_view(kAgg), {});
   for (const json::object& a : plan.create) {
     if (a.at("spec").at("dgdRef").at("serviceName").as_string() == "decode") {
       EXPECT_EQ(a.at("spec").at("replicas").as_int64(), 2);
     }
   }
-  auto absent = plan_adapters(view("metadata: {name: d}\nspec: {services: {w: {}}}\n"), {});
+  auto absent = plan_adapters(dgd_view("metadata: {name: d}\nspec: {services: {w: {}}}\n"), {});
   ASSERT_EQ(absent.create.size(), 1u);
   EXPECT_EQ(absent.create[0].at("spec").at("replicas").as_int64(), 1);  // absent means 1
 }
@@ -87,7 +83,7 @@ TEST(AdapterPlanner, SeededFromTheServiceReplicasAtCreation) {
 TEST(AdapterPlanner, NeverOverwritesNewerAdapterReplicas) {
   // Upstream issue 12080: the DGD says 2, an autoscaler set the adapter to 7.
   // A DGD reconcile must leave the adapter alone.
-  common::DgdView dgd = view(kAgg);
+  common::DgdView dgd = dgd_view(kAgg);
   std::vector<json::object> existing;
   for (json::object a : plan_adapters(dgd, {}).create) {
     a["spec"].as_object()["replicas"] = 7;
@@ -101,10 +97,10 @@ TEST(AdapterPlanner, NeverOverwritesNewerAdapterReplicas) {
 }
 
 TEST(AdapterPlanner, DisabledServiceGetsNoAdapterAndItsAdapterIsDeleted) {
-  common::DgdView before = view(kAgg);
+  common::DgdView before = dgd_view(kAgg);
   std::vector<json::object> existing;
   for (json::object a : plan_adapters(before, {}).create) existing.push_back(stored(a));
-  common::DgdView after = view(R"(
+  common::DgdView after = dgd_view(R"(
 metadata: {name: sglang-agg}
 spec:
   services:
@@ -120,7 +116,7 @@ spec:
 }
 
 TEST(AdapterPlanner, EnabledFalseAlsoDisables) {
-  AdapterPlan plan = plan_adapters(view(R"(
+  AdapterPlan plan = plan_adapters(dgd_view(R"(
 metadata: {name: d}
 spec: {services: {a: {scalingAdapter: {enabled: false}}, b: {}}}
 )"),
@@ -130,8 +126,8 @@ spec: {services: {a: {scalingAdapter: {enabled: false}}, b: {}}}
 
 TEST(AdapterPlanner, RemovedServiceAdapterIsDeleted) {
   std::vector<json::object> existing;
-  for (json::object a : plan_adapters(view(kAgg), {}).create) existing.push_back(stored(a));
-  AdapterPlan plan = plan_adapters(view(R"(
+  for (json::object a : plan_adapters(dgd_view(kAgg), {}).create) existing.push_back(stored(a));
+  AdapterPlan plan = plan_adapters(dgd_view(R"(
 metadata: {name: sglang-agg}
 spec: {services: {decode: {replicas: 2}}}
 )"),
@@ -141,7 +137,7 @@ spec: {services: {decode: {replicas: 2}}}
 }
 
 TEST(AdapterPlanner, DeletedAdapterIsRecreatedFromTheCurrentReplicas) {
-  common::DgdView dgd = view(kAgg);
+  common::DgdView dgd = dgd_view(kAgg);
   std::vector<json::object> existing;
   for (json::object a : plan_adapters(dgd, {}).create) {
     if (a.at("metadata").at("name").as_string() == "sglang-agg-frontend") {
@@ -155,7 +151,7 @@ TEST(AdapterPlanner, DeletedAdapterIsRecreatedFromTheCurrentReplicas) {
 }
 
 TEST(AdapterPlanner, TerminatingAdapterIsNeitherRecreatedNorDeletedAgain) {
-  common::DgdView dgd = view(kAgg);
+  common::DgdView dgd = dgd_view(kAgg);
   std::vector<json::object> existing;
   for (json::object a : plan_adapters(dgd, {}).create) {
     a["metadata"].as_object()["deletionTimestamp"] = "2026-01-01T00:00:00Z";
@@ -165,13 +161,13 @@ TEST(AdapterPlanner, TerminatingAdapterIsNeitherRecreatedNorDeletedAgain) {
 }
 
 TEST(AdapterPlanner, AdaptersOfOthersAreNeverTouched) {
-  common::DgdView dgd = view(kAgg);
+  common::DgdView dgd = dgd_view(kAgg);
   // Same name, but controlled by something else.
   json::object foreign = plan_adapters(dgd, {}).create[0];
   foreign["metadata"].as_object()["ownerReferences"].as_array()[0].as_object()["uid"] = "other";
   // An adapter of another DGD.
   json::object other =
-      plan_adapters(view("metadata: {name: other}\nspec: {services: {x: {}}}\n"), {}).create[0];
+      plan_adapters(dgd_view("metadata: {name: other}\nspec: {services: {x: {}}}\n"), {}).create[0];
   AdapterPlan plan = plan_adapters(dgd, {stored(foreign), stored(other)});
   EXPECT_EQ(plan.create.size(), 1u);  // only the missing one
   EXPECT_TRUE(plan.remove.empty());
@@ -180,7 +176,7 @@ TEST(AdapterPlanner, AdaptersOfOthersAreNeverTouched) {
 }
 
 TEST(AdapterPlanner, NothingWhileTheDgdIsBeingDeleted) {
-  auto dgd = view(R"(
+  auto dgd = dgd_view(R"(
 metadata: {name: d, deletionTimestamp: "2026-01-01T00:00:00Z"}
 spec: {services: {a: {}}}
 )");

@@ -20,7 +20,7 @@ struct Built {
 };
 
 Built build(std::string_view yaml, std::string_view service, PodTemplateConfig config = {}) {
-  Built b{testing::parse_dgd_object(json::value(testing::dgd_from_yaml(yaml))), {}};
+  Built b{testing::parse_dgd_yaml(yaml), {}};
   EXPECT_TRUE(b.parsed.ok()) << common::format_field_errors(b.parsed.errors);
   const common::ServiceView* svc = b.parsed.view.find_service(service);
   EXPECT_NE(svc, nullptr);
@@ -249,10 +249,10 @@ spec:
 }
 
 TEST(PodTemplate, UnmergeableExtraPodSpecNamesTheField) {
-  auto parsed = testing::parse_dgd_object(json::value(testing::dgd_from_yaml(R"(
+  auto parsed = testing::parse_dgd_yaml(R"(
 metadata: {name: d}
 spec: {services: {w: {extraPodSpec: {containers: [{image: no-name}]}}}}
-)")));
+)");
   ASSERT_TRUE(parsed.ok());
   auto t = build_pod_template(parsed.view, parsed.view.services[0], {});
   ASSERT_FALSE(t.ok());

@@ -130,6 +130,16 @@ spec:
       resources: {limits: {gpu: "1"}}
 )";
 
+// kAgg with its decode service removed.
+constexpr std::string_view kAggWithoutDecode = R"(
+apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: sglang-agg, namespace: default}
+spec:
+  services:
+    Frontend: {componentType: frontend, replicas: 1}
+)";
+
 TEST_F(DgdReconcilerTest, GuideManualScalingEndToEnd) {
   apply(kAgg);
   ASSERT_TRUE(reconcile_dgd().status().is_ok());
@@ -265,14 +275,7 @@ TEST_F(DgdReconcilerTest, DeletedAdapterIsRecreatedFromTheCurrentReplicas) {
 TEST_F(DgdReconcilerTest, RemovedServiceTakesItsPodsAndAdapter) {
   apply(kAgg);
   ASSERT_TRUE(reconcile_dgd().status().is_ok());
-  apply(R"(
-apiVersion: nvidia.com/v1alpha1
-kind: DynamoGraphDeployment
-metadata: {name: sglang-agg, namespace: default}
-spec:
-  services:
-    Frontend: {componentType: frontend, replicas: 1}
-)");
+  apply(kAggWithoutDecode);
   ASSERT_TRUE(reconcile_dgd().status().is_ok());
   EXPECT_EQ(adapters(), (std::set<std::string>{"sglang-agg-frontend"}));
   EXPECT_EQ(pods_of("decode"), 0u);
@@ -293,14 +296,7 @@ TEST_F(DgdReconcilerTest, ServicesAsUpstreamMakesThemGoWithTheirDgdService) {
   EXPECT_EQ(decode->at("spec").at("ports").at(0).at("name").as_string(), "system");
   EXPECT_EQ(decode->at("metadata").at("ownerReferences").at(0).at("uid").as_string(),
             "uid-sglang-agg");
-  apply(R"(
-apiVersion: nvidia.com/v1alpha1
-kind: DynamoGraphDeployment
-metadata: {name: sglang-agg, namespace: default}
-spec:
-  services:
-    Frontend: {componentType: frontend, replicas: 1}
-)");
+  apply(kAggWithoutDecode);
   ASSERT_TRUE(reconcile_dgd().status().is_ok());
   EXPECT_FALSE(cluster_.find("Service", "default", "sglang-agg-decode").has_value());
   EXPECT_TRUE(cluster_.find("Service", "default", "sglang-agg-frontend").has_value());

@@ -11,11 +11,7 @@ namespace {
 
 namespace json = boost::json;
 
-common::DgdView view(std::string_view yaml) {
-  auto r = testing::parse_dgd_object(json::value(testing::dgd_from_yaml(yaml)));
-  EXPECT_TRUE(r.ok()) << common::format_field_errors(r.errors);
-  return r.view;
-}
+using testing::dgd_view;
 
 constexpr std::string_view kAgg = R"(
 metadata: {name: sglang-agg}
@@ -43,7 +39,7 @@ const json::object* find(const std::vector<json::object>& list, std::string_view
 }
 
 TEST(ServicePlanner, OneServicePerDgdServiceAsUpstreamMakesThem) {
-  const common::DgdView dgd = view(kAgg);
+  const common::DgdView dgd = dgd_view(kAgg);
   ServicePlan plan = plan_services(dgd, {});
   ASSERT_EQ(plan.create.size(), 2u);
   const json::object* frontend = find(plan.create, "sglang-agg-frontend");
@@ -70,7 +66,7 @@ TEST(ServicePlanner, DotsInServiceNamesBecomeHyphens) {
 }
 
 TEST(ServicePlanner, ExistingServicesAreKeptPutBackOrDeleted) {
-  const common::DgdView dgd = view(kAgg);
+  const common::DgdView dgd = dgd_view(kAgg);
   ServicePlan first = plan_services(dgd, {});
   std::vector<json::object> existing;
   for (const json::object& s : first.create) existing.push_back(stored(s));
@@ -86,7 +82,7 @@ TEST(ServicePlanner, ExistingServicesAreKeptPutBackOrDeleted) {
   EXPECT_EQ(drifted.update[0].merge_patch.at("spec").at("selector").as_object().size(), 3u);
 
   // The service went from the DGD: its Service goes too.
-  const common::DgdView smaller = view(R"(
+  const common::DgdView smaller = dgd_view(R"(
 metadata: {name: sglang-agg}
 spec:
   services:
@@ -98,7 +94,7 @@ spec:
 }
 
 TEST(ServicePlanner, AServiceSomeoneElseControlsIsLeftAlone) {
-  const common::DgdView dgd = view(kAgg);
+  const common::DgdView dgd = dgd_view(kAgg);
   json::object theirs = stored(build_service(dgd, dgd.services[0]));
   theirs["metadata"].as_object().erase("ownerReferences");
   ServicePlan plan = plan_services(dgd, {theirs});

@@ -10,10 +10,6 @@ namespace {
 namespace json = boost::json;
 using testing::pod;
 
-common::DgdParseResult parsed(std::string_view yaml) {
-  return testing::parse_dgd_object(json::value(testing::dgd_from_yaml(yaml)));
-}
-
 const json::object& ready_condition(const json::object& status) {
   return status.at("conditions").as_array().at(0).as_object();
 }
@@ -27,7 +23,7 @@ spec:
 )";
 
 TEST(DgdStatus, AllReady) {
-  auto p = parsed(kDgd);
+  auto p = testing::parse_dgd_yaml(kDgd);
   std::vector<ServiceObservation> obs = {
       {"Frontend", "h", {pod("f", "h", 0)}},
       {"decode",
@@ -50,7 +46,7 @@ TEST(DgdStatus, AllReady) {
 }
 
 TEST(DgdStatus, SomeNotReady) {
-  auto p = parsed(kDgd);
+  auto p = testing::parse_dgd_yaml(kDgd);
   std::vector<ServiceObservation> obs = {
       {"Frontend", "h", {pod("f", "h", 0, 0, false)}},
       {"decode", "h", {pod("a0", "h", 0, 0), pod("a1", "h", 0, 1)}}};
@@ -65,7 +61,7 @@ TEST(DgdStatus, SomeNotReady) {
 }
 
 TEST(DgdStatus, RollingUpdateIsNotReadyUntilAllUpdated) {
-  auto p = parsed("metadata: {name: d}\nspec: {services: {w: {replicas: 1}}}\n");
+  auto p = testing::parse_dgd_yaml("metadata: {name: d}\nspec: {services: {w: {replicas: 1}}}\n");
   std::vector<ServiceObservation> obs = {{"w", "new", {pod("o", "old", 0), pod("n", "new", 0)}}};
   json::object s = compute_status(p.view, p.errors, obs, "t");
   EXPECT_EQ(s.at("state").as_string(), "pending");
@@ -74,14 +70,14 @@ TEST(DgdStatus, RollingUpdateIsNotReadyUntilAllUpdated) {
 }
 
 TEST(DgdStatus, ScaledToZeroIsReady) {
-  auto p = parsed("metadata: {name: d}\nspec: {services: {w: {replicas: 0}}}\n");
+  auto p = testing::parse_dgd_yaml("metadata: {name: d}\nspec: {services: {w: {replicas: 0}}}\n");
   json::object s = compute_status(p.view, p.errors, {}, "t");
   EXPECT_EQ(s.at("state").as_string(), "successful");
   EXPECT_EQ(s.at("services").at("w").at("replicas").as_int64(), 0);
 }
 
 TEST(DgdStatus, ValidationFailed) {
-  auto p = parsed(R"(
+  auto p = testing::parse_dgd_yaml(R"(
 metadata: {name: d, generation: 2}
 spec: {services: {w: {replicas: -3}}}
 status: {services: {w: {replicas: 1, updatedReplicas: 1, readyReplicas: 1}}}
@@ -99,7 +95,7 @@ status: {services: {w: {replicas: 1, updatedReplicas: 1, readyReplicas: 1}}}
 }
 
 TEST(DgdStatus, TransitionTimeKeptWhileTheConditionHolds) {
-  auto p = parsed(R"(
+  auto p = testing::parse_dgd_yaml(R"(
 metadata: {name: d}
 spec: {services: {w: {replicas: 1}}}
 status:
@@ -115,7 +111,7 @@ status:
 }
 
 TEST(DgdStatus, SameStatusMeansNoWrite) {
-  auto p = parsed("metadata: {name: d}\nspec: {services: {w: {replicas: 1}}}\n");
+  auto p = testing::parse_dgd_yaml("metadata: {name: d}\nspec: {services: {w: {replicas: 1}}}\n");
   std::vector<ServiceObservation> obs = {{"w", "h", {pod("p", "h", 0)}}};
   json::object first = compute_status(p.view, p.errors, obs, "t1");
   p.view.status = first;
@@ -126,7 +122,7 @@ TEST(DgdStatus, SameStatusMeansNoWrite) {
 TEST(DgdStatus, ThePlannersFieldsAreKept) {
   // The planner plugin writes status.planner and a PlannerReady condition;
   // the dgd plugin's own status write keeps them as read.
-  auto p = parsed(R"(
+  auto p = testing::parse_dgd_yaml(R"(
 metadata: {name: d}
 spec: {services: {w: {replicas: 1}}}
 status:
@@ -143,7 +139,7 @@ status:
   EXPECT_EQ(s.at("conditions").as_array()[1].at("message").as_string(), "--ttft: invalid value");
   EXPECT_EQ(s.at("planner").at("predictor").as_string(), "kalman");
   // Also when the DGD fails validation.
-  auto invalid = parsed(R"(
+  auto invalid = testing::parse_dgd_yaml(R"(
 metadata: {name: d}
 spec: {services: {w: {replicas: -1}}}
 status:
