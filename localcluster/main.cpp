@@ -9,7 +9,6 @@
 // a restart in place asked for with POST /admin/restart (localcluster/faults).
 
 #include <openssl/rand.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -21,6 +20,7 @@
 #include <thread>
 
 #include "lib/cli/command_line.hpp"
+#include "lib/cli/stop_signals.hpp"
 #include "lib/log/log.hpp"
 #include "localcluster/admission/namespace_lifecycle.hpp"
 #include "localcluster/admission/service_account_admission.hpp"
@@ -123,7 +123,7 @@ std::string load_or_create_token(const fs::path& path) {
 // server: storage opened from the data folder, controllers, the API server
 // on the same port with the same certificates and token. POST /admin/restart
 // ends a life the way a process restart would and starts the next one.
-int run(const Flags& flags) {
+int run(const Flags& flags, const sigset_t& stop_signals) {
   fs::path data_dir = fs::absolute(flags.data_dir);
   fs::create_directories(data_dir);
   auto certificates = pki::ensure_serving_certificates((data_dir / "pki").string());
@@ -133,14 +133,9 @@ int run(const Flags& flags) {
   if (flags.faults != faults::FaultConfig{})
     spdlog::info("faults: {}", faults::describe(flags.faults));
   faults::Lifecycle lifecycle;
-  std::thread([&lifecycle] {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    int received = 0;
-    sigwait(&signals, &received);
-    spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  std::thread([&lifecycle, signals = stop_signals] {
+    const int received = dynop::cli::wait_for_signal(signals);
+    spdlog::info("received {}, shutting down", dynop::cli::signal_name(received));
     lifecycle.request_stop();
   }).detach();
 
@@ -251,13 +246,8 @@ int run(const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Block the stop signals before any thread starts, so only sigwait sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  // Before any thread starts, so only run()'s signal thread sees them.
+  const sigset_t signals = dynop::cli::block_stop_signals();
 
   Flags flags;
   std::string error;
@@ -273,7 +263,7 @@ int main(int argc, char** argv) {
   }
   dynop::log::init(*level, dynop::log::Format::kText);
   try {
-    return run(flags);
+    return run(flags, signals);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dynop-localcluster: %s\n", e.what());
     return 1;

@@ -11,7 +11,6 @@
 // expire. A bad profile or load file is refused at start (exit 2) with the
 // file, line and what is wrong.
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -19,6 +18,7 @@
 #include <thread>
 
 #include "lib/cli/command_line.hpp"
+#include "lib/cli/stop_signals.hpp"
 #include "lib/log/log.hpp"
 #include "sim/app/sim_app.hpp"
 
@@ -29,13 +29,8 @@ namespace po = boost::program_options;
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Block the stop signals before any thread starts, so only sigwait sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  // Before any thread starts, so only the sigwait below sees them.
+  const sigset_t signals = dynop::cli::block_stop_signals();
 
   dynop::sim::SimOptions options;
   std::string log_level = "info";
@@ -117,9 +112,8 @@ int main(int argc, char** argv) {
     std::printf("dynop-sim is ready: %zu nodes\n", app.node_count());
     std::fflush(stdout);
   });
-  int received = 0;
-  sigwait(&signals, &received);
-  spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  const int received = dynop::cli::wait_for_signal(signals);
+  spdlog::info("received {}, shutting down", dynop::cli::signal_name(received));
   stopping = true;
   ready.join();
   app.stop();

@@ -1,0 +1,35 @@
+#include "lib/cli/stop_signals.hpp"
+
+#include <pthread.h>
+
+namespace dynop::cli {
+
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
+
+int wait_for_signal(const sigset_t& signals) {
+  for (;;) {
+    int received = 0;
+    if (sigwait(&signals, &received) == 0) return received;
+  }
+}
+
+std::string signal_name(int signal) {
+  switch (signal) {
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
+    default:
+      return "signal " + std::to_string(signal);
+  }
+}
+
+}  // namespace dynop::cli
