@@ -12,9 +12,9 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "tests/integration/localcluster/local_cluster.hpp"
+#include "tests/support/file_text.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/run_local_setup.hpp"
 
@@ -187,10 +187,7 @@ TEST_F(GuideManualScaling, RunningMakeRunAgainKeepsTheCluster) {
 // Frontend: `scalingAdapter: disable: true`, everything else as applied by
 // make run (Frontend keeps 1 replica, so the later patch to 2 is visible).
 std::string agg_with_frontend_adapter_disabled() {
-  std::ifstream in(test::source_path("examples/backends/sglang/deploy/agg.yaml"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string yaml = text.str();
+  std::string yaml = test::file_text(test::source_path("examples/backends/sglang/deploy/agg.yaml"));
   const std::string frontend = "    Frontend:\n";
   auto at = yaml.find(frontend);
   if (at == std::string::npos) return {};

@@ -8,10 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
 
 #include "lib/net/http_client.hpp"
@@ -62,11 +60,8 @@ class HostMetrics : public test::RunLocalTest {
  protected:
   // The ops address the host logged ("serving metrics and health on http://A").
   std::string ops_address() {
-    std::ifstream in(setup_->dir() / "logs" / "dynop.log");
-    std::stringstream text;
-    text << in.rdbuf();
     std::smatch match;
-    const std::string log = text.str();
+    const std::string log = setup_->host_log();
     std::regex_search(log, match, std::regex(R"(serving metrics and health on http://(\S+))"));
     return match.size() > 1 ? match[1].str() : std::string();
   }

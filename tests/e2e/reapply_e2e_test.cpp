@@ -8,10 +8,9 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "tests/integration/localcluster/local_cluster.hpp"
+#include "tests/support/file_text.hpp"
 #include "tests/support/kubectl.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
@@ -23,10 +22,7 @@ namespace {
 namespace json = boost::json;
 
 std::string read_source(const std::string& relative) {
-  std::ifstream in(test::source_path(relative));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return test::file_text(test::source_path(relative));
 }
 
 // The one document of a multi-document manifest that declares `kind`.

@@ -141,13 +141,10 @@ class SimE2E : public ::testing::Test {
   }
 
   net::ClientResult admin(const std::string& method, const std::string& path) {
-    std::string token = setup_->sim_admin_token();
-    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
-      token.pop_back();
     net::ClientRequest request;
     request.method = method;
     request.url = setup_->sim_admin_url() + path;
-    request.headers.emplace_back("Authorization", "Bearer " + token);
+    request.headers.emplace_back("Authorization", "Bearer " + setup_->sim_admin_token());
     return http_->request(request);
   }
 

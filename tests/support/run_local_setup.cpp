@@ -3,27 +3,16 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "tests/support/file_text.hpp"
 #include "tests/support/free_port.hpp"
 #include "tests/support/paths.hpp"
 
 namespace dynop::test {
 
 using namespace std::chrono_literals;
-
-namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 std::string RunLocalSetup::missing_prerequisite() {
   if (!std::filesystem::exists(kKubectlPath)) return std::string("no ") + kKubectlPath;
@@ -111,11 +100,13 @@ std::optional<int> RunLocalSetup::stop() {
 std::string RunLocalSetup::printed() const { return script_ ? script_->stdout_text() : ""; }
 
 std::string RunLocalSetup::sim_admin_token() const {
-  return read_file(data_dir_ / "sim-admin-token");
+  // The file's one line, without its newline (as `$(cat file)` reads it).
+  std::string token = file_text(data_dir_ / "sim-admin-token");
+  return token.substr(0, token.find('\n'));
 }
 
 std::string RunLocalSetup::host_log() const {
-  return read_file(dir_.path() / "logs" / "dynop.log");
+  return file_text(dir_.path() / "logs" / "dynop.log");
 }
 
 std::string RunLocalSetup::log() const {
@@ -125,7 +116,7 @@ std::string RunLocalSetup::log() const {
     text += "--- run-local.sh stderr\n" + script_->stderr_text();
   }
   for (const char* file : {"localcluster.log", "dynop.log", "sim.log"}) {
-    text += std::string("--- ") + file + "\n" + read_file(dir_.path() / "logs" / file);
+    text += std::string("--- ") + file + "\n" + file_text(dir_.path() / "logs" / file);
   }
   return text;
 }
