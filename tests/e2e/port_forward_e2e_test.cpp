@@ -9,7 +9,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
 
@@ -17,6 +16,7 @@
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/kubectl.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/sim_addresses.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace dynop::e2e {
@@ -24,16 +24,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-
-// Loopback addresses of this process alone: ctest runs this binary's tests in
-// parallel, and other checkouts may run it at the same time, all on port 8000.
-std::string loopback_for_this_process(int second_octet) {
-  const int pid = ::getpid();
-  return "127." + std::to_string(second_octet) + "." + std::to_string((pid >> 8) & 0xff) + "." +
-         std::to_string(pid & 0xff);
-}
-const std::string kPodIp = loopback_for_this_process(42);
-const std::string kNobodyListens = loopback_for_this_process(43);
 
 constexpr const char* kManifests = R"(apiVersion: v1
 kind: Pod
@@ -70,8 +60,9 @@ class PortForwardE2e : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(cluster_.ok()) << cluster_.error();
+    ASSERT_TRUE(addresses_.ok()) << addresses_.error();
     net::ServerOptions options;
-    options.host = kPodIp;
+    options.host = pod_ip();
     options.port = 8000;
     frontend_ =
         std::make_unique<net::Server>(options, [this](const net::Request& r, net::Responder out) {
@@ -88,8 +79,8 @@ class PortForwardE2e : public ::testing::Test {
     kubectl_.ok({"apply", "-f", "-"}, kManifests);
     kubectl_.ok({"patch", "pod", "sglang-agg-frontend-0", "--subresource=status", "--type=merge",
                  "-p",
-                 std::string(R"({"status":{"phase":"Running","podIP":")") + kPodIp +
-                     R"(","podIPs":[{"ip":")" + kPodIp + R"("}]}})"});
+                 std::string(R"({"status":{"phase":"Running","podIP":")") + pod_ip() +
+                     R"(","podIPs":[{"ip":")" + pod_ip() + R"("}]}})"});
   }
   void TearDown() override {
     if (frontend_) frontend_->stop(1s);
@@ -109,6 +100,13 @@ class PortForwardE2e : public ::testing::Test {
     return std::stoi(*port);
   }
 
+  // Loopback addresses of this test alone: ctest runs this binary's tests in
+  // parallel, and other checkouts may run it at the same time, all on port
+  // 8000. The frontend's address, and one where nothing listens.
+  std::string pod_ip() const { return addresses_.pod_address(2); }
+  std::string nobody_listens() const { return addresses_.pod_address(3); }
+
+  test::SimAddressBlock addresses_;
   test::LocalCluster cluster_;
   test::TempDir dir_{"dynop-port-forward"};
   test::Kubectl kubectl_{cluster_.kubeconfig(), dir_.path() / "kube-cache"};
@@ -139,8 +137,8 @@ TEST_F(PortForwardE2e, APodPortNobodyListensOnIsReportedByKubectl) {
   // The pod moves to an address where nothing listens.
   kubectl_.ok({"patch", "pod", "sglang-agg-frontend-0", "--subresource=status", "--type=merge",
                "-p",
-               R"({"status":{"podIP":")" + kNobodyListens + R"(","podIPs":[{"ip":")" +
-                   kNobodyListens + R"("}]}})"});
+               R"({"status":{"podIP":")" + nobody_listens() + R"(","podIPs":[{"ip":")" +
+                   nobody_listens() + R"("}]}})"});
   auto port = start_forward({"pod/sglang-agg-frontend-0", ":8000"});
   ASSERT_TRUE(port);
   auto curl = test::run(

@@ -38,6 +38,10 @@ std::string SimAddressBlock::pod_cidr() const {
   return "127." + std::to_string(kFirstOctet + index_) + ".16.0/20";
 }
 
+std::string SimAddressBlock::pod_address(int host) const {
+  return "127." + std::to_string(kFirstOctet + index_) + ".16." + std::to_string(host);
+}
+
 std::vector<std::string> SimAddressBlock::flags() const {
   return {"--node-cidr", node_cidr(), "--pod-cidr", pod_cidr()};
 }

@@ -26,6 +26,9 @@ class SimAddressBlock {
   const std::string& error() const { return error_; }
   std::string node_cidr() const;
   std::string pod_cidr() const;
+  // One address of the pod block, 127.(20+i).16.<host>: a stand-in pod's
+  // own address in a test that runs no dynop-sim on the block.
+  std::string pod_address(int host) const;
   // "--node-cidr X --pod-cidr Y", for dynop-sim's command line.
   std::vector<std::string> flags() const;
 
