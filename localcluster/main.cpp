@@ -8,13 +8,11 @@
 // (exit 0). Everything except --in-memory state survives a restart, including
 // a restart in place asked for with POST /admin/restart (localcluster/faults).
 
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -22,6 +20,7 @@
 #include "lib/cli/command_line.hpp"
 #include "lib/cli/stop_signals.hpp"
 #include "lib/log/log.hpp"
+#include "lib/net/bearer_token.hpp"
 #include "localcluster/admission/namespace_lifecycle.hpp"
 #include "localcluster/admission/service_account_admission.hpp"
 #include "localcluster/admission/webhook_dispatcher.hpp"
@@ -101,24 +100,6 @@ po::options_description describe_flags(Flags& flags) {
   return out;
 }
 
-std::string load_or_create_token(const fs::path& path) {
-  std::ifstream in(path);
-  std::string token;
-  if (in && std::getline(in, token) && !token.empty()) return token;
-  unsigned char bytes[24];
-  RAND_bytes(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char b : bytes) {
-    token += kHex[b >> 4];
-    token += kHex[b & 15];
-  }
-  std::ofstream out(path, std::ios::trunc);
-  out << token << "\n";
-  out.close();
-  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-  return token;
-}
-
 // Serves until SIGTERM/SIGINT. Each pass of the loop is one life of the
 // server: storage opened from the data folder, controllers, the API server
 // on the same port with the same certificates and token. POST /admin/restart
@@ -127,7 +108,13 @@ int run(const Flags& flags, const sigset_t& stop_signals) {
   fs::path data_dir = fs::absolute(flags.data_dir);
   fs::create_directories(data_dir);
   auto certificates = pki::ensure_serving_certificates((data_dir / "pki").string());
-  std::string token = flags.token.empty() ? load_or_create_token(data_dir / "token") : flags.token;
+  std::string token = flags.token;
+  if (token.empty()) {
+    std::string error;
+    auto stored = dynop::net::load_or_create_bearer_token((data_dir / "token").string(), error);
+    if (!stored) throw std::runtime_error(error);
+    token = *stored;
+  }
 
   faults::FaultInjector injector(flags.faults);
   if (flags.faults != faults::FaultConfig{})

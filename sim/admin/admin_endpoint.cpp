@@ -1,8 +1,6 @@
 #include "sim/admin/admin_endpoint.hpp"
 
-#include <fmt/format.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json/serialize.hpp>
@@ -53,14 +51,6 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 }
 
 }  // namespace
-
-std::string random_token() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes for a token");
-  std::string out;
-  for (unsigned char b : bytes) out += fmt::format("{:02x}", b);
-  return out;
-}
 
 AdminEndpoint::AdminEndpoint(std::string token, NodeAgent& nodes, Kubelet& kubelet,
                              std::function<boost::json::object()> status)

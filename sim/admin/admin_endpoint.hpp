@@ -46,7 +46,4 @@ class AdminEndpoint {
   std::function<boost::json::object()> status_;
 };
 
-// A random token of 32 hex digits (OpenSSL's RNG).
-std::string random_token();
-
 }  // namespace dynop::sim

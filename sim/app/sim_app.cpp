@@ -1,19 +1,16 @@
 #include "sim/app/sim_app.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <atomic>
 #include <condition_variable>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "lib/kube/cache/informer.hpp"
 #include "lib/kube/cache/projection.hpp"
 #include "lib/kube/client/client.hpp"
+#include "lib/net/bearer_token.hpp"
 #include "lib/net/server.hpp"
 #include "lib/record/event_recorder.hpp"
 #include "lib/record/kube_event_sink.hpp"
@@ -42,25 +39,13 @@ const kube::Projection& kubelet_pod_projection() {
   return projection;
 }
 
+// The admin endpoint's bearer token: kept in `path`, or for this run only.
 Result<std::string> admin_token(const std::string& path) {
-  if (path.empty()) return random_token();
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string token = text.str();
-    while (!token.empty() && (token.back() == '\n' || token.back() == ' ')) token.pop_back();
-    if (!in.bad() && !token.empty()) return token;
-  }
-  std::string token = random_token();
-  const mode_t old_mask = ::umask(077);
-  std::ofstream out(path, std::ios::trunc);
-  out << token << "\n";
-  out.close();
-  ::umask(old_mask);
-  if (!out) return Error{path + ": cannot write the admin token"};
-  return token;
+  if (path.empty()) return net::random_bearer_token();
+  std::string error;
+  auto token = net::load_or_create_bearer_token(path, error);
+  if (!token) return Error{error};
+  return *token;
 }
 
 Result<std::pair<std::string, std::uint16_t>> split_address(const std::string& address) {
