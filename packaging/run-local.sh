@@ -78,6 +78,7 @@ if [[ -z "$prometheus_port" ]]; then
       break
     fi
   done
+  [[ -n "$prometheus_port" ]] || { echo "run-local: no free port for Prometheus in 9090-9190 (set DYNOP_PROMETHEUS_PORT)" >&2; exit 1; }
 fi
 prometheus_url="http://127.0.0.1:$prometheus_port"
 "${session[@]}" "$bin/dynop-localcluster" --data-dir "$data" \
