@@ -7,7 +7,7 @@ if(TARGET dynop_host_plugins)
     dynop::host_config dynop::host_server dynop::host_plugins dynop::host_admission
     dynop::host_manager dynop::host_scheduler dynop::host_autoscaling dynop::host_prometheus
     dynop::leaderelection dynop::record dynop::controller dynop::kube_cache
-    dynop::kube_client dynop::net dynop::log dynop::metrics
+    dynop::kube_client dynop::net dynop::log dynop::metrics dynop::cli
     spdlog::spdlog Threads::Threads)
   set_target_properties(dynop PROPERTIES
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin

@@ -34,6 +34,7 @@
 #include "host/plugins/plugin_manager.hpp"
 #include "host/prometheus/prometheus_service.hpp"
 #include "host/server/ops_server.hpp"
+#include "lib/cli/stop_signals.hpp"
 #include "lib/log/log.hpp"
 #include "lib/metrics/registry.hpp"
 
@@ -49,13 +50,6 @@ sigset_t stop_signals() {
   return signals;
 }
 
-int wait_for_signal(const sigset_t& signals) {
-  for (;;) {
-    int signal = 0;
-    if (sigwait(&signals, &signal) == 0) return signal;
-  }
-}
-
 // Sleeps up to `delay`; the signal that arrived (0 when none).
 int wait_for_signal_for(std::chrono::milliseconds delay) {
   sigset_t signals = stop_signals();
@@ -66,17 +60,6 @@ int wait_for_signal_for(std::chrono::milliseconds delay) {
     int signal = sigtimedwait(&signals, nullptr, &timeout);
     if (signal > 0) return signal;
     if (errno == EAGAIN) return 0;
-  }
-}
-
-const char* signal_name(int signal) {
-  switch (signal) {
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGINT:
-      return "SIGINT";
-    default:
-      return "SIGUSR1";
   }
 }
 
@@ -139,7 +122,7 @@ int run(const dynop::host::Config& config) {
         },
         &decisions);
     if (!kube) {
-      spdlog::info("received {}, shutting down", signal_name(early_signal));
+      spdlog::info("received {}, shutting down", dynop::cli::signal_name(early_signal));
       ops.stop();
       spdlog::info("shutdown complete");
       return 0;
@@ -226,10 +209,10 @@ int run(const dynop::host::Config& config) {
   }
   if (signal == 0) {
     spdlog::info("dynop is ready");
-    signal = wait_for_signal(stop_signals());
+    signal = dynop::cli::wait_for_signal(stop_signals());
   }
   const bool lost_leadership = signal == SIGUSR1;
-  if (!lost_leadership) spdlog::info("received {}, shutting down", signal_name(signal));
+  if (!lost_leadership) spdlog::info("received {}, shutting down", dynop::cli::signal_name(signal));
 
   plugins_started = false;  // readyz fails while we drain
   if (admission) admission->stop();

@@ -1,6 +1,7 @@
 #include "lib/cli/stop_signals.hpp"
 
 #include <pthread.h>
+#include <string.h>  // sigabbrev_np
 
 namespace dynop::cli {
 
@@ -22,14 +23,9 @@ int wait_for_signal(const sigset_t& signals) {
 }
 
 std::string signal_name(int signal) {
-  switch (signal) {
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGINT:
-      return "SIGINT";
-    default:
-      return "signal " + std::to_string(signal);
-  }
+  const char* abbreviation = sigabbrev_np(signal);  // "TERM", glibc's own table
+  return abbreviation != nullptr ? std::string("SIG") + abbreviation
+                                 : "signal " + std::to_string(signal);
 }
 
 }  // namespace dynop::cli

@@ -23,7 +23,8 @@ sigset_t block_stop_signals();
 // Waits for one of `signals` (blocked in every thread) and returns it.
 int wait_for_signal(const sigset_t& signals);
 
-// "SIGTERM", "SIGINT", or "signal N": for the "received ..., shutting down" log line.
+// "SIGTERM", "SIGINT", "SIGUSR1"... ("signal N" for a number glibc does not
+// name): for the "received ..., shutting down" log line.
 std::string signal_name(int signal);
 
 }  // namespace dynop::cli
