@@ -9,19 +9,21 @@ namespace dynop::host::scheduler {
 std::shared_ptr<const kube::Projection> scheduling_pod_projection() {
   // Only what scheduling reads: reconcilers declare the pod fields they read
   // themselves (dynop_cache_spec), and the informer factory keeps the union.
-  static const auto projection = std::make_shared<const kube::Projection>(std::vector<std::string>{
-      "apiVersion", "kind", "spec.affinity.nodeAffinity", "spec.tolerations",
-      "spec.initContainers.resources", "spec.overhead", "spec.priority", "spec.schedulerName",
-      "spec.nodeName", "spec.nodeSelector", "spec.containers.resources", "status.phase",
-      "status.conditions", "metadata.labels", "metadata.annotations", "metadata.creationTimestamp",
-      "metadata.deletionTimestamp"});
+  static const auto projection =
+      std::make_shared<const kube::Projection>(kube::Projection::of_fields(
+          {"spec.affinity.nodeAffinity", "spec.tolerations", "spec.initContainers.resources",
+           "spec.overhead", "spec.priority", "spec.schedulerName", "spec.nodeName",
+           "spec.nodeSelector", "spec.containers.resources", "status.phase", "status.conditions",
+           "metadata.labels", "metadata.annotations", "metadata.creationTimestamp",
+           "metadata.deletionTimestamp"}));
   return projection;
 }
 
 std::shared_ptr<const kube::Projection> scheduling_node_projection() {
-  static const auto projection = std::make_shared<const kube::Projection>(std::vector<std::string>{
-      "apiVersion", "kind", "metadata.labels", "spec.taints", "spec.unschedulable",
-      "status.allocatable", "status.conditions.type", "status.conditions.status"});
+  static const auto projection =
+      std::make_shared<const kube::Projection>(kube::Projection::of_fields(
+          {"metadata.labels", "spec.taints", "spec.unschedulable", "status.allocatable",
+           "status.conditions.type", "status.conditions.status"}));
   return projection;
 }
 
