@@ -271,6 +271,11 @@ void Scheduler::apply_pod(PodInfo info) {
       if (auto parsed = parse_group_plan(*plan)) planned_[parsed->id].push_back(info);
 
   if (!info.node_name.empty() && !info.terminal) {
+    // Already counted there (any later update of a bound pod, or our own
+    // reservation now seen bound where we put it): nothing changes but the
+    // queue, so no view is built (this runs for every pod update in the cluster).
+    const std::optional<uint32_t> counted = cluster_.counted_on(key);
+    const bool counted_there = counted && cluster_.name_of(*counted) == info.node_name;
     // It counts on a node from now on, wherever we thought it would go.
     if (it != pods_.end()) {
       Entry& e = it->second;
@@ -283,13 +288,15 @@ void Scheduler::apply_pod(PodInfo info) {
         bound_group_[key] = group_key(e);
       }
       dequeue(e);
+      pods_.erase(it);
+      if (counted_there) return;
       PodView view(std::move(info), resources_);
       cluster_.count(key, view, view.info().node_name);
-      pods_.erase(it);
       return;
     }
+    if (counted_there) return;
     PodView view(std::move(info), resources_);
-    if (!cluster_.counted_on(key) && plugin != nullptr) {
+    if (!counted && plugin != nullptr) {
       const GroupSpec group = plugin->pod_group(view);
       if (group.gang()) {
         const std::string gk = view.info().ns + "/" + group.name;
