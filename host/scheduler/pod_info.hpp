@@ -24,11 +24,13 @@ struct SelectorRequirement {
   std::string key;
   int32_t op = DYNOP_SELECTOR_IN;  // dynop_selector_operator
   std::vector<std::string> values;
+  friend bool operator==(const SelectorRequirement&, const SelectorRequirement&) = default;
 };
 
 struct NodeSelectorTerm {
   std::vector<SelectorRequirement> expressions;
   std::vector<SelectorRequirement> fields;
+  friend bool operator==(const NodeSelectorTerm&, const NodeSelectorTerm&) = default;
 };
 
 struct TolerationInfo {
@@ -36,6 +38,7 @@ struct TolerationInfo {
   int32_t op = DYNOP_TOLERATION_EQUAL;
   std::string value;
   int32_t effect = DYNOP_TAINT_EFFECT_ALL;
+  friend bool operator==(const TolerationInfo&, const TolerationInfo&) = default;
 };
 
 struct PodInfo {

@@ -12,23 +12,14 @@
 namespace dynop::host::scheduler {
 namespace {
 
-bool same_pairs(const StringPairs& a, const StringPairs& b) { return a == b; }
-
-bool same_requirements(const std::vector<SelectorRequirement>& a,
-                       const std::vector<SelectorRequirement>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i].key != b[i].key || a[i].op != b[i].op || a[i].values != b[i].values) return false;
-  return true;
-}
-
 // Whether an update of a pending pod can change where it fits. Status-only
 // changes (our own PodScheduled condition) must not wake it: that would be a
 // loop of writes and retries.
 bool same_scheduling_facts(const PodInfo& a, const PodInfo& b) {
-  if (a.priority != b.priority || a.requests != b.requests || a.scheduler_name != b.scheduler_name)
-    return false;
-  if (!same_pairs(a.labels, b.labels) || !same_pairs(a.node_selector, b.node_selector))
+  if (a.priority != b.priority || a.requests != b.requests ||
+      a.scheduler_name != b.scheduler_name || a.labels != b.labels ||
+      a.node_selector != b.node_selector || a.tolerations != b.tolerations ||
+      a.required_node_affinity != b.required_node_affinity)
     return false;
   // Annotations, but for the group plan this host writes itself.
   auto annotations = [](const StringPairs& all) {
@@ -37,19 +28,7 @@ bool same_scheduling_facts(const PodInfo& a, const PodInfo& b) {
       if (kv.first != kGroupPlanAnnotation) out.push_back(kv);
     return out;
   };
-  if (annotations(a.annotations) != annotations(b.annotations)) return false;
-  if (a.tolerations.size() != b.tolerations.size()) return false;
-  for (std::size_t i = 0; i < a.tolerations.size(); ++i) {
-    const auto &x = a.tolerations[i], &y = b.tolerations[i];
-    if (x.key != y.key || x.op != y.op || x.value != y.value || x.effect != y.effect) return false;
-  }
-  if (a.required_node_affinity.size() != b.required_node_affinity.size()) return false;
-  for (std::size_t i = 0; i < a.required_node_affinity.size(); ++i)
-    if (!same_requirements(a.required_node_affinity[i].expressions,
-                           b.required_node_affinity[i].expressions) ||
-        !same_requirements(a.required_node_affinity[i].fields, b.required_node_affinity[i].fields))
-      return false;
-  return true;
+  return annotations(a.annotations) == annotations(b.annotations);
 }
 
 std::optional<std::string_view> node_label(const dynop_cluster_view& cluster, uint32_t node,
