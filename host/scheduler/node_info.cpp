@@ -2,20 +2,12 @@
 
 #include <algorithm>
 
+#include "host/scheduler/dom_fields.hpp"
 #include "lib/apimachinery/json_decode.hpp"
 
 namespace dynop::host::scheduler {
-namespace {
 
 namespace dom = simdjson::dom;
-
-std::string string_at(dom::object o, std::string_view key) {
-  std::string_view out;
-  if (o[key].get(out) != simdjson::SUCCESS) return {};
-  return std::string(out);
-}
-
-}  // namespace
 
 apimachinery::Result<NodeInfo> decode_node(std::string_view json) {
   thread_local apimachinery::JsonDecoder decoder;
@@ -29,14 +21,7 @@ apimachinery::Result<NodeInfo> decode_node(std::string_view json) {
   if (node["metadata"].get(metadata) != simdjson::SUCCESS)
     return apimachinery::Error{"a node without metadata"};
   out.name = string_at(metadata, "name");
-  dom::object labels;
-  if (metadata["labels"].get(labels) == simdjson::SUCCESS)
-    for (auto field : labels) {
-      std::string_view v;
-      if (field.value.get(v) == simdjson::SUCCESS)
-        out.labels.emplace_back(std::string(field.key), v);
-    }
-  std::sort(out.labels.begin(), out.labels.end());
+  out.labels = string_map(object_at(metadata, "labels"));
 
   dom::object spec;
   if (node["spec"].get(spec) == simdjson::SUCCESS) {
@@ -48,11 +33,9 @@ apimachinery::Result<NodeInfo> decode_node(std::string_view json) {
       for (dom::element t : taints) {
         dom::object taint;
         if (t.get(taint) != simdjson::SUCCESS) continue;
-        const std::string effect = string_at(taint, "effect");
-        TaintInfo info{string_at(taint, "key"), string_at(taint, "value"), DYNOP_TAINT_NO_SCHEDULE};
-        if (effect == "PreferNoSchedule") info.effect = DYNOP_TAINT_PREFER_NO_SCHEDULE;
-        if (effect == "NoExecute") info.effect = DYNOP_TAINT_NO_EXECUTE;
-        out.taints.push_back(std::move(info));
+        out.taints.push_back(
+            TaintInfo{string_at(taint, "key"), string_at(taint, "value"),
+                      taint_effect(string_at(taint, "effect"), DYNOP_TAINT_NO_SCHEDULE)});
       }
   }
   dom::object status;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "host/scheduler/dom_fields.hpp"
 #include "lib/apimachinery/json_decode.hpp"
 #include "lib/apimachinery/quantity.hpp"
 #include "lib/apimachinery/time.hpp"
@@ -11,33 +12,6 @@ namespace dynop::host::scheduler {
 namespace {
 
 namespace dom = simdjson::dom;
-
-std::optional<dom::object> object_at(dom::object o, std::string_view key) {
-  dom::object out;
-  if (o[key].get(out) != simdjson::SUCCESS) return std::nullopt;
-  return out;
-}
-std::optional<dom::array> array_at(dom::object o, std::string_view key) {
-  dom::array out;
-  if (o[key].get(out) != simdjson::SUCCESS) return std::nullopt;
-  return out;
-}
-std::string string_at(dom::object o, std::string_view key) {
-  std::string_view out;
-  if (o[key].get(out) != simdjson::SUCCESS) return {};
-  return std::string(out);
-}
-
-StringPairs string_map(std::optional<dom::object> o) {
-  StringPairs out;
-  if (!o) return out;
-  for (auto field : *o) {
-    std::string_view v;
-    if (field.value.get(v) == simdjson::SUCCESS) out.emplace_back(std::string(field.key), v);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 int32_t selector_op(std::string_view op) {
   if (op == "NotIn") return DYNOP_SELECTOR_NOT_IN;
@@ -66,13 +40,6 @@ std::vector<SelectorRequirement> requirements(std::optional<dom::array> list) {
     out.push_back(std::move(req));
   }
   return out;
-}
-
-int32_t taint_effect(std::string_view effect) {
-  if (effect == "NoSchedule") return DYNOP_TAINT_NO_SCHEDULE;
-  if (effect == "PreferNoSchedule") return DYNOP_TAINT_PREFER_NO_SCHEDULE;
-  if (effect == "NoExecute") return DYNOP_TAINT_NO_EXECUTE;
-  return DYNOP_TAINT_EFFECT_ALL;
 }
 
 // A quantity written as a JSON string or a bare number.
@@ -178,7 +145,7 @@ apimachinery::Result<PodInfo> decode_pod(std::string_view json) {
         info.op = string_at(tol, "operator") == "Exists" ? DYNOP_TOLERATION_EXISTS
                                                          : DYNOP_TOLERATION_EQUAL;
         info.value = string_at(tol, "value");
-        info.effect = taint_effect(string_at(tol, "effect"));
+        info.effect = taint_effect(string_at(tol, "effect"), DYNOP_TAINT_EFFECT_ALL);
         out.tolerations.push_back(std::move(info));
       }
     // kube-scheduler's computePodResourceRequest: max(sum of containers,
