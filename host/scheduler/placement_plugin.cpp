@@ -74,8 +74,9 @@ class AbiPlacementPlugin final : public PluginBase {
       for (std::size_t i = 0; i < result.reason_count; ++i) {
         const auto* r = reinterpret_cast<const dynop_filter_reason*>(bytes + i * stride);
         FilterVerdicts::Reason reason{r->code, {}};
-        for (std::size_t m = 0; m < r->message_count; ++m)
-          reason.messages.push_back(str(r->messages[m]));
+        if (out.want_messages)
+          for (std::size_t m = 0; m < r->message_count; ++m)
+            reason.messages.push_back(str(r->messages[m]));
         out.reasons.push_back(std::move(reason));
       }
     }

@@ -43,6 +43,10 @@ struct FilterVerdicts {
   };
   std::vector<uint32_t> verdicts;
   std::vector<Reason> reasons;
+  // Whether the reasons' messages are wanted: only a pod's diagnosis reads
+  // them, not the search for a node. When not, the typed-hooks adapter does
+  // not copy them out of the plugin (codes and verdicts are kept either way).
+  bool want_messages = true;
 };
 
 struct GroupSpec {

@@ -559,6 +559,7 @@ Scheduler::Attempt Scheduler::find_node(Entry& entry, const std::vector<uint32_t
   }
   std::vector<uint32_t> feasible;
   FilterVerdicts verdicts;
+  verdicts.want_messages = false;  // a failure is diagnosed afterwards, over every node
   // When only `limit` feasible nodes are wanted, the first chunk is a few
   // times that and each next one twice as big (up to filter_chunk): a pod
   // that fits is judged on tens of nodes, not thousands.
