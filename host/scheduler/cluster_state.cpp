@@ -80,9 +80,8 @@ void ClusterState::release_if_empty(uint32_t index) {
 }
 
 bool ClusterState::upsert_node(NodeInfo info) {
-  sync_resources();
   for (const auto& [name, amount] : info.allocatable) resources_.intern(name);
-  sync_resources();
+  sync_resources();  // every slot sized for the resources met so far, this node's included
   const uint32_t index = slot_for(info.name);
   Slot& s = *slots_[index];
   const bool added = !s.exists;
