@@ -190,6 +190,17 @@ class SchedulerTest : public ::testing::Test {
     std::sort(p.labels.begin(), p.labels.end());
     return p;
   }
+  // What a leader killed between bindings leaves of gang "mn" (4 pods of 4
+  // GPUs): plans on all (ranks 0-1 on n1, 2-3 on n2), ranks 0-1 bound.
+  void create_half_bound_gang() {
+    for (int rank = 0; rank < 4; ++rank) {
+      PodInfo p = member("mn", rank, 4, 4);
+      const std::string node = rank < 2 ? "n1" : "n2";
+      p.annotations = {{std::string(kGroupPlanAnnotation), "0123456789abcdef 4 " + node}};
+      if (rank < 2) p.node_name = node;
+      create(p);
+    }
+  }
   std::string node_of(const std::string& pod) { return api_.pods.at("default/" + pod).node_name; }
   std::vector<std::string> events_of(const std::string& pod) {
     std::vector<std::string> out;
@@ -501,14 +512,7 @@ TEST_F(SchedulerTest, AGangWhoseBindingFailsMidwayIsRolledBack) {
 TEST_F(SchedulerTest, ANewLeaderCompletesAHalfBoundGang) {
   add_node(gpu_node("n1", 8));
   add_node(gpu_node("n2", 8));
-  // What a leader killed between bindings leaves: plans on all, two bound.
-  for (int rank = 0; rank < 4; ++rank) {
-    PodInfo p = member("mn", rank, 4, 4);
-    const std::string node = rank < 2 ? "n1" : "n2";
-    p.annotations = {{std::string(kGroupPlanAnnotation), "0123456789abcdef 4 " + node}};
-    if (rank < 2) p.node_name = node;
-    create(p);
-  }
+  create_half_bound_gang();
   scheduler_->caches_synced();
   settle();
   EXPECT_EQ(node_of("mn-2"), "n2");
@@ -519,14 +523,7 @@ TEST_F(SchedulerTest, ANewLeaderCompletesAHalfBoundGang) {
 
 TEST_F(SchedulerTest, ANewLeaderRollsBackAHalfBoundGangItCannotComplete) {
   add_node(gpu_node("n1", 8));
-  // n2, planned for ranks 2 and 3, is gone.
-  for (int rank = 0; rank < 4; ++rank) {
-    PodInfo p = member("mn", rank, 4, 4);
-    const std::string node = rank < 2 ? "n1" : "n2";
-    p.annotations = {{std::string(kGroupPlanAnnotation), "0123456789abcdef 4 " + node}};
-    if (rank < 2) p.node_name = node;
-    create(p);
-  }
+  create_half_bound_gang();  // n2, planned for ranks 2 and 3, is gone
   scheduler_->caches_synced();
   settle();
   EXPECT_FALSE(api_.pods.contains("default/mn-0"));
