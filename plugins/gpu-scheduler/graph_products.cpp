@@ -1,9 +1,11 @@
 #include "plugins/gpu-scheduler/graph_products.hpp"
 
+#include "plugins/common/names.hpp"
+
 namespace dynop::plugins::gpu_scheduler {
 
 std::string graph_of(const sdk::PodView& pod) {
-  auto graph = pod.label(kGraphLabel);
+  auto graph = pod.label(common::kLabelDgdName);
   if (!graph || graph->empty()) return {};
   std::string out(pod.ns());
   out.push_back('/');

@@ -14,9 +14,7 @@
 
 namespace dynop::plugins::gpu_scheduler {
 
-inline constexpr std::string_view kGraphLabel = "nvidia.com/dynamo-graph-deployment-name";
-
-// "<namespace>/<dgd>" for a pod of a graph, "" otherwise.
+// "<namespace>/<dgd>" for a pod of a graph (its common::kLabelDgdName), "" otherwise.
 std::string graph_of(const sdk::PodView& pod);
 
 class GraphProducts {

@@ -302,22 +302,22 @@ TEST(GpuScheduler, PrefersTheGpuProductTheGraphAlreadyUses) {
   h.add("h100", kH100, 8);
   h.add("h200", kH200, 8);
   FakePod prefill = gpu_pod("prefill", 4);
-  prefill.label(std::string(kGraphLabel), "llama");
+  prefill.label(std::string(common::kLabelDgdName), "llama");
   prefill.affinity_term({{std::string(kGpuProductLabel), sdk::SelectorOperator::kIn, {kH200}}});
   EXPECT_EQ(h.place(prefill).node, "h200");
   EXPECT_THAT(h.scheduler().graph_products().products("default/llama"), ElementsAre(kH200));
   // Binpack alone would pick either empty-ish node; the graph's product wins.
   FakePod decode = gpu_pod("decode", 2);
-  decode.label(std::string(kGraphLabel), "llama");
+  decode.label(std::string(common::kLabelDgdName), "llama");
   const Outcome o = h.place(decode);
   EXPECT_EQ(o.node, "h200");
   EXPECT_EQ(o.candidates.front(), "h200");
   // Another graph has no preference: the fuller node by binpack, again h200.
   FakePod other = gpu_pod("other", 2);
-  other.label(std::string(kGraphLabel), "qwen");
+  other.label(std::string(common::kLabelDgdName), "qwen");
   EXPECT_EQ(h.place(other).node, "h200");
   FakePod other2 = gpu_pod("other-2", 4);
-  other2.label(std::string(kGraphLabel), "qwen");
+  other2.label(std::string(common::kLabelDgdName), "qwen");
   // h200 has no room for 4 more: qwen now uses h100 too.
   EXPECT_EQ(h.place(other2).node, "h100");
 
@@ -327,9 +327,9 @@ TEST(GpuScheduler, PrefersTheGpuProductTheGraphAlreadyUses) {
   plain.add("h100", kH100, 8);
   plain.add("h200", kH200, 8);
   FakePod x = gpu_pod("x", 4);
-  x.label(std::string(kGraphLabel), "g");
+  x.label(std::string(common::kLabelDgdName), "g");
   FakePod y = gpu_pod("y", 4);
-  y.label(std::string(kGraphLabel), "g");
+  y.label(std::string(common::kLabelDgdName), "g");
   const std::string first = plain.place(x).node.value();
   EXPECT_EQ(plain.place(y).node, first);  // binpack only
 }
@@ -338,14 +338,14 @@ TEST(GpuScheduler, GraphProductsFollowPodsComingAndGoing) {
   Harness h;
   const NodeIndex n = h.add("h100", kH100, 8);
   FakePod pod = gpu_pod("w", 1);
-  pod.label(std::string(kGraphLabel), "g");
+  pod.label(std::string(common::kLabelDgdName), "g");
   h.assign(pod, n);
   EXPECT_THAT(h.scheduler().graph_products().products("default/g"), ElementsAre(kH100));
   h.scheduler().on_pod(h.cluster().view(), h.cluster().view_of(pod), n, sdk::PodEvent::kUnassigned);
   EXPECT_TRUE(h.scheduler().graph_products().products("default/g").empty());
   // CPU-only pods (frontends) say nothing about a graph's GPUs.
   FakePod frontend("default", "frontend");
-  frontend.label(std::string(kGraphLabel), "g").request("cpu", 500);
+  frontend.label(std::string(common::kLabelDgdName), "g").request("cpu", 500);
   h.assign(frontend, n);
   EXPECT_TRUE(h.scheduler().graph_products().products("default/g").empty());
 }
