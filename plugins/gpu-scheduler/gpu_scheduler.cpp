@@ -34,25 +34,20 @@ sdk::PodGroup GpuScheduler::pod_group(const sdk::PodView& pod) const {
 }
 
 const NodeSet& GpuScheduler::taint_mask(const PodTolerations& tolerations) {
-  CachedMask& cached = taint_masks_[tolerations.signature()];
-  if (cached.generation == inventory_.generation() + 1 && cached.nodes.size() == inventory_.slots())
-    return cached.nodes;
-  cached.nodes = NodeSet(inventory_.slots());
-  for (std::size_t n = 0; n < inventory_.slots(); ++n) {
-    const auto& taints = inventory_.taints(static_cast<sdk::NodeIndex>(n));
-    if (taints.empty() || tolerations.first_untolerated(taints) == nullptr) cached.nodes.set(n);
-  }
-  cached.generation = inventory_.generation() + 1;  // 0 means "never computed"
-  return cached.nodes;
+  return cached_mask(taint_masks_, tolerations.signature(), [&] {
+    NodeSet nodes(inventory_.slots());
+    for (std::size_t n = 0; n < inventory_.slots(); ++n) {
+      const auto& taints = inventory_.taints(static_cast<sdk::NodeIndex>(n));
+      if (taints.empty() || tolerations.first_untolerated(taints) == nullptr) nodes.set(n);
+    }
+    return nodes;
+  });
 }
 
 const NodeSet& GpuScheduler::affinity_mask(const NodeAffinity& affinity) {
-  CachedMask& cached = affinity_masks_[affinity.signature()];
-  if (cached.generation == inventory_.generation() + 1 && cached.nodes.size() == inventory_.slots())
-    return cached.nodes;
-  cached.nodes = affinity.matching(inventory_.labels(), inventory_.fields(), inventory_.slots());
-  cached.generation = inventory_.generation() + 1;
-  return cached.nodes;
+  return cached_mask(affinity_masks_, affinity.signature(), [&] {
+    return affinity.matching(inventory_.labels(), inventory_.fields(), inventory_.slots());
+  });
 }
 
 const GpuScheduler::PodContext& GpuScheduler::context(const sdk::ClusterView& cluster,

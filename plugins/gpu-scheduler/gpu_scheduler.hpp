@@ -90,8 +90,20 @@ class GpuScheduler {
     std::uint64_t generation = 0;
     NodeSet nodes;
   };
-  std::unordered_map<std::string, CachedMask> taint_masks_;     // by toleration signature
-  std::unordered_map<std::string, CachedMask> affinity_masks_;  // by affinity signature
+  using CachedMasks = std::unordered_map<std::string, CachedMask>;
+  // masks[signature], computed again when the inventory changed since.
+  template <class Compute>
+  const NodeSet& cached_mask(CachedMasks& masks, const std::string& signature, Compute compute) {
+    CachedMask& cached = masks[signature];
+    if (cached.generation != inventory_.generation() + 1 ||
+        cached.nodes.size() != inventory_.slots()) {
+      cached.nodes = compute();
+      cached.generation = inventory_.generation() + 1;  // 0 means "never computed"
+    }
+    return cached.nodes;
+  }
+  CachedMasks taint_masks_;     // by toleration signature
+  CachedMasks affinity_masks_;  // by affinity signature
   // What each counted pod contributed to graph_products_, by uid.
   std::unordered_map<std::string, std::pair<std::string, std::string>> counted_;
 };
