@@ -155,6 +155,38 @@ class Placement : public ::testing::Test {
            field_text(r.json(), {"metadata", "deletionTimestamp"}) != "<missing>";
   }
 
+  // Gang "mn" (4 pods of 4 GPUs) on two nodes of one clique, left half bound
+  // by a leader killed (SIGKILL) midway: the binding of the last member keeps
+  // failing (429 with Retry-After, which the host's client waits out), so
+  // three are bound and mn-3 is not. `planned` gets mn-3's plan annotation.
+  void leave_gang_half_bound(std::string& planned) {
+    create_node(gpu_node("n-0", kH100, 8, {{"nvidia.com/gpu.clique", "a"}}));
+    create_node(gpu_node("n-1", kH100, 8, {{"nvidia.com/gpu.clique", "a"}}));
+    auto faults =
+        cluster_.put("/admin/faults", json::object{{"writeErrorRate", 1},
+                                                   {"writeErrorCode", 429},
+                                                   {"retryAfterSeconds", 5},
+                                                   {"resources", json::array{"pods/binding"}},
+                                                   {"names", json::array{"mn-3"}}});
+    ASSERT_EQ(faults.status, 200u) << faults.body;
+    test::RunningHost& first = start_host();
+    for (int rank = 0; rank < 4; ++rank) create_pod(member("mn", rank, 4, 4));
+    ASSERT_TRUE(
+        eventually([&] { return bound("mn-0") && bound("mn-1") && bound("mn-2"); }, kWaitSeconds))
+        << first.log();
+    first.process().signal(SIGKILL);
+    first.process().wait(std::chrono::seconds(10));
+    EXPECT_EQ(node_of("mn-3"), "");  // half bound: three of four
+    planned =
+        field_text(pod("mn-3"), {"metadata", "annotations", "placement.dynop.dev/group-plan"});
+    ASSERT_NE(planned, "<missing>");
+  }
+  void clear_faults() {
+    auto clear = cluster_.put("/admin/faults",
+                              json::object{{"writeErrorRate", 0}, {"names", json::array{}}});
+    ASSERT_EQ(clear.status, 200u) << clear.body;
+  }
+
   test::TempDir dir_;
   test::LocalCluster cluster_;
   test::Kubectl kubectl_{cluster_.kubeconfig(), dir_.path() / "kube-cache"};
@@ -271,32 +303,9 @@ TEST_F(Placement, AGangLandsWholeInOneCliqueOrNotAtAll) {
 // The leader dies (SIGKILL) halfway through binding a gang: the next leader
 // finds the gang half bound through its plan annotations and completes it.
 TEST_F(Placement, ANewLeaderCompletesAGangItsPredecessorHalfBound) {
-  create_node(gpu_node("n-0", kH100, 8, {{"nvidia.com/gpu.clique", "a"}}));
-  create_node(gpu_node("n-1", kH100, 8, {{"nvidia.com/gpu.clique", "a"}}));
-  // The binding of the last member keeps failing (429 with Retry-After, which
-  // the host's client waits out), so the first host is stuck midway.
-  auto faults =
-      cluster_.put("/admin/faults", json::object{{"writeErrorRate", 1},
-                                                 {"writeErrorCode", 429},
-                                                 {"retryAfterSeconds", 5},
-                                                 {"resources", json::array{"pods/binding"}},
-                                                 {"names", json::array{"mn-3"}}});
-  ASSERT_EQ(faults.status, 200u) << faults.body;
-  test::RunningHost& first = start_host();
-  for (int rank = 0; rank < 4; ++rank) create_pod(member("mn", rank, 4, 4));
-  ASSERT_TRUE(
-      eventually([&] { return bound("mn-0") && bound("mn-1") && bound("mn-2"); }, kWaitSeconds))
-      << first.log();
-  first.process().signal(SIGKILL);
-  first.process().wait(std::chrono::seconds(10));
-  EXPECT_EQ(node_of("mn-3"), "");  // half bound: three of four
-  const std::string planned =
-      field_text(pod("mn-3"), {"metadata", "annotations", "placement.dynop.dev/group-plan"});
-  ASSERT_NE(planned, "<missing>");
-
-  auto clear =
-      cluster_.put("/admin/faults", json::object{{"writeErrorRate", 0}, {"names", json::array{}}});
-  ASSERT_EQ(clear.status, 200u) << clear.body;
+  std::string planned;
+  ASSERT_NO_FATAL_FAILURE(leave_gang_half_bound(planned));
+  ASSERT_NO_FATAL_FAILURE(clear_faults());
   test::RunningHost& second = start_host();
   ASSERT_TRUE(eventually([&] { return bound("mn-3"); }, kWaitSeconds)) << second.log();
   EXPECT_EQ(node_of("mn-3"), planned.substr(planned.rfind(' ') + 1));
@@ -309,29 +318,11 @@ TEST_F(Placement, ANewLeaderCompletesAGangItsPredecessorHalfBound) {
 // Same, but the node planned for the unbound member is gone: the next leader
 // rolls the gang back, deleting its bound pods, so nothing stays half bound.
 TEST_F(Placement, ANewLeaderRollsBackAGangItCannotComplete) {
-  create_node(gpu_node("n-0", kH100, 8, {{"nvidia.com/gpu.clique", "a"}}));
-  create_node(gpu_node("n-1", kH100, 8, {{"nvidia.com/gpu.clique", "a"}}));
-  auto faults =
-      cluster_.put("/admin/faults", json::object{{"writeErrorRate", 1},
-                                                 {"writeErrorCode", 429},
-                                                 {"retryAfterSeconds", 5},
-                                                 {"resources", json::array{"pods/binding"}},
-                                                 {"names", json::array{"mn-3"}}});
-  ASSERT_EQ(faults.status, 200u) << faults.body;
-  test::RunningHost& first = start_host();
-  for (int rank = 0; rank < 4; ++rank) create_pod(member("mn", rank, 4, 4));
-  ASSERT_TRUE(
-      eventually([&] { return bound("mn-0") && bound("mn-1") && bound("mn-2"); }, kWaitSeconds))
-      << first.log();
-  first.process().signal(SIGKILL);
-  first.process().wait(std::chrono::seconds(10));
-  const std::string planned =
-      field_text(pod("mn-3"), {"metadata", "annotations", "placement.dynop.dev/group-plan"});
+  std::string planned;
+  ASSERT_NO_FATAL_FAILURE(leave_gang_half_bound(planned));
   const std::string node = planned.substr(planned.rfind(' ') + 1);
   ASSERT_EQ(cluster_.del("/api/v1/nodes/" + node).status, 200u);
-  auto clear =
-      cluster_.put("/admin/faults", json::object{{"writeErrorRate", 0}, {"names", json::array{}}});
-  ASSERT_EQ(clear.status, 200u) << clear.body;
+  ASSERT_NO_FATAL_FAILURE(clear_faults());
   test::RunningHost& second = start_host();
   // Its bound pods are deleted (Terminating: no kubelet finishes them here).
   ASSERT_TRUE(eventually(
