@@ -235,10 +235,9 @@ TEST_F(SchedulerTest, BindsAPodAndTellsWhere) {
 
 TEST_F(SchedulerTest, EachCycleReportsThePodsItDecidedAGangsMembersTogether) {
   std::vector<std::size_t> decided;
-  on_cycle_ = [&](std::size_t pods, std::chrono::nanoseconds took) {
-    decided.push_back(pods);
-    EXPECT_GE(took.count(), 0);
-  };
+  // The cycle's wall time is not checked here: it is a timing figure, which
+  // bench/placement records (p99 per decision).
+  on_cycle_ = [&](std::size_t pods, std::chrono::nanoseconds) { decided.push_back(pods); };
   make("");
   add_node(gpu_node("a1", 8, "NVIDIA-H100", {{"nvidia.com/gpu.clique", "a"}}));
   create(make_pod("fits", 2));
