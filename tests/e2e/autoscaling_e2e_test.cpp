@@ -601,7 +601,7 @@ spec:
   auto described = ok({"describe", adapter, "-n", "plugin-scaled"});
   EXPECT_TRUE(std::regex_search(
       described, std::regex(R"(Normal +ScaledByPlugin +\S+ +dynop +promql-scaler: 1 -> 5: )"
-                            R"(query 2\.42[0-9]+ > 0\.500000)")))
+                            R"(query 2\.42[0-9]+, threshold 0\.500000 per replica)")))
       << described << host->stderr_text();
   // The write went through /scale as the configured identity's field manager.
   EXPECT_NE(ok({"get", adapter, "-n", "plugin-scaled", "--show-managed-fields", "-o",

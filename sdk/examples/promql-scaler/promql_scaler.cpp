@@ -84,9 +84,12 @@ class PromqlScaler : public dynop::sdk::Plugin {
     // Scale down only after the value has been low for the cooldown.
     if (last_ && wanted < *last_ && Clock::now() - last_active_ < cooldown_) wanted = *last_;
     last_ = wanted;
+    // Active, the value is shared out at `threshold` per replica (it may be
+    // below the threshold itself: any value over the activation asks for one).
     return {{target_, wanted,
-             "query " + std::to_string(v) + (active ? " > " : " <= ") +
-                 std::to_string(active ? threshold_ : activation_)}};
+             "query " + std::to_string(v) +
+                 (active ? ", threshold " + std::to_string(threshold_) + " per replica"
+                         : " <= activation " + std::to_string(activation_))}};
   }
 
  private:

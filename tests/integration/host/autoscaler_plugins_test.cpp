@@ -200,7 +200,7 @@ pluginConfig:
   EXPECT_THAT(json::serialize(adapter.at("metadata").at("managedFields")),
               HasSubstr(R"("manager":"dynop-file-scaler","operation":"Update")"));
 
-  // promql-scaler: the host's Prometheus answered 1.2 > 0.5.
+  // promql-scaler: the host's Prometheus answered 1.2, at 0.5 per replica.
   EXPECT_TRUE(
       test::eventually([&] { return adapter_replicas(cluster, "sglang-agg-frontend") == 3; }, 60))
       << host.log();
@@ -209,7 +209,8 @@ pluginConfig:
   EXPECT_TRUE(test::eventually(
       [&] {
         return has_event(cluster, "sglang-agg-frontend",
-                         "Normal ScaledByPlugin: promql-scaler: 1 -> 3: query 1.200000 > 0.500000");
+                         "Normal ScaledByPlugin: promql-scaler: 1 -> 3: query 1.200000, threshold "
+                         "0.500000 per replica");
       },
       30))
       << joined(adapter_events(cluster, "sglang-agg-frontend"));
