@@ -304,18 +304,28 @@ json::value printer_column_cell(const json::value& doc, const JsonPath& path,
   return nullptr;
 }
 
-const json::value* get_simple_path(const json::value& doc, std::string_view path) {
+const json::value* get_simple_path(const json::object& doc, std::string_view path) {
   if (!path.empty() && path[0] == '.') path.remove_prefix(1);
-  const json::value* cur = &doc;
-  while (!path.empty()) {
+  const json::object* parent = &doc;
+  while (parent) {
     size_t dot = path.find('.');
-    std::string_view key = path.substr(0, dot);
-    if (!cur->is_object()) return nullptr;
-    cur = cur->get_object().if_contains(key);
-    if (!cur) return nullptr;
-    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    const json::value* cur = parent->if_contains(path.substr(0, dot));
+    if (!cur || dot == std::string_view::npos) return cur;
+    path.remove_prefix(dot + 1);
+    if (path.empty()) return cur;
+    parent = cur->if_object();
   }
-  return cur;
+  return nullptr;
+}
+
+const json::value* get_simple_path(const json::value& doc, std::string_view path) {
+  if (path.empty() || path == ".") return &doc;
+  return doc.is_object() ? get_simple_path(doc.get_object(), path) : nullptr;
+}
+
+std::string get_simple_string(const json::object& doc, std::string_view path) {
+  const auto* v = get_simple_path(doc, path);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 Result<void> set_simple_path(json::value& doc, std::string_view path, json::value value) {

@@ -9,6 +9,7 @@
 //   ..name (recursive descent)
 // An optional `{...}` wrapper and leading `$` are accepted.
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <optional>
 #include <string>
@@ -57,6 +58,11 @@ boost::json::value printer_column_cell(const boost::json::value& doc, const Json
 // read, and write creating intermediate objects. Fails for paths with
 // brackets or non-object intermediates.
 const boost::json::value* get_simple_path(const boost::json::value& doc, std::string_view path);
+// The same inside an object held as such (no copy into a json::value); an
+// empty path selects nothing.
+const boost::json::value* get_simple_path(const boost::json::object& doc, std::string_view path);
+// The string at a simple path, or "" when absent or not a string.
+std::string get_simple_string(const boost::json::object& doc, std::string_view path);
 Result<void> set_simple_path(boost::json::value& doc, std::string_view path,
                              boost::json::value value);
 

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/json_path.hpp"
+#include "lib/apimachinery/object_meta.hpp"
 #include "lib/kube/cache/indexer.hpp"
 
 namespace dynop::localcluster::hpa {
@@ -11,23 +13,6 @@ namespace dynop::localcluster::hpa {
 namespace json = boost::json;
 
 namespace {
-
-std::string string_at(const json::object& o, std::initializer_list<const char*> path) {
-  const json::value* v = nullptr;
-  const json::object* cur = &o;
-  for (const char* key : path) {
-    if (!cur) return {};
-    v = cur->if_contains(key);
-    if (!v) return {};
-    cur = v->is_object() ? &v->get_object() : nullptr;
-  }
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::string group_of(const std::string& api_version) {
-  auto slash = api_version.find('/');
-  return slash == std::string::npos ? "" : api_version.substr(0, slash);
-}
 
 std::string message_of(const kube::Error& error) {
   if (error.message.empty() && error.http_status == 404) {
@@ -46,8 +31,9 @@ Result<kube::ResourceInfo> KubeHpaApi::resource_for(
   auto resource = client_.resource_for(target.api_version, target.kind);
   if (!resource) {
     // The RESTMapper's NoKindMatchError.
+    auto gv = apimachinery::parse_group_version(target.api_version);
     return apimachinery::Error{"no matches for kind \"" + target.kind + "\" in group \"" +
-                               group_of(target.api_version) + "\""};
+                               (gv ? gv->group : std::string()) + "\""};
   }
   return resource.value();
 }
@@ -75,7 +61,7 @@ Result<Scale> KubeHpaApi::get_scale(const std::string& ns,
   };
   scale.spec_replicas = int_at("spec", "replicas");
   scale.status_replicas = int_at("status", "replicas");
-  scale.selector = string_at(scale.raw, {"status", "selector"});
+  scale.selector = apimachinery::get_simple_string(scale.raw, "status.selector");
   return scale;
 }
 
@@ -96,8 +82,8 @@ Result<void> KubeHpaApi::update_scale(const std::string& ns,
 Result<void> KubeHpaApi::update_status(const json::object& hpa) {
   auto resource = client_.resource_for("autoscaling/v2", "HorizontalPodAutoscaler");
   if (!resource) return apimachinery::Error{message_of(resource.error())};
-  auto written = client_.update_status(*resource, string_at(hpa, {"metadata", "namespace"}),
-                                       string_at(hpa, {"metadata", "name"}), json::serialize(hpa));
+  auto written = client_.update_status(*resource, std::string(apimachinery::namespace_of(hpa)),
+                                       std::string(apimachinery::name(hpa)), json::serialize(hpa));
   if (!written) return apimachinery::Error{message_of(written.error())};
   return {};
 }
@@ -106,10 +92,10 @@ void KubeHpaApi::record_event(const json::object& hpa, const std::string& type,
                               const std::string& reason, const std::string& message) {
   record::InvolvedObject object{"autoscaling/v2",
                                 "HorizontalPodAutoscaler",
-                                string_at(hpa, {"metadata", "namespace"}),
-                                string_at(hpa, {"metadata", "name"}),
-                                string_at(hpa, {"metadata", "uid"}),
-                                string_at(hpa, {"metadata", "resourceVersion"})};
+                                std::string(apimachinery::namespace_of(hpa)),
+                                std::string(apimachinery::name(hpa)),
+                                std::string(apimachinery::uid(hpa)),
+                                std::string(apimachinery::resource_version(hpa))};
   recorder_.record(object, type, reason, message);
 }
 

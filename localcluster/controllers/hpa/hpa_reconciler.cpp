@@ -5,6 +5,7 @@
 #include <set>
 
 #include "lib/apimachinery/go_format.hpp"
+#include "lib/apimachinery/object_meta.hpp"
 #include "localcluster/builtin/autoscaling/hpa_defaults.hpp"
 #include "localcluster/controllers/hpa/hpa_conditions.hpp"
 
@@ -20,13 +21,6 @@ namespace {
 constexpr const char* kAbleToScale = "AbleToScale";
 constexpr const char* kScalingActive = "ScalingActive";
 constexpr const char* kScalingLimited = "ScalingLimited";
-
-std::string meta_string(const json::object& hpa, const char* key) {
-  const auto* meta = hpa.if_contains("metadata");
-  if (!meta || !meta->is_object()) return {};
-  const auto* v = meta->get_object().if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 std::string external_metric_name(const MetricSpec& m) {
   return "external metric " + m.metric.name + "(" +
@@ -85,20 +79,20 @@ std::optional<LabelSelector> HpaReconciler::validate_and_parse_selector(
     set(status, kScalingActive, "False", "InvalidSelector", error);
     return std::nullopt;
   }
-  const std::string key = meta_string(hpa, "namespace") + "/" + meta_string(hpa, "name");
+  const std::string key = apimachinery::object_key(hpa);
   std::map<std::string, LabelSelector> selectors;
   {
     std::lock_guard lock(mutex_);
     selectors_[key] = *parsed;
     selectors = selectors_;
   }
-  auto pods = pods_.list(meta_string(hpa, "namespace"), *parsed);
+  auto pods = pods_.list(std::string(apimachinery::namespace_of(hpa)), *parsed);
   if (!pods) {
     error = pods.error();
     return std::nullopt;
   }
   // Every HPA (of this namespace) whose selector picks one of these pods.
-  const std::string prefix = meta_string(hpa, "namespace") + "/";
+  const std::string prefix = std::string(apimachinery::namespace_of(hpa)) + "/";
   std::set<std::string> selecting;
   for (const auto& pod : *pods) {
     for (const auto& [other, other_selector] : selectors) {
@@ -127,7 +121,7 @@ HpaReconciler::MetricsOutcome HpaReconciler::compute_replicas_for_metrics(
     out.error = selector_error;
     return out;
   }
-  const std::string ns = meta_string(hpa, "namespace");
+  const std::string ns = std::string(apimachinery::namespace_of(hpa));
   const int32_t spec_replicas = scale.spec_replicas;
   const int32_t status_replicas = scale.status_replicas;
   out.statuses.resize(spec.metrics.size());
@@ -324,8 +318,8 @@ HpaReconciler::MetricsOutcome HpaReconciler::compute_replicas_for_metrics(
 }
 
 std::string HpaReconciler::reconcile(const json::object& hpa) {
-  const std::string ns = meta_string(hpa, "namespace");
-  const std::string name = meta_string(hpa, "name");
+  const std::string ns = std::string(apimachinery::namespace_of(hpa));
+  const std::string name = std::string(apimachinery::name(hpa));
   const std::string key = ns + "/" + name;
   const auto* spec_value = hpa.if_contains("spec");
   const auto* status_value = hpa.if_contains("status");

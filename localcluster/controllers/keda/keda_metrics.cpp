@@ -67,8 +67,7 @@ std::optional<metrics_apis::ExternalMetricAnswer> KedaOperator::get(
   if (!so) {
     return grpc_error("error getting scalers scaledobjects.keda.sh \"" + *name + "\" not found");
   }
-  const auto* spec_json = so->if_contains("spec");
-  const ScaledObjectSpec spec = parse_scaled_object_spec(spec_json ? *spec_json : json::value());
+  const ScaledObjectSpec spec = scaled_object_spec(*so);
   auto scalers = build_scalers(spec);
   if (!scalers) return grpc_error("error getting scalers " + scalers.error());
   const Scaler* scaler = nullptr;

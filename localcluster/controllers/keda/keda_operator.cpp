@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/object_meta.hpp"
+
 namespace dynop::localcluster::keda {
 
 namespace json = boost::json;
@@ -11,13 +13,6 @@ using apimachinery::Error;
 using apimachinery::Result;
 
 namespace {
-
-std::string meta_text(const json::object& o, const char* key) {
-  const auto* meta = o.if_contains("metadata");
-  if (!meta || !meta->is_object()) return {};
-  const auto* v = meta->get_object().if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 Result<json::object> parse_object(const std::string& text) {
   try {
@@ -240,8 +235,9 @@ Result<json::object> KedaOperator::patch_status(const json::object& so,
   auto resource = client_.resource_for("keda.sh/v1alpha1", "ScaledObject");
   if (!resource) return Error{resource.error().message};
   const std::string patch = json::serialize(json::object{{"status", status}});
-  auto written = client_.patch(*resource, meta_text(so, "namespace"), meta_text(so, "name"),
-                               kube::PatchType::kMerge, patch, "status");
+  auto written =
+      client_.patch(*resource, std::string(apimachinery::namespace_of(so)),
+                    std::string(apimachinery::name(so)), kube::PatchType::kMerge, patch, "status");
   if (!written) return Error{written.error().message};
   return parse_object(written.value());
 }
@@ -278,10 +274,10 @@ Result<json::object> KedaOperator::patch_metadata(const json::object& so,
   auto resource = client_.resource_for("keda.sh/v1alpha1", "ScaledObject");
   if (!resource) return Error{resource.error().message};
   json::object meta = metadata;
-  meta["resourceVersion"] = meta_text(so, "resourceVersion");
+  meta["resourceVersion"] = std::string(apimachinery::resource_version(so));
   const std::string patch = json::serialize(json::object{{"metadata", std::move(meta)}});
-  auto written = client_.patch(*resource, meta_text(so, "namespace"), meta_text(so, "name"),
-                               kube::PatchType::kMerge, patch);
+  auto written = client_.patch(*resource, std::string(apimachinery::namespace_of(so)),
+                               std::string(apimachinery::name(so)), kube::PatchType::kMerge, patch);
   if (!written) return Error{written.error().message};
   return parse_object(written.value());
 }
@@ -290,21 +286,21 @@ Result<kube::ResourceInfo> KedaOperator::target_resource(const ScaleTarget& targ
   auto resource = client_.resource_for(target.api_version, target.kind);
   if (!resource) {
     // The RESTMapper's error, as KEDA's ParseGVKR passes it on.
-    auto slash = target.api_version.find('/');
-    const std::string group = slash == std::string::npos ? "" : target.api_version.substr(0, slash);
-    const std::string version =
-        slash == std::string::npos ? target.api_version : target.api_version.substr(slash + 1);
+    auto gv = apimachinery::parse_group_version(target.api_version);
     return Error{"no matches for kind \"" + target.kind + "\" in version \"" +
-                 (group.empty() ? version : group + "/" + version) + "\""};
+                 (gv ? gv->to_string() : target.api_version) + "\""};
   }
   return resource.value();
 }
 
 void KedaOperator::record_event(const json::object& so, const std::string& type,
                                 const std::string& reason, const std::string& message) {
-  record::InvolvedObject object{"keda.sh/v1alpha1",         "ScaledObject",
-                                meta_text(so, "namespace"), meta_text(so, "name"),
-                                meta_text(so, "uid"),       meta_text(so, "resourceVersion")};
+  record::InvolvedObject object{"keda.sh/v1alpha1",
+                                "ScaledObject",
+                                std::string(apimachinery::namespace_of(so)),
+                                std::string(apimachinery::name(so)),
+                                std::string(apimachinery::uid(so)),
+                                std::string(apimachinery::resource_version(so))};
   recorder_.record(object, type, reason, message);
 }
 

@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/json_path.hpp"
+#include "lib/apimachinery/object_meta.hpp"
 #include "lib/apimachinery/time.hpp"
 #include "localcluster/controllers/keda/keda_operator.hpp"
 
@@ -15,23 +17,6 @@ namespace dynop::localcluster::keda {
 namespace json = boost::json;
 
 namespace {
-
-const json::value* path(const json::object& o, std::initializer_list<const char*> keys) {
-  const json::value* v = nullptr;
-  const json::object* cur = &o;
-  for (const char* key : keys) {
-    if (!cur) return nullptr;
-    v = cur->if_contains(key);
-    if (!v) return nullptr;
-    cur = v->is_object() ? &v->get_object() : nullptr;
-  }
-  return v;
-}
-
-std::string text_at(const json::object& o, std::initializer_list<const char*> keys) {
-  const auto* v = path(o, keys);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 std::string condition_field(const json::array& conditions, const char* type, const char* field) {
   const auto* c = find_condition(conditions, type);
@@ -85,9 +70,7 @@ void KedaOperator::run_loops() {
       const std::string name = key.substr(slash + 1);
       std::chrono::seconds interval{kDefaultPollingInterval};
       if (auto so = cached_scaled_object(ns, name)) {
-        const auto* spec = path(*so, {"spec"});
-        interval = std::chrono::seconds(
-            parse_scaled_object_spec(spec ? *spec : json::value()).polling_interval_seconds());
+        interval = std::chrono::seconds(scaled_object_spec(*so).polling_interval_seconds());
         check_scaled_object(ns, name);
       }
       lock.lock();
@@ -103,9 +86,8 @@ void KedaOperator::check_scaled_object(const std::string& ns, const std::string&
   auto cached = cached_scaled_object(ns, name);
   if (!cached) return;
   json::object so = std::move(*cached);
-  if (path(so, {"metadata", "deletionTimestamp"}) || paused_by_annotation(so)) return;
-  const auto* spec_json = path(so, {"spec"});
-  const ScaledObjectSpec spec = parse_scaled_object_spec(spec_json ? *spec_json : json::value());
+  if (apimachinery::deletion_timestamp(so) || paused_by_annotation(so)) return;
+  const ScaledObjectSpec spec = scaled_object_spec(so);
   auto scalers = build_scalers(spec);
   if (!scalers) return;  // the reconcile reports it (Ready False)
 
@@ -136,21 +118,24 @@ void KedaOperator::check_scaled_object(const std::string& ns, const std::string&
     return;
   }
   json::value scale = json::parse(scale_text.value());
-  const auto* replicas =
-      scale.is_object() ? path(scale.as_object(), {"spec", "replicas"}) : nullptr;
+  const auto* replicas = scale.is_object()
+                             ? apimachinery::get_simple_path(scale.as_object(), "spec.replicas")
+                             : nullptr;
   in.current_replicas =
       replicas && replicas->is_int64() ? static_cast<int32_t>(replicas->get_int64()) : 0;
 
   // What the reconcile writes to status.scaleTargetKind, from the target
   // itself: the cached status may not show that write yet.
   in.scale_target_kind = target->api_version() + "." + target->kind;
-  if (auto t = apimachinery::parse_time(text_at(so, {"status", "lastActiveTime"}))) {
+  if (auto t =
+          apimachinery::parse_time(apimachinery::get_simple_string(so, "status.lastActiveTime"))) {
     in.last_active_time = *t;
   }
-  if (auto t = apimachinery::parse_time(text_at(so, {"metadata", "creationTimestamp"}))) {
+  if (auto t = apimachinery::parse_time(
+          apimachinery::get_simple_string(so, "metadata.creationTimestamp"))) {
     in.creation_timestamp = *t;
   }
-  const auto* conditions_json = path(so, {"status", "conditions"});
+  const auto* conditions_json = apimachinery::get_simple_path(so, "status.conditions");
   json::array conditions =
       conditions_json && conditions_json->is_array() ? conditions_json->get_array() : json::array();
   in.ready_status = condition_field(conditions, "Ready", "status");

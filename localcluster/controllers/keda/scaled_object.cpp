@@ -110,6 +110,11 @@ std::string hpa_name(const std::string& scaled_object, const ScaledObjectSpec& s
   return trim63("keda-hpa-" + scaled_object);
 }
 
+ScaledObjectSpec scaled_object_spec(const json::object& scaled_object) {
+  const auto* spec = scaled_object.if_contains("spec");
+  return parse_scaled_object_spec(spec ? *spec : json::value());
+}
+
 bool paused_by_annotation(const json::object& scaled_object) {
   const auto* meta = scaled_object.if_contains("metadata");
   if (!meta || !meta->is_object()) return false;

@@ -76,6 +76,8 @@ struct ScaledObjectSpec {
 };
 
 ScaledObjectSpec parse_scaled_object_spec(const boost::json::value& spec);
+// The spec of a whole ScaledObject (defaults when it has none).
+ScaledObjectSpec scaled_object_spec(const boost::json::object& scaled_object);
 
 // CheckReplicaCountBoundsAreValid: "MinReplicaCount=5 must be less than MaxReplicaCount=3",
 // "IdleReplicaCount=2 must be less than MinReplicaCount=1".

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/json_path.hpp"
+#include "lib/apimachinery/object_meta.hpp"
 #include "localcluster/controllers/keda/keda_hpa.hpp"
 #include "localcluster/controllers/keda/keda_operator.hpp"
 
@@ -23,23 +25,6 @@ json::object& object_member(json::object& parent, const char* key) {
   auto& v = parent[key];
   if (!v.is_object()) v = json::object();
   return v.as_object();
-}
-
-const json::value* path(const json::object& o, std::initializer_list<const char*> keys) {
-  const json::value* v = nullptr;
-  const json::object* cur = &o;
-  for (const char* key : keys) {
-    if (!cur) return nullptr;
-    v = cur->if_contains(key);
-    if (!v) return nullptr;
-    cur = v->is_object() ? &v->get_object() : nullptr;
-  }
-  return v;
-}
-
-std::string text_at(const json::object& o, std::initializer_list<const char*> keys) {
-  const auto* v = path(o, keys);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 // controller-runtime's DeepDerivative: every field `desired` sets equals the
@@ -65,15 +50,6 @@ bool derivative(const json::value& desired, const json::value* existing) {
   return desired == *existing;
 }
 
-bool has_finalizer(const json::object& so) {
-  const auto* finalizers = path(so, {"metadata", "finalizers"});
-  if (!finalizers || !finalizers->is_array()) return false;
-  for (const auto& f : finalizers->get_array()) {
-    if (f.is_string() && f.get_string() == kFinalizer) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 controller::ReconcileResult KedaOperator::reconcile(const controller::Request& request) {
@@ -90,13 +66,14 @@ controller::ReconcileResult KedaOperator::reconcile(const controller::Request& r
   json::value parsed = json::parse(current_text.value());
   if (!parsed.is_object()) return controller::ReconcileResult::done();
   json::object so = std::move(parsed.as_object());
-  if (path(so, {"metadata", "deletionTimestamp"})) {
+  if (apimachinery::deletion_timestamp(so)) {
     finalize(so);
     return controller::ReconcileResult::done();
   }
-  if (!has_finalizer(so)) {
+  if (!apimachinery::has_finalizer(so, kFinalizer)) {
     json::array finalizers;
-    if (const auto* f = path(so, {"metadata", "finalizers"}); f && f->is_array()) {
+    if (const auto* f = apimachinery::get_simple_path(so, "metadata.finalizers");
+        f && f->is_array()) {
       finalizers = f->get_array();
     }
     finalizers.push_back(kFinalizer);
@@ -104,7 +81,7 @@ controller::ReconcileResult KedaOperator::reconcile(const controller::Request& r
     if (!patched) return controller::ReconcileResult::error(patched.error());
     so = std::move(*patched);
   }
-  const json::value* current = path(so, {"status", "conditions"});
+  const json::value* current = apimachinery::get_simple_path(so, "status.conditions");
   if (!current || !conditions_initialized(*current)) {
     auto patched = patch_status(so, json::object{{"conditions", initialized_conditions()}});
     if (!patched) {
@@ -112,7 +89,7 @@ controller::ReconcileResult KedaOperator::reconcile(const controller::Request& r
       return controller::ReconcileResult::error(patched.error());
     }
     so = std::move(*patched);
-    current = path(so, {"status", "conditions"});
+    current = apimachinery::get_simple_path(so, "status.conditions");
   }
   const json::array before = current && current->is_array() ? current->get_array() : json::array();
   json::array conditions = before;
@@ -133,8 +110,7 @@ controller::ReconcileResult KedaOperator::reconcile(const controller::Request& r
     }
     set_condition(conditions, {"Ready", "True", "ScaledObjectReady", msg});
   }
-  const auto spec =
-      parse_scaled_object_spec(path(so, {"spec"}) ? *path(so, {"spec"}) : json::value());
+  const auto spec = scaled_object_spec(so);
   if (!spec.fallback || spec.fallback->failure_threshold < 0 || spec.fallback->replicas < 0) {
     set_condition(conditions, {"Fallback", "False", "NoFallbackFound",
                                "No fallbacks are active on this scaled object"});
@@ -164,20 +140,19 @@ controller::ReconcileResult KedaOperator::reconcile(const controller::Request& r
 
 std::string KedaOperator::reconcile_scaled_object(json::object& so, json::array& conditions,
                                                   std::string& error) {
-  const std::string ns = text_at(so, {"metadata", "namespace"});
-  const std::string name = text_at(so, {"metadata", "name"});
+  const std::string ns = std::string(apimachinery::namespace_of(so));
+  const std::string name = std::string(apimachinery::name(so));
   const std::string key = ns + "/" + name;
-  const json::value spec_json = path(so, {"spec"}) ? *path(so, {"spec"}) : json::value();
-  const ScaledObjectSpec spec = parse_scaled_object_spec(spec_json);
+  const ScaledObjectSpec spec = scaled_object_spec(so);
 
-  const bool needs_pause =
-      paused_by_annotation(so) || path(so, {"metadata", "annotations", kPausedReplicasAnnotation});
+  const bool needs_pause = paused_by_annotation(so) ||
+                           apimachinery::annotation(so, kPausedReplicasAnnotation).has_value();
   const auto* paused = find_condition(conditions, "Paused");
   const bool paused_now = paused && paused->if_contains("status") && paused->at("status") == "True";
   if (needs_pause) {
     if (paused_now) return kReadyMessage;
     stop_scale_loop(key);
-    std::string hpa = text_at(so, {"status", "hpaName"});
+    std::string hpa = apimachinery::get_simple_string(so, "status.hpaName");
     if (hpa.empty()) hpa = hpa_name(name, spec);
     if (auto resource = client_.resource_for("autoscaling/v2", "HorizontalPodAutoscaler")) {
       auto removed = client_.remove(*resource, ns, hpa);
@@ -198,9 +173,9 @@ std::string KedaOperator::reconcile_scaled_object(json::object& so, json::array&
     error = "ScaledObject.spec.scaleTargetRef.name is missing";
     return kScaleTargetErrMsg;
   }
-  if (text_at(so, {"metadata", "labels", kScaledObjectNameLabel}) != name) {
+  if (apimachinery::label(so, kScaledObjectNameLabel) != name) {
     json::object labels;
-    if (const auto* l = path(so, {"metadata", "labels"}); l && l->is_object()) {
+    if (const auto* l = apimachinery::get_simple_path(so, "metadata.labels"); l && l->is_object()) {
       labels = l->get_object();
     }
     labels[kScaledObjectNameLabel] = name;
@@ -220,8 +195,8 @@ std::string KedaOperator::reconcile_scaled_object(json::object& so, json::array&
     return kScaleTargetErrMsg;
   }
   const std::string gvk = target->api_version() + "." + target->kind;
-  const bool want_status = text_at(so, {"status", "scaleTargetKind"}) != gvk ||
-                           !path(so, {"status", "originalReplicaCount"});
+  const bool want_status = apimachinery::get_simple_string(so, "status.scaleTargetKind") != gvk ||
+                           !apimachinery::get_simple_path(so, "status.originalReplicaCount");
   if (want_status) {
     auto scale = client_.get_scale(*target, ns, spec.scale_target_ref.name);
     if (!scale) {
@@ -237,17 +212,18 @@ std::string KedaOperator::reconcile_scaled_object(json::object& so, json::array&
       return kScaleTargetErrMsg;
     }
     json::object status;
-    if (text_at(so, {"status", "scaleTargetKind"}) != gvk) {
+    if (apimachinery::get_simple_string(so, "status.scaleTargetKind") != gvk) {
       status["scaleTargetKind"] = gvk;
       status["scaleTargetGVKR"] = json::object{{"group", target->group},
                                                {"version", target->version},
                                                {"kind", target->kind},
                                                {"resource", target->resource}};
     }
-    if (!path(so, {"status", "originalReplicaCount"})) {
+    if (!apimachinery::get_simple_path(so, "status.originalReplicaCount")) {
       std::int64_t replicas = 0;
       if (auto parsed = json::parse(scale.value()); parsed.is_object()) {
-        if (const auto* r = path(parsed.as_object(), {"spec", "replicas"}); r && r->is_int64()) {
+        if (const auto* r = apimachinery::get_simple_path(parsed.as_object(), "spec.replicas");
+            r && r->is_int64()) {
           replicas = r->get_int64();
         }
       }
@@ -277,8 +253,8 @@ std::string KedaOperator::reconcile_scaled_object(json::object& so, json::array&
       auth_types += (auth_types.empty() ? "" : ",") + *t.authentication_ref;
     }
   }
-  const auto* have_triggers = path(so, {"status", "triggersTypes"});
-  const auto* have_auths = path(so, {"status", "authenticationsTypes"});
+  const auto* have_triggers = apimachinery::get_simple_path(so, "status.triggersTypes");
+  const auto* have_auths = apimachinery::get_simple_path(so, "status.authenticationsTypes");
   if (!have_triggers || *have_triggers != json::value(triggers_types) || !have_auths ||
       *have_auths != json::value(auth_types)) {
     auto patched = patch_status(
@@ -297,8 +273,8 @@ std::string KedaOperator::reconcile_scaled_object(json::object& so, json::array&
 
 std::string KedaOperator::ensure_hpa(json::object& so, const ScaledObjectSpec& spec,
                                      const kube::ResourceInfo& target, std::string& error) {
-  const std::string ns = text_at(so, {"metadata", "namespace"});
-  const std::string name = text_at(so, {"metadata", "name"});
+  const std::string ns = std::string(apimachinery::namespace_of(so));
+  const std::string name = std::string(apimachinery::name(so));
   const std::string failed = "failed to ensure HPA is correctly created for ScaledObject";
   auto scalers = build_scalers(spec);
   if (!scalers) {
@@ -312,7 +288,7 @@ std::string KedaOperator::ensure_hpa(json::object& so, const ScaledObjectSpec& s
     metric_names.push_back(json::value(metric_name(scaler.metadata)));
   }
   json::object desired = build_keda_hpa(so, spec, metrics, target.api_version(), target.kind);
-  const std::string hpa = text_at(desired, {"metadata", "name"});
+  const std::string hpa = std::string(apimachinery::name(desired));
   auto resource = client_.resource_for("autoscaling/v2", "HorizontalPodAutoscaler");
   if (!resource) {
     error = resource.error().message;
@@ -335,8 +311,8 @@ std::string KedaOperator::ensure_hpa(json::object& so, const ScaledObjectSpec& s
     json::value current = json::parse(existing.value());
     auto& cur = current.as_object();
     const bool same_spec = derivative(desired.at("spec"), cur.if_contains("spec"));
-    const bool same_labels =
-        derivative(desired.at("metadata").at("labels"), path(cur, {"metadata", "labels"}));
+    const bool same_labels = derivative(desired.at("metadata").at("labels"),
+                                        apimachinery::get_simple_path(cur, "metadata.labels"));
     if (!same_spec || !same_labels) {
       cur["spec"] = desired.at("spec");
       object_member(object_member(cur, "metadata"), "labels") =
@@ -351,9 +327,9 @@ std::string KedaOperator::ensure_hpa(json::object& so, const ScaledObjectSpec& s
   }
   // externalMetricNames and hpaName in the status.
   json::object status;
-  const auto* names = path(so, {"status", "externalMetricNames"});
+  const auto* names = apimachinery::get_simple_path(so, "status.externalMetricNames");
   if (!names || *names != json::value(metric_names)) status["externalMetricNames"] = metric_names;
-  if (text_at(so, {"status", "hpaName"}) != hpa) status["hpaName"] = hpa;
+  if (apimachinery::get_simple_string(so, "status.hpaName") != hpa) status["hpaName"] = hpa;
   if (!status.empty()) {
     auto patched = patch_status(so, status);
     if (!patched) {
@@ -362,22 +338,20 @@ std::string KedaOperator::ensure_hpa(json::object& so, const ScaledObjectSpec& s
     }
     so = std::move(*patched);
   }
-  const auto* generation = path(so, {"metadata", "generation"});
-  request_scale_loop(text_at(so, {"metadata", "namespace"}) + "/" + name,
-                     generation && generation->is_int64() ? generation->get_int64() : 0);
+  request_scale_loop(std::string(apimachinery::namespace_of(so)) + "/" + name,
+                     apimachinery::generation(so).value_or(0));
   (void)created;
   return {};
 }
 
 void KedaOperator::finalize(const json::object& so) {
-  const std::string ns = text_at(so, {"metadata", "namespace"});
-  const std::string name = text_at(so, {"metadata", "name"});
+  const std::string ns = std::string(apimachinery::namespace_of(so));
+  const std::string name = std::string(apimachinery::name(so));
   stop_scale_loop(ns + "/" + name);
-  if (!has_finalizer(so)) return;
-  const auto spec =
-      parse_scaled_object_spec(path(so, {"spec"}) ? *path(so, {"spec"}) : json::value());
+  if (!apimachinery::has_finalizer(so, kFinalizer)) return;
+  const auto spec = scaled_object_spec(so);
   if (spec.restore_to_original_replica_count) {
-    const auto* original = path(so, {"status", "originalReplicaCount"});
+    const auto* original = apimachinery::get_simple_path(so, "status.originalReplicaCount");
     auto target = target_resource(spec.scale_target_ref);
     if (original && original->is_int64() && target) {
       auto scaled = client_.scale(*target, ns, spec.scale_target_ref.name, original->get_int64());
@@ -388,7 +362,8 @@ void KedaOperator::finalize(const json::object& so) {
     }
   }
   json::array finalizers;
-  if (const auto* f = path(so, {"metadata", "finalizers"}); f && f->is_array()) {
+  if (const auto* f = apimachinery::get_simple_path(so, "metadata.finalizers");
+      f && f->is_array()) {
     for (const auto& item : f->get_array()) {
       if (!(item.is_string() && item.get_string() == kFinalizer)) finalizers.push_back(item);
     }

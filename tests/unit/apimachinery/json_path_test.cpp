@@ -72,6 +72,15 @@ TEST(JsonPath, SimplePaths) {
   ASSERT_NE(get_simple_path(doc, ".spec.replicas"), nullptr);
   EXPECT_EQ(get_simple_path(doc, ".spec.replicas")->as_int64(), 1);
   EXPECT_EQ(get_simple_path(doc, ".status.replicas"), nullptr);
+  EXPECT_EQ(get_simple_path(doc, ".spec.replicas.x"), nullptr);
+  // An object is read in place, as controllers hold objects.
+  const json::object& object = doc.as_object();
+  EXPECT_EQ(get_simple_path(object, "spec.replicas"), get_simple_path(doc, "spec.replicas"));
+  EXPECT_EQ(get_simple_path(object, ""), nullptr);
+  json::object named{{"metadata", {{"name", "web"}, {"generation", 2}}}};
+  EXPECT_EQ(get_simple_string(named, "metadata.name"), "web");
+  EXPECT_EQ(get_simple_string(named, "metadata.generation"), "");
+  EXPECT_EQ(get_simple_string(named, "metadata.uid"), "");
   ASSERT_TRUE(set_simple_path(doc, ".spec.replicas", 4).ok());
   ASSERT_TRUE(set_simple_path(doc, ".status.selector", "a=b").ok());
   EXPECT_EQ(json::serialize(doc), R"({"spec":{"replicas":4},"status":{"selector":"a=b"}})");
