@@ -82,6 +82,23 @@ const json::object* object_member(const json::object& o, const char* key) {
   return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
+// spec.scaleTargetRef, the same in v1 and v2 but for the Go type's package.
+std::optional<std::string> check_scale_target_ref(const json::object& spec, const char* named) {
+  if (auto e = check(spec, "scaleTargetRef", "HorizontalPodAutoscalerSpec", "spec.scaleTargetRef",
+                     Kind::kObject, named)) {
+    return e;
+  }
+  if (const auto* ref = object_member(spec, "scaleTargetRef")) {
+    for (const char* f : {"kind", "name", "apiVersion"}) {
+      if (auto e = check(*ref, f, "CrossVersionObjectReference",
+                         std::string("spec.scaleTargetRef.") + f, Kind::kString)) {
+        return e;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> check_target(const json::object& source, const std::string& path) {
   const auto* t = object_member(source, "target");
   if (!t) return check(source, "target", "MetricSource", path + ".target", Kind::kObject);
@@ -143,18 +160,7 @@ std::optional<std::string> hpa_decode_error(const json::object& hpa) {
   const char* s = "HorizontalPodAutoscalerSpec";
   if (auto e = check(*spec, "minReplicas", s, "spec.minReplicas", Kind::kInt32)) return e;
   if (auto e = check(*spec, "maxReplicas", s, "spec.maxReplicas", Kind::kInt32)) return e;
-  if (auto e = check(*spec, "scaleTargetRef", s, "spec.scaleTargetRef", Kind::kObject,
-                     "v2.CrossVersionObjectReference")) {
-    return e;
-  }
-  if (const auto* ref = object_member(*spec, "scaleTargetRef")) {
-    for (const char* f : {"kind", "name", "apiVersion"}) {
-      if (auto e = check(*ref, f, "CrossVersionObjectReference",
-                         std::string("spec.scaleTargetRef.") + f, Kind::kString)) {
-        return e;
-      }
-    }
-  }
+  if (auto e = check_scale_target_ref(*spec, "v2.CrossVersionObjectReference")) return e;
   if (auto e = check(*spec, "metrics", s, "spec.metrics", Kind::kArray)) return e;
   if (const auto* metrics = spec->if_contains("metrics"); metrics && metrics->is_array()) {
     for (const auto& m : metrics->get_array()) {
@@ -199,18 +205,7 @@ std::optional<std::string> hpa_v1_decode_error(const json::object& hpa) {
   for (const char* f : {"minReplicas", "maxReplicas", "targetCPUUtilizationPercentage"}) {
     if (auto e = check(*spec, f, s, std::string("spec.") + f, Kind::kInt32)) return e;
   }
-  if (auto e = check(*spec, "scaleTargetRef", s, "spec.scaleTargetRef", Kind::kObject,
-                     "v1.CrossVersionObjectReference")) {
-    return e;
-  }
-  if (const auto* ref = object_member(*spec, "scaleTargetRef")) {
-    for (const char* f : {"kind", "name", "apiVersion"}) {
-      if (auto e = check(*ref, f, "CrossVersionObjectReference",
-                         std::string("spec.scaleTargetRef.") + f, Kind::kString)) {
-        return e;
-      }
-    }
-  }
+  if (auto e = check_scale_target_ref(*spec, "v1.CrossVersionObjectReference")) return e;
   return std::nullopt;
 }
 
