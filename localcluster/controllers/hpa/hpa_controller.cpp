@@ -103,13 +103,13 @@ Result<std::vector<PodInfo>> InformerPodLister::list(const std::string& ns,
                                                      const LabelSelector& selector) {
   std::vector<PodInfo> out;
   for (const auto& pod : pods_.cache().by_index(kube::kNamespaceIndex, ns)) {
-    PodInfo info;
+    // The cache keeps each pod's labels decoded: only selected pods are parsed.
+    if (!selector.matches_with([&](const std::string& key) { return pod->label(key); })) continue;
     try {
-      info = pod_info_from_json(json::parse(pod->json()));
+      out.push_back(pod_info_from_json(json::parse(pod->json())));
     } catch (const std::exception&) {
       continue;
     }
-    if (selector.matches(info.labels)) out.push_back(std::move(info));
   }
   return out;
 }
