@@ -1,6 +1,9 @@
 #include "localcluster/prometheus_sd/pod_targets.hpp"
 
 #include <boost/json.hpp>
+#include <utility>
+
+#include "lib/apimachinery/object_meta.hpp"
 
 namespace dynop::localcluster::prometheus_sd {
 
@@ -88,22 +91,20 @@ std::string sanitize_label_name(std::string_view name) {
 }
 
 json::array pod_target_groups(const json::object& pod) {
-  const auto* meta = object_at(pod, "metadata");
   const auto* spec = object_at(pod, "spec");
   const auto* status = object_at(pod, "status");
   json::object labels;
-  labels["__meta_kubernetes_namespace"] = text_at(meta, "namespace");
-  labels["__meta_kubernetes_pod_name"] = text_at(meta, "name");
+  labels["__meta_kubernetes_namespace"] = apimachinery::namespace_of(pod);
+  labels["__meta_kubernetes_pod_name"] = apimachinery::name(pod);
   const std::string ip = text_at(status, "podIP");
   labels["__meta_kubernetes_pod_ip"] = ip;
   labels["__meta_kubernetes_pod_ready"] = pod_ready(status) ? "true" : "false";
   labels["__meta_kubernetes_pod_phase"] = text_at(status, "phase");
   labels["__meta_kubernetes_pod_node_name"] = text_at(spec, "nodeName");
   labels["__meta_kubernetes_pod_host_ip"] = text_at(status, "hostIP");
-  labels["__meta_kubernetes_pod_uid"] = text_at(meta, "uid");
-  for (const char* kind : {"label", "annotation"}) {
-    const auto* map =
-        meta ? object_at(*meta, kind == std::string("label") ? "labels" : "annotations") : nullptr;
+  labels["__meta_kubernetes_pod_uid"] = apimachinery::uid(pod);
+  for (auto [kind, map] : {std::pair{"label", apimachinery::labels(pod)},
+                           std::pair{"annotation", apimachinery::annotations(pod)}}) {
     if (!map) continue;
     for (const auto& [key, value] : *map) {
       const std::string name = sanitize_label_name(key);
@@ -112,17 +113,9 @@ json::array pod_target_groups(const json::object& pod) {
       labels["__meta_kubernetes_pod_" + std::string(kind) + "present_" + name] = "true";
     }
   }
-  if (const auto* owners = meta ? meta->if_contains("ownerReferences") : nullptr;
-      owners && owners->is_array()) {
-    for (const auto& o : owners->get_array()) {
-      if (!o.is_object()) continue;
-      const auto* controller = o.get_object().if_contains("controller");
-      if (controller && controller->is_bool() && controller->get_bool()) {
-        labels["__meta_kubernetes_pod_controller_kind"] = text_at(&o.get_object(), "kind");
-        labels["__meta_kubernetes_pod_controller_name"] = text_at(&o.get_object(), "name");
-        break;
-      }
-    }
+  if (const auto* controller = apimachinery::controller_of(pod)) {
+    labels["__meta_kubernetes_pod_controller_kind"] = text_at(controller, "kind");
+    labels["__meta_kubernetes_pod_controller_name"] = text_at(controller, "name");
   }
   json::array groups;
   if (!ip.empty() && spec) {
