@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "lib/apimachinery/time.hpp"
 #include "localcluster/controllers/object_writes.hpp"
 #include "localcluster/registry/crd_resource_types.hpp"
@@ -15,19 +16,6 @@ using server::metadata;
 using server::string_at;
 
 namespace {
-
-bool condition_true(const json::object& crd, std::string_view type) {
-  const auto* status = crd.if_contains("status");
-  if (!status || !status->is_object()) return false;
-  const auto* conditions = status->get_object().if_contains("conditions");
-  if (!conditions || !conditions->is_array()) return false;
-  for (const auto& c : conditions->get_array()) {
-    if (c.is_object() && string_at(&c.get_object(), "type") == type) {
-      return string_at(&c.get_object(), "status") == "True";
-    }
-  }
-  return false;
-}
 
 json::object accepted_names(const json::object& crd) {
   json::object names;
@@ -80,7 +68,8 @@ void CrdController::on_event(const storage::WatchEvent& event) {
     std::string group = spec && spec->is_object() ? string_at(&spec->get_object(), "group") : "";
     std::string plural;
     if (spec && spec->is_object()) {
-      if (const auto* names = spec->get_object().if_contains("names"); names && names->is_object()) {
+      if (const auto* names = spec->get_object().if_contains("names");
+          names && names->is_object()) {
         plural = string_at(&names->get_object(), "plural");
       }
     }
@@ -99,23 +88,26 @@ void CrdController::on_event(const storage::WatchEvent& event) {
     return;
   }
   registry_.set_crd_types(crd_name, resource_types_from_crd(doc));
-  if (condition_true(crd, "Established") && condition_true(crd, "NamesAccepted")) return;
+  if (apimachinery::status_condition_true(crd, "Established") &&
+      apimachinery::status_condition_true(crd, "NamesAccepted")) {
+    return;
+  }
   modify_object(store_, ref, [](json::object& object) {
     std::string now = apimachinery::format_time(apimachinery::now());
     auto& status = object["status"];
     if (!status.is_object()) status = json::object();
     auto& s = status.get_object();
-    s["conditions"] = json::array{
-        json::object{{"type", "NamesAccepted"},
-                     {"status", "True"},
-                     {"lastTransitionTime", now},
-                     {"reason", "NoConflicts"},
-                     {"message", "no conflicts found"}},
-        json::object{{"type", "Established"},
-                     {"status", "True"},
-                     {"lastTransitionTime", now},
-                     {"reason", "InitialNamesAccepted"},
-                     {"message", "the initial names have been accepted"}}};
+    s["conditions"] =
+        json::array{json::object{{"type", "NamesAccepted"},
+                                 {"status", "True"},
+                                 {"lastTransitionTime", now},
+                                 {"reason", "NoConflicts"},
+                                 {"message", "no conflicts found"}},
+                    json::object{{"type", "Established"},
+                                 {"status", "True"},
+                                 {"lastTransitionTime", now},
+                                 {"reason", "InitialNamesAccepted"},
+                                 {"message", "the initial names have been accepted"}}};
     s["acceptedNames"] = accepted_names(object);
   });
 }

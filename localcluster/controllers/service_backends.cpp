@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 #include <map>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "localcluster/server/object_meta.hpp"
 
 namespace dynop::localcluster::controllers {
@@ -29,17 +30,6 @@ const json::array* array_of(const json::object& o, std::string_view key) {
 }
 
 std::string text(const json::object& o, std::string_view key) { return string_at(&o, key); }
-
-bool condition_true(const json::object& pod, std::string_view type) {
-  const json::array* conditions = array_of(object_of(pod, "status"), "conditions");
-  if (!conditions) return false;
-  for (const json::value& c : *conditions) {
-    if (c.is_object() && text(c.as_object(), "type") == type) {
-      return text(c.as_object(), "status") == "True";
-    }
-  }
-  return false;
-}
 
 // The container port a service port's targetPort names in this pod.
 std::optional<long long> resolve(const json::object& pod, const json::value& target,
@@ -129,7 +119,7 @@ std::vector<Backend> service_backends(const json::object& service,
     b.pod = text(meta, "name");
     b.pod_uid = text(meta, "uid");
     b.node = text(object_of(pod, "spec"), "nodeName");
-    b.ready = condition_true(pod, "Ready");
+    b.ready = apimachinery::status_condition_true(pod, "Ready");
     b.terminating = meta.contains("deletionTimestamp") && !meta.at("deletionTimestamp").is_null();
     if (service_ports) {
       for (const json::value& sp : *service_ports) {

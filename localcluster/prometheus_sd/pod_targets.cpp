@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <utility>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "lib/apimachinery/object_meta.hpp"
 
 namespace dynop::localcluster::prometheus_sd {
@@ -27,18 +28,6 @@ std::string number_text(const json::value& v) {
   if (v.is_uint64()) return std::to_string(v.get_uint64());
   if (v.is_string()) return std::string(v.get_string());
   return {};
-}
-
-bool pod_ready(const json::object* status) {
-  const auto* conditions = status ? status->if_contains("conditions") : nullptr;
-  if (!conditions || !conditions->is_array()) return false;
-  for (const auto& c : conditions->get_array()) {
-    if (!c.is_object()) continue;
-    if (text_at(&c.get_object(), "type") == "Ready") {
-      return text_at(&c.get_object(), "status") == "True";
-    }
-  }
-  return false;
 }
 
 void add_container_targets(json::array& groups, const json::object& pod_labels,
@@ -98,7 +87,8 @@ json::array pod_target_groups(const json::object& pod) {
   labels["__meta_kubernetes_pod_name"] = apimachinery::name(pod);
   const std::string ip = text_at(status, "podIP");
   labels["__meta_kubernetes_pod_ip"] = ip;
-  labels["__meta_kubernetes_pod_ready"] = pod_ready(status) ? "true" : "false";
+  labels["__meta_kubernetes_pod_ready"] =
+      apimachinery::status_condition_true(pod, "Ready") ? "true" : "false";
   labels["__meta_kubernetes_pod_phase"] = text_at(status, "phase");
   labels["__meta_kubernetes_pod_node_name"] = text_at(spec, "nodeName");
   labels["__meta_kubernetes_pod_host_ip"] = text_at(status, "hostIP");

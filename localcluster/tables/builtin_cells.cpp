@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "localcluster/builtin/autoscaling/hpa_types.hpp"
 
 namespace dynop::localcluster::tables {
@@ -143,11 +144,9 @@ json::array pod(const json::object& o, Timestamp now) {
     }
     if (reason == "Completed" && has_running) {
       reason = "Running";
-      for (const auto& c : arr(status, "conditions")) {
-        if (c.is_object() && str(c.get_object(), "type") == "Ready" &&
-            str(c.get_object(), "status") != "True") {
-          reason = "NotReady";
-        }
+      if (const auto* c = apimachinery::find_condition(arr(status, "conditions"), "Ready");
+          c && str(*c, "status") != "True") {
+        reason = "NotReady";
       }
     }
   }
@@ -186,9 +185,8 @@ json::array pod(const json::object& o, Timestamp now) {
 json::array node(const json::object& o, Timestamp now) {
   const auto& status = obj(o, "status");
   std::string state = "Unknown";
-  for (const auto& c : arr(status, "conditions")) {
-    if (!c.is_object() || str(c.get_object(), "type") != "Ready") continue;
-    state = str(c.get_object(), "status") == "True" ? "Ready" : "NotReady";
+  if (const auto* c = apimachinery::find_condition(arr(status, "conditions"), "Ready")) {
+    state = str(*c, "status") == "True" ? "Ready" : "NotReady";
   }
   const auto* unsched = obj(o, "spec").if_contains("unschedulable");
   if (unsched != nullptr && unsched->is_bool() && unsched->get_bool())

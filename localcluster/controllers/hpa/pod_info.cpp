@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/conditions.hpp"
+
 namespace dynop::localcluster::hpa {
 namespace json = boost::json;
 
@@ -45,17 +47,12 @@ PodInfo pod_info_from_json(const json::value& value) {
   const auto& status = object_at(o, "status");
   pod.phase = string_at(status, "phase");
   pod.start_time = time_at(status, "startTime");
-  if (const auto* conditions = status.if_contains("conditions");
-      conditions && conditions->is_array()) {
-    for (const auto& c : conditions->get_array()) {
-      if (!c.is_object() || string_at(c.get_object(), "type") != "Ready") continue;
-      PodCondition ready;
-      ready.status = string_at(c.get_object(), "status");
-      ready.last_transition_time =
-          time_at(c.get_object(), "lastTransitionTime").value_or(apimachinery::Timestamp{});
-      pod.ready = ready;
-      break;
-    }
+  if (const auto* c = apimachinery::find_status_condition(o, "Ready")) {
+    PodCondition ready;
+    ready.status = string_at(*c, "status");
+    ready.last_transition_time =
+        time_at(*c, "lastTransitionTime").value_or(apimachinery::Timestamp{});
+    pod.ready = ready;
   }
   const auto& spec = object_at(o, "spec");
   if (const auto* containers = spec.if_contains("containers");
