@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "lib/apimachinery/object_meta.hpp"
 
 namespace dynop::localcluster::keda {
@@ -64,18 +65,9 @@ json::array initialized_conditions() {
 bool conditions_initialized(const json::value& conditions) {
   if (!conditions.is_array()) return false;
   for (const char* type : {"Ready", "Active", "Fallback", "Paused"}) {
-    if (!find_condition(conditions.get_array(), type)) return false;
+    if (!apimachinery::find_condition(conditions.get_array(), type)) return false;
   }
   return true;
-}
-
-const json::object* find_condition(const json::array& conditions, const std::string& type) {
-  for (const auto& c : conditions) {
-    if (!c.is_object()) continue;
-    const auto* t = c.get_object().if_contains("type");
-    if (t && t->is_string() && t->get_string() == type) return &c.get_object();
-  }
-  return nullptr;
 }
 
 bool set_condition(json::array& conditions, const KedaCondition& condition) {

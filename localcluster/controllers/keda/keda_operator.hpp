@@ -148,8 +148,6 @@ class KedaOperator : public metrics_apis::ExternalMetricsProvider {
 // ([{type,status,reason,message}] in the order Ready, Active, Fallback, Paused).
 boost::json::array initialized_conditions();
 bool conditions_initialized(const boost::json::value& conditions);
-const boost::json::object* find_condition(const boost::json::array& conditions,
-                                          const std::string& type);
 // Sets (or adds) a condition; true when something changed.
 bool set_condition(boost::json::array& conditions, const KedaCondition& condition);
 

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "lib/apimachinery/json_path.hpp"
 #include "lib/apimachinery/object_meta.hpp"
 #include "lib/apimachinery/time.hpp"
@@ -19,7 +20,7 @@ namespace json = boost::json;
 namespace {
 
 std::string condition_field(const json::array& conditions, const char* type, const char* field) {
-  const auto* c = find_condition(conditions, type);
+  const auto* c = apimachinery::find_condition(conditions, type);
   const auto* v = c ? c->if_contains(field) : nullptr;
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "lib/apimachinery/json_path.hpp"
 #include "lib/apimachinery/object_meta.hpp"
 #include "localcluster/controllers/keda/keda_hpa.hpp"
@@ -103,7 +104,7 @@ controller::ReconcileResult KedaOperator::reconcile(const controller::Request& r
     set_condition(conditions, {"Active", "Unknown", "UnknownState", "ScaledObject check failed"});
     record_event(so, "Warning", "ScaledObjectCheckFailed", full);
   } else {
-    const auto* ready = find_condition(conditions, "Ready");
+    const auto* ready = apimachinery::find_condition(conditions, "Ready");
     const auto* status = ready ? ready->if_contains("status") : nullptr;
     if (!status || !status->is_string() || status->get_string() != "True") {
       record_event(so, "Normal", "ScaledObjectReady", "ScaledObject is ready for scaling");
@@ -123,7 +124,7 @@ controller::ReconcileResult KedaOperator::reconcile(const controller::Request& r
       const auto* v = o.if_contains(key);
       return v && v->is_string() ? std::string(v->get_string()) : std::string();
     };
-    const auto* old = find_condition(before, text("type"));
+    const auto* old = apimachinery::find_condition(before, text("type"));
     if (!old || *old != o)
       changed.push_back({text("type"), text("status"), text("reason"), text("message")});
   }
@@ -147,7 +148,7 @@ std::string KedaOperator::reconcile_scaled_object(json::object& so, json::array&
 
   const bool needs_pause = paused_by_annotation(so) ||
                            apimachinery::annotation(so, kPausedReplicasAnnotation).has_value();
-  const auto* paused = find_condition(conditions, "Paused");
+  const auto* paused = apimachinery::find_condition(conditions, "Paused");
   const bool paused_now = paused && paused->if_contains("status") && paused->at("status") == "True";
   if (needs_pause) {
     if (paused_now) return kReadyMessage;

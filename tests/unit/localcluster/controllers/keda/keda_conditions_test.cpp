@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "localcluster/controllers/keda/keda_operator.hpp"
 
 namespace dynop::localcluster::keda {
@@ -31,14 +32,14 @@ TEST(KedaConditions, SetReplacesInPlaceAndSaysWhetherItChanged) {
   EXPECT_EQ(json::serialize(conditions[0]),
             R"({"type":"Ready","status":"True","reason":"ScaledObjectReady",)"
             R"("message":"ScaledObject is defined correctly and is ready for scaling"})");
-  const auto* found = find_condition(conditions, "Ready");
+  const auto* found = apimachinery::find_condition(conditions, "Ready");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->at("reason"), "ScaledObjectReady");
   json::array empty;
   EXPECT_TRUE(
       set_condition(empty, {"Paused", "True", "ScaledObjectPaused", "ScaledObject is paused"}));
   EXPECT_EQ(empty.size(), 1u);
-  EXPECT_EQ(find_condition(empty, "Ready"), nullptr);
+  EXPECT_EQ(apimachinery::find_condition(empty, "Ready"), nullptr);
 }
 
 }  // namespace
