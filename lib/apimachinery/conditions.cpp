@@ -27,4 +27,33 @@ bool status_condition_true(const json::object& object, std::string_view type) {
   return status && status->is_string() && status->get_string() == "True";
 }
 
+bool set_status_condition(json::array& conditions, const Condition& condition,
+                          std::string_view now) {
+  // The array is the caller's to change: the const is only find_condition's.
+  auto* found = const_cast<json::object*>(find_condition(conditions, condition.type));
+  if (!found) {
+    conditions.push_back(json::object{{"type", condition.type},
+                                      {"status", condition.status},
+                                      {"lastTransitionTime", now},
+                                      {"reason", condition.reason},
+                                      {"message", condition.message}});
+    return true;
+  }
+  bool changed = false;
+  auto set = [&](std::string_view key, std::string_view value) {
+    const auto* have = found->if_contains(key);
+    if (have && have->is_string() && have->get_string() == value) return;
+    (*found)[key] = value;
+    changed = true;
+  };
+  const auto* status = found->if_contains("status");
+  if (!status || !status->is_string() || status->get_string() != condition.status) {
+    set("lastTransitionTime", now);
+  }
+  set("status", condition.status);
+  set("reason", condition.reason);
+  set("message", condition.message);
+  return changed;
+}
+
 }  // namespace dynop::apimachinery

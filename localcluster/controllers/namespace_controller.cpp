@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "lib/apimachinery/time.hpp"
 #include "localcluster/controllers/object_writes.hpp"
 #include "localcluster/server/deletion.hpp"
@@ -189,74 +190,43 @@ void NamespaceController::update_conditions(const std::string& ns, const Remaini
     }
     return out;
   };
-  struct Wanted {
-    const char* type;
-    bool status;
-    std::string reason;
-    std::string message;
-  };
-  const std::vector<Wanted> wanted = {
-      {"NamespaceDeletionDiscoveryFailure", false, "ResourcesDiscovered",
+  const std::vector<apimachinery::Condition> wanted = {
+      {"NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered",
        "All resources successfully discovered"},
-      {"NamespaceDeletionGroupVersionParsingFailure", false, "ParsedGroupVersions",
+      {"NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions",
        "All legacy kube types successfully parsed"},
-      {"NamespaceDeletionContentFailure", false, "ContentDeleted",
+      {"NamespaceDeletionContentFailure", "False", "ContentDeleted",
        "All content successfully deleted, may be waiting on finalization"},
       remaining.by_resource.empty()
-          ? Wanted{"NamespaceContentRemaining", false, "ContentRemoved",
-                   "All content successfully removed"}
-          : Wanted{"NamespaceContentRemaining", true, "SomeResourcesRemain",
-                   "Some resources are remaining: " + describe(remaining.by_resource, "has ")},
+          ? apimachinery::Condition{"NamespaceContentRemaining", "False", "ContentRemoved",
+                                    "All content successfully removed"}
+          : apimachinery::Condition{"NamespaceContentRemaining", "True", "SomeResourcesRemain",
+                                    "Some resources are remaining: " +
+                                        describe(remaining.by_resource, "has ")},
       remaining.by_finalizer.empty()
-          ? Wanted{"NamespaceFinalizersRemaining", false, "ContentHasNoFinalizers",
-                   "All content-preserving finalizers finished"}
-          : Wanted{"NamespaceFinalizersRemaining", true, "SomeFinalizersRemain",
-                   "Some content in the namespace has finalizers remaining: " +
-                       describe(remaining.by_finalizer, "in ")},
+          ? apimachinery::Condition{"NamespaceFinalizersRemaining", "False",
+                                    "ContentHasNoFinalizers",
+                                    "All content-preserving finalizers finished"}
+          : apimachinery::Condition{"NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain",
+                                    "Some content in the namespace has finalizers remaining: " +
+                                        describe(remaining.by_finalizer, "in ")},
   };
-  store_.update(
-      "namespaces", "", ns,
-      [&](json::object& object,
-          storage::WriteAction& action) -> std::optional<storage::StoreError> {
-        auto& status = object["status"];
-        if (!status.is_object()) status = json::object();
-        auto& conditions_value = status.get_object()["conditions"];
-        if (!conditions_value.is_array()) conditions_value = json::array();
-        auto& conditions = conditions_value.get_array();
-        bool changed = false;
-        const std::string now = apimachinery::format_time(apimachinery::now());
-        for (const auto& want : wanted) {
-          const char* state = want.status ? "True" : "False";
-          json::object* found = nullptr;
-          for (auto& c : conditions) {
-            if (c.is_object() && server::string_at(&c.get_object(), "type") == want.type) {
-              found = &c.get_object();
-            }
-          }
-          if (!found) {
-            conditions.push_back(json::object{{"type", want.type},
-                                              {"status", state},
-                                              {"lastTransitionTime", now},
-                                              {"reason", want.reason},
-                                              {"message", want.message}});
-            changed = true;
-            continue;
-          }
-          if (server::string_at(found, "status") != state) {
-            (*found)["status"] = state;
-            (*found)["lastTransitionTime"] = now;
-            changed = true;
-          }
-          if (server::string_at(found, "reason") != want.reason ||
-              server::string_at(found, "message") != want.message) {
-            (*found)["reason"] = want.reason;
-            (*found)["message"] = want.message;
-            changed = true;
-          }
-        }
-        if (!changed) action = storage::WriteAction::kSkip;
-        return std::nullopt;
-      });
+  store_.update("namespaces", "", ns,
+                [&](json::object& object,
+                    storage::WriteAction& action) -> std::optional<storage::StoreError> {
+                  auto& status = object["status"];
+                  if (!status.is_object()) status = json::object();
+                  auto& conditions_value = status.get_object()["conditions"];
+                  if (!conditions_value.is_array()) conditions_value = json::array();
+                  auto& conditions = conditions_value.get_array();
+                  bool changed = false;
+                  const std::string now = apimachinery::format_time(apimachinery::now());
+                  for (const auto& want : wanted) {
+                    changed = apimachinery::set_status_condition(conditions, want, now) || changed;
+                  }
+                  if (!changed) action = storage::WriteAction::kSkip;
+                  return std::nullopt;
+                });
 }
 
 }  // namespace dynop::localcluster::controllers

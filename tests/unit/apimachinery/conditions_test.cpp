@@ -36,5 +36,36 @@ TEST(Conditions, ObjectsWithoutConditionsHaveNone) {
   EXPECT_EQ(find_condition(json::array(), "Ready"), nullptr);
 }
 
+TEST(Conditions, SetAddsAConditionWithItsTransitionTime) {
+  json::array conditions;
+  EXPECT_TRUE(set_status_condition(conditions, {"ContentRemaining", "True", "Some", "a remains"},
+                                   "2026-01-01T00:00:00Z"));
+  EXPECT_EQ(json::serialize(conditions),
+            R"([{"type":"ContentRemaining","status":"True","lastTransitionTime":)"
+            R"("2026-01-01T00:00:00Z","reason":"Some","message":"a remains"}])");
+  EXPECT_FALSE(set_status_condition(conditions, {"ContentRemaining", "True", "Some", "a remains"},
+                                    "2026-01-02T00:00:00Z"));
+  EXPECT_EQ(conditions[0].at("lastTransitionTime"), "2026-01-01T00:00:00Z");
+}
+
+TEST(Conditions, SetMovesTheTransitionTimeOnlyWhenTheStatusChanges) {
+  json::array conditions = json::parse(R"([{"type":"Other","status":"False"},
+      {"type":"ContentRemaining","status":"True","lastTransitionTime":"2026-01-01T00:00:00Z",
+       "reason":"Some","message":"a remains"}])")
+                               .as_array();
+  EXPECT_TRUE(set_status_condition(conditions, {"ContentRemaining", "True", "Some", "b remains"},
+                                   "2026-01-02T00:00:00Z"));
+  EXPECT_EQ(conditions[1].at("message"), "b remains");
+  EXPECT_EQ(conditions[1].at("lastTransitionTime"), "2026-01-01T00:00:00Z");
+
+  EXPECT_TRUE(set_status_condition(conditions, {"ContentRemaining", "False", "Removed", "none"},
+                                   "2026-01-03T00:00:00Z"));
+  EXPECT_EQ(json::serialize(conditions[1]),
+            R"({"type":"ContentRemaining","status":"False","lastTransitionTime":)"
+            R"("2026-01-03T00:00:00Z","reason":"Removed","message":"none"})");
+  EXPECT_EQ(json::serialize(conditions[0]), R"({"type":"Other","status":"False"})");
+  EXPECT_EQ(conditions.size(), 2u);
+}
+
 }  // namespace
 }  // namespace dynop::apimachinery
