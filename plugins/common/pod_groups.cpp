@@ -5,6 +5,7 @@
 #include <map>
 #include <string_view>
 
+#include "lib/apimachinery/conditions.hpp"
 #include "plugins/common/names.hpp"
 
 namespace dynop::plugins::common {
@@ -52,14 +53,7 @@ std::optional<ObservedPod> observe_pod(const boost::json::object& pod) {
 
   if (const json::value* st = pod.if_contains("status"); st != nullptr && st->is_object()) {
     p.phase = std::string(string_at(st->get_object(), "phase"));
-    if (const json::value* conds = st->get_object().if_contains("conditions");
-        conds != nullptr && conds->is_array()) {
-      for (const json::value& c : conds->get_array()) {
-        if (c.is_object() && string_at(c.get_object(), "type") == "Ready") {
-          p.ready = string_at(c.get_object(), "status") == "True";
-        }
-      }
-    }
+    p.ready = apimachinery::status_condition_true(pod, "Ready");
   }
   // A pod that is not running is not ready, whatever a stale condition says.
   if (p.phase != "Running") p.ready = false;

@@ -5,29 +5,22 @@
 
 #include <boost/json/array.hpp>
 
+#include "lib/apimachinery/conditions.hpp"
+
 namespace dynop::plugins::dgd {
 namespace {
 
 namespace json = boost::json;
 
-const json::object* previous_ready(const json::object& status) {
-  const json::value* conds = status.if_contains("conditions");
-  if (conds == nullptr || !conds->is_array()) return nullptr;
-  for (const json::value& c : conds->get_array()) {
-    if (!c.is_object()) continue;
-    const json::value* type = c.get_object().if_contains("type");
-    if (type != nullptr && type->is_string() && type->get_string() == "Ready") {
-      return &c.get_object();
-    }
-  }
-  return nullptr;
-}
-
 json::object ready_condition(const common::DgdView& dgd, bool ready, std::string_view reason,
                              std::string message, std::string_view now) {
   std::string_view status = ready ? "True" : "False";
   std::string transition(now);
-  if (const json::object* prev = previous_ready(dgd.status)) {
+  const json::value* conditions = dgd.status.if_contains("conditions");
+  const json::object* prev = conditions != nullptr && conditions->is_array()
+                                 ? apimachinery::find_condition(conditions->get_array(), "Ready")
+                                 : nullptr;
+  if (prev != nullptr) {
     const json::value* s = prev->if_contains("status");
     const json::value* t = prev->if_contains("lastTransitionTime");
     if (s != nullptr && s->is_string() && s->get_string() == status && t != nullptr &&
