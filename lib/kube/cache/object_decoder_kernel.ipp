@@ -203,11 +203,13 @@ error_code read_owner(od::object& owner, const Node* node, bool keep, std::strin
       out.push_back('"');
       out.append(key);
       out.append("\":", 2);
+      // A container is walked; it is neither a uid nor `controller: true`,
+      // which the checks below see from its token as when it is not kept.
       if (token.empty() || token.front() == '{' || token.front() == '[') {
         SIMDJSON_TRY(copy_raw(value, out));
-        continue;
+      } else {
+        out.append(token);
       }
-      out.append(token);
     }
     if (key == "controller") {
       controller = token == "true";

@@ -133,6 +133,26 @@ TEST(ObjectDecoder, KeptLabelsAndOwnersAreCopiedAsWritten) {
   EXPECT_FALSE((*object)->controller());
 }
 
+// The owners read do not depend on what the projection keeps: an owner's
+// fields are read alike whether it is copied into the JSON or not (the watch
+// decoder fuzz target found a repeated "controller" whose last value is an
+// object read as true only when the owner was kept).
+TEST(ObjectDecoder, OwnersReadTheSameWhateverTheProjectionKeeps) {
+  const std::string pod =
+      R"({"metadata":{"name":"p","ownerReferences":[{"uid":"u","name":"g","kind":"K","apiVersion":"v1","controller":true,"controller":{}},{"uid":"v","name":"h","kind":"K","apiVersion":"v1","controller":true}]}})";
+  ObjectDecoder whole(nullptr, "v1", "Pod");
+  ObjectDecoder slim(std::make_shared<Projection>(Projection::of_fields({"status.phase"})), "v1",
+                     "Pod");
+  for (ObjectDecoder* decoder : {&whole, &slim}) {
+    auto object = decoder->decode_object(pod);
+    ASSERT_TRUE(object) << object.error().describe();
+    EXPECT_EQ(owner_uids_of(**object), (std::vector<std::string>{"u", "v"}));
+    auto controller = (*object)->controller();
+    ASSERT_TRUE(controller);
+    EXPECT_EQ(controller->uid, "v");  // the first owner's last "controller" is not true
+  }
+}
+
 TEST(ObjectDecoder, CustomProjectionAndMinifiesPrettyInput) {
   auto projection = std::make_shared<Projection>(std::vector<std::string>{"spec.replicas"});
   ObjectDecoder decoder(projection, "nvidia.com/v1alpha1", "DynamoGraphDeploymentScalingAdapter");
