@@ -27,6 +27,7 @@ struct Identity {
   std::string_view uid;
   std::string_view resource_version;
   ObjectMetaBuilder* meta = nullptr;
+  std::string_view not_a_string;  // the identity field that was neither string nor null
 };
 
 // The key exactly as written (escapes included); keys that need escaping
@@ -335,6 +336,14 @@ error_code project_object(od::object& object, const Node* node, Level level, std
       else if (key == "resourceVersion") slot = &identity->resource_version;
       if (slot) {
         const std::string_view token = trim_right(value.raw_json_token());
+        // The token of an object or array is only its opening bracket: copied
+        // as is, it broke the cached JSON. An identity field is a string (or
+        // null, read as absent); anything else is refused, naming the field,
+        // rather than cached under a key the object does not have.
+        if (token.empty() || (token.front() != '"' && token != "null")) {
+          identity->not_a_string = key;
+          return simdjson::INCORRECT_TYPE;
+        }
         *slot = unquote(token);
         if (keep) {
           append_key(key, first, out);
@@ -385,6 +394,13 @@ Error simdjson_error(const char* what, error_code code) {
   return decode_error(std::string(what) + ": " + simdjson::error_message(code));
 }
 
+// An error of project_object, naming the identity field at fault if any.
+Error projection_error(const char* what, error_code code, const Identity& identity) {
+  if (identity.not_a_string.empty()) return simdjson_error(what, code);
+  return decode_error(std::string(what) + ": metadata." + std::string(identity.not_a_string) +
+                      " is not a string");
+}
+
 class Kernel final : public DecoderKernel {
  public:
   Kernel(std::shared_ptr<const Projection> projection_in, std::string api_version_in,
@@ -423,7 +439,7 @@ class Kernel final : public DecoderKernel {
     identity.meta = &meta;
     if (auto error = project_object(object, root(), Level::kTop, scratch, &identity, api_version,
                                     kind))
-      return simdjson_error("object", error);
+      return projection_error("object", error, identity);
     if (identity.name.empty()) return decode_error("object has no metadata.name");
     // `scratch` is compact whatever the input's whitespace: the projection
     // writes tokens, never the whitespace between them.
@@ -469,7 +485,7 @@ Result<WatchEvent> Kernel::decode_event(std::string_view line) {
     scratch.clear();
     Identity identity;
     if (auto error = project_object(object, nullptr, Level::kTop, scratch, &identity, {}, {}))
-      return simdjson_error("bookmark", error);
+      return projection_error("bookmark", error, identity);
     event.resource_version = std::string(identity.resource_version);
     return event;
   }

@@ -225,6 +225,43 @@ TEST(ObjectDecoder, FieldOrderDoesNotMatter) {
   EXPECT_EQ(event->object->ns(), "");
 }
 
+// An identity field (name, namespace, uid, resourceVersion) that is an object
+// or an array used to be copied as its opening bracket alone: valid JSON in,
+// broken JSON in the cache (the watch decoder fuzz target found
+// {"metadata":{"namespace":{},"name":"p"}}). It is refused, naming the field;
+// null reads as absent and is kept as written.
+TEST(ObjectDecoder, IdentityFieldsThatAreNotStringsAreRefused) {
+  ObjectDecoder whole(nullptr, "v1", "Pod");
+  ObjectDecoder slim(std::make_shared<Projection>(Projection::of_fields({"status.phase"})), "v1",
+                     "Pod");
+  for (ObjectDecoder* decoder : {&whole, &slim}) {
+    auto object = decoder->decode_object(R"({"metadata":{"namespace":{},"name":"p"}})");
+    ASSERT_FALSE(object);
+    EXPECT_EQ(object.error().message, "object: metadata.namespace is not a string");
+    auto event =
+        decoder->decode_event(R"({"type":"ADDED","object":{"metadata":{"name":"p","uid":[1]}}})");
+    ASSERT_FALSE(event);
+    EXPECT_EQ(event.error().message, "object: metadata.uid is not a string");
+    int items = 0;
+    auto list = decoder->decode_list(R"({"items":[{"metadata":{"name":{"a":"b"}}}]})",
+                                     [&](ObjectPtr) { ++items; });
+    ASSERT_FALSE(list);
+    EXPECT_EQ(list.error().message, "object: metadata.name is not a string");
+    EXPECT_EQ(items, 0);
+    auto bookmark =
+        decoder->decode_event(R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":7}}})");
+    ASSERT_FALSE(bookmark);
+    EXPECT_EQ(bookmark.error().message, "bookmark: metadata.resourceVersion is not a string");
+  }
+  auto with_null = whole.decode_object(R"({"metadata":{"namespace":null,"name":"p","uid":null}})");
+  ASSERT_TRUE(with_null) << with_null.error().describe();
+  EXPECT_EQ((*with_null)->key(), "p");
+  EXPECT_EQ((*with_null)->uid(), "");
+  EXPECT_EQ(
+      (*with_null)->json(),
+      R"({"metadata":{"namespace":null,"name":"p","uid":null},"apiVersion":"v1","kind":"Pod"})");
+}
+
 TEST(ObjectDecoder, BadInputIsAnErrorNotACrash) {
   ObjectDecoder decoder(nullptr, "v1", "Pod");
   EXPECT_FALSE(decoder.decode_event("not json"));
