@@ -37,17 +37,19 @@ Indexer::Indexer(std::map<std::string, IndexFunc> indexers) {
   for (auto& [name, func] : indexers) indexes_[name].func = std::move(func);
 }
 
-void Indexer::index_locked(const CachedObject& object) {
-  for (auto& [name, index] : indexes_) {
-    scratch_.clear();
-    index.func(object, scratch_);
-    for (std::string_view value : scratch_) {
-      auto bucket = index.values.find(value);
-      if (bucket == index.values.end())
-        bucket = index.values.emplace(std::string(value), Buckets::mapped_type()).first;
-      bucket->second.insert(&object);
-    }
+void Indexer::index_into(Index& index, const CachedObject& object) {
+  scratch_.clear();
+  index.func(object, scratch_);
+  for (std::string_view value : scratch_) {
+    auto bucket = index.values.find(value);
+    if (bucket == index.values.end())
+      bucket = index.values.emplace(std::string(value), Buckets::mapped_type()).first;
+    bucket->second.insert(&object);
   }
+}
+
+void Indexer::index_locked(const CachedObject& object) {
+  for (auto& [name, index] : indexes_) index_into(index, object);
 }
 
 void Indexer::unindex_locked(const CachedObject& object) {
@@ -190,17 +192,7 @@ void Indexer::add_index(const std::string& name, IndexFunc func) {
   Index& index = indexes_[name];
   index.func = std::move(func);
   index.values.clear();
-  std::vector<std::string_view> values;
-  for (const auto& [key, object] : objects_) {
-    values.clear();
-    index.func(*object, values);
-    for (std::string_view value : values) {
-      auto bucket = index.values.find(value);
-      if (bucket == index.values.end())
-        bucket = index.values.emplace(std::string(value), Buckets::mapped_type()).first;
-      bucket->second.insert(object.get());
-    }
-  }
+  for (const auto& [key, object] : objects_) index_into(index, *object);
 }
 
 }  // namespace dynop::kube

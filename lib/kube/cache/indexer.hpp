@@ -81,6 +81,8 @@ class Indexer {
     IndexFunc func;
     Buckets values;
   };
+  // Adds `object` to the buckets of one index / of every index.
+  void index_into(Index& index, const CachedObject& object);
   void index_locked(const CachedObject& object);
   void unindex_locked(const CachedObject& object);
   void upsert_locked(ObjectPtr object, ObjectPtr* previous);

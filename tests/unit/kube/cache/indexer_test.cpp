@@ -67,6 +67,22 @@ TEST(Indexer, IndexesFollowUpdatesAndDeletes) {
   EXPECT_TRUE(store.by_index("no-such-index", "x").empty());
 }
 
+// An index added to a store that already holds objects is filled with them.
+TEST(Indexer, AddIndexCoversObjectsAlreadyStored) {
+  Indexer store;
+  store.upsert(pod("a", "p1", "1", "rs-1", "web"));
+  store.upsert(pod("b", "p2", "1", "rs-2", "web"));
+  store.upsert(pod("b", "p3", "1"));
+  store.add_index("app", index_by_label("app"));
+  store.add_index(kControllerIndex, index_by_controller_uid());
+  EXPECT_EQ(names(store.by_index("app", "web")), (std::vector<std::string>{"a/p1", "b/p2"}));
+  EXPECT_EQ(names(store.by_index(kControllerIndex, "rs-2")), (std::vector<std::string>{"b/p2"}));
+  store.upsert(pod("b", "p3", "2", "rs-2", "db"));  // indexed from now on like the others
+  EXPECT_EQ(names(store.by_index(kControllerIndex, "rs-2")),
+            (std::vector<std::string>{"b/p2", "b/p3"}));
+  EXPECT_EQ(names(store.by_index("app", "db")), (std::vector<std::string>{"b/p3"}));
+}
+
 TEST(Indexer, ReplaceReportsTheDifference) {
   Indexer store;
   store.upsert(pod("a", "keep", "1"));
