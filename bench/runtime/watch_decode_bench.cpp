@@ -6,6 +6,9 @@
 //   into the namespace and owner indexes), i.e. what one watch event costs
 //   the cache end to end: new pods into an empty store, and modified pods
 //   replacing cached ones.
+// Freeing is not alike: decode only frees each object as it goes (timed),
+// cache insert of new pods frees them with the store between passes
+// (untimed), and a modified pod frees the one it replaces (timed).
 // Each for whole objects and for the fields the dgd and dgdsa plugins ask to
 // cache of pods (plugins/common observed_pod_fields).
 // Goal (design.md): >= 1 GB/s per core.
