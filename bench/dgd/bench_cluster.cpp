@@ -51,15 +51,20 @@ BenchCluster::BenchCluster(const BenchClusterOptions& options) {
       return;
     }
   }
-  std::vector<std::string> args = {
-      "--kubeconfig", cluster_->kubeconfig(), "--plugin-dir",      test::binary_path("plugins"),
-      "--plugins",    options.plugins,        "--metrics-address", "127.0.0.1:0"};
+  std::string kubeconfig = cluster_->kubeconfig();
+  std::string plugins = options.plugins;
+  std::vector<std::string> webhook_args;
   if (options.admission_webhook) {
-    if (auto failed = prepare_webhook(args); !failed.empty()) {
+    if (auto failed = prepare_webhook(kubeconfig, webhook_args); !failed.empty()) {
       error_ = failed;
       return;
     }
+    plugins += ",webhook";
   }
+  std::vector<std::string> args = {
+      "--kubeconfig", kubeconfig, "--plugin-dir",      test::binary_path("plugins"),
+      "--plugins",    plugins,    "--metrics-address", "127.0.0.1:0"};
+  args.insert(args.end(), webhook_args.begin(), webhook_args.end());
   args.insert(args.end(), options.host_args.begin(), options.host_args.end());
   host_ = std::make_unique<test::RunningHost>(args);
   if (!host_->ready()) {
@@ -69,7 +74,8 @@ BenchCluster::BenchCluster(const BenchClusterOptions& options) {
   if (options.admission_webhook) error_ = register_webhook();
 }
 
-std::string BenchCluster::prepare_webhook(std::vector<std::string>& host_args) {
+std::string BenchCluster::prepare_webhook(std::string& kubeconfig,
+                                          std::vector<std::string>& host_args) {
   // A CA and a serving certificate for 127.0.0.1 (packaging/webhook/local-cert.sh's job).
   net::CertificateRequest ca_request;
   ca_request.common_name = "dynop-bench-webhook-ca";
@@ -87,7 +93,7 @@ std::string BenchCluster::prepare_webhook(std::vector<std::string>& host_args) {
   const std::string key = files_.write("tls.key", serving->key_pem);
 
   // The operator's identity: the admin's kubeconfig acting as its service account.
-  const std::string kubeconfig = (files_.path() / "operator.kubeconfig").string();
+  const std::string operator_kubeconfig = (files_.path() / "operator.kubeconfig").string();
   test::RunResult view = test::run(
       "/usr/bin/kubectl",
       {"--kubeconfig", cluster_->kubeconfig(), "config", "view", "--raw", "--minify", "--flatten"},
@@ -96,17 +102,17 @@ std::string BenchCluster::prepare_webhook(std::vector<std::string>& host_args) {
   files_.write("operator.kubeconfig", view.out);
   test::RunResult user = test::run(
       "/usr/bin/kubectl",
-      {"--kubeconfig", kubeconfig, "config", "view", "-o", "jsonpath={.users[0].name}"}, 60s);
+      {"--kubeconfig", operator_kubeconfig, "config", "view", "-o", "jsonpath={.users[0].name}"},
+      60s);
   test::RunResult act_as =
       test::run("/usr/bin/kubectl",
-                {"--kubeconfig", kubeconfig, "config", "set", "users." + user.out + ".act-as",
-                 "system:serviceaccount:dynop-system:dynop"},
+                {"--kubeconfig", operator_kubeconfig, "config", "set",
+                 "users." + user.out + ".act-as", "system:serviceaccount:dynop-system:dynop"},
                 60s);
   if (user.exit_code != 0 || act_as.exit_code != 0) {
     return "operator kubeconfig: " + user.err + act_as.err;
   }
-  host_args[1] = kubeconfig;
-  host_args[5] += ",webhook";
+  kubeconfig = operator_kubeconfig;
   host_args.insert(host_args.end(), {"--admission-address", "127.0.0.1:0", "--admission-cert-file",
                                      cert, "--admission-key-file", key});
   return "";

@@ -54,8 +54,10 @@ class BenchCluster {
   std::string kubectl(std::vector<std::string> args);
 
  private:
+  // The webhook's certificates and the operator's kubeconfig: sets
+  // `kubeconfig` to it and appends the admission flags to `host_args`.
   // "" or what failed.
-  std::string prepare_webhook(std::vector<std::string>& host_args);
+  std::string prepare_webhook(std::string& kubeconfig, std::vector<std::string>& host_args);
   std::string register_webhook();
 
   std::unique_ptr<test::LocalCluster> cluster_;
