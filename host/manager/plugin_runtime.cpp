@@ -1,5 +1,6 @@
 #include "host/manager/plugin_runtime.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -150,9 +151,8 @@ void PluginRuntime::configure_caches(const std::vector<ActivePlugin>& plugins) {
   for (const auto& [api_version, kind] : kinds) {
     auto projection = informers_->projection_of(api_version, kind);
     if (!projection) continue;
-    std::string kept;
-    for (const std::string& path : projection->paths()) kept += (kept.empty() ? "" : ", ") + path;
-    spdlog::info("caching {} {} projected to what its plugins read: {}", api_version, kind, kept);
+    spdlog::info("caching {} {} projected to what its plugins read: {}", api_version, kind,
+                 fmt::join(projection->paths(), ", "));
   }
 }
 
@@ -428,8 +428,7 @@ std::optional<ServiceResult> PluginRuntime::refuse_projected_write(std::string_v
   auto projection =
       informers_->projection_of(api_version_of(ref.group, ref.version), std::string(ref.kind));
   if (!projection) return std::nullopt;
-  std::string kept;
-  for (const std::string& path : projection->paths()) kept += (kept.empty() ? "" : ", ") + path;
+  const std::string kept = fmt::format("{}", fmt::join(projection->paths(), ", "));
   const std::string key =
       ref.ns.empty() ? std::string(ref.name) : std::string(ref.ns) + "/" + std::string(ref.name);
   return ServiceResult::error(

@@ -1,5 +1,7 @@
 #include "host/plugins/plugin_specs.hpp"
 
+#include <fmt/format.h>
+
 #include <exception>
 #include <utility>
 
@@ -15,12 +17,6 @@ KindSpec kind_of(const dynop_gvk& g) { return KindSpec{str(g.group), str(g.versi
 std::string message_of(const dynop_status& s) {
   std::string m = str(s.message);
   return m.empty() ? "status code " + std::to_string(s.code) : m;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 // Copies and checks what a plugin asks the host to cache of `kind`. "" or why
@@ -50,8 +46,9 @@ std::string read_cache(const dynop_cache_spec& c, const std::string& kind, Cache
     }
   }
   if (out.writes && out.mode != DYNOP_CACHE_FULL) {
-    const std::string kept =
-        out.mode == DYNOP_CACHE_METADATA ? "its metadata" : "the fields " + join(out.fields);
+    const std::string kept = out.mode == DYNOP_CACHE_METADATA
+                                 ? "its metadata"
+                                 : fmt::format("the fields {}", fmt::join(out.fields, ", "));
     return "it writes " + kind + " objects back (writes is set) but asks the host to cache only " +
            kept + ": an update would drop every field the cache leaves out; cache " + kind +
            " whole (DYNOP_CACHE_FULL) or do not write it back";

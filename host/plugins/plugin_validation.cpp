@@ -1,5 +1,7 @@
 #include "host/plugins/plugin_validation.hpp"
 
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <cstdio>
 #include <vector>
@@ -16,12 +18,6 @@ bool valid_name(const std::string& name) {
     if (!ok) return false;
   }
   return true;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 // Hooks the declared capabilities require but the plugin lacks, as
@@ -173,7 +169,7 @@ DescriptorCheck check_descriptor(const dynop_plugin_descriptor* plugin_descripto
   if (std::vector<std::string> missing = missing_hooks(hooks, d); !missing.empty()) {
     check.error = "missing required hook" + std::string(missing.size() > 1 ? "s" : "") +
                   " for its capabilities (" + capability_names(d.capabilities) +
-                  "): " + join(missing);
+                  "): " + fmt::format("{}", fmt::join(missing, ", "));
     return check;
   }
   check.version = d.version;
@@ -187,7 +183,7 @@ std::string capability_names(uint64_t capabilities) {
   if (capabilities & DYNOP_CAP_ADMISSION) names.push_back("admission");
   if (capabilities & DYNOP_CAP_PLACEMENT) names.push_back("placement");
   if (capabilities & DYNOP_CAP_AUTOSCALER) names.push_back("autoscaler");
-  return names.empty() ? "none" : join(names);
+  return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
 }
 
 }  // namespace dynop::host
