@@ -71,6 +71,30 @@ struct ServerCore {
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
   bool stopping = false;
   int running_threads = 0;
+
+  // Queues work on a connection's loop through `post` (which calls
+  // asio::post or dispatch), unless the server's own loops have run for the
+  // last time (stop() returned): work queued on a loop nobody runs again
+  // holds its session, which holds this core, which owns the loop, a cycle
+  // that frees neither. Then `post` is not called and the answer is dropped
+  // (server.hpp). A shared EventLoop keeps running after stop(), so work
+  // queued there still runs.
+  template <class Post>
+  bool queue(Post&& post) {
+    queuing.fetch_add(1);
+    const bool open = !loops_finished.load();
+    if (open) post();
+    queuing.fetch_sub(1);
+    return open;
+  }
+  // stop()'s side: after this, queue() refuses, and everything it queued
+  // before is on the loops, for their last run.
+  void finish_loops() {
+    loops_finished.store(true);
+    while (queuing.load() != 0) std::this_thread::yield();
+  }
+  std::atomic<int> queuing{0};
+  std::atomic<bool> loops_finished{false};
 };
 
 class StreamImpl;
@@ -333,38 +357,45 @@ class Session final : public SessionBase {
   void deliver(Response response) override {
     // Inline when the handler answers on the connection's own thread (the
     // common case): no second trip through the event loop.
-    asio::dispatch(lowest().get_executor(), [self = self(), r = std::move(response)]() mutable {
-      self->write_response(std::move(r));
+    core_->queue([&] {
+      asio::dispatch(lowest().get_executor(), [self = self(), r = std::move(response)]() mutable {
+        self->write_response(std::move(r));
+      });
     });
   }
 
+  // A stream or WebSocket begun after stop() ends at once, as one begun on a
+  // closed connection does (do_begin_stream, do_begin_websocket).
   void begin_stream(Response head, std::shared_ptr<StreamImpl> stream) override {
-    asio::post(lowest().get_executor(),
-               [self = self(), h = std::move(head), s = std::move(stream)]() mutable {
-                 self->do_begin_stream(std::move(h), std::move(s));
-               });
+    if (!post([self = self(), h = std::move(head), s = stream]() mutable {
+          self->do_begin_stream(std::move(h), std::move(s));
+        })) {
+      stream->finish();
+    }
   }
 
   void pump() override {
-    asio::post(lowest().get_executor(), [self = self()] { self->do_pump(); });
+    post([self = self()] { self->do_pump(); });
   }
 
   void shutdown(bool force) override {
-    asio::post(lowest().get_executor(), [self = self(), force] { self->do_shutdown(force); });
+    post([self = self(), force] { self->do_shutdown(force); });
   }
 
   void begin_websocket(std::string protocol, http::request<http::string_body> request,
                        std::shared_ptr<WebSocketImpl> socket) override {
-    asio::post(lowest().get_executor(), [self = self(), p = std::move(protocol),
-                                         r = std::move(request), s = std::move(socket)]() mutable {
-      self->do_begin_websocket(std::move(p), std::move(r), std::move(s));
-    });
+    if (!post(
+            [self = self(), p = std::move(protocol), r = std::move(request), s = socket]() mutable {
+              self->do_begin_websocket(std::move(p), std::move(r), std::move(s));
+            })) {
+      socket->finish();
+    }
   }
   void websocket_write() override {
-    asio::post(lowest().get_executor(), [self = self()] { self->do_websocket_write(); });
+    post([self = self()] { self->do_websocket_write(); });
   }
   void websocket_close() override {
-    asio::post(lowest().get_executor(), [self = self()] { self->do_websocket_close(); });
+    post([self = self()] { self->do_websocket_close(); });
   }
 
  private:
@@ -381,6 +412,12 @@ class Session final : public SessionBase {
   };
 
   std::shared_ptr<Session> self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+
+  // From any thread, onto the connection's loop (see ServerCore::queue).
+  template <class F>
+  bool post(F&& f) {
+    return core_->queue([&] { asio::post(lowest().get_executor(), std::forward<F>(f)); });
+  }
 
   Stream make_stream(tcp::socket socket) {
     if constexpr (kTls) {
@@ -1076,7 +1113,9 @@ void Server::stop(std::chrono::milliseconds deadline) {
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   impl_->listener.reset();
-  // Whatever is still queued runs here, once, so that nothing keeps a cycle.
+  // Whatever is still queued runs here, once, so that nothing keeps a cycle;
+  // nothing is queued after.
+  core.finish_loops();
   for (auto* context : core.contexts) {
     context->restart();
     context->poll();

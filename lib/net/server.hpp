@@ -79,8 +79,8 @@ class Server {
   // Graceful stop: stops accepting, closes idle keep-alive connections, lets
   // requests in flight finish (their responses say Connection: close), ends
   // streams cleanly; whatever is still open at `deadline` is closed hard.
-  // Then joins the worker threads. Idempotent. Answers given after stop()
-  // are dropped.
+  // Then joins the worker threads. Idempotent. Answers given after stop() are dropped (respond()
+  // sends nothing; stream() and websocket() return ones that close, running their on_close).
   void stop(std::chrono::milliseconds deadline = std::chrono::seconds(10));
 
   // Connections currently open (for tests and metrics).
