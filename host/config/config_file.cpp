@@ -148,43 +148,26 @@ class Reader {
     return true;
   }
 
-  bool leader_election(const YAML::Node& section) {
-    if (section.IsNull()) return true;
-    if (!section.IsMap()) return fail(section, "leaderElection must be a mapping of settings");
-    std::set<std::string> seen;
-    for (const auto& entry : section) {
-      if (!entry.first.IsScalar()) return fail(entry.first, "setting names must be strings");
-      const std::string k = entry.first.Scalar();
-      const std::string path = "leaderElection." + k;
-      if (!seen.insert(k).second) return fail(entry.first, "\"" + path + "\" is set twice");
-      std::string s;
-      if (k == "leaderElect") {
-        if (!scalar(path, entry.second, s)) return false;
-        if (s != "true" && s != "false") {
-          return fail(entry.second, path + ": \"" + s + "\" is not true or false");
-        }
-        config_.leader_elect = s == "true";
-      } else if (k == "leaseDuration" || k == "renewDeadline" || k == "retryPeriod") {
-        if (!scalar(path, entry.second, s)) return false;
-        auto d = apimachinery::parse_go_duration(s);
-        if (!d) return fail(entry.second, path + ": " + d.error());
-        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
-        (k == "leaseDuration"   ? config_.lease_duration
-         : k == "renewDeadline" ? config_.renew_deadline
-                                : config_.retry_period) = ms;
-      } else if (k == "resourceName") {
-        if (!scalar(path, entry.second, s)) return false;
-        if (s.empty()) return fail(entry.second, path + " must not be empty");
-        config_.leader_election_id = s;
-      } else if (k == "resourceNamespace") {
-        if (!scalar(path, entry.second, s)) return false;
-        config_.leader_election_namespace = s;
-      } else {
-        return fail(entry.first, "unknown key \"" + path +
-                                     "\" (known keys: " + joined(kLeaderElectionKeys) + ")");
-      }
-    }
-    return true;
+  bool leader_election(const YAML::Node& node) {
+    return section("leaderElection", node, kLeaderElectionKeys,
+                   [&](const std::string& k, const std::string& path, const YAML::Node& value) {
+                     if (k == "leaseDuration") return duration(path, value, config_.lease_duration);
+                     if (k == "renewDeadline") return duration(path, value, config_.renew_deadline);
+                     if (k == "retryPeriod") return duration(path, value, config_.retry_period);
+                     std::string s;
+                     if (!scalar(path, value, s)) return false;
+                     if (k == "leaderElect") {
+                       if (s != "true" && s != "false")
+                         return fail(value, path + ": \"" + s + "\" is not true or false");
+                       config_.leader_elect = s == "true";
+                     } else if (k == "resourceName") {
+                       if (s.empty()) return fail(value, path + " must not be empty");
+                       config_.leader_election_id = s;
+                     } else {  // resourceNamespace
+                       config_.leader_election_namespace = s;
+                     }
+                     return true;
+                   });
   }
 
   // Calls `apply(key, path, value)` for each entry of a section, refusing
