@@ -1,6 +1,5 @@
 #include "lib/prometheus/query_client.hpp"
 
-#include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
@@ -12,7 +11,6 @@
 #include "lib/net/http_client.hpp"
 
 namespace dynop::prometheus {
-namespace json = boost::json;
 using apimachinery::Error;
 using apimachinery::Result;
 
@@ -26,15 +24,6 @@ std::string format_seconds(double t) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.3f", t);
   return buf;
-}
-
-Labels labels_of(const json::value& v) {
-  Labels out;
-  if (!v.is_object()) return out;
-  for (const auto& [k, val] : v.get_object()) {
-    if (val.is_string()) out[std::string(k)] = std::string(val.get_string());
-  }
-  return out;
 }
 
 Labels labels_of(simdjson::dom::element v) {
@@ -191,24 +180,27 @@ Result<QueryResult> QueryClient::query(const std::string& expr, std::optional<do
   std::string path = "/api/v1/query?query=" + encode(expr);
   if (time) path += "&time=" + format_seconds(*time);
   for (const auto& [k, v] : extra_params) path += "&" + encode(k) + "=" + encode(v);
-  auto body = get(path, headers, http_status);
-  if (!body) return Error{body.error()};
-  auto decoded = decode_query_response(*body);
-  if (!decoded) return Error{"GET " + base_url_ + "/api/v1/query: " + decoded.error()};
-  return decoded;
+  return get_result(path, headers, http_status);
 }
 
 Result<QueryResult> QueryClient::query_range(const std::string& expr, double start, double end,
                                              double step, unsigned* http_status) {
-  char step_text[64];
-  std::snprintf(step_text, sizeof step_text, "%.3f", step);
   const std::string path = "/api/v1/query_range?query=" + encode(expr) +
                            "&start=" + format_seconds(start) + "&end=" + format_seconds(end) +
-                           "&step=" + step_text;
-  auto body = get(path, {}, http_status);
+                           "&step=" + format_seconds(step);
+  return get_result(path, {}, http_status);
+}
+
+Result<QueryResult> QueryClient::get_result(const std::string& path_and_query,
+                                            const std::map<std::string, std::string>& headers,
+                                            unsigned* http_status) {
+  auto body = get(path_and_query, headers, http_status);
   if (!body) return Error{body.error()};
   auto decoded = decode_query_response(*body);
-  if (!decoded) return Error{"GET " + base_url_ + "/api/v1/query_range: " + decoded.error()};
+  if (!decoded) {
+    return Error{"GET " + base_url_ + path_and_query.substr(0, path_and_query.find('?')) + ": " +
+                 decoded.error()};
+  }
   return decoded;
 }
 
@@ -218,13 +210,16 @@ Result<std::vector<Labels>> QueryClient::series(const std::string& match, double
                            "&start=" + format_seconds(start) + "&end=" + format_seconds(end);
   auto body = get(path, {});
   if (!body) return Error{body.error()};
-  boost::system::error_code ec;
-  json::value doc = json::parse(*body, ec);
-  if (ec || !doc.is_object()) return Error{"GET " + base_url_ + "/api/v1/series: not JSON"};
-  const auto* data = doc.get_object().if_contains("data");
+  thread_local apimachinery::JsonDecoder decoder;
+  auto doc = decoder.parse_view(*body);
+  simdjson::dom::object o;
+  if (!doc || doc->get(o) != simdjson::SUCCESS) {
+    return Error{"GET " + base_url_ + "/api/v1/series: not JSON"};
+  }
   std::vector<Labels> out;
-  if (data && data->is_array()) {
-    for (const auto& s : data->get_array()) out.push_back(labels_of(s));
+  simdjson::dom::array data;
+  if (o["data"].get(data) == simdjson::SUCCESS) {
+    for (auto s : data) out.push_back(labels_of(s));
   }
   return out;
 }

@@ -83,6 +83,10 @@ class QueryClient {
   apimachinery::Result<std::string> get(const std::string& path_and_query,
                                         const std::map<std::string, std::string>& headers,
                                         unsigned* http_status = nullptr);
+  // get() and decode_query_response(), errors naming the endpoint.
+  apimachinery::Result<QueryResult> get_result(const std::string& path_and_query,
+                                               const std::map<std::string, std::string>& headers,
+                                               unsigned* http_status);
 
   std::string base_url_;
   std::unique_ptr<net::HttpClient> http_;
