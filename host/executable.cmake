@@ -5,7 +5,7 @@ if(TARGET dynop_host_plugins)
     ${CMAKE_CURRENT_SOURCE_DIR}/app/kube_runtime.cpp)
   target_link_libraries(dynop PRIVATE
     dynop::host_config dynop::host_server dynop::host_plugins dynop::host_admission
-    dynop::host_manager dynop::host_scheduler dynop::host_autoscaling dynop::host_prometheus
+    dynop::host_manager dynop::host_scheduler dynop::host_autoscaling dynop::host_prometheus dynop::host_ui
     dynop::leaderelection dynop::record dynop::controller dynop::kube_cache
     dynop::kube_client dynop::net dynop::log dynop::metrics dynop::cli
     spdlog::spdlog Threads::Threads)

@@ -4,6 +4,7 @@
 // Log lines tests and operators rely on (info level):
 //   "dynop <version> starting"
 //   "serving metrics and health on http://<host:port>"
+//   "scaling timeline on http://<host:port>/ui/"
 //   "plugins query Prometheus at <url>"  (with prometheus.url / --prometheus-url)
 //   "loaded <n> plugin(s): <names>"
 //   "serving admission webhooks on https://<host:port> for <n> plugin(s): <paths>"
@@ -34,6 +35,7 @@
 #include "host/plugins/plugin_manager.hpp"
 #include "host/prometheus/prometheus_service.hpp"
 #include "host/server/ops_server.hpp"
+#include "host/ui/ui_endpoints.hpp"
 #include "lib/cli/stop_signals.hpp"
 #include "lib/log/log.hpp"
 #include "lib/metrics/registry.hpp"
@@ -88,6 +90,19 @@ int run(const dynop::host::Config& config) {
       .with({{"version", dynop::host::version()}})
       .Set(1);
 
+  // Prometheus for plugins' queries and the timeline page, when configured.
+  std::unique_ptr<dynop::host::PrometheusService> prometheus;
+  if (!config.prometheus_url.empty()) {
+    auto created = dynop::host::PrometheusService::create(
+        {config.prometheus_url, config.prometheus_timeout}, registry);
+    if (!created) {
+      spdlog::error("prometheus.url: {}", created.error());
+      return 1;
+    }
+    prometheus = std::move(*created);
+    spdlog::info("plugins query Prometheus at {}", prometheus->url());
+  }
+
   dynop::host::OpsServer ops(registry);
   // Autoscaler plugins' decisions and the /scale writes of others, for the
   // planner and the timeline UI.
@@ -99,6 +114,8 @@ int run(const dynop::host::Config& config) {
     return dynop::net::Response::json(
         200, dynop::host::autoscaling::to_json(decisions.list(*query), decisions.capacity()));
   });
+  // The timeline page: its charts from Prometheus, its decisions from the log above.
+  dynop::host::ui::add_ui_endpoints(ops, prometheus.get());
   std::atomic<bool> plugins_started{false};
   ops.readiness().add("plugins", [&] {
     return plugins_started ? std::string() : std::string("plugins not started");
@@ -109,6 +126,7 @@ int run(const dynop::host::Config& config) {
     return 1;
   }
   spdlog::info("serving metrics and health on http://{}", ops.address());
+  spdlog::info("scaling timeline on http://{}/ui/", ops.address());
 
   // Kubernetes: only when asked for (--kubeconfig, $KUBECONFIG, in a pod).
   std::unique_ptr<dynop::host::app::KubeRuntime> kube;
@@ -128,19 +146,6 @@ int run(const dynop::host::Config& config) {
       return 0;
     }
     ops.readiness().add("informers", [&] { return kube->not_ready_reason(); });
-  }
-
-  // Prometheus for plugins' queries, when configured.
-  std::unique_ptr<dynop::host::PrometheusService> prometheus;
-  if (!config.prometheus_url.empty()) {
-    auto created = dynop::host::PrometheusService::create(
-        {config.prometheus_url, config.prometheus_timeout}, registry);
-    if (!created) {
-      spdlog::error("prometheus.url: {}", created.error());
-      return 1;
-    }
-    prometheus = std::move(*created);
-    spdlog::info("plugins query Prometheus at {}", prometheus->url());
   }
 
   dynop::host::PluginManager plugins(registry);

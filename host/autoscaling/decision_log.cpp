@@ -1,11 +1,11 @@
 #include "host/autoscaling/decision_log.hpp"
 
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <charconv>
 #include <chrono>
 
 #include "lib/apimachinery/time.hpp"
+#include "lib/net/query_params.hpp"
 
 namespace dynop::host::autoscaling {
 namespace json = boost::json;
@@ -77,13 +77,8 @@ std::string to_json(const std::vector<Decision>& decisions, std::size_t capacity
 std::optional<DecisionQuery> parse_decision_query(std::string_view query_string,
                                                   std::string& error) {
   DecisionQuery q;
-  // As localcluster's request parsing reads queries: decoded key/value pairs.
-  const std::string target = "/?" + std::string(query_string);
-  auto url = boost::urls::parse_origin_form(target);
-  if (!url) {
-    error = "malformed query string";
-    return std::nullopt;
-  }
+  auto params = net::parse_query_params(query_string, error);
+  if (!params) return std::nullopt;
   auto number = [&](std::string_view key, std::string_view text, auto& out) {
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     if (ec != std::errc() || ptr != text.data() + text.size()) {
@@ -92,9 +87,7 @@ std::optional<DecisionQuery> parse_decision_query(std::string_view query_string,
     }
     return true;
   };
-  for (const auto& param : url->params()) {
-    const std::string key = param.key;
-    const std::string value = param.value;
+  for (const auto& [key, value] : *params) {
     if (key == "afterId") {
       if (!number(key, value, q.after_id)) return std::nullopt;
     } else if (key == "limit") {

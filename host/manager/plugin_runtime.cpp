@@ -107,6 +107,7 @@ PluginRuntime::PluginRuntime(kube::Client& client, metrics::Registry& registry,
 PluginRuntime::~PluginRuntime() {
   stop_controllers();
   conflicts_.reset();
+  replica_gauges_.reset();
   autoscalers_.clear();
   controllers_.clear();
   events_.reset();
@@ -307,6 +308,10 @@ void PluginRuntime::start_controllers() {
         registry_);
     conflicts_->start();
   }
+  if (!replica_gauges_) {
+    replica_gauges_ = std::make_unique<autoscaling::ReplicaGauges>(*informers_, registry_);
+    replica_gauges_->start();
+  }
 }
 
 void PluginRuntime::stop_controllers() {
@@ -318,6 +323,7 @@ void PluginRuntime::stop_controllers() {
     for (auto& [name, entry] : autoscalers_) runners.push_back(entry->runner.get());
   }
   if (conflicts_) conflicts_->stop();
+  replica_gauges_.reset();  // stops it; the next start_controllers makes a new one
   for (auto* runner : runners) runner->stop();
   std::lock_guard guard(mutex_);
   for (auto& [name, entry] : controllers_) entry->controller->stop();

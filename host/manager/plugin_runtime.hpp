@@ -25,6 +25,7 @@
 
 #include "host/autoscaling/autoscaler_runner.hpp"
 #include "host/autoscaling/decision_log.hpp"
+#include "host/autoscaling/replica_gauges.hpp"
 #include "host/autoscaling/scale_conflict_detector.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "host/plugins/plugin_services.hpp"
@@ -134,6 +135,8 @@ class PluginRuntime final : public PluginServices {
   std::mutex label_index_mutex_;  // one builder per label index
   std::map<std::string, std::unique_ptr<PluginAutoscaler>, std::less<>> autoscalers_;
   std::unique_ptr<autoscaling::ScaleConflictDetector> conflicts_;
+  // Replica gauges for the timeline page (leader only, as the detector).
+  std::unique_ptr<autoscaling::ReplicaGauges> replica_gauges_;
 };
 
 // How the C ABI sees an API error: 404 NOT_FOUND, 409 CONFLICT, 400/422

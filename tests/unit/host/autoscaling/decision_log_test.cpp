@@ -70,6 +70,11 @@ TEST(DecisionLog, QueryStringIsCheckedAndNamesTheBadParameter) {
   EXPECT_EQ(error, "limit: \"-1\" is not a whole number");
   EXPECT_FALSE(parse_decision_query("since=1", error));
   EXPECT_EQ(error, "unknown parameter \"since\" (known: afterId, namespace, name, writer, limit)");
+  // No query string (curl .../autoscaling/decisions) is every entry.
+  q = parse_decision_query("", error);
+  ASSERT_TRUE(q) << error;
+  EXPECT_EQ(q->after_id, 0u);
+  EXPECT_EQ(q->limit, 0u);
 }
 
 }  // namespace
