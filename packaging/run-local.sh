@@ -17,7 +17,8 @@
 #      (examples/autoscaling/prometheus-adapter-values.yaml) against it; the
 #      guide's KEDA examples are copied to the run folder's autoscaling/ with
 #      their serverAddress pointed at it
-#   8. print the kubeconfig and the guide's next commands; Ctrl-C stops everything.
+#   8. print the kubeconfig, the scaling timeline page's URL (the host's /ui/)
+#      and the guide's next commands; Ctrl-C stops everything.
 # Tests run the same setup against their own build and folders:
 #   DYNOP_RUN_DATA_DIR  the cluster's data (default .localcluster/ in the checkout)
 #   DYNOP_RUN_LOG_DIR   the logs (default .run/ in the checkout)
@@ -213,6 +214,7 @@ dynop is running on the local cluster.
   admission:  https://$admission (ValidatingWebhookConfiguration $vwc_name)
   dynop-sim:  $sim_admin (faults: sim/README.md; token in $sim_token)
   prometheus: $prometheus_note
+  timeline:   http://$metrics_address/ui/ (replicas, load, latency and scaling decisions; charts need Prometheus)
 
 Try the guide's commands:
   export KUBECONFIG=$kubeconfig

@@ -9,7 +9,8 @@
 //   GET /readyz   readiness: 200 when every readiness check passes, else 503
 // Append "?verbose" to /healthz, /livez or /readyz to list every check.
 // Other parts of the host add their own GET endpoints with add_endpoint (the
-// autoscaling decision log: GET /autoscaling/decisions).
+// autoscaling decision log: GET /autoscaling/decisions; the timeline page:
+// GET /ui/, host/ui/ui_endpoints.hpp).
 
 #include <functional>
 #include <map>

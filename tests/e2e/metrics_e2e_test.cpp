@@ -46,6 +46,9 @@ const std::map<std::string, std::string> kFamilies = {
     // make run loads planner.so, an autoscaler plugin: the host evaluates it.
     {"dynop_autoscaler_evaluations_total", "counter"},
     {"dynop_autoscaler_evaluation_duration_seconds", "histogram"},
+    // The replica counts the timeline page charts (host/autoscaling/replica_gauges.hpp).
+    {"dynop_scale_target_replicas", "gauge"},
+    {"dynop_graph_service_ready_replicas", "gauge"},
     // client_golang's process collector, as controller-runtime registers it.
     {"process_cpu_seconds_total", "counter"},
     {"process_resident_memory_bytes", "gauge"},
@@ -58,13 +61,7 @@ const std::map<std::string, std::string> kFamilies = {
 
 class HostMetrics : public test::RunLocalTest {
  protected:
-  // The ops address the host logged ("serving metrics and health on http://A").
-  std::string ops_address() {
-    std::smatch match;
-    const std::string log = setup_->host_log();
-    std::regex_search(log, match, std::regex(R"(serving metrics and health on http://(\S+))"));
-    return match.size() > 1 ? match[1].str() : std::string();
-  }
+  std::string ops_address() { return setup_->ops_address(); }
 
   std::string scrape() {
     std::string error;

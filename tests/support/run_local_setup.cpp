@@ -97,6 +97,13 @@ std::optional<int> RunLocalSetup::stop() {
   return exit_code_;
 }
 
+std::string RunLocalSetup::ops_address() const {
+  std::smatch match;
+  const std::string log = host_log();
+  std::regex_search(log, match, std::regex(R"(serving metrics and health on http://(\S+))"));
+  return match.size() > 1 ? match[1].str() : std::string();
+}
+
 std::string RunLocalSetup::printed() const { return script_ ? script_->stdout_text() : ""; }
 
 std::string RunLocalSetup::sim_admin_token() const {

@@ -88,6 +88,9 @@ class RunLocalSetup {
   std::string printed() const;
   // The host's log (dynop.log) as it is now.
   std::string host_log() const;
+  // The host's ops address as it logged it ("serving metrics and health on
+  // http://A"): A, "" before that line.
+  std::string ops_address() const;
 
  private:
   TempDir dir_{"dynop-run-local"};

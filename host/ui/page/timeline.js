@@ -6,7 +6,7 @@
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const W = 560, H = 200, M = {left: 56, right: 12, top: 12, bottom: 40};
+const W = 560, H = 200, M = {left: 56, right: 24, top: 12, bottom: 40};
 const params = new URLSearchParams(location.search);
 const windowName = params.get("window") || "15m";
 
@@ -85,6 +85,7 @@ function chart(caption, yLabel, range, series, targets, markers) {
       if (v === null) { pen = false; continue; }
       if (s.step && pen && last !== null) d += `L${x(t).toFixed(1)},${y(last).toFixed(1)}`;
       d += `${pen ? "L" : "M"}${x(t).toFixed(1)},${y(v).toFixed(1)}`;
+      if (!pen) d += "h0";  // with round caps, a point between gaps is still drawn
       pen = true; last = v; drawn++;
     }
     svg.append(el("path", {class: `series series-${s.key}`, "data-series": s.key,
