@@ -6,31 +6,12 @@
 
 #include "lib/net/http_client.hpp"
 #include "lib/prometheus/text_format.hpp"
+#include "tests/unit/host/server/ops_server_fixture.hpp"
 
 namespace dynop::host {
 namespace {
 
-class OpsServerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string error;
-    ASSERT_TRUE(server_.start("127.0.0.1:0", error)) << error;
-    client_ = net::HttpClient::create({}, error);
-    ASSERT_TRUE(client_) << error;
-  }
-  net::ClientResponse get(const std::string& path, const std::string& method = "GET") {
-    net::ClientRequest req;
-    req.method = method;
-    req.url = "http://" + server_.address() + path;
-    auto r = client_->request(req);
-    EXPECT_TRUE(r.ok()) << r.error;
-    return r.response.value_or(net::ClientResponse{});
-  }
-
-  metrics::Registry registry_;
-  OpsServer server_{registry_};
-  std::unique_ptr<net::HttpClient> client_;
-};
+using OpsServerTest = OpsServerFixture;
 
 TEST_F(OpsServerTest, AddressHasTheRealPort) {
   EXPECT_TRUE(server_.address().starts_with("127.0.0.1:"));

@@ -4,32 +4,14 @@
 
 #include <boost/json.hpp>
 
-#include "host/server/ops_server.hpp"
-#include "lib/net/http_client.hpp"
+#include "tests/unit/host/server/ops_server_fixture.hpp"
 
 namespace dynop::host::ui {
 namespace {
 
-class UiEndpoints : public ::testing::Test {
+class UiEndpoints : public OpsServerFixture {
  protected:
-  void SetUp() override {
-    add_ui_endpoints(server_, nullptr);
-    std::string error;
-    ASSERT_TRUE(server_.start("127.0.0.1:0", error)) << error;
-    client_ = net::HttpClient::create({}, error);
-    ASSERT_TRUE(client_) << error;
-  }
-  net::ClientResponse get(const std::string& path) {
-    net::ClientRequest req;
-    req.url = "http://" + server_.address() + path;
-    auto r = client_->request(req);
-    EXPECT_TRUE(r.ok()) << r.error;
-    return r.response.value_or(net::ClientResponse{});
-  }
-
-  metrics::Registry registry_;
-  OpsServer server_{registry_};
-  std::unique_ptr<net::HttpClient> client_;
+  void add_endpoints() override { add_ui_endpoints(server_, nullptr); }
 };
 
 TEST_F(UiEndpoints, ThePageAndItsFilesAreServedFromTheBinary) {
