@@ -9,7 +9,7 @@ deps:
 	@packaging/install-deps.sh
 
 # What `make run` needs: the three executables and the default plugins.
-RUN_TARGETS := dynop dynop-localcluster dynop-sim dgd dgdsa webhook gpu-scheduler
+RUN_TARGETS := dynop dynop-localcluster dynop-sim dgd dgdsa webhook gpu-scheduler planner
 
 build: deps
 	@cmake --preset release >/dev/null
