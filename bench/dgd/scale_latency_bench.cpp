@@ -181,7 +181,9 @@ int main(int argc, char** argv) {
       "replicas each trial scales to")(
       "background", po::value(&background)->default_value(background)->value_name("N"),
       "other DGDs (3 pods each) created first")("in-memory", po::bool_switch(&options.in_memory),
-                                                "cluster objects in memory, not SQLite");
+                                                "cluster objects in memory, not SQLite")(
+      "without-webhook", po::bool_switch(&without_webhook),
+      "no admission webhook registered (the 2026-11-28 setup)");
   po::variables_map flag_values;
   if (auto exit_code = dynop::cli::parse_main(argc, argv, flags, "dgd_scale_latency_bench",
                                               "[flags]", flag_values)) {
