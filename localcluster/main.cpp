@@ -1,7 +1,8 @@
 // dynop-localcluster: a single-process Kubernetes-compatible API server.
 //
 //   dynop-localcluster [--data-dir DIR] [--port N] [--in-memory] [--token T]
-//                      [--log-level LEVEL] [--watch-history N] [--fault-* ...]
+//                      [--log-level LEVEL] [--watch-history N] [--audit-log-path PATH]
+//                      [--fault-* ...]
 //                      [--horizontal-pod-autoscaler-*, --prometheus-adapter-config, ...]
 //
 // Prints the kubeconfig path once it serves; SIGTERM/SIGINT stop it cleanly
@@ -24,6 +25,7 @@
 #include "localcluster/admission/namespace_lifecycle.hpp"
 #include "localcluster/admission/service_account_admission.hpp"
 #include "localcluster/admission/webhook_dispatcher.hpp"
+#include "localcluster/audit/audit_log.hpp"
 #include "localcluster/autoscaling/autoscaling_flags.hpp"
 #include "localcluster/autoscaling/autoscaling_stack.hpp"
 #include "localcluster/builtin/builtin_resource_types.hpp"
@@ -57,6 +59,7 @@ struct Flags {
   std::string token;
   std::string log_level = "info";
   std::size_t watch_history = 20000;
+  std::string audit_log_path;
   faults::FaultConfig faults;
   autoscaling::AutoscalingFlags autoscaling;
 };
@@ -94,7 +97,10 @@ po::options_description describe_flags(Flags& flags) {
         }
         flags.watch_history = count;
       }),
-      "events kept for watches from an older resourceVersion (default 20000)");
+      "events kept for watches from an older resourceVersion (default 20000)")(
+      "audit-log-path", po::value(&flags.audit_log_path)->value_name("PATH"),
+      "append an audit.k8s.io/v1 Event (level Metadata) per request to PATH, one JSON line "
+      "each, as kube-apiserver's --audit-log-path does (default: no audit log)");
   out.add(faults::fault_flags(flags.faults));
   out.add(autoscaling::autoscaling_flags(flags.autoscaling));
   return out;
@@ -114,6 +120,13 @@ int run(const Flags& flags, const sigset_t& stop_signals) {
     auto stored = dynop::net::load_or_create_bearer_token((data_dir / "token").string(), error);
     if (!stored) throw std::runtime_error(error);
     token = *stored;
+  }
+  // One file for every life of the server: a restart in place appends.
+  std::unique_ptr<audit::AuditLog> audit_log;
+  if (!flags.audit_log_path.empty()) {
+    std::string error;
+    audit_log = audit::AuditLog::open(flags.audit_log_path, error);
+    if (!audit_log) throw std::runtime_error(error);
   }
 
   faults::FaultInjector injector(flags.faults);
@@ -152,6 +165,7 @@ int run(const Flags& flags, const sigset_t& stop_signals) {
     options.token = token;
     options.cert_file = certificates.cert_path;
     options.key_file = certificates.key_path;
+    options.audit_log = audit_log.get();
     server::ServerHooks hooks;
     server::ApiServer* api = nullptr;
     server::DocumentsEndpoint documents(

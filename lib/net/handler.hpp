@@ -53,7 +53,7 @@ class Responder {
   // answering thread, with the response as respond() hands it over, or with
   // stream()'s head and the stream (whose on_close tells when it ends), or
   // with the 500 sent when every copy is dropped unanswered. Set it before
-  // handing the Responder on; a second call replaces the first.
+  // handing the Responder on; observers run in the order they were added.
   using Observer =
       std::function<void(const Response& response, const std::shared_ptr<ResponseStream>& stream)>;
   void observe(Observer observer) const;

@@ -889,7 +889,18 @@ bool offers_subprotocol(const Request& request, std::string_view protocol) {
   return false;
 }
 
-void Responder::observe(Observer observer) const { exchange_->observer = std::move(observer); }
+void Responder::observe(Observer observer) const {
+  if (!exchange_->observer) {
+    exchange_->observer = std::move(observer);
+    return;
+  }
+  exchange_->observer = [first = std::move(exchange_->observer), second = std::move(observer)](
+                            const Response& response,
+                            const std::shared_ptr<ResponseStream>& stream) {
+    first(response, stream);
+    second(response, stream);
+  };
+}
 
 bool Responder::answered() const { return exchange_->answered.load(); }
 const Request& Responder::request() const { return exchange_->request; }

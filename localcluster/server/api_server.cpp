@@ -8,6 +8,7 @@
 #include "lib/net/tls.hpp"
 #include "localcluster/server/api_error.hpp"
 #include "localcluster/server/impersonation.hpp"
+#include "localcluster/server/request_audit.hpp"
 #include "localcluster/server/request_info.hpp"
 
 namespace dynop::localcluster::server {
@@ -90,6 +91,8 @@ void ApiServer::stop() {
   // the net server ends the open watch streams, then the handler's threads.
   if (server_) server_->stop(std::chrono::seconds(2));
   rest_.stop();
+  // What the stopped server answered (its closed watches included) is on disk.
+  if (options_.audit_log) options_.audit_log->flush();
 }
 
 std::uint16_t ApiServer::port() const { return server_ ? server_->port() : 0; }
@@ -107,6 +110,10 @@ void ApiServer::handle(const net::Request& request, net::Responder responder) {
   if (request.body().size() > 3 * 1024 * 1024) {
     return responder.respond(status_response(too_large(3 * 1024 * 1024)));
   }
+  RequestInfo info = parse_request_info(request.method(), request.target());
+  auto user = resolve_user(request);
+  if (auto* resolved = std::get_if<admission::UserInfo>(&user)) info.user = std::move(*resolved);
+  if (options_.audit_log) audit_request(*options_.audit_log, request, info, responder);
   if (path == "/metrics") return responder.respond(metrics_endpoint_.serve());
   for (const auto& handler : hooks_.admin) {
     if (auto response = handler(request, registry_)) return responder.respond(std::move(*response));
@@ -119,12 +126,9 @@ void ApiServer::handle(const net::Request& request, net::Responder responder) {
   if (path == "/version" || path == "/version/") {
     return responder.respond(net::Response::json(200, version_document()));
   }
-  RequestInfo info = parse_request_info(request.method(), request.target());
   if (info.is_resource_request) {
-    auto user = resolve_user(request);
     if (auto* error = std::get_if<ApiError>(&user))
       return responder.respond(status_response(*error));
-    info.user = std::move(std::get<admission::UserInfo>(user));
     if (auto it = hooks_.api_services.find(info.group + "/" + info.version);
         it != hooks_.api_services.end()) {
       return responder.respond(it->second(request, info));

@@ -10,6 +10,7 @@
 
 #include "lib/metrics/registry.hpp"
 #include "lib/net/server.hpp"
+#include "localcluster/audit/audit_log.hpp"
 #include "localcluster/registry/resource_registry.hpp"
 #include "localcluster/server/hooks.hpp"
 #include "localcluster/server/metrics_endpoint.hpp"
@@ -27,6 +28,9 @@ struct ApiServerOptions {
   std::string key_file;  // plain HTTP when both are empty (unit tests)
   int threads = 4;
   RestOptions rest;
+  // Every authenticated request is recorded here when set (--audit-log-path);
+  // owned by the caller, outlives the server.
+  audit::AuditLog* audit_log = nullptr;
 };
 
 class ApiServer {
