@@ -26,6 +26,8 @@
 #   DYNOP_RUN_SIM_LOAD  dynop-sim's load file (default sim/profiles/load-gentle.yaml)
 #   DYNOP_RUN_SIM_FLAGS more dynop-sim flags, e.g. its own address blocks
 #                       (--node-cidr, --pod-cidr) or --speedup
+#   DYNOP_RUN_LOCALCLUSTER_FLAGS more dynop-localcluster flags, e.g.
+#                       --audit-log-path FILE
 # SIGTERM stops everything as Ctrl-C does.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -82,9 +84,10 @@ if [[ -z "$prometheus_port" ]]; then
   [[ -n "$prometheus_port" ]] || { echo "run-local: no free port for Prometheus in 9090-9190 (set DYNOP_PROMETHEUS_PORT)" >&2; exit 1; }
 fi
 prometheus_url="http://127.0.0.1:$prometheus_port"
+read -ra localcluster_flags <<<"${DYNOP_RUN_LOCALCLUSTER_FLAGS:-}"
 "${session[@]}" "$bin/dynop-localcluster" --data-dir "$data" \
   --prometheus-adapter-config examples/autoscaling/prometheus-adapter-values.yaml \
-  --prometheus-url "$prometheus_url" >"$run/localcluster.log" 2>&1 &
+  --prometheus-url "$prometheus_url" "${localcluster_flags[@]}" >"$run/localcluster.log" 2>&1 &
 pids+=($!)
 kubeconfig="$data/kubeconfig"
 for _ in $(seq 1 100); do

@@ -44,6 +44,9 @@ class RunLocalSetup {
     std::filesystem::path sim_load;
     // More dynop-sim flags, after the address block's.
     std::vector<std::string> sim_flags;
+    // More dynop-localcluster flags (DYNOP_RUN_LOCALCLUSTER_FLAGS), e.g.
+    // --audit-log-path FILE; words without spaces.
+    std::vector<std::string> localcluster_flags;
   };
 
   // Starts the script and waits (bounded) for its "kubeconfig:" line. A

@@ -16,10 +16,11 @@
 // autoscaler runner, event recorder or leader election; a read by the
 // webhook, gpu-scheduler or planner plugins, which have no ReconcilerSpec
 // here; a verb changed, e.g. patch -> update) passes this test until
-// someone adds its row. Nor does any test run the grants against an
-// enforcing API server: dynop-localcluster stores RBAC objects but does
-// not authorize requests, so a missing grant first shows as a 403 on a
-// real cluster. Keep this table, operator.yaml and the code in step.
+// someone adds its row. Missing grants are caught by
+// tests/e2e/rbac_audit_e2e_test.cpp instead, which evaluates every request
+// the operator made in a `make run` session (from dynop-localcluster's audit
+// log) against these manifests; this test keeps the other direction, a
+// grant too many. Keep this table, operator.yaml and the code in step.
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
