@@ -8,7 +8,8 @@
 // every request the operator's identity made, read back from the audit log,
 // is evaluated as kube-apiserver's RBAC authorizer would evaluate it against
 // the Roles, ClusterRoles and bindings of packaging/rbac/ (plus the
-// discovery roles every cluster binds to system:authenticated). The test
+// discovery roles every cluster binds to system:authenticated), and so is
+// RBAC's escalation check on each RoleBinding it writes. The test
 // fails listing each request no rule allows, and prints the rules no
 // request used (least privilege candidates; not a failure, since a session
 // this short does not reach every path, e.g. a planner's /scale decision).
@@ -22,6 +23,7 @@
 #include <map>
 #include <set>
 
+#include "plugins/dgd/planner_rbac.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/file_text.hpp"
 #include "tests/support/manifests.hpp"
@@ -185,6 +187,20 @@ TEST_F(RbacAudit, EveryRequestOfTheOperatorIsAllowedByPackagingRbac) {
     ++operator_requests;
     made.insert(describe(request));
     if (rbac.allowing_rules(request).empty()) ++denied[describe(request)];
+    // RBAC's escalation check on a RoleBinding write: `bind` on the role it
+    // references (or every permission of it, which the operator does not
+    // hold). The audit log has no bodies; the only RoleBindings the operator
+    // writes are the planner's, to the dgd plugin's planner_cluster_role.
+    if (request.resource == "rolebindings" &&
+        (request.verb == "create" || request.verb == "update")) {
+      test::RbacRequest bind = request;
+      bind.verb = "bind";
+      bind.resource = "clusterroles";
+      bind.name = std::string(plugins::dgd::kDefaultPlannerClusterRole);
+      if (rbac.allowing_rules(bind).empty())
+        ++denied[describe(bind) + " named " + bind.name + " (escalation check of a RoleBinding " +
+                 request.verb + ")"];
+    }
   }
   ASSERT_GT(operator_requests, 0u) << "no request of " << kOperator << " in " << audit_log_;
   std::string denied_list;

@@ -10,8 +10,9 @@
 // - rules: apiGroups, verbs and resources with `*`, `resource/subresource`
 //   and `*/subresource`, resourceNames (any name when empty), and
 //   nonResourceURLs with `*` and trailing-`*` prefixes.
-// Not modelled: aggregation labels, `escalate`/`bind`/`impersonate` checks of
-// the objects a request writes.
+// Not modelled: aggregation labels, and the checks kube makes on the bodies
+// of writes (a Role's or binding's escalation, owner references): a caller
+// that knows the body puts those through allowing_rules() itself.
 
 #include <yaml-cpp/yaml.h>
 
