@@ -5,7 +5,7 @@
 // (release build), optionally with the admission webhook registered as
 // `make run` has it, plus the measuring tools they share: watch
 // feeds (so the bench observes objects as the host does, not by polling),
-// /proc samples of a process, and percentiles.
+// /proc samples of a process (bench/support/process_sample.hpp), and percentiles.
 
 #include <sys/types.h>
 
@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/support/process_sample.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/running_host.hpp"
@@ -104,18 +105,6 @@ std::string create_graphs(test::LocalCluster& cluster, const std::string& ns, in
 std::string name_of(const boost::json::object& object);
 // metadata.deletionTimestamp is set.
 bool deleting(const boost::json::object& object);
-
-// From /proc/<pid>/stat and /proc/<pid>/status.
-struct ProcessSample {
-  double cpu_seconds = 0;  // utime + stime
-  long rss_kib = 0;        // VmRSS
-  long peak_rss_kib = 0;   // VmHWM
-};
-ProcessSample sample_process(pid_t pid);
-
-// The samples of one metric in Prometheus text ("name{labels} value"
-// lines), by their label text ("" or "{...}").
-std::map<std::string, double> metric_samples(const std::string& text, const std::string& name);
 
 // Nearest-rank percentile (p in (0, 1]) of unsorted values; 0 when empty.
 double percentile(std::vector<double> values, double p);

@@ -26,23 +26,21 @@
 // built there).
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
 
+#include "bench/support/process_sample.hpp"
 #include "lib/cli/command_line.hpp"
 #include "tests/integration/localcluster/local_cluster.hpp"
 #include "tests/support/paths.hpp"
@@ -63,28 +61,6 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-// utime + stime of a process, in seconds.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // Fields after the command (which may hold spaces) start after the last ')'.
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-long status_kib(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
-  }
-  return -1;
-}
-
 std::string load_average() {
   std::ifstream in("/proc/loadavg");
   std::string one, five, fifteen;
@@ -96,21 +72,18 @@ std::string load_average() {
 std::map<std::string, double> request_totals(dynop::test::LocalCluster& cluster) {
   auto r = cluster.get("/metrics");
   if (r.status != 200) die("GET /metrics: " + std::to_string(r.status));
-  static const std::regex series(R"(^apiserver_request_total\{([^}]*)\} ([0-9.e+]+)$)");
   static const std::regex label(R"re((\w+)="([^"]*)")re");
   std::map<std::string, double> totals;
-  std::istringstream lines(r.body);
-  for (std::string line; std::getline(lines, line);) {
-    std::smatch m;
-    if (!std::regex_match(line, m, series)) continue;
+  for (const auto& [labels_text, value] :
+       dynop::bench::metric_samples(r.body, "apiserver_request_total")) {
     std::map<std::string, std::string> labels;
-    const std::string text = m[1].str();
-    for (std::sregex_iterator it(text.begin(), text.end(), label), end; it != end; ++it) {
+    for (std::sregex_iterator it(labels_text.begin(), labels_text.end(), label), end; it != end;
+         ++it) {
       labels[(*it)[1].str()] = (*it)[2].str();
     }
     std::string key = labels["verb"] + " " + labels["resource"];
     if (!labels["subresource"].empty()) key += "/" + labels["subresource"];
-    totals[key] += std::stod(m[2].str());
+    totals[key] += value;
   }
   return totals;
 }
@@ -251,15 +224,6 @@ std::pair<Clock::time_point, Clock::time_point> create_pods(dynop::test::LocalCl
   return {first, Clock::now()};
 }
 
-bool wait_until(const std::function<bool()>& condition, std::chrono::seconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!condition()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -335,7 +299,8 @@ int main(int argc, char** argv) {
 
   PodWatch watch(cluster, "bench");
   const auto [burst_first, burst_last] = create_pods(cluster, nodes, 0, burst, writers);
-  if (!wait_until([&] { return watch.running() >= static_cast<std::size_t>(burst); }, 300s))
+  if (!dynop::test::eventually([&] { return watch.running() >= static_cast<std::size_t>(burst); },
+                               300))
     die("only " + std::to_string(watch.running()) + " of the burst's pods ran");
   const double create_s = seconds_between(burst_first, burst_last);
   const double to_running_s = seconds_between(burst_first, watch.last_running());
@@ -348,7 +313,8 @@ int main(int argc, char** argv) {
       load_average().c_str());
 
   const auto [rest_first, rest_last] = create_pods(cluster, nodes, burst, pods, writers);
-  if (!wait_until([&] { return watch.ready() >= static_cast<std::size_t>(pods); }, 900s))
+  if (!dynop::test::eventually([&] { return watch.ready() >= static_cast<std::size_t>(pods); },
+                               900))
     die("only " + std::to_string(watch.ready()) + " of " + std::to_string(pods) + " pods Ready");
   std::printf("hold: %d more pods created at %.0f/s; all %d Running and Ready %.1f s after\n",
               pods - burst, (pods - burst) / seconds_between(rest_first, rest_last), pods,
@@ -358,21 +324,24 @@ int main(int argc, char** argv) {
   const pid_t cluster_pid = cluster.process().pid();
   const pid_t sim_pid = sim->pid();
   const auto requests_before = request_totals(cluster);
-  const double cluster_cpu_before = cpu_seconds(cluster_pid);
-  const double sim_cpu_before = cpu_seconds(sim_pid);
+  const auto cluster_before = dynop::bench::sample_process(cluster_pid);
+  const auto sim_before = dynop::bench::sample_process(sim_pid);
   const auto window_start = Clock::now();
   std::this_thread::sleep_for(std::chrono::seconds(window));
-  const double cluster_cpu = cpu_seconds(cluster_pid) - cluster_cpu_before;
-  const double sim_cpu = cpu_seconds(sim_pid) - sim_cpu_before;
+  const auto cluster_after = dynop::bench::sample_process(cluster_pid);
+  const auto sim_after = dynop::bench::sample_process(sim_pid);
   const double elapsed = seconds_between(window_start, Clock::now());
   const auto requests_after = request_totals(cluster);
+  const double cluster_cpu = cluster_after.cpu_seconds - cluster_before.cpu_seconds;
+  const double sim_cpu = sim_after.cpu_seconds - sim_before.cpu_seconds;
 
   std::printf("steady state over %.1f s (%zu nodes, %d pods), load %s:\n", elapsed, nodes.size(),
               pods, load_average().c_str());
-  for (const auto& [name, pid, cpu] : {std::tuple{"dynop-localcluster", cluster_pid, cluster_cpu},
-                                       std::tuple{"dynop-sim", sim_pid, sim_cpu}}) {
+  for (const auto& [name, after, cpu] :
+       {std::tuple{"dynop-localcluster", cluster_after, cluster_cpu},
+        std::tuple{"dynop-sim", sim_after, sim_cpu}}) {
     std::printf("  %-19s %.3f cores  VmRSS %ld MiB  VmHWM %ld MiB\n", name, cpu / elapsed,
-                status_kib(pid, "VmRSS") / 1024, status_kib(pid, "VmHWM") / 1024);
+                after.rss_kib / 1024, after.peak_rss_kib / 1024);
   }
   std::printf("  both                %.3f cores\n", (cluster_cpu + sim_cpu) / elapsed);
   std::printf("  API requests/s by verb and resource in the window:\n");
