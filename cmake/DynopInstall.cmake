@@ -10,8 +10,8 @@
 #       installs a default plugin into the host's plugin folder (component plugins).
 #
 # Components are packages' contents (packaging/CMakeLists.txt): host and
-# plugins -> dynop, sdk -> dynop-dev, localcluster -> dynop-localcluster
-# (sim -> dynop-sim once sim/ installs its program).
+# plugins -> dynop, sdk -> dynop-dev, localcluster -> dynop-localcluster,
+# sim -> dynop-sim.
 include(GNUInstallDirs)
 
 function(dynop_install_program target)

@@ -91,6 +91,12 @@ man_flags=$(man_page "$packages"/dynop_*.deb dynop | grep -o -- '--[a-z][a-z-]*'
 check "man dynop lists every flag of dynop --help (and no other)" test "$help_flags" = "$man_flags"
 check "man dynop-localcluster names its program" \
   grep -q "dynop-localcluster" <(man_page "$packages"/dynop-localcluster_*.deb dynop-localcluster)
+check "dynop-sim is installed with its man page" \
+  grep -q "dynop-sim" <(man_page "$packages"/dynop-sim_*.deb dynop-sim)
+check "dynop-sim's shipped profiles are installed, the engines its load profiles name too" \
+  bash -c 'test -f /usr/share/dynop-sim/profiles/default.yaml &&
+           test -f /usr/share/dynop-sim/profiles/bench-5000.yaml &&
+           test -d /usr/share/dynop-sim/profiles/engines'
 
 # --- the installed host as dynop.service runs it ----------------------------------
 # No systemd runs here: run the unit's ExecStart as its user, with the
@@ -126,6 +132,22 @@ kill -TERM "$host_pid"
 wait "$host_pid" && rc=0 || rc=$?
 host_pid=""
 check "it stops cleanly on SIGTERM (exit $rc)" test "$rc" -eq 0
+
+# --- the dynop-sim package ----------------------------------------------------------
+# The README's line, against the installed cluster. No kubelet ports nor admin
+# endpoint: other suites' simulators may hold the profile's addresses.
+/usr/bin/dynop-sim --nodes /usr/share/dynop-sim/profiles/default.yaml --kubeconfig "$KUBECONFIG" \
+  --serve-kubelet-ports false --admin-address "" >"$work/sim.log" 2>&1 &
+sim_pid=$!
+check "the installed dynop-sim, with its installed default profile, registers GPU nodes" \
+  bash -c 'for _ in $(seq 60); do
+             [[ -n "$(kubectl get nodes -l nvidia.com/gpu.product -o name 2>/dev/null)" ]] && exit 0
+             sleep 0.5
+           done; exit 1'
+kill -TERM "$sim_pid"
+wait "$sim_pid" && rc=0 || rc=$?
+check "dynop-sim stops cleanly on SIGTERM (exit $rc)" test "$rc" -eq 0
+if ((failures)); then cat "$work/sim.log" >&2; fi
 if ((failures)); then cat "$work/host.log" >&2; fi
 stop_all
 trap - EXIT

@@ -35,7 +35,8 @@ if [[ -f "$work/installed-files.txt" ]]; then
     [[ -e "$path" && ! -d "$path" ]] && left+=("$path")
   done <"$work/installed-files.txt"
 fi
-for path in /usr/bin/dynop /usr/bin/dynop-localcluster /usr/lib/dynop /usr/share/dynop /etc/dynop \
+for path in /usr/bin/dynop /usr/bin/dynop-localcluster /usr/bin/dynop-sim /usr/lib/dynop /usr/share/dynop \
+    /usr/share/dynop-sim /etc/dynop \
     /var/lib/dynop /usr/lib/systemd/system/dynop.service /usr/share/doc/dynop /usr/share/doc/dynop-dev \
     /usr/share/cmake/dynop-sdk /usr/include/dynop \
     /var/lib/systemd/deb-systemd-helper-enabled/dynop.service.dsh-also \

@@ -15,6 +15,7 @@ rpm_of() { ls "$packages/$1"-"$version"-*.rpm; }
 dynop=$(rpm_of dynop)
 devel=$(rpm_of dynop-devel)
 localcluster=$(rpm_of dynop-localcluster)
+sim=$(rpm_of dynop-sim)
 
 # rpmlint: print everything, fail on what is not filtered.
 if ! rpmlint -c "$source_dir/packaging/rpm/rpmlint.toml" "$packages"/*.rpm >"$packages/rpmlint.log" 2>&1; then
@@ -64,5 +65,10 @@ check "dynop-devel needs cmake and a C++ compiler" \
   bash -c "grep -q '^cmake >= 3.20' <<<'$devel_requires' && grep -q '^gcc-c++' <<<'$devel_requires'"
 check "rpm -qpl dynop-localcluster lists its binary and man page" \
   test "$(rpm -qpl "$localcluster" | grep -c 'dynop-localcluster')" -eq 2
+sim_files=$(rpm -qpl "$sim")
+for path in /usr/bin/dynop-sim /usr/share/man/man1/dynop-sim.1.gz \
+    /usr/share/dynop-sim/profiles/default.yaml /usr/share/dynop-sim/profiles/bench-5000.yaml; do
+  check "rpm -qpl dynop-sim lists $path" has_line "$path" "$sim_files"
+done
 
 finish_checks "rpm packages: files, dependencies and capabilities as expected"
