@@ -221,6 +221,18 @@ TEST_F(SimE2E, TheExamplesPodsRunOnGpuNodesAndTheDgdIsReady) {
     EXPECT_TRUE(rows[i][6].rfind("h100-", 0) == 0 || rows[i][6].rfind("h200-", 0) == 0)
         << rows[i][6];
   }
+  // `kubectl get events`: each pod's Scheduled event, from dynop-gpu-scheduler, names the
+  // node the pod runs on.
+  for (const char* selector : {kFrontend, kDecode}) {
+    const json::value pod = pods(selector).at(0);
+    const std::string name = test::field_text(pod, {"metadata", "name"});
+    const std::string events = setup_->kubectl_ok(
+        {"get", "events", "-n", "default", "--field-selector",
+         "reason=Scheduled,involvedObject.name=" + name, "-o",
+         "jsonpath={range .items[*]}{.source.component} {.type} {.message}{\"\\n\"}{end}"});
+    EXPECT_EQ(events, "dynop-gpu-scheduler Normal Successfully assigned default/" + name + " to " +
+                          test::field_text(pod, {"spec", "nodeName"}) + "\n");
+  }
 }
 
 TEST_F(SimE2E, TheFrontendsMetricsAnswerOnItsPodIpWithUpstreamNamesAndBuckets) {
