@@ -28,6 +28,7 @@
 #                       (--node-cidr, --pod-cidr) or --speedup
 #   DYNOP_RUN_LOCALCLUSTER_FLAGS more dynop-localcluster flags, e.g.
 #                       --audit-log-path FILE
+#   DYNOP_RUN_HOST_FLAGS more dynop flags, e.g. --config with a pluginConfig
 # SIGTERM stops everything as Ctrl-C does.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -144,10 +145,11 @@ packaging/webhook/local-cert.sh "$certs"
 # Autoscaler plugins query the Prometheus started below (its port is known).
 host_prometheus=()
 [[ -x "$prometheus" ]] && host_prometheus=(--prometheus-url "$prometheus_url")
+read -ra host_flags <<<"${DYNOP_RUN_HOST_FLAGS:-}"
 "$bin/dynop" --kubeconfig "$operator_kubeconfig" --plugin-dir "$plugin_dir" \
   --metrics-address 127.0.0.1:0 --admission-address 127.0.0.1:0 \
   --admission-cert-file "$certs/tls.crt" --admission-key-file "$certs/tls.key" \
-  "${host_prometheus[@]}" >"$run/dynop.log" 2>&1 &
+  "${host_prometheus[@]}" "${host_flags[@]}" >"$run/dynop.log" 2>&1 &
 pids+=($!)
 host_pid=$!
 # Its log names the port it bound; it is up once it answers over TLS with our CA.

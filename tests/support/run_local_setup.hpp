@@ -14,7 +14,7 @@
 //
 // The script also starts dynop-sim (GPU nodes, kubelets, load); each setup
 // gives it an address block of its own (tests run in parallel) and may name
-// its load file and more flags (--speedup).
+// its load file and more flags (--speedup), and the host more flags (--config).
 //
 // The build tree must hold bin/dynop, bin/dynop-localcluster, bin/dynop-sim
 // and plugins/*.so: make the test depend on those targets (tests/e2e/CMakeLists.txt does).
@@ -47,6 +47,8 @@ class RunLocalSetup {
     // More dynop-localcluster flags (DYNOP_RUN_LOCALCLUSTER_FLAGS), e.g.
     // --audit-log-path FILE; words without spaces.
     std::vector<std::string> localcluster_flags;
+    // More dynop flags (DYNOP_RUN_HOST_FLAGS), e.g. {"--config", file}.
+    std::vector<std::string> host_flags;
   };
 
   // Starts the script and waits (bounded) for its "kubeconfig:" line. A
