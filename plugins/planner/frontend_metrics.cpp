@@ -22,6 +22,11 @@ std::string increase(const MetricsWindow& w, std::string_view series) {
 
 }  // namespace
 
+std::string inflight_query(const MetricsWindow& window) {
+  return "sum(delta(dynamo_frontend_inflight_requests" + selector(window) + "[" +
+         std::to_string(window.window_seconds) + "s]))";
+}
+
 std::string frontend_query(const MetricsWindow& window, std::string_view metric) {
   if (metric == "requests_total") return increase(window, metric);
   return increase(window, std::string(metric) + "_sum") + " / " +
@@ -38,8 +43,18 @@ Result<ObservedInterval> read_interval(const MetricsWindow& window, const Scalar
                  " (are the frontends scraped?)"};
   }
   ObservedInterval o;
-  o.request_rate = std::max(0.0, **count) / (window.window_seconds * window.time_speedup);
-  if (o.request_rate <= 0) return o;
+  const double completed = std::max(0.0, **count);
+  if (completed <= 0) return o;
+  // A frontend counts a request when it ends: while capacity is short the
+  // count is what the graph served, not what arrived, and sizing for it
+  // would climb one round at a time behind the load. What arrived is what
+  // ended plus what the frontends hold more than at the window's start;
+  // while a backlog drains, what ended (the capacity draining it is needed).
+  auto held = query(inflight_query(window));
+  if (!held) return Error{"dynamo_frontend_inflight_requests: " + held.error()};
+  const double more_held = held->has_value() && !std::isnan(**held) ? **held : 0.0;
+  o.request_rate =
+      std::max(completed, completed + more_held) / (window.window_seconds * window.time_speedup);
   struct Mean {
     const char* metric;
     double* into;

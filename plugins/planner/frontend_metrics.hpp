@@ -5,6 +5,8 @@
 // the input and output lengths, TTFT, ITL and request duration as
 // `sum(increase(<hist>_sum{...}[Ns])) / sum(increase(<hist>_count{...}[Ns]))`,
 // filtered by `dynamo_namespace` (and `model` when --model-name is given).
+// Unlike upstream, the request count is what arrived, not only what ended: the
+// ended count plus the growth of `dynamo_frontend_inflight_requests`.
 
 #include <functional>
 #include <optional>
@@ -29,7 +31,13 @@ struct MetricsWindow {
 // "time_to_first_token_seconds", or "requests_total" for the count).
 std::string frontend_query(const MetricsWindow& window, std::string_view metric);
 
-// The interval's observation. The request rate is per (simulated) second.
+// How much more the frontends hold at the window's end than at its start:
+// `sum(delta(dynamo_frontend_inflight_requests{...}[Ns]))`.
+std::string inflight_query(const MetricsWindow& window);
+
+// The interval's observation. The request rate is per (simulated) second:
+// the requests that ended plus the growth of those in flight (a frontend
+// without the gauge: those that ended), never less than those that ended.
 // Without requests the lengths and latencies are 0 (nothing was measured).
 // Errors name the metric and why: "no dynamo_frontend_requests_total series
 // for dynamo_namespace=\"default-g\" (are the frontends scraped?)", or

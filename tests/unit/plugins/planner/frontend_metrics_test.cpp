@@ -38,6 +38,34 @@ TEST(FrontendMetrics, ReadsTheIntervalAndSpeedUp) {
   EXPECT_DOUBLE_EQ(o->request_duration_seconds, 4);
 }
 
+TEST(FrontendMetrics, CountsWhatArrivedWhileTheBacklogGrows) {
+  MetricsWindow w{"default-g", "", 15, 10};
+  EXPECT_EQ(inflight_query(w),
+            "sum(delta(dynamo_frontend_inflight_requests{dynamo_namespace=\"default-g\"}[15s]))");
+  double held = 150;  // 150 more requests in flight at the end than at the start
+  ScalarQuery query = [&](const std::string& q) -> apimachinery::Result<std::optional<double>> {
+    if (q.find("inflight_requests") != std::string::npos) return std::optional<double>(held);
+    if (q.find("requests_total") != std::string::npos) return std::optional<double>(300.0);
+    return std::optional<double>(1.0);
+  };
+  auto o = read_interval(w, query);
+  ASSERT_TRUE(o.ok()) << o.error();
+  EXPECT_DOUBLE_EQ(o->request_rate, 3.0);  // (300 ended + 150 held) / (15 s x 10)
+  held = -100;                             // a backlog draining: what ended
+  o = read_interval(w, query);
+  ASSERT_TRUE(o.ok()) << o.error();
+  EXPECT_DOUBLE_EQ(o->request_rate, 2.0);
+  // Only the gauge's query failing is an error that names it.
+  ScalarQuery gauge_down = [](const std::string& q) -> apimachinery::Result<std::optional<double>> {
+    if (q.find("inflight_requests") != std::string::npos) {
+      return apimachinery::Error{"query timed out"};
+    }
+    return std::optional<double>(1.0);
+  };
+  EXPECT_EQ(read_interval(w, gauge_down).error(),
+            "dynamo_frontend_inflight_requests: query timed out");
+}
+
 TEST(FrontendMetrics, MissingSeriesAndErrorsSayWhich) {
   MetricsWindow w{"default-g", "", 15, 1};
   ScalarQuery none = [](const std::string&) -> apimachinery::Result<std::optional<double>> {
