@@ -63,12 +63,15 @@ BenchCluster::BenchCluster(const BenchClusterOptions& options) {
       "--plugins",    plugins,    "--metrics-address", "127.0.0.1:0"};
   args.insert(args.end(), webhook_args.begin(), webhook_args.end());
   args.insert(args.end(), options.host_args.begin(), options.host_args.end());
-  host_ = std::make_unique<test::RunningHost>(args);
-  if (!host_->ready()) {
-    error_ = "dynop did not become ready:\n" + host_->log();
-    return;
-  }
-  if (options.admission_webhook) error_ = register_webhook();
+  host_args_ = std::move(args);
+  admission_webhook_ = options.admission_webhook;
+  if (!options.defer_host) error_ = start_host();
+}
+
+std::string BenchCluster::start_host() {
+  host_ = std::make_unique<test::RunningHost>(host_args_);
+  if (!host_->ready()) return "dynop did not become ready:\n" + host_->log();
+  return admission_webhook_ ? register_webhook() : "";
 }
 
 std::string BenchCluster::prepare_webhook(std::string& kubeconfig,

@@ -38,6 +38,9 @@ struct BenchClusterOptions {
   // from it), and packaging/webhook/webhook.yaml's ValidatingWebhookConfiguration
   // is applied pointing at it, so every DGD and DGDSA write is reviewed.
   bool admission_webhook = false;
+  // The host is not started by the constructor but by start_host(), so a
+  // bench can fill the cluster before the host lists it.
+  bool defer_host = false;
 };
 
 class BenchCluster {
@@ -51,6 +54,9 @@ class BenchCluster {
 
   test::LocalCluster& cluster() { return *cluster_; }
   test::RunningHost& host() { return *host_; }
+  // Starts the host (BenchClusterOptions::defer_host) and waits until it is
+  // ready; "" or what failed.
+  std::string start_host();
   // The real kubectl against the cluster; "" or what it printed on failure.
   std::string kubectl(std::vector<std::string> args);
 
@@ -62,6 +68,8 @@ class BenchCluster {
   std::string register_webhook();
 
   std::unique_ptr<test::LocalCluster> cluster_;
+  std::vector<std::string> host_args_;
+  bool admission_webhook_ = false;
   std::unique_ptr<test::RunningHost> host_;
   test::TempDir files_{"dynop-bench-cluster"};
   std::string ca_pem_;
