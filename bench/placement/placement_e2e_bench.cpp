@@ -430,11 +430,20 @@ int run(const bench::WorkloadOptions& workload_options, const RunOptions& o) {
       static_cast<long long>(q.free), static_cast<long long>(all ? 0 : q.stranded), q.gangs_placed,
       w.gangs, q.gangs_in_one_domain);
   if (!all) {
-    // Why some are left, in the scheduler's words.
+    // What is left, by kind, and why, in the scheduler's words.
+    std::size_t left = 0, h200 = 0, tolerating = 0, gang = 0;
+    for (const bench::BenchPod& p : w.pods) {
+      if (placed.contains(p.name)) continue;
+      ++left;
+      h200 += p.wants_h200;
+      tolerating += p.tolerates;
+      gang += !p.group.empty();
+    }
+    std::printf("left pending: %zu (pinned to H200: %zu, tolerating the taint: %zu, gang pods: %zu)\n",
+                left, h200, tolerating, gang);
     int shown = 0;
-    for (const json::value& e :
-         test::items(cluster.get("/api/v1/namespaces/bench/events?limit=5000"))) {
-      if (test::field_text(e, {"reason"}) != "FailedScheduling") continue;
+    for (const json::value& e : test::items(cluster.get(
+             "/api/v1/namespaces/bench/events?fieldSelector=reason%3DFailedScheduling"))) {
       if (shown++ == 5) break;
       std::printf("  %s: %s\n", test::field_text(e, {"involvedObject", "name"}).c_str(),
                   test::field_text(e, {"message"}).c_str());
