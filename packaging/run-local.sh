@@ -29,6 +29,9 @@
 #   DYNOP_RUN_LOCALCLUSTER_FLAGS more dynop-localcluster flags, e.g.
 #                       --audit-log-path FILE
 #   DYNOP_RUN_HOST_FLAGS more dynop flags, e.g. --config with a pluginConfig
+#   DYNOP_RUN_PROMETHEUS_ADAPTER_CONFIG the cluster's prometheus-adapter values
+#                       (default examples/autoscaling/prometheus-adapter-values.yaml),
+#                       e.g. a copy with a shorter PromQL window
 # SIGTERM stops everything as Ctrl-C does.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -87,7 +90,7 @@ fi
 prometheus_url="http://127.0.0.1:$prometheus_port"
 read -ra localcluster_flags <<<"${DYNOP_RUN_LOCALCLUSTER_FLAGS:-}"
 "${session[@]}" "$bin/dynop-localcluster" --data-dir "$data" \
-  --prometheus-adapter-config examples/autoscaling/prometheus-adapter-values.yaml \
+  --prometheus-adapter-config "${DYNOP_RUN_PROMETHEUS_ADAPTER_CONFIG:-examples/autoscaling/prometheus-adapter-values.yaml}" \
   --prometheus-url "$prometheus_url" "${localcluster_flags[@]}" >"$run/localcluster.log" 2>&1 &
 pids+=($!)
 kubeconfig="$data/kubeconfig"

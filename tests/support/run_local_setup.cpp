@@ -27,7 +27,7 @@ std::string RunLocalSetup::missing_prerequisite() {
 RunLocalSetup::RunLocalSetup() : RunLocalSetup(Options{}) {}
 
 RunLocalSetup::RunLocalSetup(const std::filesystem::path& data_dir)
-    : RunLocalSetup(Options{data_dir, {}, {}, {}, {}}) {}
+    : RunLocalSetup(Options{data_dir, {}, {}, {}, {}, {}}) {}
 
 RunLocalSetup::RunLocalSetup(Options options)
     : data_dir_(options.data_dir.empty() ? dir_.path() / "data" : options.data_dir) {
@@ -45,6 +45,9 @@ RunLocalSetup::RunLocalSetup(Options options)
                // Setups running in parallel would all find 9090 free.
                {"DYNOP_PROMETHEUS_PORT", std::to_string(free_loopback_port())}};
   if (!options.sim_load.empty()) spawn.env["DYNOP_RUN_SIM_LOAD"] = options.sim_load.string();
+  if (!options.prometheus_adapter_config.empty()) {
+    spawn.env["DYNOP_RUN_PROMETHEUS_ADAPTER_CONFIG"] = options.prometheus_adapter_config.string();
+  }
   // The script splits each variable's words at spaces.
   for (const auto& [variable, words] :
        {std::pair{"DYNOP_RUN_LOCALCLUSTER_FLAGS", &options.localcluster_flags},

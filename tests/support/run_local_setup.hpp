@@ -49,6 +49,9 @@ class RunLocalSetup {
     std::vector<std::string> localcluster_flags;
     // More dynop flags (DYNOP_RUN_HOST_FLAGS), e.g. {"--config", file}.
     std::vector<std::string> host_flags;
+    // The cluster's prometheus-adapter values file
+    // (DYNOP_RUN_PROMETHEUS_ADAPTER_CONFIG); "" keeps the guide's.
+    std::filesystem::path prometheus_adapter_config;
   };
 
   // Starts the script and waits (bounded) for its "kubeconfig:" line. A
