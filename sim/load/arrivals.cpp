@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace dynop::sim {
 
@@ -59,6 +60,13 @@ double RateProfile::max_rate() const {
   return 0;
 }
 
+double RateProfile::silent_from() const {
+  if (kind == Kind::kStep && !steps.empty() && !(steps.back().second > 0)) {
+    return steps.back().first;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
 namespace {
 
 class PoissonArrivals final : public ArrivalSource {
@@ -70,13 +78,17 @@ class PoissonArrivals final : public ArrivalSource {
         output_(output),
         start_(start),
         peak_(profile_.max_rate()),
+        silent_from_(profile_.silent_from()),
         rng_(seed) {}
 
   std::optional<Arrival> next() override {
     if (!(peak_ > 0)) return std::nullopt;
     // Thinning: candidates at the peak rate, each kept with rate(t) / peak.
+    // Once the rate is 0 for good no candidate would ever be kept: the
+    // source is exhausted (a load step down to 0 ends the load).
     for (;;) {
       t_ += rng_.exponential(peak_);
+      if (t_ >= silent_from_) return std::nullopt;
       if (rng_.uniform() * peak_ < profile_.rate_at(t_)) break;
     }
     const std::int32_t in = input_.sample(rng_);
@@ -89,6 +101,7 @@ class PoissonArrivals final : public ArrivalSource {
   TokenDistribution input_, output_;
   SimTime start_;
   double peak_;
+  double silent_from_;
   Rng rng_;
   double t_ = 0;
 };

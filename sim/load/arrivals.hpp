@@ -41,6 +41,9 @@ struct RateProfile {
 
   double rate_at(double t) const;
   double max_rate() const;
+  // From when on the rate stays 0 for good (a step profile whose last step
+  // is 0); +infinity when it never does.
+  double silent_from() const;
 };
 
 class ArrivalSource {

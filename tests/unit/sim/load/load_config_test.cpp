@@ -150,6 +150,20 @@ TEST(Arrivals, RatesAndTraceScaling) {
     ASSERT_TRUE(a);
     EXPECT_LT(std::fmod(to_seconds(a->at), 20.0), 10.0) << "none in the low half";
   }
+  // A step down to 0 for good ends the arrivals (thinning would otherwise
+  // draw candidates forever); a 0 between two rates only pauses them.
+  RateProfile stops;
+  stops.kind = RateProfile::Kind::kStep;
+  stops.steps = {{0, 0}, {10, 20}, {20, 0}};
+  source = poisson_arrivals(stops, {}, {}, SimTime{}, 1);
+  int stopped = 0;
+  while (auto a = source->next()) {
+    EXPECT_GE(to_seconds(a->at), 10.0);
+    EXPECT_LT(to_seconds(a->at), 20.0);
+    ++stopped;
+  }
+  EXPECT_NEAR(stopped, 200, 60);
+  EXPECT_FALSE(source->next()) << "stays exhausted";
   auto trace = std::make_shared<Trace>();
   trace->records = {{0, 10, 1}, {10, 20, 2}};
   auto replay = trace_arrivals({trace, 2.0, 3.0, false}, SimTime(sim_seconds(5)), 1);
