@@ -29,6 +29,20 @@
 //     cluster's HPA sync period 15s -> 5s and the adapter's relist interval
 //     1m -> 5s, so that the metric follows the load within seconds and the
 //     step times show the 30 s policy periods rather than the sync period.
+//   - MixedCpuHpaOnFrontendAndKedaOnDecode: the guide's mixed example as
+//     written (serverAddress changed) with the cluster's default periods; it
+//     checks the scale-up of each service. The example DGD's Frontend has no
+//     CPU request, without which no CPU HPA can work (kube's "missing request
+//     for cpu"): the test gives it one (250m), as a user following the guide
+//     has to.
+//   - KedaTtftCycle...: the guide's TTFT ScaledObject with the window
+//     5m -> 30s, pollingInterval 15 -> 2 and cooldownPeriod 60 -> 10, and
+//     minReplicaCount 1 -> 0 (scale to zero is what it checks); the cluster's
+//     downscale stabilization for HPAs without behavior (KEDA's) 5m -> 20s
+//     and the HPA sync period 15s -> 5s, so the whole cycle takes 4 minutes.
+//   - KedaQueueRuleFromZero...: the guide's queue-depth ScaledObject with
+//     pollingInterval 15 -> 2, cooldownPeriod 60 -> 10, minReplicaCount
+//     1 -> 0, and the sync period 15s -> 5s.
 
 #include <gtest/gtest.h>
 
@@ -54,9 +68,12 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using test::field_text;
 
+const char kGuidePrometheus[] = "http://prometheus-kube-prometheus-prometheus.monitoring.svc:9090";
 const char kDecodeAdapter[] = "sglang-agg-decode";
+const char kFrontendAdapter[] = "sglang-agg-frontend";
 const char kKedaHpa[] = "keda-hpa-sglang-agg-decode-scaler";
 const char kDecodePods[] = "nvidia.com/dynamo-component=decode";
+const char kFrontendPods[] = "nvidia.com/dynamo-component-type=frontend";
 // The guide's TTFT p95, over the last 30 s: the latency now, as a user reads it.
 const char kTtftNow[] =
     "histogram_quantile(0.95, sum(rate(dynamo_frontend_time_to_first_token_seconds_bucket"
@@ -149,6 +166,11 @@ class GuideAutoscalingSim : public ::testing::Test {
     prometheus_ = std::move(*client);
     started_ = std::chrono::steady_clock::now();
     return true;
+  }
+
+  // The guide's example with its serverAddress pointed at make run's Prometheus.
+  std::string guide_example(const std::string& file) const {
+    return replaced(source("examples/autoscaling/" + file), kGuidePrometheus, prometheus_url_);
   }
 
   double elapsed() const {
@@ -470,6 +492,170 @@ TEST_F(GuideAutoscalingSim, HpaBehaviorLimitsTheStepSizes) {
     const int r = adapter_replicas(kDecodeAdapter);
     return dgd_replicas("decode") == r && serving_pods(kDecodePods) == r;
   })) << state();
+  std::cout << "decode adapter:\n" << history_text();
+}
+
+// The guide's mixed example as written (serverAddress changed): the CPU HPA
+// on the Frontend adapter and KEDA's TTFT rule on decode. From 400 s of
+// simulated time 60 requests/s: the frontend's CPU (dynop-sim's load model,
+// through metrics-server) goes over 70% of its request and the decode TTFT
+// over 0.5 s; each autoscaler scales its own service, and each service's DGD
+// replicas and Running pods follow.
+TEST_F(GuideAutoscalingSim, MixedCpuHpaOnFrontendAndKedaOnDecode) {
+  START_OR_RETURN(load_file("[{at: 0, rate: 2}, {at: 400s, rate: 60}]"), {});
+  // The example's Frontend requests no CPU; a CPU utilization target needs
+  // one. dynop-sim's frontend uses 0.05 cores idle and ~0.4 at 60 requests/s.
+  EXPECT_EQ(setup_->kubectl_ok({"patch", "dgd", "sglang-agg", "-n", "default", "--type=merge", "-p",
+                                R"({"spec":{"services":{"Frontend":{"resources":)"
+                                R"({"requests":{"cpu":"250m"}}}}}})"}),
+            "dynamographdeployment.nvidia.com/sglang-agg patched\n");
+  EXPECT_EQ(setup_->kubectl_ok({"apply", "-f", "-"}, guide_example("mixed-autoscaling.yaml")),
+            "horizontalpodautoscaler.autoscaling/sglang-agg-frontend-hpa created\n"
+            "scaledobject.keda.sh/sglang-agg-decode-scaler created\n");
+
+  int frontend = -1, decode = -1;
+  ASSERT_TRUE(within(180, [&] {
+    frontend = adapter_replicas(kFrontendAdapter);
+    decode = adapter_replicas(kDecodeAdapter);
+    return frontend > 1 && decode > 1;
+  })) << "frontend " << frontend << ", decode " << decode << "\n"
+      << state();
+  expect_direct_dgd_patch_refused();
+  // `kubectl get hpa`: each HPA on its own adapter, the CPU one with kubectl's
+  // "cpu: N%/70%" target.
+  auto rows = test::table_rows(setup_->kubectl_ok({"get", "hpa", "-n", "default"}));
+  ASSERT_EQ(rows.size(), 3u) << setup_->kubectl_ok({"get", "hpa", "-n", "default"});
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i][0] == "sglang-agg-frontend-hpa") {
+      EXPECT_EQ(rows[i][1], "DynamoGraphDeploymentScalingAdapter/sglang-agg-frontend");
+      EXPECT_EQ(rows[i][2], "cpu:");
+      EXPECT_TRUE(std::regex_match(rows[i][3], std::regex(R"(\d+%/70%)"))) << rows[i][3];
+    } else {
+      EXPECT_EQ(rows[i][0], kKedaHpa);
+      EXPECT_EQ(rows[i][1], "DynamoGraphDeploymentScalingAdapter/sglang-agg-decode");
+    }
+  }
+  const auto cpu_rescales = event_messages("sglang-agg-frontend-hpa", "SuccessfulRescale");
+  ASSERT_FALSE(cpu_rescales.empty()) << state();
+  EXPECT_TRUE(cpu_rescales.front().ends_with(
+      "; reason: cpu resource utilization (percentage of request) above target"))
+      << cpu_rescales.front();
+  // Each service's DGD replicas and serving pods follow its own adapter.
+  EXPECT_TRUE(within(90, [&] {
+    frontend = adapter_replicas(kFrontendAdapter);
+    decode = adapter_replicas(kDecodeAdapter);
+    return dgd_replicas("Frontend") == frontend && serving_pods(kFrontendPods) == frontend &&
+           dgd_replicas("decode") == decode && serving_pods(kDecodePods) == decode;
+  })) << state();
+}
+
+// KEDA's cycle on the guide's TTFT rule (window 30 s, polling every 2 s,
+// cooldown 10 s, minReplicaCount 0). The prompts are 5,000 tokens, so the
+// light load's p95 (~0.2 s) is above the activation threshold (0.1) and
+// under the threshold (0.5): one replica. From 500 s of simulated time 30
+// requests/s scale decode up; from 1,000 s the light load again brings it
+// back to 1 (KEDA's HPA has no behavior: the cluster's downscale
+// stabilization); from 1,800 s no load at all: no TTFT, the trigger is inactive and after
+// the cooldown KEDA takes the adapter to zero pods.
+TEST_F(GuideAutoscalingSim, KedaTtftCycleUpDownAndToZeroAfterTheCooldown) {
+  std::string load = load_file(
+      "[{at: 0, rate: 2}, {at: 500s, rate: 30}, {at: 1000s, rate: 2}, {at: 1800s, rate: 0}]");
+  load = replaced(load, "input_tokens: 1000", "input_tokens: 5000");
+  START_OR_RETURN(load, {"--horizontal-pod-autoscaler-sync-period", "5s",
+                         "--horizontal-pod-autoscaler-downscale-stabilization", "20s"});
+  std::string so = guide_example("sglang-agg-decode-scaler.yaml");
+  so = replaced(so, "[5m]", "[30s]");
+  so = replaced(so, "pollingInterval: 15", "pollingInterval: 2");
+  so = replaced(so, "cooldownPeriod: 60", "cooldownPeriod: 10");
+  so = replaced(so, "minReplicaCount: 1", "minReplicaCount: 0");
+  // Applied once the query has a value: an inactive trigger on a new
+  // ScaledObject with minReplicaCount 0 scales to zero at once (KEDA's
+  // initialCooldownPeriod is 0), and at zero pods there is no TTFT.
+  double light = NAN;
+  ASSERT_TRUE(within(90, [&] {
+    light = query(kTtftNow);
+    return light > 0.1;
+  })) << light << "\n"
+      << state();
+  EXPECT_LT(light, 0.5);
+  setup_->kubectl_ok({"apply", "-f", "-"}, so);
+
+  ASSERT_TRUE(watch_replicas(kDecodeAdapter, 120, [](int r) { return r > 1; })) << state();
+  int peak = 0;
+  ASSERT_TRUE(watch_replicas(kDecodeAdapter, 150, [&](int r) {
+    peak = std::max(peak, r);
+    return peak > 1 && r == 1;
+  })) << state();
+  EXPECT_TRUE(within(30, [&] { return serving_pods(kDecodePods) == 1; })) << state();
+  // No load: zero pods after the cooldown.
+  ASSERT_TRUE(watch_replicas(kDecodeAdapter, 150, [](int r) { return r == 0; })) << state();
+  EXPECT_TRUE(within(60, [&] {
+    return dgd_replicas("decode") == 0 && serving_pods(kDecodePods) == 0 &&
+           setup_->kubectl_ok({"get", "pods", "-n", "default", "-l", kDecodePods, "-o", "name"})
+               .empty();
+  })) << state();
+  const std::string events = setup_->kubectl_ok(
+      {"get", "events", "-n", "default", "--field-selector",
+       "involvedObject.name=sglang-agg-decode-scaler", "-o",
+       "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"});
+  EXPECT_NE(events.find("KEDAScaleTargetDeactivated: Deactivated "
+                        "nvidia.com/v1alpha1.DynamoGraphDeploymentScalingAdapter "
+                        "default/sglang-agg-decode from 1 to 0"),
+            std::string::npos)
+      << events;
+  std::cout << "decode adapter:\n" << history_text();
+}
+
+// From zero on the next burst: the guide's queue-depth ScaledObject
+// (minReplicaCount 0, polling every 2 s, cooldown 10 s). No load at first:
+// the queue is empty, KEDA takes decode to zero pods. From 600 s of
+// simulated time 20 requests/s: with no worker they wait at the frontend
+// (dynamo_frontend_queued_requests), the trigger is active, KEDA scales the
+// adapter from 0, the pods run and the queue is served. (The TTFT rule
+// cannot do this: without a worker no request gets a first token, so there
+// is no TTFT to read.)
+TEST_F(GuideAutoscalingSim, KedaQueueRuleFromZeroPodsOnTheNextBurst) {
+  START_OR_RETURN(load_file("[{at: 0, rate: 0}, {at: 600s, rate: 20}]"),
+                  {"--horizontal-pod-autoscaler-sync-period", "5s"});
+  std::string so = guide_example("sglang-agg-decode-queue-scaler.yaml");
+  so = replaced(so, "pollingInterval: 15", "pollingInterval: 2");
+  so = replaced(so, "cooldownPeriod: 60", "cooldownPeriod: 10");
+  so = replaced(so, "minReplicaCount: 1", "minReplicaCount: 0");
+  // make run's example: one decode pod serving.
+  ASSERT_TRUE(within(60, [&] { return serving_pods(kDecodePods) == 1; })) << state();
+  last_seen_ = adapter_replicas(kDecodeAdapter);
+  EXPECT_EQ(last_seen_, 1);
+  setup_->kubectl_ok({"apply", "-f", "-"}, so);
+  ASSERT_TRUE(watch_replicas(kDecodeAdapter, 50, [](int r) { return r == 0; })) << state();
+  EXPECT_TRUE(within(30, [&] { return serving_pods(kDecodePods) == 0; })) << state();
+  // The burst: back from zero, pods serving, the queue worked off.
+  ASSERT_TRUE(watch_replicas(kDecodeAdapter, 90, [](int r) { return r >= 1; })) << state();
+  EXPECT_TRUE(within(60, [&] {
+    const int r = adapter_replicas(kDecodeAdapter);
+    return r >= 1 && dgd_replicas("decode") == r && serving_pods(kDecodePods) == r;
+  })) << state();
+  const std::string events = setup_->kubectl_ok(
+      {"get", "events", "-n", "default", "--field-selector",
+       "involvedObject.name=sglang-agg-decode-queue-scaler", "-o",
+       "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"});
+  EXPECT_NE(events.find("KEDAScaleTargetDeactivated: Deactivated "
+                        "nvidia.com/v1alpha1.DynamoGraphDeploymentScalingAdapter "
+                        "default/sglang-agg-decode from 1 to 0"),
+            std::string::npos)
+      << events;
+  EXPECT_NE(events.find("KEDAScaleTargetActivated: Scaled "
+                        "nvidia.com/v1alpha1.DynamoGraphDeploymentScalingAdapter "
+                        "default/sglang-agg-decode from 0 to 1, triggered by prometheusScaler"),
+            std::string::npos)
+      << events;
+  double served = NAN;
+  EXPECT_TRUE(within(60, [&] {
+    served = query(
+        "sum(increase(dynamo_frontend_requests_total{dynamo_namespace=\"default-sglang-agg\","
+        "status=\"success\"}[30s]))");
+    return served > 0;
+  })) << served << "\n"
+      << state();
   std::cout << "decode adapter:\n" << history_text();
 }
 
