@@ -14,6 +14,25 @@ bool owns_spec_replicas(simdjson::dom::element fields) {
   return fields["f:spec"]["f:replicas"].get(replicas) == simdjson::SUCCESS;
 }
 
+// KEDA is one autoscaler writing as two managers: its operator moves the
+// target between 0 and minReplicaCount, the HPA it owns (written by the HPA
+// controller) does the rest, so with minReplicaCount 0 both write the same
+// /scale within minutes without fighting. Its operator is "keda" in a
+// cluster (the binary's name as client-go's User-Agent), "keda-operator" in
+// dynop-localcluster; the HPA controller is "kube-controller-manager" or
+// "horizontal-pod-autoscaler". (A user's HPA next to a ScaledObject also
+// writes as the HPA controller: managers cannot tell it from KEDA's.)
+bool is_keda_operator(std::string_view manager) {
+  return manager == "keda" || manager == "keda-operator";
+}
+bool is_hpa_controller(std::string_view manager) {
+  return manager == "kube-controller-manager" || manager == "horizontal-pod-autoscaler";
+}
+bool one_autoscaler(std::string_view a, std::string_view b) {
+  return (is_keda_operator(a) && is_hpa_controller(b)) ||
+         (is_hpa_controller(a) && is_keda_operator(b));
+}
+
 }  // namespace
 
 std::optional<ScaleWrite> latest_scale_writer(std::string_view object_json) {
@@ -62,7 +81,8 @@ std::optional<ScaleConflict> ScaleConflictTracker::observe(const ScaleTarget& ta
       it = writers.erase(it);  // too old to matter
       continue;
     }
-    if (it->first != write.manager && (!conflict || it->second > conflict->earlier.time))
+    if (it->first != write.manager && !one_autoscaler(it->first, write.manager) &&
+        (!conflict || it->second > conflict->earlier.time))
       conflict = ScaleConflict{target, ScaleWrite{it->first, it->second}, write, window_};
     ++it;
   }

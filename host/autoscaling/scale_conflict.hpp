@@ -7,7 +7,8 @@
 // the newest time; its manager is the request's fieldManager or the
 // User-Agent's product ("kube-controller-manager" for HPAs, KEDA's included;
 // "kubectl" for kubectl scale; "dynop-<plugin>" for the host's autoscaler
-// plugins).
+// plugins). KEDA's operator and the HPA controller (KEDA's own HPA) are one
+// autoscaler: KEDA scales 0 <-> min, its HPA the rest.
 //
 // ScaleConflictTracker is the pure part: feed it observed writes, it says
 // when one makes a conflict worth a warning (at most one per target and pair

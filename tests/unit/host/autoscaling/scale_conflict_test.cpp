@@ -53,6 +53,23 @@ TEST(ScaleConflictTracker, TwoWritersWithinTheWindowConflictOncePerWindow) {
   EXPECT_TRUE(tracker.observe(kDecode, {"dynop-planner", kT0 + seconds(160)}));
 }
 
+// A ScaledObject with minReplicaCount 0: KEDA's operator takes the adapter
+// 0 -> 1 and its HPA 1 -> 4 seconds later; one autoscaler, no warning, as in
+// a cluster (keda, kube-controller-manager) so in the local one
+// (keda-operator, horizontal-pod-autoscaler). Another writer still conflicts.
+TEST(ScaleConflictTracker, KedasOperatorAndItsHpaAreOneAutoscaler) {
+  ScaleConflictTracker tracker(std::chrono::minutes(2));
+  EXPECT_FALSE(tracker.observe(kDecode, {"keda", kT0}));
+  EXPECT_FALSE(tracker.observe(kDecode, {"kube-controller-manager", kT0 + seconds(15)}));
+  EXPECT_FALSE(tracker.observe(kDecode, {"keda", kT0 + seconds(30)}));
+  ScaleConflictTracker local(std::chrono::minutes(2));
+  EXPECT_FALSE(local.observe(kDecode, {"horizontal-pod-autoscaler", kT0}));
+  EXPECT_FALSE(local.observe(kDecode, {"keda-operator", kT0 + seconds(10)}));
+  auto c = local.observe(kDecode, {"dynop-planner", kT0 + seconds(20)});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->earlier.manager, "keda-operator");
+}
+
 TEST(ScaleConflictTracker, WritesFarApartOrOnOtherTargetsAreNoConflict) {
   ScaleConflictTracker tracker(std::chrono::minutes(1));
   EXPECT_FALSE(tracker.observe(kDecode, {"kubectl", kT0}));
