@@ -603,6 +603,10 @@ TEST_F(GuideAutoscalingSim, KedaTtftCycleUpDownAndToZeroAfterTheCooldown) {
                         "default/sglang-agg-decode from 1 to 0"),
             std::string::npos)
       << events;
+  // KEDA's operator (1 -> 0) and its HPA (10 -> 1) wrote the adapter's
+  // /scale within two minutes: one autoscaler, which the host must not
+  // report as two fighting.
+  EXPECT_EQ(event_messages(kDecodeAdapter, "ScalingConflict"), std::vector<std::string>{});
   std::cout << "decode adapter:\n" << history_text();
 }
 
