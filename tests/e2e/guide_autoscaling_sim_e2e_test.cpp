@@ -29,6 +29,10 @@
 //     cluster's HPA sync period 15s -> 5s and the adapter's relist interval
 //     1m -> 5s, so that the metric follows the load within seconds and the
 //     step times show the 30 s policy periods rather than the sync period.
+//   - QueueDepthHpaScalesDecodeAndTheQueueEmpties: the guide's queue HPA and
+//     adapter rule as written (the rule is an instant sum, nothing to
+//     shorten) with the adapter's relist interval 1m -> 5s, so that the
+//     metric is listed within seconds of Prometheus starting.
 //   - MixedCpuHpaOnFrontendAndKedaOnDecode: the guide's mixed example as
 //     written (serverAddress changed) with the cluster's default periods; it
 //     checks the scale-up of each service. The example DGD's Frontend has no
@@ -493,6 +497,61 @@ TEST_F(GuideAutoscalingSim, HpaBehaviorLimitsTheStepSizes) {
     return dgd_replicas("decode") == r && serving_pods(kDecodePods) == r;
   })) << state();
   std::cout << "decode adapter:\n" << history_text();
+}
+
+// The guide's queue-depth HPA as written, through the guide's
+// prometheus-adapter rule as written (an instant sum, no window; the
+// adapter's relist interval 1m -> 5s so the metric is listed soon after
+// Prometheus starts). Under the same step the frontend's queue grows past 10
+// and the HPA (no behavior: the default policies) scales decode up; with the
+// new engines the queue is worked off, as the guide's get --raw shows.
+TEST_F(GuideAutoscalingSim, QueueDepthHpaScalesDecodeAndTheQueueEmpties) {
+  START_OR_RETURN(load_file("[{at: 0, rate: 2}, {at: 400s, rate: 60}]"),
+                  {"--metrics-relist-interval", "5s"});
+  EXPECT_EQ(setup_->kubectl_ok({"apply", "-f", "-"},
+                               source("examples/autoscaling/sglang-agg-decode-queue-hpa.yaml")),
+            "horizontalpodautoscaler.autoscaling/sglang-agg-decode-queue-hpa created\n");
+  const std::vector<std::string> queued = {
+      "get", "--raw",
+      "/apis/external.metrics.k8s.io/v1beta1/namespaces/default/dynamo_queued_requests"
+      "?labelSelector=dynamo_namespace%3Ddefault-sglang-agg"};
+  auto queue_now = [&]() -> double {
+    auto r = setup_->kubectl(queued);
+    if (r.exit_code != 0) return NAN;
+    json::value list = json::parse(r.out);
+    const json::array& items = list.at("items").as_array();
+    return items.size() == 1 ? quantity(field_text(items[0], {"value"})) : NAN;
+  };
+  double queue = NAN;
+  ASSERT_TRUE(within(120, [&] {
+    queue = queue_now();
+    return queue > 10;
+  })) << queue << "\n"
+      << state();
+  ASSERT_TRUE(watch_replicas(kDecodeAdapter, 90, [](int r) { return r > 1; })) << state();
+  expect_direct_dgd_patch_refused();
+  auto rows = test::table_rows(setup_->kubectl_ok({"get", "hpa", "-n", "default"}));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][0], "sglang-agg-decode-queue-hpa");
+  EXPECT_EQ(rows[1][1], "DynamoGraphDeploymentScalingAdapter/sglang-agg-decode");
+  EXPECT_TRUE(rows[1][2].ends_with("/10")) << rows[1][2];
+  const auto rescales = event_messages("sglang-agg-decode-queue-hpa", "SuccessfulRescale");
+  ASSERT_FALSE(rescales.empty()) << state();
+  EXPECT_TRUE(rescales.front().ends_with(
+      "; reason: external metric dynamo_queued_requests(&LabelSelector{MatchLabels:map[string]"
+      "string{dynamo_namespace: default-sglang-agg,},MatchExpressions:[]LabelSelectorRequirement{"
+      "},}) above target"))
+      << rescales.front();
+  // The DGD and its serving pods follow; the queue is worked off.
+  EXPECT_TRUE(within(120, [&] {
+    const int r = adapter_replicas(kDecodeAdapter);
+    return r > 1 && dgd_replicas("decode") == r && serving_pods(kDecodePods) == r;
+  })) << state();
+  EXPECT_TRUE(within(120, [&] {
+    queue = queue_now();
+    return queue < 10;
+  })) << queue << "\n"
+      << state();
 }
 
 // The guide's mixed example as written (serverAddress changed): the CPU HPA
