@@ -67,6 +67,8 @@ GpuSchedulerConfig parse_gpu_scheduler_config(std::string_view yaml) {
         fail(key, fmt::format("must be \"binpack\" or \"spread\", not \"{}\"", text));
     } else if (key == "prefer_graph_gpu_product") {
       config.prefer_graph_gpu_product = boolean(value, key);
+    } else if (key == "reserve_pinned_gpu_products") {
+      config.reserve_pinned_gpu_products = boolean(value, key);
     } else if (key == "nodes_to_score") {
       long long n = -1;
       if (!value.IsScalar() || !YAML::convert<long long>::decode(value, n) || n < 0 || n > 100000)
@@ -94,7 +96,8 @@ GpuSchedulerConfig parse_gpu_scheduler_config(std::string_view yaml) {
     } else {
       throw std::invalid_argument(fmt::format(
           "gpu-scheduler plugin: unknown configuration key \"{}\" (known: scheduler_name, "
-          "scoring, prefer_graph_gpu_product, nodes_to_score, gang_topology_keys, gang_topology)",
+          "scoring, prefer_graph_gpu_product, reserve_pinned_gpu_products, nodes_to_score, "
+          "gang_topology_keys, gang_topology)",
           key));
     }
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "plugins/gpu-scheduler/gang.hpp"
 
@@ -12,6 +13,12 @@ namespace {
 // Contexts and masks are small; the caches are cut back when they grow past
 // this many entries (pods come and go, signatures mostly repeat).
 constexpr std::size_t kMaxCached = 1024;
+
+// A pinned pod's demand is refreshed by every scheduling attempt, and the
+// host retries an unschedulable pod at least every 5 minutes; one not seen
+// for three times that was deleted while pending (no event says so).
+constexpr auto kPendingDemandExpiry = std::chrono::minutes(15);
+constexpr auto kExpiryInterval = std::chrono::minutes(1);
 
 std::optional<std::pair<sdk::ResourceId, int64_t>> gpu_request(const sdk::ClusterView& cluster,
                                                                const sdk::PodView& pod) {
@@ -80,7 +87,84 @@ const GpuScheduler::PodContext& GpuScheduler::context(const sdk::ClusterView& cl
     ctx.gpu_amount = gpu->second;
   }
   ctx.graph = graph_of(pod);
+  if (config_.reserve_pinned_gpu_products && ctx.gpu)
+    ctx.pinned_products = pinned_products(ctx.affinity);
   return contexts_[uid] = std::move(ctx);
+}
+
+const std::vector<std::string>& GpuScheduler::pinned_products(const NodeAffinity& affinity) {
+  static const std::vector<std::string> kNotPinned;
+  if (affinity.empty()) return kNotPinned;
+  if (pinned_by_signature_.size() >= kMaxCached) pinned_by_signature_.clear();
+  CachedProducts& cached = pinned_by_signature_[affinity.signature()];
+  if (cached.generation == inventory_.generation() + 1) return cached.products;
+  cached.generation = inventory_.generation() + 1;
+  cached.products.clear();
+  const auto* values = inventory_.labels().values_of(kGpuProductLabel);
+  if (values == nullptr) return cached.products;
+  const NodeSet& mask = affinity_mask(affinity);
+  bool every_product = true;
+  for (const auto& [product, nodes] : *values) {
+    if (nodes.none()) continue;
+    NodeSet admitted = nodes;
+    intersect(admitted, mask);
+    if (admitted.any()) {
+      cached.products.push_back(product);
+    } else {
+      every_product = false;
+    }
+  }
+  if (every_product) cached.products.clear();
+  return cached.products;
+}
+
+void GpuScheduler::note_demand(const std::string& uid, const std::vector<std::string>& products,
+                               sdk::ResourceId resource, int64_t amount) {
+  const auto now = ProductBalance::Clock::now();
+  if (now >= next_expiry_) {
+    balance_.expire(now - kPendingDemandExpiry);
+    next_expiry_ = now + kExpiryInterval;
+  }
+  balance_.set_demand(uid, products, resource, amount, now);
+}
+
+void GpuScheduler::on_pending(const sdk::PodView& pod) {
+  if (!config_.reserve_pinned_gpu_products || !pod.node_name().empty()) return;
+  const std::vector<std::string> products = pinned_products(NodeAffinity::of(pod));
+  if (products.empty()) return;
+  for (sdk::ResourceAmount r : pod.requests()) {
+    if (r.amount > 0 && inventory_.is_gpu(r.resource)) {
+      note_demand(std::string(pod.uid()), products, r.resource, r.amount);
+      return;
+    }
+  }
+}
+
+void GpuScheduler::refresh_supply(sdk::NodeIndex node) {
+  // Tainted nodes serve only the pods that tolerate them: left out of the
+  // supply, which then errs toward keeping a product for its pinned pods.
+  const bool schedulable =
+      node < inventory_.slots() && inventory_.ready().test(node) &&
+      !inventory_.cordoned().test(node) &&
+      std::none_of(inventory_.taints(node).begin(), inventory_.taints(node).end(),
+                   [](const Taint& t) { return t.effect != sdk::TaintEffect::kPreferNoSchedule; });
+  const auto product = inventory_.labels().value(node, kGpuProductLabel);
+  if (!schedulable || !product) {
+    balance_.set_supply(node, "", {});
+    return;
+  }
+  balance_.set_supply(node, *product, inventory_.gpu_free(node));
+}
+
+NodeSet GpuScheduler::short_products(const PodContext& ctx) const {
+  NodeSet out;
+  if (!config_.reserve_pinned_gpu_products || !ctx.gpu || !ctx.pinned_products.empty() ||
+      !balance_.any_demand())
+    return out;
+  for (std::string_view product : balance_.short_products(*ctx.gpu, ctx.gpu_amount))
+    unite(out, inventory_.labels().equals(kGpuProductLabel, product));
+  out.resize(inventory_.slots());
+  return out;
 }
 
 NodeSet GpuScheduler::preferred_products(const std::string& graph) const {
@@ -97,6 +181,12 @@ sdk::PreFilterResult GpuScheduler::pre_filter(const sdk::ClusterView& cluster,
   contexts_.erase(std::string(pod.uid()));  // a new cycle: the pod may have changed
   const PodContext& ctx = context(cluster, pod);
   if (!ctx.error.empty()) return sdk::PreFilterResult::unresolvable(ctx.error);
+  // Every attempt refreshes a pinned pod's demand (its rules may have changed).
+  if (!ctx.pinned_products.empty()) {
+    note_demand(ctx.uid, ctx.pinned_products, *ctx.gpu, ctx.gpu_amount);
+  } else if (balance_.any_demand()) {
+    balance_.drop_demand(ctx.uid);
+  }
   std::vector<sdk::NodeIndex> candidates;
   if (!ctx.gpu) {
     for_each_node(ctx.rules,
@@ -121,19 +211,36 @@ sdk::PreFilterResult GpuScheduler::pre_filter(const sdk::ClusterView& cluster,
         take(it->second);
     }
   };
+  // Tiers walked in order: products pinned pods need last (when the pod is
+  // free to run anywhere), then within each, the graph's products first.
+  NodeSet shorts = short_products(ctx);
   const NodeSet preferred = preferred_products(ctx.graph);
-  if (preferred.any()) {
-    NodeSet first = ctx.rules;
-    intersect(first, preferred);
-    walk(first);
-    NodeSet rest = ctx.rules;
-    NodeSet not_preferred = preferred;
-    not_preferred.resize(rest.size());
-    rest -= not_preferred;
-    walk(rest);
-  } else {
+  if (shorts.none() && preferred.none()) {
     walk(ctx.rules);
+    return sdk::PreFilterResult::only(std::move(candidates));
   }
+  std::vector<NodeSet> tiers{ctx.rules};
+  auto split = [&](const NodeSet& first) {
+    std::vector<NodeSet> out;
+    for (const NodeSet& tier : tiers) {
+      NodeSet in = tier;
+      intersect(in, first);
+      NodeSet rest = tier;
+      rest -= in;
+      out.push_back(std::move(in));
+      out.push_back(std::move(rest));
+    }
+    tiers = std::move(out);
+  };
+  if (shorts.any()) {
+    NodeSet plenty = ctx.rules;
+    shorts.resize(plenty.size());
+    plenty -= shorts;
+    split(plenty);
+  }
+  if (preferred.any()) split(preferred);
+  for (const NodeSet& tier : tiers)
+    if (tier.any()) walk(tier);
   return sdk::PreFilterResult::only(std::move(candidates));
 }
 
@@ -212,6 +319,9 @@ sdk::Status GpuScheduler::score(const sdk::ClusterView& cluster, const sdk::PodV
   if (config_.prefer_graph_gpu_product && ctx.gpu && !ctx.graph.empty())
     preferred = preferred_products(ctx.graph);
   const bool prefer = preferred.any();
+  // A pod free to run on any product leaves the products pinned pods need.
+  const bool reserve = config_.reserve_pinned_gpu_products && ctx.gpu &&
+                       ctx.pinned_products.empty() && balance_.any_demand();
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const sdk::NodeView node = cluster.node(nodes[i]);
     const int64_t allocatable = node.allocatable(resource);
@@ -225,6 +335,10 @@ sdk::Status GpuScheduler::score(const sdk::ClusterView& cluster, const sdk::PodV
       const bool same = nodes[i] < preferred.size() && preferred.test(nodes[i]);
       s = (same ? 50 : 0) + s / 2;
     }
+    if (reserve) {
+      const bool leaves_enough = !balance_.short_after(nodes[i], resource, amount);
+      s = (leaves_enough ? 50 : 0) + s / 2;
+    }
     scores[i] = s;
   }
   return sdk::Status::ok();
@@ -233,12 +347,17 @@ sdk::Status GpuScheduler::score(const sdk::ClusterView& cluster, const sdk::PodV
 void GpuScheduler::on_node(const sdk::ClusterView& cluster, sdk::NodeIndex node,
                            sdk::NodeEvent event) {
   inventory_.on_node(cluster, node, event);
+  if (config_.reserve_pinned_gpu_products) refresh_supply(node);
 }
 
 void GpuScheduler::on_pod(const sdk::ClusterView& cluster, const sdk::PodView& pod,
                           sdk::NodeIndex node, sdk::PodEvent event) {
   inventory_.on_usage(cluster, node);
   const std::string uid(pod.uid());
+  if (config_.reserve_pinned_gpu_products) {
+    refresh_supply(node);
+    if (event == sdk::PodEvent::kAssigned) balance_.drop_demand(uid);  // no longer pending
+  }
   if (event == sdk::PodEvent::kAssigned) {
     if (!gpu_request(cluster, pod)) return;
     auto product = inventory_.labels().value(node, kGpuProductLabel);

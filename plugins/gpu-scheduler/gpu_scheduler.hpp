@@ -12,6 +12,9 @@
 //     emptiest first (spread), nodes of the graph's GPU product first;
 //   - score: binpack or spread on the pod's GPU resource (on CPU for pods
 //     without GPUs), plus a preference for the graph's GPU products;
+//   - pinned products: a GPU pod free to run on any product is offered and
+//     scored the products that pending pinned pods do not need first
+//     (product_balance.hpp); it still takes them when nothing else fits;
 //   - gangs: pod_group() from the dgd plugin's replica-group labels, placed
 //     by the host inside one topology domain of the configured keys.
 
@@ -32,6 +35,7 @@
 #include "plugins/gpu-scheduler/inventory.hpp"
 #include "plugins/gpu-scheduler/node_affinity.hpp"
 #include "plugins/gpu-scheduler/node_set.hpp"
+#include "plugins/gpu-scheduler/product_balance.hpp"
 #include "plugins/gpu-scheduler/taints.hpp"
 
 namespace dynop::plugins::gpu_scheduler {
@@ -54,12 +58,16 @@ class GpuScheduler {
   sdk::Status score(const sdk::ClusterView& cluster, const sdk::PodView& pod,
                     std::span<const sdk::NodeIndex> nodes, std::span<int64_t> scores);
   sdk::PodGroup pod_group(const sdk::PodView& pod) const;
+  // The host met pending pod `pod` (it calls pod_group once per pending pod):
+  // if it pins GPU products, its GPUs count as demand for them until placed.
+  void on_pending(const sdk::PodView& pod);
   void on_node(const sdk::ClusterView& cluster, sdk::NodeIndex node, sdk::NodeEvent event);
   void on_pod(const sdk::ClusterView& cluster, const sdk::PodView& pod, sdk::NodeIndex node,
               sdk::PodEvent event);
 
   const Inventory& inventory() const { return inventory_; }
   const GraphProducts& graph_products() const { return graph_products_; }
+  const ProductBalance& product_balance() const { return balance_; }
 
  private:
   // What the hooks of one pod share, computed once per pod and inventory
@@ -75,16 +83,34 @@ class GpuScheduler {
     std::optional<sdk::ResourceId> gpu;  // the GPU resource it asks for
     int64_t gpu_amount = 0;
     std::string graph;
+    // The GPU products its node rules admit, when not all of them ("pinned").
+    std::vector<std::string> pinned_products;
   };
   const PodContext& context(const sdk::ClusterView& cluster, const sdk::PodView& pod);
   const NodeSet& taint_mask(const PodTolerations& tolerations);
   const NodeSet& affinity_mask(const NodeAffinity& affinity);
   // Nodes of the graph's current GPU products (empty when none or disabled).
   NodeSet preferred_products(const std::string& graph) const;
+  // The products `affinity` admits when it does not admit every product
+  // (empty: not pinned), cached by signature per inventory generation.
+  const std::vector<std::string>& pinned_products(const NodeAffinity& affinity);
+  // Nodes of the products a pod free to run anywhere should leave to pinned
+  // pods (empty when none, or the option is off).
+  NodeSet short_products(const PodContext& ctx) const;
+  void note_demand(const std::string& uid, const std::vector<std::string>& products,
+                   sdk::ResourceId resource, int64_t amount);
+  void refresh_supply(sdk::NodeIndex node);
 
   GpuSchedulerConfig config_;
   Inventory inventory_;
   GraphProducts graph_products_;
+  ProductBalance balance_;
+  ProductBalance::Clock::time_point next_expiry_{};
+  struct CachedProducts {
+    std::uint64_t generation = 0;
+    std::vector<std::string> products;
+  };
+  std::unordered_map<std::string, CachedProducts> pinned_by_signature_;
   std::unordered_map<std::string, PodContext> contexts_;  // by pod uid
   struct CachedMask {
     std::uint64_t generation = 0;

@@ -35,7 +35,11 @@ class GpuSchedulerPlugin : public sdk::Plugin {
                     std::span<const sdk::NodeIndex> nodes, std::span<int64_t> scores) {
     return scheduler_.score(cluster, pod, nodes, scores);
   }
-  sdk::PodGroup pod_group(const sdk::PodView& pod) { return scheduler_.pod_group(pod); }
+  // The host calls pod_group once per pending pod, when it first sees it.
+  sdk::PodGroup pod_group(const sdk::PodView& pod) {
+    scheduler_.on_pending(pod);
+    return scheduler_.pod_group(pod);
+  }
   void on_node(const sdk::ClusterView& cluster, sdk::NodeIndex node, sdk::NodeEvent event) {
     scheduler_.on_node(cluster, node, event);
   }

@@ -30,6 +30,13 @@ const std::map<int64_t, NodeSet>* Inventory::by_free(sdk::ResourceId resource) c
   return it == gpu_.end() ? nullptr : &it->second.by_free;
 }
 
+std::vector<std::pair<sdk::ResourceId, int64_t>> Inventory::gpu_free(sdk::NodeIndex node) const {
+  std::vector<std::pair<sdk::ResourceId, int64_t>> out;
+  for (const auto& [id, b] : gpu_)
+    if (node < b.free.size() && b.free[node] != kAbsent) out.emplace_back(id, b.free[node]);
+  return out;
+}
+
 void Inventory::refresh_gpu_resources(const sdk::ClusterView& cluster) {
   for (; resources_seen_ < cluster.resource_count(); ++resources_seen_) {
     const auto id = static_cast<sdk::ResourceId>(resources_seen_);

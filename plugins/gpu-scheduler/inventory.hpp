@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "plugins/gpu-scheduler/label_index.hpp"
@@ -48,6 +49,11 @@ class Inventory {
   // nodes that have some of it allocatable; nullptr for a resource no node
   // has met.
   const std::map<int64_t, NodeSet>* by_free(sdk::ResourceId resource) const;
+  // Whether `resource` is a GPU resource some node has met.
+  bool is_gpu(sdk::ResourceId resource) const { return gpu_.contains(resource); }
+  // Free amounts of the GPU resources node `node` has allocatable (none when
+  // it is removed).
+  std::vector<std::pair<sdk::ResourceId, int64_t>> gpu_free(sdk::NodeIndex node) const;
 
  private:
   void ensure_slots(std::size_t n);

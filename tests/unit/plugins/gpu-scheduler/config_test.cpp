@@ -22,6 +22,7 @@ TEST(GpuSchedulerConfig, DefaultsWhenEmpty) {
   EXPECT_EQ(c.scheduler_name, "dynop-gpu-scheduler");
   EXPECT_EQ(c.scoring, Scoring::kBinpack);
   EXPECT_TRUE(c.prefer_graph_gpu_product);
+  EXPECT_TRUE(c.reserve_pinned_gpu_products);
   EXPECT_EQ(c.nodes_to_score, 16u);
   EXPECT_EQ(c.gang_topology_keys,
             (std::vector<std::string>{"nvidia.com/gpu.clique", "topology.kubernetes.io/rack"}));
@@ -33,6 +34,7 @@ TEST(GpuSchedulerConfig, EveryKey) {
 scheduler_name: gpu-sched
 scoring: spread
 prefer_graph_gpu_product: false
+reserve_pinned_gpu_products: false
 nodes_to_score: 0
 gang_topology_keys: [example.com/rack]
 gang_topology: preferred
@@ -40,6 +42,7 @@ gang_topology: preferred
   EXPECT_EQ(c.scheduler_name, "gpu-sched");
   EXPECT_EQ(c.scoring, Scoring::kSpread);
   EXPECT_FALSE(c.prefer_graph_gpu_product);
+  EXPECT_FALSE(c.reserve_pinned_gpu_products);
   EXPECT_EQ(c.nodes_to_score, 0u);
   EXPECT_EQ(c.gang_topology_keys, std::vector<std::string>{"example.com/rack"});
   EXPECT_FALSE(c.gang_topology_required);
@@ -56,6 +59,10 @@ TEST(GpuSchedulerConfig, BadValuesNameTheKey) {
             "node) to 100000");
   EXPECT_EQ(error_of("prefer_graph_gpu_product: maybe"),
             "gpu-scheduler plugin: prefer_graph_gpu_product: must be true or false");
+  EXPECT_EQ(error_of("reserve_pinned_gpu_products: [yes]"),
+            "gpu-scheduler plugin: reserve_pinned_gpu_products: must be true or false");
+  EXPECT_EQ(error_of("reserve_pinned_gpu_products: sometimes"),
+            "gpu-scheduler plugin: reserve_pinned_gpu_products: must be true or false");
   EXPECT_EQ(error_of("gang_topology_keys: rack"),
             "gpu-scheduler plugin: gang_topology_keys: must be a list of node label keys");
   EXPECT_EQ(
@@ -72,8 +79,8 @@ TEST(GpuSchedulerConfig, BadValuesNameTheKey) {
       0u);
   EXPECT_EQ(error_of("binpack: true"),
             "gpu-scheduler plugin: unknown configuration key \"binpack\" (known: scheduler_name, "
-            "scoring, prefer_graph_gpu_product, nodes_to_score, gang_topology_keys, "
-            "gang_topology)");
+            "scoring, prefer_graph_gpu_product, reserve_pinned_gpu_products, nodes_to_score, "
+            "gang_topology_keys, gang_topology)");
   EXPECT_EQ(error_of("[1, 2]"), "gpu-scheduler plugin: configuration must be a mapping");
   EXPECT_EQ(error_of("scoring: [").rfind("gpu-scheduler plugin: configuration is not YAML: ", 0),
             0u);

@@ -377,6 +377,96 @@ TEST(GpuScheduler, NoNodeWithTheGpuResourceMeansNoCandidates) {
   EXPECT_EQ(h.place(cpu).node, "cpu-only");
 }
 
+FakePod pinned_pod(const std::string& name, int64_t gpus, const char* product) {
+  FakePod pod = gpu_pod(name, gpus);
+  pod.affinity_term({{std::string(kGpuProductLabel), sdk::SelectorOperator::kIn, {product}}});
+  return pod;
+}
+
+// The bench's defect in small: pods free to run on any product arrive while
+// pods pinned to H200 wait; binpack alone fills the H200 node (added first,
+// so first among equally empty nodes) and the pinned pods find no H200 left.
+TEST(GpuScheduler, PodsFreeToRunAnywhereLeaveThePinnedProductToPendingPinnedPods) {
+  auto run = [](bool reserve) {
+    GpuSchedulerConfig config;
+    config.reserve_pinned_gpu_products = reserve;
+    Harness h(config);
+    h.add("h200-a", kH200, 8);
+    h.add("h100-a", kH100, 8);
+    h.add("h100-b", kH100, 8);
+    // The host calls pod_group (here on_pending) when it first sees a pending pod.
+    std::vector<FakePod> pinned = {pinned_pod("pinned-0", 4, kH200), pinned_pod("pinned-1", 4, kH200)};
+    for (FakePod& p : pinned) h.scheduler().on_pending(h.cluster().view_of(p));
+    std::vector<std::string> placed;
+    for (int i = 0; i < 4; ++i) {
+      FakePod any = gpu_pod("any-" + std::to_string(i), 4);
+      placed.push_back(h.place(any).node.value_or("none"));
+    }
+    for (FakePod& p : pinned) placed.push_back(h.place(p).node.value_or("none"));
+    return placed;
+  };
+  EXPECT_THAT(run(true),
+              ElementsAre("h100-a", "h100-a", "h100-b", "h100-b", "h200-a", "h200-a"));
+  // Without the term the H200 node goes first and the pinned pods do not fit.
+  EXPECT_THAT(run(false), ElementsAre("h200-a", "h200-a", "h100-a", "h100-a", "none", "none"));
+}
+
+TEST(GpuScheduler, PinnedDemandIsCountedUntilThePodIsPlaced) {
+  Harness h;
+  h.add("h200-a", kH200, 8);
+  h.add("h200-b", kH200, 8);
+  h.add("h100-a", kH100, 8);
+  // Serves only tolerating pods: not counted as supply.
+  h.added(h.gpu_node("h200-tainted", kH200, 8).taint("gpu", "reserved", sdk::TaintEffect::kNoSchedule));
+  const sdk::ResourceId gpu = h.cluster().view().find_resource("nvidia.com/gpu").value();
+  const ProductBalance& balance = h.scheduler().product_balance();
+  EXPECT_EQ(balance.supply(kH200, gpu), 16);
+  EXPECT_EQ(balance.supply(kH100, gpu), 8);
+  // No on_pending: the first scheduling attempt counts it too.
+  FakePod pinned = pinned_pod("pinned", 4, kH200);
+  EXPECT_EQ(h.place(pinned, false).node, "h200-a");
+  EXPECT_EQ(balance.demand(kH200, gpu), 4);
+  // H200 has 16 free for 4 pinned: a pod free to run anywhere may use it
+  // (binpack's tie goes to the first node, an H200 one).
+  FakePod any = gpu_pod("any", 8);
+  EXPECT_EQ(h.place(any).node, "h200-a");
+  EXPECT_EQ(balance.supply(kH200, gpu), 8);
+  // Now 8 free for 4 pinned: another 8-GPU pod takes the H100 node.
+  FakePod any2 = gpu_pod("any-2", 8);
+  const Outcome o = h.place(any2);
+  EXPECT_EQ(o.node, "h100-a");
+  EXPECT_EQ(o.candidates.front(), "h100-a");
+  EXPECT_EQ(h.place(pinned).node, "h200-b");
+  EXPECT_EQ(balance.demand(kH200, gpu), 0);
+  EXPECT_EQ(balance.supply(kH200, gpu), 4);
+  // A pod pinned to every product there is pins nothing.
+  FakePod both = gpu_pod("both", 1);
+  both.affinity_term(
+      {{std::string(kGpuProductLabel), sdk::SelectorOperator::kIn, {kH100, kH200}}});
+  h.scheduler().on_pending(h.cluster().view_of(both));
+  EXPECT_EQ(balance.demand(kH200, gpu), 0);
+  EXPECT_FALSE(balance.any_demand());
+}
+
+// A preference, never a filter: when only the pinned product fits, a pod free
+// to run anywhere still takes it.
+TEST(GpuScheduler, PodsFreeToRunAnywhereTakeThePinnedProductWhenNothingElseFits) {
+  Harness h;
+  h.add("h200-a", kH200, 8);
+  h.add("h100-a", kH100, 4);
+  FakePod pinned = pinned_pod("pinned", 8, kH200);
+  h.scheduler().on_pending(h.cluster().view_of(pinned));
+  FakePod small = gpu_pod("small", 2);
+  EXPECT_EQ(h.place(small).node, "h100-a");
+  FakePod big = gpu_pod("big", 8);
+  const Outcome o = h.place(big);
+  EXPECT_EQ(o.node, "h200-a");
+  EXPECT_THAT(o.candidates, ElementsAre("h200-a"));
+  EXPECT_THAT(h.place(pinned).reasons, UnorderedElementsAre(
+                                           Pair("Insufficient nvidia.com/gpu", 1),
+                                           Pair("node(s) didn't match Pod's node affinity/selector", 1)));
+}
+
 TEST(GpuScheduler, PodGroupsComeFromTheDgdGroupLabels) {
   GpuScheduler sched{GpuSchedulerConfig{}};
   FakeCluster cluster;

@@ -1,0 +1,86 @@
+#pragma once
+// GPU supply and pinned demand per product, kept incrementally so scoring
+// can ask "would this pod take what pending pinned pods need?" in O(1).
+//
+// Supply: the free GPUs (per GPU resource) of every schedulable, untainted
+// node, summed by its nvidia.com/gpu.product. Demand: the GPUs that pending pods ask for
+// when their nodeSelector / required node affinity admits only some products
+// (a pod admitting several counts toward each of them: each is kept for it).
+// A product is short for a pod that may run anywhere when taking the pod's
+// GPUs there leaves less free than the pinned pods pending for it need.
+//
+// The host says when a pending pod appears (pod_group) and when it is
+// placed (pod_event ASSIGNED), but not when it is deleted while pending, so
+// entries not refreshed (every scheduling attempt refreshes) for a while
+// expire.
+
+#include <chrono>
+#include <cstdint>
+#include <dynop/sdk/placement_views.hpp>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace dynop::plugins::gpu_scheduler {
+
+class ProductBalance {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Free = std::vector<std::pair<sdk::ResourceId, int64_t>>;  // per GPU resource
+
+  // Node `node` is of `product` ("": none, or not schedulable) with `free`
+  // GPUs: replaces what it contributed before.
+  void set_supply(std::size_t node, std::string_view product, Free free);
+
+  // Pending pod `uid`, which may run only on nodes of `products`, asks for
+  // `amount` of `resource`: replaces its previous entry. Seen at `now`.
+  void set_demand(const std::string& uid, const std::vector<std::string>& products,
+                  sdk::ResourceId resource, int64_t amount, Clock::time_point now);
+  // The pod was placed (or is gone).
+  void drop_demand(const std::string& uid);
+  // Forgets entries last seen before `cutoff` (pods deleted while pending).
+  void expire(Clock::time_point cutoff);
+
+  bool any_demand() const { return demanding_pods_ > 0; }
+  // Whether `amount` of `resource` taken on `node` would leave its product
+  // less free than the pinned pending pods need.
+  bool short_after(std::size_t node, sdk::ResourceId resource, int64_t amount) const;
+  // Products short for a pod taking `amount` of `resource` anywhere on them.
+  std::vector<std::string_view> short_products(sdk::ResourceId resource, int64_t amount) const;
+
+  int64_t supply(std::string_view product, sdk::ResourceId resource) const;
+  int64_t demand(std::string_view product, sdk::ResourceId resource) const;
+
+ private:
+  int product_id(std::string_view product);  // -1 for ""
+  int find_product(std::string_view product) const;
+  struct Totals {
+    int64_t supply = 0;
+    int64_t demand = 0;
+  };
+  Totals& totals(int product, sdk::ResourceId resource) { return totals_[{product, resource}]; }
+  bool short_for(const Totals& t, int64_t amount) const {
+    return t.demand > 0 && t.supply - amount < t.demand;
+  }
+
+  std::vector<std::string> names_;  // by product id
+  std::map<std::pair<int, sdk::ResourceId>, Totals> totals_;
+  struct NodeSupply {
+    int product = -1;
+    Free free;
+  };
+  std::vector<NodeSupply> nodes_;
+  struct Demand {
+    std::vector<int> products;
+    sdk::ResourceId resource = 0;
+    int64_t amount = 0;
+    Clock::time_point seen;
+  };
+  std::unordered_map<std::string, Demand> demands_;
+  std::size_t demanding_pods_ = 0;
+};
+
+}  // namespace dynop::plugins::gpu_scheduler
