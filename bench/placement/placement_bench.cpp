@@ -8,6 +8,7 @@
 //
 //   placement_bench [--nodes 5000] [--pods 10000] [--gangs 500] [--max-single-gpus 8]
 //                   [--scoring binpack|spread] [--seed 1]
+//                   [--reserve-pinned-gpu-products true|false]
 //
 // Reported: decisions per second of the scheduling thread's CPU time (a
 // decision is a pod placed or found unschedulable; time is frozen, so no
@@ -15,7 +16,7 @@
 // CPU time and in wall time (a gang's cycle is divided among its members;
 // wall time includes what other processes take of the core), the GPUs left stranded (free
 // on nodes where no pending pod fits), and the share of gangs placed inside
-// one NVLink domain.
+// one NVLink domain, and how many of the pods pinned to H200 were bound.
 
 #include <time.h>
 
@@ -66,12 +67,14 @@ double thread_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-int run(const bench::WorkloadOptions& workload_options, const std::string& scoring) {
+int run(const bench::WorkloadOptions& workload_options, const std::string& scoring,
+        bool reserve_pinned) {
   const bench::Workload w = bench::make_workload(workload_options);
   sdk::testing::FakeHost host;
   const dynop_plugin_descriptor& d =
       *sdk::detail::Exported<plugins::gpu_scheduler::GpuSchedulerPlugin>::entry();
-  const std::string config = "scoring: " + scoring;
+  const std::string config = "scoring: " + scoring + "\nreserve_pinned_gpu_products: " +
+                             (reserve_pinned ? "true" : "false");
   dynop_status error{};
   dynop_plugin* instance = d.lifecycle.init(host.raw(), config.data(), config.size(), &error);
   if (instance == nullptr) {
@@ -209,6 +212,14 @@ int run(const bench::WorkloadOptions& workload_options, const std::string& scori
               q.gangs_placed == 0 ? 0.0
                                   : 100.0 * static_cast<double>(q.gangs_in_one_domain) /
                                         static_cast<double>(q.gangs_placed));
+  std::size_t pinned = 0, pinned_bound = 0;
+  for (const bench::BenchPod& b : w.pods) {
+    if (!b.wants_h200) continue;
+    ++pinned;
+    if (placed.contains(b.name)) ++pinned_bound;
+  }
+  std::printf("pods pinned to H200: bound %zu of %zu (reserve_pinned_gpu_products: %s)\n",
+              pinned_bound, pinned, reserve_pinned ? "true" : "false");
   d.lifecycle.destroy(instance);
   return 0;
 }
@@ -223,7 +234,9 @@ int main(int argc, char** argv) {
       "gangs", po::value<int>()->default_value(500), "multinode groups of 2-4 pods among them")(
       "max-single-gpus", po::value<int64_t>()->default_value(8), "largest single pod (1, 2, 4, 8)")(
       "scoring", po::value<std::string>()->default_value("binpack"), "binpack or spread")(
-      "seed", po::value<unsigned>()->default_value(1), "random seed");
+      "seed", po::value<unsigned>()->default_value(1), "random seed")(
+      "reserve-pinned-gpu-products", po::value<bool>()->default_value(true),
+      "the plugin's reserve_pinned_gpu_products option");
   po::variables_map values;
   if (auto code = dynop::cli::parse_main(argc, argv, flags, "placement_bench", "[flags]", values))
     return *code;
@@ -233,5 +246,6 @@ int main(int argc, char** argv) {
   workload.gangs = values["gangs"].as<int>();
   workload.seed = values["seed"].as<unsigned>();
   workload.max_single_gpus = values["max-single-gpus"].as<int64_t>();
-  return run(workload, values["scoring"].as<std::string>());
+  return run(workload, values["scoring"].as<std::string>(),
+             values["reserve-pinned-gpu-products"].as<bool>());
 }

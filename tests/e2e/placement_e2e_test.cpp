@@ -392,6 +392,40 @@ TEST_F(GpuPlacementE2E, DeletingPodsFreesTheirGpusForPendingOnes) {
   expect_runs_on("second", freed);
 }
 
+// Pods free to run on any GPU product leave the H200s to a pending pod
+// pinned to H200 (the plugin's reserve_pinned_gpu_products, on by default).
+// By binpack alone they would fill the two half-used H200 nodes (the fullest
+// nodes that fit them) and the pinned pod would never run.
+TEST_F(GpuPlacementE2E, PodsFreeToRunOnAnyProductLeaveTheH200sToAPendingPodPinnedToThem) {
+  start_host();
+  // Four GPUs used on each untainted H200 node.
+  for (const std::string& node : kH200Nodes) {
+    json::object half = gpu_pod("half-" + node, 4);
+    half["spec"].as_object()["nodeSelector"] = json::object{{"kubernetes.io/hostname", node}};
+    create_pod(half);
+  }
+  for (const std::string& node : kH200Nodes)
+    ASSERT_TRUE(eventually([&] { return bound("half-" + node); }, kWaitSeconds)) << host_logs();
+  // Eight H200 GPUs: no H200 node has them free (the tainted one is not
+  // tolerated), so it waits.
+  create_pod(wanting(kH200, gpu_pod("needs-h200", 8)));
+  ASSERT_TRUE(failed_scheduling("needs-h200")) << host_logs();
+  for (int i = 0; i < 2; ++i) create_pod(gpu_pod(name_of("anywhere", i), 4));
+  for (int i = 0; i < 2; ++i) {
+    const std::string name = name_of("anywhere", i);
+    ASSERT_TRUE(eventually([&] { return bound(name); }, kWaitSeconds)) << host_logs();
+    const std::string node = node_of(name);
+    EXPECT_EQ(label_of(node, "nvidia.com/gpu.product"), kH100) << name << " on " << node;
+    expect_runs_on(name, node);
+  }
+  EXPECT_EQ(node_of("needs-h200"), "");
+  // One H200 node's pod goes: its eight GPUs are free, and the pinned pod runs there.
+  delete_pod("half-h200-0");
+  ASSERT_TRUE(eventually([&] { return bound("needs-h200"); }, kWaitSeconds)) << host_logs();
+  EXPECT_EQ(node_of("needs-h200"), "h200-0");
+  expect_runs_on("needs-h200", "h200-0");
+}
+
 // The leader dies (SIGKILL) halfway through binding a gang: the next leader
 // finds the gang half bound through its plan annotations and completes it,
 // and the whole gang runs.
