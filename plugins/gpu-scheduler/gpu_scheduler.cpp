@@ -156,12 +156,12 @@ void GpuScheduler::refresh_supply(sdk::NodeIndex node) {
   balance_.set_supply(node, *product, inventory_.gpu_free(node));
 }
 
-NodeSet GpuScheduler::short_products(const PodContext& ctx) const {
+NodeSet GpuScheduler::products_at(const PodContext& ctx, ProductBalance::Level level) const {
   NodeSet out;
   if (!config_.reserve_pinned_gpu_products || !ctx.gpu || !ctx.pinned_products.empty() ||
-      !balance_.any_demand())
+      !balance_.any_pinned())
     return out;
-  for (std::string_view product : balance_.short_products(*ctx.gpu, ctx.gpu_amount))
+  for (std::string_view product : balance_.products_at(level, *ctx.gpu, ctx.gpu_amount))
     unite(out, inventory_.labels().equals(kGpuProductLabel, product));
   out.resize(inventory_.slots());
   return out;
@@ -211,11 +211,14 @@ sdk::PreFilterResult GpuScheduler::pre_filter(const sdk::ClusterView& cluster,
         take(it->second);
     }
   };
-  // Tiers walked in order: products pinned pods need last (when the pod is
-  // free to run anywhere), then within each, the graph's products first.
-  NodeSet shorts = short_products(ctx);
+  // Tiers walked in order: for a pod free to run on any product, products
+  // short of what pending pinned pods need last; then the graph's products
+  // first; then products no pinned pod wants before those pinned pods want
+  // (pending with room, or running there).
+  NodeSet shorts = products_at(ctx, ProductBalance::Level::kShort);
+  NodeSet pinned = products_at(ctx, ProductBalance::Level::kPinned);
   const NodeSet preferred = preferred_products(ctx.graph);
-  if (shorts.none() && preferred.none()) {
+  if (shorts.none() && pinned.none() && preferred.none()) {
     walk(ctx.rules);
     return sdk::PreFilterResult::only(std::move(candidates));
   }
@@ -233,12 +236,16 @@ sdk::PreFilterResult GpuScheduler::pre_filter(const sdk::ClusterView& cluster,
     tiers = std::move(out);
   };
   if (shorts.any()) {
-    NodeSet plenty = ctx.rules;
-    shorts.resize(plenty.size());
-    plenty -= shorts;
-    split(plenty);
+    NodeSet not_short = ctx.rules;
+    not_short -= shorts;
+    split(not_short);
   }
   if (preferred.any()) split(preferred);
+  if (pinned.any()) {
+    NodeSet not_pinned = ctx.rules;
+    not_pinned -= pinned;
+    split(not_pinned);
+  }
   for (const NodeSet& tier : tiers)
     if (tier.any()) walk(tier);
   return sdk::PreFilterResult::only(std::move(candidates));
@@ -321,7 +328,7 @@ sdk::Status GpuScheduler::score(const sdk::ClusterView& cluster, const sdk::PodV
   const bool prefer = preferred.any();
   // A pod free to run on any product leaves the products pinned pods need.
   const bool reserve = config_.reserve_pinned_gpu_products && ctx.gpu &&
-                       ctx.pinned_products.empty() && balance_.any_demand();
+                       ctx.pinned_products.empty() && balance_.any_pinned();
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const sdk::NodeView node = cluster.node(nodes[i]);
     const int64_t allocatable = node.allocatable(resource);
@@ -331,13 +338,15 @@ sdk::Status GpuScheduler::score(const sdk::ClusterView& cluster, const sdk::PodV
       s = ctx.scoring == Scoring::kBinpack ? 100 * (allocatable - free_after) / allocatable
                                            : 100 * free_after / allocatable;
     }
-    if (prefer) {
-      const bool same = nodes[i] < preferred.size() && preferred.test(nodes[i]);
-      s = (same ? 50 : 0) + s / 2;
-    }
+    const bool same = prefer && nodes[i] < preferred.size() && preferred.test(nodes[i]);
     if (reserve) {
-      const bool leaves_enough = !balance_.short_after(nodes[i], resource, amount);
-      s = (leaves_enough ? 50 : 0) + s / 2;
+      // In the pre_filter tiers' order: not short, the graph's product, a
+      // product no pinned pod wants; then binpack or spread (0-12).
+      const auto level = balance_.level(nodes[i], resource, amount);
+      s = (level != ProductBalance::Level::kShort ? 50 : 0) + (same ? 25 : 0) +
+          (level == ProductBalance::Level::kFree ? 12 : 0) + s / 8;
+    } else if (prefer) {
+      s = (same ? 50 : 0) + s / 2;
     }
     scores[i] = s;
   }
@@ -356,7 +365,11 @@ void GpuScheduler::on_pod(const sdk::ClusterView& cluster, const sdk::PodView& p
   const std::string uid(pod.uid());
   if (config_.reserve_pinned_gpu_products) {
     refresh_supply(node);
-    if (event == sdk::PodEvent::kAssigned) balance_.drop_demand(uid);  // no longer pending
+    if (event == sdk::PodEvent::kAssigned) {
+      balance_.placed(uid, node);  // no longer pending
+    } else {
+      balance_.unplaced(uid);
+    }
   }
   if (event == sdk::PodEvent::kAssigned) {
     if (!gpu_request(cluster, pod)) return;

@@ -94,9 +94,9 @@ class GpuScheduler {
   // The products `affinity` admits when it does not admit every product
   // (empty: not pinned), cached by signature per inventory generation.
   const std::vector<std::string>& pinned_products(const NodeAffinity& affinity);
-  // Nodes of the products a pod free to run anywhere should leave to pinned
-  // pods (empty when none, or the option is off).
-  NodeSet short_products(const PodContext& ctx) const;
+  // For a pod free to run on any product: nodes of the products at `level`
+  // (empty when none, or the option is off).
+  NodeSet products_at(const PodContext& ctx, ProductBalance::Level level) const;
   void note_demand(const std::string& uid, const std::vector<std::string>& products,
                    sdk::ResourceId resource, int64_t amount);
   void refresh_supply(sdk::NodeIndex node);

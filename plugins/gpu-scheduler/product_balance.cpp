@@ -15,6 +15,8 @@ int ProductBalance::product_id(std::string_view product) {
   if (product.empty()) return -1;
   if (int id = find_product(product); id >= 0) return id;
   names_.emplace_back(product);
+  pending_pods_.push_back(0);
+  placed_pods_.push_back(0);
   return static_cast<int>(names_.size() - 1);
 }
 
@@ -55,6 +57,7 @@ void ProductBalance::set_demand(const std::string& uid, const std::vector<std::s
     const int id = product_id(p);
     d.products.push_back(id);
     totals(id, resource).demand += amount;
+    ++pending_pods_[id];
   }
   demands_.emplace(uid, std::move(d));
   ++demanding_pods_;
@@ -63,7 +66,10 @@ void ProductBalance::set_demand(const std::string& uid, const std::vector<std::s
 void ProductBalance::drop_demand(const std::string& uid) {
   auto it = demands_.find(uid);
   if (it == demands_.end()) return;
-  for (int id : it->second.products) totals(id, it->second.resource).demand -= it->second.amount;
+  for (int id : it->second.products) {
+    totals(id, it->second.resource).demand -= it->second.amount;
+    --pending_pods_[id];
+  }
   demands_.erase(it);
   --demanding_pods_;
 }
@@ -75,18 +81,46 @@ void ProductBalance::expire(Clock::time_point cutoff) {
   for (const std::string& uid : stale) drop_demand(uid);
 }
 
-bool ProductBalance::short_after(std::size_t node, sdk::ResourceId resource, int64_t amount) const {
-  if (demanding_pods_ == 0 || node >= nodes_.size() || nodes_[node].product < 0) return false;
-  auto it = totals_.find({nodes_[node].product, resource});
-  return it != totals_.end() && short_for(it->second, amount);
+void ProductBalance::placed(const std::string& uid, std::size_t node) {
+  if (!demands_.contains(uid)) return;  // not a pending pinned pod
+  drop_demand(uid);
+  unplaced(uid);
+  const int product = node < nodes_.size() ? nodes_[node].product : -1;
+  if (product < 0) return;
+  placed_[uid] = product;
+  ++placed_pods_[product];
 }
 
-std::vector<std::string_view> ProductBalance::short_products(sdk::ResourceId resource,
-                                                             int64_t amount) const {
+void ProductBalance::unplaced(const std::string& uid) {
+  auto it = placed_.find(uid);
+  if (it == placed_.end()) return;
+  --placed_pods_[it->second];
+  placed_.erase(it);
+}
+
+ProductBalance::Level ProductBalance::level_of(int product, sdk::ResourceId resource,
+                                               int64_t amount) const {
+  if (product < 0) return Level::kFree;
+  if (pending_pods_[product] > 0) {
+    auto it = totals_.find({product, resource});
+    if (it != totals_.end() && short_for(it->second, amount)) return Level::kShort;
+    return Level::kPinned;
+  }
+  return placed_pods_[product] > 0 ? Level::kPinned : Level::kFree;
+}
+
+ProductBalance::Level ProductBalance::level(std::size_t node, sdk::ResourceId resource,
+                                            int64_t amount) const {
+  if (!any_pinned() || node >= nodes_.size()) return Level::kFree;
+  return level_of(nodes_[node].product, resource, amount);
+}
+
+std::vector<std::string_view> ProductBalance::products_at(Level level, sdk::ResourceId resource,
+                                                          int64_t amount) const {
   std::vector<std::string_view> out;
-  if (demanding_pods_ == 0) return out;
-  for (const auto& [key, t] : totals_)
-    if (key.second == resource && short_for(t, amount)) out.push_back(names_[key.first]);
+  if (!any_pinned()) return out;
+  for (std::size_t p = 0; p < names_.size(); ++p)
+    if (level_of(static_cast<int>(p), resource, amount) == level) out.push_back(names_[p]);
   return out;
 }
 

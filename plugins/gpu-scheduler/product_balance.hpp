@@ -6,8 +6,10 @@
 // node, summed by its nvidia.com/gpu.product. Demand: the GPUs that pending pods ask for
 // when their nodeSelector / required node affinity admits only some products
 // (a pod admitting several counts toward each of them: each is kept for it).
-// A product is short for a pod that may run anywhere when taking the pod's
-// GPUs there leaves less free than the pinned pods pending for it need.
+// For a pod that may run on any product, each product is then at one of
+// three levels: free (no pinned pod wants it), pinned (pinned pods want it,
+// pending, or placed there since this plugin started, but taking the pod's
+// GPUs leaves what the pending ones need) or short (it does not).
 //
 // The host says when a pending pod appears (pod_group) and when it is
 // placed (pod_event ASSIGNED), but not when it is deleted while pending, so
@@ -44,12 +46,21 @@ class ProductBalance {
   // Forgets entries last seen before `cutoff` (pods deleted while pending).
   void expire(Clock::time_point cutoff);
 
+  // A pinned pod `uid` now counts on `node` (placed, or reserved by the
+  // host): its demand ends, and if it was pending here its node's product
+  // keeps it as a pinned user until unplaced.
+  void placed(const std::string& uid, std::size_t node);
+  void unplaced(const std::string& uid);
+
   bool any_demand() const { return demanding_pods_ > 0; }
-  // Whether `amount` of `resource` taken on `node` would leave its product
-  // less free than the pinned pending pods need.
-  bool short_after(std::size_t node, sdk::ResourceId resource, int64_t amount) const;
-  // Products short for a pod taking `amount` of `resource` anywhere on them.
-  std::vector<std::string_view> short_products(sdk::ResourceId resource, int64_t amount) const;
+  bool any_pinned() const { return demanding_pods_ > 0 || !placed_.empty(); }
+
+  enum class Level { kFree = 0, kPinned = 1, kShort = 2 };
+  // The level of `node`'s product for a pod taking `amount` of `resource`.
+  Level level(std::size_t node, sdk::ResourceId resource, int64_t amount) const;
+  // The products at `level` for such a pod.
+  std::vector<std::string_view> products_at(Level level, sdk::ResourceId resource,
+                                            int64_t amount) const;
 
   int64_t supply(std::string_view product, sdk::ResourceId resource) const;
   int64_t demand(std::string_view product, sdk::ResourceId resource) const;
@@ -65,6 +76,7 @@ class ProductBalance {
   bool short_for(const Totals& t, int64_t amount) const {
     return t.demand > 0 && t.supply - amount < t.demand;
   }
+  Level level_of(int product, sdk::ResourceId resource, int64_t amount) const;
 
   std::vector<std::string> names_;  // by product id
   std::map<std::pair<int, sdk::ResourceId>, Totals> totals_;
@@ -81,6 +93,9 @@ class ProductBalance {
   };
   std::unordered_map<std::string, Demand> demands_;
   std::size_t demanding_pods_ = 0;
+  // By product id: pending pinned pods naming it, pinned pods placed there.
+  std::vector<int64_t> pending_pods_, placed_pods_;
+  std::unordered_map<std::string, int> placed_;  // uid -> product id
 };
 
 }  // namespace dynop::plugins::gpu_scheduler

@@ -312,14 +312,19 @@ TEST(GpuScheduler, PrefersTheGpuProductTheGraphAlreadyUses) {
   const Outcome o = h.place(decode);
   EXPECT_EQ(o.node, "h200");
   EXPECT_EQ(o.candidates.front(), "h200");
-  // Another graph has no preference: the fuller node by binpack, again h200.
+  // Another graph has no product yet: binpack alone would take the fuller
+  // h200, but a pod pinned to H200 runs there (reserve_pinned_gpu_products
+  // keeps H200 for such pods while another product has room).
   FakePod other = gpu_pod("other", 2);
   other.label(std::string(common::kLabelDgdName), "qwen");
-  EXPECT_EQ(h.place(other).node, "h200");
+  EXPECT_EQ(h.place(other).node, "h100");
   FakePod other2 = gpu_pod("other-2", 4);
   other2.label(std::string(common::kLabelDgdName), "qwen");
-  // h200 has no room for 4 more: qwen now uses h100 too.
-  EXPECT_EQ(h.place(other2).node, "h100");
+  EXPECT_EQ(h.place(other2).node, "h100");  // qwen's product now
+  // Llama's product has room: its pods keep to it.
+  FakePod decode2 = gpu_pod("decode-2", 2);
+  decode2.label(std::string(common::kLabelDgdName), "llama");
+  EXPECT_EQ(h.place(decode2).node, "h200");
 
   GpuSchedulerConfig off;
   off.prefer_graph_gpu_product = false;
@@ -426,19 +431,24 @@ TEST(GpuScheduler, PinnedDemandIsCountedUntilThePodIsPlaced) {
   FakePod pinned = pinned_pod("pinned", 4, kH200);
   EXPECT_EQ(h.place(pinned, false).node, "h200-a");
   EXPECT_EQ(balance.demand(kH200, gpu), 4);
-  // H200 has 16 free for 4 pinned: a pod free to run anywhere may use it
-  // (binpack's tie goes to the first node, an H200 one).
+  // A pod free to run anywhere goes where no pinned pod wants, though
+  // binpack's tie would go to the first node, an H200 one.
   FakePod any = gpu_pod("any", 8);
-  EXPECT_EQ(h.place(any).node, "h200-a");
-  EXPECT_EQ(balance.supply(kH200, gpu), 8);
-  // Now 8 free for 4 pinned: another 8-GPU pod takes the H100 node.
-  FakePod any2 = gpu_pod("any-2", 8);
-  const Outcome o = h.place(any2);
+  const Outcome o = h.place(any);
   EXPECT_EQ(o.node, "h100-a");
   EXPECT_EQ(o.candidates.front(), "h100-a");
+  // H100 is full: H200 has 16 free for the 4 pinned, room for another 8.
+  FakePod any2 = gpu_pod("any-2", 8);
+  EXPECT_EQ(h.place(any2).node, "h200-a");
+  EXPECT_EQ(balance.supply(kH200, gpu), 8);
   EXPECT_EQ(h.place(pinned).node, "h200-b");
   EXPECT_EQ(balance.demand(kH200, gpu), 0);
   EXPECT_EQ(balance.supply(kH200, gpu), 4);
+  // Pinned pods run on H200: a new H100 node is preferred to H200's last four
+  // GPUs, which binpack alone would choose.
+  h.add("h100-b", kH100, 8);
+  FakePod any3 = gpu_pod("any-3", 4);
+  EXPECT_EQ(h.place(any3).node, "h100-b");
   // A pod pinned to every product there is pins nothing.
   FakePod both = gpu_pod("both", 1);
   both.affinity_term(

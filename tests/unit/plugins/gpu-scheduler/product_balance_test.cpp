@@ -31,31 +31,43 @@ TEST(ProductBalance, SupplyFollowsEachNodesLatestReport) {
   EXPECT_EQ(b.supply("A100", kMig), 7);
 }
 
-TEST(ProductBalance, ShortWhenTakingLeavesLessThanPinnedPodsNeed) {
+TEST(ProductBalance, LevelsForPodsFreeToRunOnAnyProduct) {
+  using Level = ProductBalance::Level;
   ProductBalance b;
   const auto now = ProductBalance::Clock::now();
   b.set_supply(0, "H200", {{kGpu, 8}});
   b.set_supply(1, "H100", {{kGpu, 8}});
-  EXPECT_FALSE(b.any_demand());
-  EXPECT_FALSE(b.short_after(0, kGpu, 8));
+  EXPECT_FALSE(b.any_pinned());
+  EXPECT_EQ(b.level(0, kGpu, 8), Level::kFree);
   b.set_demand("p1", {"H200"}, kGpu, 4, now);
   EXPECT_TRUE(b.any_demand());
-  EXPECT_FALSE(b.short_after(0, kGpu, 4));  // 8 - 4 leaves the 4 needed
-  EXPECT_TRUE(b.short_after(0, kGpu, 5));
-  EXPECT_FALSE(b.short_after(1, kGpu, 8));  // nobody pins H100
-  EXPECT_FALSE(b.short_after(0, kMig, 8));  // another resource
-  EXPECT_THAT(b.short_products(kGpu, 5), ElementsAre("H200"));
-  EXPECT_THAT(b.short_products(kGpu, 4), IsEmpty());
+  EXPECT_EQ(b.level(0, kGpu, 4), Level::kPinned);  // 8 - 4 leaves the 4 needed
+  EXPECT_EQ(b.level(0, kGpu, 5), Level::kShort);
+  EXPECT_EQ(b.level(1, kGpu, 8), Level::kFree);  // nobody pins H100
+  EXPECT_EQ(b.level(0, kMig, 8), Level::kPinned);  // wanted, but not this resource
+  EXPECT_THAT(b.products_at(Level::kShort, kGpu, 5), ElementsAre("H200"));
+  EXPECT_THAT(b.products_at(Level::kShort, kGpu, 4), IsEmpty());
+  EXPECT_THAT(b.products_at(Level::kPinned, kGpu, 4), ElementsAre("H200"));
+  EXPECT_THAT(b.products_at(Level::kFree, kGpu, 4), ElementsAre("H100"));
   b.set_demand("p1", {"H200"}, kGpu, 2, now);  // replaced, not added
   EXPECT_EQ(b.demand("H200", kGpu), 2);
   b.set_demand("p2", {"H100", "H200"}, kGpu, 1, now);  // counts toward each
   EXPECT_EQ(b.demand("H200", kGpu), 3);
   EXPECT_EQ(b.demand("H100", kGpu), 1);
-  b.drop_demand("p1");
-  b.drop_demand("p1");  // idempotent
-  EXPECT_EQ(b.demand("H200", kGpu), 1);
   b.drop_demand("p2");
+  b.drop_demand("p2");  // idempotent
+  EXPECT_EQ(b.demand("H100", kGpu), 0);
+  EXPECT_EQ(b.level(1, kGpu, 8), Level::kFree);
+  // Placed on H200: no longer pending, and H200 stays a pinned pods' product.
+  b.placed("p1", 0);
   EXPECT_FALSE(b.any_demand());
+  EXPECT_EQ(b.demand("H200", kGpu), 0);
+  EXPECT_EQ(b.level(0, kGpu, 8), Level::kPinned);
+  b.placed("free-pod", 1);  // never pending pinned: changes nothing
+  EXPECT_EQ(b.level(1, kGpu, 8), Level::kFree);
+  b.unplaced("p1");
+  EXPECT_FALSE(b.any_pinned());
+  EXPECT_EQ(b.level(0, kGpu, 8), Level::kFree);
 }
 
 TEST(ProductBalance, EntriesNotSeenForAWhileExpire) {
