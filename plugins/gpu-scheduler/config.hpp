@@ -8,10 +8,12 @@
 //                                             #   gpu-scheduler.dynop.dev/scoring
 //       prefer_graph_gpu_product: true        # a graph's pods keep to its GPU product
 //       reserve_pinned_gpu_products: true     # pods that may run on any GPU product
-//                                             #   avoid products that pending pods pin
-//                                             #   (nodeSelector / required node affinity)
-//                                             #   need, unless supply exceeds that need;
-//                                             #   a preference, never a filter
+//                                             #   go last to products whose free GPUs
+//                                             #   pending pinned pods (nodeSelector /
+//                                             #   required node affinity) need, and
+//                                             #   after the graph's product, to products
+//                                             #   pinned pods want or run on; a
+//                                             #   preference, never a filter
 //       nodes_to_score: 16                    # feasible candidates scored per pod (0: all)
 //       gang_topology_keys: [nvidia.com/gpu.clique, topology.kubernetes.io/rack]
 //       gang_topology: required               # or preferred
@@ -35,9 +37,9 @@ struct GpuSchedulerConfig {
   std::string scheduler_name = "dynop-gpu-scheduler";
   Scoring scoring = Scoring::kBinpack;
   bool prefer_graph_gpu_product = true;
-  // Keep the GPU products that pending pods pin by node affinity or
-  // nodeSelector for those pods: pods free to run on any product are
-  // offered and scored the other products first (product_balance.hpp).
+  // Keep the GPU products that pods pin by node affinity or nodeSelector
+  // for those pods: pods free to run on any product are offered and scored
+  // the other products first (levels in product_balance.hpp).
   bool reserve_pinned_gpu_products = true;
   uint32_t nodes_to_score = 16;
   // Node labels naming topology domains, narrowest first: a gang is placed

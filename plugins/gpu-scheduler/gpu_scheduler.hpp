@@ -13,7 +13,8 @@
 //   - score: binpack or spread on the pod's GPU resource (on CPU for pods
 //     without GPUs), plus a preference for the graph's GPU products;
 //   - pinned products: a GPU pod free to run on any product is offered and
-//     scored the products that pending pinned pods do not need first
+//     scored last the products short of what pending pinned pods need, and
+//     after the graph's product, those pinned pods want or run on
 //     (product_balance.hpp); it still takes them when nothing else fits;
 //   - gangs: pod_group() from the dgd plugin's replica-group labels, placed
 //     by the host inside one topology domain of the configured keys.
