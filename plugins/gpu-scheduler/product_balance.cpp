@@ -39,7 +39,8 @@ void ProductBalance::set_demand(const std::string& uid, const std::vector<std::s
   // The usual case, a pod tried again unchanged: only its time moves.
   if (auto it = demands_.find(uid); it != demands_.end()) {
     Demand& d = it->second;
-    bool same = d.resource == resource && d.amount == amount && d.products.size() == products.size();
+    bool same =
+        d.resource == resource && d.amount == amount && d.products.size() == products.size();
     for (std::size_t i = 0; same && i < products.size(); ++i)
       same = names_[d.products[i]] == products[i];
     if (same) {

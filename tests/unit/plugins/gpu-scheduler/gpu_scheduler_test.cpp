@@ -400,7 +400,8 @@ TEST(GpuScheduler, PodsFreeToRunAnywhereLeaveThePinnedProductToPendingPinnedPods
     h.add("h100-a", kH100, 8);
     h.add("h100-b", kH100, 8);
     // The host calls pod_group (here on_pending) when it first sees a pending pod.
-    std::vector<FakePod> pinned = {pinned_pod("pinned-0", 4, kH200), pinned_pod("pinned-1", 4, kH200)};
+    std::vector<FakePod> pinned = {pinned_pod("pinned-0", 4, kH200),
+                                   pinned_pod("pinned-1", 4, kH200)};
     for (FakePod& p : pinned) h.scheduler().on_pending(h.cluster().view_of(p));
     std::vector<std::string> placed;
     for (int i = 0; i < 4; ++i) {
@@ -410,8 +411,7 @@ TEST(GpuScheduler, PodsFreeToRunAnywhereLeaveThePinnedProductToPendingPinnedPods
     for (FakePod& p : pinned) placed.push_back(h.place(p).node.value_or("none"));
     return placed;
   };
-  EXPECT_THAT(run(true),
-              ElementsAre("h100-a", "h100-a", "h100-b", "h100-b", "h200-a", "h200-a"));
+  EXPECT_THAT(run(true), ElementsAre("h100-a", "h100-a", "h100-b", "h100-b", "h200-a", "h200-a"));
   // Without the term the H200 node goes first and the pinned pods do not fit.
   EXPECT_THAT(run(false), ElementsAre("h200-a", "h200-a", "h100-a", "h100-a", "none", "none"));
 }
@@ -422,7 +422,8 @@ TEST(GpuScheduler, PinnedDemandIsCountedUntilThePodIsPlaced) {
   h.add("h200-b", kH200, 8);
   h.add("h100-a", kH100, 8);
   // Serves only tolerating pods: not counted as supply.
-  h.added(h.gpu_node("h200-tainted", kH200, 8).taint("gpu", "reserved", sdk::TaintEffect::kNoSchedule));
+  h.added(
+      h.gpu_node("h200-tainted", kH200, 8).taint("gpu", "reserved", sdk::TaintEffect::kNoSchedule));
   const sdk::ResourceId gpu = h.cluster().view().find_resource("nvidia.com/gpu").value();
   const ProductBalance& balance = h.scheduler().product_balance();
   EXPECT_EQ(balance.supply(kH200, gpu), 16);
@@ -451,8 +452,7 @@ TEST(GpuScheduler, PinnedDemandIsCountedUntilThePodIsPlaced) {
   EXPECT_EQ(h.place(any3).node, "h100-b");
   // A pod pinned to every product there is pins nothing.
   FakePod both = gpu_pod("both", 1);
-  both.affinity_term(
-      {{std::string(kGpuProductLabel), sdk::SelectorOperator::kIn, {kH100, kH200}}});
+  both.affinity_term({{std::string(kGpuProductLabel), sdk::SelectorOperator::kIn, {kH100, kH200}}});
   h.scheduler().on_pending(h.cluster().view_of(both));
   EXPECT_EQ(balance.demand(kH200, gpu), 0);
   EXPECT_FALSE(balance.any_demand());
@@ -472,9 +472,9 @@ TEST(GpuScheduler, PodsFreeToRunAnywhereTakeThePinnedProductWhenNothingElseFits)
   const Outcome o = h.place(big);
   EXPECT_EQ(o.node, "h200-a");
   EXPECT_THAT(o.candidates, ElementsAre("h200-a"));
-  EXPECT_THAT(h.place(pinned).reasons, UnorderedElementsAre(
-                                           Pair("Insufficient nvidia.com/gpu", 1),
-                                           Pair("node(s) didn't match Pod's node affinity/selector", 1)));
+  EXPECT_THAT(h.place(pinned).reasons,
+              UnorderedElementsAre(Pair("Insufficient nvidia.com/gpu", 1),
+                                   Pair("node(s) didn't match Pod's node affinity/selector", 1)));
 }
 
 TEST(GpuScheduler, PodGroupsComeFromTheDgdGroupLabels) {

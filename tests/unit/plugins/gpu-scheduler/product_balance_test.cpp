@@ -43,7 +43,7 @@ TEST(ProductBalance, LevelsForPodsFreeToRunOnAnyProduct) {
   EXPECT_TRUE(b.any_demand());
   EXPECT_EQ(b.level(0, kGpu, 4), Level::kPinned);  // 8 - 4 leaves the 4 needed
   EXPECT_EQ(b.level(0, kGpu, 5), Level::kShort);
-  EXPECT_EQ(b.level(1, kGpu, 8), Level::kFree);  // nobody pins H100
+  EXPECT_EQ(b.level(1, kGpu, 8), Level::kFree);    // nobody pins H100
   EXPECT_EQ(b.level(0, kMig, 8), Level::kPinned);  // wanted, but not this resource
   EXPECT_THAT(b.products_at(Level::kShort, kGpu, 5), ElementsAre("H200"));
   EXPECT_THAT(b.products_at(Level::kShort, kGpu, 4), IsEmpty());
