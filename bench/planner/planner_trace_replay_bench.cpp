@@ -54,6 +54,7 @@ struct Settings {
   double rate_scale = 10;
   double startup_seconds = 60;
   int max_replicas = 10;  // the guide's HPA and ScaledObject maxima
+  int adjustment_interval_seconds = 60;  // the planner's; upstream's example sets 60
   std::string svg;
 };
 
@@ -367,7 +368,7 @@ int main_with(const Settings& settings) {
   const EngineModel model(*config->graphs[0].profile);
 
   PlannerOptions options;  // upstream's defaults, as the upstream example sets them:
-  options.adjustment_interval_seconds = 60;
+  options.adjustment_interval_seconds = settings.adjustment_interval_seconds;
   options.max_gpu_budget = -1;  // every policy may use what it asks for
 
   std::vector<RunResult> results;
@@ -453,7 +454,10 @@ int main(int argc, char** argv) {
       "startup", po::value(&s.startup_seconds)->default_value(s.startup_seconds),
       "simulated seconds a new worker takes to load")(
       "max-replicas", po::value(&s.max_replicas)->default_value(s.max_replicas),
-      "maxReplicas of the HPA and KEDA rules (the guide's 10)")("svg", po::value(&s.svg),
+      "maxReplicas of the HPA and KEDA rules (the guide's 10)")(
+      "adjustment-interval",
+      po::value(&s.adjustment_interval_seconds)->default_value(s.adjustment_interval_seconds),
+      "the planner's --adjustment-interval in simulated seconds (upstream's example: 60)")("svg", po::value(&s.svg),
                                                                 "write the time series plot here");
   po::variables_map values;
   if (auto exit = dynop::cli::parse_main(argc, argv, flags, "planner_trace_replay_bench", "[flags]",
