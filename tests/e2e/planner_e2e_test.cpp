@@ -164,13 +164,7 @@ class PlannerE2E : public ::testing::Test {
 
   // `condition` polled once a second (each poll runs kubectl) for up to `seconds`.
   static bool within(int seconds, const std::function<bool()>& condition) {
-    return test::eventually(
-        [&] {
-          if (condition()) return true;
-          std::this_thread::sleep_for(1s);
-          return false;
-        },
-        seconds);
+    return test::eventually(condition, seconds, 1s);
   }
 
   test::TempDir dir_{"planner-e2e"};

@@ -147,11 +147,12 @@ bool read_to_end(net::LineStream& stream) {
   return stream.error().empty();
 }
 
-bool eventually(const std::function<bool()>& condition, int seconds) {
+bool eventually(const std::function<bool()>& condition, int seconds,
+                std::chrono::milliseconds every) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(every);
   }
   return condition();
 }

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -100,7 +102,9 @@ std::vector<boost::json::value> read_events(net::LineStream& stream, std::size_t
 // error), as after POST /admin/faults/drop-watches.
 bool read_to_end(net::LineStream& stream);
 
-// Polls `condition` every 20 ms for up to `seconds`; true when it held.
-bool eventually(const std::function<bool()>& condition, int seconds = 10);
+// Polls `condition` every `every` (20 ms unless told; tests whose condition
+// runs kubectl poll once a second) for up to `seconds`; true when it held.
+bool eventually(const std::function<bool()>& condition, int seconds = 10,
+                std::chrono::milliseconds every = std::chrono::milliseconds(20));
 
 }  // namespace dynop::test
