@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -222,7 +223,15 @@ std::string PlannerPlugin::plan(const std::string& dgd_json,
                           "planner: round skipped, replicas unchanged: " + round.skipped_reason);
   }
   const LastChange* change = nullptr;
-  for (const ServiceDecision& d : round.decisions) {
+  // Scale-downs first: the host applies decisions in order, and under
+  // --max-gpu-budget the GPUs one service gives back are what the other may
+  // take; the other order would exceed the budget between the two writes.
+  std::vector<const ServiceDecision*> ordered;
+  for (const ServiceDecision& d : round.decisions) ordered.push_back(&d);
+  std::stable_partition(ordered.begin(), ordered.end(),
+                        [](const ServiceDecision* d) { return d->to < d->from; });
+  for (const ServiceDecision* each : ordered) {
+    const ServiceDecision& d = *each;
     if (d.to == d.from) continue;
     const sdk::ObjectRef adapter{kDgdsaGvk, dgd.k8s_namespace, d.adapter};
     if (graph->options.no_operation) {

@@ -133,6 +133,22 @@ class PlannerE2E : public ::testing::Test {
                                                                               : -1;
   }
 
+  // The budget DGD's prefill and decode replicas read from one list, so the
+  // pair is one snapshot of the store (two gets could straddle a round).
+  std::pair<int, int> budget_pair() const {
+    int prefill = -1, decode = -1;
+    json::value list = get_json({"dgdsa"});
+    if (!list.is_object()) return {prefill, decode};
+    for (const json::value& a : list.at("items").as_array()) {
+      const std::string name = test::field_text(a, {"metadata", "name"});
+      const std::string text = test::field_text(a, {"spec", "replicas"});
+      if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) continue;
+      if (name == kPrefill) prefill = std::stoi(text);
+      if (name == kDecode) decode = std::stoi(text);
+    }
+    return {prefill, decode};
+  }
+
   // The messages of the events on `object` with `reason`, oldest first.
   std::vector<std::string> event_messages(const std::string& object,
                                           const std::string& reason) const {
@@ -227,7 +243,7 @@ TEST_F(PlannerE2E, ScalesPrefillAndDecodeWithinTheBudgetAndBackAndNoOperationOnl
   EXPECT_TRUE(within(
       150,
       [&] {
-        const int p = adapter_replicas(kPrefill), d = adapter_replicas(kDecode);
+        const auto [p, d] = budget_pair();
         peak_prefill = std::max(peak_prefill, p);
         peak_decode = std::max(peak_decode, d);
         peak_gpus = std::max(peak_gpus, p + d);
@@ -264,7 +280,7 @@ TEST_F(PlannerE2E, ScalesPrefillAndDecodeWithinTheBudgetAndBackAndNoOperationOnl
   // The load drops back: both services go back to one engine each.
   EXPECT_TRUE(within(90,
                      [&] {
-                       const int p = adapter_replicas(kPrefill), d = adapter_replicas(kDecode);
+                       const auto [p, d] = budget_pair();
                        over_budget = over_budget || p + d > kGpuBudget;
                        return p == 1 && d == 1;
                      }))

@@ -1034,8 +1034,9 @@ typedef struct dynop_scale_decision_list {
 
 /* How the host runs an autoscaler plugin (since 1.2; 1.0 and 1.1 hosts only
  * loaded them): on the leader only, every interval_ms it calls evaluate and,
- * for each decision, reads the target's /scale and, when spec.replicas
- * differs, writes it through the /scale subresource as the identity the host
+ * for each decision in the list's order, one at a time (so a plugin that
+ * shares a budget between targets lists its scale-downs first), reads the
+ * target's /scale and, when spec.replicas differs, writes it through the /scale subresource as the identity the host
  * configuration names for the plugin (Impersonate-User, so RBAC and audit
  * see that account; field manager "dynop-<plugin name>"). Each change is an
  * Event on the target (reason ScaledByPlugin, "<plugin>: <from> -> <to>:

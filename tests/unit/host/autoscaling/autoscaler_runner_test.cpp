@@ -124,6 +124,23 @@ TEST_F(RunnerTest, WritesOnlyWhenReplicasDifferAndRecordsEverything) {
       << text;
 }
 
+TEST_F(RunnerTest, AppliesTheDecisionsInTheOrderThePluginListedThem) {
+  // abi.h promises the list's order: a plugin sharing a GPU budget lists its
+  // scale-down before the scale-up it makes room for.
+  scale_.replicas["sglang-agg-prefill"] = 1;
+  scale_.replicas["sglang-agg-decode"] = 6;
+  g_decisions = {make("sglang-agg-decode", 5, "down first"),
+                 make("sglang-agg-prefill", 2, "then up")};
+  runner().run_once();
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_EQ(events_[0].message, "my-scaler: 6 -> 5: down first");
+  EXPECT_EQ(events_[1].message, "my-scaler: 1 -> 2: then up");
+  auto log = log_.list();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].target.name, "sglang-agg-decode");
+  EXPECT_EQ(log[1].target.name, "sglang-agg-prefill");
+}
+
 TEST_F(RunnerTest, FailuresAreLoggedWarnedAndCounted) {
   g_decisions = {make("missing", 2, "x"), make("sglang-agg-decode", -1, "bad"),
                  make("sglang-agg-decode", 2, "up")};

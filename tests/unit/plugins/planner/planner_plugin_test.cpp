@@ -166,6 +166,24 @@ TEST_F(PlannerPluginTest, ScalesPrefillAndDecodeThroughTheAdapters) {
   EXPECT_TRUE(metric);
 }
 
+TEST_F(PlannerPluginTest, UnderTheBudgetAScaleDownIsWrittenBeforeTheScaleUpItMakesRoomFor) {
+  // Decode holds 6 of the 8 GPUs; the load needs more prefill, and the budget
+  // cuts decode to make room. The host writes decisions in order: decode's
+  // GPUs must be given back before prefill takes them.
+  PlannerPlugin plugin(host_.host(), "intervalSeconds: 15\n");
+  set_adapter("prefill", 2);
+  set_adapter("decode", 6);
+  set_ready(2, 6);
+  load_.rate = 80;
+  auto decisions = plugin.evaluate();
+  ASSERT_EQ(decisions.size(), 2u);
+  EXPECT_EQ(decisions[0].target.name, "sglang-disagg-planner-decode");
+  EXPECT_LT(decisions[0].desired_replicas, 6);
+  EXPECT_EQ(decisions[1].target.name, "sglang-disagg-planner-prefill");
+  EXPECT_GT(decisions[1].desired_replicas, 2);
+  EXPECT_LE(decisions[0].desired_replicas + decisions[1].desired_replicas, 8);
+}
+
 TEST_F(PlannerPluginTest, NoOperationOnlyReports) {
   set_args({"--environment=kubernetes", "--backend=sglang", "--adjustment-interval=60",
             "--profile-results-dir=/workspace/profiling_results", "--no-operation"});
