@@ -88,6 +88,7 @@ int run(const bench::WorkloadOptions& workload_options, const std::string& scori
   info.plugin = "gpu-scheduler";
   info.scheduler_name = kScheduler;
   info.nodes_to_score = spec.nodes_to_score;
+  info.abi_minor = d.abi_minor;
   info.hooks = *d.placement;
   info.instance = instance;
   std::vector<std::unique_ptr<PlacementPlugin>> profiles;

@@ -33,7 +33,7 @@ class PluginBase : public PlacementPlugin {
   JsonLookup pod_json_;
 };
 
-// ABI 1.2: typed views, batches.
+// ABI 1.2 and later: typed views, batches.
 class AbiPlacementPlugin final : public PluginBase {
  public:
   using PluginBase::PluginBase;
@@ -129,6 +129,13 @@ class AbiPlacementPlugin final : public PluginBase {
                  dynop_pod_event_kind kind) override {
     if (info_.hooks.pod_event) info_.hooks.pod_event(info_.instance, &cluster, &pod, node, kind);
   }
+  void pending_gone(const dynop_cluster_view& cluster, const PodView& pod) override {
+    // A kind of 1.3: a plugin of 1.2 would take it for UNASSIGNED and read
+    // node DYNOP_NO_NODE as an index.
+    if (info_.abi_minor < 3 || !info_.hooks.pod_event) return;
+    info_.hooks.pod_event(info_.instance, &cluster, &pod.view(), DYNOP_NO_NODE,
+                          DYNOP_POD_PENDING_GONE);
+  }
 };
 
 // ABI 1.0/1.1: one call per pod and node, with the cached JSON.
@@ -199,6 +206,7 @@ class JsonPlacementPlugin final : public PluginBase {
   void node_event(const dynop_cluster_view&, uint32_t, dynop_node_event_kind) override {}
   void pod_event(const dynop_cluster_view&, const dynop_pod_view&, uint32_t,
                  dynop_pod_event_kind) override {}
+  void pending_gone(const dynop_cluster_view&, const PodView&) override {}
 
  private:
   std::optional<std::string> json_of(const PodView& pod) {

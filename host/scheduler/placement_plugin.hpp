@@ -1,8 +1,8 @@
 #pragma once
 // One placement plugin as the scheduling loop calls it: the hooks of
 // dynop/abi.h ("Capability: placement") with host-owned results. Two
-// implementations: AbiPlacementPlugin for plugins of ABI 1.2 (typed batch
-// hooks), JsonPlacementPlugin for plugins of 1.0/1.1 (filter/score per pod
+// implementations: AbiPlacementPlugin for plugins of ABI 1.2 and later (typed
+// batch hooks), JsonPlacementPlugin for plugins of 1.0/1.1 (filter/score per pod
 // and node with the cached objects' JSON). Tests implement it directly.
 //
 // Every call comes from the scheduling thread, except bind (binding threads).
@@ -78,6 +78,10 @@ class PlacementPlugin {
                           dynop_node_event_kind kind) = 0;
   virtual void pod_event(const dynop_cluster_view& cluster, const dynop_pod_view& pod,
                          uint32_t node, dynop_pod_event_kind kind) = 0;
+  // Pending pod `pod` of this plugin left the queue without being bound
+  // (deleted, terminal, another scheduler's): pod_event DYNOP_POD_PENDING_GONE,
+  // for plugins declaring ABI 1.3 or later only.
+  virtual void pending_gone(const dynop_cluster_view& cluster, const PodView& pod) = 0;
   // Whether the plugin binds pods itself; bind() is then called on a binding thread.
   virtual bool binds() const = 0;
   // DYNOP_SKIP: the host binds after all.
@@ -93,6 +97,9 @@ struct PlacementHooksInfo {
   std::string plugin;
   std::string scheduler_name;
   uint32_t nodes_to_score = 0;
+  // The minor of the ABI the plugin declares (descriptor abi_minor): event
+  // kinds of a later minor are not sent to it.
+  uint16_t abi_minor = 0;
   dynop_placement_hooks hooks{};
   dynop_plugin* instance = nullptr;
 };

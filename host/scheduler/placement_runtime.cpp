@@ -86,6 +86,7 @@ std::unique_ptr<PlacementRuntime> PlacementRuntime::create(const std::vector<Act
     info.plugin = p->name;
     info.scheduler_name = p->specs.placement->scheduler_name;
     info.nodes_to_score = p->specs.placement->nodes_to_score;
+    info.abi_minor = p->hooks.abi_minor;
     info.hooks = p->hooks.placement;
     info.instance = p->instance;
     spdlog::info("placement: plugin {} schedules pods of schedulerName {}{}", p->name,

@@ -244,6 +244,10 @@ void Scheduler::apply_pod(PodInfo info) {
     it = pods_.end();
   }
   PlacementPlugin* plugin = plugin_for(info.scheduler_name);
+  if (it != pods_.end() && it->second.plugin != plugin && info.node_name.empty()) {
+    forget(key);  // another scheduler's now: gone for the plugin that was placing it
+    it = pods_.end();
+  }
 
   if (!repaired_ && plugin != nullptr)
     if (auto plan = info.annotation(kGroupPlanAnnotation))
@@ -290,11 +294,13 @@ void Scheduler::apply_pod(PodInfo info) {
   }
 
   if (info.terminal) {
+    // With a node it was bound (and ran) before we saw it bound: placed, not gone.
+    const Left left = info.node_name.empty() ? Left::kUnbound : Left::kBound;
     if (cluster_.counted_on(key)) {
       PodView view(std::move(info), resources_);
       if (cluster_.uncount(key, view)) cluster_changed_ = true;
     }
-    if (it != pods_.end()) forget(key);
+    if (it != pods_.end()) forget(key, left);
     if (auto b = bound_group_.find(key); b != bound_group_.end()) {
       if (auto g = groups_.find(b->second); g != groups_.end() && g->second.bound > 0)
         --g->second.bound;
@@ -357,6 +363,8 @@ void Scheduler::doom(const std::string& gk, const std::vector<PodInfo>& pods) {
 
 void Scheduler::apply_pod_deleted(PodInfo info) {
   const std::string key = info.key();
+  // With a node it was bound before we saw it bound: placed, not gone.
+  const Left left = info.node_name.empty() ? Left::kUnbound : Left::kBound;
   if (cluster_.counted_on(key)) {
     auto it = pods_.find(key);
     if (it != pods_.end() && it->second.where == Where::kAssumed) {
@@ -366,7 +374,7 @@ void Scheduler::apply_pod_deleted(PodInfo info) {
     if (cluster_.uncount(key, view)) cluster_changed_ = true;
     if (it != pods_.end()) it->second.where = Where::kNone;  // uncounted already
   }
-  if (pods_.contains(key)) forget(key);
+  if (pods_.contains(key)) forget(key, left);
   if (auto b = bound_group_.find(key); b != bound_group_.end()) {
     if (auto g = groups_.find(b->second); g != groups_.end()) {
       if (g->second.bound > 0) --g->second.bound;
@@ -378,12 +386,14 @@ void Scheduler::apply_pod_deleted(PodInfo info) {
   }
 }
 
-void Scheduler::forget(const std::string& key) {
+void Scheduler::forget(const std::string& key, Left left) {
   auto it = pods_.find(key);
   if (it == pods_.end()) return;
   Entry& e = it->second;
   dequeue(e);
   if (e.where == Where::kAssumed) unreserve(e);
+  // After the reservation's UNASSIGNED, as abi.h promises.
+  if (left == Left::kUnbound) e.plugin->pending_gone(cluster_.view(), *e.pod);
   if (e.group.gang()) {
     auto g = groups_.find(group_key(e));
     if (g != groups_.end()) {

@@ -226,8 +226,11 @@ class Scheduler final : private InventoryListener {
   void backoff(Entry& entry);
   void fail(Entry& entry, const std::string& message);
   void error(Entry& entry, const HookStatus& status);
-  void forget(const std::string& key);  // the entry leaves the scheduler (bound elsewhere, gone)
-  void wake_group(GroupState& group);   // its waiting members go back to the active queue
+  // The entry leaves the scheduler. Unbound (deleted, terminal, another
+  // scheduler's): its plugin is told (pending_gone); bound: it was placed.
+  enum class Left { kUnbound, kBound };
+  void forget(const std::string& key, Left left = Left::kUnbound);
+  void wake_group(GroupState& group);  // its waiting members go back to the active queue
   // Deletes bound members of group `gk` to undo a half-bound placement.
   void doom(const std::string& gk, const std::vector<PodInfo>& pods);
   GroupState* group_of(const Entry& entry);

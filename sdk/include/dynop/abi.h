@@ -63,7 +63,11 @@
  *   4. A new capability is a new DYNOP_CAP_* bit (added to DYNOP_CAP_ALL), a
  *      new hook table with struct_size first, and a pointer to it appended to
  *      dynop_plugin_descriptor.
- *   5. Bump DYNOP_ABI_VERSION_MINOR once per change that lands, and keep the
+ *   5. A new value the host passes into an existing hook (an event kind, a
+ *      flag bit) goes only to plugins whose descriptor declares that minor
+ *      or later: an older plugin's hook was written without it and may take
+ *      it for something else (DYNOP_POD_PENDING_GONE, 1.3, is the example).
+ *   6. Bump DYNOP_ABI_VERSION_MINOR once per change that lands, and keep the
  *      frozen 1.0 plugin (tests/fixtures/abi-1.0) loading and working: it is
  *      how every later change is checked against a real old plugin.
  *
@@ -85,6 +89,9 @@
  *        Reconcilers say what the host caches of each kind (dynop_cache_spec:
  *        whole, metadata only or field paths, and whether they write it
  *        back) in dynop_watch.cache and dynop_reconciler_spec.primary_cache.
+ *   1.3  placement: pod_event kind DYNOP_POD_PENDING_GONE (with node
+ *        DYNOP_NO_NODE): a pod the plugin was asked to place left the queue
+ *        without being bound, sent only to plugins declaring 1.3 or later.
  *
  * Strings: every string crossing the boundary is a dynop_str (pointer + byte
  * length, UTF-8, NOT necessarily NUL-terminated), except the descriptor's
@@ -117,7 +124,7 @@ extern "C" {
 #endif
 
 #define DYNOP_ABI_VERSION_MAJOR 1
-#define DYNOP_ABI_VERSION_MINOR 2
+#define DYNOP_ABI_VERSION_MINOR 3
 
 /* The function a plugin exports to hand the host its descriptor, and the
  * ABI 1.0 form of the entry (see "Entry function" at the end). */
@@ -907,9 +914,18 @@ typedef enum dynop_node_event_kind {
 
 /* pod_event kinds */
 typedef enum dynop_pod_event_kind {
-  DYNOP_POD_ASSIGNED = 0,  /* the pod now counts on the node (bound, or reserved by the host) */
-  DYNOP_POD_UNASSIGNED = 1 /* it no longer does (deleted, terminal, or unreserved) */
+  DYNOP_POD_ASSIGNED = 0,   /* the pod now counts on the node (bound, or reserved by the host) */
+  DYNOP_POD_UNASSIGNED = 1, /* it no longer does (deleted, terminal, or unreserved) */
+  /* since 1.3: a pod this scheduler was asked to place is gone without being
+   * placed: deleted (or being deleted), terminal, or now another scheduler's.
+   * The host will not ask about it again; node is DYNOP_NO_NODE. See
+   * pod_event for who gets it and why. */
+  DYNOP_POD_PENDING_GONE = 2
 } dynop_pod_event_kind;
+
+/* since 1.3: the node argument of a pod_event that concerns no node
+ * (DYNOP_POD_PENDING_GONE). Never a valid node index. */
+#define DYNOP_NO_NODE UINT32_MAX
 
 /* out: filled by placement.describe. */
 typedef struct dynop_placement_spec {
@@ -1000,7 +1016,30 @@ typedef struct dynop_placement_hooks {
   /* Optional. `pod` started or stopped counting on node `node` (kind:
    * dynop_pod_event_kind), whichever scheduler placed it: the node's
    * requested amounts already include (or no longer include) it. Every
-   * change of a node's requested amounts comes this way. */
+   * change of a node's requested amounts comes this way.
+   *
+   * since 1.3, kind DYNOP_POD_PENDING_GONE, node DYNOP_NO_NODE: a pending
+   * pod this plugin was placing (its schedulerName was the plugin's; the
+   * plugin may have seen it in pod_group, pre_filter and the rest) left the
+   * host's queue without being bound: it was deleted or is being deleted
+   * (deletionTimestamp), it became terminal (Succeeded/Failed), or its
+   * schedulerName is no longer this plugin's. `pod` is its last state (the
+   * uid names it: a pod deleted and created again under the same name is
+   * a new pod). Sent once, only to the plugin that was placing it, after
+   * the UNASSIGNED of any reservation the host held for it; a pod that gets
+   * bound instead never gets it. Why: a plugin learns that a pod is pending
+   * (pod_group, pre_filter) and that it was placed (ASSIGNED), but before
+   * 1.3 nothing said that a pending pod was gone, so state kept per pending
+   * pod (e.g. GPUs kept free for pods pinned to a GPU product) could only
+   * be expired on a timer, steering placements for a pod that no longer
+   * exists until then.
+   * The host sends it only to plugins whose descriptor declares abi_minor
+   * >= 3: a plugin of 1.2 may read every kind but ASSIGNED as UNASSIGNED
+   * and look node up, so it must never see this one. Rebuilding a plugin
+   * against this header opts it in (its descriptor then declares 1.3):
+   * its pod_event must then test the kind before using node. A plugin
+   * built for 1.3 loads only in hosts of 1.3 or later, which all send it,
+   * so it may rely on it. */
   dynop_status (*pod_event)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
                             const dynop_pod_view* pod, uint32_t node, int32_t kind);
 } dynop_placement_hooks;

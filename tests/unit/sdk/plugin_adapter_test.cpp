@@ -144,6 +144,9 @@ class Everything : public dynop::sdk::Plugin {
     events_.push_back(std::string(pod.name()) + "@" + std::string(cluster.node(node).name()) + ":" +
                       std::to_string(static_cast<int>(event)));
   }
+  void on_pending_gone(const dynop::sdk::ClusterView&, const dynop::sdk::PodView& pod) {
+    events_.push_back(std::string(pod.name()) + " gone");
+  }
   std::vector<std::string> reserved_;
   std::vector<std::string> events_;
 
@@ -172,6 +175,37 @@ class NoMapper : public dynop::sdk::Plugin {
   dynop::sdk::ReconcileResult reconcile(const dynop::sdk::Key&) {
     return dynop::sdk::ReconcileResult::done();
   }
+};
+
+// A placement plugin with the node-side pod hook and nothing else (as
+// written for SDK 1.2), and one with only the 1.3 hook.
+template <bool kOnPod>
+class PodHookOnly : public dynop::sdk::Plugin {
+ public:
+  static constexpr const char* kName = "pod-hook-only";
+  static constexpr const char* kVersion = "0.1.0";
+  static constexpr dynop::sdk::Capabilities kCapabilities = dynop::sdk::kPlacement;
+  PodHookOnly(dynop::sdk::Host& host, std::string_view) : Plugin(host) {}
+  dynop::sdk::PlacementSpec placement_spec() { return {"pod-hook-only", 0}; }
+  dynop::sdk::Status filter(const dynop::sdk::ClusterView&, const dynop::sdk::PodView&,
+                            std::span<const dynop::sdk::NodeIndex>, dynop::sdk::FilterResults&) {
+    return dynop::sdk::Status::ok();
+  }
+  dynop::sdk::Status score(const dynop::sdk::ClusterView&, const dynop::sdk::PodView&,
+                           std::span<const dynop::sdk::NodeIndex>, std::span<int64_t>) {
+    return dynop::sdk::Status::ok();
+  }
+  void on_pod(const dynop::sdk::ClusterView& cluster, const dynop::sdk::PodView& pod,
+              dynop::sdk::NodeIndex node, dynop::sdk::PodEvent event) requires kOnPod {
+    // Reads the node, as a 1.2 plugin may: it must never get DYNOP_NO_NODE.
+    events.push_back(std::string(pod.name()) + "@" + std::string(cluster.node(node).name()) + ":" +
+                     std::to_string(static_cast<int>(event)));
+  }
+  void on_pending_gone(const dynop::sdk::ClusterView&,
+                       const dynop::sdk::PodView& pod) requires(!kOnPod) {
+    events.push_back(std::string(pod.name()) + " gone");
+  }
+  std::vector<std::string> events;
 };
 
 const dynop_plugin_descriptor& everything() {
@@ -408,6 +442,49 @@ TEST_F(SdkTest, PlacementHooksSeeTypedViewsAndJudgeNodesInBatches) {
   EXPECT_EQ(h.node_event(p, &c, 1, DYNOP_NODE_UPDATED).code, DYNOP_OK);
   EXPECT_EQ(h.pod_event(p, &c, &grouped, 2, DYNOP_POD_ASSIGNED).code, DYNOP_OK);
   everything().lifecycle.destroy(p);
+}
+
+// ABI 1.3: pod_event PENDING_GONE reaches on_pending_gone and never on_pod,
+// whose classes (written for 1.2) read the node of every event they get.
+TEST_F(SdkTest, APendingPodGoneReachesOnPendingGoneAndNeverOnPod) {
+  dynop::sdk::testing::FakeCluster cluster;
+  cluster.add_node("n1");
+  dynop::sdk::testing::FakePod pod("default", "worker");
+  const dynop_pod_view& v = cluster.view_of(pod).raw();
+  const dynop_cluster_view& c = cluster.view().raw();
+
+  dynop_status error{};
+  dynop_plugin* p = init(everything(), "", &error);
+  ASSERT_NE(p, nullptr);
+  const dynop_placement_hooks& h = *everything().placement;
+  EXPECT_EQ(h.pod_event(p, &c, &v, 0, DYNOP_POD_ASSIGNED).code, DYNOP_OK);
+  EXPECT_EQ(h.pod_event(p, &c, &v, DYNOP_NO_NODE, DYNOP_POD_PENDING_GONE).code, DYNOP_OK);
+  EXPECT_THAT(dynop::sdk::detail::self<Everything>(p).plugin->events_,
+              ElementsAre("worker@n1:0", "worker gone"));
+  everything().lifecycle.destroy(p);
+
+  using OnPodOnly = PodHookOnly<true>;
+  const dynop_plugin_descriptor& old = *dynop::sdk::detail::Exported<OnPodOnly>::entry();
+  p = init(old, "", &error);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(old.placement->pod_event(p, &c, &v, DYNOP_NO_NODE, DYNOP_POD_PENDING_GONE).code,
+            DYNOP_OK);
+  EXPECT_EQ(old.placement->pod_event(p, &c, &v, 0, DYNOP_POD_UNASSIGNED).code, DYNOP_OK);
+  EXPECT_THAT(dynop::sdk::detail::self<OnPodOnly>(p).plugin->events, ElementsAre("worker@n1:1"));
+  old.lifecycle.destroy(p);
+
+  // The 1.3 hook alone still needs the C hook.
+  using GoneOnly = PodHookOnly<false>;
+  const dynop_plugin_descriptor& gone = *dynop::sdk::detail::Exported<GoneOnly>::entry();
+  ASSERT_NE(gone.placement->pod_event, nullptr);
+  EXPECT_EQ(gone.abi_minor, 3);
+  p = init(gone, "", &error);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(gone.placement->pod_event(p, &c, &v, 0, DYNOP_POD_ASSIGNED).code, DYNOP_OK);
+  EXPECT_EQ(gone.placement->pod_event(p, &c, &v, DYNOP_NO_NODE, DYNOP_POD_PENDING_GONE).code,
+            DYNOP_OK);
+  EXPECT_THAT(dynop::sdk::detail::self<GoneOnly>(p).plugin->events, ElementsAre("worker gone"));
+  gone.lifecycle.destroy(p);
 }
 
 TEST_F(SdkTest, PlacementHookFailuresAreStatuses) {

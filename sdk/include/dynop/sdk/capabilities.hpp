@@ -96,6 +96,10 @@ concept HasOnPod = requires(P& p, const ClusterView& c, const PodView& pod, Node
   { p.on_pod(c, pod, n, e) } -> std::same_as<void>;
 };
 template <class P>
+concept HasOnPendingGone = requires(P& p, const ClusterView& c, const PodView& pod) {
+  { p.on_pending_gone(c, pod) } -> std::same_as<void>;
+};
+template <class P>
 concept HasBind = requires(P& p, std::string_view pod_json, std::string_view node_name) {
   { p.bind(pod_json, node_name) } -> std::same_as<Status>;
 };
@@ -203,6 +207,11 @@ constexpr bool check_plugin_class() {
         static_assert(HasOnPod<P>,
                       "placement hook on_pod must be `void on_pod(const dynop::sdk::ClusterView&, "
                       "const dynop::sdk::PodView&, dynop::sdk::NodeIndex, dynop::sdk::PodEvent)`");
+      }
+      if constexpr (DYNOP_SDK_HAS_MEMBER(P, on_pending_gone)) {
+        static_assert(HasOnPendingGone<P>,
+                      "placement hook on_pending_gone must be `void on_pending_gone(const "
+                      "dynop::sdk::ClusterView&, const dynop::sdk::PodView&)`");
       }
       if constexpr (DYNOP_SDK_HAS_MEMBER(P, bind)) {
         static_assert(HasBind<P>,

@@ -337,11 +337,24 @@ struct Adapter {
       return make_status(Status::ok());
     });
   }
+  // One C hook, two C++ hooks: on_pod sees only the kinds that concern a
+  // node (so a class written for 1.2 and rebuilt never sees PENDING_GONE, nor
+  // node DYNOP_NO_NODE), on_pending_gone the pending pods that are gone.
   static dynop_status pod_event(dynop_plugin* p, const dynop_cluster_view* cluster,
                                 const dynop_pod_view* pod, uint32_t node, int32_t kind) noexcept {
+    if (kind == DYNOP_POD_PENDING_GONE) {
+      return guard("on_pending_gone", [&] {
+        if constexpr (HasOnPendingGone<P>)
+          self<P>(p).plugin->on_pending_gone(ClusterView(*cluster), PodView(*pod));
+        return make_status(Status::ok());
+      });
+    }
     return guard("on_pod", [&] {
-      self<P>(p).plugin->on_pod(ClusterView(*cluster), PodView(*pod), node,
-                                static_cast<PodEvent>(kind));
+      if constexpr (HasOnPod<P>) {
+        if (kind == DYNOP_POD_ASSIGNED || kind == DYNOP_POD_UNASSIGNED)
+          self<P>(p).plugin->on_pod(ClusterView(*cluster), PodView(*pod), node,
+                                    static_cast<PodEvent>(kind));
+      }
       return make_status(Status::ok());
     });
   }
@@ -420,7 +433,7 @@ struct Exported {
       }
       if constexpr (HasPodGroup<P>) h.pod_group = &A::pod_group;
       if constexpr (HasOnNode<P>) h.node_event = &A::node_event;
-      if constexpr (HasOnPod<P>) h.pod_event = &A::pod_event;
+      if constexpr (HasOnPod<P> || HasOnPendingGone<P>) h.pod_event = &A::pod_event;
       if constexpr (HasBind<P>) h.bind = &A::bind;
     }
     return h;

@@ -18,9 +18,17 @@
 //   PodGroup pod_group(const PodView&);                              // optional
 //   void on_node(const ClusterView&, NodeIndex, NodeEvent);          // optional
 //   void on_pod(const ClusterView&, const PodView&, NodeIndex, PodEvent);  // optional
+//   void on_pending_gone(const ClusterView&, const PodView&);        // optional, since 1.3
 //   Status bind(std::string_view pod_json, std::string_view node_name);    // optional
 //
 // Every hook but bind runs on the host's one scheduling thread.
+//
+// on_pending_gone (abi.h: pod_event DYNOP_POD_PENDING_GONE): a pod this
+// plugin was asked to place (pod_group, pre_filter) left the host's queue
+// without being bound: deleted, terminal, or now another scheduler's. Drop
+// what you keep for it as pending; the host will not ask about it again.
+// A pod that is placed gets on_pod(kAssigned) instead. Hosts of ABI 1.3 and
+// later send it, and a plugin built with this SDK loads in no older host.
 
 #include <cstddef>
 #include <cstdint>

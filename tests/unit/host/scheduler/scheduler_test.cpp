@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/scheduler/group_plan.hpp"
@@ -93,6 +94,59 @@ class FakeApi : public SchedulerClient {
   std::function<WriteOutcome(const PodInfo&, std::string_view)> bind_override;
 };
 
+// A plugin of the typed hooks that records each pod_event as it crosses the
+// C ABI: "<pod> <kind> <node>" (node "none" for DYNOP_NO_NODE). Pods named
+// stuck-* fit no node; the others fit every node.
+struct PodEventLog {
+  std::vector<std::string> events;
+  std::vector<std::string> gone_uids;  // of PENDING_GONE, in order
+
+  static PodEventLog& of(dynop_plugin* p) { return *reinterpret_cast<PodEventLog*>(p); }
+  static std::string text(dynop_str s) { return std::string(s.data, s.size); }
+
+  static dynop_status filter_nodes(dynop_plugin*, const dynop_cluster_view*,
+                                   const dynop_pod_view* pod, const uint32_t*, size_t count,
+                                   uint32_t* verdicts, dynop_filter_result* out) {
+    static const dynop_str kStuck{"stuck", 5};
+    static const dynop_filter_reason kReason{sizeof(dynop_filter_reason), DYNOP_UNSCHEDULABLE,
+                                             &kStuck, 1};
+    if (!text(pod->name).starts_with("stuck-")) return {DYNOP_OK, {}};
+    for (size_t i = 0; i < count; ++i) verdicts[i] = 1;
+    out->reasons = &kReason;
+    out->reason_count = 1;
+    return {DYNOP_OK, {}};
+  }
+  static dynop_status score_nodes(dynop_plugin*, const dynop_cluster_view*, const dynop_pod_view*,
+                                  const uint32_t*, size_t count, int64_t* scores) {
+    std::fill(scores, scores + count, 0);
+    return {DYNOP_OK, {}};
+  }
+  static dynop_status pod_event(dynop_plugin* p, const dynop_cluster_view* cluster,
+                                const dynop_pod_view* pod, uint32_t node, int32_t kind) {
+    static const char* const kKinds[] = {"ASSIGNED", "UNASSIGNED", "PENDING_GONE"};
+    const std::string where =
+        node == DYNOP_NO_NODE ? "none" : text(dynop_node_at(cluster, node)->name);
+    of(p).events.push_back(text(pod->name) + " " + (kind >= 0 && kind < 3 ? kKinds[kind] : "?") +
+                           " " + where);
+    if (kind == DYNOP_POD_PENDING_GONE) of(p).gone_uids.push_back(text(pod->uid));
+    return {DYNOP_OK, {}};
+  }
+  // The hooks as the host's loader hands them over, for a plugin declaring 1.`minor`.
+  PlacementHooksInfo info(uint16_t minor) {
+    PlacementHooksInfo info;
+    info.plugin = "recorder";
+    info.scheduler_name = kScheduler;
+    info.abi_minor = minor;
+    info.hooks.struct_size = sizeof(dynop_placement_hooks);
+    info.hooks.filter_nodes = &filter_nodes;
+    info.hooks.score_nodes = &score_nodes;
+    info.hooks.pod_event = &pod_event;
+    info.instance = reinterpret_cast<dynop_plugin*>(this);
+    return info;
+  }
+  std::vector<std::string> take() { return std::exchange(events, {}); }
+};
+
 class SchedulerTest : public ::testing::Test {
  protected:
   void SetUp() override { make(""); }
@@ -108,8 +162,14 @@ class SchedulerTest : public ::testing::Test {
     info.plugin = "gpu-scheduler";
     info.scheduler_name = kScheduler;
     info.nodes_to_score = 16;
+    info.abi_minor = d.abi_minor;
     info.hooks = *d.placement;
     info.instance = instance_;
+    start_scheduler(std::move(info));
+  }
+  // A scheduler whose one plugin is `info`.
+  void start_scheduler(PlacementHooksInfo info) {
+    scheduler_.reset();
     std::vector<std::unique_ptr<PlacementPlugin>> plugins;
     plugins.push_back(make_placement_plugin(std::move(info), nullptr, nullptr));
     SchedulerOptions options;
@@ -200,6 +260,12 @@ class SchedulerTest : public ::testing::Test {
       if (rank < 2) p.node_name = node;
       create(p);
     }
+  }
+  // `kubectl delete pod` as the informer reports it.
+  void delete_pod(const std::string& name) {
+    PodInfo last = api_.pods.at("default/" + name);
+    api_.pods.erase("default/" + name);
+    scheduler_->pod_deleted(last);
   }
   std::string node_of(const std::string& pod) { return api_.pods.at("default/" + pod).node_name; }
   std::vector<std::string> events_of(const std::string& pod) {
@@ -544,6 +610,94 @@ TEST_F(SchedulerTest, APodDeletedWhileItsBindingIsInFlightFreesItsNode) {
   create(make_pod("q", 8));
   settle();
   EXPECT_EQ(node_of("q"), "n1");
+}
+
+// ABI 1.3: a pending pod that leaves the queue unbound, whichever way, is
+// reported to its plugin once (pod_event PENDING_GONE, node DYNOP_NO_NODE);
+// a pod that was bound is not (it gets UNASSIGNED when it stops counting).
+TEST_F(SchedulerTest, APendingPodThatLeavesUnboundIsReportedGoneOnceToItsPlugin) {
+  PodEventLog log;
+  start_scheduler(log.info(3));
+  add_node(gpu_node("n1", 8));
+  for (const char* name :
+       {"stuck-deleted", "stuck-terminal", "stuck-deleting", "stuck-moved", "stuck-recreated"})
+    create(make_pod(name, 1));
+  create(make_pod("runs", 1));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("runs"), "n1");
+  EXPECT_EQ(node_of("stuck-deleted"), "");
+  EXPECT_THAT(log.take(), ElementsAre("runs ASSIGNED n1"));
+
+  delete_pod("stuck-deleted");
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("stuck-deleted PENDING_GONE none"));
+
+  PodInfo terminal = api_.pods.at("default/stuck-terminal");
+  terminal.terminal = true;  // phase Failed
+  create(terminal);
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("stuck-terminal PENDING_GONE none"));
+
+  PodInfo deleting = api_.pods.at("default/stuck-deleting");
+  deleting.deleting = true;  // deletionTimestamp set
+  create(deleting);
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("stuck-deleting PENDING_GONE none"));
+
+  PodInfo moved = api_.pods.at("default/stuck-moved");
+  moved.scheduler_name = "default-scheduler";
+  create(moved);
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("stuck-moved PENDING_GONE none"));
+
+  // Deleted and created again under its name: the old uid is gone, the new
+  // pod is pending.
+  const std::string old_uid = api_.pods.at("default/stuck-recreated").uid;
+  create(make_pod("stuck-recreated", 1));
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("stuck-recreated PENDING_GONE none"));
+  EXPECT_EQ(log.gone_uids.back(), old_uid);
+
+  // The bound pod: counted, then not; never "pending gone".
+  delete_pod("runs");
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("runs UNASSIGNED n1"));
+  // Nothing twice, nothing later (the retries of the stuck pods included).
+  later(std::chrono::minutes(6));
+  EXPECT_THAT(log.take(), IsEmpty());
+  EXPECT_EQ(log.gone_uids.size(), 5u);
+}
+
+// A pod the host reserved a node for and deleted before its binding ran:
+// the reservation's UNASSIGNED first, then PENDING_GONE (abi.h's order).
+TEST_F(SchedulerTest, AReservedPodDeletedBeforeItsBindingIsUnassignedThenGone) {
+  PodEventLog log;
+  start_scheduler(log.info(3));
+  add_node(gpu_node("n1", 8));
+  create(make_pod("p", 1));
+  scheduler_->caches_synced();
+  scheduler_->run_once();  // reserved; its binding not run yet
+  EXPECT_THAT(log.take(), ElementsAre("p ASSIGNED n1"));
+  delete_pod("p");
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("p UNASSIGNED n1", "p PENDING_GONE none"));
+}
+
+// A plugin declaring ABI 1.2 does not know the kind: it is never sent one.
+TEST_F(SchedulerTest, APluginOfAbi12IsNeverToldAPendingPodIsGone) {
+  PodEventLog log;
+  start_scheduler(log.info(2));
+  add_node(gpu_node("n1", 8));
+  create(make_pod("stuck-a", 1));
+  create(make_pod("runs", 1));
+  scheduler_->caches_synced();
+  settle();
+  delete_pod("stuck-a");
+  delete_pod("runs");
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("runs ASSIGNED n1", "runs UNASSIGNED n1"));
+  EXPECT_THAT(log.gone_uids, IsEmpty());
 }
 
 }  // namespace
