@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "plugins/gpu-scheduler/gang.hpp"
 
@@ -13,12 +12,6 @@ namespace {
 // Contexts and masks are small; the caches are cut back when they grow past
 // this many entries (pods come and go, signatures mostly repeat).
 constexpr std::size_t kMaxCached = 1024;
-
-// A pinned pod's demand is refreshed by every scheduling attempt, and the
-// host retries an unschedulable pod at least every 5 minutes; one not seen
-// for three times that was deleted while pending (no event says so).
-constexpr auto kPendingDemandExpiry = std::chrono::minutes(15);
-constexpr auto kExpiryInterval = std::chrono::minutes(1);
 
 std::optional<std::pair<sdk::ResourceId, int64_t>> gpu_request(const sdk::ClusterView& cluster,
                                                                const sdk::PodView& pod) {
@@ -118,26 +111,22 @@ const std::vector<std::string>& GpuScheduler::pinned_products(const NodeAffinity
   return cached.products;
 }
 
-void GpuScheduler::note_demand(const std::string& uid, const std::vector<std::string>& products,
-                               sdk::ResourceId resource, int64_t amount) {
-  const auto now = ProductBalance::Clock::now();
-  if (now >= next_expiry_) {
-    balance_.expire(now - kPendingDemandExpiry);
-    next_expiry_ = now + kExpiryInterval;
-  }
-  balance_.set_demand(uid, products, resource, amount, now);
-}
-
 void GpuScheduler::on_pending(const sdk::PodView& pod) {
   if (!config_.reserve_pinned_gpu_products || !pod.node_name().empty()) return;
   const std::vector<std::string> products = pinned_products(NodeAffinity::of(pod));
   if (products.empty()) return;
   for (sdk::ResourceAmount r : pod.requests()) {
     if (r.amount > 0 && inventory_.is_gpu(r.resource)) {
-      note_demand(std::string(pod.uid()), products, r.resource, r.amount);
+      balance_.set_demand(std::string(pod.uid()), products, r.resource, r.amount);
       return;
     }
   }
+}
+
+void GpuScheduler::on_pending_gone(const sdk::PodView& pod) {
+  const std::string uid(pod.uid());
+  balance_.drop_demand(uid);  // at once: it steers no pod free to run anywhere from now on
+  contexts_.erase(uid);
 }
 
 void GpuScheduler::refresh_supply(sdk::NodeIndex node) {
@@ -183,7 +172,7 @@ sdk::PreFilterResult GpuScheduler::pre_filter(const sdk::ClusterView& cluster,
   if (!ctx.error.empty()) return sdk::PreFilterResult::unresolvable(ctx.error);
   // Every attempt refreshes a pinned pod's demand (its rules may have changed).
   if (!ctx.pinned_products.empty()) {
-    note_demand(ctx.uid, ctx.pinned_products, *ctx.gpu, ctx.gpu_amount);
+    balance_.set_demand(ctx.uid, ctx.pinned_products, *ctx.gpu, ctx.gpu_amount);
   } else if (balance_.any_demand()) {
     balance_.drop_demand(ctx.uid);
   }

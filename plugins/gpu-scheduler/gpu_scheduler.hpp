@@ -62,6 +62,9 @@ class GpuScheduler {
   // The host met pending pod `pod` (it calls pod_group once per pending pod):
   // if it pins GPU products, its GPUs count as demand for them until placed.
   void on_pending(const sdk::PodView& pod);
+  // Pending pod `pod` left the host's queue unplaced (deleted, terminal,
+  // another scheduler's): its demand ends now.
+  void on_pending_gone(const sdk::PodView& pod);
   void on_node(const sdk::ClusterView& cluster, sdk::NodeIndex node, sdk::NodeEvent event);
   void on_pod(const sdk::ClusterView& cluster, const sdk::PodView& pod, sdk::NodeIndex node,
               sdk::PodEvent event);
@@ -98,15 +101,12 @@ class GpuScheduler {
   // For a pod free to run on any product: nodes of the products at `level`
   // (empty when none, or the option is off).
   NodeSet products_at(const PodContext& ctx, ProductBalance::Level level) const;
-  void note_demand(const std::string& uid, const std::vector<std::string>& products,
-                   sdk::ResourceId resource, int64_t amount);
   void refresh_supply(sdk::NodeIndex node);
 
   GpuSchedulerConfig config_;
   Inventory inventory_;
   GraphProducts graph_products_;
   ProductBalance balance_;
-  ProductBalance::Clock::time_point next_expiry_{};
   struct CachedProducts {
     std::uint64_t generation = 0;
     std::vector<std::string> products;

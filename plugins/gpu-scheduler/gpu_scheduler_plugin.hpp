@@ -47,6 +47,10 @@ class GpuSchedulerPlugin : public sdk::Plugin {
               sdk::PodEvent event) {
     scheduler_.on_pod(cluster, pod, node, event);
   }
+  // ABI 1.3: a pending pod left the queue without being placed.
+  void on_pending_gone(const sdk::ClusterView&, const sdk::PodView& pod) {
+    scheduler_.on_pending_gone(pod);
+  }
 
  private:
   GpuScheduler scheduler_;

@@ -35,25 +35,21 @@ void ProductBalance::set_supply(std::size_t node, std::string_view product, Free
 }
 
 void ProductBalance::set_demand(const std::string& uid, const std::vector<std::string>& products,
-                                sdk::ResourceId resource, int64_t amount, Clock::time_point now) {
-  // The usual case, a pod tried again unchanged: only its time moves.
+                                sdk::ResourceId resource, int64_t amount) {
+  // The usual case, a pod tried again unchanged: nothing moves.
   if (auto it = demands_.find(uid); it != demands_.end()) {
-    Demand& d = it->second;
+    const Demand& d = it->second;
     bool same =
         d.resource == resource && d.amount == amount && d.products.size() == products.size();
     for (std::size_t i = 0; same && i < products.size(); ++i)
       same = names_[d.products[i]] == products[i];
-    if (same) {
-      d.seen = now;
-      return;
-    }
+    if (same) return;
   }
   drop_demand(uid);
   if (products.empty() || amount <= 0) return;
   Demand d;
   d.resource = resource;
   d.amount = amount;
-  d.seen = now;
   for (const std::string& p : products) {
     const int id = product_id(p);
     d.products.push_back(id);
@@ -73,13 +69,6 @@ void ProductBalance::drop_demand(const std::string& uid) {
   }
   demands_.erase(it);
   --demanding_pods_;
-}
-
-void ProductBalance::expire(Clock::time_point cutoff) {
-  std::vector<std::string> stale;
-  for (const auto& [uid, d] : demands_)
-    if (d.seen < cutoff) stale.push_back(uid);
-  for (const std::string& uid : stale) drop_demand(uid);
 }
 
 void ProductBalance::placed(const std::string& uid, std::size_t node) {

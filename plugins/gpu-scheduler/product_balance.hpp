@@ -11,12 +11,11 @@
 // pending, or placed there since this plugin started, but taking the pod's
 // GPUs leaves what the pending ones need) or short (it does not).
 //
-// The host says when a pending pod appears (pod_group) and when it is
-// placed (pod_event ASSIGNED), but not when it is deleted while pending, so
-// entries not refreshed (every scheduling attempt refreshes) for a while
-// expire.
+// The host says when a pending pod appears (pod_group, pre_filter), when it
+// is placed (pod_event ASSIGNED) and, since ABI 1.3, when it leaves the queue
+// unplaced (PENDING_GONE: deleted, terminal, another scheduler's), so every
+// demand entry ends with its pod: none waits out a timer.
 
-#include <chrono>
 #include <cstdint>
 #include <dynop/sdk/placement_views.hpp>
 #include <map>
@@ -30,7 +29,6 @@ namespace dynop::plugins::gpu_scheduler {
 
 class ProductBalance {
  public:
-  using Clock = std::chrono::steady_clock;
   using Free = std::vector<std::pair<sdk::ResourceId, int64_t>>;  // per GPU resource
 
   // Node `node` is of `product` ("": none, or not schedulable) with `free`
@@ -38,13 +36,13 @@ class ProductBalance {
   void set_supply(std::size_t node, std::string_view product, Free free);
 
   // Pending pod `uid`, which may run only on nodes of `products`, asks for
-  // `amount` of `resource`: replaces its previous entry. Seen at `now`.
+  // `amount` of `resource`: replaces its previous entry.
   void set_demand(const std::string& uid, const std::vector<std::string>& products,
-                  sdk::ResourceId resource, int64_t amount, Clock::time_point now);
-  // The pod was placed (or is gone).
+                  sdk::ResourceId resource, int64_t amount);
+  // The pod no longer pins anything while pending: placed, gone without
+  // being placed (pod_event PENDING_GONE), or its rules now admit every
+  // product. Idempotent.
   void drop_demand(const std::string& uid);
-  // Forgets entries last seen before `cutoff` (pods deleted while pending).
-  void expire(Clock::time_point cutoff);
 
   // A pinned pod `uid` now counts on `node` (placed, or reserved by the
   // host): its demand ends, and if it was pending here its node's product
@@ -89,7 +87,6 @@ class ProductBalance {
     std::vector<int> products;
     sdk::ResourceId resource = 0;
     int64_t amount = 0;
-    Clock::time_point seen;
   };
   std::unordered_map<std::string, Demand> demands_;
   std::size_t demanding_pods_ = 0;

@@ -426,6 +426,38 @@ TEST_F(GpuPlacementE2E, PodsFreeToRunOnAnyProductLeaveTheH200sToAPendingPodPinne
   expect_runs_on("needs-h200", "h200-0");
 }
 
+// A pending pod pinned to H200 keeps the H200s from pods free to run on any
+// product until it is deleted with kubectl; then the next such pod goes where
+// binpack sends it, a half-used H200 node, at once (the host tells the plugin
+// the pending pod is gone: ABI 1.3's pod_event PENDING_GONE). Before, the
+// plugin kept a deleted pending pod's demand for up to 15 minutes.
+TEST_F(GpuPlacementE2E, DeletingAPendingPodPinnedToTheH200sGivesThemBackAtOnce) {
+  start_host();
+  // Four GPUs used on each untainted H200 node by pods the user bound
+  // (spec.nodeName): no pinned pod runs there, only the pending one wants H200.
+  for (const std::string& node : kH200Nodes) {
+    json::object half = gpu_pod("user-" + node, 4);
+    half["spec"].as_object()["nodeName"] = node;
+    create_pod(half);
+  }
+  for (const std::string& node : kH200Nodes) expect_runs_on("user-" + node, node);
+  create_pod(wanting(kH200, gpu_pod("needs-h200", 8)));
+  ASSERT_TRUE(failed_scheduling("needs-h200")) << host_logs();
+  // While it waits, a pod free to run anywhere is kept off the H200s, though
+  // binpack alone would take a half-used H200 node.
+  create_pod(gpu_pod("before", 4));
+  ASSERT_TRUE(eventually([&] { return bound("before"); }, kWaitSeconds)) << host_logs();
+  EXPECT_EQ(label_of(node_of("before"), "nvidia.com/gpu.product"), kH100);
+  delete_pod("before");  // its H100 node is empty again
+  delete_pod("needs-h200");
+  create_pod(gpu_pod("after", 4));
+  ASSERT_TRUE(eventually([&] { return bound("after"); }, kWaitSeconds)) << host_logs();
+  const std::string node = node_of("after");
+  EXPECT_EQ(label_of(node, "nvidia.com/gpu.product"), kH200) << "after on " << node;
+  EXPECT_TRUE(kH200Nodes.contains(node)) << node;
+  expect_runs_on("after", node);
+}
+
 // The leader dies (SIGKILL) halfway through binding a gang: the next leader
 // finds the gang half bound through its plan annotations and completes it,
 // and the whole gang runs.

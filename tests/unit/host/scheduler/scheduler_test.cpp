@@ -261,6 +261,13 @@ class SchedulerTest : public ::testing::Test {
       create(p);
     }
   }
+  // Pinned by required node affinity to GPU product `product`.
+  PodInfo pinned_pod(const std::string& name, int64_t gpus, const std::string& product) {
+    PodInfo p = make_pod(name, gpus);
+    p.required_node_affinity = {NodeSelectorTerm{
+        {SelectorRequirement{"nvidia.com/gpu.product", DYNOP_SELECTOR_IN, {product}}}, {}}};
+    return p;
+  }
   // `kubectl delete pod` as the informer reports it.
   void delete_pod(const std::string& name) {
     PodInfo last = api_.pods.at("default/" + name);
@@ -698,6 +705,32 @@ TEST_F(SchedulerTest, APluginOfAbi12IsNeverToldAPendingPodIsGone) {
   settle();
   EXPECT_THAT(log.take(), ElementsAre("runs ASSIGNED n1", "runs UNASSIGNED n1"));
   EXPECT_THAT(log.gone_uids, IsEmpty());
+}
+
+// The gpu-scheduler through the C ABI: a pending pod pinned to H200 keeps
+// pods free to run anywhere off the H200 node; once it is deleted, the next
+// such pod goes where binpack sends it, the H200 node, at once (before 1.3
+// the plugin kept the deleted pod's demand for up to 15 minutes).
+TEST_F(SchedulerTest, ADeletedPendingPinnedPodStopsKeepingItsProductAtOnce) {
+  add_node(gpu_node("h200", 8, "NVIDIA-H200"));
+  add_node(gpu_node("h100", 8, "NVIDIA-H100"));
+  PodInfo user = make_pod("bound-by-user", 4);  // spec.nodeName set: nobody's pinned pod
+  user.node_name = "h200";
+  create(user);
+  create(pinned_pod("needs-h200", 8, "NVIDIA-H200"));
+  scheduler_->caches_synced();
+  settle();
+  EXPECT_EQ(node_of("needs-h200"), "");
+  // Binpack alone takes the fuller H200 node; the pinned pod keeps it.
+  create(make_pod("before", 4));
+  settle();
+  EXPECT_EQ(node_of("before"), "h100");
+  delete_pod("before");
+  delete_pod("needs-h200");
+  settle();
+  create(make_pod("after", 4));
+  settle();
+  EXPECT_EQ(node_of("after"), "h200");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // ProductBalance's bookkeeping: supply follows each node's latest report,
-// demand each pending pod's latest entry, and stale entries expire.
+// demand each pending pod's latest entry until the pod is placed or gone.
 
 #include "plugins/gpu-scheduler/product_balance.hpp"
 
@@ -34,12 +34,11 @@ TEST(ProductBalance, SupplyFollowsEachNodesLatestReport) {
 TEST(ProductBalance, LevelsForPodsFreeToRunOnAnyProduct) {
   using Level = ProductBalance::Level;
   ProductBalance b;
-  const auto now = ProductBalance::Clock::now();
   b.set_supply(0, "H200", {{kGpu, 8}});
   b.set_supply(1, "H100", {{kGpu, 8}});
   EXPECT_FALSE(b.any_pinned());
   EXPECT_EQ(b.level(0, kGpu, 8), Level::kFree);
-  b.set_demand("p1", {"H200"}, kGpu, 4, now);
+  b.set_demand("p1", {"H200"}, kGpu, 4);
   EXPECT_TRUE(b.any_demand());
   EXPECT_EQ(b.level(0, kGpu, 4), Level::kPinned);  // 8 - 4 leaves the 4 needed
   EXPECT_EQ(b.level(0, kGpu, 5), Level::kShort);
@@ -49,9 +48,9 @@ TEST(ProductBalance, LevelsForPodsFreeToRunOnAnyProduct) {
   EXPECT_THAT(b.products_at(Level::kShort, kGpu, 4), IsEmpty());
   EXPECT_THAT(b.products_at(Level::kPinned, kGpu, 4), ElementsAre("H200"));
   EXPECT_THAT(b.products_at(Level::kFree, kGpu, 4), ElementsAre("H100"));
-  b.set_demand("p1", {"H200"}, kGpu, 2, now);  // replaced, not added
+  b.set_demand("p1", {"H200"}, kGpu, 2);  // replaced, not added
   EXPECT_EQ(b.demand("H200", kGpu), 2);
-  b.set_demand("p2", {"H100", "H200"}, kGpu, 1, now);  // counts toward each
+  b.set_demand("p2", {"H100", "H200"}, kGpu, 1);  // counts toward each
   EXPECT_EQ(b.demand("H200", kGpu), 3);
   EXPECT_EQ(b.demand("H100", kGpu), 1);
   b.drop_demand("p2");
@@ -70,14 +69,23 @@ TEST(ProductBalance, LevelsForPodsFreeToRunOnAnyProduct) {
   EXPECT_EQ(b.level(0, kGpu, 8), Level::kFree);
 }
 
-TEST(ProductBalance, EntriesNotSeenForAWhileExpire) {
+// What the host's pod_event PENDING_GONE does through the plugin: the pod's
+// demand ends at once, and a pod free to run anywhere is no longer steered
+// off its product. No entry waits out a timer.
+TEST(ProductBalance, APendingPinnedPodGoneStopsSteeringAtOnce) {
+  using Level = ProductBalance::Level;
   ProductBalance b;
-  const auto t0 = ProductBalance::Clock::now();
-  b.set_demand("old", {"H200"}, kGpu, 4, t0);
-  b.set_demand("seen", {"H200"}, kGpu, 2, t0);
-  b.set_demand("seen", {"H200"}, kGpu, 2, t0 + std::chrono::minutes(10));  // tried again
-  b.expire(t0 + std::chrono::minutes(5));
-  EXPECT_EQ(b.demand("H200", kGpu), 2);
+  b.set_supply(0, "H200", {{kGpu, 8}});
+  b.set_demand("gone", {"H200"}, kGpu, 8);
+  b.set_demand("stays", {"H100"}, kGpu, 2);
+  EXPECT_EQ(b.level(0, kGpu, 4), Level::kShort);
+  b.drop_demand("gone");
+  EXPECT_EQ(b.demand("H200", kGpu), 0);
+  EXPECT_EQ(b.demand("H100", kGpu), 2);
+  EXPECT_EQ(b.level(0, kGpu, 4), Level::kFree);
+  EXPECT_THAT(b.products_at(Level::kFree, kGpu, 4), ElementsAre("H200"));
+  b.placed("gone", 0);  // a late event for it changes nothing
+  EXPECT_EQ(b.level(0, kGpu, 4), Level::kFree);
 }
 
 }  // namespace
