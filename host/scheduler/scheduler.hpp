@@ -14,6 +14,9 @@
 //     per node (fit_error.hpp), and waits until the cluster changes (a node
 //     added or changed, a pod leaving a node) and its backoff (1 s doubling
 //     to 10 s) has passed; at the latest after 5 minutes it is tried again.
+//     A pod that leaves the queue unbound (deleted, terminal, recreated
+//     under its name, another scheduler's) is reported to its plugin
+//     (pod_event PENDING_GONE, to plugins of ABI 1.3 and later only).
 //   - Cycle: pre_filter, filter in chunks until nodes_to_score candidates
 //     fit, score, reserve on the best (counted at once, so the next pod sees
 //     it), then bind asynchronously: pods/binding (or the plugin's bind),
