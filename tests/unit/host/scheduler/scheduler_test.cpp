@@ -691,6 +691,25 @@ TEST_F(SchedulerTest, AReservedPodDeletedBeforeItsBindingIsUnassignedThenGone) {
   EXPECT_THAT(log.take(), ElementsAre("p UNASSIGNED n1", "p PENDING_GONE none"));
 }
 
+// Bound and finished before the informer showed it bound (its first update
+// seen has a node and phase Succeeded): placed, so not "pending gone".
+TEST_F(SchedulerTest, APodSeenFirstBoundAndFinishedIsNotReportedGone) {
+  PodEventLog log;
+  start_scheduler(log.info(3));
+  add_node(gpu_node("n1", 8));
+  create(make_pod("p", 1));
+  scheduler_->caches_synced();
+  scheduler_->run_once();  // reserved; its binding not run yet
+  PodInfo done = api_.pods.at("default/p");
+  done.node_name = "n1";
+  done.terminal = true;
+  create(done);
+  tasks_.clear();  // the binding's answer is lost with the update it would have caused
+  settle();
+  EXPECT_THAT(log.take(), ElementsAre("p ASSIGNED n1", "p UNASSIGNED n1"));
+  EXPECT_THAT(log.gone_uids, IsEmpty());
+}
+
 // A plugin declaring ABI 1.2 does not know the kind: it is never sent one.
 TEST_F(SchedulerTest, APluginOfAbi12IsNeverToldAPendingPodIsGone) {
   PodEventLog log;
