@@ -21,7 +21,64 @@ std::string persisted_key(const std::string& resource, const std::string& key) {
   return resource + "/" + key;
 }
 
+StoreError storage_error(const std::string& error) {
+  return StoreError{StoreErrorCode::kInternal, "storage write failed: " + error, {}, 0};
+}
+
 }  // namespace
+
+// A writer's exclusive hold of the store. While it waits for the lock it is
+// counted in waiting_writers_, which is how the holder before it knows to
+// leave the transaction open for it.
+class ObjectStore::WriteSection {
+ public:
+  explicit WriteSection(ObjectStore& store) : store_(store) {
+    store_.waiting_writers_.fetch_add(1);
+    lock_ = std::unique_lock(store_.mutex_);
+    store_.waiting_writers_.fetch_sub(1);
+  }
+  ~WriteSection() {
+    if (lock_.owns_lock()) store_.end_section(lock_);
+  }
+  WriteSection(const WriteSection&) = delete;
+  WriteSection& operator=(const WriteSection&) = delete;
+
+  // Commits the open transaction now, for what must not see it half done.
+  void flush() {
+    if (store_.group_) store_.commit_group();
+  }
+
+  // After this writer's change was staged: gives up the lock (committing, or
+  // leaving the transaction to the writer waiting behind) and returns once
+  // the transaction committed (nullopt) or failed.
+  std::optional<StoreError> settle() {
+    std::shared_ptr<CommitGroup> group = store_.group_;
+    store_.end_section(lock_);
+    if (!group) return std::nullopt;  // in memory: nothing to wait for
+    std::unique_lock wait(store_.commit_mutex_);
+    store_.commit_cv_.wait(wait, [&] { return group->done; });
+    return group->error;
+  }
+
+ private:
+  ObjectStore& store_;
+  std::unique_lock<std::shared_mutex> lock_;
+};
+
+// Reads under the shared lock unless a transaction is open; then commits it
+// first, so a read never shows a write that could still be lost. The store
+// itself is never a const object (only references to it are), so committing
+// from a const reader is sound.
+template <class Read>
+auto ObjectStore::read_committed(Read&& read) const {
+  {
+    std::shared_lock lock(mutex_);
+    if (!group_) return read();
+  }
+  WriteSection section(const_cast<ObjectStore&>(*this));
+  section.flush();
+  return read();
+}
 
 ObjectStore::ObjectStore(StoreOptions options) : options_(std::move(options)) {
   if (options_.sqlite_path.empty()) return;
@@ -45,6 +102,7 @@ ObjectStore::ObjectStore(StoreOptions options) : options_(std::move(options)) {
     index_owners(resource, inner, nullptr, stored.attrs.get());
     buckets_[resource][inner] = std::move(stored);
   });
+  committed_rv_ = rv_;
   history_floor_ = rv_;
 }
 
@@ -64,30 +122,125 @@ StoredObject ObjectStore::make_object(const std::string& resource, boost::json::
   return stored;
 }
 
-std::optional<StoreError> ObjectStore::persist(const std::string& resource, const std::string& key,
-                                               const StoredObject* object, std::uint64_t rv) {
+std::optional<StoreError> ObjectStore::stage(const std::string& resource, const std::string& key,
+                                             const StoredObject* object, std::uint64_t rv) {
   if (!backend_) return std::nullopt;
+  if (!group_) {
+    if (std::string error = backend_->begin(); !error.empty()) return storage_error(error);
+    group_ = std::make_shared<CommitGroup>();
+  }
   std::string error = object ? backend_->put(persisted_key(resource, key), rv, *object->json)
-                             : backend_->remove(persisted_key(resource, key), rv);
+                             : backend_->remove(persisted_key(resource, key));
   if (error.empty()) return std::nullopt;
-  return StoreError{StoreErrorCode::kInternal, "storage write failed: " + error, {}, 0};
+  if (!backend_->in_transaction()) {
+    // SQLite rolled back the whole transaction, not just this statement: the
+    // group's earlier writes did nothing wrong, so they are redone in a new one.
+    std::string redo = backend_->begin();
+    for (const auto& entry : staged_) {
+      if (!redo.empty()) break;
+      redo = write_row(entry);
+    }
+    if (!redo.empty()) fail_group(redo);
+  }
+  return storage_error(error);
+}
+
+std::string ObjectStore::write_row(const HistoryEntry& entry) {
+  const ObjectAttrs& attrs = *entry.current.attrs;
+  std::string key = persisted_key(entry.resource, bucket_key(attrs.namespace_name, attrs.name));
+  return entry.type == WatchEventType::kDeleted
+             ? backend_->remove(key)
+             : backend_->put(key, entry.rv, *entry.current.json);
+}
+
+void ObjectStore::record(HistoryEntry entry) {
+  if (backend_) {
+    staged_.push_back(std::move(entry));
+  } else {
+    publish(std::move(entry));
+  }
+}
+
+void ObjectStore::end_section(std::unique_lock<std::shared_mutex>& lock) {
+  if (group_ && (waiting_writers_.load() == 0 || staged_.size() >= kMaxGroup)) {
+    commit_group();
+  }
+  lock.unlock();
+}
+
+void ObjectStore::commit_group() {
+  if (staged_.empty()) {  // every statement of the group failed
+    backend_->rollback();
+    return finish_group(std::nullopt);
+  }
+  if (std::string error = backend_->commit(rv_); !error.empty()) return fail_group(error);
+  committed_rv_ = rv_;
+  for (auto& entry : staged_) publish(std::move(entry));
+  staged_.clear();
+  finish_group(std::nullopt);
+}
+
+void ObjectStore::fail_group(const std::string& error) {
+  backend_->rollback();
+  for (auto it = staged_.rbegin(); it != staged_.rend(); ++it) undo(*it);
+  staged_.clear();
+  rv_ = committed_rv_;
+  finish_group(storage_error(error));
+}
+
+void ObjectStore::finish_group(std::optional<StoreError> error) {
+  std::shared_ptr<CommitGroup> group = std::move(group_);
+  group_.reset();
+  {
+    std::lock_guard lock(commit_mutex_);
+    group->done = true;
+    group->error = std::move(error);
+  }
+  commit_cv_.notify_all();
+}
+
+// Puts back what a staged write changed in memory (its transaction failed).
+void ObjectStore::undo(const HistoryEntry& entry) {
+  const bool added = entry.type == WatchEventType::kAdded;
+  const ObjectAttrs& attrs = added ? *entry.current.attrs : *entry.previous.attrs;
+  const std::string key = bucket_key(attrs.namespace_name, attrs.name);
+  auto& bucket = buckets_[entry.resource];
+  switch (entry.type) {
+    case WatchEventType::kAdded:
+      bucket.erase(key);
+      if (!attrs.uid.empty()) uids_.erase(attrs.uid);
+      index_owners(entry.resource, key, entry.current.attrs.get(), nullptr);
+      return;
+    case WatchEventType::kModified:
+      bucket[key] = entry.previous;
+      index_owners(entry.resource, key, entry.current.attrs.get(), entry.previous.attrs.get());
+      return;
+    case WatchEventType::kDeleted:
+      bucket[key] = entry.previous;
+      if (!attrs.uid.empty()) {
+        uids_[attrs.uid] = ObjectRef{entry.resource, attrs.namespace_name, attrs.name};
+      }
+      index_owners(entry.resource, key, nullptr, entry.previous.attrs.get());
+      return;
+  }
 }
 
 StoreResult<StoredObject> ObjectStore::get(const std::string& resource, const std::string& ns,
                                            const std::string& name) const {
-  std::shared_lock lock(mutex_);
-  auto bucket = buckets_.find(resource);
-  if (bucket != buckets_.end()) {
-    auto it = bucket->second.find(bucket_key(ns, name));
-    if (it != bucket->second.end()) return it->second;
-  }
-  return StoreError{StoreErrorCode::kNotFound, "not found", {}, 0};
+  return read_committed([&]() -> StoreResult<StoredObject> {
+    auto bucket = buckets_.find(resource);
+    if (bucket != buckets_.end()) {
+      auto it = bucket->second.find(bucket_key(ns, name));
+      if (it != bucket->second.end()) return it->second;
+    }
+    return StoreError{StoreErrorCode::kNotFound, "not found", {}, 0};
+  });
 }
 
 StoreResult<StoredObject> ObjectStore::create(const std::string& resource, const std::string& ns,
                                               const std::string& name, boost::json::object object,
                                               bool dry_run) {
-  std::unique_lock lock(mutex_);
+  WriteSection section(*this);
   std::string key = bucket_key(ns, name);
   auto& bucket = buckets_[resource];
   if (bucket.find(key) != bucket.end())
@@ -100,19 +253,20 @@ StoreResult<StoredObject> ObjectStore::create(const std::string& resource, const
   }
   std::uint64_t rv = rv_ + 1;
   StoredObject stored = make_object(resource, object, rv);
-  if (auto error = persist(resource, key, &stored, rv)) return *error;
+  if (auto error = stage(resource, key, &stored, rv)) return *error;
   rv_ = rv;
   bucket.insert({key, stored});
   index_owners(resource, key, nullptr, stored.attrs.get());
   if (!stored.attrs->uid.empty()) uids_[stored.attrs->uid] = ObjectRef{resource, ns, name};
-  publish(HistoryEntry{WatchEventType::kAdded, rv, resource, stored, {}, nullptr});
+  record(HistoryEntry{WatchEventType::kAdded, rv, resource, stored, {}, nullptr});
+  if (auto error = section.settle()) return *error;
   return stored;
 }
 
 StoreResult<StoredObject> ObjectStore::update(const std::string& resource, const std::string& ns,
                                               const std::string& name, const Mutator& mutate,
                                               bool dry_run) {
-  std::unique_lock lock(mutex_);
+  WriteSection section(*this);
   std::string key = bucket_key(ns, name);
   auto bucket = buckets_.find(resource);
   if (bucket == buckets_.end()) return StoreError{StoreErrorCode::kNotFound, "not found", {}, 0};
@@ -134,24 +288,29 @@ StoreResult<StoredObject> ObjectStore::update(const std::string& resource, const
   std::uint64_t rv = rv_ + 1;
   StoredObject stored = make_object(resource, object, rv);
   if (action == WriteAction::kDelete) {
-    if (auto error = persist(resource, key, nullptr, rv)) return *error;
+    if (auto error = stage(resource, key, nullptr, rv)) return *error;
     rv_ = rv;
     bucket->second.erase(it);
     uids_.erase(previous.attrs->uid);
     index_owners(resource, key, previous.attrs.get(), nullptr);
-    publish(HistoryEntry{WatchEventType::kDeleted, rv, resource, stored, previous, nullptr});
-    return stored;
+    record(HistoryEntry{WatchEventType::kDeleted, rv, resource, stored, previous, nullptr});
+  } else {
+    if (auto error = stage(resource, key, &stored, rv)) return *error;
+    rv_ = rv;
+    it->second = stored;
+    index_owners(resource, key, previous.attrs.get(), stored.attrs.get());
+    record(HistoryEntry{WatchEventType::kModified, rv, resource, stored, previous, nullptr});
   }
-  if (auto error = persist(resource, key, &stored, rv)) return *error;
-  rv_ = rv;
-  it->second = stored;
-  index_owners(resource, key, previous.attrs.get(), stored.attrs.get());
-  publish(HistoryEntry{WatchEventType::kModified, rv, resource, stored, previous, nullptr});
+  if (auto error = section.settle()) return *error;
   return stored;
 }
 
 ListResult ObjectStore::list(const Selection& selection, const ListOptions& options) const {
-  std::shared_lock lock(mutex_);
+  return read_committed([&] { return list_committed(selection, options); });
+}
+
+ListResult ObjectStore::list_committed(const Selection& selection,
+                                       const ListOptions& options) const {
   ListResult result;
   const std::uint64_t at = options.continue_rv ? options.continue_rv : rv_;
   result.resource_version = at;
@@ -226,7 +385,8 @@ ListResult ObjectStore::list(const Selection& selection, const ListOptions& opti
 }
 
 WatchStart ObjectStore::watch(const Selection& selection, std::optional<std::uint64_t> from_rv) {
-  std::unique_lock lock(mutex_);
+  WriteSection section(*this);
+  section.flush();  // a new watcher starts from committed state only
   if (from_rv && *from_rv < history_floor_) {
     return WatchStart{nullptr, StoreError{StoreErrorCode::kGone,
                                           "too old resource version: " + std::to_string(*from_rv) +
@@ -320,8 +480,7 @@ void ObjectStore::publish(HistoryEntry entry) {
 }
 
 std::uint64_t ObjectStore::current_resource_version() const {
-  std::shared_lock lock(mutex_);
-  return rv_;
+  return read_committed([&] { return rv_; });
 }
 
 std::uint64_t ObjectStore::oldest_watchable_resource_version() const {
@@ -330,16 +489,18 @@ std::uint64_t ObjectStore::oldest_watchable_resource_version() const {
 }
 
 std::size_t ObjectStore::count(const std::string& resource) const {
-  std::shared_lock lock(mutex_);
-  auto bucket = buckets_.find(resource);
-  return bucket == buckets_.end() ? 0 : bucket->second.size();
+  return read_committed([&]() -> std::size_t {
+    auto bucket = buckets_.find(resource);
+    return bucket == buckets_.end() ? 0 : bucket->second.size();
+  });
 }
 
 std::optional<ObjectRef> ObjectStore::find_uid(const std::string& uid) const {
-  std::shared_lock lock(mutex_);
-  auto it = uids_.find(uid);
-  if (it == uids_.end()) return std::nullopt;
-  return it->second;
+  return read_committed([&]() -> std::optional<ObjectRef> {
+    auto it = uids_.find(uid);
+    if (it == uids_.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 void ObjectStore::index_owners(const std::string& resource, const std::string& key,
@@ -359,45 +520,53 @@ void ObjectStore::index_owners(const std::string& resource, const std::string& k
 }
 
 std::vector<ObjectRef> ObjectStore::dependents(const std::string& uid) const {
-  std::shared_lock lock(mutex_);
-  std::vector<ObjectRef> out;
-  auto it = dependents_.find(uid);
-  if (it == dependents_.end()) return out;
-  for (const auto& [resource, key] : it->second) {
-    auto bucket = buckets_.find(resource);
-    if (bucket == buckets_.end()) continue;
-    auto object = bucket->second.find(key);
-    if (object == bucket->second.end()) continue;
-    out.push_back(
-        ObjectRef{resource, object->second.attrs->namespace_name, object->second.attrs->name});
-  }
-  return out;
+  return read_committed([&] {
+    std::vector<ObjectRef> out;
+    auto it = dependents_.find(uid);
+    if (it == dependents_.end()) return out;
+    for (const auto& [resource, key] : it->second) {
+      auto bucket = buckets_.find(resource);
+      if (bucket == buckets_.end()) continue;
+      auto object = bucket->second.find(key);
+      if (object == bucket->second.end()) continue;
+      out.push_back(
+          ObjectRef{resource, object->second.attrs->namespace_name, object->second.attrs->name});
+    }
+    return out;
+  });
 }
 
 std::vector<ObjectRef> ObjectStore::in_namespace(const std::string& ns) const {
-  std::shared_lock lock(mutex_);
-  std::vector<ObjectRef> out;
-  std::string prefix = ns + "/";
-  for (const auto& [resource, bucket] : buckets_) {
-    for (auto it = bucket.lower_bound(prefix);
-         it != bucket.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-      out.push_back(ObjectRef{resource, ns, it->second.attrs->name});
+  return read_committed([&] {
+    std::vector<ObjectRef> out;
+    std::string prefix = ns + "/";
+    for (const auto& [resource, bucket] : buckets_) {
+      for (auto it = bucket.lower_bound(prefix);
+           it != bucket.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+        out.push_back(ObjectRef{resource, ns, it->second.attrs->name});
+      }
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 std::vector<std::string> ObjectStore::resources() const {
+  return read_committed([&] {
+    std::vector<std::string> out;
+    for (const auto& [resource, bucket] : buckets_) {
+      if (!bucket.empty()) out.push_back(resource);
+    }
+    return out;
+  });
+}
+
+std::uint64_t ObjectStore::storage_commits() const {
   std::shared_lock lock(mutex_);
-  std::vector<std::string> out;
-  for (const auto& [resource, bucket] : buckets_) {
-    if (!bucket.empty()) out.push_back(resource);
-  }
-  return out;
+  return backend_ ? backend_->commits() : 0;
 }
 
 void ObjectStore::close_watchers() {
-  std::unique_lock lock(mutex_);
+  WriteSection section(*this);
   for (const auto& weak : watchers_) {
     if (auto channel = weak.lock()) channel->close();
   }
@@ -405,7 +574,8 @@ void ObjectStore::close_watchers() {
 }
 
 std::uint64_t ObjectStore::compact() {
-  std::unique_lock lock(mutex_);
+  WriteSection section(*this);
+  section.flush();
   history_.clear();
   history_floor_ = rv_;
   return rv_;

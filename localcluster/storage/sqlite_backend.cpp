@@ -94,30 +94,36 @@ std::uint64_t SqliteBackend::load(
   return rv;
 }
 
-std::string SqliteBackend::finish(std::string error, std::uint64_t rv) {
-  if (error.empty()) {
-    sqlite3_bind_int64(set_rv_, 1, static_cast<sqlite3_int64>(rv));
-    error = step_reset(set_rv_);
-  }
-  if (error.empty()) error = step_reset(commit_);
-  if (!error.empty()) step_reset(rollback_);
-  return error;
-}
+std::string SqliteBackend::begin() { return step_reset(begin_); }
 
 std::string SqliteBackend::put(std::string_view key, std::uint64_t rv, std::string_view json) {
-  std::string error = step_reset(begin_);
-  if (!error.empty()) return error;
   sqlite3_bind_text(put_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
   sqlite3_bind_int64(put_, 2, static_cast<sqlite3_int64>(rv));
   sqlite3_bind_blob(put_, 3, json.data(), static_cast<int>(json.size()), SQLITE_STATIC);
-  return finish(step_reset(put_), rv);
+  return step_reset(put_);
 }
 
-std::string SqliteBackend::remove(std::string_view key, std::uint64_t rv) {
-  std::string error = step_reset(begin_);
-  if (!error.empty()) return error;
+std::string SqliteBackend::remove(std::string_view key) {
   sqlite3_bind_text(remove_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
-  return finish(step_reset(remove_), rv);
+  return step_reset(remove_);
 }
+
+std::string SqliteBackend::commit(std::uint64_t rv) {
+  sqlite3_bind_int64(set_rv_, 1, static_cast<sqlite3_int64>(rv));
+  std::string error = step_reset(set_rv_);
+  if (error.empty()) error = step_reset(commit_);
+  if (!error.empty()) {
+    rollback();
+    return error;
+  }
+  ++commits_;
+  return {};
+}
+
+void SqliteBackend::rollback() {
+  if (in_transaction()) step_reset(rollback_);
+}
+
+bool SqliteBackend::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 }  // namespace dynop::localcluster::storage

@@ -1,7 +1,7 @@
 #pragma once
 // Durable copy of the object store in one SQLite file (WAL mode).
 //
-// Durability: every acknowledged write is one committed transaction. With
+// Durability: every acknowledged write is in a committed transaction. With
 // journal_mode=WAL and synchronous=NORMAL, COMMIT appends the transaction to
 // the -wal file with write(2) before returning; only the fsync is deferred to
 // checkpoints. A process killed with SIGKILL therefore loses nothing that was
@@ -35,15 +35,26 @@ class SqliteBackend {
   std::uint64_t load(const std::function<void(std::string_view key, std::uint64_t rv,
                                               std::string_view json)>& row);
 
-  // One transaction: upsert or delete one key and persist the sequence.
-  // Returns an error message, empty on success.
+  // A transaction of any number of writes (the store's group commit, see
+  // object_store.hpp): begin(), then put()/remove() for each, then commit()
+  // with the last resourceVersion, which is persisted with them. Each returns
+  // an error message, empty on success. A statement that fails is undone
+  // alone and the transaction stays open, unless SQLite rolled back the whole
+  // transaction (an I/O error, a full disk, RAISE(ROLLBACK)):
+  // in_transaction() then says false. commit() rolls back when it fails.
+  std::string begin();
   std::string put(std::string_view key, std::uint64_t rv, std::string_view json);
-  std::string remove(std::string_view key, std::uint64_t rv);
+  std::string remove(std::string_view key);
+  std::string commit(std::uint64_t rv);
+  void rollback();
+  bool in_transaction() const;
+
+  // Transactions committed since open (tests and statistics).
+  std::uint64_t commits() const { return commits_; }
 
  private:
   std::string exec(const char* sql);
   std::string step_reset(sqlite3_stmt* stmt);
-  std::string finish(std::string error, std::uint64_t rv);
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt* put_ = nullptr;
@@ -52,6 +63,7 @@ class SqliteBackend {
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;
   sqlite3_stmt* rollback_ = nullptr;
+  std::uint64_t commits_ = 0;
 };
 
 }  // namespace dynop::localcluster::storage
