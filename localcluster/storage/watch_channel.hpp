@@ -18,8 +18,11 @@ namespace dynop::localcluster::storage {
 
 class WatchChannel {
  public:
-  WatchChannel(Selection selection, std::size_t max_pending)
-      : selection_(std::move(selection)), max_pending_(max_pending) {}
+  static constexpr std::chrono::milliseconds kBatchGap{2};
+
+  WatchChannel(Selection selection, std::size_t max_pending,
+               std::chrono::milliseconds batch_gap = kBatchGap)
+      : selection_(std::move(selection)), max_pending_(max_pending), batch_gap_(batch_gap) {}
 
   const Selection& selection() const { return selection_; }
 
@@ -29,6 +32,14 @@ class WatchChannel {
 
   // Consumer side: waits up to `timeout` for events; moves them into `out`.
   // Returns false once the channel is closed and drained.
+  //
+  // Batching: a call made within the batch gap of the last call that took events
+  // first sleeps out the rest of that gap (never longer than `timeout`), so
+  // the events arriving meanwhile are taken as one batch. While a watched
+  // resource is busy, its consumer then wakes (and writes to its client) at
+  // most once per gap instead of once per event, and the
+  // producer, which runs under the store's write lock, seldom finds a sleeper
+  // to wake. After a quiet spell the first event is taken at once.
   bool wait_pop(std::vector<WatchEvent>& out, std::chrono::milliseconds timeout);
   bool closed() const;
   bool overflowed() const;
@@ -36,11 +47,14 @@ class WatchChannel {
  private:
   Selection selection_;
   std::size_t max_pending_;
+  std::chrono::milliseconds batch_gap_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<WatchEvent> pending_;
   bool closed_ = false;
   bool overflowed_ = false;
+  // When wait_pop last took events (consumer side only).
+  std::chrono::steady_clock::time_point last_batch_{};
 };
 
 }  // namespace dynop::localcluster::storage
