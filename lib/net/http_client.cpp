@@ -16,7 +16,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
+#include <charconv>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -318,30 +320,51 @@ struct HttpClient::Impl {
   std::unique_ptr<Connection> connect(const Url& url, std::string& error) {
     auto c = std::make_unique<Connection>();
     c->key = url.pool_key;
-    tcp::resolver resolver(c->ioc);
-    tcp::resolver::results_type endpoints;
-    asio::steady_timer timer(c->ioc, options.connect_timeout);
-    error_code ec = asio::error::would_block;
-    bool timed_out = false;
-    timer.async_wait([&](error_code e) {
-      if (!e) {
-        timed_out = true;
-        resolver.cancel();
+    error_code ec;
+    // An IP literal (a simulated kubelet, 127.0.0.1) needs no lookup: asio
+    // resolves asynchronously on a thread it starts for each io_context, so
+    // every new connection would start and join a thread for nothing.
+    std::optional<tcp::endpoint> literal;
+    if (auto address = asio::ip::make_address(url.host, ec); !ec) {
+      unsigned short port = 0;
+      auto [end, parse_ec] =
+          std::from_chars(url.port.data(), url.port.data() + url.port.size(), port);
+      if (parse_ec == std::errc() && end == url.port.data() + url.port.size()) {
+        literal.emplace(address, port);
       }
-    });
-    resolver.async_resolve(url.host, url.port, [&](error_code e, tcp::resolver::results_type r) {
-      ec = e;
-      endpoints = std::move(r);
-      timer.cancel();
-    });
-    c->ioc.run();
-    if (ec) {
-      error = "resolve " + url.host + ": " + (timed_out ? "timed out" : ec.message());
-      return nullptr;
+    }
+    tcp::resolver::results_type endpoints;
+    if (!literal) {
+      tcp::resolver resolver(c->ioc);
+      asio::steady_timer timer(c->ioc, options.connect_timeout);
+      ec = asio::error::would_block;
+      bool timed_out = false;
+      timer.async_wait([&](error_code e) {
+        if (!e) {
+          timed_out = true;
+          resolver.cancel();
+        }
+      });
+      resolver.async_resolve(url.host, url.port, [&](error_code e, tcp::resolver::results_type r) {
+        ec = e;
+        endpoints = std::move(r);
+        timer.cancel();
+      });
+      c->ioc.run();
+      if (ec) {
+        error = "resolve " + url.host + ": " + (timed_out ? "timed out" : ec.message());
+        return nullptr;
+      }
     }
     c->plain.emplace(c->ioc);
     c->plain->expires_after(options.connect_timeout);
-    ec = c->run([&](auto handler) { c->plain->async_connect(endpoints, handler); });
+    ec = c->run([&](auto handler) {
+      if (literal) {
+        c->plain->async_connect(*literal, handler);
+      } else {
+        c->plain->async_connect(endpoints, handler);
+      }
+    });
     if (ec) {
       error = "connect: " + describe(ec);
       return nullptr;

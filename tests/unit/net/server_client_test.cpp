@@ -556,6 +556,31 @@ TEST(HttpClient, TransportErrorsNameTheRequestAndCause) {
   EXPECT_EQ(bad.error, "GET ftp://host/x: unsupported URL scheme \"ftp\" (expected http or https)");
 }
 
+// An IP literal connects without a name lookup (http_client.cpp), a name
+// through the resolver: both reach the same server, and a literal of the
+// other family is refused like any address nobody listens on.
+TEST(HttpClient, AnAddressAndANameForItReachTheSameServer) {
+  std::string error;
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  Server server(options, [](const Request&, Responder responder) {
+    responder.respond(Response::text(200, "here"));
+  });
+  ASSERT_TRUE(server.start(error)) << error;
+  auto client = HttpClient::create({}, error);
+  ASSERT_TRUE(client) << error;
+  const std::string port = std::to_string(server.port());
+  for (const std::string host : {"127.0.0.1", "localhost"}) {
+    auto r = client->request(req("http://" + host + ":" + port + "/x"));
+    ASSERT_TRUE(r.ok()) << host << ": " << r.error;
+    EXPECT_EQ(r.response->body, "here") << host;
+  }
+  const std::string v6 = "http://[::1]:" + port + "/x";
+  auto refused = client->request(req(v6));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error, "GET " + v6 + ": connect: Connection refused");
+}
+
 TEST(Request, MakeForHandlerTests) {
   Request r = Request::make("GET", "/api/v1/pods?watch=1", {{"Accept", "application/json"}}, "");
   EXPECT_EQ(r.method(), "GET");
