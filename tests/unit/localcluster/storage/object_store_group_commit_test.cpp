@@ -64,18 +64,28 @@ class GroupCommit : public ::testing::Test {
   std::vector<StoreResult<StoredObject>> run_while_held(
       ObjectStore& store, const std::vector<std::function<StoreResult<StoredObject>()>>& others) {
     std::promise<void> holding;
+    std::atomic<std::size_t> started{0};
     auto first = std::async(std::launch::async, [&] {
       return store.update("pods", "default", "held", [&](boost::json::object& o, WriteAction&) {
         holding.set_value();
-        // Long enough for the other threads to queue up for the lock.
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        // Until every other thread is about to call the store, then long
+        // enough for those calls to reach the lock (a few instructions).
+        for (int i = 0; i < 1000 && started.load() < others.size(); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
         o["spec"].as_object()["nodeName"] = "n1";
         return std::optional<StoreError>();
       });
     });
     holding.get_future().wait();
     std::vector<std::future<StoreResult<StoredObject>>> waiting;
-    for (const auto& other : others) waiting.push_back(std::async(std::launch::async, other));
+    for (const auto& other : others) {
+      waiting.push_back(std::async(std::launch::async, [&started, &other] {
+        ++started;
+        return other();
+      }));
+    }
     std::vector<StoreResult<StoredObject>> results{first.get()};
     for (auto& w : waiting) results.push_back(w.get());
     return results;
