@@ -12,11 +12,16 @@
 //
 // Reported: decisions per second of the scheduling thread's CPU time (a
 // decision is a pod placed or found unschedulable; time is frozen, so no
-// pod is retried after a backoff and each is decided once), p50/p99 per decision in the thread's
-// CPU time and in wall time (a gang's cycle is divided among its members;
-// wall time includes what other processes take of the core), the GPUs left stranded (free
-// on nodes where no pending pod fits), and the share of gangs placed inside
-// one NVLink domain, and how many of the pods pinned to H200 were bound.
+// pod is retried after a backoff and each is decided once; the CPU time is
+// the whole run's, taking in the nodes and pods and finishing bindings
+// included), p50/p99/max per decision in the thread's CPU time and in wall
+// time (from the start of its cycle to its end; a gang's cycle is divided
+// among its members; wall time includes what other processes take of the
+// core), digests of where every pod was bound and of every FailedScheduling
+// message (equal digests: the same decisions and texts), the GPUs left
+// stranded (free on nodes where no pending pod fits), and the share of
+// gangs placed inside one NVLink domain, and how many of the pods pinned to
+// H200 were bound.
 
 #include <time.h>
 
@@ -54,12 +59,32 @@ class InstantApi : public SchedulerClient {
   }
   WriteOutcome annotate(const PodInfo&, std::string_view, std::string_view) override { return {}; }
   WriteOutcome delete_pod(const PodInfo&) override { return {}; }
-  void set_unschedulable(const PodInfo&, std::string_view) override { ++unschedulable; }
+  void set_unschedulable(const PodInfo& pod, std::string_view message) override {
+    ++unschedulable;
+    messages[pod.key()] = std::string(message);
+  }
   void record_event(const PodInfo&, std::string_view, std::string_view, std::string_view) override {
   }
   std::map<std::string, std::string> bound;
   std::size_t unschedulable = 0;
+  std::map<std::string, std::string> messages;  // pod -> its last FailedScheduling message
 };
+
+// FNV-1a over "key=value;" pairs: two runs made the same decisions (or wrote
+// the same messages) when their digests are equal.
+uint64_t digest(const std::map<std::string, std::string>& pairs) {
+  uint64_t h = 14695981039346656037ull;
+  auto add = [&](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  };
+  for (const auto& [key, value] : pairs) {
+    add(key);
+    add("=");
+    add(value);
+    add(";");
+  }
+  return h;
+}
 
 double thread_cpu_seconds() {
   timespec t{};
@@ -97,8 +122,7 @@ int run(const bench::WorkloadOptions& workload_options, const std::string& scori
   InstantApi api;
   std::deque<std::function<void()>> tasks;
   // Per decision: wall time (from the scheduler) and this thread's CPU time
-  // since the previous cycle ended (within run_once, cycles follow each
-  // other; cpu_mark is reset before each run_once).
+  // since its cycle started (on_cycle_start).
   std::vector<double> per_pod_us, per_pod_cpu_us;
   double cpu_mark = 0;
   // Time stands still: a pod found unschedulable is not tried again when its
@@ -108,12 +132,12 @@ int run(const bench::WorkloadOptions& workload_options, const std::string& scori
   SchedulerOptions options;
   options.clock = &clock;
   options.executor = [&](std::function<void()> task) { tasks.push_back(std::move(task)); };
+  options.on_cycle_start = [&] { cpu_mark = thread_cpu_seconds(); };
   options.on_cycle = [&](std::size_t count, std::chrono::nanoseconds elapsed) {
     const double cpu_now = thread_cpu_seconds();
     const double n = static_cast<double>(std::max<std::size_t>(count, 1));
     const double us = std::chrono::duration<double, std::micro>(elapsed).count() / n;
     const double cpu_us = (cpu_now - cpu_mark) * 1e6 / n;
-    cpu_mark = cpu_now;
     for (std::size_t i = 0; i < count; ++i) {
       per_pod_us.push_back(us);
       per_pod_cpu_us.push_back(cpu_us);
@@ -170,7 +194,6 @@ int run(const bench::WorkloadOptions& workload_options, const std::string& scori
   const double cpu0 = thread_cpu_seconds();
   const auto wall0 = std::chrono::steady_clock::now();
   for (;;) {
-    cpu_mark = thread_cpu_seconds();
     bool did = scheduler.run_once();
     while (!tasks.empty()) {
       tasks.front()();
@@ -201,6 +224,9 @@ int run(const bench::WorkloadOptions& workload_options, const std::string& scori
               decisions, api.bound.size(), static_cast<unsigned long long>(stats.unschedulable),
               cpu, wall);
   std::printf("decisions/s (CPU) = %.0f\n", static_cast<double>(decisions) / cpu);
+  std::printf("digests: bindings %016llx, FailedScheduling messages %016llx (%zu pods)\n",
+              static_cast<unsigned long long>(digest(api.bound)),
+              static_cast<unsigned long long>(digest(api.messages)), api.messages.size());
   std::printf("per decision, CPU: p50 %.1f us, p99 %.1f us, max %.1f us\n",
               pct(per_pod_cpu_us, 0.50), pct(per_pod_cpu_us, 0.99), pct(per_pod_cpu_us, 1.0));
   std::printf("per decision, wall: p50 %.1f us, p99 %.1f us, max %.1f us\n", pct(per_pod_us, 0.50),

@@ -637,6 +637,7 @@ bool Scheduler::schedule_next() {
   if (it == pods_.end()) return true;
   Entry& e = it->second;
   e.where = Where::kNone;
+  if (options_.on_cycle_start) options_.on_cycle_start();
   const auto started = std::chrono::steady_clock::now();
   const uint64_t attempts_before = options_.on_cycle ? stats().attempts : 0;
   if (e.group.gang()) {
