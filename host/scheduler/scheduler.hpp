@@ -217,6 +217,14 @@ class Scheduler final : private InventoryListener {
   };
   Attempt find_node(Entry& entry, const std::vector<uint32_t>* allowed, bool diagnose);
   std::map<std::string, std::size_t> diagnose(Entry& entry, HookStatus& status);
+  // For each domain (value -> its nodes) where `entry` fits: the best score
+  // find_node(entry, &nodes, false) would give, in the domains' order.
+  struct DomainBest {
+    const std::vector<uint32_t>* nodes;
+    int64_t score;
+  };
+  std::vector<DomainBest> best_in_domains(
+      Entry& entry, const std::map<std::string, std::vector<uint32_t>>& domains);
   bool reserve(Entry& entry, uint32_t node);
   void unreserve(Entry& entry);
   void bind_async(Entry& entry);

@@ -13,11 +13,13 @@
 #include <dynop/sdk/export.hpp>
 #include <dynop/sdk/testing/fake_host.hpp>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "host/scheduler/fit_error.hpp"
 #include "host/scheduler/group_plan.hpp"
 #include "plugins/common/names.hpp"
 #include "plugins/gpu-scheduler/gpu_scheduler_plugin.hpp"
@@ -398,6 +400,106 @@ TEST_F(SchedulerTest, UnschedulablePodGetsConditionAndCountedReasonsThenWaitsFor
   add_node(gpu_node("n3", 8));
   later(std::chrono::seconds(11));
   EXPECT_EQ(node_of("big"), "n3");
+}
+
+// The FailedScheduling message of a pod that fits nowhere, on a varied
+// cluster, against the oracle: every node judged alone, in kube-scheduler's
+// plugin order, the reasons counted per node, written by the test from the
+// nodes and pods it made (not by asking the plugin). Locks in that however
+// the scheduler and the plugin count the reasons, the counts are the walk's.
+TEST_F(SchedulerTest, TheDiagnosisOfAnUnschedulablePodCountsWhatAWalkOverEveryNodeFinds) {
+  std::mt19937 random(12);
+  auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  const std::vector<std::string> products = {"NVIDIA-H100", "NVIDIA-H200", "NVIDIA-A100"};
+  const std::vector<std::pair<std::string, std::string>> taints = {{"dedicated", "training"},
+                                                                   {"gpu", "reserved"}};
+  std::map<std::string, NodeInfo> nodes;
+  for (int i = 0; i < 70; ++i) {
+    NodeInfo n = gpu_node("n" + std::to_string(i), std::vector<int64_t>{0, 2, 4, 8}[pick(4)],
+                          products[pick(3)]);
+    n.ready = pick(12) != 0;
+    n.unschedulable = pick(12) == 0;
+    if (pick(5) == 0) {
+      const auto& [key, value] = taints[pick(2)];
+      n.taints = {{key, value, DYNOP_TAINT_NO_SCHEDULE}};
+    }
+    if (pick(4) == 0) n.allocatable[0].second = 2000;  // cpu: little room
+    nodes[n.name] = n;
+    add_node(n);
+  }
+  scheduler_->caches_synced();
+  settle();
+
+  struct Asked {
+    int64_t cpu, gpus;
+  };
+  std::map<std::string, Asked> asked;  // pods bound, by name
+  auto oracle = [&](const PodInfo& pod) {
+    std::map<std::string, std::size_t> reasons;
+    for (const auto& [name, n] : nodes) {
+      int64_t cpu_used = 0, gpus_used = 0;
+      for (const auto& [pod_name, a] : asked)
+        if (node_of(pod_name) == name) {
+          cpu_used += a.cpu;
+          gpus_used += a.gpus;
+        }
+      if (!n.ready) {
+        ++reasons["node(s) were not ready"];
+        continue;
+      }
+      if (n.unschedulable) {
+        ++reasons["node(s) were unschedulable"];
+        continue;
+      }
+      if (!n.taints.empty() &&
+          std::none_of(pod.tolerations.begin(), pod.tolerations.end(),
+                       [&](const TolerationInfo& t) { return t.key == n.taints[0].key; })) {
+        ++reasons["node(s) had untolerated taint {" + n.taints[0].key + ": " +
+                  n.taints[0].value + "}"];
+        continue;
+      }
+      const std::string product = n.labels[0].second;  // the only label
+      if (!pod.required_node_affinity.empty() &&
+          pod.required_node_affinity[0].expressions[0].values[0] != product) {
+        ++reasons["node(s) didn't match Pod's node affinity/selector"];
+        continue;
+      }
+      for (const auto& [resource, amount] : pod.requests) {
+        int64_t free = 0;
+        for (const auto& [r, a] : n.allocatable)
+          if (r == resource) free = a;
+        free -= resource == "cpu" ? cpu_used : resource == "nvidia.com/gpu" ? gpus_used : 0;
+        if (free < amount) ++reasons["Insufficient " + resource];
+      }
+    }
+    return fit_error_message(nodes.size(), reasons);
+  };
+
+  int diagnosed = 0;
+  for (int i = 0; i < 150; ++i) {
+    const int64_t gpus = std::vector<int64_t>{1, 2, 4, 8, 16}[pick(5)];
+    PodInfo p = pick(6) == 0 ? pinned_pod("p" + std::to_string(i), gpus, products[pick(3)])
+                             : make_pod("p" + std::to_string(i), gpus);
+    if (pick(8) == 0) p.requests[0].second = 4000;  // cpu
+    if (pick(3) == 0) {
+      const auto& [key, value] = taints[pick(2)];
+      p.tolerations = {TolerationInfo{key, DYNOP_TOLERATION_EQUAL, value, DYNOP_TAINT_NO_SCHEDULE}};
+    }
+    const std::string expected = oracle(p);  // before it is placed (or not)
+    create(p);
+    settle();
+    if (!node_of(p.name).empty()) {
+      asked[p.name] = {p.requests[0].second, gpus};
+      continue;
+    }
+    ++diagnosed;
+    EXPECT_EQ(api_.pods.at("default/" + p.name).scheduled_message, expected) << "pod " << p.name;
+    delete_pod(p.name);  // so that nothing waits to be tried again
+    settle();
+  }
+  // The cluster fills up: most pods end up diagnosed, with every kind of reason.
+  EXPECT_GT(diagnosed, 60);
+  EXPECT_GT(asked.size(), 20u);
 }
 
 TEST_F(SchedulerTest, UnschedulablePodsAreTriedAgainAfterTheFlushInterval) {
