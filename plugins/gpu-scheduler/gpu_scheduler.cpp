@@ -177,6 +177,7 @@ sdk::PreFilterResult GpuScheduler::pre_filter(const sdk::ClusterView& cluster,
     balance_.drop_demand(ctx.uid);
   }
   std::vector<sdk::NodeIndex> candidates;
+  candidates.reserve(ctx.rules.count());  // at most every node the rules admit
   if (!ctx.gpu) {
     for_each_node(ctx.rules,
                   [&](std::size_t n) { candidates.push_back(static_cast<sdk::NodeIndex>(n)); });

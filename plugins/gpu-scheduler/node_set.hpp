@@ -4,9 +4,11 @@
 // NodeSets, and a pod's candidates are their intersection, a few hundred
 // word operations for 5,000 nodes.
 
+#include <bit>
 #include <boost/dynamic_bitset.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace dynop::plugins::gpu_scheduler {
 
@@ -40,9 +42,17 @@ inline void unite(NodeSet& a, const NodeSet& b) {
   a |= copy;
 }
 
+// Calls f(index) for every node in `set`, in increasing order. Word by
+// word (a copy of the blocks, then one count-trailing-zeros per node):
+// pre_filter lists thousands of candidates per pod, and find_next() per
+// node cost four times as much.
 template <class F>
 void for_each_node(const NodeSet& set, F&& f) {
-  for (std::size_t i = set.find_first(); i != NodeSet::npos; i = set.find_next(i)) f(i);
+  std::vector<NodeSet::block_type> blocks(set.num_blocks());
+  boost::to_block_range(set, blocks.begin());
+  for (std::size_t w = 0; w < blocks.size(); ++w)
+    for (NodeSet::block_type bits = blocks[w]; bits != 0; bits &= bits - 1)
+      f(w * NodeSet::bits_per_block + static_cast<std::size_t>(std::countr_zero(bits)));
 }
 
 }  // namespace dynop::plugins::gpu_scheduler
