@@ -565,6 +565,7 @@ Scheduler::Attempt Scheduler::find_node(Entry& entry, const std::vector<uint32_t
     a.status = entry.plugin->pre_filter(view, *entry.pod, c);
     if (!a.status.ok()) return a;
     if (c.restricted) {
+      if (entry.group.gang()) a.candidates = c.nodes;  // for its group's domains
       restricted = std::move(c.nodes);  // may name deleted nodes: skipped chunk by chunk
       nodes = restricted;
       check_exists = true;
@@ -611,16 +612,30 @@ Scheduler::Attempt Scheduler::find_node(Entry& entry, const std::vector<uint32_t
 }
 
 std::vector<Scheduler::DomainBest> Scheduler::best_in_domains(
-    Entry& entry, const std::map<std::string, std::vector<uint32_t>>& domains) {
+    Entry& entry, const std::map<std::string, std::vector<uint32_t>>& domains,
+    const std::vector<uint32_t>* candidates) {
   // What find_node(entry, &nodes, false) gives for each domain, from a few
   // calls over all of them instead of a filter and a score call per domain
   // (a 5,000-node cluster has 313 NVLink cliques of 16): a verdict and a
   // score belong to one pod and one node (abi.h, filter_nodes and
   // score_nodes), so the batch a node is judged in does not change them.
+  // Nodes pre_filter left out of `candidates` are ones filter_nodes would
+  // reject (abi.h, dynop_candidate_nodes): not asked about.
   std::vector<DomainBest> out;
   const dynop_cluster_view& view = cluster_.view();
-  std::vector<uint32_t> all;
-  for (const auto& [value, nodes] : domains) all.insert(all.end(), nodes.begin(), nodes.end());
+  std::vector<char> candidate;
+  if (candidates != nullptr) {
+    candidate.assign(view.node_count, 0);
+    for (uint32_t n : *candidates)
+      if (n < candidate.size()) candidate[n] = 1;
+  }
+  std::vector<uint32_t> all;  // the domains' nodes to judge, domain after domain
+  std::vector<std::size_t> ends;  // where each domain's end in `all`
+  for (const auto& [value, nodes] : domains) {
+    for (uint32_t n : nodes)
+      if (candidates == nullptr || (n < candidate.size() && candidate[n])) all.push_back(n);
+    ends.push_back(all.size());
+  }
   std::vector<uint32_t> feasible;
   std::vector<char> fits(all.size(), 0);
   FilterVerdicts verdicts;
@@ -648,14 +663,15 @@ std::vector<Scheduler::DomainBest> Scheduler::best_in_domains(
   std::vector<int64_t> scores(feasible.size(), 0);
   if (!feasible.empty() && !entry.plugin->score(view, *entry.pod, feasible, scores).ok())
     return one_by_one();
-  std::size_t at = 0, scored = 0;
+  std::size_t at = 0, scored = 0, d = 0;
   for (const auto& [value, nodes] : domains) {
     std::optional<int64_t> best;
-    for (std::size_t i = 0; i < nodes.size(); ++i, ++at) {
+    for (; at < ends[d]; ++at) {
       if (!fits[at]) continue;
       const int64_t s = scores[scored++];
       if (!best || s > *best) best = s;  // ties: the first, as find_node
     }
+    ++d;
     if (best) out.push_back({&nodes, *best});
   }
   return out;
@@ -855,7 +871,8 @@ void Scheduler::schedule_group(const std::string& gk) {
     carried.push_back(key);
     // Domains in the order the first member likes their best node, then
     // smaller first (the tighter fit).
-    std::vector<DomainBest> order = best_in_domains(*members.front(), by_value);
+    std::vector<DomainBest> order =
+        best_in_domains(*members.front(), by_value, first.candidates ? &*first.candidates : nullptr);
     std::stable_sort(order.begin(), order.end(), [](const DomainBest& a, const DomainBest& b) {
       if (a.score != b.score) return a.score > b.score;
       return a.nodes->size() < b.nodes->size();

@@ -214,6 +214,9 @@ class Scheduler final : private InventoryListener {
     int64_t score = 0;  // the node's
     HookStatus status;  // non-OK: pre_filter refused or a plugin failed
     std::map<std::string, std::size_t> reasons;
+    // pre_filter's candidates, kept for a gang's pod (its group's domains
+    // are judged on them); nullopt: every node, or not a gang's.
+    std::optional<std::vector<uint32_t>> candidates;
   };
   Attempt find_node(Entry& entry, const std::vector<uint32_t>* allowed, bool diagnose);
   std::map<std::string, std::size_t> diagnose(Entry& entry, HookStatus& status);
@@ -223,8 +226,10 @@ class Scheduler final : private InventoryListener {
     const std::vector<uint32_t>* nodes;
     int64_t score;
   };
+  // `candidates`: pre_filter's for `entry` (null: every node).
   std::vector<DomainBest> best_in_domains(
-      Entry& entry, const std::map<std::string, std::vector<uint32_t>>& domains);
+      Entry& entry, const std::map<std::string, std::vector<uint32_t>>& domains,
+      const std::vector<uint32_t>* candidates);
   bool reserve(Entry& entry, uint32_t node);
   void unreserve(Entry& entry);
   void bind_async(Entry& entry);

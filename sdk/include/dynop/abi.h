@@ -981,13 +981,18 @@ typedef struct dynop_placement_hooks {
    * [in]) for `pod`: out_verdicts [host memory, count entries, zeroed] gets
    * 0 where the node fits, else r > 0 naming out->reasons[r - 1]. A non-OK
    * status means the plugin failed: the host logs it and retries the pod
-   * with backoff. Side-effect free. */
+   * with backoff. Side-effect free. A node's verdict depends on the pod and
+   * that node only, not on the other nodes of the call: the host cuts and
+   * joins batches as it likes (chunks of nodes; all of a gang's topology
+   * domains in one call). */
   dynop_status (*filter_nodes)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
                                const dynop_pod_view* pod, const uint32_t* nodes, size_t count,
                                uint32_t* out_verdicts, dynop_filter_result* out);
 
   /* Scores `count` nodes that passed filter_nodes: out_scores [host memory,
-   * count entries] each in [0, 100], higher is better. Side-effect free. */
+   * count entries] each in [0, 100], higher is better. Side-effect free.
+   * As with filter_nodes, a node's score depends on the pod and that node
+   * only, not on which other nodes share the call. */
   dynop_status (*score_nodes)(dynop_plugin* plugin, const dynop_cluster_view* cluster,
                               const dynop_pod_view* pod, const uint32_t* nodes, size_t count,
                               int64_t* out_scores);
