@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "plugins/gpu-scheduler/gang.hpp"
 
@@ -268,6 +269,27 @@ sdk::Status GpuScheduler::filter(const sdk::ClusterView& cluster, const sdk::Pod
             fmt::format("Insufficient {}", cluster.resource_name(requests[k].resource)));
     return resource_reasons[failed] = out.reason(sdk::StatusCode::kUnschedulable, texts);
   };
+  // Most nodes that lack room lack the same resources: the last answer first.
+  std::uint64_t last_failed = 0;
+  sdk::ReasonId last_reason = 0;
+  auto cached_resource_reason = [&](std::uint64_t failed) {
+    if (failed != last_failed) {
+      last_reason = resource_reason(failed);
+      last_failed = failed;
+    }
+    return last_reason;
+  };
+  // The requests as plain arrays, and whether every node's amounts can be
+  // read without a bounds check per resource (ids the host has met).
+  const std::size_t request_count = requests.size();
+  std::array<sdk::ResourceId, 64> request_ids{};
+  std::array<int64_t, 64> request_amounts{};
+  bool ids_known = true;
+  for (std::size_t k = 0; k < request_count; ++k) {
+    request_ids[k] = requests[k].resource;
+    request_amounts[k] = requests[k].amount;
+    ids_known = ids_known && requests[k].resource < cluster.resource_count();
+  }
 
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const sdk::NodeIndex n = nodes[i];
@@ -299,9 +321,16 @@ sdk::Status GpuScheduler::filter(const sdk::ClusterView& cluster, const sdk::Pod
       continue;
     }
     std::uint64_t failed = 0;
-    for (std::size_t k = 0; k < requests.size(); ++k)
-      if (node.free(requests[k].resource) < requests[k].amount) failed |= std::uint64_t{1} << k;
-    if (failed != 0) out.reject(i, resource_reason(failed));
+    const dynop_node_view& raw = node.raw();
+    if (ids_known && raw.allocatable != nullptr && raw.requested != nullptr) {
+      for (std::size_t k = 0; k < request_count; ++k)
+        if (raw.allocatable[request_ids[k]] - raw.requested[request_ids[k]] < request_amounts[k])
+          failed |= std::uint64_t{1} << k;
+    } else {
+      for (std::size_t k = 0; k < request_count; ++k)
+        if (node.free(request_ids[k]) < request_amounts[k]) failed |= std::uint64_t{1} << k;
+    }
+    if (failed != 0) out.reject(i, cached_resource_reason(failed));
   }
   return sdk::Status::ok();
 }
