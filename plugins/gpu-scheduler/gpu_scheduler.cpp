@@ -382,6 +382,12 @@ void GpuScheduler::on_pod(const sdk::ClusterView& cluster, const sdk::PodView& p
                           sdk::NodeIndex node, sdk::PodEvent event) {
   inventory_.on_usage(cluster, node);
   const std::string uid(pod.uid());
+  // A placed pod's context is not needed again (another cycle computes it
+  // anew): freed now, the contexts left are those of pods still pending, so
+  // the cache seldom fills up and is seldom cleared all at once (clearing
+  // 1,024 contexts, each with a bitset over every node, cost one decision
+  // in a thousand over a millisecond).
+  if (event == sdk::PodEvent::kAssigned) contexts_.erase(uid);
   if (config_.reserve_pinned_gpu_products) {
     refresh_supply(node);
     if (event == sdk::PodEvent::kAssigned) {
