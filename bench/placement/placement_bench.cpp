@@ -231,6 +231,11 @@ int run(const bench::WorkloadOptions& workload_options, const std::string& scori
               pct(per_pod_cpu_us, 0.50), pct(per_pod_cpu_us, 0.99), pct(per_pod_cpu_us, 1.0));
   std::printf("per decision, wall: p50 %.1f us, p99 %.1f us, max %.1f us\n", pct(per_pod_us, 0.50),
               pct(per_pod_us, 0.99), pct(per_pod_us, 1.0));
+  if (!per_pod_cpu_us.empty()) {
+    const auto worst = std::max_element(per_pod_cpu_us.begin(), per_pod_cpu_us.end());
+    std::printf("the most CPU: decision %zu of %zu\n",
+                static_cast<std::size_t>(worst - per_pod_cpu_us.begin()) + 1, decisions);
+  }
   std::printf("GPUs free %lld, stranded %lld (%.2f%% of all GPUs)\n",
               static_cast<long long>(q.free), static_cast<long long>(q.stranded),
               100.0 * static_cast<double>(q.stranded) / static_cast<double>(q.gpus));
