@@ -178,6 +178,7 @@ void Scheduler::drain() {
     events.swap(inbox_);
   }
   for (Event& e : events) apply(e);
+  cluster_.make_room(cluster_.counted_count() + pods_.size());  // the pending may all be counted
   std::lock_guard lock(mutex_);
   stats_.nodes = cluster_.existing_count();
   stats_.pending = pods_.size();
