@@ -113,6 +113,15 @@ const std::vector<std::string>& GpuScheduler::pinned_products(const NodeAffinity
 }
 
 void GpuScheduler::on_pending(const sdk::PodView& pod) {
+  // Room in counted_ for the pods pending now, made as they arrive (between
+  // cycles), so that counting the one that fills the table up does not
+  // rehash thousands of uids in the middle of a decision (0.9 ms in the
+  // in-process bench). A capacity hint: a pod met twice counts twice.
+  ++pending_met_;
+  const std::size_t room = counted_.size() + pending_met_;
+  if (static_cast<float>(room) >
+      static_cast<float>(counted_.bucket_count()) * counted_.max_load_factor())
+    counted_.reserve(room);
   if (!config_.reserve_pinned_gpu_products || !pod.node_name().empty()) return;
   const std::vector<std::string> products = pinned_products(NodeAffinity::of(pod));
   if (products.empty()) return;
@@ -125,6 +134,7 @@ void GpuScheduler::on_pending(const sdk::PodView& pod) {
 }
 
 void GpuScheduler::on_pending_gone(const sdk::PodView& pod) {
+  if (pending_met_ > 0) --pending_met_;
   const std::string uid(pod.uid());
   balance_.drop_demand(uid);  // at once: it steers no pod free to run anywhere from now on
   contexts_.erase(uid);
@@ -387,7 +397,10 @@ void GpuScheduler::on_pod(const sdk::ClusterView& cluster, const sdk::PodView& p
   // the cache seldom fills up and is seldom cleared all at once (clearing
   // 1,024 contexts, each with a bitset over every node, cost one decision
   // in a thousand over a millisecond).
-  if (event == sdk::PodEvent::kAssigned) contexts_.erase(uid);
+  if (event == sdk::PodEvent::kAssigned) {
+    contexts_.erase(uid);
+    if (pending_met_ > 0) --pending_met_;
+  }
   if (config_.reserve_pinned_gpu_products) {
     refresh_supply(node);
     if (event == sdk::PodEvent::kAssigned) {

@@ -133,6 +133,7 @@ class GpuScheduler {
   CachedMasks affinity_masks_;  // by affinity signature
   // What each counted pod contributed to graph_products_, by uid.
   std::unordered_map<std::string, std::pair<std::string, std::string>> counted_;
+  std::size_t pending_met_ = 0;  // on_pending calls less the pods assigned or gone since
 };
 
 }  // namespace dynop::plugins::gpu_scheduler
