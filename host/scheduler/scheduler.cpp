@@ -630,7 +630,7 @@ std::vector<Scheduler::DomainBest> Scheduler::best_in_domains(
     for (uint32_t n : *candidates)
       if (n < candidate.size()) candidate[n] = 1;
   }
-  std::vector<uint32_t> all;  // the domains' nodes to judge, domain after domain
+  std::vector<uint32_t> all;      // the domains' nodes to judge, domain after domain
   std::vector<std::size_t> ends;  // where each domain's end in `all`
   for (const auto& [value, nodes] : domains) {
     for (uint32_t n : nodes)
@@ -872,8 +872,8 @@ void Scheduler::schedule_group(const std::string& gk) {
     carried.push_back(key);
     // Domains in the order the first member likes their best node, then
     // smaller first (the tighter fit).
-    std::vector<DomainBest> order =
-        best_in_domains(*members.front(), by_value, first.candidates ? &*first.candidates : nullptr);
+    std::vector<DomainBest> order = best_in_domains(
+        *members.front(), by_value, first.candidates ? &*first.candidates : nullptr);
     std::stable_sort(order.begin(), order.end(), [](const DomainBest& a, const DomainBest& b) {
       if (a.score != b.score) return a.score > b.score;
       return a.nodes->size() < b.nodes->size();

@@ -454,8 +454,8 @@ TEST_F(SchedulerTest, TheDiagnosisOfAnUnschedulablePodCountsWhatAWalkOverEveryNo
       if (!n.taints.empty() &&
           std::none_of(pod.tolerations.begin(), pod.tolerations.end(),
                        [&](const TolerationInfo& t) { return t.key == n.taints[0].key; })) {
-        ++reasons["node(s) had untolerated taint {" + n.taints[0].key + ": " +
-                  n.taints[0].value + "}"];
+        ++reasons["node(s) had untolerated taint {" + n.taints[0].key + ": " + n.taints[0].value +
+                  "}"];
         continue;
       }
       const std::string product = n.labels[0].second;  // the only label
