@@ -113,6 +113,7 @@ const std::vector<std::string>& GpuScheduler::pinned_products(const NodeAffinity
 }
 
 void GpuScheduler::on_pending(const sdk::PodView& pod) {
+  if (!pod.node_name().empty()) return;  // seen first bound: not pending
   // Room in counted_ for the pods pending now, made as they arrive (between
   // cycles), so that counting the one that fills the table up does not
   // rehash thousands of uids in the middle of a decision (0.9 ms in the
@@ -122,7 +123,7 @@ void GpuScheduler::on_pending(const sdk::PodView& pod) {
   if (static_cast<float>(room) >
       static_cast<float>(counted_.bucket_count()) * counted_.max_load_factor())
     counted_.reserve(room);
-  if (!config_.reserve_pinned_gpu_products || !pod.node_name().empty()) return;
+  if (!config_.reserve_pinned_gpu_products) return;
   const std::vector<std::string> products = pinned_products(NodeAffinity::of(pod));
   if (products.empty()) return;
   for (sdk::ResourceAmount r : pod.requests()) {
