@@ -24,6 +24,8 @@
 #   DYNOP_RUN_LOG_DIR   the logs (default .run/ in the checkout)
 #   DYNOP_PROMETHEUS_PORT  Prometheus's port (default: the first free from 9090)
 #   DYNOP_RUN_SIM_LOAD  dynop-sim's load file (default sim/profiles/load-gentle.yaml)
+#   DYNOP_RUN_SIM_NODES dynop-sim's cluster profile (default sim/profiles/default.yaml),
+#                       e.g. more H200 nodes or other start-up times
 #   DYNOP_RUN_SIM_FLAGS more dynop-sim flags, e.g. its own address blocks
 #                       (--node-cidr, --pod-cidr) or --speedup
 #   DYNOP_RUN_LOCALCLUSTER_FLAGS more dynop-localcluster flags, e.g.
@@ -112,7 +114,7 @@ k create namespace dynop-system --dry-run=client -o yaml | k apply -f - >/dev/nu
 # so the scheduler finds the nodes; stopped after it.
 read -ra sim_flags <<<"${DYNOP_RUN_SIM_FLAGS:-}"
 sim_token="$data/sim-admin-token"
-"${session[@]}" "$bin/dynop-sim" --kubeconfig "$kubeconfig" --nodes sim/profiles/default.yaml \
+"${session[@]}" "$bin/dynop-sim" --kubeconfig "$kubeconfig" --nodes "${DYNOP_RUN_SIM_NODES:-sim/profiles/default.yaml}" \
   --load "${DYNOP_RUN_SIM_LOAD:-sim/profiles/load-gentle.yaml}" --admin-token-file "$sim_token" \
   "${sim_flags[@]}" >"$run/sim.log" 2>&1 &
 pids+=($!)

@@ -399,6 +399,8 @@ int main_with(const Settings& settings) {
   oracle.minute_prefill_need = prefill_need;
   oracle.minute_decode_need = decode_need;
   const InitialFleet initial = initial_of(prefill_need, decode_need);
+  // The real-path replay (real_path_replay.sh) starts its graphs at this size.
+  std::printf("warm fleet (every policy's start): %dP+%dD\n", initial.prefill, initial.decode);
 
   PlannerPolicy planner(model, options);
   // The names say what runs: the planner's algorithm, not the plugin in a host; the guide's
