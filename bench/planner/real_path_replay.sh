@@ -59,12 +59,14 @@ while (($#)); do
   esac
 done
 [[ "$minutes" =~ ^[0-9]+$ && "$minutes" -ge 1 ]] || { echo "--minutes: a whole number >= 1" >&2; exit 2; }
-split_size() {  # "5P+1D" -> "5 1"
-  [[ "$1" =~ ^([0-9]+)P\+([0-9]+)D$ ]] || { echo "a size is NP+MD, not '$1'" >&2; exit 2; }
-  echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
-}
-read -r warm_prefill warm_decode <<<"$(split_size "$warm")"
-read -r fixed_prefill fixed_decode <<<"$(split_size "$fixed")"
+# Sizes are NP+MD; checked here, in the script's own shell, so a bad one exits.
+size_re='^([0-9]+)P\+([0-9]+)D$'
+[[ "$warm" =~ $size_re ]] || { echo "--warm: a size is NP+MD, not '$warm'" >&2; exit 2; }
+warm_prefill=${BASH_REMATCH[1]} warm_decode=${BASH_REMATCH[2]}
+[[ "$fixed" =~ $size_re ]] || { echo "--fixed: a size is NP+MD, not '$fixed'" >&2; exit 2; }
+fixed_prefill=${BASH_REMATCH[1]} fixed_decode=${BASH_REMATCH[2]}
+[[ "$rate_scale" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "--rate-scale: a number, not '$rate_scale'" >&2; exit 2; }
+[[ "$load_start" =~ ^[0-9]+$ ]] || { echo "--load-start: whole seconds, not '$load_start'" >&2; exit 2; }
 out="${out:-$top/.run/real-path-replay-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
@@ -378,4 +380,6 @@ logged_actions() {  # dgd: the host's decision log, /scale writes that changed r
   done
 } >"$out/table.md"
 cat "$out/table.md"
-log "written: $out/{table.md,minutes.csv,samples.csv,ttft.csv,itl.csv,decisions.json}"
+"$top/bench/planner/real_path_plot.sh" "$out" \
+  "Azure conversation trace x$rate_scale on make run's setup: worker GPUs per policy (crosses: minutes missing the SLA)" >/dev/null
+log "written: $out/{table.md,real_path_replay.svg,minutes.csv,samples.csv,ttft.csv,itl.csv,decisions.json}"
