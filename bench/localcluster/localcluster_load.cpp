@@ -1,6 +1,7 @@
 // Load driver for dynop-localcluster (bench/RESULTS.md, section "localcluster").
 //
 //   localcluster_load [--in-memory] [--writes N] [--clients C] [--watchers W] [--list-pods N]
+//                     [--hold S]
 //
 // Starts the real binary (its own temporary data folder), then measures over
 // HTTPS with C concurrent clients:
@@ -10,7 +11,10 @@
 //   list        GET /api/v1/pods of --list-pods pods (full JSON), and the
 //               server's peak RSS (VmHWM) afterwards
 // Writes are acknowledged only after they are committed to SQLite (unless
-// --in-memory), so creates/s is the durable write rate.
+// --in-memory), so creates/s is the durable write rate. A round whose writes
+// fail stops the run (exit 1) with the first failure's status and message:
+// a rate of failed requests is not a figure, and the watchers would wait for
+// events that never come.
 
 #include <signal.h>
 
@@ -20,6 +24,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -90,36 +97,60 @@ dynop::net::ClientResult call(Server& s, const std::string& method, const std::s
   return s.client->request(req);
 }
 
-// A realistic pod body from the shared bench data, without server-set fields.
+// A realistic pod body from the shared bench data, as a client creates it
+// (bench_pod: no server-set fields, no owner, no serviceAccountName).
 json::object pod_template() {
-  auto events = dynop::bench::load_pod_events();
-  json::object pod = json::parse(events.front()).at("object").as_object();
-  auto& meta = pod["metadata"].as_object();
-  for (const char* key :
-       {"uid", "resourceVersion", "creationTimestamp", "namespace", "managedFields",
-        "ownerReferences", "generateName", "deletionTimestamp"}) {
-    meta.erase(key);
-  }
-  return pod;
+  return dynop::bench::bench_pod(dynop::bench::load_pod_events().front(), "bench", "template");
 }
 
-// Runs `count` operations spread over `clients` threads; returns ops/s.
-double run_parallel(int count, int clients, const std::function<bool(int)>& op) {
+// "" when the request got `expected`, else what went wrong.
+std::string failure(const dynop::net::ClientResult& r, int expected) {
+  if (!r.ok()) return r.error;
+  if (static_cast<int>(r.response->status) == expected) return "";
+  return "HTTP " + std::to_string(r.response->status) + ": " + r.response->body.substr(0, 400);
+}
+
+struct Round {
+  double per_second = 0;
+  int failed = 0;
+  std::string first_failure;  // the lowest-numbered operation's
+};
+
+// Runs `count` operations spread over `clients` threads; each returns "" or
+// what failed.
+Round run_parallel(int count, int clients, const std::function<std::string(int)>& op) {
   std::atomic<int> next{0};
-  std::atomic<int> failures{0};
+  std::mutex failures_mutex;
+  Round round;
+  int first_failed = count;
   auto begin = Clock::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&] {
       for (int i = next++; i < count; i = next++) {
-        if (!op(i)) ++failures;
+        std::string error = op(i);
+        if (error.empty()) continue;
+        std::lock_guard lock(failures_mutex);
+        ++round.failed;
+        if (i < first_failed) {
+          first_failed = i;
+          round.first_failure = std::move(error);
+        }
       }
     });
   }
   for (auto& t : threads) t.join();
-  double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
-  if (failures) std::fprintf(stderr, "  (%d failed operations)\n", failures.load());
-  return count / seconds;
+  round.per_second = count / std::chrono::duration<double>(Clock::now() - begin).count();
+  return round;
+}
+
+// true (after saying why on stderr) when some of the round's `count`
+// operations failed.
+bool failed(const char* what, const Round& round, int count) {
+  if (round.failed == 0) return false;
+  std::fprintf(stderr, "localcluster_load: %s: %d of %d failed; the first: %s\n", what,
+               round.failed, count, round.first_failure.c_str());
+  return true;
 }
 
 std::string status_field(int pid, const char* field) {
@@ -146,7 +177,7 @@ int main(int argc, char** argv) {
   flags.add_options()("in-memory", po::bool_switch(&options.in_memory),
                       "objects in memory, not SQLite")(
       "writes", po::value(&options.writes)->default_value(options.writes)->value_name("N"),
-      "pods created, then updated, then deleted")(
+      "pods created, then patched twice (the second time under the watchers)")(
       "clients", po::value(&options.clients)->default_value(options.clients)->value_name("C"),
       "concurrent client connections")(
       "watchers", po::value(&options.watchers)->default_value(options.watchers)->value_name("W"),
@@ -166,77 +197,107 @@ int main(int argc, char** argv) {
   Server s = start(options);
   std::printf("storage: %s; pod body %zu bytes; %d clients\n",
               options.in_memory ? "in memory" : "SQLite (WAL)", sample.size(), options.clients);
-  call(s, "POST", "/api/v1/namespaces",
-       R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench"}})");
+  // Every exit after the server started goes through here: stop it first.
+  auto stop = [&](int exit_code) {
+    s.process->signal(SIGTERM);
+    s.process->wait(std::chrono::seconds(30));
+    return exit_code;
+  };
+  if (std::string error =
+          failure(call(s, "POST", "/api/v1/namespaces",
+                       R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench"}})"),
+                  201);
+      !error.empty()) {
+    std::fprintf(stderr, "localcluster_load: namespace bench: %s\n", error.c_str());
+    return stop(1);
+  }
 
-  double creates = run_parallel(options.writes, options.clients, [&](int i) {
+  Round creates = run_parallel(options.writes, options.clients, [&](int i) {
     char local[32];
     std::snprintf(local, sizeof local, "pod-%06d", i);
-    auto r = call(s, "POST", "/api/v1/namespaces/bench/pods", pod_body(tmpl, local));
-    return r.ok() && r.response->status == 201;
+    return failure(call(s, "POST", "/api/v1/namespaces/bench/pods", pod_body(tmpl, local)), 201);
   });
-  std::printf("creates/s: %.0f (%d pods)\n", creates, options.writes);
+  if (failed("creates", creates, options.writes)) return stop(1);
+  std::printf("creates/s: %.0f (%d pods)\n", creates.per_second, options.writes);
 
-  double updates = run_parallel(options.writes, options.clients, [&](int i) {
+  Round updates = run_parallel(options.writes, options.clients, [&](int i) {
     char local[32];
     std::snprintf(local, sizeof local, "pod-%06d", i);
-    auto r = call(s, "PATCH", std::string("/api/v1/namespaces/bench/pods/") + local,
-                  R"({"metadata":{"labels":{"bench-round":"1"}}})", "application/merge-patch+json");
-    return r.ok() && r.response->status == 200;
+    return failure(
+        call(s, "PATCH", std::string("/api/v1/namespaces/bench/pods/") + local,
+             R"({"metadata":{"labels":{"bench-round":"1"}}})", "application/merge-patch+json"),
+        200);
   });
-  std::printf("updates/s: %.0f (merge patches)\n", updates);
+  if (failed("updates", updates, options.writes)) return stop(1);
+  std::printf("updates/s: %.0f (merge patches)\n", updates.per_second);
 
   // Watch fan-out.
   auto list = call(s, "GET", "/api/v1/namespaces/bench/pods?limit=1");
   std::string rv(json::parse(list.response->body).at("metadata").at("resourceVersion").as_string());
   std::vector<std::thread> watchers;
+  // Owned here, not by the watcher threads, so that a failed round can
+  // cancel them (LineStream::cancel is safe from any thread).
+  std::vector<std::unique_ptr<dynop::net::LineStream>> streams(options.watchers);
   std::atomic<long> delivered{0};
   std::atomic<int> ready{0};
   const int fanout_writes = options.writes;
   for (int w = 0; w < options.watchers; ++w) {
-    watchers.emplace_back([&] {
-      dynop::net::ClientRequest req;
-      req.url = s.url + "/api/v1/namespaces/bench/pods?watch=1&resourceVersion=" + rv;
-      req.headers.emplace_back("Authorization", "Bearer " + s.token);
-      req.timeout = std::chrono::seconds(600);
-      auto stream = s.client->stream(req);
+    dynop::net::ClientRequest req;
+    req.url = s.url + "/api/v1/namespaces/bench/pods?watch=1&resourceVersion=" + rv;
+    req.headers.emplace_back("Authorization", "Bearer " + s.token);
+    req.timeout = std::chrono::seconds(600);
+    auto opened = s.client->stream(req);
+    if (!opened.ok() || !opened.stream) {
+      std::fprintf(stderr, "localcluster_load: watch: %s\n",
+                   opened.ok() ? ("HTTP " + std::to_string(opened.head.status)).c_str()
+                               : opened.error.c_str());
+      for (auto& stream : streams)
+        if (stream) stream->cancel();
+      for (auto& t : watchers) t.join();
+      return stop(1);
+    }
+    streams[w] = std::move(opened.stream);
+    watchers.emplace_back([&, stream = streams[w].get()] {
       ++ready;
-      if (!stream.ok() || !stream.stream) return;
       std::string line;
       int seen = 0;
-      while (seen < fanout_writes && stream.stream->next_line(line)) {
+      while (seen < fanout_writes && stream->next_line(line)) {
         if (!line.empty()) {
           ++seen;
           ++delivered;
         }
       }
-      stream.stream->cancel();
     });
   }
   while (ready < options.watchers) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto fan_begin = Clock::now();
-  run_parallel(fanout_writes, options.clients, [&](int i) {
+  Round fanout = run_parallel(fanout_writes, options.clients, [&](int i) {
     char local[32];
     std::snprintf(local, sizeof local, "pod-%06d", i);
-    auto r = call(s, "PATCH", std::string("/api/v1/namespaces/bench/pods/") + local,
-                  R"({"metadata":{"labels":{"bench-round":"2"}}})", "application/merge-patch+json");
-    return r.ok() && r.response->status == 200;
+    return failure(
+        call(s, "PATCH", std::string("/api/v1/namespaces/bench/pods/") + local,
+             R"({"metadata":{"labels":{"bench-round":"2"}}})", "application/merge-patch+json"),
+        200);
   });
+  if (fanout.failed > 0)
+    for (auto& stream : streams) stream->cancel();
   for (auto& t : watchers) t.join();
+  if (failed("patches under the watchers", fanout, fanout_writes)) return stop(1);
   double fan_seconds = std::chrono::duration<double>(Clock::now() - fan_begin).count();
   std::printf("watch fan-out: %d watchers, %ld events delivered in %.2f s = %.0f events/s\n",
               options.watchers, delivered.load(), fan_seconds, delivered / fan_seconds);
 
   // Top up to list_pods pods and time the full list.
   if (options.list_pods > options.writes) {
-    double topup = run_parallel(options.list_pods - options.writes, options.clients, [&](int i) {
+    const int more = options.list_pods - options.writes;
+    Round topup = run_parallel(more, options.clients, [&](int i) {
       char local[32];
       std::snprintf(local, sizeof local, "pod-%06d", options.writes + i);
-      auto r = call(s, "POST", "/api/v1/namespaces/bench/pods", pod_body(tmpl, local));
-      return r.ok() && r.response->status == 201;
+      return failure(call(s, "POST", "/api/v1/namespaces/bench/pods", pod_body(tmpl, local)), 201);
     });
-    std::printf("(top-up creates/s: %.0f)\n", topup);
+    if (failed("top-up creates", topup, more)) return stop(1);
+    std::printf("(top-up creates/s: %.0f)\n", topup.per_second);
   }
   std::vector<double> times;
   std::size_t bytes = 0;
@@ -245,9 +306,9 @@ int main(int argc, char** argv) {
     auto begin = Clock::now();
     auto r = call(s, "GET", "/api/v1/pods");
     times.push_back(std::chrono::duration<double>(Clock::now() - begin).count());
-    if (!r.ok()) {
-      std::fprintf(stderr, "list failed: %s\n", r.error.c_str());
-      return 1;
+    if (std::string error = failure(r, 200); !error.empty()) {
+      std::fprintf(stderr, "localcluster_load: list: %s\n", error.c_str());
+      return stop(1);
     }
     bytes = r.response->body.size();
     if (round == 0) items = json::parse(r.response->body).at("items").as_array().size();
@@ -265,7 +326,5 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     std::this_thread::sleep_for(std::chrono::seconds(options.hold_seconds));
   }
-  s.process->signal(SIGTERM);
-  s.process->wait(std::chrono::seconds(30));
-  return 0;
+  return stop(0);
 }
