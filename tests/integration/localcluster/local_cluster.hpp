@@ -71,6 +71,12 @@ class LocalCluster {
   }
   // Opens a watch; lines come from next_line().
   net::StreamResult watch(const std::string& path);
+  // Drops the client's idle keep-alive connections. After POST /admin/restart,
+  // once a watch has ended the old server accepts no new connection, but a
+  // request on a connection it still holds open can be answered by it before
+  // it closes that connection; with none pooled, the next answer comes from
+  // the restarted server.
+  void close_idle_connections() { client_->close_idle(); }
 
   // Stops with SIGTERM and returns the exit code.
   std::optional<int> stop();

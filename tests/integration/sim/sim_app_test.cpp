@@ -143,6 +143,7 @@ class SimAppTest : public ::testing::Test {
     ASSERT_TRUE(watch.ok()) << watch.error;
     ASSERT_EQ(cluster_->request("POST", "/admin/restart", "{}").status, 202u);
     EXPECT_TRUE(test::read_to_end(*watch.stream));
+    cluster_->close_idle_connections();  // the next answer is the restarted server's
     ASSERT_TRUE(test::eventually(
         [&] { return cluster_->get("/api/v1/namespaces/default").status == 200u; }, 30));
   }
